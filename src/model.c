@@ -1,0 +1,942 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The model: pure C, no I/O, on the hot path (one call per event).
+ *
+ * Cost: O(1) per event, no malloc per event.  Memory grows only with the
+ * number of threads, processes and distinct (entity, syscall) pairs seen,
+ * never with the number of events: allocations happen when a thread or
+ * process is first seen, when a syscall number is first completed by a
+ * thread/process, and when a lookup table doubles (amortized).
+ *
+ * Threads and processes
+ *   - Lookup: open-addressing hash tables (linear probing, power-of-two
+ *     size, load <= 1/2) keyed by tid and by pid, each with a last-hit
+ *     cache.  Entries are never removed; a reused id re-points its entry at
+ *     a fresh record, and every record ever created stays listed (so
+ *     ilp_proc_nthreads_seen() counts every thread, reused tids included).
+ *   - ILP_EV_TASK_INFO(pid, tid, comm): tid belongs to process pid
+ *     (pid <= 0: pid = tid), both created if unknown.  The thread is named
+ *     comm; the process too if tid == pid or it has no name yet.  A tid that
+ *     is already known and alive keeps its record (and its process): it is
+ *     only renamed.  Sources emit TASK_INFO before a thread's other events.
+ *   - ILP_EV_TASK_NEW from thread T, child C, clone_flags:
+ *     CLONE_THREAD (0x00010000) set: C joins T's process; otherwise C
+ *     starts process pid = C.  task.comm is the creator's comm: the new
+ *     thread (and new process) inherit it.  A C that exists and has exited
+ *     gets a fresh record (tid/pid reuse); a C that exists and is alive
+ *     (e.g. its events were merged ahead of the fork) keeps its record and
+ *     is only named if it has no name.
+ *   - ILP_EV_EXEC: the thread's and its process's comm become task.comm.
+ *   - ILP_EV_TASK_EXIT: the thread ended; task.group_dead marks its process
+ *     exited.  If the thread is inside exit or exit_group (numbers looked up
+ *     once, at ilp_model_new), that call completes at this event's ts with
+ *     ret 0; any other call in progress is counted unfinished with its time
+ *     so far.
+ *   - Any event from a tid not registered (or registered and exited, other
+ *     than a fresh TASK_INFO/TASK_NEW): the thread is created in process
+ *     ev->pid if ev->pid > 0, else in process pid = tid (assumption: a
+ *     source that does not know the tgid sees single-threaded processes).
+ *     A process found exited is likewise replaced by a fresh record.  A
+ *     TASK_EXIT for a thread already exited is ignored.
+ *
+ * Syscall pairing (per thread)
+ *   - SYS_ENTER stores nr, ts and args[6] in the thread (readable through
+ *     ilp_thread_current_call()).  An enter while already inside a call:
+ *     counters.lost_enters++, the new enter replaces the old one.
+ *   - SYS_EXIT with the same nr as the pending enter: completed call,
+ *     latency = exit.ts - enter.ts, clamped at 0.  Error when
+ *     -4095 <= ret <= -1.  Updates the process's stats for nr (calls,
+ *     errors, total_ns, max_ns, hist) and the thread's (same, hist NULL),
+ *     and the process/thread totals.
+ *   - SYS_EXIT with no pending enter or a different nr:
+ *     counters.unpaired_exits++, the pending state is cleared, no call is
+ *     counted.
+ *   - Numbers outside [0, ILP_SC_MAX) pair normally (on their exact nr) but
+ *     are aggregated under one overflow slot, nr = ILP_SC_OTHER.
+ *   - Stats are created per entity on the first completed (or unfinished)
+ *     call of a number: a two-level table (chunks of 64 pointers) indexed by
+ *     nr, so lookup is O(1) and an idle thread costs no table.
+ *
+ * Unfinished calls
+ *   - ilp_model_finish(end_ts): each call in progress becomes unfinished
+ *     (unfinished++, unfinished_ns += end_ts - enter.ts, clamped at 0) in
+ *     both process and thread stats and is closed.  Feeding afterwards
+ *     returns -EINVAL.
+ *   - ilp_model_index(now_ts) before finish shows calls in progress as
+ *     unfinished up to now_ts without closing them: the "closed" unfinished
+ *     counts are kept apart from the ones presented, and every index (and
+ *     finish) recomputes presented = closed + in progress, so nothing is
+ *     ever counted twice.  Process/thread totals count completed calls only.
+ *
+ * Views (built by ilp_model_index)
+ *   - processes by total_ns desc, then pid asc, then creation order;
+ *   - syscalls of a process or thread by total_ns desc, then calls desc,
+ *     then nr asc; only numbers with a completed or unfinished call appear;
+ *   - threads of a process by tid asc, then creation order.
+ *
+ * Stream counters: events counts every event fed (dropped ones included);
+ * out_of_order counts events whose ts is older than the previous event's
+ * (they are still applied); first_ts/last_ts are the min/max ts seen.
+ * -ENOMEM while applying an event leaves the model consistent and counts
+ * the event in counters.dropped.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "syscalls.h"
+
+#define ILP_CLONE_THREAD 0x00010000ull
+#define SC_CHUNK_BITS 6
+#define SC_CHUNK (1u << SC_CHUNK_BITS)
+#define SC_NCHUNKS ((ILP_SC_MAX >> SC_CHUNK_BITS) + 1)	/* + overflow slot */
+
+struct sc_entry {
+	struct ilp_sc_stats pub;	/* presented; unfinished* = closed + in progress */
+	uint64_t closed_unfinished;
+	uint64_t closed_unfinished_ns;
+};
+
+struct sc_table {
+	struct sc_entry **chunk[SC_NCHUNKS];
+	struct sc_entry **list;		/* every entry; sorted by index */
+	size_t n, cap;
+	size_t nview;			/* visible entries at the head of list */
+};
+
+struct ilp_proc {
+	int pid;
+	int exited;
+	uint64_t seq;
+	char comm[ILP_COMM_LEN];
+	uint64_t total_ns, calls;
+	struct sc_table sc;
+	struct ilp_thread **threads;
+	size_t nthreads, cap;
+};
+
+struct ilp_thread {
+	int tid;
+	int exited;
+	uint64_t seq;
+	struct ilp_proc *proc;
+	char comm[ILP_COMM_LEN];
+	uint64_t total_ns, calls;
+	struct sc_table sc;
+	/* call in progress */
+	int in_call;
+	int32_t cur_nr;
+	uint64_t cur_ts;
+	uint64_t cur_args[6];
+};
+
+struct id_map {
+	int32_t *keys;
+	void **vals;			/* NULL: empty slot */
+	size_t cap, n;			/* cap: power of two */
+};
+
+struct ilp_model {
+	struct ilp_model_counters cnt;
+	uint64_t first_ts, last_ts, prev_ts;
+	int finished;
+	int nr_exit, nr_exit_group;
+	uint64_t seq;
+
+	struct id_map tmap, pmap;
+	int32_t last_tid, last_pid;
+	struct ilp_thread *last_thread;
+	struct ilp_proc *last_proc;
+
+	struct ilp_thread **threads;	/* every thread record ever made */
+	size_t nthreads, tcap;
+	struct ilp_proc **procs;	/* every process record; sorted by index */
+	size_t nprocs, pcap;
+};
+
+/* ---- small helpers ---- */
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static void set_comm(char dst[ILP_COMM_LEN], const char *src)
+{
+	size_t i;
+
+	for (i = 0; i < ILP_COMM_LEN - 1 && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+static int sc_slot(int nr)
+{
+	return (nr >= 0 && nr < ILP_SC_MAX) ? nr : ILP_SC_OTHER;
+}
+
+/* ---- id map ---- */
+
+static size_t map_hash(int32_t key, size_t cap)
+{
+	return (size_t)(((uint32_t)key * 2654435761u) & (cap - 1));
+}
+
+static void *map_get(const struct id_map *mp, int32_t key)
+{
+	size_t i;
+
+	if (!mp->cap)
+		return NULL;
+	for (i = map_hash(key, mp->cap); mp->vals[i]; i = (i + 1) & (mp->cap - 1))
+		if (mp->keys[i] == key)
+			return mp->vals[i];
+	return NULL;
+}
+
+static void map_place(int32_t *keys, void **vals, size_t cap, int32_t key, void *val)
+{
+	size_t i;
+
+	for (i = map_hash(key, cap); vals[i]; i = (i + 1) & (cap - 1))
+		if (keys[i] == key)
+			break;
+	keys[i] = key;
+	vals[i] = val;
+}
+
+/* insert or replace */
+static int map_put(struct id_map *mp, int32_t key, void *val)
+{
+	if ((mp->n + 1) * 2 > mp->cap) {
+		size_t ncap = mp->cap ? mp->cap * 2 : 64, i;
+		int32_t *keys = calloc(ncap, sizeof(*keys));
+		void **vals = calloc(ncap, sizeof(*vals));
+
+		if (!keys || !vals) {
+			free(keys);
+			free(vals);
+			return -ENOMEM;
+		}
+		for (i = 0; i < mp->cap; i++)
+			if (mp->vals[i])
+				map_place(keys, vals, ncap, mp->keys[i], mp->vals[i]);
+		free(mp->keys);
+		free(mp->vals);
+		mp->keys = keys;
+		mp->vals = vals;
+		mp->cap = ncap;
+	}
+	if (!map_get(mp, key))
+		mp->n++;
+	map_place(mp->keys, mp->vals, mp->cap, key, val);
+	return 0;
+}
+
+static void map_release(struct id_map *mp)
+{
+	free(mp->keys);
+	free(mp->vals);
+	memset(mp, 0, sizeof(*mp));
+}
+
+/* ---- syscall stats tables ---- */
+
+static struct sc_entry *sc_get(const struct sc_table *t, int nr)
+{
+	int s = sc_slot(nr);
+	struct sc_entry **c = t->chunk[s >> SC_CHUNK_BITS];
+
+	return c ? c[s & (SC_CHUNK - 1)] : NULL;
+}
+
+static struct sc_entry *sc_get_or_add(struct sc_table *t, int nr, int with_hist)
+{
+	int s = sc_slot(nr);
+	struct sc_entry ***c = &t->chunk[s >> SC_CHUNK_BITS];
+	struct sc_entry *e;
+
+	if (*c && (e = (*c)[s & (SC_CHUNK - 1)]))
+		return e;
+	if (!*c) {
+		*c = calloc(SC_CHUNK, sizeof(**c));
+		if (!*c)
+			return NULL;
+	}
+	if (grow((void **)&t->list, &t->cap, t->n + 1, sizeof(*t->list)))
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->pub.nr = s;
+	if (with_hist) {
+		e->pub.hist = ilp_hist_new();
+		if (!e->pub.hist) {
+			free(e);
+			return NULL;
+		}
+	}
+	(*c)[s & (SC_CHUNK - 1)] = e;
+	t->list[t->n++] = e;
+	return e;
+}
+
+static void sc_release(struct sc_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		ilp_hist_free(t->list[i]->pub.hist);
+		free(t->list[i]);
+	}
+	for (i = 0; i < SC_NCHUNKS; i++)
+		free(t->chunk[i]);
+	free(t->list);
+	memset(t, 0, sizeof(*t));
+}
+
+/* presented unfinished = closed ones; in-progress ones are added by index */
+static void sc_reset_unfinished(struct sc_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		t->list[i]->pub.unfinished = t->list[i]->closed_unfinished;
+		t->list[i]->pub.unfinished_ns = t->list[i]->closed_unfinished_ns;
+	}
+}
+
+static int sc_visible(const struct sc_entry *e)
+{
+	return e->pub.calls || e->pub.unfinished;
+}
+
+static int sc_cmp(const void *a, const void *b)
+{
+	const struct sc_entry *x = *(const struct sc_entry *const *)a;
+	const struct sc_entry *y = *(const struct sc_entry *const *)b;
+	int vx = sc_visible(x), vy = sc_visible(y);
+
+	if (vx != vy)
+		return vy - vx;
+	if (x->pub.total_ns != y->pub.total_ns)
+		return x->pub.total_ns > y->pub.total_ns ? -1 : 1;
+	if (x->pub.calls != y->pub.calls)
+		return x->pub.calls > y->pub.calls ? -1 : 1;
+	return (x->pub.nr > y->pub.nr) - (x->pub.nr < y->pub.nr);
+}
+
+static void sc_sort(struct sc_table *t)
+{
+	size_t i;
+
+	if (t->n > 1)
+		qsort(t->list, t->n, sizeof(*t->list), sc_cmp);
+	for (i = 0; i < t->n && sc_visible(t->list[i]); i++)
+		;
+	t->nview = i;
+}
+
+/* ---- records ---- */
+
+static void proc_free(struct ilp_proc *p)
+{
+	if (!p)
+		return;
+	sc_release(&p->sc);
+	free(p->threads);
+	free(p);
+}
+
+static void thread_free(struct ilp_thread *t)
+{
+	if (!t)
+		return;
+	sc_release(&t->sc);
+	free(t);
+}
+
+static struct ilp_proc *proc_new(struct ilp_model *m, int pid)
+{
+	struct ilp_proc *p;
+
+	if (grow((void **)&m->procs, &m->pcap, m->nprocs + 1, sizeof(*m->procs)))
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->seq = m->seq++;
+	if (map_put(&m->pmap, pid, p)) {
+		free(p);
+		return NULL;
+	}
+	m->procs[m->nprocs++] = p;
+	m->last_pid = pid;
+	m->last_proc = p;
+	return p;
+}
+
+static struct ilp_proc *proc_find(struct ilp_model *m, int pid)
+{
+	struct ilp_proc *p;
+
+	if (m->last_proc && m->last_pid == pid)
+		return m->last_proc;
+	p = map_get(&m->pmap, pid);
+	if (p) {
+		m->last_pid = pid;
+		m->last_proc = p;
+	}
+	return p;
+}
+
+/* the live process pid, created (fresh if the old one exited) if needed */
+static struct ilp_proc *proc_live(struct ilp_model *m, int pid)
+{
+	struct ilp_proc *p = proc_find(m, pid);
+
+	if (p && !p->exited)
+		return p;
+	return proc_new(m, pid);
+}
+
+static struct ilp_thread *thread_new(struct ilp_model *m, int tid, struct ilp_proc *p)
+{
+	struct ilp_thread *t;
+
+	if (grow((void **)&m->threads, &m->tcap, m->nthreads + 1, sizeof(*m->threads)))
+		return NULL;
+	if (grow((void **)&p->threads, &p->cap, p->nthreads + 1, sizeof(*p->threads)))
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->proc = p;
+	t->seq = m->seq++;
+	if (map_put(&m->tmap, tid, t)) {
+		free(t);
+		return NULL;
+	}
+	m->threads[m->nthreads++] = t;
+	p->threads[p->nthreads++] = t;
+	m->last_tid = tid;
+	m->last_thread = t;
+	return t;
+}
+
+static struct ilp_thread *thread_find(struct ilp_model *m, int tid)
+{
+	struct ilp_thread *t;
+
+	if (m->last_thread && m->last_tid == tid)
+		return m->last_thread;
+	t = map_get(&m->tmap, tid);
+	if (t) {
+		m->last_tid = tid;
+		m->last_thread = t;
+	}
+	return t;
+}
+
+/* the live thread that emitted ev, created by the documented rule if needed */
+static struct ilp_thread *thread_of(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_thread *t = thread_find(m, ev->tid);
+	struct ilp_proc *p;
+
+	if (t && !t->exited)
+		return t;
+	p = proc_live(m, ev->pid > 0 ? ev->pid : ev->tid);
+	if (!p)
+		return NULL;
+	return thread_new(m, ev->tid, p);
+}
+
+/* ---- calls ---- */
+
+static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
+{
+	struct sc_entry *te, *pe;
+	uint64_t lat = ts > t->cur_ts ? ts - t->cur_ts : 0;
+	int err = ret >= -4095 && ret <= -1;
+
+	t->in_call = 0;
+	te = sc_get_or_add(&t->sc, t->cur_nr, 0);
+	pe = sc_get_or_add(&t->proc->sc, t->cur_nr, 1);
+	if (!te || !pe)
+		return -ENOMEM;
+	te->pub.calls++;
+	te->pub.errors += err;
+	te->pub.total_ns += lat;
+	if (lat > te->pub.max_ns)
+		te->pub.max_ns = lat;
+	pe->pub.calls++;
+	pe->pub.errors += err;
+	pe->pub.total_ns += lat;
+	if (lat > pe->pub.max_ns)
+		pe->pub.max_ns = lat;
+	ilp_hist_record(pe->pub.hist, lat);	/* -ENOMEM: still in count/sum */
+	t->calls++;
+	t->total_ns += lat;
+	t->proc->calls++;
+	t->proc->total_ns += lat;
+	return 0;
+}
+
+/* closes the call in progress as unfinished at ts */
+static int call_close_unfinished(struct ilp_thread *t, uint64_t ts)
+{
+	struct sc_entry *te, *pe;
+	uint64_t dur = ts > t->cur_ts ? ts - t->cur_ts : 0;
+
+	t->in_call = 0;
+	te = sc_get_or_add(&t->sc, t->cur_nr, 0);
+	pe = sc_get_or_add(&t->proc->sc, t->cur_nr, 1);
+	if (!te || !pe)
+		return -ENOMEM;
+	te->closed_unfinished++;
+	te->closed_unfinished_ns += dur;
+	te->pub.unfinished = te->closed_unfinished;
+	te->pub.unfinished_ns = te->closed_unfinished_ns;
+	pe->closed_unfinished++;
+	pe->closed_unfinished_ns += dur;
+	pe->pub.unfinished = pe->closed_unfinished;
+	pe->pub.unfinished_ns = pe->closed_unfinished_ns;
+	return 0;
+}
+
+/* ---- events ---- */
+
+static int on_task_info(struct ilp_model *m, const struct ilp_event *ev)
+{
+	int pid = ev->pid > 0 ? ev->pid : ev->tid;
+	struct ilp_thread *t = thread_find(m, ev->tid);
+	struct ilp_proc *p;
+
+	if (!t || t->exited) {
+		p = proc_live(m, pid);
+		if (!p)
+			return -ENOMEM;
+		t = thread_new(m, ev->tid, p);
+		if (!t)
+			return -ENOMEM;
+	}
+	set_comm(t->comm, ev->task.comm);
+	if (t->tid == t->proc->pid || !t->proc->comm[0])
+		set_comm(t->proc->comm, ev->task.comm);
+	return 0;
+}
+
+static int on_task_new(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_thread *parent = thread_of(m, ev);
+	struct ilp_thread *c;
+	struct ilp_proc *p;
+	int child = ev->task.child;
+
+	if (!parent)
+		return -ENOMEM;
+	c = thread_find(m, child);
+	if (c && !c->exited) {
+		if (!c->comm[0])
+			set_comm(c->comm, ev->task.comm);
+		if (!c->proc->comm[0])
+			set_comm(c->proc->comm, ev->task.comm);
+		return 0;
+	}
+	if (ev->task.clone_flags & ILP_CLONE_THREAD) {
+		p = parent->proc;
+	} else {
+		p = proc_live(m, child);
+		if (!p)
+			return -ENOMEM;
+		if (!p->comm[0])
+			set_comm(p->comm, ev->task.comm);
+	}
+	c = thread_new(m, child, p);
+	if (!c)
+		return -ENOMEM;
+	set_comm(c->comm, ev->task.comm);
+	return 0;
+}
+
+static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev)
+{
+	int err = 0;
+
+	if (t->in_call) {
+		if ((m->nr_exit >= 0 && t->cur_nr == m->nr_exit) ||
+		    (m->nr_exit_group >= 0 && t->cur_nr == m->nr_exit_group))
+			err = call_complete(t, ev->ts, 0);
+		else
+			err = call_close_unfinished(t, ev->ts);
+	}
+	t->exited = 1;
+	if (ev->task.group_dead)
+		t->proc->exited = 1;
+	return err;
+}
+
+static int apply(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_thread *t;
+
+	switch (ev->kind) {
+	case ILP_EV_TASK_INFO:
+		return on_task_info(m, ev);
+	case ILP_EV_TASK_NEW:
+		return on_task_new(m, ev);
+	case ILP_EV_TASK_EXIT:
+		t = thread_find(m, ev->tid);
+		if (t && t->exited)
+			return 0;	/* repeated exit: nothing left to end */
+		break;
+	default:
+		break;
+	}
+	t = thread_of(m, ev);
+	if (!t)
+		return -ENOMEM;
+	switch (ev->kind) {
+	case ILP_EV_SYS_ENTER:
+		if (t->in_call)
+			m->cnt.lost_enters++;
+		t->in_call = 1;
+		t->cur_nr = ev->nr;
+		t->cur_ts = ev->ts;
+		memcpy(t->cur_args, ev->args, sizeof(t->cur_args));
+		return 0;
+	case ILP_EV_SYS_EXIT:
+		if (t->in_call && t->cur_nr == ev->nr)
+			return call_complete(t, ev->ts, ev->ret);
+		m->cnt.unpaired_exits++;
+		t->in_call = 0;
+		return 0;
+	case ILP_EV_EXEC:
+		set_comm(t->comm, ev->task.comm);
+		set_comm(t->proc->comm, ev->task.comm);
+		return 0;
+	case ILP_EV_TASK_EXIT:
+		return on_task_exit(m, t, ev);
+	default:
+		return 0;	/* unknown kinds are counted, not applied */
+	}
+}
+
+/* ---- API ---- */
+
+struct ilp_model *ilp_model_new(void)
+{
+	struct ilp_model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->nr_exit = ilp_syscall_nr("exit");
+	m->nr_exit_group = ilp_syscall_nr("exit_group");
+	return m;
+}
+
+void ilp_model_free(struct ilp_model *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nthreads; i++)
+		thread_free(m->threads[i]);
+	for (i = 0; i < m->nprocs; i++)
+		proc_free(m->procs[i]);
+	free(m->threads);
+	free(m->procs);
+	map_release(&m->tmap);
+	map_release(&m->pmap);
+	free(m);
+}
+
+int ilp_model_feed(struct ilp_model *m, const struct ilp_event *ev)
+{
+	int err;
+
+	if (m->finished)
+		return -EINVAL;
+	m->cnt.events++;
+	if (m->cnt.events == 1) {
+		m->first_ts = ev->ts;
+		m->last_ts = ev->ts;
+	} else {
+		if (ev->ts < m->prev_ts)
+			m->cnt.out_of_order++;
+		if (ev->ts < m->first_ts)
+			m->first_ts = ev->ts;
+		if (ev->ts > m->last_ts)
+			m->last_ts = ev->ts;
+	}
+	m->prev_ts = ev->ts;
+	err = apply(m, ev);
+	if (err)
+		m->cnt.dropped++;
+	return err;
+}
+
+int ilp_model_feed_many(struct ilp_model *m, const struct ilp_event *ev, size_t n)
+{
+	int err = 0, e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		e = ilp_model_feed(m, &ev[i]);
+		if (e == -EINVAL)
+			return e;
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+static void reset_unfinished(struct ilp_model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nthreads; i++)
+		sc_reset_unfinished(&m->threads[i]->sc);
+	for (i = 0; i < m->nprocs; i++)
+		sc_reset_unfinished(&m->procs[i]->sc);
+}
+
+void ilp_model_finish(struct ilp_model *m, uint64_t end_ts)
+{
+	size_t i;
+
+	if (m->finished)
+		return;
+	reset_unfinished(m);
+	for (i = 0; i < m->nthreads; i++) {
+		struct ilp_thread *t = m->threads[i];
+
+		if (t->in_call && call_close_unfinished(t, end_ts))
+			m->cnt.dropped++;
+	}
+	m->finished = 1;
+}
+
+static int thread_cmp(const void *a, const void *b)
+{
+	const struct ilp_thread *x = *(const struct ilp_thread *const *)a;
+	const struct ilp_thread *y = *(const struct ilp_thread *const *)b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int proc_cmp(const void *a, const void *b)
+{
+	const struct ilp_proc *x = *(const struct ilp_proc *const *)a;
+	const struct ilp_proc *y = *(const struct ilp_proc *const *)b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns > y->total_ns ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
+{
+	int err = 0;
+	size_t i;
+
+	reset_unfinished(m);
+	/* in-progress calls, shown as unfinished up to now_ts, not closed */
+	for (i = 0; i < m->nthreads; i++) {
+		struct ilp_thread *t = m->threads[i];
+		struct sc_entry *te, *pe;
+		uint64_t dur;
+
+		if (!t->in_call)
+			continue;
+		te = sc_get_or_add(&t->sc, t->cur_nr, 0);
+		pe = sc_get_or_add(&t->proc->sc, t->cur_nr, 1);
+		if (!te || !pe) {
+			err = -ENOMEM;
+			continue;
+		}
+		dur = now_ts > t->cur_ts ? now_ts - t->cur_ts : 0;
+		te->pub.unfinished++;
+		te->pub.unfinished_ns += dur;
+		pe->pub.unfinished++;
+		pe->pub.unfinished_ns += dur;
+	}
+	for (i = 0; i < m->nthreads; i++)
+		sc_sort(&m->threads[i]->sc);
+	for (i = 0; i < m->nprocs; i++) {
+		struct ilp_proc *p = m->procs[i];
+
+		sc_sort(&p->sc);
+		if (p->nthreads > 1)
+			qsort(p->threads, p->nthreads, sizeof(*p->threads), thread_cmp);
+	}
+	if (m->nprocs > 1)
+		qsort(m->procs, m->nprocs, sizeof(*m->procs), proc_cmp);
+	return err;
+}
+
+const struct ilp_model_counters *ilp_model_counters(const struct ilp_model *m)
+{
+	return &m->cnt;
+}
+
+uint64_t ilp_model_first_ts(const struct ilp_model *m)
+{
+	return m->first_ts;
+}
+
+uint64_t ilp_model_last_ts(const struct ilp_model *m)
+{
+	return m->last_ts;
+}
+
+size_t ilp_model_nprocs(const struct ilp_model *m)
+{
+	return m->nprocs;
+}
+
+const struct ilp_proc *ilp_model_proc(const struct ilp_model *m, size_t i)
+{
+	return i < m->nprocs ? m->procs[i] : NULL;
+}
+
+const struct ilp_proc *ilp_model_find_proc(const struct ilp_model *m, int pid)
+{
+	return map_get(&m->pmap, pid);
+}
+
+int ilp_proc_pid(const struct ilp_proc *p)
+{
+	return p->pid;
+}
+
+const char *ilp_proc_comm(const struct ilp_proc *p)
+{
+	return p->comm;
+}
+
+size_t ilp_proc_nthreads_seen(const struct ilp_proc *p)
+{
+	return p->nthreads;
+}
+
+uint64_t ilp_proc_total_ns(const struct ilp_proc *p)
+{
+	return p->total_ns;
+}
+
+uint64_t ilp_proc_calls(const struct ilp_proc *p)
+{
+	return p->calls;
+}
+
+int ilp_proc_exited(const struct ilp_proc *p)
+{
+	return p->exited;
+}
+
+size_t ilp_proc_nsyscalls(const struct ilp_proc *p)
+{
+	return p->sc.nview;
+}
+
+const struct ilp_sc_stats *ilp_proc_syscall(const struct ilp_proc *p, size_t i)
+{
+	return i < p->sc.nview ? &p->sc.list[i]->pub : NULL;
+}
+
+const struct ilp_sc_stats *ilp_proc_find_syscall(const struct ilp_proc *p, int nr)
+{
+	const struct sc_entry *e = sc_get(&p->sc, nr);
+
+	return e && sc_visible(e) ? &e->pub : NULL;
+}
+
+const struct ilp_thread *ilp_proc_thread(const struct ilp_proc *p, size_t i)
+{
+	return i < p->nthreads ? p->threads[i] : NULL;
+}
+
+int ilp_thread_tid(const struct ilp_thread *t)
+{
+	return t->tid;
+}
+
+const char *ilp_thread_comm(const struct ilp_thread *t)
+{
+	return t->comm;
+}
+
+uint64_t ilp_thread_total_ns(const struct ilp_thread *t)
+{
+	return t->total_ns;
+}
+
+uint64_t ilp_thread_calls(const struct ilp_thread *t)
+{
+	return t->calls;
+}
+
+int ilp_thread_exited(const struct ilp_thread *t)
+{
+	return t->exited;
+}
+
+size_t ilp_thread_nsyscalls(const struct ilp_thread *t)
+{
+	return t->sc.nview;
+}
+
+const struct ilp_sc_stats *ilp_thread_syscall(const struct ilp_thread *t, size_t i)
+{
+	return i < t->sc.nview ? &t->sc.list[i]->pub : NULL;
+}
+
+const struct ilp_sc_stats *ilp_thread_find_syscall(const struct ilp_thread *t, int nr)
+{
+	const struct sc_entry *e = sc_get(&t->sc, nr);
+
+	return e && sc_visible(e) ? &e->pub : NULL;
+}
+
+const struct ilp_thread *ilp_model_find_thread(const struct ilp_model *m, int tid)
+{
+	return map_get(&m->tmap, tid);
+}
+
+int ilp_thread_current_call(const struct ilp_thread *t, int *nr, uint64_t *enter_ts,
+			    const uint64_t **args)
+{
+	if (!t->in_call)
+		return 0;
+	if (nr)
+		*nr = t->cur_nr;
+	if (enter_ts)
+		*enter_ts = t->cur_ts;
+	if (args)
+		*args = t->cur_args;
+	return 1;
+}

@@ -1,0 +1,92 @@
+# iolockprof — see README.md.  `make V=1` shows full commands.
+#
+#   make            build build/iolockprof
+#   make demo       install missing deps, build, profile the bundled demo
+#   make check      install missing deps, build, run every test (unit, ASan+UBSan, integration)
+#   make unit       unit tests only (cmocka)
+#   make asan       unit tests under AddressSanitizer + UBSan
+#   make integration  end-to-end tests against real tracefs (root)
+#   make bench      overhead benchmark against strace and perf trace
+#   make deps       install build/test dependencies (Debian, as root)
+
+CC      ?= cc
+O       ?= build
+VERSION := 0.1.0
+PKGS    := libtracefs libtraceevent
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(O)/gen \
+           -DILP_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+SRCS      := $(wildcard src/*.c)
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS      := $(SRCS:src/%.c=$(O)/obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+WL_SRCS   := $(wildcard tests/workloads/*.c)
+WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%)
+GEN       := $(O)/gen/syscalls_gen.h
+
+.PHONY: all demo check unit asan integration bench deps clean workloads
+all: $(O)/iolockprof
+
+$(GEN): scripts/gen-syscalls.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && CC="$(CC)" sh scripts/gen-syscalls.sh > $@.tmp && mv $@.tmp $@
+
+$(O)/obj/%.o: src/%.c $(GEN) $(wildcard include/*.h)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/iolockprof: $(OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS)
+
+$(O)/workloads/%: tests/workloads/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+
+workloads: $(WL_BINS)
+
+deps:
+	$(Q)sh scripts/install-deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)sh scripts/run-unit.sh $(UNIT_BINS)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
+
+integration: all workloads
+	$(Q)sh tests/integration/run.sh $(O)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all workloads
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)$(MAKE) --no-print-directory integration
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all workloads
+	$(Q)sh scripts/demo.sh $(O)
+
+bench: all workloads
+	$(Q)sh scripts/bench.sh $(O)
+
+clean:
+	rm -rf $(O)

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_CLI_H
+#define ILP_CLI_H
+
+/*
+ * Options of one command, parsed by main.c into a struct the command owns,
+ * and the capture engine shared by run and attach (src/capture.c).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ILP_EXIT_USAGE 2	/* bad command line */
+#define ILP_EXIT_FAIL 1		/* attach/report: the tool failed */
+#define ILP_EXIT_RUN_FAIL 125	/* run: the tool itself failed (like env/timeout) */
+
+struct ilp_opts {
+	const char *output;	/* -o FILE, NULL: stderr */
+	size_t buffer_kb;	/* -b KB per CPU; 0: default */
+	int *syscalls;		/* -e LIST, as numbers; NULL: all */
+	size_t nsyscalls;
+	double duration;	/* -d SECONDS; 0: until targets exit or a signal */
+	double interval;	/* --interval SECONDS; 0: no interim reports */
+	int threads;		/* --threads */
+	int top_hist;		/* --hist N: histograms for the top N syscalls */
+	char **argv;		/* run: the command; attach: the PIDs */
+	int argc;
+};
+
+/* Commands: return the process exit status. */
+int ilp_cmd_run(struct ilp_opts *o);
+int ilp_cmd_attach(struct ilp_opts *o);
+
+/* The one place where a negative errno becomes a message (main.c). */
+void ilp_error(const char *what, int err);
+
+/* ---- capture engine (capture.c) ---- */
+struct ilp_capture;
+
+/* Checks tracefs, removes stale instances, creates ours, opens the reader,
+ * blocks SIGINT/SIGTERM/SIGHUP into a signalfd.  0 or -errno (explained). */
+int ilp_capture_new(const struct ilp_opts *o, struct ilp_capture **out);
+/* Removes the instance, restores the signal mask, frees. NULL ok. */
+void ilp_capture_free(struct ilp_capture *c);
+
+/* What the report header calls the capture ("./app arg", "attach 12 34"). */
+int ilp_capture_set_command(struct ilp_capture *c, const char *command);
+/* Trace these tids (and, through event-fork, what they create). */
+int ilp_capture_add_tids(struct ilp_capture *c, const pid_t *tids, size_t n);
+/* Tell the model tid belongs to process pid named comm, as of now. */
+int ilp_capture_task_info(struct ilp_capture *c, pid_t pid, pid_t tid, const char *comm);
+/* Watch a process: the capture ends when every watched process has exited. */
+int ilp_capture_watch(struct ilp_capture *c, pid_t pid, int is_child);
+int ilp_capture_start(struct ilp_capture *c);
+
+/*
+ * Runs until all watched processes exit, -d expires, or a signal (for a
+ * child: forwarded, then waited for).  Prints interim reports; then the
+ * final one.  *child_status gets the wait status of the first is_child
+ * process (-1 if none or still running).  0 or -errno.
+ */
+int ilp_capture_loop(struct ilp_capture *c, int *child_status);
+
+/* The signal mask the capture saved, for a child to restore before exec. */
+const void *ilp_capture_orig_sigmask(const struct ilp_capture *c);
+
+#endif

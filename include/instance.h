@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_INSTANCE_H
+#define ILP_INSTANCE_H
+
+/*
+ * A private tracefs instance, "iolockprof-<our pid>", configured for one
+ * capture.  Never touches the top-level buffer or other tools' instances.
+ * ilp_instance_free() removes the instance; call it on every exit path.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ilp_instance;
+struct tracefs_instance;
+
+#define ILP_INSTANCE_PREFIX "iolockprof-"
+
+struct ilp_instance_opts {
+	size_t buffer_kb;		/* per-CPU ring buffer size */
+	const int *syscalls;		/* NULL: all syscalls; else these numbers ... */
+	size_t nsyscalls;		/* ... (the -e list) */
+};
+
+/*
+ * Makes sure tracefs is mounted (mounting it at /sys/kernel/tracing if not)
+ * and usable by us.  0, -EACCES/-EPERM (not root), -ENODEV (no tracefs).
+ */
+int ilp_tracefs_check(void);
+
+/* Removes iolockprof-<pid> instances whose pid is dead.  Number removed. */
+int ilp_instance_remove_stale(void);
+
+/*
+ * Creates and configures the instance with tracing off and no pid in the
+ * filter yet.  0 or -errno; *out NULL on error.
+ */
+int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out);
+/* Disables tracing, removes the instance and frees.  NULL is a no-op. */
+void ilp_instance_free(struct ilp_instance *in);
+
+/* Adds tids to set_event_pid (event-fork is on: children follow). */
+int ilp_instance_add_pids(struct ilp_instance *in, const pid_t *tids, size_t n);
+int ilp_instance_start(struct ilp_instance *in);	/* events on, tracing on */
+int ilp_instance_stop(struct ilp_instance *in);		/* tracing off */
+
+const char *ilp_instance_name(const struct ilp_instance *in);
+struct tracefs_instance *ilp_instance_tracefs(struct ilp_instance *in);
+int ilp_instance_ncpus(const struct ilp_instance *in);
+/* Events the kernel lost so far: overrun + dropped + commit overrun over all CPUs. */
+uint64_t ilp_instance_lost(struct ilp_instance *in);
+
+#endif

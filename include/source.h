@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_SOURCE_H
+#define ILP_SOURCE_H
+
+/*
+ * Sources turn records into struct ilp_event, delivered in timestamp order
+ * through a callback.  Only a source knows its record format: the ftrace
+ * source below is the only code that includes libtraceevent.
+ */
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+struct ilp_instance;
+
+/* Receives each event in timestamp order; non-zero return stops delivery
+ * and is returned by the drain call. */
+typedef int (*ilp_event_fn)(const struct ilp_event *ev, void *ctx);
+
+struct ilp_source_counters {
+	uint64_t records;	/* ring-buffer records decoded */
+	uint64_t missed;	/* in-band "missed events" reported by the pages */
+	uint64_t pages;		/* sub-buffers read */
+	uint64_t unknown;	/* records of an event type we did not ask for */
+};
+
+/* ---- ftrace: per-CPU trace_pipe_raw of a private instance ---- */
+struct ilp_ftrace;
+
+/* Opens every CPU's trace_pipe_raw and the event formats.  0 or -errno. */
+int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out);
+/* Closes the readers (before ilp_instance_free, or rmdir fails).  NULL ok. */
+void ilp_ftrace_close(struct ilp_ftrace *f);
+
+/* Fills up to max pollfds (one per CPU, POLLIN when a buffer passes
+ * buffer_percent); returns how many. */
+size_t ilp_ftrace_pollfds(struct ilp_ftrace *f, struct pollfd *fds, size_t max);
+
+/*
+ * Reads what every CPU buffer holds, merges by timestamp, and delivers the
+ * events older than the previous drain's start (later ones wait for the
+ * next drain, so an event still in flight on another CPU is never passed).
+ * final: deliver everything (tracing is off).  0, -errno, or the callback's
+ * non-zero return.
+ */
+int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx);
+
+/* Queues a synthetic event (e.g. ILP_EV_TASK_INFO at attach) to be merged
+ * into the stream at its timestamp.  0 or -ENOMEM. */
+int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev);
+
+const struct ilp_source_counters *ilp_ftrace_counters(const struct ilp_ftrace *f);
+
+/* CLOCK_MONOTONIC now, ns: the time base of every ilp_event. */
+uint64_t ilp_now_ns(void);
+
+#endif

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The private tracefs instance of one capture: create, configure, start,
+ * stop, count lost events, remove.  See include/instance.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "instance.h"
+
+#define TRACEFS_MOUNT "/sys/kernel/tracing"
+
+struct ilp_instance {
+	struct tracefs_instance *ti;
+	char name[64];
+	int ncpus;
+	int started;
+};
+
+/* Events every capture needs, whatever -e says. */
+static const char *const task_events[][2] = {
+	{ "task", "task_newtask" },		/* thread or process created */
+	{ "sched", "sched_process_exec" },	/* new program image */
+	{ "sched", "sched_process_exit" },	/* thread ended */
+};
+
+int ilp_tracefs_check(void)
+{
+	const char *dir;
+	char path[512];
+
+	dir = tracefs_tracing_dir();
+	if (!dir) {
+		if (mkdir(TRACEFS_MOUNT, 0755) && errno != EEXIST && errno != EROFS)
+			return errno == EACCES ? -EACCES : -ENODEV;
+		if (mount("nodev", TRACEFS_MOUNT, "tracefs", 0, NULL)) {
+			if (errno == EPERM || errno == EACCES)
+				return -EPERM;
+			return -ENODEV;
+		}
+		if (tracefs_set_tracing_dir((char *)TRACEFS_MOUNT))
+			return -ENODEV;
+		dir = tracefs_tracing_dir();
+		if (!dir)
+			return -ENODEV;
+	}
+	snprintf(path, sizeof(path), "%s/instances", dir);
+	if (access(path, W_OK))
+		return errno == ENOENT ? -ENODEV : -EACCES;
+	return 0;
+}
+
+/* Is pid a live iolockprof process? */
+static int owner_alive(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0)
+		return 0;
+	if (kill(pid, 0) && errno == ESRCH)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return strncmp(comm, "iolockprof", 10) == 0;
+}
+
+static int destroy_by_name(const char *name)
+{
+	struct tracefs_instance *ti;
+	int ret;
+
+	ti = tracefs_instance_alloc(NULL, name);
+	if (!ti)
+		return -ENOMEM;
+	tracefs_trace_off(ti);
+	ret = tracefs_instance_destroy(ti) ? -EBUSY : 0;
+	tracefs_instance_free(ti);
+	return ret;
+}
+
+int ilp_instance_remove_stale(void)
+{
+	char **names;
+	int i, removed = 0;
+
+	names = tracefs_instances("^" ILP_INSTANCE_PREFIX "[0-9]+$");
+	if (!names)
+		return 0;
+	for (i = 0; names[i]; i++) {
+		char *end;
+		long pid = strtol(names[i] + strlen(ILP_INSTANCE_PREFIX), &end, 10);
+
+		if (*end || pid == getpid() || owner_alive((pid_t)pid))
+			continue;
+		if (destroy_by_name(names[i]) == 0)
+			removed++;
+	}
+	tracefs_list_free(names);
+	return removed;
+}
+
+static int write_file(struct tracefs_instance *ti, const char *file, const char *val)
+{
+	if (tracefs_instance_file_write(ti, file, val) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+static int count_cpus(struct tracefs_instance *ti)
+{
+	int n = 0;
+
+	for (;;) {
+		char file[64], *path;
+		struct stat st;
+		int ok;
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%d", n);
+		path = tracefs_instance_get_file(ti, file);
+		if (!path)
+			break;
+		ok = stat(path, &st) == 0;
+		tracefs_put_tracing_file(path);
+		if (!ok)
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* "id == 1 || id == 3" for the raw_syscalls events */
+static char *syscall_filter(const int *nrs, size_t n)
+{
+	size_t len = n * 24 + 1, off = 0, i;
+	char *s = malloc(len);
+
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(s + off, len - off, "%sid == %d",
+					i ? " || " : "", nrs[i]);
+	return s;
+}
+
+static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts *o)
+{
+	char *filter = NULL;
+	size_t i;
+	int err;
+
+	if (o->syscalls && o->nsyscalls) {
+		filter = syscall_filter(o->syscalls, o->nsyscalls);
+		if (!filter)
+			return -ENOMEM;
+		err = write_file(in->ti, "events/raw_syscalls/sys_enter/filter", filter);
+		if (!err)
+			err = write_file(in->ti, "events/raw_syscalls/sys_exit/filter", filter);
+		free(filter);
+		if (err)
+			return err;
+	}
+	if (tracefs_event_enable(in->ti, "raw_syscalls", "sys_enter") ||
+	    tracefs_event_enable(in->ti, "raw_syscalls", "sys_exit"))
+		return -ENOENT;
+	for (i = 0; i < sizeof(task_events) / sizeof(task_events[0]); i++)
+		if (tracefs_event_enable(in->ti, task_events[i][0], task_events[i][1]))
+			return -ENOENT;
+	return 0;
+}
+
+int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out)
+{
+	struct ilp_instance *in;
+	char val[32];
+	int err = -ENOMEM;
+
+	*out = NULL;
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	snprintf(in->name, sizeof(in->name), ILP_INSTANCE_PREFIX "%d", (int)getpid());
+	if (tracefs_instance_exists(in->name))
+		destroy_by_name(in->name);
+	in->ti = tracefs_instance_create(in->name);
+	if (!in->ti) {
+		err = errno ? -errno : -EIO;
+		goto out;
+	}
+	/* from here on, ilp_instance_free() removes the directory */
+	err = -EIO;
+	if (tracefs_trace_off(in->ti))
+		goto out;
+	in->ncpus = count_cpus(in->ti);
+	if (in->ncpus <= 0)
+		goto out;
+	/* mono: timestamps comparable with clock_gettime(CLOCK_MONOTONIC) */
+	err = write_file(in->ti, "trace_clock", "mono");
+	if (err)
+		goto out;
+	snprintf(val, sizeof(val), "%zu", o->buffer_kb);
+	err = write_file(in->ti, "buffer_size_kb", val);
+	if (err)
+		goto out;
+	/* when full, drop new events (counted in "dropped events") rather than
+	 * overwrite old ones: either way they are counted as lost */
+	tracefs_option_disable(in->ti, TRACEFS_OPTION_OVERWRITE);
+	if (tracefs_option_enable(in->ti, TRACEFS_OPTION_EVENT_FORK)) {
+		err = -ENOTSUP;
+		goto out;
+	}
+	/* wake a poll()ing reader when a CPU buffer is a quarter full */
+	write_file(in->ti, "buffer_percent", "25");
+	err = enable_events(in, o);
+	if (err)
+		goto out;
+	*out = in;
+	return 0;
+out:
+	ilp_instance_free(in);
+	return err;
+}
+
+void ilp_instance_free(struct ilp_instance *in)
+{
+	if (!in)
+		return;
+	if (in->ti) {
+		tracefs_trace_off(in->ti);
+		tracefs_instance_destroy(in->ti);
+		tracefs_instance_free(in->ti);
+	}
+	free(in);
+}
+
+int ilp_instance_add_pids(struct ilp_instance *in, const pid_t *tids, size_t n)
+{
+	size_t i, len = n * 12 + 2, off = 0;
+	char *s;
+	int err = 0;
+
+	if (!n)
+		return 0;
+	s = malloc(len);
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(s + off, len - off, "%d ", (int)tids[i]);
+	if (tracefs_instance_file_append(in->ti, "set_event_pid", s) < 0)
+		err = errno ? -errno : -EIO;
+	free(s);
+	return err;
+}
+
+int ilp_instance_start(struct ilp_instance *in)
+{
+	if (tracefs_trace_on(in->ti))
+		return -EIO;
+	in->started = 1;
+	return 0;
+}
+
+int ilp_instance_stop(struct ilp_instance *in)
+{
+	return tracefs_trace_off(in->ti) ? -EIO : 0;
+}
+
+const char *ilp_instance_name(const struct ilp_instance *in)
+{
+	return in->name;
+}
+
+struct tracefs_instance *ilp_instance_tracefs(struct ilp_instance *in)
+{
+	return in->ti;
+}
+
+int ilp_instance_ncpus(const struct ilp_instance *in)
+{
+	return in->ncpus;
+}
+
+static uint64_t stat_field(const char *text, const char *key)
+{
+	const char *p = text;
+	size_t klen = strlen(key);
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen))
+			return strtoull(p + klen, NULL, 10);
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+uint64_t ilp_instance_lost(struct ilp_instance *in)
+{
+	uint64_t lost = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < in->ncpus; cpu++) {
+		char file[64], *text;
+
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", cpu);
+		text = tracefs_instance_file_read(in->ti, file, NULL);
+		if (!text)
+			continue;
+		lost += stat_field(text, "overrun: ");
+		lost += stat_field(text, "commit overrun: ");
+		lost += stat_field(text, "dropped events: ");
+		free(text);
+	}
+	return lost;
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iolockprof attach PID...: profile every thread of running processes, and
+ * what they create later, until -d, a signal, or all of them exit.  The
+ * targets are never stopped or signalled: tracing is all in the kernel.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct tidset {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static int tidset_has(const struct tidset *s, pid_t t)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i] == t)
+			return 1;
+	return 0;
+}
+
+static int tidset_add(struct tidset *s, pid_t t)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		pid_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = t;
+	return 0;
+}
+
+static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
+	buf[0] = '\0';
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/*
+ * Adds to the capture every thread of pid not in seen yet.  Returns the
+ * number added, or -errno (-ESRCH: no such process).
+ */
+static int add_threads(struct ilp_capture *c, pid_t pid, struct tidset *seen)
+{
+	char path[64], comm[32];
+	struct tidset fresh = { 0 };
+	struct dirent *de;
+	DIR *d;
+	size_t i;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+
+		if (*end || tid <= 0 || tidset_has(seen, (pid_t)tid))
+			continue;
+		err = tidset_add(&fresh, (pid_t)tid);
+		if (err)
+			goto out;
+	}
+	err = ilp_capture_add_tids(c, fresh.v, fresh.n);
+	for (i = 0; !err && i < fresh.n; i++) {
+		read_comm(pid, fresh.v[i], comm, sizeof(comm));
+		err = ilp_capture_task_info(c, pid, fresh.v[i], comm);
+		if (!err)
+			err = tidset_add(seen, fresh.v[i]);
+	}
+out:
+	closedir(d);
+	free(fresh.v);
+	return err ? err : (int)fresh.n;
+}
+
+static int parse_pid(const char *s, pid_t *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > 4194304)
+		return -EINVAL;
+	*out = (pid_t)v;
+	return 0;
+}
+
+int ilp_cmd_attach(struct ilp_opts *o)
+{
+	struct ilp_capture *c = NULL;
+	struct tidset seen = { 0 };
+	pid_t *pids;
+	char *desc = NULL, comm[32];
+	size_t len;
+	int i, err, status, ret = ILP_EXIT_FAIL, pass;
+
+	pids = calloc((size_t)o->argc, sizeof(*pids));
+	if (!pids)
+		goto out;
+	for (i = 0; i < o->argc; i++) {
+		if (parse_pid(o->argv[i], &pids[i])) {
+			fprintf(stderr, "iolockprof: attach: '%s' is not a process id\n", o->argv[i]);
+			ret = ILP_EXIT_USAGE;
+			goto out;
+		}
+		if (pids[i] == getpid()) {
+			fprintf(stderr, "iolockprof: attach: %d is iolockprof itself\n", (int)pids[i]);
+			goto out;
+		}
+		if (kill(pids[i], 0) && errno == ESRCH) {
+			fprintf(stderr, "iolockprof: attach: no such process: %d\n", (int)pids[i]);
+			goto out;
+		}
+	}
+	err = ilp_capture_new(o, &c);
+	if (err) {
+		ilp_error("cannot start tracing", err);
+		goto out;
+	}
+	len = 16;
+	for (i = 0; i < o->argc; i++)
+		len += strlen(o->argv[i]) + sizeof(comm) + 8;
+	desc = malloc(len);
+	if (!desc)
+		goto out;
+	strcpy(desc, "attach");
+	for (i = 0; i < o->argc; i++) {
+		read_comm(pids[i], pids[i], comm, sizeof(comm));
+		snprintf(desc + strlen(desc), len - strlen(desc), " %d (%s)", (int)pids[i], comm);
+	}
+	err = ilp_capture_set_command(c, desc);
+	for (i = 0; !err && i < o->argc; i++) {
+		err = add_threads(c, pids[i], &seen);
+		if (err > 0)
+			err = 0;
+		if (!err)
+			err = ilp_capture_watch(c, pids[i], 0);
+	}
+	if (!err)
+		err = ilp_capture_start(c);
+	/*
+	 * Threads created between our listing and the filter write were not
+	 * followed by event-fork: list again until nothing new appears.
+	 */
+	for (pass = 0; !err && pass < 8; pass++) {
+		int added = 0;
+
+		for (i = 0; !err && i < o->argc; i++) {
+			err = add_threads(c, pids[i], &seen);
+			if (err == -ESRCH)	/* exited meanwhile: the loop sees it */
+				err = 0;
+			else if (err > 0)
+				added += err, err = 0;
+		}
+		if (!added)
+			break;
+	}
+	if (err == -ESRCH) {
+		fprintf(stderr, "iolockprof: attach: no such process\n");
+		goto out;
+	}
+	if (err) {
+		ilp_error("attach", err);
+		goto out;
+	}
+	err = ilp_capture_loop(c, &status);
+	if (err) {
+		ilp_error("capture", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	ilp_capture_free(c);
+	free(desc);
+	free(seen.v);
+	free(pids);
+	return ret;
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iolockprof: where programs wait.  Command table, option parsing, and the
+ * one place where a negative errno becomes a message for the user.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "syscalls.h"
+
+#ifndef ILP_VERSION
+#define ILP_VERSION "0.0.0"
+#endif
+
+enum cmd_flags {
+	TAKES_COMMAND = 1 << 0,	/* run: the rest of the line is the command */
+	TAKES_PIDS = 1 << 1,	/* attach: one or more PIDs */
+	ALLOWS_DURATION = 1 << 2,	/* -d and --interval */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(struct ilp_opts *o);
+	unsigned flags;
+	const char *usage;
+};
+
+static const struct cmd commands[] = {
+	{ "run", ilp_cmd_run, TAKES_COMMAND,
+	  "run [options] -- CMD [ARGS...]" },
+	{ "attach", ilp_cmd_attach, TAKES_PIDS | ALLOWS_DURATION,
+	  "attach [options] PID [PID...]" },
+};
+
+static const char help_text[] =
+"usage: iolockprof run [options] -- CMD [ARGS...]\n"
+"       iolockprof attach [options] PID [PID...]\n"
+"       iolockprof --version | --help\n"
+"\n"
+"Profiles where programs wait: the wall-clock time spent inside each\n"
+"syscall (enter to exit, including time blocked off-CPU), per process and\n"
+"thread, with exact counts, latency percentiles and log2 histograms.\n"
+"Uses ftrace through a private tracefs instance (needs root).\n"
+"\n"
+"commands:\n"
+"  run        launch CMD and profile it and every process and thread it\n"
+"             creates, from its first syscall; exits with CMD's exit status\n"
+"  attach     profile all threads of running processes (and what they\n"
+"             create later) until -d, Ctrl-C/SIGTERM, or all of them exit\n"
+"\n"
+"options:\n"
+"  -o, --output FILE      write the report to FILE (default: stderr)\n"
+"  -e, --syscalls LIST    trace only these syscalls, comma-separated names\n"
+"                         (like strace -e trace=): -e read,write,fsync\n"
+"  -b, --buffer-size KB   per-CPU ring buffer size (default 16384)\n"
+"  -d, --duration SEC     attach: stop after SEC seconds\n"
+"      --interval SEC     attach: print an interim report every SEC seconds\n"
+"                         (each covers everything since the start)\n"
+"  -t, --threads          add a per-thread breakdown\n"
+"      --hist N           latency histograms for the top N syscalls of each\n"
+"                         process (default 3, 0: none)\n"
+"  -h, --help             this help\n"
+"  -V, --version          print the version\n"
+"\n"
+"exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
+"if CMD is not found, 126 if it cannot be executed, 125 if iolockprof\n"
+"failed; attach returns 0, or 1 on failure; 2 means a usage error.\n"
+"\n"
+"EXAMPLES\n"
+"  iolockprof run -- ./app --flag          profile app, report on stderr\n"
+"  iolockprof run -o report.txt -- make -j2   every compiler process too\n"
+"  iolockprof run -e write,fsync -- ./db   only these two syscalls\n"
+"  iolockprof attach -d 10 1234            10 seconds of a running process\n"
+"  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n"
+"\n"
+"See iolockprof(1) for the report's columns.\n";
+
+void ilp_error(const char *what, int err)
+{
+	const char *hint = "";
+
+	if (err == -ECANCELED)	/* already explained where it happened */
+		return;
+	if (err == -EPERM || err == -EACCES)
+		hint = ": tracefs needs root; run it with sudo";
+	else if (err == -ENODEV)
+		hint = ": tracefs is not available; mount it with "
+		       "'mount -t tracefs nodev /sys/kernel/tracing' (kernel needs CONFIG_FTRACE)";
+	else if (err == -ENOENT && !strcmp(what, "cannot start tracing"))
+		hint = ": a needed tracepoint (raw_syscalls, task, sched) is missing in this kernel";
+	if (*hint)
+		fprintf(stderr, "iolockprof: %s%s\n", what, hint);
+	else
+		fprintf(stderr, "iolockprof: %s: %s\n", what, strerror(-err));
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "iolockprof: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see iolockprof --help)\n");
+	return ILP_EXIT_USAGE;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 31536000)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "read,write" or "trace=read,write" into syscall numbers */
+static int parse_syscalls(const char *list, struct ilp_opts *o)
+{
+	char *copy, *tok, *save = NULL;
+	size_t n = 0, cap = 8;
+	int err = 0;
+
+	if (!strncmp(list, "trace=", 6))
+		list += 6;
+	copy = strdup(list);
+	o->syscalls = malloc(cap * sizeof(int));
+	if (!copy || !o->syscalls) {
+		free(copy);
+		return -ENOMEM;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int nr = ilp_syscall_nr(tok);
+
+		if (nr < 0) {
+			fprintf(stderr, "iolockprof: -e: unknown syscall '%s' (see iolockprof --help)\n", tok);
+			err = -EINVAL;
+			break;
+		}
+		if (n == cap) {
+			int *v = realloc(o->syscalls, cap * 2 * sizeof(int));
+
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			o->syscalls = v;
+			cap *= 2;
+		}
+		o->syscalls[n++] = nr;
+	}
+	free(copy);
+	if (!err && !n) {
+		fprintf(stderr, "iolockprof: -e: empty syscall list (see iolockprof --help)\n");
+		err = -EINVAL;
+	}
+	o->nsyscalls = n;
+	return err;
+}
+
+enum { OPT_INTERVAL = 256, OPT_HIST };
+
+static int parse_options(const struct cmd *cmd, int argc, char **argv, struct ilp_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "syscalls", required_argument, NULL, 'e' },
+		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "threads", no_argument, NULL, 't' },
+		{ "hist", required_argument, NULL, OPT_HIST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int c;
+
+	o->top_hist = 3;
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at the first non-option, so run's command keeps its own */
+	while ((c = getopt_long(argc, argv, "+:o:e:b:d:th", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'e':
+			if (parse_syscalls(optarg, o))
+				return ILP_EXIT_USAGE;
+			break;
+		case 'b':
+			if (parse_uint(optarg, 4194304, &v) || v < 64)
+				return usage_error("-b: '%s' is not a buffer size in KB (64 to 4194304)", optarg);
+			o->buffer_kb = v;
+			break;
+		case 'd':
+			if (!(cmd->flags & ALLOWS_DURATION))
+				return usage_error("-d: %s runs until the command exits", cmd->name);
+			if (parse_seconds(optarg, &o->duration))
+				return usage_error("-d: '%s' is not a number of seconds", optarg);
+			break;
+		case OPT_INTERVAL:
+			if (!(cmd->flags & ALLOWS_DURATION))
+				return usage_error("--interval: not available for %s", cmd->name);
+			if (parse_seconds(optarg, &o->interval))
+				return usage_error("--interval: '%s' is not a number of seconds", optarg);
+			break;
+		case 't':
+			o->threads = 1;
+			break;
+		case OPT_HIST:
+			if (parse_uint(optarg, 1000, &v))
+				return usage_error("--hist: '%s' is not a count", optarg);
+			o->top_hist = (int)v;
+			break;
+		case 'h':
+			fputs(help_text, stdout);
+			exit(0);
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	o->argv = argv + optind;
+	o->argc = argc - optind;
+	if ((cmd->flags & TAKES_COMMAND) && o->argc < 1)
+		return usage_error("%s: no command given", cmd->name);
+	if ((cmd->flags & TAKES_PIDS) && o->argc < 1)
+		return usage_error("%s: no process id given", cmd->name);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ilp_opts o = { 0 };
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		fputs(help_text, stderr);
+		return ILP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(help_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("iolockprof %s\n", ILP_VERSION);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		ret = parse_options(&commands[i], argc - 1, argv + 1, &o);
+		if (!ret)
+			ret = commands[i].fn(&o);
+		free(o.syscalls);
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "iolockprof: error writing to stdout\n");
+			if (!ret)
+				ret = ILP_EXIT_FAIL;
+		}
+		return ret;
+	}
+	return usage_error("unknown command '%s'", argv[1]);
+}

@@ -80,25 +80,6 @@ static const char help_text[] =
 "\n"
 "See iolockprof(1) for the report's columns.\n";
 
-void ilp_error(const char *what, int err)
-{
-	const char *hint = "";
-
-	if (err == -ECANCELED)	/* already explained where it happened */
-		return;
-	if (err == -EPERM || err == -EACCES)
-		hint = ": tracefs needs root; run it with sudo";
-	else if (err == -ENODEV)
-		hint = ": tracefs is not available; mount it with "
-		       "'mount -t tracefs nodev /sys/kernel/tracing' (kernel needs CONFIG_FTRACE)";
-	else if (err == -ENOENT && !strcmp(what, "cannot start tracing"))
-		hint = ": a needed tracepoint (raw_syscalls, task, sched) is missing in this kernel";
-	if (*hint)
-		fprintf(stderr, "iolockprof: %s%s\n", what, hint);
-	else
-		fprintf(stderr, "iolockprof: %s: %s\n", what, strerror(-err));
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "iolockprof: ");

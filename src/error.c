@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The one place where a negative errno becomes a message for the user.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void ilp_error(const char *what, int err)
+{
+	const char *hint = "";
+
+	if (err == -ECANCELED)	/* already explained where it happened */
+		return;
+	if (err == -EPERM || err == -EACCES)
+		hint = ": tracefs needs root; run it with sudo";
+	else if (err == -ENODEV)
+		hint = ": tracefs is not available; mount it with "
+		       "'mount -t tracefs nodev /sys/kernel/tracing' (kernel needs CONFIG_FTRACE)";
+	else if (err == -ENOENT && !strcmp(what, "cannot start tracing"))
+		hint = ": a needed tracepoint (raw_syscalls, task, sched) is missing in this kernel";
+	if (*hint)
+		fprintf(stderr, "iolockprof: %s%s\n", what, hint);
+	else
+		fprintf(stderr, "iolockprof: %s: %s\n", what, strerror(-err));
+}

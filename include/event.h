@@ -21,6 +21,15 @@ enum ilp_event_kind {
 	ILP_EV_TASK_EXIT,	/* thread tid ended; task.group_dead: last one */
 	ILP_EV_TASK_INFO,	/* source-known fact: tid belongs to pid, named comm
 				 * (attach time, first sight of a thread) */
+	ILP_EV_FD_INFO,		/* source-known fact: in process pid, fd.fd is fd.str
+				 * (path, socket peer...), as of ts */
+	ILP_EV_SCHED_SWITCH,	/* tid leaves the CPU in sched.prev_state for sched.next */
+	ILP_EV_WAKEUP,		/* tid (the waker) wakes sched.target */
+	ILP_EV_BLOCK_INSERT,	/* request queued (submitter context) */
+	ILP_EV_BLOCK_ISSUE,	/* request sent to the device */
+	ILP_EV_BLOCK_COMPLETE,	/* device finished it (interrupt context: tid unreliable) */
+	ILP_EV_LOCK_BEGIN,	/* kernel lock contention starts (lock:contention_begin) */
+	ILP_EV_LOCK_END,	/* ... and ends */
 	ILP_EV_KIND_MAX
 };
 
@@ -42,6 +51,28 @@ struct ilp_event {
 			uint64_t clone_flags;	/* TASK_NEW */
 			char comm[ILP_COMM_LEN]; /* TASK_NEW, EXEC, TASK_INFO */
 		} task;
+		struct {			/* FD_INFO */
+			int32_t fd;
+			uint32_t type;		/* source-defined object type */
+			const char *str;	/* valid during delivery only: copy it */
+		} fd;
+		struct {			/* SCHED_SWITCH, WAKEUP */
+			int32_t prev_state;	/* SWITCH: 0 running/preempted, else TASK_* bits */
+			int32_t next;		/* SWITCH: tid taking the CPU */
+			int32_t target;		/* WAKEUP: tid woken */
+		} sched;
+		struct {			/* BLOCK_* */
+			uint32_t dev;		/* kernel dev_t: major << 20 | minor */
+			uint32_t bytes;
+			uint64_t sector;
+			char rwbs[8];		/* "W", "RS", "FWS", ... as the kernel prints it */
+			int32_t error;		/* COMPLETE */
+		} block;
+		struct {			/* LOCK_* */
+			uint64_t addr;
+			uint32_t flags;		/* BEGIN: LCB_F_* */
+			int32_t ret;		/* END */
+		} lock;
 	};
 };
 

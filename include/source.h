@@ -25,6 +25,7 @@ struct ilp_source_counters {
 	uint64_t missed;	/* in-band "missed events" reported by the pages */
 	uint64_t pages;		/* sub-buffers read */
 	uint64_t unknown;	/* records of an event type we did not ask for */
+	uint64_t malformed;	/* records shorter than their format says */
 };
 
 /* ---- ftrace: per-CPU trace_pipe_raw of a private instance ---- */

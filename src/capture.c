@@ -26,7 +26,7 @@
 #include "report.h"
 #include "source.h"
 
-#define IDLE_DRAIN_MS 200
+#define IDLE_DRAIN_MS 50
 #define MIN_GAP_MS 20
 #define CHILD_GRACE_MS 5000	/* after forwarding a signal, wait this long */
 #define DEFAULT_BUFFER_KB 16384

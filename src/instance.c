@@ -16,6 +16,7 @@
 
 #include <tracefs.h>
 
+#include "decode.h"
 #include "instance.h"
 
 #define TRACEFS_MOUNT "/sys/kernel/tracing"
@@ -25,13 +26,6 @@ struct ilp_instance {
 	char name[64];
 	int ncpus;
 	int started;
-};
-
-/* Events every capture needs, whatever -e says. */
-static const char *const task_events[][2] = {
-	{ "task", "task_newtask" },		/* thread or process created */
-	{ "sched", "sched_process_exec" },	/* new program image */
-	{ "sched", "sched_process_exit" },	/* thread ended */
 };
 
 int ilp_tracefs_check(void)
@@ -159,30 +153,36 @@ static char *syscall_filter(const int *nrs, size_t n)
 	return s;
 }
 
+/* Enables every tracepoint of decode.c's table that runs in the traced
+ * tasks' context; the -e filter goes on the syscall events. */
 static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts *o)
 {
-	char *filter = NULL;
+	char *filter = NULL, file[256];
 	size_t i;
-	int err;
+	int err = 0;
 
 	if (o->syscalls && o->nsyscalls) {
 		filter = syscall_filter(o->syscalls, o->nsyscalls);
 		if (!filter)
 			return -ENOMEM;
-		err = write_file(in->ti, "events/raw_syscalls/sys_enter/filter", filter);
-		if (!err)
-			err = write_file(in->ti, "events/raw_syscalls/sys_exit/filter", filter);
-		free(filter);
-		if (err)
-			return err;
 	}
-	if (tracefs_event_enable(in->ti, "raw_syscalls", "sys_enter") ||
-	    tracefs_event_enable(in->ti, "raw_syscalls", "sys_exit"))
-		return -ENOENT;
-	for (i = 0; i < sizeof(task_events) / sizeof(task_events[0]); i++)
-		if (tracefs_event_enable(in->ti, task_events[i][0], task_events[i][1]))
-			return -ENOENT;
-	return 0;
+	for (i = 0; i < ilp_tracepoint_count() && !err; i++) {
+		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
+
+		if (tp->flags & ILP_TP_UNFILTERED)
+			continue;
+		if (filter && (tp->flags & ILP_TP_SYSCALL)) {
+			snprintf(file, sizeof(file), "events/%s/%s/filter", tp->system, tp->name);
+			err = write_file(in->ti, file, filter);
+			if (err)
+				break;
+		}
+		if (tracefs_event_enable(in->ti, tp->system, tp->name) &&
+		    (tp->flags & ILP_TP_REQUIRED))
+			err = -ENOENT;
+	}
+	free(filter);
+	return err;
 }
 
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out)

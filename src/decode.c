@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ftrace records -> struct ilp_event.  See include/decode.h.
+ *
+ * To decode a new tracepoint: add a row to `rows` (system, name, flags,
+ * the field names its decoder reads — a leading '?' marks a field older
+ * kernels lack — and the decoder), then write the decoder: it reads the
+ * fields through f[i] in the order the row names them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event-parse.h>
+
+#include "decode.h"
+
+#define MAX_FIELDS 8
+
+struct field {
+	int off, size;	/* off -1: optional field absent */
+};
+
+struct row;
+typedef int (*decode_fn)(const struct field *f, const unsigned char *d, size_t size,
+			 struct ilp_event *ev);
+
+struct row {
+	struct ilp_tracepoint tp;
+	const char *fields[MAX_FIELDS + 1];
+	int kind;		/* enum ilp_event_kind this row produces */
+	decode_fn fn;
+};
+
+struct resolved {
+	int id;			/* -1: event absent */
+	size_t min_size;	/* record must hold every present field */
+	struct field f[MAX_FIELDS];
+};
+
+struct ilp_decoder {
+	struct resolved *res;	/* one per row */
+	int16_t *by_id;		/* event id -> row index, -1 */
+	int max_id;
+};
+
+/* ---- field readers: records are native-endian (same machine) ---- */
+
+static uint64_t rd_u(const unsigned char *d, struct field f)
+{
+	uint64_t v8;
+	uint32_t v4;
+	uint16_t v2;
+
+	if (f.off < 0)
+		return 0;
+	switch (f.size) {
+	case 8: memcpy(&v8, d + f.off, 8); return v8;
+	case 4: memcpy(&v4, d + f.off, 4); return v4;
+	case 2: memcpy(&v2, d + f.off, 2); return v2;
+	case 1: return d[f.off];
+	default: return 0;
+	}
+}
+
+static int64_t rd_s(const unsigned char *d, struct field f)
+{
+	switch (f.size) {
+	case 8: return (int64_t)rd_u(d, f);
+	case 4: return (int32_t)(uint32_t)rd_u(d, f);
+	case 2: return (int16_t)(uint16_t)rd_u(d, f);
+	case 1: return (int8_t)rd_u(d, f);
+	default: return 0;
+	}
+}
+
+static void copy_str(char *dst, size_t dstlen, const unsigned char *src, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < dstlen && i < max && src[i]; i++)
+		dst[i] = (char)src[i];
+	dst[i] = '\0';
+}
+
+/* __data_loc string: returns its bytes and length, or NULL if out of bounds */
+static const unsigned char *data_loc(const unsigned char *d, size_t size, struct field f,
+				     size_t *len)
+{
+	uint32_t loc;
+	size_t off;
+
+	if (f.off < 0)
+		return NULL;
+	memcpy(&loc, d + f.off, 4);
+	off = loc & 0xffff;
+	*len = loc >> 16;
+	if (off > size || *len > size - off)
+		return NULL;
+	return d + off;
+}
+
+/* ---- decoders, one per row ---- */
+
+static int dec_sys_enter(const struct field *f, const unsigned char *d, size_t size,
+			 struct ilp_event *ev)
+{
+	(void)size;
+	ev->nr = (int32_t)rd_s(d, f[0]);
+	if (f[1].size < (int)sizeof(ev->args))
+		return -EINVAL;
+	memcpy(ev->args, d + f[1].off, sizeof(ev->args));
+	return 1;
+}
+
+static int dec_sys_exit(const struct field *f, const unsigned char *d, size_t size,
+			struct ilp_event *ev)
+{
+	(void)size;
+	ev->nr = (int32_t)rd_s(d, f[0]);
+	ev->ret = rd_s(d, f[1]);
+	return 1;
+}
+
+static int dec_newtask(const struct field *f, const unsigned char *d, size_t size,
+		       struct ilp_event *ev)
+{
+	(void)size;
+	ev->task.child = (int32_t)rd_s(d, f[0]);
+	copy_str(ev->task.comm, sizeof(ev->task.comm), d + f[1].off, (size_t)f[1].size);
+	ev->task.clone_flags = rd_u(d, f[2]);
+	return 1;
+}
+
+static int dec_exec(const struct field *f, const unsigned char *d, size_t size,
+		    struct ilp_event *ev)
+{
+	const unsigned char *name, *slash;
+	size_t len;
+
+	/* the exec'ing thread becomes the leader: pid is the new tid */
+	ev->tid = (int32_t)rd_s(d, f[1]);
+	ev->pid = ev->tid;
+	name = data_loc(d, size, f[0], &len);
+	if (!name)
+		return -EINVAL;
+	slash = memrchr(name, '/', len);
+	if (slash) {
+		len -= (size_t)(slash + 1 - name);
+		name = slash + 1;
+	}
+	copy_str(ev->task.comm, sizeof(ev->task.comm), name, len);
+	return 1;
+}
+
+static int dec_exit(const struct field *f, const unsigned char *d, size_t size,
+		    struct ilp_event *ev)
+{
+	(void)size;
+	ev->tid = (int32_t)rd_s(d, f[0]);
+	ev->task.group_dead = f[1].off >= 0 ? rd_u(d, f[1]) != 0 : 0;
+	return 1;
+}
+
+static const struct row rows[] = {
+	{ { "raw_syscalls", "sys_enter", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
+	  { "id", "args" }, ILP_EV_SYS_ENTER, dec_sys_enter },
+	{ { "raw_syscalls", "sys_exit", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
+	  { "id", "ret" }, ILP_EV_SYS_EXIT, dec_sys_exit },
+	{ { "task", "task_newtask", ILP_TP_REQUIRED },
+	  { "pid", "comm", "clone_flags" }, ILP_EV_TASK_NEW, dec_newtask },
+	{ { "sched", "sched_process_exec", ILP_TP_REQUIRED },
+	  { "filename", "pid" }, ILP_EV_EXEC, dec_exec },
+	{ { "sched", "sched_process_exit", ILP_TP_REQUIRED },
+	  { "pid", "?group_dead" }, ILP_EV_TASK_EXIT, dec_exit },
+};
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+size_t ilp_tracepoint_count(void)
+{
+	return NROWS;
+}
+
+const struct ilp_tracepoint *ilp_tracepoint(size_t i)
+{
+	return i < NROWS ? &rows[i].tp : NULL;
+}
+
+const char *const *ilp_tracepoint_systems(void)
+{
+	static const char *const systems[] = { "raw_syscalls", "task", "sched",
+					       "block", "lock", "writeback", NULL };
+	return systems;
+}
+
+static int resolve_row(struct tep_handle *tep, const struct row *r, struct resolved *res)
+{
+	struct tep_event *ev = tep_find_event_by_name(tep, r->tp.system, r->tp.name);
+	int i;
+
+	res->id = -1;
+	res->min_size = 4;
+	if (!ev)
+		return (r->tp.flags & ILP_TP_REQUIRED) ? -ENOENT : 0;
+	for (i = 0; i < MAX_FIELDS && r->fields[i]; i++) {
+		const char *name = r->fields[i];
+		int optional = name[0] == '?';
+		struct tep_format_field *ff = tep_find_field(ev, name + optional);
+
+		if (!ff) {
+			if (!optional)
+				return (r->tp.flags & ILP_TP_REQUIRED) ? -ENOENT : 0;
+			res->f[i].off = -1;
+			res->f[i].size = 0;
+			continue;
+		}
+		res->f[i].off = ff->offset;
+		res->f[i].size = ff->size;
+		if ((size_t)(ff->offset + ff->size) > res->min_size)
+			res->min_size = (size_t)(ff->offset + ff->size);
+	}
+	res->id = ev->id;
+	return 0;
+}
+
+int ilp_decoder_new(struct tep_handle *tep, struct ilp_decoder **out)
+{
+	struct ilp_decoder *d;
+	size_t i;
+	int err = -ENOMEM;
+
+	*out = NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->res = calloc(NROWS, sizeof(*d->res));
+	if (!d->res)
+		goto out;
+	d->max_id = -1;
+	for (i = 0; i < NROWS; i++) {
+		err = resolve_row(tep, &rows[i], &d->res[i]);
+		if (err)
+			goto out;
+		if (d->res[i].id > d->max_id)
+			d->max_id = d->res[i].id;
+	}
+	err = -ENOMEM;
+	d->by_id = malloc(sizeof(*d->by_id) * (size_t)(d->max_id + 1));
+	if (d->max_id >= 0 && !d->by_id)
+		goto out;
+	for (i = 0; (int)i <= d->max_id; i++)
+		d->by_id[i] = -1;
+	for (i = 0; i < NROWS; i++)
+		if (d->res[i].id >= 0)
+			d->by_id[d->res[i].id] = (int16_t)i;
+	*out = d;
+	return 0;
+out:
+	ilp_decoder_free(d);
+	return err;
+}
+
+void ilp_decoder_free(struct ilp_decoder *d)
+{
+	if (!d)
+		return;
+	free(d->res);
+	free(d->by_id);
+	free(d);
+}
+
+int ilp_decoder_has(const struct ilp_decoder *d, const char *system, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NROWS; i++)
+		if (!strcmp(rows[i].tp.system, system) && !strcmp(rows[i].tp.name, name))
+			return d->res[i].id >= 0;
+	return 0;
+}
+
+int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
+	       uint64_t ts, int cpu, struct ilp_event *ev)
+{
+	const unsigned char *p = data;
+	const struct resolved *res;
+	uint16_t type;
+	int32_t tid;
+	int row;
+
+	if (size < 8)
+		return -EINVAL;
+	memcpy(&type, p, 2);
+	if ((int)type > d->max_id || d->by_id[type] < 0)
+		return 0;
+	row = d->by_id[type];
+	res = &d->res[row];
+	if (size < res->min_size)
+		return -EINVAL;
+	memcpy(&tid, p + 4, 4);
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = ts;
+	ev->tid = tid;
+	ev->cpu = (uint16_t)cpu;
+	ev->nr = -1;
+	ev->kind = (uint16_t)rows[row].kind;
+	return rows[row].fn(res->f, p, size, ev);
+}

@@ -8,6 +8,7 @@
  */
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -15,8 +16,24 @@
 #define ILP_EXIT_FAIL 1		/* attach/report: the tool failed */
 #define ILP_EXIT_RUN_FAIL 125	/* run: the tool itself failed (like env/timeout) */
 
+enum ilp_format {
+	ILP_FMT_TEXT,		/* default */
+	ILP_FMT_JSON,		/* docs/report.schema.json */
+	ILP_FMT_HTML,		/* one self-contained page */
+	ILP_FMT_FOLDED,		/* flamegraph.pl / speedscope input */
+	ILP_FMT_PERFETTO,	/* Chrome trace-event JSON */
+};
+
+enum ilp_backend {
+	ILP_BACKEND_AUTO,	/* ftrace if tracefs is usable, else ptrace */
+	ILP_BACKEND_FTRACE,
+	ILP_BACKEND_PTRACE,
+};
+
 struct ilp_opts {
 	const char *output;	/* -o FILE, NULL: stderr */
+	enum ilp_format format;	/* --format */
+	enum ilp_backend backend;	/* --backend */
 	size_t buffer_kb;	/* -b KB per CPU; 0: default */
 	int *syscalls;		/* -e LIST, as numbers; NULL: all */
 	size_t nsyscalls;
@@ -31,6 +48,16 @@ struct ilp_opts {
 /* Commands: return the process exit status. */
 int ilp_cmd_run(struct ilp_opts *o);
 int ilp_cmd_attach(struct ilp_opts *o);
+
+struct ilp_model;
+struct ilp_report_info;
+/*
+ * Indexes the model at info->end_ts and writes the report in o->format to
+ * out (report.c: the one dispatch every backend and command uses).  0 or
+ * -errno.
+ */
+int ilp_report_emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
+		    const struct ilp_opts *o);
 
 /* The one place where a negative errno becomes a message (main.c). */
 void ilp_error(const char *what, int err);

@@ -54,7 +54,8 @@ struct ilp_event {
 		struct {			/* FD_INFO */
 			int32_t fd;
 			uint32_t type;		/* source-defined object type */
-			const char *str;	/* valid during delivery only: copy it */
+			const char *str;	/* owned by the source, valid while the event is
+					 * delivered: the model copies it */
 		} fd;
 		struct {			/* SCHED_SWITCH, WAKEUP */
 			int32_t prev_state;	/* SWITCH: 0 running/preempted, else TASK_* bits */

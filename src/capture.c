@@ -232,7 +232,6 @@ static int feed(const struct ilp_event *ev, void *ctx)
 static int report(struct ilp_capture *c, int interim, int exit_status)
 {
 	struct ilp_report_info info = { 0 };
-	struct ilp_report_opts ro = { 0 };
 	const struct ilp_source_counters *sc = ilp_ftrace_counters(c->src);
 	uint64_t lost = ilp_instance_lost(c->in);
 	int err;
@@ -245,12 +244,7 @@ static int report(struct ilp_capture *c, int interim, int exit_status)
 	info.lost = lost > sc->missed ? lost : sc->missed;
 	info.interim = interim;
 	info.exit_status = exit_status;
-	ro.threads = c->o->threads;
-	ro.top_hist = c->o->top_hist;
-	err = ilp_model_index(c->model, info.end_ts);
-	if (err)
-		return err;
-	err = ilp_report_text(c->out, c->model, &info, &ro);
+	err = ilp_report_emit(c->out, c->model, &info, c->o);
 	fflush(c->out);
 	return err;
 }

@@ -64,6 +64,10 @@ static const char help_text[] =
 "  -t, --threads          add a per-thread breakdown\n"
 "      --hist N           latency histograms for the top N syscalls of each\n"
 "                         process (default 3, 0: none)\n"
+"      --format FMT       report format: text (default), json, html,\n"
+"                         folded, perfetto\n"
+"      --backend B        auto (default: ftrace if tracefs is usable, else\n"
+"                         ptrace), ftrace, or ptrace\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
 "\n"
@@ -160,7 +164,51 @@ static int parse_syscalls(const char *list, struct ilp_opts *o)
 	return err;
 }
 
-enum { OPT_INTERVAL = 256, OPT_HIST };
+enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND };
+
+static const struct {
+	const char *name;
+	enum ilp_format fmt;
+} formats[] = {
+	{ "text", ILP_FMT_TEXT },
+	{ "json", ILP_FMT_JSON },
+	{ "html", ILP_FMT_HTML },
+	{ "folded", ILP_FMT_FOLDED },
+	{ "perfetto", ILP_FMT_PERFETTO },
+};
+
+static const struct {
+	const char *name;
+	enum ilp_backend backend;
+} backends[] = {
+	{ "auto", ILP_BACKEND_AUTO },
+	{ "ftrace", ILP_BACKEND_FTRACE },
+	{ "ptrace", ILP_BACKEND_PTRACE },
+};
+
+static int parse_format(const char *s, enum ilp_format *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(s, formats[i].name)) {
+			*out = formats[i].fmt;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int parse_backend(const char *s, enum ilp_backend *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (!strcmp(s, backends[i].name)) {
+			*out = backends[i].backend;
+			return 0;
+		}
+	return -EINVAL;
+}
 
 static int parse_options(const struct cmd *cmd, int argc, char **argv, struct ilp_opts *o)
 {
@@ -172,6 +220,8 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "threads", no_argument, NULL, 't' },
 		{ "hist", required_argument, NULL, OPT_HIST },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -215,6 +265,14 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 			if (parse_uint(optarg, 1000, &v))
 				return usage_error("--hist: '%s' is not a count", optarg);
 			o->top_hist = (int)v;
+			break;
+		case OPT_FORMAT:
+			if (parse_format(optarg, &o->format))
+				return usage_error("--format: '%s' is not one of text, json, html, folded, perfetto", optarg);
+			break;
+		case OPT_BACKEND:
+			if (parse_backend(optarg, &o->backend))
+				return usage_error("--backend: '%s' is not one of auto, ftrace, ptrace", optarg);
 			break;
 		case 'h':
 			fputs(help_text, stdout);

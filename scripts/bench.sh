@@ -1,0 +1,164 @@
+#!/bin/bash
+# scripts/bench.sh BUILD_DIR - overhead of iolockprof against strace -f -c
+# and perf trace -s, side by side (make bench).  Not a test: it prints a
+# table and exits 0 unless it cannot run at all.
+#
+# For each workload and tracer: REPS runs (default 5, env BENCH_REPS), and
+# the median of
+#   wall     whole command, tracer start-up and report included (GNU time %e)
+#   loop     the app's own elapsed time, measured inside the app (workloads
+#            print "loop_ns: N" on stderr with WL_TIME=1), tracer start-up
+#            excluded
+#   cpu      user+sys of the whole tree (tracer + app; GNU time %U+%S);
+#            "tracer cpu" subtracts the untraced app's median cpu
+#   rss      peak RSS (GNU time %M: max over the tracer and its children,
+#            user memory only: kernel ring buffers are not counted)
+#   writes   write(2) calls the tracer reported, against the known truth
+# Then iolockprof's peak RSS at 100k and 1M events, to show it does not grow
+# with the event count.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+build=${1:-build}
+build=$(cd "$build" 2>/dev/null && pwd) || { echo "bench.sh: no build directory '${1:-build}'" >&2; exit 1; }
+ILP="$build/iolockprof"
+WL="$build/workloads"
+REPS=${BENCH_REPS:-5}
+TIME=/usr/bin/time
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+[ -x "$ILP" ] || die "$ILP missing; run: make all workloads"
+[ -x "$WL/writes" ] && [ -x "$WL/demo" ] || die "workloads missing; run: make workloads"
+[ "$(id -u)" -eq 0 ] || die "needs root (iolockprof and perf trace use tracefs); try: sudo make bench"
+"$TIME" -f '%e %U %S %M' -o /dev/null true 2>/dev/null ||
+	die "GNU time not found at $TIME (Debian package: time)"
+
+have_strace=0 have_perf=0
+command -v strace > /dev/null && have_strace=1
+perf_note=""
+if ! command -v perf > /dev/null; then
+	perf_note="perf not installed"
+elif ! perf trace -s -o /dev/null -- true > /dev/null 2>&1; then
+	perf_note="perf trace does not work here: $(perf trace -s -o /dev/null -- true 2>&1 | head -n 1)"
+else
+	have_perf=1
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/ilp-bench.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Write counts from each tool's output file.
+writes_ilp() { awk '/^syscall /{ t = 1; next } /^[ \t]*$/{ t = 0 } t && $1 == "write" { s += $2 } END { print s + 0 }' "$1"; }
+writes_strace() { awk '$NF == "write" && $4 ~ /^[0-9]+$/ { s += $4 } END { print s + 0 }' "$1"; }
+writes_perf() { awk '$1 == "write" && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' "$1"; }
+lost_ilp() { awk '/^duration:/ { for (i = 1; i < NF; i++) if ($i == "lost" && $(i + 1) == "events:") v = $(i + 2) } END { print v }' "$1"; }
+events_ilp() { awk '/^duration:/ { for (i = 2; i < NF; i++) if ($i == "events:" && $(i - 1) != "lost") v = $(i + 1) } END { print v }' "$1"; }
+# perf trace prints "LOST n events!" when it notices; with -s it often does not.
+lost_perf() { cat "$@" 2>/dev/null | awk '/LOST [0-9]+ events/ { for (i = 1; i < NF; i++) if ($i == "LOST") s += $(i + 1); f = 1 } END { print f ? s : "?" }'; }
+
+# run_one TOOL OUT -- CMD...: one timed run; appends "wall cpu rss loop_ms"
+# to $T/TOOL.samples; the tool's own output goes to OUT.
+run_one() {
+	local tool=$1 out=$2 rc loop
+	shift 3
+	case $tool in
+	untraced)   set -- "$@" ;;
+	iolockprof) set -- "$ILP" run -o "$out" -- "$@" ;;
+	strace)     set -- strace -f -c -o "$out" "$@" ;;
+	perf)       set -- perf trace -s -o "$out" -- "$@" ;;
+	esac
+	WL_TIME=1 "$TIME" -f '%e %U %S %M' -o "$T/time" -- "$@" > "$T/stdout" 2> "$T/stderr"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "bench.sh: $tool: exit $rc: $*" >&2
+		grep -v '^loop_ns:' "$T/stderr" | tail -n 3 >&2
+		return 1
+	fi
+	cp "$T/stderr" "$out.stderr"
+	loop=$(awk '/^loop_ns:/ { print $2 / 1e6 }' "$T/stderr")
+	tail -n 1 "$T/time" | awk -v loop="${loop:-nan}" '{ print $1, $2 + $3, $4 / 1024, loop }' >> "$T/$tool.samples"
+}
+
+# bench NAME TRUTH_CMD -- CMD...: all tools, REPS rounds interleaved (so a
+# noisy moment hurts every tool alike), then one table.
+bench() {
+	local name=$1 truth=$2 tool r out
+	shift 3
+	local tools="untraced iolockprof"
+	[ $have_strace -eq 1 ] && tools="$tools strace"
+	[ $have_perf -eq 1 ] && tools="$tools perf"
+	rm -f "$T"/*.samples "$T"/*.out "$T"/*.stderr "$T"/*.failed
+	"$@" > /dev/null 2>&1	# warm the page cache
+	for r in $(seq "$REPS"); do
+		for tool in $tools; do
+			run_one "$tool" "$T/$tool.out" -- "$@" || touch "$T/$tool.failed"
+		done
+	done
+	[ "$truth" = "demo" ] && truth=$(awk '/^demo:/ { print $2 + 2 * $7 + 1 }' "$T/stdout")
+
+	local base_wall base_loop base_cpu
+	base_wall=$(cut -d' ' -f1 "$T/untraced.samples" | median)
+	base_cpu=$(cut -d' ' -f2 "$T/untraced.samples" | median)
+	base_loop=$(cut -d' ' -f4 "$T/untraced.samples" | median)
+	echo
+	echo "== $name   ($REPS runs each, medians; truth: $truth write calls)"
+	printf '%-16s %9s %7s %10s %7s %8s %11s %8s %10s %7s\n' \
+		tracer "wall s" "x" "loop ms" "x" "cpu s" "tracer cpu" "rss MB" writes lost
+	for tool in $tools; do
+		local s="$T/$tool.samples" label wall loop cpu rss w lost
+		case $tool in
+		untraced)   label="untraced" ;;
+		iolockprof) label="iolockprof run" ;;
+		strace)     label="strace -f -c" ;;
+		perf)       label="perf trace -s" ;;
+		esac
+		if [ ! -s "$s" ]; then
+			printf '%-16s %s\n' "$label" "(every run failed)"
+			continue
+		fi
+		wall=$(cut -d' ' -f1 "$s" | median)
+		cpu=$(cut -d' ' -f2 "$s" | median)
+		rss=$(cut -d' ' -f3 "$s" | median)
+		loop=$(cut -d' ' -f4 "$s" | median)
+		case $tool in
+		untraced)   w="-" lost="-" ;;
+		iolockprof) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
+		strace)     w=$(writes_strace "$T/$tool.out") lost="n/a" ;;
+		perf)       w=$(writes_perf "$T/$tool.out") lost=$(lost_perf "$T/$tool.out" "$T/$tool.out.stderr") ;;
+		esac
+		[ "$w" != "-" ] && [ "$w" != "$truth" ] && w="$w!"
+		[ -e "$T/$tool.failed" ] && label="$label*"
+		awk -v l="$label" -v wall="$wall" -v bw="$base_wall" -v loop="$loop" -v bl="$base_loop" \
+		    -v cpu="$cpu" -v bc="$base_cpu" -v rss="$rss" -v w="$w" -v lost="$lost" 'BEGIN {
+			printf "%-16s %9.3f %6.1fx %10.1f %6.1fx %8.3f %11.3f %8.1f %10s %7s\n",
+				l, wall, (bw > 0 ? wall / bw : 0), loop, (bl > 0 ? loop / bl : 0),
+				cpu, (l == "untraced" ? 0 : cpu - bc), rss, w, lost }'
+	done
+}
+
+echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
+[ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
+[ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
+echo "x = ratio to untraced; loop = time measured inside the app (tracer start-up excluded);"
+echo "tracer cpu = cpu - untraced app cpu; rss excludes kernel ring buffers; '!' = write count differs from truth;"
+echo "lost: strace stops the app at each syscall, so it loses nothing (n/a); perf trace -s rarely reports its losses (?)"
+
+bench "syscall storm: writes 100000" 100000 -- "$WL/writes" 100000
+bench "realistic: demo (log writes, fsync, pipe round trips, mutex)" demo -- "$WL/demo"
+
+echo
+echo "== iolockprof peak RSS versus event count (median of 3)"
+printf '%-22s %10s %8s %8s\n' workload events lost "rss MB"
+for n in 100000 1000000; do
+	rm -f "$T/rss"
+	for r in 1 2 3; do
+		"$TIME" -f '%M' -o "$T/time" -- "$ILP" run -o "$T/r.$n" -- "$WL/writes" "$n" > /dev/null 2>&1 &&
+			tail -n 1 "$T/time" >> "$T/rss"
+	done
+	[ -s "$T/rss" ] || { printf '%-22s %s\n' "writes $n" "(failed)"; continue; }
+	printf '%-22s %10s %8s %8.1f\n' "writes $n" "$(events_ilp "$T/r.$n")" "$(lost_ilp "$T/r.$n")" \
+		"$(median < "$T/rss" | awk '{ print $1 / 1024 }')"
+done
+exit 0

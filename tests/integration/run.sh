@@ -1,0 +1,131 @@
+#!/bin/bash
+# Integration test runner: tests/integration/run.sh BUILD_DIR
+#
+# Runs every tests/integration/t_*.sh in its own bash process with
+# ILP=BUILD_DIR/iolockprof and WL=BUILD_DIR/workloads.  A test exits 0 (pass),
+# 77 (skip; its last output line is the reason) or anything else (fail).
+# After each test, no iolockprof-* tracefs instance it created may remain:
+# a leftover fails that test and is removed so later tests start clean.
+# Needs root and tracefs (mounted here if it is not).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:?usage: run.sh BUILD_DIR}
+build=$(cd "$build" 2>/dev/null && pwd) || { echo "run.sh: no build directory '$1'" >&2; exit 1; }
+export ILP="$build/iolockprof" WL="$build/workloads"
+export TRACEFS=/sys/kernel/tracing
+inst="$TRACEFS/instances"
+per_test_timeout=${ILP_TEST_TIMEOUT:-180}
+
+tests=$(ls "$here"/t_*.sh 2>/dev/null | sort)
+ntests=$(printf '%s\n' $tests | grep -c .)
+
+skip_all() {
+	local t
+	for t in $tests; do
+		echo "SKIP $(basename "$t" .sh): $1"
+	done
+	echo "integration: 0 passed, 0 failed, $ntests skipped"
+	exit 0
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip_all "not root (integration tests need root for tracefs; try: sudo make integration)"
+fi
+if [ ! -d "$inst" ]; then
+	mountpoint -q "$TRACEFS" || mount -t tracefs nodev "$TRACEFS" 2>/dev/null
+	[ -d "$inst" ] || skip_all "no tracefs at $TRACEFS (mount -t tracefs nodev $TRACEFS failed)"
+fi
+for f in "$ILP" "$WL/writes" "$WL/threads" "$WL/forkexec" "$WL/sleeper" "$WL/exitcode"; do
+	if [ ! -x "$f" ]; then
+		echo "run.sh: $f is missing; build it first (make all workloads)" >&2
+		for t in $tests; do echo "FAIL $(basename "$t" .sh): $f missing"; done
+		echo "integration: 0 passed, $ntests failed, 0 skipped"
+		exit 1
+	fi
+done
+
+# Instances named iolockprof-<pid>[...]: print "NAME PID" per line.
+list_instances() {
+	local d n
+	for d in "$inst"/iolockprof-*; do
+		[ -d "$d" ] || continue
+		n=${d##*/}
+		echo "$n $(printf '%s' "${n#iolockprof-}" | sed 's/[^0-9].*//')"
+	done
+}
+# True if PID is alive and carries this run's marker (started by our test).
+ours_alive() {
+	[ -n "$1" ] && [ -r "/proc/$1/environ" ] &&
+		tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | grep -qx "ILP_TEST_TOKEN=$token"
+}
+remove_instance() {
+	local i
+	# rmdir fails (EBUSY) while a dying owner still holds its files: retry.
+	for i in $(seq 30); do
+		[ -d "$inst/$1" ] || return 0
+		{ echo 0 > "$inst/$1/tracing_on"; } 2>/dev/null
+		rmdir "$inst/$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Stale leftovers from earlier runs (owner dead) are not any test's fault.
+list_instances | while read -r name pid; do
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+		echo "run.sh: removing stale instance $name from an earlier run" >&2
+		remove_instance "$name"
+	fi
+done
+
+pass=0 failed=0 skipped=0
+for t in $tests; do
+	name=$(basename "$t" .sh)
+	log=$(mktemp)
+	before=$(list_instances | awk '{ print $1 }')
+	token="$name.$$.$RANDOM"
+	ILP_TEST_TOKEN=$token timeout -k 5 "$per_test_timeout" bash "$t" > "$log" 2>&1
+	rc=$?
+	[ $rc -eq 124 ] && echo "  test timed out after ${per_test_timeout}s" >> "$log"
+
+	# Leftovers: instances new since the test started whose owner is dead
+	# or is a process of this test still running; a live owner from
+	# outside (another user's session) is left alone.
+	left=""
+	while read -r iname ipid; do
+		[ -n "$iname" ] || continue
+		printf '%s\n' "$before" | grep -qx "$iname" && continue
+		if [ -n "$ipid" ] && kill -0 "$ipid" 2>/dev/null; then
+			ours_alive "$ipid" || continue
+			echo "  process $ipid ($(cat /proc/$ipid/comm 2>/dev/null)) of this test still running; killing it" >> "$log"
+			kill -KILL "$ipid" 2>/dev/null
+			sleep 0.2
+		fi
+		left="$left $iname"
+		remove_instance "$iname" ||
+			echo "  could not remove $inst/$iname" >> "$log"
+	done <<< "$(list_instances)"
+	if [ -n "$left" ]; then
+		echo "  tracefs instance(s) left behind:$left" >> "$log"
+		[ $rc -eq 0 ] || [ $rc -eq 77 ] && rc=1
+	fi
+
+	case $rc in
+	0)
+		echo "PASS $name"
+		pass=$((pass + 1)) ;;
+	77)
+		echo "SKIP $name: $(grep -v '^[[:space:]]*$' "$log" | tail -n 1)"
+		skipped=$((skipped + 1)) ;;
+	*)
+		echo "FAIL $name (exit $rc)"
+		sed 's/^/    /' "$log"
+		failed=$((failed + 1)) ;;
+	esac
+	rm -f "$log"
+done
+
+echo "integration: $pass passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

@@ -93,7 +93,7 @@ int ilp_instance_remove_stale(void)
 	char **names;
 	int i, removed = 0;
 
-	names = tracefs_instances("^" ILP_INSTANCE_PREFIX "[0-9]+$");
+	names = tracefs_instances("^" ILP_INSTANCE_PREFIX "[0-9][0-9]*$");
 	if (!names)
 		return 0;
 	for (i = 0; names[i]; i++) {

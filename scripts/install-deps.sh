@@ -2,7 +2,7 @@
 # Installs what iolockprof needs to build and test, on Debian/Ubuntu, only
 # when something is missing.  Needs root (or sudo) for apt-get.
 set -eu
-need="gcc make pkg-config libtracefs-dev libtraceevent-dev libcmocka-dev \
+need="gcc make pkg-config time util-linux libtracefs-dev libtraceevent-dev libcmocka-dev \
 libtracecmd-dev trace-cmd libdw-dev libelf-dev strace linux-perf"
 missing=""
 for p in $need; do

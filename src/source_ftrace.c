@@ -28,6 +28,9 @@
 #include "instance.h"
 #include "source.h"
 
+#define PAGES_PER_ROUND 1024	/* per CPU per merge round: 4 MiB of 4 KiB pages */
+#define MAX_ROUNDS 64		/* per live drain; the rest waits for the next */
+
 struct evvec {
 	struct ilp_event *v;
 	size_t n, cap, pos;	/* pos: merge cursor */
@@ -45,6 +48,7 @@ struct ilp_ftrace {
 	void *page;
 	int page_size;
 	uint64_t prev_start;	/* start of the previous drain */
+	uint64_t *last_ts;	/* per CPU: last record read in this round */
 	struct ilp_source_counters counters;
 };
 
@@ -98,6 +102,7 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 	else if (missed < 0)
 		f->counters.missed += 1;	/* some lost, count unknown */
 	for (d = kbuffer_read_event(f->kbuf, &ts); d; d = kbuffer_next_event(f->kbuf, &ts)) {
+		f->last_ts[cpu] = ts;
 		ev = vec_push(out);
 		if (!ev)
 			return -ENOMEM;
@@ -128,7 +133,8 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 	f->ncpus = ilp_instance_ncpus(in);
 	f->fds = malloc(sizeof(int) * (size_t)f->ncpus);
 	f->cpu = calloc((size_t)f->ncpus + 1, sizeof(*f->cpu));
-	if (!f->fds || !f->cpu)
+	f->last_ts = calloc((size_t)f->ncpus, sizeof(*f->last_ts));
+	if (!f->fds || !f->cpu || !f->last_ts)
 		goto out;
 	for (cpu = 0; cpu < f->ncpus; cpu++)
 		f->fds[cpu] = -1;
@@ -185,6 +191,7 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	free(f->held.v);
 	free(f->merged.v);
 	free(f->cpu);
+	free(f->last_ts);
 	free(f->fds);
 	free(f->page);
 	/* the kbuffer from tep_kbuffer() belongs to the tep */
@@ -205,14 +212,17 @@ size_t ilp_ftrace_pollfds(struct ilp_ftrace *f, struct pollfd *fds, size_t max)
 	return i;
 }
 
-/* Reads one CPU until it has nothing more, bounded so a busy writer cannot
- * keep us here forever. */
+/*
+ * Reads up to PAGES_PER_ROUND sub-buffers of one CPU: 1 if it may hold
+ * more, 0 if it is empty, or -errno.  Reading in rounds bounds the memory
+ * a drain needs, whatever the event rate.
+ */
 static int read_cpu(struct ilp_ftrace *f, int cpu)
 {
-	int rounds, err;
+	int pages, err;
 	ssize_t r;
 
-	for (rounds = 0; rounds < 1 << 16; rounds++) {
+	for (pages = 0; pages < PAGES_PER_ROUND; pages++) {
 		r = read(f->fds[cpu], f->page, (size_t)f->page_size);
 		if (r < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -227,7 +237,7 @@ static int read_cpu(struct ilp_ftrace *f, int cpu)
 		if (err)
 			return err;
 	}
-	return 0;
+	return 1;
 }
 
 /* k-way merge of the held events and every CPU run into f->merged */
@@ -264,29 +274,19 @@ static int merge_all(struct ilp_ftrace *f)
 	return 0;
 }
 
-int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx)
+/* Delivers the merged events stamped up to limit; keeps the rest. */
+static int deliver(struct ilp_ftrace *f, uint64_t limit, ilp_event_fn fn, void *ctx)
 {
-	uint64_t start = ilp_now_ns(), limit;
-	size_t i;
-	int cpu, err;
 	struct evvec tmp;
+	size_t i;
+	int err = 0;
 
-	for (cpu = 0; cpu < f->ncpus; cpu++) {
-		err = read_cpu(f, cpu);
-		if (err)
-			return err;
-	}
-	err = merge_all(f);
-	if (err)
-		return err;
-	limit = final ? UINT64_MAX : f->prev_start;
-	f->prev_start = start;
 	for (i = 0; i < f->merged.n && f->merged.v[i].ts <= limit; i++) {
 		err = fn(&f->merged.v[i], ctx);
 		if (err)
 			break;
 	}
-	/* keep the rest for the next drain: swap buffers, no copy of the vector */
+	/* keep the rest for later: swap buffers, no copy of the vector */
 	tmp = f->held;
 	f->held = f->merged;
 	f->merged = tmp;
@@ -294,6 +294,40 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 		memmove(f->held.v, f->held.v + i, (f->held.n - i) * sizeof(*f->held.v));
 	f->held.n -= i;
 	return err;
+}
+
+int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx)
+{
+	uint64_t start = ilp_now_ns(), base = final ? UINT64_MAX : f->prev_start;
+	int cpu, r, more, rounds = 0;
+
+	f->prev_start = start;
+	do {
+		uint64_t limit = base;
+
+		more = 0;
+		for (cpu = 0; cpu < f->ncpus; cpu++) {
+			f->last_ts[cpu] = 0;
+			r = read_cpu(f, cpu);
+			if (r < 0)
+				return r;
+			/* a CPU with more to read may hold events older than
+			 * the limit: deliver only up to what we read of it */
+			if (r > 0) {
+				more = 1;
+				if (f->last_ts[cpu] < limit)
+					limit = f->last_ts[cpu];
+			}
+		}
+		r = merge_all(f);
+		if (r)
+			return r;
+		r = deliver(f, limit, fn, ctx);
+		if (r)
+			return r;
+		/* live: a writer faster than us must not keep us here */
+	} while (more && (final || ++rounds < MAX_ROUNDS));
+	return 0;
 }
 
 int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev)

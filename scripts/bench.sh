@@ -14,10 +14,32 @@
 #   rss      peak RSS (GNU time %M: max over the tracer and its children,
 #            user memory only: kernel ring buffers are not counted)
 #   writes   write(2) calls the tracer reported, against the known truth
-# Then iolockprof's peak RSS at 100k and 1M events, to show it does not grow
-# with the event count.
+# Then iolockprof's peak RSS at 100k, 1M and 3M calls: it plateaus (bounded by
+# the per-CPU read round and the drain period), it does not grow with events.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
+
+# --floor CMD...: the kernel's own cost, our floor: a tracefs instance
+# recording the same events iolockprof enables (raw_syscalls, pid filter,
+# event-fork, mono clock, a buffer big enough to hold it all), no reader.
+if [ "${1:-}" = "--floor" ]; then
+	shift
+	d=/sys/kernel/tracing/instances/ilpbench-floor-$$
+	mkdir "$d" || exit 1
+	trap 'echo 0 > "$d/tracing_on"; rmdir "$d"' EXIT
+	echo 0 > "$d/tracing_on"
+	echo mono > "$d/trace_clock"
+	echo 262144 > "$d/buffer_size_kb"
+	echo 1 > "$d/options/event-fork"
+	echo 1 > "$d/events/raw_syscalls/enable"
+	for e in task/task_newtask sched/sched_process_exec sched/sched_process_exit; do
+		echo 1 > "$d/events/$e/enable"
+	done
+	# this shell enters the filter, then becomes the app
+	bash -c 'echo $$ > "$1/set_event_pid"; echo 1 > "$1/tracing_on"; shift; exec "$@"' \
+		floor "$d" "$@"
+	exit $?
+fi
 
 build=${1:-build}
 build=$(cd "$build" 2>/dev/null && pwd) || { echo "bench.sh: no build directory '${1:-build}'" >&2; exit 1; }
@@ -66,6 +88,7 @@ run_one() {
 	case $tool in
 	untraced)   set -- "$@" ;;
 	iolockprof) set -- "$ILP" run -o "$out" -- "$@" ;;
+	floor)      set -- bash "$0" --floor "$@" ;;
 	strace)     set -- strace -f -c -o "$out" "$@" ;;
 	perf)       set -- perf trace -s -o "$out" -- "$@" ;;
 	esac
@@ -86,7 +109,7 @@ run_one() {
 bench() {
 	local name=$1 truth=$2 tool r out
 	shift 3
-	local tools="untraced iolockprof"
+	local tools="untraced floor iolockprof"
 	[ $have_strace -eq 1 ] && tools="$tools strace"
 	[ $have_perf -eq 1 ] && tools="$tools perf"
 	rm -f "$T"/*.samples "$T"/*.out "$T"/*.stderr "$T"/*.failed
@@ -110,6 +133,7 @@ bench() {
 		local s="$T/$tool.samples" label wall loop cpu rss w lost
 		case $tool in
 		untraced)   label="untraced" ;;
+		floor)      label="ftrace floor" ;;
 		iolockprof) label="iolockprof run" ;;
 		strace)     label="strace -f -c" ;;
 		perf)       label="perf trace -s" ;;
@@ -123,7 +147,7 @@ bench() {
 		rss=$(cut -d' ' -f3 "$s" | median)
 		loop=$(cut -d' ' -f4 "$s" | median)
 		case $tool in
-		untraced)   w="-" lost="-" ;;
+		untraced|floor) w="-" lost="-" ;;
 		iolockprof) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
 		strace)     w=$(writes_strace "$T/$tool.out") lost="n/a" ;;
 		perf)       w=$(writes_perf "$T/$tool.out") lost=$(lost_perf "$T/$tool.out" "$T/$tool.out.stderr") ;;
@@ -141,6 +165,7 @@ bench() {
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
 [ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
 [ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
+echo "ftrace floor = the kernel recording the same events into a private instance with no reader at all;"
 echo "x = ratio to untraced; loop = time measured inside the app (tracer start-up excluded);"
 echo "tracer cpu = cpu - untraced app cpu; rss excludes kernel ring buffers; '!' = write count differs from truth;"
 echo "lost: strace stops the app at each syscall, so it loses nothing (n/a); perf trace -s rarely reports its losses (?)"
@@ -151,7 +176,7 @@ bench "realistic: demo (log writes, fsync, pipe round trips, mutex)" demo -- "$W
 echo
 echo "== iolockprof peak RSS versus event count (median of 3)"
 printf '%-22s %10s %8s %8s\n' workload events lost "rss MB"
-for n in 100000 1000000; do
+for n in 100000 1000000 3000000; do
 	rm -f "$T/rss"
 	for r in 1 2 3; do
 		"$TIME" -f '%M' -o "$T/time" -- "$ILP" run -o "$T/r.$n" -- "$WL/writes" "$n" > /dev/null 2>&1 &&

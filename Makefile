@@ -12,7 +12,7 @@
 CC      ?= cc
 O       ?= build
 VERSION := 0.1.0
-PKGS    := libtracefs libtraceevent
+PKGS    := libtracefs libtraceevent libtracecmd libdw libelf
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(O)/gen \
            -DILP_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -45,6 +45,14 @@ uint64_t ilp_hist_percentile(const struct ilp_hist *h, double p);
  */
 int ilp_hist_log2(const struct ilp_hist *h, uint64_t out[65]);
 
+/*
+ * The same view in a display unit (1000: microseconds, 1000000: ms): out[i]
+ * counts values with 2^(i-1) <= v / unit < 2^i, out[0] those below one
+ * unit.  Each fine bucket is placed by its midpoint, so a value within 1 %
+ * of a power-of-two boundary may land in the neighbouring slot.
+ */
+int ilp_hist_log2_unit(const struct ilp_hist *h, uint64_t unit, uint64_t out[65]);
+
 /* bytes held by h (struct + allocated chunks); for tests and diagnostics */
 size_t ilp_hist_bytes(const struct ilp_hist *h);
 

@@ -224,6 +224,33 @@ int ilp_hist_log2(const struct ilp_hist *h, uint64_t out[65])
 	return n;
 }
 
+int ilp_hist_log2_unit(const struct ilp_hist *h, uint64_t unit, uint64_t out[65])
+{
+	int i, n = 0;
+	unsigned c, s;
+
+	if (unit <= 1)
+		return ilp_hist_log2(h, out);
+	for (i = 0; i < 65; i++)
+		out[i] = 0;
+	for (c = 0; c < ILP_HIST_CHUNKS; c++) {
+		if (!h->chunk[c])
+			continue;
+		for (s = 0; s < ILP_HIST_SUBS; s++) {
+			/* a bucket is 1/64 of its power of two wide: place it
+			 * by its midpoint */
+			uint64_t v = ilp_hist_bucket_mid(c, s) / unit;
+
+			if (h->chunk[c][s])
+				out[v ? 64 - __builtin_clzll(v) : 0] += h->chunk[c][s];
+		}
+	}
+	for (i = 0; i < 65; i++)
+		if (out[i])
+			n = i + 1;
+	return n;
+}
+
 size_t ilp_hist_bytes(const struct ilp_hist *h)
 {
 	return sizeof(*h) + (size_t)h->nchunks * ILP_HIST_SUBS * sizeof(uint64_t);

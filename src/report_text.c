@@ -276,16 +276,6 @@ static void print_hist(struct wr *w, const struct ilp_sc_stats *sc)
 	int n, first = -1, lo_w = 8, hi_w = 13;
 	char bar[HIST_STARS + 1];
 
-	n = ilp_hist_log2(sc->hist, slot);
-	for (int i = 0; i < n; i++) {
-		if (slot[i] && first < 0)
-			first = i;
-		if (slot[i] > peak)
-			peak = slot[i];
-	}
-	if (first < 0)
-		return;
-
 	/* the unit from the largest value, like bcc's usecs/msecs */
 	if (max_ns < 1000000) {
 		unit = "ns";
@@ -297,11 +287,25 @@ static void print_hist(struct wr *w, const struct ilp_sc_stats *sc)
 		unit = "ms";
 		div = 1000000;
 	}
+	n = ilp_hist_log2_unit(sc->hist, div, slot);
+	/* like bcc, the first row is "0 -> 1": below one unit, and one */
+	if (n > 1) {
+		slot[1] += slot[0];
+		slot[0] = 0;
+	}
+	for (int i = 0; i < n; i++) {
+		if (slot[i] && first < 0)
+			first = i;
+		if (slot[i] > peak)
+			peak = slot[i];
+	}
+	if (first < 0)
+		return;
 	slot_bounds(n - 1, &lo, &hi);
-	if (digits(lo / div) > lo_w)
-		lo_w = digits(lo / div);
-	if (digits(hi / div) > hi_w)
-		hi_w = digits(hi / div);
+	if (digits(lo) > lo_w)
+		lo_w = digits(lo);
+	if (digits(hi) > hi_w)
+		hi_w = digits(hi);
 
 	wr_printf(w, "\n  %s latency (wall-clock)\n", ilp_syscall_name(sc->nr));
 	wr_printf(w, "%*s%*s: count     distribution\n", lo_w + 1, unit, hi_w + 4, "");
@@ -311,8 +315,10 @@ static void print_hist(struct wr *w, const struct ilp_sc_stats *sc)
 		memset(bar, '*', (size_t)stars);
 		bar[stars] = '\0';
 		slot_bounds(i, &lo, &hi);
+		if (i == 1)
+			lo = 0;
 		wr_printf(w, "%*" PRIu64 " -> %-*" PRIu64 " : %-8" PRIu64 " |%-*s|\n",
-			  lo_w, lo / div, hi_w, hi / div, slot[i], HIST_STARS, bar);
+			  lo_w, lo, hi_w, hi, slot[i], HIST_STARS, bar);
 	}
 }
 

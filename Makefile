@@ -12,7 +12,7 @@
 CC      ?= cc
 O       ?= build
 VERSION := 0.1.0
-PKGS    := libtracefs libtraceevent libtracecmd libdw libelf
+PKGS    := libtracefs libtraceevent libtracecmd libdw libdw libelf
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(O)/gen \
            -DILP_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -37,7 +37,7 @@ WL_SRCS   := $(wildcard tests/workloads/*.c)
 WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
-.PHONY: all demo check unit asan integration bench deps clean workloads
+.PHONY: all demo check unit asan integration bench deps clean workloads fuzz
 all: $(O)/iolockprof
 
 $(GEN): scripts/gen-syscalls.sh
@@ -69,7 +69,7 @@ unit: $(UNIT_BINS)
 	$(Q)sh scripts/run-unit.sh $(UNIT_BINS)
 
 asan:
-	$(Q)$(MAKE) --no-print-directory O=$(O)/asan \
+	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/unit/lsan.supp $(MAKE) --no-print-directory O=$(O)/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
 
 integration: all workloads
@@ -87,6 +87,23 @@ demo: deps
 
 bench: all workloads
 	$(Q)sh scripts/bench.sh $(O)
+
+# fuzz the trace-file reader (libFuzzer, clang): FUZZ_TIME seconds, new
+# inputs kept in $(O)/fuzz/corpus, seeds in tests/fuzz/corpus; crashes are
+# left as crash-* files in the current directory.  allocator_may_return_null:
+# libtracecmd mallocs sizes read from the file and handles a NULL return
+FUZZ_TIME ?= 60
+fuzz:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	  $(O)/fuzz/fuzz_tracefile
+	$(Q)mkdir -p $(O)/fuzz/corpus
+	$(Q)ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 $(O)/fuzz/fuzz_tracefile -max_total_time=$(FUZZ_TIME) \
+	  -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 $(O)/fuzz/corpus tests/fuzz/corpus
+
+$(O)/fuzz_tracefile: tests/fuzz/fuzz_tracefile.c $(LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 clean:
 	rm -rf $(O)

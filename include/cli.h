@@ -41,13 +41,24 @@ struct ilp_opts {
 	double interval;	/* --interval SECONDS; 0: no interim reports */
 	int threads;		/* --threads */
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
+	unsigned long slow_ms;	/* --slow MS: calls this long are listed (0: none) */
+	int stacks;		/* --stacks: user call stacks (ptrace backend) */
 	char **argv;		/* run: the command; attach: the PIDs */
 	int argc;
+	struct ilp_thresholds *th;	/* detector thresholds (analyze.h), set by main; NULL: defaults */
+	const char *input;	/* report: -i FILE (default trace.dat) */
+	const char *pids;	/* record: -p PID[,PID...] */
+	const struct ilp_capture_tap *tap;	/* record: set by cmd_record.c */
 };
+
+struct ilp_thresholds;
 
 /* Commands: return the process exit status. */
 int ilp_cmd_run(struct ilp_opts *o);
 int ilp_cmd_attach(struct ilp_opts *o);
+int ilp_cmd_record(struct ilp_opts *o);	/* cmd_record.c */
+int ilp_cmd_report(struct ilp_opts *o);	/* cmd_report.c */
+int ilp_cmd_diff(struct ilp_opts *o);	/* cmd_diff.c: parses o->argv itself */
 
 struct ilp_model;
 struct ilp_report_info;
@@ -77,6 +88,12 @@ int ilp_capture_set_command(struct ilp_capture *c, const char *command);
 int ilp_capture_add_tids(struct ilp_capture *c, const pid_t *tids, size_t n);
 /* Tell the model tid belongs to process pid named comm, as of now. */
 int ilp_capture_task_info(struct ilp_capture *c, pid_t pid, pid_t tid, const char *comm);
+/* Tell the model fd of process pid is (type, str) as of now (fdmodel.h
+ * types); str is copied into the source's pool.  0 or -errno. */
+int ilp_capture_fd_info(struct ilp_capture *c, pid_t pid, int fd, unsigned type, const char *str);
+/* ilp_capture_fd_info for every fd pid has open now (fds opened before
+ * tracing: attach, and what run's child inherits).  0 or -errno. */
+int ilp_capture_fd_scan(struct ilp_capture *c, pid_t pid);
 /* Watch a process: the capture ends when every watched process has exited. */
 int ilp_capture_watch(struct ilp_capture *c, pid_t pid, int is_child);
 int ilp_capture_start(struct ilp_capture *c);
@@ -91,5 +108,23 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status);
 
 /* The signal mask the capture saved, for a child to restore before exec. */
 const void *ilp_capture_orig_sigmask(const struct ilp_capture *c);
+
+/*
+ * record: with o->tap set, the capture hands the tap every raw page and
+ * injected event (see struct ilp_ftrace_tap), calls started() once tracing
+ * is on, end() once just before tracing stops (still on: trace_marker
+ * writes land in the buffer), and prints no report.
+ */
+struct ilp_instance;
+struct ilp_event;
+struct ilp_capture_tap {
+	int (*page)(void *ctx, int cpu, const void *page, size_t size);
+	int (*inject)(void *ctx, const struct ilp_event *ev);
+	int (*started)(void *ctx, struct ilp_instance *in, const char *command,
+		       uint64_t start_ts);
+	/* exit_status: of the first child (128+sig), -1 if none */
+	int (*end)(void *ctx, int exit_status, uint64_t lost);
+	void *ctx;
+};
 
 #endif

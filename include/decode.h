@@ -42,6 +42,10 @@ const char *const *ilp_tracepoint_systems(void);
 /* Builds a decoder for the formats in tep.  -ENOENT if a required event
  * is missing.  The tep must outlive the decoder. */
 int ilp_decoder_new(struct tep_handle *tep, struct ilp_decoder **out);
+/* Same, for a trace file: events it lacks (even required ones) are just
+ * absent (see ilp_decoder_has); formats whose fields lie outside a record
+ * count as absent. */
+int ilp_decoder_new_any(struct tep_handle *tep, struct ilp_decoder **out);
 void ilp_decoder_free(struct ilp_decoder *d);	/* NULL ok */
 
 /* Is this event present (its format was found)? */

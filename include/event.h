@@ -30,6 +30,11 @@ enum ilp_event_kind {
 	ILP_EV_BLOCK_COMPLETE,	/* device finished it (interrupt context: tid unreliable) */
 	ILP_EV_LOCK_BEGIN,	/* kernel lock contention starts (lock:contention_begin) */
 	ILP_EV_LOCK_END,	/* ... and ends */
+	ILP_EV_BLOCK_QUEUE,	/* bio submitted (block_bio_queue: submitter context) */
+	ILP_EV_BLOCK_BACKMERGE,	/* bio at block.sector appended to a queued request: no completion of its own */
+	ILP_EV_BLOCK_FRONTMERGE,	/* bio prepended: the request now starts at block.sector */
+	ILP_EV_BLOCK_REQUEUE,	/* request sent back to the queue, issued again later */
+	ILP_EV_BLOCK_RQMERGE,	/* request merged into another one: it never completes */
 	ILP_EV_KIND_MAX
 };
 
@@ -68,6 +73,8 @@ struct ilp_event {
 			uint64_t sector;
 			char rwbs[8];		/* "W", "RS", "FWS", ... as the kernel prints it */
 			int32_t error;		/* COMPLETE */
+			char comm[ILP_COMM_LEN];	/* task the event ran in (QUEUE, INSERT,
+						 * ISSUE, merges); "" if the event has none */
 		} block;
 		struct {			/* LOCK_* */
 			uint64_t addr;

@@ -16,6 +16,10 @@ struct ilp_instance;
 struct tracefs_instance;
 
 #define ILP_INSTANCE_PREFIX "iolockprof-"
+/* the companion instance "iolockprof-<pid>-sys": no pid filter, only the
+ * ILP_TP_UNFILTERED events (block I/O); created, started, stopped, counted
+ * and removed with the main one */
+#define ILP_INSTANCE_SYS_SUFFIX "-sys"
 
 struct ilp_instance_opts {
 	size_t buffer_kb;		/* per-CPU ring buffer size */
@@ -48,7 +52,11 @@ int ilp_instance_stop(struct ilp_instance *in);		/* tracing off */
 const char *ilp_instance_name(const struct ilp_instance *in);
 struct tracefs_instance *ilp_instance_tracefs(struct ilp_instance *in);
 int ilp_instance_ncpus(const struct ilp_instance *in);
-/* Events the kernel lost so far: overrun + dropped + commit overrun over all CPUs. */
+/* the companion's tracefs instance and CPU count (NULL / 0 if none) */
+struct tracefs_instance *ilp_instance_sys_tracefs(struct ilp_instance *in);
+int ilp_instance_sys_ncpus(const struct ilp_instance *in);
+/* Events the kernel lost so far: overrun + dropped + commit overrun over
+ * all CPUs of both instances. */
 uint64_t ilp_instance_lost(struct ilp_instance *in);
 
 #endif

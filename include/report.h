@@ -12,6 +12,9 @@
 
 #include "model.h"
 
+struct ilp_stacks;
+struct ilp_finding;
+
 /* Facts about the capture that are not events. */
 struct ilp_report_info {
 	const char *command;	/* what was profiled, e.g. "./app -x" or "attach 123 456" */
@@ -22,17 +25,57 @@ struct ilp_report_info {
 	uint64_t lost;		/* events lost by the kernel buffer (overrun + dropped + in-band missed) */
 	int interim;		/* 1: interim report of a running capture */
 	int exit_status;	/* run: the app's exit status (128+sig if killed); -1 if none */
+	const char *note;	/* backend limits and overhead, one line; NULL: none */
+	const struct ilp_stacks *stacks;	/* --stacks call sites (stacks.h); NULL: none */
+	const struct ilp_finding *findings;	/* analyze.h, ranked; set by ilp_report_emit */
+	size_t nfindings;
+	size_t ndetectors;	/* detectors that ran (0: analysis not run) */
 };
 
 struct ilp_report_opts {
 	int threads;		/* 1: per-thread breakdown */
 	int top_hist;		/* histograms for this many top syscalls per process (default 3) */
 	int top_syscalls;	/* rows in each syscall table, 0 = all */
+	int top_objects;	/* rows of each process's I/O-by-object table, 0 = no table */
 };
 
 /* Text report (the default). 0, or -errno if writing failed. */
 int ilp_report_text(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts);
+
+/*
+ * Machine-readable and graphical formats; each 0, or -errno if writing
+ * failed.  Same inputs as the text report.
+ *
+ * json: docs/report.schema.json, "schema_version": ILP_JSON_SCHEMA_VERSION;
+ *   all times integers in ns.
+ * html: one self-contained page (inline CSS, inline SVG histograms with
+ *   class "ilp-hist", no script, no network).
+ * perfetto: Chrome trace-event JSON: "X" events (ts/dur in us) for the
+ *   longest calls the model keeps per process (callsmodel.h), "M" events
+ *   naming processes and threads.
+ * folded: "comm-pid;comm-tid;syscall NS" lines, NS = time inside the
+ *   syscall in ns (completed + unfinished so far); zero lines omitted.
+ */
+#define ILP_JSON_SCHEMA_VERSION 1
+
+int ilp_report_json(FILE *out, const struct ilp_model *m,
+		    const struct ilp_report_info *info,
+		    const struct ilp_report_opts *opts);
+int ilp_report_html(FILE *out, const struct ilp_model *m,
+		    const struct ilp_report_info *info,
+		    const struct ilp_report_opts *opts);
+int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
+			const struct ilp_report_info *info,
+			const struct ilp_report_opts *opts);
+int ilp_report_folded(FILE *out, const struct ilp_model *m,
+		      const struct ilp_report_info *info,
+		      const struct ilp_report_opts *opts);
+
+/* no completed call and none in progress */
+int ilp_report_proc_is_empty(const struct ilp_proc *p);
+/* the rule every reporter shows processes by: all if there is one, else the non-empty ones */
+int ilp_report_proc_shown(const struct ilp_model *m, const struct ilp_proc *p);
 
 #endif

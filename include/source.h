@@ -55,6 +55,51 @@ int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev);
 
 const struct ilp_source_counters *ilp_ftrace_counters(const struct ilp_ftrace *f);
 
+/* The source's fd-name resolver (resolve.h): its strings live until close. */
+struct ilp_resolver;
+struct ilp_resolver *ilp_ftrace_resolver(struct ilp_ftrace *f);
+
+/*
+ * A tap sees what the reader reads, for `record`: every raw sub-buffer
+ * (page: size bytes, zero-padded, as trace_pipe_raw gave it for CPU cpu)
+ * and every injected event.  A non-zero return stops the drain/inject and
+ * is returned.  NULL tap (or NULL members): none.  The tap must outlive f.
+ */
+struct ilp_ftrace_tap {
+	int (*page)(void *ctx, int cpu, const void *page, size_t size);
+	int (*inject)(void *ctx, const struct ilp_event *ev);
+	void *ctx;
+};
+void ilp_ftrace_set_tap(struct ilp_ftrace *f, const struct ilp_ftrace_tap *tap);
+
+/* ---- trace file: a trace-cmd trace.dat (iolockprof record, or trace-cmd) ---- */
+struct ilp_tracefile;
+
+struct ilp_tracefile_info {
+	const char *command;	/* recorded command line; "" for a file without it */
+	uint64_t start_ts;	/* tracing on (begin fact), else the first event */
+	uint64_t end_ts;	/* the end fact or the last event, the later one */
+	uint64_t lost;		/* the recorder's lost count or the in-band missed ones */
+	int exit_status;	/* the recorded command's, -1 if none */
+	int recorded;		/* 1: made by iolockprof record (its facts are in it) */
+	const char *lacks;	/* one line on what the trace lacks, or NULL */
+};
+
+/*
+ * Reads the whole file (libtracecmd; every buffer instance in it), decodes
+ * its records with the shared decoder (raw_syscalls or per-syscall
+ * syscalls:sys_enter_X/sys_exit_X events), turns iolockprof's trace_marker
+ * facts back into TASK_INFO/FD_INFO events at their own times, and sorts
+ * everything by time.  0, -ENOENT, -EACCES, or -EINVAL for a file that is
+ * not a trace, is corrupt or truncated (*why then says how, one line).
+ */
+int ilp_tracefile_open(const char *path, struct ilp_tracefile **out, const char **why);
+void ilp_tracefile_close(struct ilp_tracefile *f);	/* NULL ok */
+/* Delivers every event in time order; 0 or the callback's non-zero return. */
+int ilp_tracefile_deliver(struct ilp_tracefile *f, ilp_event_fn fn, void *ctx);
+const struct ilp_tracefile_info *ilp_tracefile_info(const struct ilp_tracefile *f);
+const struct ilp_source_counters *ilp_tracefile_counters(const struct ilp_tracefile *f);
+
 /* CLOCK_MONOTONIC now, ns: the time base of every ilp_event. */
 uint64_t ilp_now_ns(void);
 

@@ -14,6 +14,8 @@
 #   rss      peak RSS (GNU time %M: max over the tracer and its children,
 #            user memory only: kernel ring buffers are not counted)
 #   writes   write(2) calls the tracer reported, against the known truth
+# "ptrace backend" is iolockprof run --backend=ptrace (no root needed): a
+# seccomp filter stops the app only at profiled syscalls.
 # Then iolockprof's peak RSS at 100k, 1M and 3M calls: it plateaus (bounded by
 # the per-CPU read round and the drain period), it does not grow with events.
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
@@ -88,6 +90,7 @@ run_one() {
 	case $tool in
 	untraced)   set -- "$@" ;;
 	iolockprof) set -- "$ILP" run -o "$out" -- "$@" ;;
+	ptrace)     set -- "$ILP" run --backend=ptrace -o "$out" -- "$@" ;;
 	floor)      set -- bash "$0" --floor "$@" ;;
 	strace)     set -- strace -f -c -o "$out" "$@" ;;
 	perf)       set -- perf trace -s -o "$out" -- "$@" ;;
@@ -109,7 +112,7 @@ run_one() {
 bench() {
 	local name=$1 truth=$2 tool r out
 	shift 3
-	local tools="untraced floor iolockprof"
+	local tools="untraced floor iolockprof ptrace"
 	[ $have_strace -eq 1 ] && tools="$tools strace"
 	[ $have_perf -eq 1 ] && tools="$tools perf"
 	rm -f "$T"/*.samples "$T"/*.out "$T"/*.stderr "$T"/*.failed
@@ -135,6 +138,7 @@ bench() {
 		untraced)   label="untraced" ;;
 		floor)      label="ftrace floor" ;;
 		iolockprof) label="iolockprof run" ;;
+		ptrace)     label="ptrace backend" ;;
 		strace)     label="strace -f -c" ;;
 		perf)       label="perf trace -s" ;;
 		esac
@@ -148,7 +152,7 @@ bench() {
 		loop=$(cut -d' ' -f4 "$s" | median)
 		case $tool in
 		untraced|floor) w="-" lost="-" ;;
-		iolockprof) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
+		iolockprof | ptrace) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
 		strace)     w=$(writes_strace "$T/$tool.out") lost="n/a" ;;
 		perf)       w=$(writes_perf "$T/$tool.out") lost=$(lost_perf "$T/$tool.out" "$T/$tool.out.stderr") ;;
 		esac
@@ -171,7 +175,33 @@ echo "tracer cpu = cpu - untraced app cpu; rss excludes kernel ring buffers; '!'
 echo "lost: strace stops the app at each syscall, so it loses nothing (n/a); perf trace -s rarely reports its losses (?)"
 
 bench "syscall storm: writes 100000" 100000 -- "$WL/writes" 100000
+# mostly syscalls the ptrace backend does not profile (getppid): its seccomp
+# filter lets them run unstopped, while strace stops at every one
+[ -x "$WL/getpids" ] &&
+	bench "mostly unprofiled: getpids 200000 200 (200k getppid, 200 writes)" 200 -- "$WL/getpids" 200000 200
 bench "realistic: demo (log writes, fsync, pipe round trips, mutex)" demo -- "$WL/demo"
+
+# Lock storm: mutex_storm 4 threads x 1000000 lock/unlock of one mutex
+# (futex waits/wakes, sched_switch/sched_waking, kernel lock contention).
+echo
+echo "== lock storm: mutex_storm 4 1000000 (median of $REPS; wall s, whole command)"
+if [ -x "$WL/mutex_storm" ]; then
+	rm -f "$T/ls.untraced" "$T/ls.traced"
+	for r in $(seq "$REPS"); do
+		"$TIME" -f '%e' -o "$T/time" -- "$WL/mutex_storm" 4 1000000 > /dev/null 2>&1 &&
+			tail -n 1 "$T/time" >> "$T/ls.untraced"
+		"$TIME" -f '%e' -o "$T/time" -- "$ILP" run -o "$T/ls.out" -- "$WL/mutex_storm" 4 1000000 \
+			> /dev/null 2>&1 && tail -n 1 "$T/time" >> "$T/ls.traced"
+	done
+	u=$(median < "$T/ls.untraced") t=$(median < "$T/ls.traced")
+	printf '%-16s %9s %7s %8s %8s\n' tracer "wall s" "x" futex lost
+	printf '%-16s %9.3f %6.1fx %8s %8s\n' untraced "$u" 1 - -
+	awk -v u="$u" -v t="$t" -v f="$(awk '/^futex / { print $2; exit }' "$T/ls.out")" \
+	    -v l="$(lost_ilp "$T/ls.out")" 'BEGIN { printf "%-16s %9.3f %6.1fx %8s %8s\n",
+		"iolockprof run", t, (u > 0 ? t / u : 0), f, l }'
+else
+	echo "(workload mutex_storm missing: make workloads)"
+fi
 
 echo
 echo "== iolockprof peak RSS versus event count (median of 3)"

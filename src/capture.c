@@ -24,7 +24,10 @@
 #include "instance.h"
 #include "model.h"
 #include "report.h"
+#include "resolve.h"
 #include "source.h"
+#include "symbolize.h"
+#include "waitmodel.h"
 
 #define IDLE_DRAIN_MS 50
 #define MIN_GAP_MS 20
@@ -54,6 +57,8 @@ struct ilp_capture {
 	uint64_t start_ts, end_ts;
 	FILE *out;
 	int model_err;
+	struct ilp_symbolizer *sym;	/* names for devices and locks */
+	struct ilp_ftrace_tap ftap;	/* record: o->tap's page/inject */
 };
 
 static size_t default_buffer_kb(void)
@@ -117,11 +122,18 @@ int ilp_capture_new(const struct ilp_opts *o, struct ilp_capture **out)
 	err = ilp_ftrace_open(c->in, &c->src);
 	if (err)
 		goto out;
+	if (o->tap) {
+		c->ftap.page = o->tap->page;
+		c->ftap.inject = o->tap->inject;
+		c->ftap.ctx = o->tap->ctx;
+		ilp_ftrace_set_tap(c->src, &c->ftap);
+	}
 	c->model = ilp_model_new();
-	if (!c->model) {
+	if (!c->model || ilp_symbolizer_new(&c->sym)) {
 		err = -ENOMEM;
 		goto out;
 	}
+	ilp_model_set_slow(c->model, (uint64_t)o->slow_ms * 1000000);
 	*out = c;
 	return 0;
 out:
@@ -139,6 +151,7 @@ void ilp_capture_free(struct ilp_capture *c)
 	ilp_ftrace_close(c->src);
 	ilp_instance_free(c->in);
 	ilp_model_free(c->model);
+	ilp_symbolizer_free(c->sym);
 	for (i = 0; i < c->nw; i++)
 		if (c->w[i].pidfd >= 0)
 			close(c->w[i].pidfd);
@@ -188,6 +201,50 @@ int ilp_capture_task_info(struct ilp_capture *c, pid_t pid, pid_t tid, const cha
 	return ilp_ftrace_inject(c->src, &ev);
 }
 
+int ilp_capture_fd_info(struct ilp_capture *c, pid_t pid, int fd, unsigned type, const char *str)
+{
+	struct ilp_event ev;
+
+	if (!c->src)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = ilp_now_ns();
+	ev.kind = ILP_EV_FD_INFO;
+	ev.pid = pid;
+	ev.tid = pid;
+	ev.nr = -1;
+	ev.fd.fd = fd;
+	ev.fd.type = type;
+	/* the event outlives this call: the source's pool owns the string */
+	ev.fd.str = ilp_resolver_intern(ilp_ftrace_resolver(c->src), str ? str : "");
+	if (!ev.fd.str)
+		return -ENOMEM;
+	return ilp_ftrace_inject(c->src, &ev);
+}
+
+struct fd_scan {
+	struct ilp_capture *c;
+	pid_t pid;
+};
+
+static int fd_scan_one(void *ctx, int fd, unsigned type, const char *str)
+{
+	struct fd_scan *s = ctx;
+
+	return ilp_capture_fd_info(s->c, s->pid, fd, type, str);
+}
+
+int ilp_capture_fd_scan(struct ilp_capture *c, pid_t pid)
+{
+	struct fd_scan s = { c, pid };
+	int err;
+
+	if (!c->src)
+		return 0;
+	err = ilp_resolve_scan(ilp_ftrace_resolver(c->src), pid, fd_scan_one, &s);
+	return err == -ENOENT || err == -ESRCH ? 0 : err;	/* gone meanwhile */
+}
+
 int ilp_capture_watch(struct ilp_capture *c, pid_t pid, int is_child)
 {
 	struct watch *w;
@@ -217,6 +274,9 @@ int ilp_capture_start(struct ilp_capture *c)
 
 	if (!err)
 		c->start_ts = ilp_now_ns();
+	if (!err && c->o->tap && c->o->tap->started)
+		err = c->o->tap->started(c->o->tap->ctx, c->in, c->command ? c->command : "",
+					 c->start_ts);
 	return err;
 }
 
@@ -229,6 +289,39 @@ static int feed(const struct ilp_event *ev, void *ctx)
 	return 0;
 }
 
+/*
+ * Names for the model's devices and locks (waitmodel.h), asked after each
+ * drain: a lock is named from /proc/PID/maps while its process lives (a
+ * snapshot taken at the first lock of the process, refreshed when an
+ * address is not covered), so a short-lived process may stay unnamed.
+ */
+static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size)
+{
+	struct ilp_capture *c = ctx;
+
+	switch (kind) {
+	case ILP_NAME_DEV:
+		return ilp_blkdev_name_lookup((uint32_t)key, buf, size);
+	case ILP_NAME_KLOCK:
+		return ilp_symbolize_kernel(c->sym, key, buf, size);
+	case ILP_NAME_ULOCK:
+		if (ilp_symbolizer_has(c->sym, pid) &&
+		    !ilp_symbolize_user(c->sym, pid, key, buf, size))
+			return 0;
+		if (ilp_symbolizer_snapshot(c->sym, pid))
+			return -ENOENT;	/* gone: the report shows the address */
+		return ilp_symbolize_user(c->sym, pid, key, buf, size);
+	default:
+		return -ENOENT;
+	}
+}
+
+static void name_objects(struct ilp_capture *c)
+{
+	if (ilp_wait_name_objects(c->model, namer, c))
+		c->model_err = -ENOMEM;
+}
+
 static int report(struct ilp_capture *c, int interim, int exit_status)
 {
 	struct ilp_report_info info = { 0 };
@@ -236,6 +329,8 @@ static int report(struct ilp_capture *c, int interim, int exit_status)
 	uint64_t lost = ilp_instance_lost(c->in);
 	int err;
 
+	if (c->o->tap)	/* record: the report comes later, from the file */
+		return 0;
 	info.command = c->command ? c->command : "";
 	info.backend = "ftrace";
 	info.start_ts = c->start_ts;
@@ -321,6 +416,10 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 	struct watch *child;
 	size_t i;
 
+	/* run: the child has exec'd by now; attach: running.  Their maps now,
+	 * so a lock of a process that exits before its first drain is named */
+	for (i = 0; i < c->nw; i++)
+		ilp_symbolizer_snapshot(c->sym, c->w[i].pid);
 	for (;;) {
 		size_t n = 0, nwatch_first, ncpu_first;
 		int timeout, cpu_ready = 0, want_cpu;
@@ -367,12 +466,24 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 			err = ilp_ftrace_drain(c->src, 0, feed, c);
 			if (err)
 				break;
+			name_objects(c);
 			last_drain = now;
 		}
 		if (next_interim && now >= next_interim) {
 			report(c, 1, -1);
 			next_interim += (uint64_t)(o->interval * 1e9);
 		}
+	}
+	if (o->tap && o->tap->end) {	/* record: while tracing is still on */
+		int es = -1, rerr;
+
+		child = first_child(c);
+		if (child && child->done && child->status != -1)
+			es = WIFEXITED(child->status) ? WEXITSTATUS(child->status)
+			   : WIFSIGNALED(child->status) ? 128 + WTERMSIG(child->status) : -1;
+		rerr = o->tap->end(o->tap->ctx, es, ilp_instance_lost(c->in));
+		if (!err)
+			err = rerr;
 	}
 	/* stop, then read everything the buffers still hold */
 	ilp_instance_stop(c->in);
@@ -381,6 +492,7 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 		err = ilp_ftrace_drain(c->src, 1, feed, c);
 	else
 		ilp_ftrace_drain(c->src, 1, feed, c);
+	name_objects(c);
 	ilp_model_finish(c->model, c->end_ts);
 	child = first_child(c);
 	if (child && child->done && child->status != -1) {

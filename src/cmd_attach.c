@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ptrace.h"
 
 struct tidset {
 	pid_t *v;
@@ -121,6 +122,12 @@ int ilp_cmd_attach(struct ilp_opts *o)
 	size_t len;
 	int i, err, status, ret = ILP_EXIT_FAIL, pass;
 
+	{	/* ptrace when asked, or when tracefs is not usable (auto) */
+		int fb, b = ilp_backend_pick(o, &fb);
+
+		if (b)
+			return b < 0 ? ILP_EXIT_USAGE : ilp_ptrace_cmd_attach(o, fb);
+	}
 	pids = calloc((size_t)o->argc, sizeof(*pids));
 	if (!pids)
 		goto out;
@@ -182,6 +189,9 @@ int ilp_cmd_attach(struct ilp_opts *o)
 		if (!added)
 			break;
 	}
+	/* fds opened before tracing: named now, from /proc (after start: none missed) */
+	for (i = 0; !err && i < o->argc; i++)
+		err = ilp_capture_fd_scan(c, pids[i]);
 	if (err == -ESRCH) {
 		fprintf(stderr, "iolockprof: attach: no such process\n");
 		goto out;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ptrace.h"
 
 static char *join_argv(char **argv, int argc)
 {
@@ -66,6 +67,12 @@ int ilp_cmd_run(struct ilp_opts *o)
 	pid_t pid = -1;
 	ssize_t r;
 
+	{	/* ptrace when asked, or when tracefs is not usable (auto) */
+		int fb, b = ilp_backend_pick(o, &fb);
+
+		if (b)
+			return b < 0 ? ILP_EXIT_USAGE : ilp_ptrace_cmd_run(o, fb);
+	}
 	err = ilp_capture_new(o, &c);
 	if (err) {
 		ilp_error("cannot start tracing", err);
@@ -101,6 +108,8 @@ int ilp_cmd_run(struct ilp_opts *o)
 		err = ilp_capture_watch(c, pid, 1);
 	if (!err)
 		err = ilp_capture_start(c);
+	if (!err)	/* what the child inherits (stdin/out/err...), before it execs */
+		err = ilp_capture_fd_scan(c, pid);
 	if (err) {
 		ilp_error("cannot start tracing", err);
 		kill(pid, SIGKILL);

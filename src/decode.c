@@ -162,6 +162,66 @@ static int dec_exit(const struct field *f, const unsigned char *d, size_t size,
 	return 1;
 }
 
+/* sched_switch: the event's tid is prev; prev_state 0 = preempted (R) */
+static int dec_switch(const struct field *f, const unsigned char *d, size_t size,
+		      struct ilp_event *ev)
+{
+	(void)size;
+	ev->tid = (int32_t)rd_s(d, f[0]);
+	ev->sched.prev_state = (int32_t)(rd_u(d, f[1]) & 0xffff);
+	ev->sched.next = (int32_t)rd_s(d, f[2]);
+	return 1;
+}
+
+/* sched_waking: runs in the waker's context (tid), pid is the wakee */
+static int dec_waking(const struct field *f, const unsigned char *d, size_t size,
+		      struct ilp_event *ev)
+{
+	(void)size;
+	ev->sched.target = (int32_t)rd_s(d, f[0]);
+	return 1;
+}
+
+/* block_*: dev, sector, nr_sector, then ?bytes, ?rwbs, ?comm, ?error */
+static int dec_block(const struct field *f, const unsigned char *d, size_t size,
+		     struct ilp_event *ev)
+{
+	uint64_t nr_sector = rd_u(d, f[2]);
+
+	(void)size;
+	ev->block.dev = (uint32_t)rd_u(d, f[0]);
+	ev->block.sector = rd_u(d, f[1]);
+	ev->block.bytes = f[3].off >= 0 ? (uint32_t)rd_u(d, f[3]) : (uint32_t)(nr_sector * 512);
+	if (f[4].off >= 0)
+		copy_str(ev->block.rwbs, sizeof(ev->block.rwbs), d + f[4].off, (size_t)f[4].size);
+	if (f[5].off >= 0)
+		copy_str(ev->block.comm, sizeof(ev->block.comm), d + f[5].off, (size_t)f[5].size);
+	ev->block.error = f[6].off >= 0 ? (int32_t)rd_s(d, f[6]) : 0;
+	return 1;
+}
+
+static int dec_lock_begin(const struct field *f, const unsigned char *d, size_t size,
+			  struct ilp_event *ev)
+{
+	(void)size;
+	ev->lock.addr = rd_u(d, f[0]);
+	ev->lock.flags = (uint32_t)rd_u(d, f[1]);
+	return 1;
+}
+
+static int dec_lock_end(const struct field *f, const unsigned char *d, size_t size,
+			struct ilp_event *ev)
+{
+	(void)size;
+	ev->lock.addr = rd_u(d, f[0]);
+	ev->lock.ret = (int32_t)rd_s(d, f[1]);
+	return 1;
+}
+
+/* the slots dec_block reads; "?-" names no field: a slot this event lacks */
+#define BLOCK_FIELDS(bytes, comm, error) \
+	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
+
 static const struct row rows[] = {
 	{ { "raw_syscalls", "sys_enter", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
 	  { "id", "args" }, ILP_EV_SYS_ENTER, dec_sys_enter },
@@ -173,6 +233,35 @@ static const struct row rows[] = {
 	  { "filename", "pid" }, ILP_EV_EXEC, dec_exec },
 	{ { "sched", "sched_process_exit", ILP_TP_REQUIRED },
 	  { "pid", "?group_dead" }, ILP_EV_TASK_EXIT, dec_exit },
+	/* the pid filter passes sched_switch when prev or next is traced, and
+	 * sched_waking when the waker or the wakee is: both stay filtered */
+	{ { "sched", "sched_switch", 0 },
+	  { "prev_pid", "prev_state", "next_pid" }, ILP_EV_SCHED_SWITCH, dec_switch },
+	{ { "sched", "sched_waking", 0 },
+	  { "pid" }, ILP_EV_WAKEUP, dec_waking },
+	{ { "lock", "contention_begin", 0 },
+	  { "lock_addr", "flags" }, ILP_EV_LOCK_BEGIN, dec_lock_begin },
+	{ { "lock", "contention_end", 0 },
+	  { "lock_addr", "ret" }, ILP_EV_LOCK_END, dec_lock_end },
+	/* block: issue/complete run in kworkers and interrupts, and writeback
+	 * bios are queued by kernel threads: all in the unfiltered companion
+	 * instance; the model tells traced submitters by their tid */
+	{ { "block", "block_bio_queue", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?-", "?comm", "?-"), ILP_EV_BLOCK_QUEUE, dec_block },
+	{ { "block", "block_bio_backmerge", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?-", "?comm", "?-"), ILP_EV_BLOCK_BACKMERGE, dec_block },
+	{ { "block", "block_bio_frontmerge", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?-", "?comm", "?-"), ILP_EV_BLOCK_FRONTMERGE, dec_block },
+	{ { "block", "block_rq_insert", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?bytes", "?comm", "?-"), ILP_EV_BLOCK_INSERT, dec_block },
+	{ { "block", "block_rq_issue", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?bytes", "?comm", "?-"), ILP_EV_BLOCK_ISSUE, dec_block },
+	{ { "block", "block_rq_requeue", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?-", "?-", "?-"), ILP_EV_BLOCK_REQUEUE, dec_block },
+	{ { "block", "block_rq_merge", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?bytes", "?comm", "?-"), ILP_EV_BLOCK_RQMERGE, dec_block },
+	{ { "block", "block_rq_complete", ILP_TP_UNFILTERED },
+	  BLOCK_FIELDS("?-", "?-", "?error"), ILP_EV_BLOCK_COMPLETE, dec_block },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -194,23 +283,27 @@ const char *const *ilp_tracepoint_systems(void)
 	return systems;
 }
 
-static int resolve_row(struct tep_handle *tep, const struct row *r, struct resolved *res)
+static int resolve_row(struct tep_handle *tep, const struct row *r, struct resolved *res,
+		       int any)
 {
 	struct tep_event *ev = tep_find_event_by_name(tep, r->tp.system, r->tp.name);
 	int i;
 
 	res->id = -1;
 	res->min_size = 4;
-	if (!ev)
-		return (r->tp.flags & ILP_TP_REQUIRED) ? -ENOENT : 0;
+	if (!ev || ev->id < 0 || ev->id > INT16_MAX)
+		return (r->tp.flags & ILP_TP_REQUIRED) && !any ? -ENOENT : 0;
 	for (i = 0; i < MAX_FIELDS && r->fields[i]; i++) {
 		const char *name = r->fields[i];
 		int optional = name[0] == '?';
 		struct tep_format_field *ff = tep_find_field(ev, name + optional);
 
+		/* a trace file's formats are input: no field outside a record */
+		if (ff && (ff->offset < 0 || ff->size < 0 || ff->offset > 65535 || ff->size > 65535))
+			ff = NULL;
 		if (!ff) {
 			if (!optional)
-				return (r->tp.flags & ILP_TP_REQUIRED) ? -ENOENT : 0;
+				return (r->tp.flags & ILP_TP_REQUIRED) && !any ? -ENOENT : 0;
 			res->f[i].off = -1;
 			res->f[i].size = 0;
 			continue;
@@ -224,7 +317,19 @@ static int resolve_row(struct tep_handle *tep, const struct row *r, struct resol
 	return 0;
 }
 
+static int decoder_new(struct tep_handle *tep, int any, struct ilp_decoder **out);
+
 int ilp_decoder_new(struct tep_handle *tep, struct ilp_decoder **out)
+{
+	return decoder_new(tep, 0, out);
+}
+
+int ilp_decoder_new_any(struct tep_handle *tep, struct ilp_decoder **out)
+{
+	return decoder_new(tep, 1, out);
+}
+
+static int decoder_new(struct tep_handle *tep, int any, struct ilp_decoder **out)
 {
 	struct ilp_decoder *d;
 	size_t i;
@@ -239,7 +344,7 @@ int ilp_decoder_new(struct tep_handle *tep, struct ilp_decoder **out)
 		goto out;
 	d->max_id = -1;
 	for (i = 0; i < NROWS; i++) {
-		err = resolve_row(tep, &rows[i], &d->res[i]);
+		err = resolve_row(tep, &rows[i], &d->res[i], any);
 		if (err)
 			goto out;
 		if (d->res[i].id > d->max_id)

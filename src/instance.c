@@ -20,12 +20,16 @@
 #include "instance.h"
 
 #define TRACEFS_MOUNT "/sys/kernel/tracing"
+#define SYS_BUFFER_KB 4096	/* companion's per-CPU buffer, at most */
 
 struct ilp_instance {
 	struct tracefs_instance *ti;
 	char name[64];
 	int ncpus;
 	int started;
+	/* companion "<name>-sys", no pid filter: ILP_TP_UNFILTERED events */
+	struct tracefs_instance *sys;
+	int sys_ncpus;
 };
 
 int ilp_tracefs_check(void)
@@ -93,13 +97,16 @@ int ilp_instance_remove_stale(void)
 	char **names;
 	int i, removed = 0;
 
-	names = tracefs_instances("^" ILP_INSTANCE_PREFIX "[0-9][0-9]*$");
+	/* iolockprof-<pid> and its companion iolockprof-<pid>-sys */
+	names = tracefs_instances("^" ILP_INSTANCE_PREFIX "[0-9][0-9]*");
 	if (!names)
 		return 0;
 	for (i = 0; names[i]; i++) {
 		char *end;
 		long pid = strtol(names[i] + strlen(ILP_INSTANCE_PREFIX), &end, 10);
 
+		if (!strcmp(end, ILP_INSTANCE_SYS_SUFFIX))
+			end += strlen(ILP_INSTANCE_SYS_SUFFIX);
 		if (*end || pid == getpid() || owner_alive((pid_t)pid))
 			continue;
 		if (destroy_by_name(names[i]) == 0)
@@ -185,6 +192,48 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 	return err;
 }
 
+/*
+ * The companion instance: same clock, no pid filter, only the
+ * ILP_TP_UNFILTERED events (block I/O: a few per request, system-wide).
+ * Missing events are not an error: the report then has no disk data.
+ */
+static int sys_new(struct ilp_instance *in, const struct ilp_instance_opts *o)
+{
+	char name[80], val[32];
+	size_t i;
+	int err;
+
+	snprintf(name, sizeof(name), "%s" ILP_INSTANCE_SYS_SUFFIX, in->name);
+	if (tracefs_instance_exists(name))
+		destroy_by_name(name);
+	in->sys = tracefs_instance_create(name);
+	if (!in->sys)
+		return errno ? -errno : -EIO;
+	if (tracefs_trace_off(in->sys))
+		return -EIO;
+	in->sys_ncpus = count_cpus(in->sys);
+	if (in->sys_ncpus <= 0)
+		return -EIO;
+	err = write_file(in->sys, "trace_clock", "mono");
+	if (err)
+		return err;
+	/* block events are few next to syscalls: a smaller buffer will do */
+	snprintf(val, sizeof(val), "%zu",
+		 o->buffer_kb < SYS_BUFFER_KB ? o->buffer_kb : (size_t)SYS_BUFFER_KB);
+	err = write_file(in->sys, "buffer_size_kb", val);
+	if (err)
+		return err;
+	tracefs_option_disable(in->sys, TRACEFS_OPTION_OVERWRITE);
+	write_file(in->sys, "buffer_percent", "25");
+	for (i = 0; i < ilp_tracepoint_count(); i++) {
+		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
+
+		if (tp->flags & ILP_TP_UNFILTERED)
+			tracefs_event_enable(in->sys, tp->system, tp->name);
+	}
+	return 0;
+}
+
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out)
 {
 	struct ilp_instance *in;
@@ -230,6 +279,9 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 	err = enable_events(in, o);
 	if (err)
 		goto out;
+	err = sys_new(in, o);
+	if (err)
+		goto out;
 	*out = in;
 	return 0;
 out:
@@ -241,6 +293,11 @@ void ilp_instance_free(struct ilp_instance *in)
 {
 	if (!in)
 		return;
+	if (in->sys) {
+		tracefs_trace_off(in->sys);
+		tracefs_instance_destroy(in->sys);
+		tracefs_instance_free(in->sys);
+	}
 	if (in->ti) {
 		tracefs_trace_off(in->ti);
 		tracefs_instance_destroy(in->ti);
@@ -272,13 +329,29 @@ int ilp_instance_start(struct ilp_instance *in)
 {
 	if (tracefs_trace_on(in->ti))
 		return -EIO;
+	if (in->sys && tracefs_trace_on(in->sys))
+		return -EIO;
 	in->started = 1;
 	return 0;
 }
 
 int ilp_instance_stop(struct ilp_instance *in)
 {
-	return tracefs_trace_off(in->ti) ? -EIO : 0;
+	int err = tracefs_trace_off(in->ti) ? -EIO : 0;
+
+	if (in->sys && tracefs_trace_off(in->sys))
+		err = -EIO;
+	return err;
+}
+
+struct tracefs_instance *ilp_instance_sys_tracefs(struct ilp_instance *in)
+{
+	return in->sys;
+}
+
+int ilp_instance_sys_ncpus(const struct ilp_instance *in)
+{
+	return in->sys ? in->sys_ncpus : 0;
 }
 
 const char *ilp_instance_name(const struct ilp_instance *in)
@@ -311,16 +384,16 @@ static uint64_t stat_field(const char *text, const char *key)
 	return 0;
 }
 
-uint64_t ilp_instance_lost(struct ilp_instance *in)
+static uint64_t lost_of(struct tracefs_instance *ti, int ncpus)
 {
 	uint64_t lost = 0;
 	int cpu;
 
-	for (cpu = 0; cpu < in->ncpus; cpu++) {
+	for (cpu = 0; cpu < ncpus; cpu++) {
 		char file[64], *text;
 
 		snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", cpu);
-		text = tracefs_instance_file_read(in->ti, file, NULL);
+		text = tracefs_instance_file_read(ti, file, NULL);
 		if (!text)
 			continue;
 		lost += stat_field(text, "overrun: ");
@@ -329,4 +402,9 @@ uint64_t ilp_instance_lost(struct ilp_instance *in)
 		free(text);
 	}
 	return lost;
+}
+
+uint64_t ilp_instance_lost(struct ilp_instance *in)
+{
+	return lost_of(in->ti, in->ncpus) + (in->sys ? lost_of(in->sys, in->sys_ncpus) : 0);
 }

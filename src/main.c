@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze.h"
 #include "cli.h"
 #include "syscalls.h"
 
@@ -21,6 +23,9 @@ enum cmd_flags {
 	TAKES_COMMAND = 1 << 0,	/* run: the rest of the line is the command */
 	TAKES_PIDS = 1 << 1,	/* attach: one or more PIDs */
 	ALLOWS_DURATION = 1 << 2,	/* -d and --interval */
+	TAKES_PIDLIST = 1 << 3,		/* record: -p PID[,PID...] */
+	TAKES_INPUT = 1 << 4,		/* report: -i FILE, no capture options */
+	OWN_ARGS = 1 << 5,		/* diff: parses its own arguments (o->argv) */
 };
 
 struct cmd {
@@ -35,11 +40,20 @@ static const struct cmd commands[] = {
 	  "run [options] -- CMD [ARGS...]" },
 	{ "attach", ilp_cmd_attach, TAKES_PIDS | ALLOWS_DURATION,
 	  "attach [options] PID [PID...]" },
+	{ "record", ilp_cmd_record, TAKES_PIDLIST | ALLOWS_DURATION,
+	  "record -o FILE [options] (-- CMD [ARGS...] | -p PID[,PID...])" },
+	{ "report", ilp_cmd_report, TAKES_INPUT,
+	  "report [-i FILE] [--format FMT] [--threads] [-o OUT]" },
+	{ "diff", ilp_cmd_diff, OWN_ARGS,
+	  "diff [--fail-above PCT] BASE.json NEW.json" },
 };
 
 static const char help_text[] =
 "usage: iolockprof run [options] -- CMD [ARGS...]\n"
 "       iolockprof attach [options] PID [PID...]\n"
+"       iolockprof record -o FILE [options] (-- CMD [ARGS...] | -p PID[,PID...])\n"
+"       iolockprof report [-i FILE] [--format FMT] [--threads] [-o OUT]\n"
+"       iolockprof diff [--fail-above PCT] BASE.json NEW.json\n"
 "       iolockprof --version | --help\n"
 "\n"
 "Profiles where programs wait: the wall-clock time spent inside each\n"
@@ -52,28 +66,70 @@ static const char help_text[] =
 "             creates, from its first syscall; exits with CMD's exit status\n"
 "  attach     profile all threads of running processes (and what they\n"
 "             create later) until -d, Ctrl-C/SIGTERM, or all of them exit\n"
+"  record     like run (-- CMD) or attach (-p PIDS), but keep the raw trace\n"
+"             in FILE, a trace-cmd trace.dat (trace-cmd report and\n"
+"             KernelShark open it) that carries the command line, process\n"
+"             names and lost-event counts too; exits like run or attach\n"
+"  report     the report run or attach would have printed, from a FILE\n"
+"             made by record (default trace.dat); a file made by trace-cmd\n"
+"             record also works, and the report says what it lacks\n"
+"  diff       compare two --format json reports: what got slower or faster\n"
+"             per process name, syscall, ...; --fail-above PCT exits 1 if\n"
+"             the total or an entry grew by more than PCT % (entries under\n"
+"             1 ms or 1 % of the total are ignored): a CI gate\n"
 "\n"
 "options:\n"
-"  -o, --output FILE      write the report to FILE (default: stderr)\n"
+"  -o, --output FILE      write the report to FILE (default: stderr);\n"
+"                         record: the trace.dat to write (required)\n"
+"  -p, --pid PID[,PID]    record: processes to attach to (instead of CMD)\n"
+"  -i, --input FILE       report: the trace file to read (default trace.dat)\n"
 "  -e, --syscalls LIST    trace only these syscalls, comma-separated names\n"
 "                         (like strace -e trace=): -e read,write,fsync\n"
 "  -b, --buffer-size KB   per-CPU ring buffer size (default 16384)\n"
-"  -d, --duration SEC     attach: stop after SEC seconds\n"
+"  -d, --duration SEC     attach, record -p: stop after SEC seconds\n"
 "      --interval SEC     attach: print an interim report every SEC seconds\n"
 "                         (each covers everything since the start)\n"
 "  -t, --threads          add a per-thread breakdown\n"
 "      --hist N           latency histograms for the top N syscalls of each\n"
 "                         process (default 3, 0: none)\n"
-"      --format FMT       report format: text (default), json, html,\n"
-"                         folded, perfetto\n"
+"      --slow MS          list each call that took MS milliseconds or more\n"
+"                         under Blocking calls, with its start time, thread,\n"
+"                         object and off-CPU split (default 100, 0: none)\n"
+"      --format FMT       report format: text (default); json (every number\n"
+"                         of the text report, integers in ns, schema in\n"
+"                         docs/report.schema.json); html (one self-contained\n"
+"                         page with SVG latency charts); folded (stack;lines\n"
+"                         NS for flamegraph.pl/speedscope); perfetto (Chrome\n"
+"                         trace JSON of the 256 longest calls per process)\n"
 "      --backend B        auto (default: ftrace if tracefs is usable, else\n"
-"                         ptrace), ftrace, or ptrace\n"
+"                         ptrace), ftrace, or ptrace (no root needed; no\n"
+"                         disk, kernel lock or off-CPU data; run: a seccomp\n"
+"                         filter stops the app only at profiled syscalls,\n"
+"                         and sets no_new_privs: setuid programs run\n"
+"                         without their privilege; attach: every syscall\n"
+"                         stops the app, so expect a large slowdown)\n"
+"      --stacks           ptrace: unwind the user stack at each profiled\n"
+"                         syscall (libdw) and report the call sites,\n"
+"                         e.g. \"write from fetch_user (app.c:42)\"; picks\n"
+"                         ptrace under auto\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
+"\n"
+"findings (first in the text report; thresholds in docs/detectors.md):\n"
+"      --min-ops N        unbuffered, random I/O: calls on one object (1000)\n"
+"      --small-bytes B    unbuffered: median call size below B is small (512)\n"
+"      --nplus1-min N     N+1: request/response round trips on one socket (100)\n"
+"      --repeat-min N     repeat: opens + stats of one path (100)\n"
+"      --fsync-min N      fsync storm: syncs of one file, at >= 10/s (10)\n"
+"      --random-pct P     random I/O: % of positioned calls not at the\n"
+"                         previous one's end (20)\n"
+"      --min-saving MS    hide findings that would save less (1 ms)\n"
 "\n"
 "exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
 "if CMD is not found, 126 if it cannot be executed, 125 if iolockprof\n"
 "failed; attach returns 0, or 1 on failure; 2 means a usage error.\n"
+"record -- CMD returns like run, record -p like attach; report returns 0,\n"
+"or 1 if the file cannot be read (corrupt, truncated, not a trace).\n"
 "\n"
 "EXAMPLES\n"
 "  iolockprof run -- ./app --flag          profile app, report on stderr\n"
@@ -81,6 +137,15 @@ static const char help_text[] =
 "  iolockprof run -e write,fsync -- ./db   only these two syscalls\n"
 "  iolockprof attach -d 10 1234            10 seconds of a running process\n"
 "  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n"
+"  iolockprof record -o app.dat -- ./app   keep the trace to report later\n"
+"  iolockprof record -o db.dat -d 30 -p 1234,5678   30 s of two processes\n"
+"  iolockprof report -i app.dat --threads  the report run would have printed\n"
+"  trace-cmd report app.dat | head         the same file in trace-cmd\n"
+"  iolockprof run --format html -o r.html -- ./app   charts, open in a browser\n"
+"  iolockprof run --format folded -o app.folded -- ./app\n"
+"        flamegraph.pl --countname ns app.folded > app.svg\n"
+"  iolockprof run --format perfetto -o app.json -- ./app   ui.perfetto.dev\n"
+"  iolockprof diff --fail-above 20 base.json new.json   exit 1 if 20 % slower\n"
 "\n"
 "See iolockprof(1) for the report's columns.\n";
 
@@ -164,7 +229,8 @@ static int parse_syscalls(const char *list, struct ilp_opts *o)
 	return err;
 }
 
-enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND };
+enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_SLOW,
+       OPT_TH_FIRST };	/* then one per row of thresholds[] */
 
 static const struct {
 	const char *name;
@@ -210,6 +276,39 @@ static int parse_backend(const char *s, enum ilp_backend *out)
 	return -EINVAL;
 }
 
+/* detector thresholds (docs/detectors.md): --NAME N, within [min, max] */
+static const struct {
+	const char *name;
+	size_t off;		/* in struct ilp_thresholds */
+	uint64_t min, max, scale;	/* scale: what one unit on the command line is */
+	const char *what;
+} thresholds[] = {
+	{ "min-ops", offsetof(struct ilp_thresholds, min_ops), 1, 1000000000, 1, "a count" },
+	{ "small-bytes", offsetof(struct ilp_thresholds, small_bytes), 1, 1 << 30, 1, "a size in bytes" },
+	{ "nplus1-min", offsetof(struct ilp_thresholds, nplus1_min), 2, 1000000000, 1, "a count (2 or more)" },
+	{ "repeat-min", offsetof(struct ilp_thresholds, repeat_min), 2, 1000000000, 1, "a count (2 or more)" },
+	{ "fsync-min", offsetof(struct ilp_thresholds, fsync_min), 2, 1000000000, 1, "a count (2 or more)" },
+	{ "random-pct", offsetof(struct ilp_thresholds, random_pct), 0, 100, 1, "a percentage (0 to 100)" },
+	{ "min-saving", offsetof(struct ilp_thresholds, min_saving_ns), 0, 3600000, 1000000, "milliseconds" },
+};
+
+#define NTHRESHOLDS (sizeof(thresholds) / sizeof(thresholds[0]))
+
+static int parse_threshold(int which, const char *arg, struct ilp_opts *o)
+{
+	char msg[96];
+	unsigned long v;
+
+	if (parse_uint(arg, ULONG_MAX, &v) || v < thresholds[which].min || v > thresholds[which].max) {
+		snprintf(msg, sizeof(msg), "--%s: '%%s' is not %s", thresholds[which].name,
+			 thresholds[which].what);
+		return usage_error(msg, arg);
+	}
+	if (o->th)
+		*(uint64_t *)((char *)o->th + thresholds[which].off) = v * thresholds[which].scale;
+	return 0;
+}
+
 static int parse_options(const struct cmd *cmd, int argc, char **argv, struct ilp_opts *o)
 {
 	static const struct option longopts[] = {
@@ -222,18 +321,41 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "hist", required_argument, NULL, OPT_HIST },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "stacks", no_argument, NULL, OPT_STACKS },
+		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "help", no_argument, NULL, 'h' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "input", required_argument, NULL, 'i' },
+		/* detector thresholds: same order as thresholds[] */
+		{ "min-ops", required_argument, NULL, OPT_TH_FIRST + 0 },
+		{ "small-bytes", required_argument, NULL, OPT_TH_FIRST + 1 },
+		{ "nplus1-min", required_argument, NULL, OPT_TH_FIRST + 2 },
+		{ "repeat-min", required_argument, NULL, OPT_TH_FIRST + 3 },
+		{ "fsync-min", required_argument, NULL, OPT_TH_FIRST + 4 },
+		{ "random-pct", required_argument, NULL, OPT_TH_FIRST + 5 },
+		{ "min-saving", required_argument, NULL, OPT_TH_FIRST + 6 },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	int c;
 
 	o->top_hist = 3;
+	o->slow_ms = 100;
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option, so run's command keeps its own */
-	while ((c = getopt_long(argc, argv, "+:o:e:b:d:th", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:b:d:thp:i:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			if (!(cmd->flags & TAKES_PIDLIST))
+				return usage_error("-p: only for record (%s takes its own arguments)", cmd->name);
+			o->pids = optarg;
+			break;
+		case 'i':
+			if (!(cmd->flags & TAKES_INPUT))
+				return usage_error("-i: only for report, not %s", cmd->name);
+			o->input = optarg;
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -274,12 +396,25 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 			if (parse_backend(optarg, &o->backend))
 				return usage_error("--backend: '%s' is not one of auto, ftrace, ptrace", optarg);
 			break;
+		case OPT_STACKS:
+			o->stacks = 1;
+			break;
+		case OPT_SLOW:
+			if (parse_uint(optarg, 86400000, &v))
+				return usage_error("--slow: '%s' is not a number of milliseconds", optarg);
+			o->slow_ms = v;
+			break;
 		case 'h':
 			fputs(help_text, stdout);
 			exit(0);
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
+			if (c >= OPT_TH_FIRST && c < OPT_TH_FIRST + (int)NTHRESHOLDS) {
+				if (parse_threshold(c - OPT_TH_FIRST, optarg, o))
+					return ILP_EXIT_USAGE;
+				break;
+			}
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -297,8 +432,12 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 int main(int argc, char **argv)
 {
 	struct ilp_opts o = { 0 };
+	struct ilp_thresholds th;
 	size_t i;
 	int ret;
+
+	ilp_thresholds_default(&th);
+	o.th = &th;
 
 	if (argc < 2) {
 		fputs(help_text, stderr);
@@ -315,7 +454,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
-		ret = parse_options(&commands[i], argc - 1, argv + 1, &o);
+		if (commands[i].flags & OWN_ARGS) {
+			o.argv = argv + 2;
+			o.argc = argc - 2;
+			ret = 0;
+		} else {
+			ret = parse_options(&commands[i], argc - 1, argv + 1, &o);
+		}
 		if (!ret)
 			ret = commands[i].fn(&o);
 		free(o.syscalls);

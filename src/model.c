@@ -85,8 +85,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callsmodel.h"
+#include "fdmodel.h"
 #include "model.h"
 #include "syscalls.h"
+#include "wait_internal.h"
 
 #define ILP_CLONE_THREAD 0x00010000ull
 #define SC_CHUNK_BITS 6
@@ -113,6 +116,9 @@ struct ilp_proc {
 	char comm[ILP_COMM_LEN];
 	uint64_t total_ns, calls;
 	struct sc_table sc;
+	struct ilp_calls *top;		/* longest calls (model_calls.c) */
+	struct ilp_fdproc *fd;		/* fd table and objects (model_fd.c) */
+	struct ilp_wproc *wait;		/* owned by m->wait (model_wait.c) */
 	struct ilp_thread **threads;
 	size_t nthreads, cap;
 };
@@ -130,6 +136,7 @@ struct ilp_thread {
 	int32_t cur_nr;
 	uint64_t cur_ts;
 	uint64_t cur_args[6];
+	struct ilp_wthread *wait;	/* owned by m->wait (model_wait.c) */
 };
 
 struct id_map {
@@ -143,6 +150,8 @@ struct ilp_model {
 	uint64_t first_ts, last_ts, prev_ts;
 	int finished;
 	int nr_exit, nr_exit_group;
+	struct ilp_fdm *fdm;		/* model_fd.c */
+	struct ilp_wait *wait;		/* off-CPU, locks, block I/O (model_wait.c) */
 	uint64_t seq;
 
 	struct id_map tmap, pmap;
@@ -359,6 +368,8 @@ static void proc_free(struct ilp_proc *p)
 	if (!p)
 		return;
 	sc_release(&p->sc);
+	ilp_calls_free(p->top);
+	ilp_fdproc_free(p->fd);
 	free(p->threads);
 	free(p);
 }
@@ -493,6 +504,8 @@ static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
 	if (lat > pe->pub.max_ns)
 		pe->pub.max_ns = lat;
 	ilp_hist_record(pe->pub.hist, lat);	/* -ENOMEM: still in count/sum */
+	ilp_calls_add(&t->proc->top, &(struct ilp_call){ t->cur_ts, lat, ret,
+			t->cur_args[0], t->tid, t->cur_nr });	/* -ENOMEM: not kept */
 	t->calls++;
 	t->total_ns += lat;
 	t->proc->calls++;
@@ -569,6 +582,8 @@ static int on_task_new(struct ilp_model *m, const struct ilp_event *ev)
 			return -ENOMEM;
 		if (!p->comm[0])
 			set_comm(p->comm, ev->task.comm);
+		if (!p->fd && ilp_fdm_fork(parent->proc->fd, &p->fd))
+			return -ENOMEM;
 	}
 	c = thread_new(m, child, p);
 	if (!c)
@@ -608,6 +623,11 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		if (t && t->exited)
 			return 0;	/* repeated exit: nothing left to end */
 		break;
+	case ILP_EV_SCHED_SWITCH: case ILP_EV_WAKEUP: case ILP_EV_LOCK_BEGIN:
+	case ILP_EV_LOCK_END: case ILP_EV_BLOCK_QUEUE: case ILP_EV_BLOCK_BACKMERGE:
+	case ILP_EV_BLOCK_FRONTMERGE: case ILP_EV_BLOCK_INSERT: case ILP_EV_BLOCK_ISSUE:
+	case ILP_EV_BLOCK_REQUEUE: case ILP_EV_BLOCK_RQMERGE: case ILP_EV_BLOCK_COMPLETE:
+		return ilp_wait_feed(m, ev);	/* may name untraced tasks: creates none */
 	default:
 		break;
 	}
@@ -624,12 +644,21 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		memcpy(t->cur_args, ev->args, sizeof(t->cur_args));
 		return 0;
 	case ILP_EV_SYS_EXIT:
-		if (t->in_call && t->cur_nr == ev->nr)
-			return call_complete(t, ev->ts, ev->ret);
+		if (t->in_call && t->cur_nr == ev->nr) {
+			int werr = ilp_wait_call_done(m, t, ev);	/* before the call closes */
+			int cerr = call_complete(t, ev->ts, ev->ret);
+			int ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr,
+						t->cur_args, ev->ret, t->cur_ts, ev->ts);
+
+			return cerr ? cerr : ferr ? ferr : werr;
+		}
 		m->cnt.unpaired_exits++;
 		t->in_call = 0;
 		return 0;
+	case ILP_EV_FD_INFO:
+		return ilp_fdm_info(m->fdm, &t->proc->fd, ev);
 	case ILP_EV_EXEC:
+		ilp_fdm_exec(t->proc->fd);
 		set_comm(t->comm, ev->task.comm);
 		set_comm(t->proc->comm, ev->task.comm);
 		return 0;
@@ -650,6 +679,17 @@ struct ilp_model *ilp_model_new(void)
 		return NULL;
 	m->nr_exit = ilp_syscall_nr("exit");
 	m->nr_exit_group = ilp_syscall_nr("exit_group");
+	m->fdm = ilp_fdm_new();
+	if (!m->fdm) {
+		free(m);
+		return NULL;
+	}
+	m->wait = ilp_wait_new();
+	if (!m->wait) {
+		ilp_fdm_free(m->fdm);
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -667,6 +707,8 @@ void ilp_model_free(struct ilp_model *m)
 	free(m->procs);
 	map_release(&m->tmap);
 	map_release(&m->pmap);
+	ilp_fdm_free(m->fdm);
+	ilp_wait_free(m->wait);
 	free(m);
 }
 
@@ -790,11 +832,16 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		struct ilp_proc *p = m->procs[i];
 
 		sc_sort(&p->sc);
+		ilp_calls_index(p->top);
+		if (ilp_fdm_index(p->fd))
+			err = -ENOMEM;
 		if (p->nthreads > 1)
 			qsort(p->threads, p->nthreads, sizeof(*p->threads), thread_cmp);
 	}
 	if (m->nprocs > 1)
 		qsort(m->procs, m->nprocs, sizeof(*m->procs), proc_cmp);
+	if (ilp_wait_index(m))
+		err = -ENOMEM;
 	return err;
 }
 
@@ -939,4 +986,43 @@ int ilp_thread_current_call(const struct ilp_thread *t, int *nr, uint64_t *enter
 	if (args)
 		*args = t->cur_args;
 	return 1;
+}
+
+const struct ilp_calls *ilp_proc_top_calls(const struct ilp_proc *p)
+{
+	return p->top;
+}
+
+const struct ilp_fdproc *ilp_proc_fds(const struct ilp_proc *p)
+{
+	return p->fd;
+}
+
+/* ---- for the wait models (src/wait_internal.h) ---- */
+
+struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m)
+{
+	return m->wait;
+}
+
+struct ilp_thread *ilp_model_live_thread(struct ilp_model *m, int tid)
+{
+	struct ilp_thread *t = thread_find(m, tid);
+
+	return t && !t->exited ? t : NULL;
+}
+
+struct ilp_wthread **ilp_thread_wslot(struct ilp_thread *t)
+{
+	return &t->wait;
+}
+
+struct ilp_proc *ilp_thread_proc_of(struct ilp_thread *t)
+{
+	return t->proc;
+}
+
+struct ilp_wproc **ilp_proc_wslot(struct ilp_proc *p)
+{
+	return &p->wait;
 }

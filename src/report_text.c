@@ -17,7 +17,9 @@
 #include "hist.h"
 #include "model.h"
 #include "report.h"
+#include "report_text_parts.h"
 #include "report_util.h"
+#include "stacks.h"
 #include "syscalls.h"
 
 #ifndef ILP_VERSION
@@ -345,6 +347,8 @@ static void print_header(struct wr *w, const struct ilp_report_info *info,
 	wr_printf(w, "\n");
 	wr_printf(w, "command:  %s\n", or_unknown(info->command));
 	wr_printf(w, "backend:  %s\n", or_unknown(info->backend));
+	if (info->note)
+		wr_printf(w, "note:     %s\n", info->note);
 	wr_printf(w, "duration: %" PRIu64 ".%03" PRIu64 " s   events: %" PRIu64
 		  "   lost events: %" PRIu64 "\n",
 		  ms / 1000, ms % 1000, info->events, info->lost);
@@ -408,6 +412,8 @@ static void print_proc(struct wr *w, const struct ilp_proc *p,
 	}
 	print_table(w, "", proc_cols, MAX_COLS, &rows, opts->top_syscalls, wall_ns);
 	print_unfinished(w, p);
+	if (opts->top_objects > 0 && !w->err)
+		w->err = ilp_text_io(w->f, p, opts->top_objects);
 
 	if (opts->threads) {
 		for (size_t i = 0; i < ilp_proc_nthreads_seen(p); i++) {
@@ -449,6 +455,8 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 			   info->end_ts - info->start_ts : 0;
 
 	print_header(&w, info, wall_ns);
+	if (!w.err)
+		w.err = ilp_text_findings(out, info);
 	for (size_t i = 0; i < nprocs; i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);
 
@@ -459,6 +467,10 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 	}
 	if (!printed)
 		wr_printf(&w, "\nno syscalls were captured\n");
+	if (!w.err)
+		w.err = ilp_text_wait(out, m, info);
+	if (info->stacks && !w.err)
+		w.err = ilp_report_text_sites(out, m, info->stacks);
 
 	if (fflush(out) || ferror(out))
 		return -EIO;

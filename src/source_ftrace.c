@@ -26,6 +26,7 @@
 
 #include "decode.h"
 #include "instance.h"
+#include "resolve.h"
 #include "source.h"
 
 #define PAGES_PER_ROUND 1024	/* per CPU per merge round: 4 MiB of 4 KiB pages */
@@ -40,7 +41,9 @@ struct ilp_ftrace {
 	struct tep_handle *tep;
 	struct ilp_decoder *dec;
 	struct kbuffer *kbuf;
-	int ncpus;
+	int ncpus;		/* buffers read: the main instance's CPUs, then
+				 * the companion's (instance.h) as extra ones */
+	int nmain;		/* CPUs of the main instance */
 	int *fds;
 	struct evvec *cpu;	/* ncpus decode vectors + 1 for injected events */
 	struct evvec held;	/* merged, not yet delivered */
@@ -50,6 +53,8 @@ struct ilp_ftrace {
 	uint64_t prev_start;	/* start of the previous drain */
 	uint64_t *last_ts;	/* per CPU: last record read in this round */
 	struct ilp_source_counters counters;
+	struct ilp_resolver *res;	/* fd names from /proc at decode time */
+	const struct ilp_ftrace_tap *tap;	/* record: sees raw pages, injections */
 };
 
 uint64_t ilp_now_ns(void)
@@ -90,8 +95,9 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 	unsigned long long ts;
 	struct ilp_event *ev;
 	struct evvec *out = &f->cpu[cpu];
+	struct ilp_event info[ILP_RESOLVE_MAX];
 	void *d;
-	int missed, r;
+	int missed, r, i;
 
 	if (kbuffer_load_subbuffer(f->kbuf, page) < 0)
 		return -EINVAL;
@@ -106,7 +112,8 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		ev = vec_push(out);
 		if (!ev)
 			return -ENOMEM;
-		r = ilp_decode(f->dec, d, (size_t)kbuffer_event_size(f->kbuf), ts, cpu, ev);
+		r = ilp_decode(f->dec, d, (size_t)kbuffer_event_size(f->kbuf), ts,
+			       cpu < f->nmain ? cpu : cpu - f->nmain, ev);
 		if (r <= 0) {
 			out->n--;
 			if (r < 0)
@@ -116,6 +123,14 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 			continue;
 		}
 		f->counters.records++;
+		/* name the fd an open/socket/accept... just made, while it lives */
+		r = ilp_resolver_on_event(f->res, ev, info);
+		for (i = 0; i < r; i++) {
+			ev = vec_push(out);
+			if (!ev)
+				return -ENOMEM;
+			*ev = info[i];
+		}
 	}
 	return 0;
 }
@@ -130,7 +145,8 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	f->ncpus = ilp_instance_ncpus(in);
+	f->nmain = ilp_instance_ncpus(in);
+	f->ncpus = f->nmain + ilp_instance_sys_ncpus(in);
 	f->fds = malloc(sizeof(int) * (size_t)f->ncpus);
 	f->cpu = calloc((size_t)f->ncpus + 1, sizeof(*f->cpu));
 	f->last_ts = calloc((size_t)f->ncpus, sizeof(*f->last_ts));
@@ -143,6 +159,8 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 	if (!f->tep)
 		goto out;
 	err = ilp_decoder_new(f->tep, &f->dec);
+	if (!err)
+		err = ilp_resolver_new(&f->res);
 	if (err)
 		goto out;
 	f->kbuf = tep_kbuffer(f->tep);
@@ -161,8 +179,10 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 	for (cpu = 0; cpu < f->ncpus; cpu++) {
 		char file[64];
 
-		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw", cpu);
-		f->fds[cpu] = tracefs_instance_file_open(ti, file, O_RDONLY | O_NONBLOCK);
+		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw",
+			 cpu < f->nmain ? cpu : cpu - f->nmain);
+		f->fds[cpu] = tracefs_instance_file_open(cpu < f->nmain ? ti : ilp_instance_sys_tracefs(in),
+							 file, O_RDONLY | O_NONBLOCK);
 		if (f->fds[cpu] < 0) {
 			err = errno ? -errno : -EIO;
 			goto out;
@@ -196,6 +216,7 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	free(f->page);
 	/* the kbuffer from tep_kbuffer() belongs to the tep */
 	ilp_decoder_free(f->dec);
+	ilp_resolver_free(f->res);
 	tep_free(f->tep);
 	free(f);
 }
@@ -233,6 +254,11 @@ static int read_cpu(struct ilp_ftrace *f, int cpu)
 			return 0;
 		if (r < f->page_size)
 			memset((char *)f->page + r, 0, (size_t)(f->page_size - r));
+		if (f->tap && f->tap->page) {
+			err = f->tap->page(f->tap->ctx, cpu, f->page, (size_t)f->page_size);
+			if (err)
+				return err;
+		}
 		err = decode_page(f, cpu, f->page);
 		if (err)
 			return err;
@@ -338,6 +364,12 @@ int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev)
 	/* injected events must stay sorted among themselves */
 	if (v->n && v->v[v->n - 1].ts > ev->ts)
 		return -EINVAL;
+	if (f->tap && f->tap->inject) {
+		int err = f->tap->inject(f->tap->ctx, ev);
+
+		if (err)
+			return err;
+	}
 	slot = vec_push(v);
 	if (!slot)
 		return -ENOMEM;
@@ -345,7 +377,17 @@ int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev)
 	return 0;
 }
 
+void ilp_ftrace_set_tap(struct ilp_ftrace *f, const struct ilp_ftrace_tap *tap)
+{
+	f->tap = tap;
+}
+
 const struct ilp_source_counters *ilp_ftrace_counters(const struct ilp_ftrace *f)
 {
 	return &f->counters;
+}
+
+struct ilp_resolver *ilp_ftrace_resolver(struct ilp_ftrace *f)
+{
+	return f->res;
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
-# As an unprivileged user: exit 1 or 125, one line mentioning root/sudo or
-# tracefs.
+# As an unprivileged user with --backend=ftrace: exit 1 or 125, one line
+# mentioning root/sudo or tracefs.  (The default, auto, falls back to the
+# ptrace backend instead: t_ptrace.sh.)
 . "$(dirname "$0")/lib.sh"
 
 command -v setpriv > /dev/null || skip "setpriv not installed"
@@ -10,7 +11,7 @@ rc=$?
 [ $rc -eq 126 ] || [ $rc -eq 127 ] && skip "$ILP cannot be executed by uid 65534 (directory permissions)"
 asnobody test -x "$WL/writes" || skip "$WL/writes cannot be executed by uid 65534"
 
-cd / && asnobody timeout -k 5 30 "$ILP" run -- "$WL/writes" 10 > "$T/out" 2> "$T/err"
+cd / && asnobody timeout -k 5 30 "$ILP" run --backend=ftrace -- "$WL/writes" 10 > "$T/out" 2> "$T/err"
 rc=$?
 case $rc in
 1 | 125) ;;

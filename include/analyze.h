@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_ANALYZE_H
+#define ILP_ANALYZE_H
+
+/*
+ * Analyzers: detectors read the model (after ilp_model_index) and emit
+ * findings: what pattern, where, the evidence, why it fired (the numbers
+ * against the thresholds), the fix and what the fix would save.  One file
+ * per detector (src/analyze_<name>.c), registered in the table of
+ * src/analyze.c.  docs/detectors.md documents every threshold;
+ * docs/adding-a-detector.md is the checklist for a new one.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* Thresholds; ilp_thresholds_default() gives the documented defaults. */
+struct ilp_thresholds {
+	uint64_t min_ops;	/* --min-ops: unbuffered/random need this many calls on one object (1000) */
+	uint64_t small_bytes;	/* --small-bytes: median size below this is small I/O (512) */
+	uint64_t buffer_bytes;	/* the buffer the unbuffered fix suggests (65536) */
+	uint64_t nplus1_min;	/* --nplus1-min: request/response round trips on one socket (100) */
+	uint64_t repeat_min;	/* --repeat-min: opens + stats of one path (100) */
+	uint64_t fsync_min;	/* --fsync-min: syncs of one file (10) */
+	uint64_t fsync_per_s;	/* a storm: at least this many syncs per second (10) */
+	uint64_t random_pct;	/* --random-pct: share of positioned calls not at the previous end (20) */
+	uint64_t min_saving_ns;	/* --min-saving: drop findings saving less (1 ms) */
+};
+
+void ilp_thresholds_default(struct ilp_thresholds *th);
+
+enum ilp_severity {
+	ILP_SEV_LOW = 1,	/* saving < 1 % of the wall time */
+	ILP_SEV_MEDIUM,		/* 1 % to 10 % */
+	ILP_SEV_HIGH,		/* >= 10 % */
+};
+
+#define ILP_FINDING_OBJ 256
+#define ILP_FINDING_TEXT 512
+
+struct ilp_finding {
+	const char *kind;	/* detector name: "unbuffered", "nplus1", ... (static) */
+	const char *label;	/* what the text report shows in brackets: "N+1" (static) */
+	int severity;		/* enum ilp_severity */
+	int pid, tid;		/* tid 0: several threads */
+	char comm[ILP_COMM_LEN];
+	char object[ILP_FINDING_OBJ];	/* "tcp 127.0.0.1:41234 -> 127.0.0.1:6379" */
+	unsigned obj_type;	/* enum ilp_obj_type | flags */
+	int nr;			/* the pattern's main syscall, -1 if several */
+	uint64_t count;		/* calls, round trips, opens+stats, syncs... (see docs) */
+	uint64_t bytes;		/* bytes moved by those calls */
+	uint64_t size;		/* median bytes per call (unbuffered, random), else 0 */
+	uint64_t time_ns;	/* time inside the pattern's calls */
+	uint64_t threshold;	/* the count threshold it passed */
+	uint64_t saving_ns;	/* estimated time the fix saves */
+	uint64_t saving_calls;	/* estimated syscalls the fix removes */
+	char what[ILP_FINDING_TEXT];	/* "20000 writes of 1 B on file /tmp/x" */
+	char evidence[ILP_FINDING_TEXT];	/* "45.2 ms in write (3.1% of wall time)" */
+	char why[ILP_FINDING_TEXT];	/* "20000 writes >= 1000 (--min-ops) ..." */
+	char fix[ILP_FINDING_TEXT];	/* "buffer the writes (64 KiB: 20000 -> 1 calls)" */
+	char site[ILP_FINDING_TEXT];	/* --stacks (ptrace): the top call site of nr in pid,
+					 * "fetch_user (app.c:42) (1000 of 1500 write calls)"; "" if unknown */
+};
+
+struct ilp_findings {
+	struct ilp_finding *v;
+	size_t n, cap;
+};
+
+/* What a detector reads. */
+struct ilp_analysis {
+	const struct ilp_model *m;
+	const struct ilp_thresholds *th;
+	uint64_t wall_ns;	/* capture duration, for shares of wall time */
+};
+
+typedef int (*ilp_detector_fn)(const struct ilp_analysis *a, const struct ilp_proc *p,
+			       struct ilp_findings *out);
+
+struct ilp_detector {
+	const char *name;	/* "unbuffered" */
+	ilp_detector_fn fn;	/* called once per process */
+	const char *doc;	/* one line */
+};
+
+size_t ilp_detector_count(void);
+const struct ilp_detector *ilp_detector(size_t i);
+
+/*
+ * Runs every detector on every process of an indexed model; findings
+ * saving less than th->min_saving_ns are dropped; the rest are ranked by
+ * saving_ns desc (then pid, kind, object).  out is reset first.  0 or
+ * -ENOMEM.
+ */
+int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
+		struct ilp_findings *out);
+void ilp_findings_release(struct ilp_findings *f);	/* frees the insides */
+
+/* ---- for detectors ---- */
+/* a zeroed finding appended to out, pid/comm/severity filled later; NULL on ENOMEM */
+struct ilp_finding *ilp_finding_add(struct ilp_findings *out, const char *kind, const char *label,
+				    const struct ilp_proc *p);
+/* v * num / den without overflow (0 if den is 0) */
+uint64_t ilp_scale(uint64_t v, uint64_t num, uint64_t den);
+/* per mille of wall time, for "(3.1% of wall time)" */
+uint64_t ilp_share_pm(uint64_t ns, uint64_t wall_ns);
+
+/* the detectors (one file each) */
+int ilp_detect_unbuffered(const struct ilp_analysis *a, const struct ilp_proc *p,
+			  struct ilp_findings *out);
+int ilp_detect_nplus1(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      struct ilp_findings *out);
+int ilp_detect_repeat(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      struct ilp_findings *out);
+int ilp_detect_fsync(const struct ilp_analysis *a, const struct ilp_proc *p,
+		     struct ilp_findings *out);
+int ilp_detect_random(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      struct ilp_findings *out);
+
+#endif

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_FDMODEL_H
+#define ILP_FDMODEL_H
+
+/*
+ * The fd model (src/model_fd.c): per process, what each fd is (an object:
+ * a file path, a socket with its addresses, a pipe...) and the I/O done on
+ * each object.  Pure C, no I/O: fed by model.c from the same event stream.
+ *
+ * Objects are interned per process by (type, description): the same path
+ * opened 1000 times through different fds is one object, which is what
+ * "repeated work on one path" needs.  Memory grows with distinct objects
+ * and fds, never with events.
+ *
+ * What the model believes about an fd, in order:
+ *   - ILP_EV_FD_INFO(fd, type, str) binds fd to the object (type, str);
+ *   - dup/dup2/dup3/fcntl(F_DUPFD*) copy the old fd's object; close and
+ *     close_range forget the fd; fork (TASK_NEW without CLONE_THREAD)
+ *     copies the table; exec drops the fds marked close-on-exec (O_CLOEXEC
+ *     and friends in the creating call's flags, fcntl(F_SETFD), dup3's
+ *     flags, close_range(CLOSE_RANGE_CLOEXEC), or ILP_OBJ_F_CLOEXEC from
+ *     the source);
+ *   - an fd used with no object known is "fd N (unresolved)": never a guess.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "hist.h"
+
+/* ILP_EV_FD_INFO fd.type: low byte the object type, higher bits flags. */
+enum ilp_obj_type {
+	ILP_OBJ_UNRESOLVED = 0,	/* "fd N (unresolved)" */
+	ILP_OBJ_FILE,		/* regular file: absolute path */
+	ILP_OBJ_DIR,
+	ILP_OBJ_DEV,		/* character or block device: path */
+	ILP_OBJ_PIPE,		/* "pipe:[inode]" */
+	ILP_OBJ_TCP,		/* "LOCAL -> PEER", "LOCAL (listening)", or "(unconnected)" */
+	ILP_OBJ_UDP,
+	ILP_OBJ_UNIX,		/* path, "@abstract", or "socket:[inode]" */
+	ILP_OBJ_SOCKET,		/* other or unknown socket family */
+	ILP_OBJ_EVENTFD,
+	ILP_OBJ_ANON,		/* other anon inodes: "[eventpoll]", "[timerfd]"... */
+	ILP_OBJ_OTHER,		/* whatever readlink gave, e.g. a deleted file */
+	ILP_OBJ_NTYPES
+};
+
+#define ILP_OBJ_TYPE_MASK	0xffu
+#define ILP_OBJ_F_FROM_ARG	(1u << 8)	/* name read from the call's path argument
+						 * in tracee memory (the fd was gone) */
+#define ILP_OBJ_F_CLOEXEC	(1u << 9)	/* the fd is close-on-exec (fdinfo flags) */
+
+/*
+ * FD_INFO fd value meaning "str is the path argument of the call this
+ * thread just completed" (stat, access, a failed open...): the call is
+ * counted on that path's object, no fd is bound.
+ */
+#define ILP_FD_PATHARG (-100)
+
+/* "file", "tcp", ... for a type (flags ignored); "?" if out of range */
+const char *ilp_obj_type_name(unsigned type);
+
+/* Per-object I/O counters; every time is wall-clock time inside the calls. */
+struct ilp_io_stats {
+	uint64_t ops, total_ns, errors;		/* every completed call on the object */
+	uint64_t reads, writes;			/* data calls, positioned ones included */
+	uint64_t rbytes, wbytes;		/* bytes moved (sum of positive returns) */
+	uint64_t read_ns, write_ns;
+	uint64_t syncs, sync_ns;		/* fsync, fdatasync, sync_file_range */
+	uint64_t opens, open_ns;		/* open/openat/creat (failed ones too, by path) */
+	uint64_t stats, stat_ns;		/* fstat and stat-by-path */
+	uint64_t closes, close_ns;
+	uint64_t others, other_ns;		/* lseek, fcntl, ioctl, connect, ... */
+	/* stream data calls (not positioned): the unbuffered detector */
+	uint64_t sreads, swrites, srbytes, swbytes, sread_ns, swrite_ns;
+	/* positioned data calls (pread64, pwrite64, preadv...): the random detector */
+	uint64_t pops, pops_random, pbytes, pos_ns;
+	/* request/response: a read returning data right after a write on the object */
+	uint64_t round_trips, rt_wait_ns;
+	int rt_nr;				/* syscall of the last read closing a round trip */
+	int client;				/* first data call on it was a write (and not accepted) */
+	int accepted;				/* the object came from accept/accept4 */
+	uint64_t first_sync_ts, last_sync_ts;	/* exit times of the first and last sync */
+	struct ilp_hist *lat;			/* latency of every call */
+	struct ilp_hist *rsize, *wsize;		/* bytes per stream read / write (NULL: none) */
+	struct ilp_hist *psize;			/* bytes per positioned call (NULL: none) */
+};
+
+struct ilp_proc;
+struct ilp_fdproc;	/* one process's fd table and objects */
+struct ilp_fdobj;
+
+/* The process's fd state (model.c), NULL if it never touched an fd. */
+const struct ilp_fdproc *ilp_proc_fds(const struct ilp_proc *p);
+
+/* Objects with at least one call, by total time desc (after ilp_model_index). NULL-safe. */
+size_t ilp_fdproc_nobjs(const struct ilp_fdproc *f);
+const struct ilp_fdobj *ilp_fdproc_obj(const struct ilp_fdproc *f, size_t i);
+/* the object fd currently refers to (NULL: not open, or open with nothing known) */
+const struct ilp_fdobj *ilp_fdproc_fd(const struct ilp_fdproc *f, int fd);
+/* 1 if fd is open and close-on-exec, 0 if not, -1 if not open */
+int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd);
+/* the object of that type and description, any number of calls; NULL if none */
+const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned type,
+					const char *desc);
+
+unsigned ilp_fdobj_type(const struct ilp_fdobj *o);	/* type | flags */
+const char *ilp_fdobj_desc(const struct ilp_fdobj *o);
+/* the only thread that did calls on it, 0 if several */
+int ilp_fdobj_tid(const struct ilp_fdobj *o);
+const struct ilp_io_stats *ilp_fdobj_stats(const struct ilp_fdobj *o);
+/* "file /tmp/x", "tcp 127.0.0.1:5 -> 127.0.0.1:6", "fd 3 (unresolved)" */
+int ilp_fdobj_format(const struct ilp_fdobj *o, char *buf, size_t size);
+
+/* ---- hooks for model.c only ---- */
+struct ilp_fdm;		/* per model: syscall numbers looked up once */
+
+struct ilp_fdm *ilp_fdm_new(void);
+void ilp_fdm_free(struct ilp_fdm *fdm);
+void ilp_fdproc_free(struct ilp_fdproc *f);
+
+/* A completed call of process *fp (allocated on first need): 0 or -ENOMEM */
+int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
+		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts);
+int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct ilp_event *ev);
+/* fork: child's table becomes a copy of parent's (parent NULL: nothing) */
+int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child);
+void ilp_fdm_exec(struct ilp_fdproc *f);
+/* commits pending state, builds the sorted view: 0 or -ENOMEM */
+int ilp_fdm_index(struct ilp_fdproc *f);
+
+#endif

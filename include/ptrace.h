@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_PTRACE_H
+#define ILP_PTRACE_H
+
+/*
+ * The ptrace backend: profiling without tracefs (not root, containers).
+ *
+ * `run` forks the command, PTRACE_SEIZEs it, and the child installs a
+ * seccomp-bpf filter that returns SECCOMP_RET_TRACE for the profiled
+ * syscalls only (every other syscall runs at full speed), then execs.  A
+ * seccomp stop is the syscall's entry; the tracer asks for that one call's
+ * exit stop (PTRACE_SYSCALL) and lets the rest run (PTRACE_CONT).
+ * `attach` cannot add a filter to a running process: it seizes every thread
+ * and stops at every syscall entry and exit (PTRACE_SYSCALL).
+ *
+ * Both produce the same struct ilp_event stream as the ftrace source
+ * (SYS_ENTER/EXIT, TASK_NEW/INFO/EXEC/EXIT, FD_INFO with paths read from
+ * tracee memory at entry), so the model and every report work unchanged.
+ * It cannot see disk requests, kernel locks or off-CPU state, and each
+ * traced call costs two tracer stops: latencies include that overhead.
+ */
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "source.h"
+#include "syscalls.h"
+
+struct ilp_opts;
+struct ilp_stacks;
+
+/* Classes profiled by default under ptrace (everything else runs unstopped):
+ * read, write, sync, open, net, wait (futex too), stat, close. */
+#define ILP_PTRACE_CLASSES (ILP_SC_READ | ILP_SC_WRITE | ILP_SC_SYNC | ILP_SC_OPEN | \
+			    ILP_SC_NET | ILP_SC_WAIT | ILP_SC_STAT | ILP_SC_CLOSE)
+
+/*
+ * The syscall numbers to profile: the -e list if given (nrs, n), else every
+ * number whose class is in ILP_PTRACE_CLASSES.  Fills out (sorted, unique,
+ * at most max); returns the count or -E2BIG.
+ */
+int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max);
+
+/*
+ * Builds the seccomp-bpf program: for arch (AUDIT_ARCH_*) and a syscall
+ * number in nrs, SECCOMP_RET_TRACE; anything else (other numbers, another
+ * arch, x32 numbers) SECCOMP_RET_ALLOW.  nrs need not be sorted.  Returns
+ * the number of instructions written to prog (at most max), or -E2BIG.
+ */
+int ilp_seccomp_build(const int *nrs, size_t n, uint32_t arch,
+		      struct sock_filter *prog, size_t max);
+/* The AUDIT_ARCH_* of this build (0 if unknown: no filter, attach-style). */
+uint32_t ilp_seccomp_arch(void);
+/* Instructions needed for n numbers (upper bound for ilp_seccomp_build). */
+size_t ilp_seccomp_size(size_t n);
+
+/* ---- the tracer (src/source_ptrace.c) ---- */
+struct ilp_ptrace;
+
+struct ilp_ptrace_opts {
+	const int *syscalls;	/* profiled numbers (ilp_ptrace_syscall_set) */
+	size_t nsyscalls;
+	int seccomp;		/* 1: run mode (tracees carry our filter) */
+	struct ilp_stacks *stacks;	/* non-NULL: unwind at each profiled entry */
+};
+
+/* 0 or -errno; the tracer keeps pointers to o's arrays. */
+int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
+		   struct ilp_ptrace **out);
+/* Frees (does not detach: call ilp_ptrace_detach_all first).  NULL ok. */
+void ilp_ptrace_free(struct ilp_ptrace *pt);
+
+/*
+ * Forks argv[0] (PATH search), seizes it, has it install the filter and
+ * exec.  orig_mask: the signal mask the child restores.  *pid: the child.
+ * An exec failure is reported by the child exiting 127 (ENOENT) or 126,
+ * after writing the errno to errfd (close-on-exec; -1: none).
+ */
+int ilp_ptrace_spawn(struct ilp_ptrace *pt, char **argv, const void *orig_mask,
+		     int errfd, pid_t *pid);
+/* Seizes every thread of pid (re-listing until stable); emits TASK_INFO.
+ * 0, -ESRCH, -EPERM... */
+int ilp_ptrace_attach(struct ilp_ptrace *pt, pid_t pid);
+
+/*
+ * Handles the stops that are ready (waitpid WNOHANG, at most max of them).
+ * Returns how many were handled (0: none ready), -ECHILD when no tracee is
+ * left, or -errno.
+ */
+int ilp_ptrace_poll(struct ilp_ptrace *pt, int max);
+/* Interrupts and detaches every tracee (they run on).  Waits at most
+ * timeout_ms.  0 or -ETIMEDOUT. */
+int ilp_ptrace_detach_all(struct ilp_ptrace *pt, int timeout_ms);
+/* SIGKILLs every traced process (run, stopped early). */
+void ilp_ptrace_kill_all(struct ilp_ptrace *pt);
+/* Number of tracees currently attached. */
+size_t ilp_ptrace_ntasks(const struct ilp_ptrace *pt);
+/* wait status of pid if it was traced and has ended, else -1 */
+int ilp_ptrace_exit_status(const struct ilp_ptrace *pt, pid_t pid);
+
+struct ilp_ptrace_counters {
+	uint64_t stops;		/* tracer stops handled (the overhead) */
+	uint64_t events;	/* ilp_events emitted */
+	uint64_t unwinds;	/* --stacks: stacks unwound */
+};
+const struct ilp_ptrace_counters *ilp_ptrace_counters(const struct ilp_ptrace *pt);
+
+/* ---- commands (src/cmd_ptrace.c) ---- */
+
+/*
+ * Which backend a command uses: 1 ptrace (asked for, or auto without a
+ * usable tracefs: prints the one fallback line, and *fallback = 1), 0
+ * ftrace, or -1 after printing a usage error (--stacks with ftrace).
+ */
+int ilp_backend_pick(const struct ilp_opts *o, int *fallback);
+int ilp_ptrace_cmd_run(struct ilp_opts *o, int fallback);
+int ilp_ptrace_cmd_attach(struct ilp_opts *o, int fallback);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_REPORT_TEXT_PARTS_H
+#define ILP_REPORT_TEXT_PARTS_H
+
+/*
+ * Sections of the text report that live in their own files; called by
+ * src/report_text.c.  Formatting only.  Each returns 0 or -EIO.
+ */
+
+#include <stdio.h>
+
+#include "model.h"
+#include "report.h"
+
+/* "Findings" section (report_text_findings.c): info->findings, ranked. */
+int ilp_text_findings(FILE *out, const struct ilp_report_info *info);
+
+/* "I/O by object" table of one process (report_text_io.c): the top objects by time. */
+int ilp_text_io(FILE *out, const struct ilp_proc *p, int top);
+
+/* "Disk I/O", "Locks (user)", "Locks (kernel)", "Blocking calls" sections
+ * (report_text_wait.c), from include/waitmodel.h. */
+int ilp_text_wait(FILE *out, const struct ilp_model *m, const struct ilp_report_info *info);
+
+#endif

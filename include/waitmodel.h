@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_WAITMODEL_H
+#define ILP_WAITMODEL_H
+
+/*
+ * Where the waiting happens below the syscall: off-CPU time inside calls
+ * (model_sched.c), block requests (model_block.c), futex and kernel lock
+ * contention (model_lock.c).  Pure C, no I/O: fed by model.c from the same
+ * event stream; read after ilp_model_index() through the accessors below.
+ *
+ * Names (device "vda", lock "hot_lock") are facts the model cannot know:
+ * the capture asks its resolvers for them (ilp_wait_name_objects) and the
+ * model keeps the strings.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hist.h"
+
+struct ilp_model;
+struct ilp_proc;
+struct ilp_wproc;	/* one process's waiting: blocking calls, locks, I/O */
+
+/* What a blocking call waited on. */
+enum ilp_wobj_kind {
+	ILP_WOBJ_NONE = 0,	/* nothing known: "-" */
+	ILP_WOBJ_FD,		/* obj = fd (args[0] of an fd call) */
+	ILP_WOBJ_FUTEX,		/* obj = futex address */
+	ILP_WOBJ_TIMER,		/* nanosleep, clock_nanosleep */
+	ILP_WOBJ_CHILD,		/* wait4, waitid: obj = pid argument */
+};
+
+/* sched_switch prev_state classes for time off the CPU */
+enum ilp_off_state {
+	ILP_OFF_S,		/* interruptible sleep: waiting for an event (pipe, socket, futex, timer) */
+	ILP_OFF_D,		/* uninterruptible: usually disk I/O */
+	ILP_OFF_R,		/* runnable: preempted, or woken and waiting for a CPU */
+	ILP_OFF_NSTATES
+};
+
+/* ---- blocking calls (model_sched.c) ---- */
+
+/* Per syscall of a process: calls that went off the CPU at least once. */
+struct ilp_sc_offcpu {
+	int nr;
+	uint64_t calls;		/* every completed call of nr (from the model) */
+	uint64_t total_ns;	/* their wall-clock time */
+	uint64_t blocked_calls;	/* calls with some off-CPU time */
+	uint64_t on_ns;		/* total_ns - off-CPU time */
+	uint64_t off_ns[ILP_OFF_NSTATES];
+};
+
+/* Calls aggregated by (thread, syscall, object), off-CPU time only. */
+struct ilp_blocking {
+	int tid;
+	int nr;
+	int okind;		/* enum ilp_wobj_kind */
+	uint64_t obj;
+	uint32_t dev;		/* last block device the thread's I/O went to in such a call, 0 */
+	uint64_t calls;
+	uint64_t wall_ns, max_ns;
+	uint64_t off_ns[ILP_OFF_NSTATES];
+};
+
+/* One call at or above the slow threshold. */
+struct ilp_slow_call {
+	int tid;
+	int nr;
+	int okind;
+	uint64_t obj;
+	uint32_t dev;
+	int64_t ret;
+	uint64_t start_ts;	/* enter, ns CLOCK_MONOTONIC */
+	uint64_t wall_ns;
+	uint64_t off_ns[ILP_OFF_NSTATES];
+};
+
+#define ILP_SLOW_DEFAULT_NS 100000000ull	/* --slow default: 100 ms */
+#define ILP_SLOW_MAX 1000		/* slow calls kept per process; more are counted */
+#define ILP_SET_MAX 8			/* tids kept per waiter/waker set; more are counted */
+
+/* Threshold for slow calls (0: none kept).  Default ILP_SLOW_DEFAULT_NS. */
+void ilp_model_set_slow(struct ilp_model *m, uint64_t ns);
+uint64_t ilp_model_slow(const struct ilp_model *m);
+
+/* The process's waiting, NULL if it never waited off-CPU, on a lock or on a disk. */
+const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p);
+
+/* syscalls with off-CPU time, by off-CPU time desc */
+size_t ilp_wproc_noffcpu(const struct ilp_wproc *w);
+const struct ilp_sc_offcpu *ilp_wproc_offcpu(const struct ilp_wproc *w, size_t i);
+/* blocking calls, by off-CPU S+D time desc */
+size_t ilp_wproc_nblocking(const struct ilp_wproc *w);
+const struct ilp_blocking *ilp_wproc_blocking(const struct ilp_wproc *w, size_t i);
+/* slow calls, by start time; dropped: more than ILP_SLOW_MAX */
+size_t ilp_wproc_nslow(const struct ilp_wproc *w);
+const struct ilp_slow_call *ilp_wproc_slow(const struct ilp_wproc *w, size_t i);
+uint64_t ilp_wproc_slow_dropped(const struct ilp_wproc *w);
+
+/* ---- user locks: futexes (model_lock.c) ---- */
+
+/*
+ * futex(2) op, with FUTEX_PRIVATE_FLAG (128) and FUTEX_CLOCK_REALTIME (256)
+ * masked off.  Waits: WAIT 0, WAIT_BITSET 9, LOCK_PI 6, LOCK_PI2 13,
+ * WAIT_REQUEUE_PI 11.  Wakes: WAKE 1, WAKE_BITSET 10, UNLOCK_PI 7, WAKE_OP 5,
+ * REQUEUE 3, CMP_REQUEUE 4 (and CMP_REQUEUE_PI 12).
+ */
+enum ilp_futex_class {
+	ILP_FUTEX_OTHER = 0,
+	ILP_FUTEX_WAIT,		/* the caller sleeps until woken or timed out */
+	ILP_FUTEX_WAKE,		/* the caller wakes waiters on uaddr */
+};
+/* what the op is: class, and the lock kind it tells (enum ilp_ulock_kind) */
+int ilp_futex_op_class(uint64_t op, int *kind);
+
+/* What the futex ops used on an address tell about it. */
+enum ilp_ulock_kind {
+	ILP_ULOCK_WAIT,		/* FUTEX_WAIT: glibc mutex slow path (lowlevellock) or a plain wait */
+	ILP_ULOCK_COND,		/* FUTEX_WAIT_BITSET: glibc condvar, semaphore, rwlock, barrier */
+	ILP_ULOCK_PI,		/* LOCK_PI, LOCK_PI2: priority-inheritance mutex */
+	ILP_ULOCK_REQUEUE_PI,	/* WAIT_REQUEUE_PI: condvar on a PI mutex */
+	ILP_ULOCK_WAITV,	/* futex_waitv: the address is the waiter array */
+	ILP_ULOCK_NKINDS
+};
+const char *ilp_ulock_kind_name(int kind);	/* "mutex", "cond/sem", ... */
+
+/* a thread in a waiter/waker set, with how many times */
+struct ilp_tidcount {
+	int tid;
+	uint64_t n;
+};
+
+struct ilp_ulock {
+	uint64_t uaddr;
+	int kind;			/* enum ilp_ulock_kind of the most frequent wait op */
+	uint64_t waits;			/* wait calls that slept and were woken (ret 0) */
+	uint64_t wait_ns, max_ns;	/* their wall time */
+	uint64_t timeouts, timeout_ns;	/* ETIMEDOUT: slept the whole timeout */
+	uint64_t eagain;		/* EAGAIN: value changed before sleeping, no wait */
+	uint64_t intr;			/* EINTR and other errors */
+	uint64_t wake_calls;		/* FUTEX_WAKE-like calls on uaddr (woken or not) */
+	uint64_t woken;			/* waiters those calls reported woken (sum of rets) */
+	struct ilp_hist *hist;		/* wait time of waits + timeouts */
+	struct ilp_tidcount waiters[ILP_SET_MAX];	/* by count desc */
+	size_t nwaiters;
+	uint64_t waiters_more;		/* waits by threads beyond the set */
+	struct ilp_tidcount wakers[ILP_SET_MAX];	/* sched_waking of a waiter, by count desc */
+	size_t nwakers;
+	uint64_t wakers_more;
+	struct ilp_tidcount wakecallers[ILP_SET_MAX];	/* threads calling FUTEX_WAKE on it */
+	size_t nwakecallers;
+	uint64_t wakecallers_more;
+	const char *name;		/* "hot_lock", "[heap]+0x10"; NULL until named */
+};
+
+/* completed calls of the futex family (futex, futex_wait, futex_wake,
+ * futex_waitv), every op: what the lock table accounts for */
+uint64_t ilp_wproc_futex_calls(const struct ilp_wproc *w);
+/* locks with at least one wait attempt, by sleeps (waits + timeouts) desc,
+ * then wait time desc */
+size_t ilp_wproc_nulocks(const struct ilp_wproc *w);
+/* the lock at uaddr (listed or not), NULL if none */
+const struct ilp_ulock *ilp_wproc_find_ulock(const struct ilp_wproc *w, uint64_t uaddr);
+const struct ilp_ulock *ilp_wproc_ulock(const struct ilp_wproc *w, size_t i);
+
+/* ---- kernel locks: lock:contention_begin/end (model_lock.c) ---- */
+
+struct ilp_klock {
+	uint64_t addr;
+	uint32_t flags;			/* LCB_F_*: SPIN 1, READ 2, WRITE 4, RT 8, PERCPU 16, MUTEX 32 */
+	uint64_t waits, wait_ns, max_ns;
+	uint64_t errors;		/* contention_end with ret != 0 */
+	struct ilp_hist *hist;
+	struct ilp_tidcount waiters[ILP_SET_MAX];
+	size_t nwaiters;
+	uint64_t waiters_more;
+	const char *name;		/* kallsyms symbol, NULL if unknown */
+};
+/* "mutex", "spinlock", "rwsem:read", ... for LCB_F_* flags */
+const char *ilp_klock_type(uint32_t flags);
+
+size_t ilp_wproc_nklocks(const struct ilp_wproc *w);
+const struct ilp_klock *ilp_wproc_klock(const struct ilp_wproc *w, size_t i);
+
+/* ---- block I/O (model_block.c) ---- */
+
+enum ilp_blk_op { ILP_BLK_READ, ILP_BLK_WRITE, ILP_BLK_FLUSH, ILP_BLK_DISCARD,
+		  ILP_BLK_OTHER, ILP_BLK_NOPS };
+int ilp_blk_op_of(const char *rwbs);	/* enum ilp_blk_op from "WS", "FWFS", "R"... */
+
+struct ilp_blk_stats {
+	uint64_t requests;		/* completed */
+	uint64_t bytes;
+	uint64_t ops[ILP_BLK_NOPS];	/* requests per op */
+	uint64_t op_bytes[ILP_BLK_NOPS];
+	uint64_t errors;		/* completed with an error */
+	struct ilp_hist *size;		/* bytes per request */
+	struct ilp_hist *q2c;		/* queued (bio) or inserted -> complete, ns */
+	struct ilp_hist *d2c;		/* issued to the device -> complete, ns */
+};
+
+/* Who submitted requests to a device. */
+struct ilp_blk_submitter {
+	int pid;			/* traced process; 0: not traced (comm says who) */
+	char comm[16];			/* kernel thread or other task ("kworker/u4:1", "jbd2/vda-8") */
+	int kernel;			/* comm looks like a kernel thread (kworker, jbd2, ...) */
+	struct ilp_blk_stats st;
+};
+
+struct ilp_blkdev;
+size_t ilp_model_nblkdevs(const struct ilp_model *m);	/* by bytes desc */
+const struct ilp_blkdev *ilp_model_blkdev(const struct ilp_model *m, size_t i);
+const struct ilp_blkdev *ilp_model_find_blkdev(const struct ilp_model *m, uint32_t dev);
+uint32_t ilp_blkdev_dev(const struct ilp_blkdev *d);	/* major << 20 | minor */
+const char *ilp_blkdev_name(const struct ilp_blkdev *d);	/* "vda", NULL until named */
+const struct ilp_blk_stats *ilp_blkdev_stats(const struct ilp_blkdev *d);
+size_t ilp_blkdev_nsubmitters(const struct ilp_blkdev *d);	/* by bytes desc */
+const struct ilp_blk_submitter *ilp_blkdev_submitter(const struct ilp_blkdev *d, size_t i);
+/* completions of requests never seen queued or issued (in flight at start) */
+uint64_t ilp_blkdev_unmatched(const struct ilp_blkdev *d);
+uint64_t ilp_blkdev_requeues(const struct ilp_blkdev *d);
+uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d);	/* bios or requests merged */
+
+/* per process: requests it submitted, all devices (NULL-safe: 0 / NULL) */
+const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w);
+
+/* ---- names (the capture resolves them; the model keeps them) ---- */
+
+enum ilp_name_kind {
+	ILP_NAME_DEV,		/* key = dev_t (pid 0) */
+	ILP_NAME_ULOCK,		/* key = futex address in process pid */
+	ILP_NAME_KLOCK,		/* key = kernel address (pid 0) */
+};
+/*
+ * Writes the name of (kind, pid, key) into buf: 0 (named), -EAGAIN (not
+ * now, ask again at the next call), or another -errno (no name: the model
+ * stops asking).
+ */
+typedef int (*ilp_namer_fn)(void *ctx, int kind, int pid, uint64_t key, char *buf,
+			    size_t size);
+/* Asks fn for every object not named yet.  0 or -ENOMEM. */
+int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx);
+
+#endif

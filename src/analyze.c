@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The detector registry and the one analysis pass the reporters get their
+ * findings from.  To add a detector: docs/adding-a-detector.md.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+
+static const struct ilp_detector detectors[] = {
+	{ "unbuffered", ilp_detect_unbuffered,
+	  "many small reads or writes on one object: a buffer would merge them" },
+	{ "nplus1", ilp_detect_nplus1,
+	  "request/response round trips on one socket: batch or pipeline them" },
+	{ "repeat", ilp_detect_repeat,
+	  "the same path opened or stat'ed again and again: keep the fd or cache" },
+	{ "fsync", ilp_detect_fsync,
+	  "many syncs per second on one file: group the commits" },
+	{ "random", ilp_detect_random,
+	  "small positioned reads/writes at scattered offsets on one file" },
+};
+
+#define NDETECTORS (sizeof(detectors) / sizeof(detectors[0]))
+
+size_t ilp_detector_count(void)
+{
+	return NDETECTORS;
+}
+
+const struct ilp_detector *ilp_detector(size_t i)
+{
+	return i < NDETECTORS ? &detectors[i] : NULL;
+}
+
+void ilp_thresholds_default(struct ilp_thresholds *th)
+{
+	th->min_ops = 1000;
+	th->small_bytes = 512;
+	th->buffer_bytes = 65536;
+	th->nplus1_min = 100;
+	th->repeat_min = 100;
+	th->fsync_min = 10;
+	th->fsync_per_s = 10;
+	th->random_pct = 20;
+	th->min_saving_ns = 1000000;
+}
+
+uint64_t ilp_share_pm(uint64_t ns, uint64_t wall_ns)
+{
+	if (!wall_ns)
+		return 0;
+	if (ns <= UINT64_MAX / 1000)
+		return (ns * 1000 + wall_ns / 2) / wall_ns;
+	return (uint64_t)((double)ns * 1000.0 / (double)wall_ns + 0.5);
+}
+
+uint64_t ilp_scale(uint64_t v, uint64_t num, uint64_t den)
+{
+	if (!den)
+		return 0;
+	return (uint64_t)((unsigned __int128)v * num / den);
+}
+
+struct ilp_finding *ilp_finding_add(struct ilp_findings *out, const char *kind, const char *label,
+				    const struct ilp_proc *p)
+{
+	struct ilp_finding *f;
+
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 8;
+
+		f = realloc(out->v, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		out->v = f;
+		out->cap = cap;
+	}
+	f = &out->v[out->n++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->label = label;
+	f->nr = -1;
+	f->pid = ilp_proc_pid(p);
+	strncpy(f->comm, ilp_proc_comm(p), sizeof(f->comm) - 1);
+	return f;
+}
+
+void ilp_findings_release(struct ilp_findings *f)
+{
+	if (!f)
+		return;
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+static int finding_cmp(const void *a, const void *b)
+{
+	const struct ilp_finding *x = a, *y = b;
+	int c;
+
+	if (x->saving_ns != y->saving_ns)
+		return x->saving_ns > y->saving_ns ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	c = strcmp(x->kind, y->kind);
+	return c ? c : strcmp(x->object, y->object);
+}
+
+int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
+		struct ilp_findings *out)
+{
+	struct ilp_analysis a = { m, th, wall_ns };
+	size_t i, d, keep = 0;
+	int err;
+
+	out->n = 0;
+	for (i = 0; i < ilp_model_nprocs(m); i++) {
+		const struct ilp_proc *p = ilp_model_proc(m, i);
+
+		for (d = 0; d < NDETECTORS; d++) {
+			err = detectors[d].fn(&a, p, out);
+			if (err)
+				return err;
+		}
+	}
+	for (i = 0; i < out->n; i++) {
+		struct ilp_finding *f = &out->v[i];
+		uint64_t pm = ilp_share_pm(f->saving_ns, wall_ns);
+
+		if (f->saving_ns < th->min_saving_ns)
+			continue;
+		f->severity = pm >= 100 ? ILP_SEV_HIGH : pm >= 10 ? ILP_SEV_MEDIUM : ILP_SEV_LOW;
+		if (keep != i)
+			out->v[keep] = *f;
+		keep++;
+	}
+	out->n = keep;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), finding_cmp);
+	return 0;
+}

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Small random positioned I/O: pread64/pwrite64/preadv... on one file at
+ * offsets that do not continue where the previous call ended.
+ *
+ * Fires when positioned calls >= th->min_ops, the random ones are
+ * >= th->random_pct percent of them, and the median size is below
+ * th->buffer_bytes (seek-heavy access in small pieces).
+ *
+ * Saving: reading the same bytes in contiguous th->buffer_bytes pieces
+ * (sorting or batching the offsets) would need ceil(bytes / buffer)
+ * calls; the rest go, with their share of the measured time.  An upper
+ * bound: the data may not allow it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "analyze.h"
+#include "fdmodel.h"
+#include "report_util.h"
+
+int ilp_detect_random(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      struct ilp_findings *out)
+{
+	const struct ilp_fdproc *fds = ilp_proc_fds(p);
+	const struct ilp_thresholds *th = a->th;
+	size_t i;
+
+	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
+		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
+		const struct ilp_io_stats *s = ilp_fdobj_stats(o);
+		uint64_t med, needed, pct, pm;
+		struct ilp_finding *f;
+		char t[ILP_FMT_TIME_LEN];
+
+		if (s->pops < th->min_ops || !s->psize)
+			continue;
+		if (s->pops_random * 100 < th->random_pct * s->pops)
+			continue;
+		med = ilp_hist_percentile(s->psize, 50.0);
+		if (med >= th->buffer_bytes)
+			continue;
+		needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
+		if (!needed)
+			needed = 1;
+		if (needed >= s->pops)
+			continue;
+		f = ilp_finding_add(out, "random", "random I/O", p);
+		if (!f)
+			return -ENOMEM;
+		pct = s->pops_random * 100 / s->pops;
+		f->tid = ilp_fdobj_tid(o);
+		f->obj_type = ilp_fdobj_type(o);
+		ilp_fdobj_format(o, f->object, sizeof(f->object));
+		f->count = s->pops;
+		f->bytes = s->pbytes;
+		f->size = med;
+		f->time_ns = s->pos_ns;
+		f->threshold = th->min_ops;
+		f->saving_calls = s->pops - needed;
+		f->saving_ns = ilp_scale(s->pos_ns, s->pops - needed, s->pops);
+		ilp_fmt_time(t, sizeof(t), s->pos_ns);
+		pm = ilp_share_pm(s->pos_ns, a->wall_ns);
+		snprintf(f->what, sizeof(f->what), "%" PRIu64 " positioned reads/writes of %" PRIu64
+			 " B (median) on %s, %" PRIu64 "%% at random offsets", s->pops, med,
+			 f->object, pct);
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%" PRIu64 " B in %s (%" PRIu64 ".%" PRIu64 "%% of wall time)",
+			 s->pbytes, t, pm / 10, pm % 10);
+		snprintf(f->why, sizeof(f->why), "%" PRIu64 " positioned calls >= %" PRIu64
+			 " (--min-ops), %" PRIu64 " random = %" PRIu64 "%% >= %" PRIu64
+			 "%% (--random-pct), median %" PRIu64 " B < %" PRIu64 " B",
+			 s->pops, th->min_ops, s->pops_random, pct, th->random_pct, med,
+			 th->buffer_bytes);
+		snprintf(f->fix, sizeof(f->fix),
+			 "sort or batch the offsets and read larger contiguous ranges (%" PRIu64
+			 " -> %" PRIu64 " calls of %" PRIu64 " KiB), or mmap the file",
+			 s->pops, needed, th->buffer_bytes / 1024);
+	}
+	return 0;
+}

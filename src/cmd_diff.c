@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iolockprof diff [--fail-above PCT] BASE.json NEW.json
+ *
+ * Compares two JSON reports (docs/report.schema.json, schema_version 1)
+ * and prints what got slower or faster:
+ *
+ *   total     syscall time of all processes
+ *   process   per process name (processes are matched by comm, never by
+ *             pid; processes with the same comm are summed)
+ *   syscall   per (process name, syscall)
+ *   object    per (process name, object: "file /x", "tcp A -> B", ...)
+ *   ...       every other per-process section listed in sections[] below
+ *             (each an array of objects with a name and a time field)
+ *   finding   per (process name, detector, object): time inside the
+ *             pattern's calls (time_ns)
+ *
+ * Entries whose time changed are listed by absolute change, largest
+ * first, with base, new, change and % change.  Time is the entry's
+ * total_ns (time blocked inside the calls, wall-clock).
+ *
+ * --fail-above PCT: exit 1 if the total or any entry grew by more than
+ * PCT percent; an entry absent from BASE counts as a regression.  Noise
+ * floor: only entries (and the total) whose larger side reaches
+ * ILP_DIFF_FLOOR_NS (1 ms) and ILP_DIFF_FLOOR_PCT (1 %) of the larger
+ * total take part in the gate; they are still listed.
+ *
+ * Exit: 0 (no regression, or no --fail-above), 1 (regression), 2 (bad
+ * command line or input: one line on stderr).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "report.h"
+#include "report_util.h"
+
+#define ILP_DIFF_FLOOR_NS UINT64_C(1000000)
+#define ILP_DIFF_FLOOR_PCT 1.0
+#define MAX_LISTED 40		/* rows printed; the rest are summed in one line */
+#define LABEL_LEN 160
+
+/* Per-process sections compared: an array under `array`, each element an
+ * object naming itself in `name_key` with its time in `ns_key`. */
+static const struct section {
+	const char *kind;	/* shown in the first column */
+	const char *array;
+	const char *name_key;
+	const char *ns_key;
+} sections[] = {
+	{ "syscall", "syscalls", "name", "total_ns" },
+	{ "object", "objects", "name", "total_ns" },	/* I/O by object (fdmodel.h) */
+};
+
+struct entry {
+	char kind[12];
+	char label[LABEL_LEN];
+	uint64_t ns[2];		/* base, new */
+	int seen[2];
+};
+
+struct diff {
+	struct entry *e;
+	size_t n, cap;
+	uint64_t total[2];
+	const char *path[2];
+	double fail_above;	/* < 0: no gate */
+};
+
+static void say(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "iolockprof: diff: ");
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+}
+
+static struct entry *entry_get(struct diff *d, const char *kind, const char *label)
+{
+	struct entry *e;
+
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->e[i].kind, kind) && !strcmp(d->e[i].label, label))
+			return &d->e[i];
+	if (d->n == d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 64;
+		struct entry *ne = realloc(d->e, ncap * sizeof(*ne));
+
+		if (!ne)
+			return NULL;
+		d->e = ne;
+		d->cap = ncap;
+	}
+	e = &d->e[d->n++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->kind, sizeof(e->kind), "%s", kind);
+	snprintf(e->label, sizeof(e->label), "%s", label);
+	return e;
+}
+
+static int add(struct diff *d, int side, const char *kind, const char *label, uint64_t ns)
+{
+	struct entry *e = entry_get(d, kind, label);
+
+	if (!e)
+		return -ENOMEM;
+	e->ns[side] += ns;
+	e->seen[side] = 1;
+	return 0;
+}
+
+/* bad input: say where in which file, return -EINVAL */
+static int bad(const struct diff *d, int side, const char *what)
+{
+	say("%s: %s", d->path[side], what);
+	return -EINVAL;
+}
+
+static int load_section(struct diff *d, int side, const struct ilp_json *proc,
+			const char *comm, const struct section *s, size_t pi)
+{
+	const struct ilp_json *arr = ilp_json_get(proc, s->array);
+	char what[128], label[LABEL_LEN];
+	uint64_t ns;
+
+	if (!arr)
+		return 0;	/* section absent in this file: nothing to compare */
+	if (ilp_json_type(arr) != ILP_JSON_ARRAY) {
+		snprintf(what, sizeof(what), "processes[%zu].%s is not an array", pi, s->array);
+		return bad(d, side, what);
+	}
+	for (size_t i = 0; i < ilp_json_len(arr); i++) {
+		const struct ilp_json *it = ilp_json_at(arr, i);
+		const char *name = ilp_json_get_str(it, s->name_key);
+
+		if (!name || ilp_json_u64(ilp_json_get(it, s->ns_key), &ns)) {
+			snprintf(what, sizeof(what), "processes[%zu].%s[%zu]: no string '%s' "
+				 "or no unsigned integer '%s'", pi, s->array, i, s->name_key, s->ns_key);
+			return bad(d, side, what);
+		}
+		snprintf(label, sizeof(label), "%s: %s", comm, name);
+		if (add(d, side, s->kind, label, ns))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* top-level "findings": keyed by comm, kind and object; time_ns */
+static int load_findings(struct diff *d, int side, const struct ilp_json *root)
+{
+	const struct ilp_json *arr = ilp_json_get(root, "findings");
+	char label[LABEL_LEN], what[96];
+	uint64_t ns;
+
+	if (!arr)
+		return 0;
+	for (size_t i = 0; i < ilp_json_len(arr); i++) {
+		const struct ilp_json *f = ilp_json_at(arr, i);
+		const char *comm = ilp_json_get_str(f, "comm");
+		const char *kind = ilp_json_get_str(f, "kind");
+		const char *obj = ilp_json_get_str(f, "object");
+
+		if (!comm || !kind || !obj || ilp_json_u64(ilp_json_get(f, "time_ns"), &ns)) {
+			snprintf(what, sizeof(what), "findings[%zu]: no comm, kind, object "
+				 "or time_ns", i);
+			return bad(d, side, what);
+		}
+		snprintf(label, sizeof(label), "%s: %s %s", *comm ? comm : "?", kind, obj);
+		if (add(d, side, "finding", label, ns))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int load(struct diff *d, int side)
+{
+	struct ilp_json_doc *doc = NULL;
+	struct ilp_json_error je;
+	const struct ilp_json *root, *procs;
+	char what[160];
+	uint64_t ver, ns;
+	int err;
+
+	err = ilp_json_parse_file(d->path[side], NULL, &doc, &je);
+	if (err == -EINVAL || (err == -E2BIG && je.line)) {
+		snprintf(what, sizeof(what), "%d:%d: %s", je.line, je.col, je.msg);
+		return bad(d, side, what);
+	}
+	if (err) {
+		say("%s: %s", d->path[side], je.msg[0] ? je.msg : strerror(-err));
+		return err;
+	}
+	root = ilp_json_root(doc);
+	err = -EINVAL;
+	if (ilp_json_u64(ilp_json_get(root, "schema_version"), &ver)) {
+		bad(d, side, "not an iolockprof JSON report (no schema_version)");
+		goto out;
+	}
+	if (ver != ILP_JSON_SCHEMA_VERSION) {
+		snprintf(what, sizeof(what), "schema_version %llu; this iolockprof reads %d",
+			 (unsigned long long)ver, ILP_JSON_SCHEMA_VERSION);
+		bad(d, side, what);
+		goto out;
+	}
+	procs = ilp_json_get(root, "processes");
+	if (ilp_json_type(procs) != ILP_JSON_ARRAY) {
+		bad(d, side, "no 'processes' array");
+		goto out;
+	}
+	for (size_t i = 0; i < ilp_json_len(procs); i++) {
+		const struct ilp_json *p = ilp_json_at(procs, i);
+		const char *comm = ilp_json_get_str(p, "comm");
+
+		if (!comm || ilp_json_u64(ilp_json_get(p, "total_ns"), &ns)) {
+			snprintf(what, sizeof(what), "processes[%zu]: no string 'comm' or no "
+				 "unsigned integer 'total_ns'", i);
+			bad(d, side, what);
+			goto out;
+		}
+		if (!*comm)
+			comm = "?";
+		d->total[side] += ns;
+		if ((err = add(d, side, "process", comm, ns)))
+			goto out;
+		for (size_t s = 0; s < sizeof(sections) / sizeof(sections[0]); s++)
+			if ((err = load_section(d, side, p, comm, &sections[s], i)))
+				goto out;
+		err = -EINVAL;
+	}
+	err = load_findings(d, side, root);
+out:
+	ilp_json_doc_free(doc);
+	return err;
+}
+
+static uint64_t delta_abs(const struct entry *e)
+{
+	return e->ns[1] > e->ns[0] ? e->ns[1] - e->ns[0] : e->ns[0] - e->ns[1];
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	uint64_t dx = delta_abs(x), dy = delta_abs(y);
+	int c;
+
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	c = strcmp(x->kind, y->kind);
+	return c ? c : strcmp(x->label, y->label);
+}
+
+/* the gate looks at this entry */
+static int above_floor(const struct diff *d, uint64_t base, uint64_t cur)
+{
+	uint64_t big = base > cur ? base : cur;
+	uint64_t tot = d->total[0] > d->total[1] ? d->total[0] : d->total[1];
+
+	return big >= ILP_DIFF_FLOOR_NS && (double)big >= (double)tot * ILP_DIFF_FLOOR_PCT / 100.0;
+}
+
+static int regressed(const struct diff *d, uint64_t base, uint64_t cur)
+{
+	if (d->fail_above < 0 || cur <= base || !above_floor(d, base, cur))
+		return 0;
+	if (!base)
+		return 1;
+	return (double)(cur - base) * 100.0 / (double)base > d->fail_above;
+}
+
+static void fmt_pct(char *buf, size_t size, const struct entry *e)
+{
+	if (!e->seen[0] || (!e->ns[0] && e->ns[1]))
+		snprintf(buf, size, "new");
+	else if (!e->seen[1])
+		snprintf(buf, size, "gone");
+	else if (!e->ns[0])
+		snprintf(buf, size, "0%%");
+	else
+		snprintf(buf, size, "%+.1f%%",
+			 ((double)e->ns[1] - (double)e->ns[0]) * 100.0 / (double)e->ns[0]);
+}
+
+static void fmt_change(char *buf, size_t size, uint64_t base, uint64_t cur)
+{
+	char t[ILP_FMT_TIME_LEN];
+
+	ilp_fmt_time(t, sizeof(t), cur > base ? cur - base : base - cur);
+	snprintf(buf, size, "%s%s", cur >= base ? "+" : "-", t);
+}
+
+/* s without control characters, for the terminal */
+static void put_clean(const char *s)
+{
+	for (; *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+static int print_diff(struct diff *d)
+{
+	char b[ILP_FMT_TIME_LEN], n[ILP_FMT_TIME_LEN], ch[ILP_FMT_TIME_LEN + 2], pct[24];
+	struct entry tot = { "total", "", { d->total[0], d->total[1] }, { 1, 1 } };
+	size_t changed = 0, listed = 0, nreg = 0;
+	uint64_t rest = 0;
+
+	qsort(d->e, d->n, sizeof(*d->e), entry_cmp);
+	printf("iolockprof diff: ");
+	put_clean(d->path[0]);
+	printf(" -> ");
+	put_clean(d->path[1]);
+	printf("\n");
+	ilp_fmt_time(b, sizeof(b), d->total[0]);
+	ilp_fmt_time(n, sizeof(n), d->total[1]);
+	fmt_change(ch, sizeof(ch), d->total[0], d->total[1]);
+	fmt_pct(pct, sizeof(pct), &tot);
+	printf("total syscall time: %s -> %s  (%s, %s)%s\n", b, n, ch, pct,
+	       regressed(d, d->total[0], d->total[1]) ? "  REGRESSION" : "");
+	nreg += regressed(d, d->total[0], d->total[1]);
+
+	for (size_t i = 0; i < d->n; i++)
+		changed += delta_abs(&d->e[i]) || d->e[i].seen[0] != d->e[i].seen[1];
+	if (!changed) {
+		printf("no change\n");
+	} else {
+		printf("\n%-8s  %10s  %10s  %11s  %8s  %s\n", "what", "base", "new", "change",
+		       "%", "name");
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct entry *e = &d->e[i];
+		int reg = regressed(d, e->ns[0], e->ns[1]);
+
+		nreg += reg;
+		if (!delta_abs(e) && e->seen[0] == e->seen[1])
+			continue;
+		if (listed >= MAX_LISTED) {
+			rest++;
+			continue;
+		}
+		listed++;
+		ilp_fmt_time(b, sizeof(b), e->ns[0]);
+		ilp_fmt_time(n, sizeof(n), e->ns[1]);
+		fmt_change(ch, sizeof(ch), e->ns[0], e->ns[1]);
+		fmt_pct(pct, sizeof(pct), e);
+		printf("%-8s  %10s  %10s  %11s  %8s  ", e->kind, e->seen[0] ? b : "-",
+		       e->seen[1] ? n : "-", ch, pct);
+		put_clean(e->label);
+		printf("%s\n", reg ? "  REGRESSION" : "");
+	}
+	if (rest)
+		printf("... %llu smaller changes not listed\n", (unsigned long long)rest);
+	if (d->fail_above >= 0) {
+		if (nreg)
+			printf("FAIL: %zu regression%s above %g%% (noise floor: entries under "
+			       "1 ms or 1%% of the total are ignored)\n", nreg, nreg == 1 ? "" : "s",
+			       d->fail_above);
+		else
+			printf("OK: nothing regressed by more than %g%%\n", d->fail_above);
+	}
+	if (fflush(stdout) || ferror(stdout))
+		return -EIO;
+	return nreg ? 1 : 0;
+}
+
+static const char diff_help[] =
+"usage: iolockprof diff [--fail-above PCT] BASE.json NEW.json\n"
+"\n"
+"Compares two reports made with --format json and lists what got slower or\n"
+"faster: total syscall time, each process (matched by name), each syscall\n"
+"of each process, largest absolute change first, with % change.\n"
+"\n"
+"  --fail-above PCT   exit 1 if the total or any entry grew by more than PCT\n"
+"                     percent (entries under 1 ms or 1% of the total are\n"
+"                     noise and never fail the gate; a new entry above that\n"
+"                     counts as a regression)\n"
+"\n"
+"exit status: 0 no regression (or no --fail-above), 1 regression, 2 usage\n"
+"error or unreadable input.\n"
+"\n"
+"EXAMPLES\n"
+"  iolockprof run --format json -o base.json -- ./app\n"
+"  iolockprof run --format json -o new.json -- ./app-new\n"
+"  iolockprof diff --fail-above 20 base.json new.json   CI gate\n";
+
+static int parse_pct(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e9)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int ilp_cmd_diff(struct ilp_opts *o)
+{
+	struct diff d = { .fail_above = -1 };
+	const char *files[2];
+	int nfiles = 0, ret = ILP_EXIT_USAGE, only_files = 0;
+
+	for (int i = 0; i < o->argc; i++) {
+		const char *a = o->argv[i];
+
+		if (only_files)
+			goto file;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(diff_help, stdout);
+			return 0;
+		}
+		if (!strcmp(a, "--fail-above") || !strncmp(a, "--fail-above=", 13)) {
+			const char *v = a[12] == '=' ? a + 13 : (i + 1 < o->argc ? o->argv[++i] : NULL);
+
+			if (!v || parse_pct(v, &d.fail_above)) {
+				say("--fail-above: '%s' is not a percentage (0 or more)%s",
+				    v ? v : "", " (see iolockprof diff --help)");
+				return ILP_EXIT_USAGE;
+			}
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_files = 1;
+			continue;
+		}
+		if (a[0] == '-' && a[1]) {
+			say("unknown option '%s'%s", a, " (see iolockprof diff --help)");
+			return ILP_EXIT_USAGE;
+		}
+file:
+		if (nfiles < 2)
+			files[nfiles] = a;
+		nfiles++;
+	}
+	if (nfiles != 2) {
+		say("want two files, BASE.json and NEW.json%s%s", "", " (see iolockprof diff --help)");
+		return ILP_EXIT_USAGE;
+	}
+	d.path[0] = files[0];
+	d.path[1] = files[1];
+	if (load(&d, 0) || load(&d, 1))
+		goto out;
+	ret = print_diff(&d);
+	if (ret < 0) {
+		fprintf(stderr, "iolockprof: diff: error writing to stdout\n");
+		ret = ILP_EXIT_USAGE;
+	}
+out:
+	free(d.e);
+	return ret;
+}

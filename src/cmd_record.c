@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iolockprof record -o FILE (-- CMD | -p PID[,PID...]): the capture of run
+ * or attach, kept as a trace-cmd trace.dat instead of reported.
+ *
+ * The capture engine runs unchanged with a tap (struct ilp_capture_tap):
+ * every raw page the reader takes from a CPU is appended to FILE.cpuN, and
+ * what iolockprof knows outside the ring buffer (command line, process
+ * names, fd facts, lost events, exit status) is written as trace_marker
+ * lines of our instance (include/tracemeta.h), so those land in the same
+ * pages.  When the capture ends, tracedat_out.c builds FILE from the
+ * per-CPU files.  Facts injected before tracing is on are queued and
+ * written as soon as it is; each carries its own time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "cli.h"
+#include "instance.h"
+#include "source.h"
+#include "tracedat.h"
+#include "tracemeta.h"
+
+struct recorder {
+	const char *path;
+	int ncpus;
+	FILE **cpu;
+	char **cpu_path;
+	char *marker;		/* path of our instance's trace_marker; NULL after end.
+				 * Opened per line: an open file would keep the
+				 * instance from being removed on an error path */
+	int started, ended;
+	char **queue;		/* lines waiting for tracing to be on */
+	size_t nqueue;
+	uint64_t pages, lines, dropped, lost;
+	int err;
+};
+
+static int write_line(struct recorder *r, const char *line)
+{
+	size_t len = strlen(line);
+	int fd = open(r->marker, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, line, len) != (ssize_t)len)
+		r->dropped++;	/* a fact less is not worth failing the capture */
+	else
+		r->lines++;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int queue_line(struct recorder *r, const char *line)
+{
+	char **q = realloc(r->queue, (r->nqueue + 1) * sizeof(*q));
+
+	if (!q)
+		return -ENOMEM;
+	r->queue = q;
+	q[r->nqueue] = strdup(line);
+	if (!q[r->nqueue])
+		return -ENOMEM;
+	r->nqueue++;
+	return 0;
+}
+
+static int tap_page(void *ctx, int cpu, const void *page, size_t size)
+{
+	struct recorder *r = ctx;
+
+	if (cpu < 0 || cpu >= r->ncpus || !r->cpu[cpu])
+		return -EINVAL;
+	if (fwrite(page, 1, size, r->cpu[cpu]) != size)
+		return errno ? -errno : -EIO;
+	r->pages++;
+	return 0;
+}
+
+static int tap_inject(void *ctx, const struct ilp_event *ev)
+{
+	struct recorder *r = ctx;
+	char line[ILP_META_MAX];
+
+	if (ilp_meta_format_event(line, sizeof(line), ev) < 0)
+		return 0;	/* not a fact we keep */
+	if (r->ended) {
+		r->dropped++;
+		return 0;
+	}
+	if (!r->started)
+		return queue_line(r, line);
+	return write_line(r, line);
+}
+
+static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
+		       uint64_t start_ts)
+{
+	struct recorder *r = ctx;
+	char line[ILP_META_MAX];
+	size_t i;
+	int cpu;
+
+	r->ncpus = ilp_instance_ncpus(in);
+	r->cpu = calloc((size_t)r->ncpus, sizeof(*r->cpu));
+	r->cpu_path = calloc((size_t)r->ncpus, sizeof(*r->cpu_path));
+	if (!r->cpu || !r->cpu_path)
+		return -ENOMEM;
+	for (cpu = 0; cpu < r->ncpus; cpu++) {
+		if (asprintf(&r->cpu_path[cpu], "%s.cpu%d", r->path, cpu) < 0) {
+			r->cpu_path[cpu] = NULL;
+			return -ENOMEM;
+		}
+		r->cpu[cpu] = fopen(r->cpu_path[cpu], "we");
+		if (!r->cpu[cpu])
+			return -errno;
+	}
+	r->marker = tracefs_instance_get_file(ilp_instance_tracefs(in), "trace_marker");
+	if (!r->marker)
+		return -ENOMEM;
+	r->started = 1;
+	if (ilp_meta_format_begin(line, sizeof(line), start_ts, command) < 0)
+		line[sizeof(line) - 1] = '\0';
+	write_line(r, line);
+	for (i = 0; i < r->nqueue; i++)
+		write_line(r, r->queue[i]);
+	return 0;
+}
+
+static int tap_end(void *ctx, int exit_status, uint64_t lost)
+{
+	struct recorder *r = ctx;
+	char line[ILP_META_MAX];
+
+	if (!r->marker)
+		return 0;
+	r->lost = lost;
+	ilp_meta_format_end(line, sizeof(line), ilp_now_ns(), lost, exit_status);
+	write_line(r, line);
+	tracefs_put_tracing_file(r->marker);
+	r->marker = NULL;
+	r->ended = 1;
+	return 0;
+}
+
+/* Closes the per-CPU files; 0 or -errno if any write failed. */
+static int close_cpu_files(struct recorder *r)
+{
+	int cpu, err = 0;
+
+	for (cpu = 0; r->cpu && cpu < r->ncpus; cpu++) {
+		if (!r->cpu[cpu])
+			continue;
+		if ((fflush(r->cpu[cpu]) || ferror(r->cpu[cpu])) && !err)
+			err = errno ? -errno : -EIO;
+		if (fclose(r->cpu[cpu]) && !err)
+			err = -errno;
+		r->cpu[cpu] = NULL;
+	}
+	return err;
+}
+
+static void recorder_release(struct recorder *r)
+{
+	size_t i;
+	int cpu;
+
+	close_cpu_files(r);
+	for (cpu = 0; r->cpu_path && cpu < r->ncpus; cpu++) {
+		if (r->cpu_path[cpu])
+			unlink(r->cpu_path[cpu]);
+		free(r->cpu_path[cpu]);
+	}
+	free(r->cpu_path);
+	free(r->cpu);
+	for (i = 0; i < r->nqueue; i++)
+		free(r->queue[i]);
+	free(r->queue);
+	tracefs_put_tracing_file(r->marker);
+}
+
+/* "12,34" -> argv of PID strings (pointing into a copy of list) */
+static int split_pids(const char *list, char **copy, char ***argv, int *argc)
+{
+	char *s, *tok, *save = NULL;
+	int n = 0;
+
+	*copy = strdup(list);
+	*argv = calloc(strlen(list) / 2 + 2, sizeof(char *));
+	if (!*copy || !*argv)
+		return -ENOMEM;
+	for (s = *copy; (tok = strtok_r(s, ",", &save)); s = NULL)
+		(*argv)[n++] = tok;
+	*argc = n;
+	return n ? 0 : -EINVAL;
+}
+
+int ilp_cmd_record(struct ilp_opts *o)
+{
+	struct recorder r = { 0 };
+	struct ilp_capture_tap tap = {
+		.page = tap_page, .inject = tap_inject, .started = tap_started,
+		.end = tap_end, .ctx = &r,
+	};
+	struct ilp_opts co = *o;
+	char *pidcopy = NULL, **pidv = NULL;
+	int attach = o->pids != NULL, created = 0, fd, ret, err;
+	int fail = attach ? ILP_EXIT_FAIL : ILP_EXIT_RUN_FAIL;
+	struct stat st;
+
+	if (!o->output) {
+		fprintf(stderr, "iolockprof: record: -o FILE is required (see iolockprof --help)\n");
+		return ILP_EXIT_USAGE;
+	}
+	if (attach == (o->argc > 0)) {
+		fprintf(stderr, "iolockprof: record: give either -- CMD [ARGS] or -p PID[,PID...] "
+			"(see iolockprof --help)\n");
+		return ILP_EXIT_USAGE;
+	}
+	if (attach && split_pids(o->pids, &pidcopy, &pidv, &co.argc)) {
+		fprintf(stderr, "iolockprof: record: -p '%s' is not a list of process ids\n", o->pids);
+		ret = ILP_EXIT_USAGE;
+		goto out;
+	}
+	/* fail now, not after the capture, if FILE cannot be written */
+	created = stat(o->output, &st) != 0;
+	fd = open(o->output, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		created = 0;
+		ilp_error(o->output, -errno);
+		ret = fail;
+		goto out;
+	}
+	close(fd);
+	r.path = o->output;
+	co.output = NULL;	/* the capture prints no report */
+	co.tap = &tap;
+	if (attach)
+		co.argv = pidv;
+	ret = attach ? ilp_cmd_attach(&co) : ilp_cmd_run(&co);
+	if (!r.ended)	/* the capture never ran (command not found, bad pid...) */
+		goto out;
+	err = close_cpu_files(&r);
+	if (!err)
+		err = ilp_tracedat_write(o->output, r.ncpus, r.cpu_path, "mono");
+	if (err) {
+		ilp_error(o->output, err);
+		ret = fail;
+		goto out;
+	}
+	created = 0;
+	if (stat(o->output, &st))
+		st.st_size = 0;
+	fprintf(stderr, "iolockprof: wrote %s (%.1f KiB, %d CPUs, %llu lost events%s)\n",
+		o->output, (double)st.st_size / 1024.0, r.ncpus, (unsigned long long)r.lost,
+		r.dropped ? ", some iolockprof facts could not be written" : "");
+out:
+	recorder_release(&r);
+	if (created)
+		unlink(o->output);
+	free(pidcopy);
+	free(pidv);
+	return ret;
+}

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Block requests: matched by (dev, sector) from the bio or the request
+ * being queued to its completion.  Pure C, no I/O.
+ *
+ * The events come from the unfiltered companion instance: queueing runs in
+ * the submitter's context, issue often in a kworker, completion in an
+ * interrupt.  The submitter is the task that queued the bio
+ * (block_bio_queue) or, without one, inserted or issued the request: if
+ * its tid is a thread the model traces, the I/O is that process's; else it
+ * is shown under the task's comm as not traced (kernel threads such as
+ * kworker/jbd2 are flagged as such) - never under a kworker's pid.
+ *
+ * Lifecycle of the in-flight entry at (dev, sector):
+ *   QUEUE       creates it (queue_ts, submitter, bytes = nr_sector * 512);
+ *               an entry already there is replaced (counted as a collision)
+ *   BACKMERGE   the bio joined a request that starts elsewhere: its entry
+ *               is dropped, its bytes complete with that request (merges++)
+ *   FRONTMERGE  the bio at sector now starts the request that started at
+ *               sector + nr_sector: that entry moves here, keeping its
+ *               submitter and earliest queue time (merges++)
+ *   INSERT      insert_ts (creates the entry if no bio was seen: flushes,
+ *               requests queued before tracing)
+ *   ISSUE       issue_ts, bytes from the request (creates if needed)
+ *   REQUEUE     issue_ts cleared: issued again later (requeues++)
+ *   RQMERGE     the request merged into another: dropped (merges++)
+ *   COMPLETE    accounted, dropped; with no entry (issued before tracing
+ *               started) it counts in the device's unmatched completions
+ * Accounting at completion, for the device, the submitter on that device
+ * and the submitting process: requests, bytes, op (from rwbs: D discard,
+ * W write, R read, F alone flush, else other), errors, size hist,
+ * queue->complete (from queue, else insert) and issue->complete hists.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wait_internal.h"
+
+struct req {
+	uint64_t sector;
+	uint32_t dev;
+	uint32_t bytes;
+	int used;
+	int tid;			/* traced submitter thread, 0 */
+	struct ilp_wproc *wp;		/* its process, NULL if not traced */
+	char comm[ILP_COMM_LEN];	/* untraced submitter */
+	uint64_t queue_ts, insert_ts, issue_ts;
+};
+
+struct ilp_blkdev {
+	uint32_t dev;
+	char *name;
+	int named;
+	struct ilp_blk_stats st;
+	struct ilp_blk_submitter **subs;
+	size_t nsubs, subs_cap;
+	uint64_t unmatched, requeues, merges, collisions;
+};
+
+struct ilp_blk {
+	struct req *tab;		/* open addressing, linear probing */
+	size_t cap, n;
+	struct ilp_blkdev **devs;
+	size_t ndevs, devs_cap;
+};
+
+int ilp_blk_op_of(const char *rwbs)
+{
+	if (strchr(rwbs, 'D'))
+		return ILP_BLK_DISCARD;
+	if (strchr(rwbs, 'W'))
+		return ILP_BLK_WRITE;
+	if (strchr(rwbs, 'R'))
+		return ILP_BLK_READ;
+	if (strchr(rwbs, 'F'))
+		return ILP_BLK_FLUSH;
+	return ILP_BLK_OTHER;
+}
+
+/* ---- stats ---- */
+
+int ilp_blk_stats_add(struct ilp_blk_stats *s, int op, uint32_t bytes, int error,
+		      uint64_t q2c, uint64_t d2c)
+{
+	if (!s->size) {
+		s->size = ilp_hist_new();
+		s->q2c = ilp_hist_new();
+		s->d2c = ilp_hist_new();
+		if (!s->size || !s->q2c || !s->d2c) {
+			ilp_blk_stats_release(s);
+			return -ENOMEM;
+		}
+	}
+	s->requests++;
+	s->bytes += bytes;
+	s->ops[op]++;
+	s->op_bytes[op] += bytes;
+	if (error)
+		s->errors++;
+	ilp_hist_record(s->size, bytes);
+	if (q2c != UINT64_MAX)
+		ilp_hist_record(s->q2c, q2c);
+	if (d2c != UINT64_MAX)
+		ilp_hist_record(s->d2c, d2c);
+	return 0;
+}
+
+void ilp_blk_stats_release(struct ilp_blk_stats *s)
+{
+	ilp_hist_free(s->size);
+	ilp_hist_free(s->q2c);
+	ilp_hist_free(s->d2c);
+	s->size = s->q2c = s->d2c = NULL;
+}
+
+/* ---- in-flight table ---- */
+
+static size_t req_hash(uint32_t dev, uint64_t sector, size_t cap)
+{
+	uint64_t k = (sector ^ ((uint64_t)dev << 40)) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(k >> 17) & (cap - 1);
+}
+
+static struct req *req_find(struct ilp_blk *b, uint32_t dev, uint64_t sector)
+{
+	size_t i;
+
+	if (!b->cap)
+		return NULL;
+	for (i = req_hash(dev, sector, b->cap); b->tab[i].used; i = (i + 1) & (b->cap - 1))
+		if (b->tab[i].dev == dev && b->tab[i].sector == sector)
+			return &b->tab[i];
+	return NULL;
+}
+
+static int req_grow(struct ilp_blk *b)
+{
+	size_t ncap = b->cap ? b->cap * 2 : 256, i, j;
+	struct req *nt = calloc(ncap, sizeof(*nt));
+
+	if (!nt)
+		return -ENOMEM;
+	for (i = 0; i < b->cap; i++) {
+		if (!b->tab[i].used)
+			continue;
+		for (j = req_hash(b->tab[i].dev, b->tab[i].sector, ncap); nt[j].used;
+		     j = (j + 1) & (ncap - 1))
+			;
+		nt[j] = b->tab[i];
+	}
+	free(b->tab);
+	b->tab = nt;
+	b->cap = ncap;
+	return 0;
+}
+
+/* a fresh (zeroed) entry at (dev, sector); an existing one is reset */
+static struct req *req_add(struct ilp_blk *b, uint32_t dev, uint64_t sector, int *replaced)
+{
+	struct req *r = req_find(b, dev, sector);
+	size_t i;
+
+	*replaced = r != NULL;
+	if (!r) {
+		if ((b->n + 1) * 2 > b->cap && req_grow(b))
+			return NULL;
+		for (i = req_hash(dev, sector, b->cap); b->tab[i].used; i = (i + 1) & (b->cap - 1))
+			;
+		r = &b->tab[i];
+		b->n++;
+	}
+	memset(r, 0, sizeof(*r));
+	r->used = 1;
+	r->dev = dev;
+	r->sector = sector;
+	return r;
+}
+
+/* removal with backward shift: no tombstones */
+static void req_del(struct ilp_blk *b, struct req *r)
+{
+	size_t i = (size_t)(r - b->tab), j = i, k;
+
+	b->tab[i].used = 0;
+	b->n--;
+	for (;;) {
+		j = (j + 1) & (b->cap - 1);
+		if (!b->tab[j].used)
+			return;
+		k = req_hash(b->tab[j].dev, b->tab[j].sector, b->cap);
+		/* move j into the hole at i unless its home k lies in (i, j] */
+		if ((i <= j) ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		b->tab[i] = b->tab[j];
+		b->tab[j].used = 0;
+		i = j;
+	}
+}
+
+/* ---- devices ---- */
+
+static struct ilp_blkdev *dev_get(struct ilp_model *m, struct ilp_blk *b, uint32_t dev)
+{
+	struct ilp_blkdev *d;
+	size_t i;
+
+	for (i = 0; i < b->ndevs; i++)
+		if (b->devs[i]->dev == dev)
+			return b->devs[i];
+	if (ilp_wgrow((void **)&b->devs, &b->devs_cap, b->ndevs + 1, sizeof(*b->devs)))
+		return NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->dev = dev;
+	b->devs[b->ndevs++] = d;
+	ilp_model_wait_state(m)->unnamed++;
+	return d;
+}
+
+static int is_kernel_comm(const char *c)
+{
+	static const char *const kthreads[] = { "kworker/", "jbd2/", "kswapd", "flush-",
+		"writeback", "kblockd", "ksoftirqd/", "kthreadd", "xfsaild/", "btrfs-",
+		"md", "dm", "loop", "kcompactd", "khugepaged", NULL };
+	size_t i;
+
+	for (i = 0; kthreads[i]; i++)
+		if (!strncmp(c, kthreads[i], strlen(kthreads[i])))
+			return 1;
+	return 0;
+}
+
+static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req *r)
+{
+	struct ilp_blk_submitter *s;
+	int pid = r->wp ? r->wp->pid : 0;
+	size_t i;
+
+	for (i = 0; i < d->nsubs; i++) {
+		s = d->subs[i];
+		if (pid ? s->pid == pid : (!s->pid && !strcmp(s->comm, r->comm)))
+			return s;
+	}
+	if (ilp_wgrow((void **)&d->subs, &d->subs_cap, d->nsubs + 1, sizeof(*d->subs)))
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->pid = pid;
+	if (pid)
+		snprintf(s->comm, sizeof(s->comm), "%s", ilp_proc_comm(r->wp->proc));
+	else
+		snprintf(s->comm, sizeof(s->comm), "%s", r->comm[0] ? r->comm : "?");
+	s->kernel = !pid && is_kernel_comm(s->comm);
+	d->subs[d->nsubs++] = s;
+	return s;
+}
+
+/* the submitter of ev: a traced thread (its process), else the comm */
+static int set_submitter(struct ilp_model *m, struct req *r, const struct ilp_event *ev)
+{
+	struct ilp_thread *t = ev->tid > 0 ? ilp_model_live_thread(m, ev->tid) : NULL;
+	struct ilp_wait *w = ilp_model_wait_state(m);
+
+	if (t) {
+		struct ilp_wthread *wt = ilp_wthread_of(w, t);
+		uint64_t enter_ts;
+
+		r->tid = ev->tid;
+		r->wp = ilp_wproc_of(w, ilp_thread_proc_of(t));
+		if (!r->wp || !wt)
+			return -ENOMEM;
+		/* the device of the call this thread is in, for blocking calls */
+		if (ilp_thread_current_call(t, NULL, &enter_ts, NULL)) {
+			wt->blk_dev = ev->block.dev;
+			wt->blk_enter_ts = enter_ts;
+		}
+	} else {
+		memcpy(r->comm, ev->block.comm, sizeof(r->comm));
+		r->comm[sizeof(r->comm) - 1] = '\0';
+		if (ev->tid == 0 && !r->comm[0])
+			snprintf(r->comm, sizeof(r->comm), "irq/idle");
+	}
+	return 0;
+}
+
+static int complete(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
+{
+	struct ilp_blkdev *d = dev_get(m, b, ev->block.dev);
+	struct req *r = req_find(b, ev->block.dev, ev->block.sector);
+	struct ilp_blk_submitter *s;
+	uint64_t q2c = UINT64_MAX, d2c = UINT64_MAX, from;
+	int op = ilp_blk_op_of(ev->block.rwbs), err = 0;
+	uint32_t bytes;
+
+	if (!d)
+		return -ENOMEM;
+	if (!r) {
+		d->unmatched++;
+		return 0;
+	}
+	bytes = r->bytes;
+	from = r->queue_ts ? r->queue_ts : r->insert_ts;
+	if (from && ev->ts >= from)
+		q2c = ev->ts - from;
+	if (r->issue_ts && ev->ts >= r->issue_ts)
+		d2c = ev->ts - r->issue_ts;
+	s = sub_get(d, r);
+	if (!s)
+		err = -ENOMEM;
+	else if (ilp_blk_stats_add(&d->st, op, bytes, ev->block.error, q2c, d2c) ||
+		 ilp_blk_stats_add(&s->st, op, bytes, ev->block.error, q2c, d2c))
+		err = -ENOMEM;
+	else if (r->wp) {
+		r->wp->has_blk = 1;
+		if (ilp_blk_stats_add(&r->wp->blk, op, bytes, ev->block.error, q2c, d2c))
+			err = -ENOMEM;
+	}
+	req_del(b, r);
+	return err;
+}
+
+int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
+{
+	uint32_t dev = ev->block.dev;
+	uint64_t sector = ev->block.sector;
+	struct ilp_blkdev *d;
+	struct req *r, *old;
+	int replaced;
+
+	switch (ev->kind) {
+	case ILP_EV_BLOCK_QUEUE:
+		r = req_add(b, dev, sector, &replaced);
+		if (!r)
+			return -ENOMEM;
+		if (replaced && (d = dev_get(m, b, dev)))
+			d->collisions++;
+		r->queue_ts = ev->ts;
+		r->bytes = ev->block.bytes;
+		return set_submitter(m, r, ev);
+	case ILP_EV_BLOCK_BACKMERGE:
+		r = req_find(b, dev, sector);
+		if (r && !r->issue_ts)
+			req_del(b, r);
+		d = dev_get(m, b, dev);
+		if (!d)
+			return -ENOMEM;
+		d->merges++;
+		return 0;
+	case ILP_EV_BLOCK_FRONTMERGE:
+		d = dev_get(m, b, dev);
+		if (!d)
+			return -ENOMEM;
+		d->merges++;
+		old = req_find(b, dev, sector + ev->block.bytes / 512);
+		if (!old)
+			return 0;
+		{
+			struct req keep = *old;
+
+			req_del(b, old);
+			r = req_find(b, dev, sector);
+			if (!r) {
+				r = req_add(b, dev, sector, &replaced);
+				if (!r)
+					return -ENOMEM;
+			}
+			if (keep.queue_ts && (!r->queue_ts || keep.queue_ts < r->queue_ts))
+				r->queue_ts = keep.queue_ts;
+			r->tid = keep.tid;
+			r->wp = keep.wp;
+			memcpy(r->comm, keep.comm, sizeof(r->comm));
+			r->bytes = keep.bytes + ev->block.bytes;
+		}
+		return 0;
+	case ILP_EV_BLOCK_INSERT:
+	case ILP_EV_BLOCK_ISSUE:
+		r = req_find(b, dev, sector);
+		if (!r) {
+			r = req_add(b, dev, sector, &replaced);
+			if (!r)
+				return -ENOMEM;
+			if (set_submitter(m, r, ev))
+				return -ENOMEM;
+		}
+		if (ev->kind == ILP_EV_BLOCK_INSERT)
+			r->insert_ts = ev->ts;
+		else
+			r->issue_ts = ev->ts;
+		if (ev->block.bytes)
+			r->bytes = ev->block.bytes;
+		return 0;
+	case ILP_EV_BLOCK_REQUEUE:
+		d = dev_get(m, b, dev);
+		if (!d)
+			return -ENOMEM;
+		d->requeues++;
+		r = req_find(b, dev, sector);
+		if (r)
+			r->issue_ts = 0;
+		return 0;
+	case ILP_EV_BLOCK_RQMERGE:
+		d = dev_get(m, b, dev);
+		if (!d)
+			return -ENOMEM;
+		d->merges++;
+		r = req_find(b, dev, sector);
+		if (r)
+			req_del(b, r);
+		return 0;
+	case ILP_EV_BLOCK_COMPLETE:
+		return complete(m, b, ev);
+	default:
+		return 0;
+	}
+}
+
+struct ilp_blk *ilp_blk_new(void)
+{
+	return calloc(1, sizeof(struct ilp_blk));
+}
+
+void ilp_blk_free(struct ilp_blk *b)
+{
+	size_t i, j;
+
+	if (!b)
+		return;
+	for (i = 0; i < b->ndevs; i++) {
+		struct ilp_blkdev *d = b->devs[i];
+
+		for (j = 0; j < d->nsubs; j++) {
+			ilp_blk_stats_release(&d->subs[j]->st);
+			free(d->subs[j]);
+		}
+		free(d->subs);
+		ilp_blk_stats_release(&d->st);
+		free(d->name);
+		free(d);
+	}
+	free(b->devs);
+	free(b->tab);
+	free(b);
+}
+
+static int dev_cmp(const void *a, const void *b)
+{
+	const struct ilp_blkdev *x = *(const struct ilp_blkdev *const *)a;
+	const struct ilp_blkdev *y = *(const struct ilp_blkdev *const *)b;
+
+	if (x->st.bytes != y->st.bytes)
+		return x->st.bytes > y->st.bytes ? -1 : 1;
+	if (x->st.requests != y->st.requests)
+		return x->st.requests > y->st.requests ? -1 : 1;
+	return (x->dev > y->dev) - (x->dev < y->dev);
+}
+
+static int sub_cmp(const void *a, const void *b)
+{
+	const struct ilp_blk_submitter *x = *(const struct ilp_blk_submitter *const *)a;
+	const struct ilp_blk_submitter *y = *(const struct ilp_blk_submitter *const *)b;
+
+	if (x->st.bytes != y->st.bytes)
+		return x->st.bytes > y->st.bytes ? -1 : 1;
+	if (x->st.requests != y->st.requests)
+		return x->st.requests > y->st.requests ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid > y->pid ? -1 : 1;	/* traced first */
+	return strcmp(x->comm, y->comm);
+}
+
+int ilp_blk_index(struct ilp_blk *b)
+{
+	size_t i;
+
+	if (b->ndevs > 1)
+		qsort(b->devs, b->ndevs, sizeof(*b->devs), dev_cmp);
+	for (i = 0; i < b->ndevs; i++)
+		if (b->devs[i]->nsubs > 1)
+			qsort(b->devs[i]->subs, b->devs[i]->nsubs, sizeof(*b->devs[i]->subs),
+			      sub_cmp);
+	return 0;
+}
+
+int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx)
+{
+	char buf[64];
+	int again = 0, r;
+	size_t i;
+
+	for (i = 0; i < b->ndevs; i++) {
+		struct ilp_blkdev *d = b->devs[i];
+
+		if (d->named)
+			continue;
+		r = fn(ctx, ILP_NAME_DEV, 0, d->dev, buf, sizeof(buf));
+		if (r == -EAGAIN) {
+			again++;
+			continue;
+		}
+		d->named = 1;
+		if (r == 0 && buf[0]) {
+			d->name = strdup(buf);
+			if (!d->name)
+				return -ENOMEM;
+		}
+	}
+	return again;
+}
+
+/* ---- accessors ---- */
+
+size_t ilp_model_nblkdevs(const struct ilp_model *m)
+{
+	return ilp_model_wait_state(m)->blk->ndevs;
+}
+
+const struct ilp_blkdev *ilp_model_blkdev(const struct ilp_model *m, size_t i)
+{
+	struct ilp_blk *b = ilp_model_wait_state(m)->blk;
+
+	return i < b->ndevs ? b->devs[i] : NULL;
+}
+
+const struct ilp_blkdev *ilp_model_find_blkdev(const struct ilp_model *m, uint32_t dev)
+{
+	struct ilp_blk *b = ilp_model_wait_state(m)->blk;
+	size_t i;
+
+	for (i = 0; i < b->ndevs; i++)
+		if (b->devs[i]->dev == dev)
+			return b->devs[i];
+	return NULL;
+}
+
+uint32_t ilp_blkdev_dev(const struct ilp_blkdev *d)
+{
+	return d->dev;
+}
+
+const char *ilp_blkdev_name(const struct ilp_blkdev *d)
+{
+	return d->name;
+}
+
+const struct ilp_blk_stats *ilp_blkdev_stats(const struct ilp_blkdev *d)
+{
+	return &d->st;
+}
+
+size_t ilp_blkdev_nsubmitters(const struct ilp_blkdev *d)
+{
+	return d->nsubs;
+}
+
+const struct ilp_blk_submitter *ilp_blkdev_submitter(const struct ilp_blkdev *d, size_t i)
+{
+	return i < d->nsubs ? d->subs[i] : NULL;
+}
+
+uint64_t ilp_blkdev_unmatched(const struct ilp_blkdev *d)
+{
+	return d->unmatched;
+}
+
+uint64_t ilp_blkdev_requeues(const struct ilp_blkdev *d)
+{
+	return d->requeues;
+}
+
+uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d)
+{
+	return d->merges;
+}
+
+const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w)
+{
+	return w && w->has_blk ? &w->blk : NULL;
+}

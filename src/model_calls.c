@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Top-K longest calls per process (see include/callsmodel.h).
+ *
+ * A min-heap on (dur_ns, -seq) of at most cap entries: the root is the
+ * call that leaves first.  A new call enters only if it is strictly longer
+ * than the root (so among equal durations the earliest offered stays).
+ * ilp_calls_index() copies the heap into a view sorted by start time; the
+ * heap itself is left intact, so feeding may continue after an index.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsmodel.h"
+
+struct entry {
+	struct ilp_call c;
+	uint64_t seq;
+};
+
+struct ilp_calls {
+	size_t cap, n;
+	uint64_t seen;
+	struct entry *heap;	/* cap entries */
+	struct ilp_call *view;	/* n sorted copies, after index */
+	size_t nview;
+};
+
+/* a leaves before b */
+static int before(const struct entry *a, const struct entry *b)
+{
+	if (a->c.dur_ns != b->c.dur_ns)
+		return a->c.dur_ns < b->c.dur_ns;
+	return a->seq > b->seq;		/* later offered leaves first */
+}
+
+static void sift_up(struct entry *h, size_t i)
+{
+	while (i) {
+		size_t up = (i - 1) / 2;
+		struct entry t;
+
+		if (!before(&h[i], &h[up]))
+			break;
+		t = h[i];
+		h[i] = h[up];
+		h[up] = t;
+		i = up;
+	}
+}
+
+static void sift_down(struct entry *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct entry t;
+
+		if (l < n && before(&h[l], &h[m]))
+			m = l;
+		if (r < n && before(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+struct ilp_calls *ilp_calls_new(size_t cap)
+{
+	struct ilp_calls *s;
+
+	if (!cap)
+		cap = 1;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->cap = cap;
+	s->heap = calloc(cap, sizeof(*s->heap));
+	s->view = calloc(cap, sizeof(*s->view));
+	if (!s->heap || !s->view) {
+		ilp_calls_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void ilp_calls_free(struct ilp_calls *s)
+{
+	if (!s)
+		return;
+	free(s->heap);
+	free(s->view);
+	free(s);
+}
+
+int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
+{
+	struct ilp_calls *s = *set;
+	struct entry e;
+
+	if (!s) {
+		s = ilp_calls_new(ILP_CALLS_TOP);
+		if (!s)
+			return -ENOMEM;
+		*set = s;
+	}
+	e.c = *c;
+	e.seq = s->seen++;
+	if (s->n < s->cap) {
+		s->heap[s->n] = e;
+		sift_up(s->heap, s->n++);
+		return 0;
+	}
+	if (c->dur_ns <= s->heap[0].c.dur_ns)
+		return 0;
+	s->heap[0] = e;
+	sift_down(s->heap, s->n, 0);
+	return 0;
+}
+
+static int view_cmp(const void *a, const void *b)
+{
+	const struct ilp_call *x = a, *y = b;
+
+	if (x->start_ts != y->start_ts)
+		return x->start_ts < y->start_ts ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return (x->nr > y->nr) - (x->nr < y->nr);
+}
+
+void ilp_calls_index(struct ilp_calls *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		s->view[i] = s->heap[i].c;
+	s->nview = s->n;
+	qsort(s->view, s->nview, sizeof(*s->view), view_cmp);
+}
+
+size_t ilp_calls_count(const struct ilp_calls *s)
+{
+	return s ? s->nview : 0;
+}
+
+size_t ilp_calls_cap(const struct ilp_calls *s)
+{
+	return s ? s->cap : ILP_CALLS_TOP;
+}
+
+uint64_t ilp_calls_seen(const struct ilp_calls *s)
+{
+	return s ? s->seen : 0;
+}
+
+const struct ilp_call *ilp_calls_get(const struct ilp_calls *s, size_t i)
+{
+	return s && i < s->nview ? &s->view[i] : NULL;
+}

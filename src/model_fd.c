@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fd model: fd -> object per process, and per-object I/O counters.
+ * See include/fdmodel.h for what it believes and when.  Pure C, no I/O.
+ *
+ * Cost: O(1) per call (an fd-indexed array, a hash of objects by type and
+ * description); memory grows with distinct objects and the highest fd
+ * seen, never with the number of events.
+ *
+ * Calls that create an fd (open, socket, accept, pipe...) or take a path
+ * (stat, access, a failed open) are completed in two steps: the call is
+ * held as "pending" in its process, and the source's ILP_EV_FD_INFO that
+ * follows it (same thread, same ts) names the object.  The pending call is
+ * committed to the named object then, or, if the next event of the process
+ * is anything else, to "fd N (unresolved)" (a path call with no name is
+ * not counted on any object).  connect/bind/listen likewise let the source
+ * re-name the socket once its addresses are known.
+ *
+ * Sequence state per object, for the detectors:
+ *   - round trip: a stream read returning data (ret > 0) on an object whose
+ *     previous data call was a write; its latency is time waiting for the
+ *     peer.  A failed read (EAGAIN) keeps the state.  client: the first
+ *     data call on the object was a write and it did not come from accept.
+ *   - positioned calls (pread64...): random when the offset (args[3]) is
+ *     not where the previous positioned call on the object ended.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdmodel.h"
+#include "syscalls.h"
+
+#define MAX_FD (1 << 20)
+#define O_CLOEXEC_F 02000000ull	/* O_CLOEXEC = SOCK_CLOEXEC = EFD_CLOEXEC = TFD_CLOEXEC */
+#define MFD_CLOEXEC_F 1ull
+#define F_DUPFD_V 0
+#define F_SETFD_V 2
+#define F_DUPFD_CLOEXEC_V 1030
+#define FD_CLOEXEC_V 1
+#define CLOSE_RANGE_CLOEXEC_F (1u << 2)
+#define EBADF_V 9
+#define EINPROGRESS_V 115
+
+enum role {
+	R_NONE = 0,
+	R_OPEN,		/* ret is a new fd from a path */
+	R_CREATE,	/* ret is a new fd, no path (socket, eventfd...) */
+	R_ACCEPT,	/* ret is a new connected socket */
+	R_PAIR,		/* two fds written to user memory (pipe, socketpair) */
+	R_DUP, R_DUP2, R_DUP3, R_FCNTL,
+	R_CLOSE, R_CLOSE_RANGE,
+	R_REBIND,	/* connect, bind, listen: the socket's name changes */
+	R_PATH,		/* takes a path, no fd: stat, access... */
+};
+
+struct role_row {
+	const char *name;
+	uint8_t role;
+	int8_t flag_arg;	/* args[] index holding the cloexec flag, -1: none */
+	uint32_t flag_mask;
+};
+
+static const struct role_row role_rows[] = {
+	{ "open", R_OPEN, 1, O_CLOEXEC_F },
+	{ "openat", R_OPEN, 2, O_CLOEXEC_F },
+	{ "openat2", R_OPEN, -1, 0 },
+	{ "creat", R_OPEN, -1, 0 },
+	{ "open_by_handle_at", R_OPEN, 2, O_CLOEXEC_F },
+	{ "socket", R_CREATE, 1, O_CLOEXEC_F },
+	{ "eventfd", R_CREATE, -1, 0 },
+	{ "eventfd2", R_CREATE, 1, O_CLOEXEC_F },
+	{ "memfd_create", R_CREATE, 1, MFD_CLOEXEC_F },
+	{ "epoll_create", R_CREATE, -1, 0 },
+	{ "epoll_create1", R_CREATE, 0, O_CLOEXEC_F },
+	{ "timerfd_create", R_CREATE, 1, O_CLOEXEC_F },
+	{ "inotify_init", R_CREATE, -1, 0 },
+	{ "inotify_init1", R_CREATE, 0, O_CLOEXEC_F },
+	{ "accept", R_ACCEPT, -1, 0 },
+	{ "accept4", R_ACCEPT, 3, O_CLOEXEC_F },
+	{ "pipe", R_PAIR, -1, 0 },
+	{ "pipe2", R_PAIR, 1, O_CLOEXEC_F },
+	{ "socketpair", R_PAIR, 1, O_CLOEXEC_F },
+	{ "dup", R_DUP, -1, 0 },
+	{ "dup2", R_DUP2, -1, 0 },
+	{ "dup3", R_DUP3, 2, O_CLOEXEC_F },
+	{ "fcntl", R_FCNTL, -1, 0 },
+	{ "fcntl64", R_FCNTL, -1, 0 },
+	{ "close", R_CLOSE, -1, 0 },
+	{ "close_range", R_CLOSE_RANGE, -1, 0 },
+	{ "connect", R_REBIND, -1, 0 },
+	{ "bind", R_REBIND, -1, 0 },
+	{ "listen", R_REBIND, -1, 0 },
+};
+
+struct ilp_fdm {
+	struct role_row by_nr[ILP_SC_MAX];	/* name unused */
+};
+
+struct ilp_fdobj {
+	unsigned type;
+	char *desc;
+	uint64_t seq;
+	int tid, multi_tid;
+	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
+	int data_seen;
+	uint64_t pos_next;
+	struct ilp_io_stats st;
+};
+
+struct fdent {
+	struct ilp_fdobj *obj;	/* NULL: open, nothing known yet */
+	uint8_t open, cloexec;
+};
+
+struct pending {
+	int active;
+	int tid, nr, fd;	/* fd: created fd, ILP_FD_PATHARG, or -1 (pair) */
+	uint8_t role, cloexec;
+	unsigned cls;		/* how the call counts on its object */
+	int64_t ret;
+	uint64_t lat, ts;
+	uint64_t args[6];
+};
+
+struct ilp_fdproc {
+	struct fdent *fds;
+	size_t nfds;
+	struct ilp_fdobj **objs;	/* creation order */
+	size_t nobjs, cap;
+	size_t *hash;			/* index + 1; 0 empty */
+	size_t hcap;
+	struct ilp_fdobj **view;	/* objects with calls, by time */
+	size_t nview;
+	struct pending pend;
+	uint64_t seq;
+};
+
+static const char *const type_names[ILP_OBJ_NTYPES] = {
+	[ILP_OBJ_UNRESOLVED] = "unresolved",
+	[ILP_OBJ_FILE] = "file",
+	[ILP_OBJ_DIR] = "dir",
+	[ILP_OBJ_DEV] = "dev",
+	[ILP_OBJ_PIPE] = "pipe",
+	[ILP_OBJ_TCP] = "tcp",
+	[ILP_OBJ_UDP] = "udp",
+	[ILP_OBJ_UNIX] = "unix",
+	[ILP_OBJ_SOCKET] = "socket",
+	[ILP_OBJ_EVENTFD] = "eventfd",
+	[ILP_OBJ_ANON] = "anon",
+	[ILP_OBJ_OTHER] = "other",
+};
+
+const char *ilp_obj_type_name(unsigned type)
+{
+	type &= ILP_OBJ_TYPE_MASK;
+	return type < ILP_OBJ_NTYPES ? type_names[type] : "?";
+}
+
+/* ---- per-model numbers ---- */
+
+struct ilp_fdm *ilp_fdm_new(void)
+{
+	struct ilp_fdm *fdm = calloc(1, sizeof(*fdm));
+	size_t i;
+
+	if (!fdm)
+		return NULL;
+	for (i = 0; i < sizeof(role_rows) / sizeof(role_rows[0]); i++) {
+		int nr = ilp_syscall_nr(role_rows[i].name);
+
+		if (nr >= 0 && nr < ILP_SC_MAX)
+			fdm->by_nr[nr] = role_rows[i];
+	}
+	for (i = 0; i < ILP_SC_MAX; i++) {
+		unsigned cls = ilp_syscall_class((int)i);
+
+		if (!fdm->by_nr[i].role && (cls & ILP_SC_STAT) && !(cls & ILP_SC_FD0)) {
+			fdm->by_nr[i].role = R_PATH;
+			fdm->by_nr[i].flag_arg = -1;
+		}
+	}
+	return fdm;
+}
+
+void ilp_fdm_free(struct ilp_fdm *fdm)
+{
+	free(fdm);
+}
+
+/* ---- objects ---- */
+
+static uint64_t str_hash(unsigned type, const char *s)
+{
+	uint64_t h = 1469598103934665603ull ^ (type & ILP_OBJ_TYPE_MASK);
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct ilp_fdobj *obj_lookup(const struct ilp_fdproc *f, unsigned type, const char *desc)
+{
+	size_t i;
+
+	if (!f || !f->hcap)
+		return NULL;
+	type &= ILP_OBJ_TYPE_MASK;
+	for (i = str_hash(type, desc) & (f->hcap - 1); f->hash[i]; i = (i + 1) & (f->hcap - 1)) {
+		struct ilp_fdobj *o = f->objs[f->hash[i] - 1];
+
+		if ((o->type & ILP_OBJ_TYPE_MASK) == type && !strcmp(o->desc, desc))
+			return o;
+	}
+	return NULL;
+}
+
+static int hash_grow(struct ilp_fdproc *f)
+{
+	size_t ncap = f->hcap ? f->hcap * 2 : 64, i, j;
+	size_t *h;
+
+	if ((f->nobjs + 1) * 2 <= f->hcap)
+		return 0;
+	h = calloc(ncap, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < f->nobjs; i++) {
+		struct ilp_fdobj *o = f->objs[i];
+
+		for (j = str_hash(o->type, o->desc) & (ncap - 1); h[j]; j = (j + 1) & (ncap - 1))
+			;
+		h[j] = i + 1;
+	}
+	free(f->hash);
+	f->hash = h;
+	f->hcap = ncap;
+	return 0;
+}
+
+static struct ilp_fdobj *obj_intern(struct ilp_fdproc *f, unsigned type, const char *desc)
+{
+	struct ilp_fdobj *o = obj_lookup(f, type, desc);
+	size_t j;
+
+	if (o) {
+		/* "from the argument" only while no name came from the live fd */
+		if (!(type & ILP_OBJ_F_FROM_ARG))
+			o->type &= ~ILP_OBJ_F_FROM_ARG;
+		return o;
+	}
+	if (hash_grow(f))
+		return NULL;
+	if (f->nobjs == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		struct ilp_fdobj **v = realloc(f->objs, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		f->objs = v;
+		f->cap = cap;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->desc = strdup(desc);
+	o->st.lat = ilp_hist_new();
+	if (!o->desc || !o->st.lat) {
+		free(o->desc);
+		ilp_hist_free(o->st.lat);
+		free(o);
+		return NULL;
+	}
+	o->type = type & ~ILP_OBJ_F_CLOEXEC;
+	o->seq = f->seq++;
+	f->objs[f->nobjs++] = o;
+	for (j = str_hash(type, desc) & (f->hcap - 1); f->hash[j]; j = (j + 1) & (f->hcap - 1))
+		;
+	f->hash[j] = f->nobjs;
+	return o;
+}
+
+static void obj_free(struct ilp_fdobj *o)
+{
+	ilp_hist_free(o->st.lat);
+	ilp_hist_free(o->st.rsize);
+	ilp_hist_free(o->st.wsize);
+	ilp_hist_free(o->st.psize);
+	free(o->desc);
+	free(o);
+}
+
+/* ---- fd table ---- */
+
+static struct ilp_fdproc *fdproc_get(struct ilp_fdproc **fp)
+{
+	if (!*fp)
+		*fp = calloc(1, sizeof(**fp));
+	return *fp;
+}
+
+void ilp_fdproc_free(struct ilp_fdproc *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	for (i = 0; i < f->nobjs; i++)
+		obj_free(f->objs[i]);
+	free(f->objs);
+	free(f->hash);
+	free(f->fds);
+	free(f->view);
+	free(f);
+}
+
+static struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
+{
+	size_t n;
+	struct fdent *v;
+
+	if (fd < 0 || fd >= MAX_FD)
+		return NULL;
+	if ((size_t)fd < f->nfds)
+		return &f->fds[fd];
+	n = f->nfds ? f->nfds : 64;
+	while (n <= (size_t)fd)
+		n *= 2;
+	v = realloc(f->fds, n * sizeof(*v));
+	if (!v)
+		return NULL;
+	memset(v + f->nfds, 0, (n - f->nfds) * sizeof(*v));
+	f->fds = v;
+	f->nfds = n;
+	return &f->fds[fd];
+}
+
+static const struct fdent *fd_peek(const struct ilp_fdproc *f, int64_t fd)
+{
+	if (!f || fd < 0 || (uint64_t)fd >= f->nfds || !f->fds[fd].open)
+		return NULL;
+	return &f->fds[fd];
+}
+
+/* the object fd refers to, "fd N (unresolved)" if nothing is known */
+static struct ilp_fdobj *fd_obj(struct ilp_fdproc *f, int64_t fd)
+{
+	struct fdent *e = fd_slot(f, fd);
+	char desc[48];
+
+	if (!e)
+		return NULL;
+	if (e->open && e->obj)
+		return e->obj;
+	snprintf(desc, sizeof(desc), "fd %lld (unresolved)", (long long)fd);
+	e->obj = obj_intern(f, ILP_OBJ_UNRESOLVED, desc);
+	if (e->obj)
+		e->open = 1;
+	return e->obj;
+}
+
+static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int cloexec)
+{
+	struct fdent *e = fd_slot(f, fd);
+
+	if (!e)
+		return fd < 0 || fd >= MAX_FD ? 0 : -ENOMEM;
+	e->open = 1;
+	e->obj = o;
+	e->cloexec = (uint8_t)!!cloexec;
+	return 0;
+}
+
+static void fd_remove(struct ilp_fdproc *f, int64_t fd)
+{
+	if (fd >= 0 && (uint64_t)fd < f->nfds)
+		memset(&f->fds[fd], 0, sizeof(f->fds[fd]));
+}
+
+static int fd_dup(struct ilp_fdproc *f, int64_t oldfd, int64_t newfd, int cloexec)
+{
+	const struct fdent *e = fd_peek(f, oldfd);
+
+	return fd_install(f, newfd, e ? e->obj : NULL, cloexec);
+}
+
+/* ---- accounting ---- */
+
+static int hist_add(struct ilp_hist **h, uint64_t v)
+{
+	if (!*h && !(*h = ilp_hist_new()))
+		return -ENOMEM;
+	return ilp_hist_record(*h, v);
+}
+
+static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uint64_t *args,
+		   int64_t ret, uint64_t lat, uint64_t ts)
+{
+	struct ilp_io_stats *s = &o->st;
+	uint64_t got = ret > 0 ? (uint64_t)ret : 0;
+	int failed = ret >= -4095 && ret <= -1, err = 0;
+
+	if (!o->tid)
+		o->tid = tid;
+	else if (o->tid != tid)
+		o->multi_tid = 1;
+	s->ops++;
+	s->total_ns += lat;
+	s->errors += failed;
+	ilp_hist_record(s->lat, lat);
+	if (cls & (ILP_SC_READ | ILP_SC_WRITE)) {
+		int is_read = !!(cls & ILP_SC_READ);
+
+		if (is_read) {
+			s->reads++;
+			s->rbytes += got;
+			s->read_ns += lat;
+		} else {
+			s->writes++;
+			s->wbytes += got;
+			s->write_ns += lat;
+		}
+		if (cls & ILP_SC_POS) {
+			uint64_t off = args ? args[3] : 0;
+
+			if (s->pops && off != o->pos_next)
+				s->pops_random++;
+			s->pops++;
+			s->pbytes += got;
+			s->pos_ns += lat;
+			o->pos_next = off + got;
+			if (!failed)
+				err = hist_add(&s->psize, got);
+			return err;
+		}
+		if (is_read) {
+			s->sreads++;
+			s->srbytes += got;
+			s->sread_ns += lat;
+		} else {
+			s->swrites++;
+			s->swbytes += got;
+			s->swrite_ns += lat;
+		}
+		if (failed)
+			return 0;
+		if (!o->data_seen) {
+			o->data_seen = 1;
+			s->client = !is_read && !s->accepted;
+		}
+		if (is_read && got && o->last_dir == 2) {
+			s->round_trips++;
+			s->rt_wait_ns += lat;
+			s->rt_nr = nr;
+		}
+		o->last_dir = is_read ? 1 : 2;
+		return hist_add(is_read ? &s->rsize : &s->wsize, got);
+	}
+	if (cls & ILP_SC_SYNC) {
+		if (!s->syncs)
+			s->first_sync_ts = ts;
+		s->last_sync_ts = ts;
+		s->syncs++;
+		s->sync_ns += lat;
+	} else if (cls & ILP_SC_OPEN) {
+		s->opens++;
+		s->open_ns += lat;
+	} else if (cls & ILP_SC_STAT) {
+		s->stats++;
+		s->stat_ns += lat;
+	} else if (cls & ILP_SC_CLOSE) {
+		s->closes++;
+		s->close_ns += lat;
+	} else {
+		s->others++;
+		s->other_ns += lat;
+	}
+	return 0;
+}
+
+/* the pending call found no FD_INFO: count it where the model stands */
+static int commit_pending(struct ilp_fdproc *f)
+{
+	struct pending *pd = &f->pend;
+	struct ilp_fdobj *o;
+
+	if (!pd->active)
+		return 0;
+	pd->active = 0;
+	if (pd->fd < 0 || pd->role == R_ACCEPT || pd->role == R_REBIND || pd->role == R_PAIR)
+		return 0;
+	o = fd_obj(f, pd->fd);
+	if (!o)
+		return -ENOMEM;
+	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+}
+
+static void set_pending(struct ilp_fdproc *f, int tid, int nr, int role, int fd, int cloexec,
+			unsigned cls, const uint64_t *args, int64_t ret, uint64_t lat, uint64_t ts)
+{
+	struct pending *pd = &f->pend;
+
+	pd->active = 1;
+	pd->tid = tid;
+	pd->nr = nr;
+	pd->role = (uint8_t)role;
+	pd->fd = fd;
+	pd->cloexec = (uint8_t)cloexec;
+	pd->cls = cls;
+	pd->ret = ret;
+	pd->lat = lat;
+	pd->ts = ts;
+	memcpy(pd->args, args, sizeof(pd->args));
+}
+
+int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
+		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts)
+{
+	struct ilp_fdproc *f;
+	const struct role_row *rr;
+	unsigned cls = ilp_syscall_class(nr);
+	uint64_t lat = exit_ts > enter_ts ? exit_ts - enter_ts : 0;
+	int role, cloexec = 0, err;
+	struct ilp_fdobj *o;
+
+	if (nr < 0 || nr >= ILP_SC_MAX)
+		return 0;
+	rr = &fdm->by_nr[nr];
+	role = rr->role;
+	if (!role && !(cls & ILP_SC_FD0))
+		return 0;	/* not about fds: costs nothing */
+	f = fdproc_get(fp);
+	if (!f)
+		return -ENOMEM;
+	err = commit_pending(f);
+	if (err)
+		return err;
+	if (rr->flag_arg >= 0)
+		cloexec = !!(args[rr->flag_arg] & rr->flag_mask);
+
+	/* the call as an operation on the object its fd argument names */
+	if ((cls & ILP_SC_FD0) && role != R_REBIND) {
+		o = fd_obj(f, (int)args[0]);
+		if (o) {
+			err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+			if (err)
+				return err;
+		}
+	}
+	switch (role) {
+	case R_OPEN:
+		if (ret >= 0) {
+			err = fd_install(f, ret, NULL, cloexec);
+			set_pending(f, tid, nr, role, (int)ret, cloexec, ILP_SC_OPEN, args, ret, lat, exit_ts);
+		} else {
+			set_pending(f, tid, nr, role, ILP_FD_PATHARG, 0, ILP_SC_OPEN, args, ret, lat, exit_ts);
+		}
+		return err;
+	case R_CREATE:
+	case R_ACCEPT:
+		if (ret < 0)
+			return 0;
+		err = fd_install(f, ret, NULL, cloexec);
+		set_pending(f, tid, nr, role, (int)ret, cloexec, 0, args, ret, lat, exit_ts);
+		return err;
+	case R_PAIR:
+		if (ret == 0)
+			set_pending(f, tid, nr, role, -1, cloexec, 0, args, ret, lat, exit_ts);
+		return 0;
+	case R_DUP:
+		return ret >= 0 ? fd_dup(f, (int)args[0], ret, 0) : 0;
+	case R_DUP2:
+	case R_DUP3:
+		if (ret < 0 || (int)args[0] == (int)args[1])
+			return 0;
+		return fd_dup(f, (int)args[0], ret, cloexec);
+	case R_FCNTL:
+		if (ret < 0)
+			return 0;
+		if ((int)args[1] == F_DUPFD_V || (int)args[1] == F_DUPFD_CLOEXEC_V)
+			return fd_dup(f, (int)args[0], ret, (int)args[1] == F_DUPFD_CLOEXEC_V);
+		if ((int)args[1] == F_SETFD_V) {
+			struct fdent *e = fd_slot(f, (int)args[0]);
+
+			if (e && e->open)
+				e->cloexec = (uint8_t)!!(args[2] & FD_CLOEXEC_V);
+		}
+		return 0;
+	case R_CLOSE:
+		if (ret != -EBADF_V)
+			fd_remove(f, (int)args[0]);
+		return 0;
+	case R_CLOSE_RANGE: {
+		uint64_t lo = (unsigned)args[0], hi = (unsigned)args[1], i;
+
+		if (ret != 0)
+			return 0;
+		for (i = lo; i <= hi && i < f->nfds; i++) {
+			if (args[2] & CLOSE_RANGE_CLOEXEC_F) {
+				if (f->fds[i].open)
+					f->fds[i].cloexec = 1;
+			} else {
+				fd_remove(f, (int64_t)i);
+			}
+		}
+		return 0;
+	}
+	case R_REBIND:
+		o = fd_obj(f, (int)args[0]);
+		if (!o)
+			return -ENOMEM;
+		err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+		if (ret == 0 || ret == -EINPROGRESS_V)
+			set_pending(f, tid, nr, role, (int)args[0], 0, 0, args, ret, lat, exit_ts);
+		return err;
+	case R_PATH:
+		set_pending(f, tid, nr, role, ILP_FD_PATHARG, 0, ILP_SC_STAT, args, ret, lat, exit_ts);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct ilp_event *ev)
+{
+	struct ilp_fdproc *f = fdproc_get(fp);
+	struct pending *pd;
+	struct ilp_fdobj *o;
+	struct fdent *e;
+	int fd = ev->fd.fd, match, err;
+	unsigned type = ev->fd.type;
+
+	(void)fdm;
+	if (!f)
+		return -ENOMEM;
+	pd = &f->pend;
+	match = pd->active && pd->tid == ev->tid &&
+		(pd->fd == fd || (pd->role == R_PAIR && fd >= 0));
+	if (!match) {
+		err = commit_pending(f);
+		if (err)
+			return err;
+		if (fd == ILP_FD_PATHARG)
+			return 0;	/* names a call we did not see complete */
+	}
+	if (match && pd->role == R_REBIND && (type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_SOCKET) {
+		const struct fdent *old = fd_peek(f, fd);
+
+		/* the source knows the address, not the protocol: keep what socket() said */
+		if (old && old->obj && (old->obj->type & ILP_OBJ_TYPE_MASK) >= ILP_OBJ_TCP &&
+		    (old->obj->type & ILP_OBJ_TYPE_MASK) <= ILP_OBJ_UNIX)
+			type = (type & ~ILP_OBJ_TYPE_MASK) | (old->obj->type & ILP_OBJ_TYPE_MASK);
+	}
+	o = obj_intern(f, type, ev->fd.str ? ev->fd.str : "");
+	if (!o)
+		return -ENOMEM;
+	if (fd == ILP_FD_PATHARG) {
+		pd->active = 0;
+		return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+	}
+	e = fd_slot(f, fd);
+	if (!e)
+		return fd < 0 || fd >= MAX_FD ? 0 : -ENOMEM;
+	if (match && pd->role == R_REBIND) {
+		e->obj = o;
+		e->open = 1;
+		pd->active = 0;
+		return 0;
+	}
+	fd_install(f, fd, o, (match && pd->cloexec) || (type & ILP_OBJ_F_CLOEXEC));
+	if (!match)
+		return 0;
+	if (pd->role == R_PAIR)
+		return 0;	/* stays pending: the pair's other fd follows */
+	pd->active = 0;
+	if (pd->role == R_ACCEPT) {
+		o->st.accepted = 1;
+		return 0;
+	}
+	if (pd->role == R_CREATE)
+		return 0;
+	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+}
+
+int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child)
+{
+	struct ilp_fdproc *c;
+	size_t i;
+
+	if (!parent)
+		return 0;
+	c = fdproc_get(child);
+	if (!c)
+		return -ENOMEM;
+	for (i = 0; i < parent->nfds; i++) {
+		const struct fdent *e = &parent->fds[i];
+		struct ilp_fdobj *o = NULL;
+
+		if (!e->open)
+			continue;
+		if (e->obj) {
+			o = obj_intern(c, e->obj->type, e->obj->desc);
+			if (!o)
+				return -ENOMEM;
+		}
+		if (fd_install(c, (int64_t)i, o, e->cloexec))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void ilp_fdm_exec(struct ilp_fdproc *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	commit_pending(f);
+	for (i = 0; i < f->nfds; i++)
+		if (f->fds[i].open && f->fds[i].cloexec)
+			fd_remove(f, (int64_t)i);
+}
+
+static int obj_cmp(const void *a, const void *b)
+{
+	const struct ilp_fdobj *x = *(const struct ilp_fdobj *const *)a;
+	const struct ilp_fdobj *y = *(const struct ilp_fdobj *const *)b;
+
+	if (x->st.total_ns != y->st.total_ns)
+		return x->st.total_ns > y->st.total_ns ? -1 : 1;
+	if (x->st.ops != y->st.ops)
+		return x->st.ops > y->st.ops ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+int ilp_fdm_index(struct ilp_fdproc *f)
+{
+	struct ilp_fdobj **v;
+	size_t i;
+	int err;
+
+	if (!f)
+		return 0;
+	err = commit_pending(f);
+	v = realloc(f->view, (f->nobjs ? f->nobjs : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->view = v;
+	f->nview = 0;
+	for (i = 0; i < f->nobjs; i++)
+		if (f->objs[i]->st.ops)
+			f->view[f->nview++] = f->objs[i];
+	if (f->nview > 1)
+		qsort(f->view, f->nview, sizeof(*f->view), obj_cmp);
+	return err;
+}
+
+/* ---- accessors ---- */
+
+size_t ilp_fdproc_nobjs(const struct ilp_fdproc *f)
+{
+	return f ? f->nview : 0;
+}
+
+const struct ilp_fdobj *ilp_fdproc_obj(const struct ilp_fdproc *f, size_t i)
+{
+	return f && i < f->nview ? f->view[i] : NULL;
+}
+
+const struct ilp_fdobj *ilp_fdproc_fd(const struct ilp_fdproc *f, int fd)
+{
+	const struct fdent *e = fd_peek(f, fd);
+
+	return e ? e->obj : NULL;
+}
+
+int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd)
+{
+	const struct fdent *e = fd_peek(f, fd);
+
+	return e ? e->cloexec : -1;
+}
+
+const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned type,
+					const char *desc)
+{
+	return obj_lookup(f, type, desc);
+}
+
+unsigned ilp_fdobj_type(const struct ilp_fdobj *o)
+{
+	return o->type;
+}
+
+const char *ilp_fdobj_desc(const struct ilp_fdobj *o)
+{
+	return o->desc;
+}
+
+int ilp_fdobj_tid(const struct ilp_fdobj *o)
+{
+	return o->multi_tid ? 0 : o->tid;
+}
+
+const struct ilp_io_stats *ilp_fdobj_stats(const struct ilp_fdobj *o)
+{
+	return &o->st;
+}
+
+int ilp_fdobj_format(const struct ilp_fdobj *o, char *buf, size_t size)
+{
+	if ((o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED)
+		return snprintf(buf, size, "%s", o->desc);
+	return snprintf(buf, size, "%s %s%s", ilp_obj_type_name(o->type), o->desc,
+			(o->type & ILP_OBJ_F_FROM_ARG) ? " (name from call argument)" : "");
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Off-CPU time inside syscalls, from sched_switch and sched_waking.
+ *
+ * Rules (per traced thread; untraced tasks are ignored):
+ *   - sched_switch with prev = T while T is inside a call: T is off the
+ *     CPU from ts, in the state prev_state tells: 0 -> R (preempted),
+ *     bit 2 (TASK_UNINTERRUPTIBLE) -> D, anything else -> S.
+ *   - sched_waking of T while it is off in S or D: the sleep ends there;
+ *     from then until T runs again it is R (woken, waiting for a CPU).
+ *   - sched_switch with next = T: T is back; the interval is added to the
+ *     call T is in, if that call started before T left the CPU.  The
+ *     kernel's pid filter drops some switch-ins (from the idle task): the
+ *     exit of T's call then closes the interval at the exit's time.
+ *   - at the call's exit: a call with off-CPU time updates, per process,
+ *     the syscall's off-CPU totals and the blocking entry (tid, nr,
+ *     object); any call with wall time >= the slow threshold is kept
+ *     individually (at most ILP_SLOW_MAX per process, then counted).
+ *   - on-CPU time of a syscall = its wall time (the model's) - its off-CPU
+ *     time, computed at index time.
+ * The object of a call: fd (args[0]) for calls whose class has
+ * ILP_SC_FD0, the futex address for futex calls, a timer for
+ * (clock_)nanosleep, the child for wait4/waitid; the device is the last
+ * one the thread submitted a bio to during the call.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syscalls.h"
+#include "wait_internal.h"
+
+#define TASK_UNINTERRUPTIBLE 2
+
+struct blocking {
+	struct ilp_blocking pub;
+	struct blocking *next;		/* same hash */
+};
+
+static int state_of(int prev_state)
+{
+	if ((prev_state & 0xff) == 0)
+		return ILP_OFF_R;
+	return (prev_state & TASK_UNINTERRUPTIBLE) ? ILP_OFF_D : ILP_OFF_S;
+}
+
+/* the thread runs again at ts, inside the call entered at enter_ts */
+static void back_on_cpu(struct ilp_wthread *wt, uint64_t enter_ts, uint64_t ts)
+{
+	uint64_t run_from;
+
+	if (enter_ts > wt->off_ts || ts < wt->off_ts)
+		return;
+	run_from = wt->wake_ts && wt->wake_ts <= ts ? wt->wake_ts : ts;
+	if (wt->acc_enter_ts != enter_ts) {
+		memset(wt->acc_off, 0, sizeof(wt->acc_off));
+		wt->acc_enter_ts = enter_ts;
+	}
+	wt->acc_off[wt->off_state] += run_from - wt->off_ts;
+	wt->acc_off[ILP_OFF_R] += ts - run_from;
+}
+
+void ilp_sched_switch(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_wait *w = ilp_model_wait_state(m);
+	struct ilp_thread *prev = ilp_model_live_thread(m, ev->tid);
+	struct ilp_thread *next = ev->sched.next ? ilp_model_live_thread(m, ev->sched.next) : NULL;
+	struct ilp_wthread *wt;
+	uint64_t enter_ts;
+
+	if (prev && ilp_thread_current_call(prev, NULL, &enter_ts, NULL)) {
+		wt = ilp_wthread_of(w, prev);
+		if (wt) {
+			wt->off_ts = ev->ts;
+			wt->wake_ts = 0;
+			wt->off_state = state_of(ev->sched.prev_state);
+		}
+	}
+	if (!next || !(wt = *ilp_thread_wslot(next)) || !wt->off_ts)
+		return;
+	if (ilp_thread_current_call(next, NULL, &enter_ts, NULL))
+		back_on_cpu(wt, enter_ts, ev->ts);
+	wt->off_ts = 0;
+	wt->wake_ts = 0;
+}
+
+void ilp_sched_wakeup(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_thread *t = ilp_model_live_thread(m, ev->sched.target);
+	struct ilp_wthread *wt;
+	uint64_t enter_ts;
+
+	if (!t || !ilp_thread_current_call(t, NULL, &enter_ts, NULL))
+		return;
+	wt = ilp_wthread_of(ilp_model_wait_state(m), t);
+	if (!wt)
+		return;
+	/* the waker of this call, for the lock model */
+	wt->waker_tid = ev->tid;
+	wt->waker_enter_ts = enter_ts;
+	if (wt->off_ts && !wt->wake_ts && wt->off_state != ILP_OFF_R && ev->ts >= wt->off_ts)
+		wt->wake_ts = ev->ts;
+}
+
+static void object_of(const struct ilp_wait *w, int nr, const uint64_t *args, int *kind,
+		      uint64_t *obj)
+{
+	*obj = 0;
+	if (nr == w->nr_futex || nr == w->nr_futex_waitv || nr == w->nr_futex_wait ||
+	    nr == w->nr_futex_wake) {
+		*kind = ILP_WOBJ_FUTEX;
+		*obj = args[0];
+	} else if (nr == w->nr_nanosleep || nr == w->nr_clock_nanosleep) {
+		*kind = ILP_WOBJ_TIMER;
+	} else if (nr == w->nr_wait4) {
+		*kind = ILP_WOBJ_CHILD;
+		*obj = (uint64_t)(int64_t)(int32_t)args[0];
+	} else if (nr == w->nr_waitid) {
+		*kind = ILP_WOBJ_CHILD;
+		*obj = (uint64_t)(int64_t)(int32_t)args[1];
+	} else if (ilp_syscall_class(nr) & ILP_SC_FD0) {
+		*kind = ILP_WOBJ_FD;
+		*obj = (uint64_t)(int64_t)(int32_t)args[0];
+	} else {
+		*kind = ILP_WOBJ_NONE;
+	}
+}
+
+static uint64_t blocking_key(int tid, int nr, int kind, uint64_t obj)
+{
+	return ((uint64_t)(uint32_t)tid << 32) ^ ((uint64_t)(uint32_t)nr << 20) ^
+	       ((uint64_t)kind << 17) ^ obj * 0x9e3779b97f4a7c15ull;
+}
+
+static struct ilp_blocking *blocking_get(struct ilp_wproc *wp, int tid, int nr, int kind,
+					 uint64_t obj)
+{
+	uint64_t key = blocking_key(tid, nr, kind, obj);
+	struct blocking *head = ilp_u64map_get(&wp->block_map, key), *b;
+
+	for (b = head; b; b = b->next)
+		if (b->pub.tid == tid && b->pub.nr == nr && b->pub.okind == kind && b->pub.obj == obj)
+			return &b->pub;
+	if (ilp_wgrow((void **)&wp->blocking, &wp->blocking_cap, wp->nblocking + 1,
+		      sizeof(*wp->blocking)))
+		return NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->pub.tid = tid;
+	b->pub.nr = nr;
+	b->pub.okind = kind;
+	b->pub.obj = obj;
+	b->next = head;
+	if (ilp_u64map_put(&wp->block_map, key, b)) {
+		free(b);
+		return NULL;
+	}
+	wp->blocking[wp->nblocking++] = &b->pub;
+	return &b->pub;
+}
+
+static struct ilp_sc_offcpu *offcpu_get(struct ilp_wproc *wp, int nr)
+{
+	int s = nr >= 0 && nr < ILP_SC_MAX ? nr : ILP_SC_MAX;
+	struct ilp_sc_offcpu *o = wp->offcpu_by_nr[s];
+
+	if (o)
+		return o;
+	if (ilp_wgrow((void **)&wp->offcpu, &wp->offcpu_cap, wp->noffcpu + 1, sizeof(*wp->offcpu)))
+		return NULL;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->nr = s;
+	wp->offcpu_by_nr[s] = o;
+	wp->offcpu[wp->noffcpu++] = o;
+	return o;
+}
+
+int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
+			int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev)
+{
+	uint64_t lat = ev->ts > enter_ts ? ev->ts - enter_ts : 0;
+	const uint64_t *off = NULL;
+	struct ilp_wproc *wp;
+	struct ilp_blocking *b;
+	struct ilp_sc_offcpu *o;
+	uint32_t dev = 0;
+	int kind, i;
+	uint64_t obj;
+
+	/* the kernel does not pass every switch-in through the pid filter (not
+	 * the ones from the idle task): a thread that exits its call ran again */
+	if (wt && wt->off_ts) {
+		back_on_cpu(wt, enter_ts, ev->ts);
+		wt->off_ts = 0;
+		wt->wake_ts = 0;
+	}
+	if (wt && wt->acc_enter_ts == enter_ts &&
+	    (wt->acc_off[0] | wt->acc_off[1] | wt->acc_off[2]))
+		off = wt->acc_off;
+	if (!off && (!w->slow_ns || lat < w->slow_ns))
+		return 0;	/* the hot path: nothing to keep */
+	wp = ilp_wproc_of(w, ilp_thread_proc_of(t));
+	if (!wp)
+		return -ENOMEM;
+	object_of(w, nr, args, &kind, &obj);
+	if (wt && wt->blk_enter_ts == enter_ts)
+		dev = wt->blk_dev;
+	if (off) {
+		o = offcpu_get(wp, nr);
+		b = blocking_get(wp, ilp_thread_tid(t), nr, kind, obj);
+		if (!o || !b)
+			return -ENOMEM;
+		o->blocked_calls++;
+		b->calls++;
+		b->wall_ns += lat;
+		if (lat > b->max_ns)
+			b->max_ns = lat;
+		if (dev)
+			b->dev = dev;
+		for (i = 0; i < ILP_OFF_NSTATES; i++) {
+			o->off_ns[i] += off[i];
+			b->off_ns[i] += off[i];
+		}
+	}
+	if (w->slow_ns && lat >= w->slow_ns) {
+		struct ilp_slow_call *sc;
+
+		if (wp->nslow >= ILP_SLOW_MAX) {
+			wp->slow_dropped++;
+		} else {
+			if (ilp_wgrow((void **)&wp->slow, &wp->slow_cap, wp->nslow + 1,
+				      sizeof(*wp->slow)))
+				return -ENOMEM;
+			sc = &wp->slow[wp->nslow++];
+			memset(sc, 0, sizeof(*sc));
+			sc->tid = ilp_thread_tid(t);
+			sc->nr = nr;
+			sc->okind = kind;
+			sc->obj = obj;
+			sc->dev = dev;
+			sc->ret = ev->ret;
+			sc->start_ts = enter_ts;
+			sc->wall_ns = lat;
+			if (off)
+				memcpy(sc->off_ns, off, sizeof(sc->off_ns));
+		}
+	}
+	if (wt)
+		memset(wt->acc_off, 0, sizeof(wt->acc_off));
+	return 0;
+}
+
+static uint64_t blocked_of(const uint64_t off[ILP_OFF_NSTATES])
+{
+	return off[ILP_OFF_S] + off[ILP_OFF_D];
+}
+
+static int offcpu_cmp(const void *a, const void *b)
+{
+	const struct ilp_sc_offcpu *x = *(const struct ilp_sc_offcpu *const *)a;
+	const struct ilp_sc_offcpu *y = *(const struct ilp_sc_offcpu *const *)b;
+	uint64_t ox = x->off_ns[0] + x->off_ns[1] + x->off_ns[2];
+	uint64_t oy = y->off_ns[0] + y->off_ns[1] + y->off_ns[2];
+
+	if (ox != oy)
+		return ox > oy ? -1 : 1;
+	return (x->nr > y->nr) - (x->nr < y->nr);
+}
+
+static int blocking_cmp(const void *a, const void *b)
+{
+	const struct ilp_blocking *x = *(const struct ilp_blocking *const *)a;
+	const struct ilp_blocking *y = *(const struct ilp_blocking *const *)b;
+	uint64_t bx = blocked_of(x->off_ns), by = blocked_of(y->off_ns);
+
+	if (bx != by)
+		return bx > by ? -1 : 1;
+	if (x->wall_ns != y->wall_ns)
+		return x->wall_ns > y->wall_ns ? -1 : 1;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	return (x->obj > y->obj) - (x->obj < y->obj);
+}
+
+static int slow_cmp(const void *a, const void *b)
+{
+	const struct ilp_slow_call *x = a, *y = b;
+
+	if (x->start_ts != y->start_ts)
+		return x->start_ts < y->start_ts ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+int ilp_sched_index(struct ilp_wproc *wp)
+{
+	size_t i;
+
+	for (i = 0; i < wp->noffcpu; i++) {
+		struct ilp_sc_offcpu *o = wp->offcpu[i];
+		const struct ilp_sc_stats *sc = ilp_proc_find_syscall(wp->proc, o->nr);
+		uint64_t off = o->off_ns[0] + o->off_ns[1] + o->off_ns[2];
+
+		o->calls = sc ? sc->calls : 0;
+		o->total_ns = sc ? sc->total_ns : 0;
+		o->on_ns = o->total_ns > off ? o->total_ns - off : 0;
+	}
+	if (wp->noffcpu > 1)
+		qsort(wp->offcpu, wp->noffcpu, sizeof(*wp->offcpu), offcpu_cmp);
+	if (wp->nblocking > 1)
+		qsort(wp->blocking, wp->nblocking, sizeof(*wp->blocking), blocking_cmp);
+	if (wp->nslow > 1)
+		qsort(wp->slow, wp->nslow, sizeof(*wp->slow), slow_cmp);
+	return 0;
+}
+
+void ilp_sched_release(struct ilp_wproc *wp)
+{
+	size_t i;
+
+	for (i = 0; i < wp->noffcpu; i++)
+		free(wp->offcpu[i]);
+	free(wp->offcpu);
+	/* every blocking record is listed once */
+	for (i = 0; i < wp->nblocking; i++)
+		free((struct blocking *)(void *)wp->blocking[i]);
+	free(wp->blocking);
+	ilp_u64map_release(&wp->block_map);
+	free(wp->slow);
+}
+
+/* ---- accessors ---- */
+
+const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p)
+{
+	return *ilp_proc_wslot((struct ilp_proc *)p);
+}
+
+size_t ilp_wproc_noffcpu(const struct ilp_wproc *w)
+{
+	return w ? w->noffcpu : 0;
+}
+
+const struct ilp_sc_offcpu *ilp_wproc_offcpu(const struct ilp_wproc *w, size_t i)
+{
+	return w && i < w->noffcpu ? w->offcpu[i] : NULL;
+}
+
+size_t ilp_wproc_nblocking(const struct ilp_wproc *w)
+{
+	return w ? w->nblocking : 0;
+}
+
+const struct ilp_blocking *ilp_wproc_blocking(const struct ilp_wproc *w, size_t i)
+{
+	return w && i < w->nblocking ? w->blocking[i] : NULL;
+}
+
+size_t ilp_wproc_nslow(const struct ilp_wproc *w)
+{
+	return w ? w->nslow : 0;
+}
+
+const struct ilp_slow_call *ilp_wproc_slow(const struct ilp_wproc *w, size_t i)
+{
+	return w && i < w->nslow ? &w->slow[i] : NULL;
+}
+
+uint64_t ilp_wproc_slow_dropped(const struct ilp_wproc *w)
+{
+	return w ? w->slow_dropped : 0;
+}

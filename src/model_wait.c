@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The wait models' shared part: per-model state, per-process and
+ * per-thread records, the dispatch of sched/block/lock events and of
+ * completed calls, indexing and naming.  See include/waitmodel.h and
+ * src/wait_internal.h.  Pure C, no I/O.
+ *
+ * Events of tasks the model does not know (an untraced task switching to a
+ * traced one, a kworker issuing a request, an interrupt completing it) never
+ * create a thread or a process: only the tids the model already traces are
+ * looked up.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syscalls.h"
+#include "wait_internal.h"
+
+/* ---- helpers ---- */
+
+int ilp_wgrow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+static size_t u64_hash(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (size_t)(key & (cap - 1));
+}
+
+void *ilp_u64map_get(const struct ilp_u64map *mp, uint64_t key)
+{
+	size_t i;
+
+	if (!mp->cap)
+		return NULL;
+	for (i = u64_hash(key, mp->cap); mp->vals[i]; i = (i + 1) & (mp->cap - 1))
+		if (mp->keys[i] == key)
+			return mp->vals[i];
+	return NULL;
+}
+
+static void u64_place(uint64_t *keys, void **vals, size_t cap, uint64_t key, void *val)
+{
+	size_t i;
+
+	for (i = u64_hash(key, cap); vals[i]; i = (i + 1) & (cap - 1))
+		if (keys[i] == key)
+			break;
+	keys[i] = key;
+	vals[i] = val;
+}
+
+int ilp_u64map_put(struct ilp_u64map *mp, uint64_t key, void *val)
+{
+	if ((mp->n + 1) * 2 > mp->cap) {
+		size_t ncap = mp->cap ? mp->cap * 2 : 16, i;
+		uint64_t *keys = calloc(ncap, sizeof(*keys));
+		void **vals = calloc(ncap, sizeof(*vals));
+
+		if (!keys || !vals) {
+			free(keys);
+			free(vals);
+			return -ENOMEM;
+		}
+		for (i = 0; i < mp->cap; i++)
+			if (mp->vals[i])
+				u64_place(keys, vals, ncap, mp->keys[i], mp->vals[i]);
+		free(mp->keys);
+		free(mp->vals);
+		mp->keys = keys;
+		mp->vals = vals;
+		mp->cap = ncap;
+	}
+	if (!ilp_u64map_get(mp, key))
+		mp->n++;
+	u64_place(mp->keys, mp->vals, mp->cap, key, val);
+	return 0;
+}
+
+void ilp_u64map_release(struct ilp_u64map *mp)
+{
+	free(mp->keys);
+	free(mp->vals);
+	memset(mp, 0, sizeof(*mp));
+}
+
+void ilp_tidset_add(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < *n && set[i].tid != tid; i++)
+		;
+	if (i == *n) {
+		if (*n == ILP_SET_MAX) {
+			(*more)++;
+			return;
+		}
+		set[i].tid = tid;
+		set[i].n = 0;
+		(*n)++;
+	}
+	set[i].n++;
+	/* keep count desc, ties by tid asc */
+	while (i > 0 && (set[i - 1].n < set[i].n ||
+			 (set[i - 1].n == set[i].n && set[i - 1].tid > set[i].tid))) {
+		struct ilp_tidcount tmp = set[i - 1];
+
+		set[i - 1] = set[i];
+		set[i] = tmp;
+		i--;
+	}
+}
+
+/* ---- records ---- */
+
+static int nr_or(const char *name, int fallback)
+{
+	int nr = ilp_syscall_nr(name);
+
+	return nr >= 0 ? nr : fallback;
+}
+
+struct ilp_wait *ilp_wait_new(void)
+{
+	struct ilp_wait *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->slow_ns = ILP_SLOW_DEFAULT_NS;
+	w->nr_futex = nr_or("futex", -1);
+	w->nr_futex_waitv = nr_or("futex_waitv", -1);
+#if defined(__x86_64__) || defined(__aarch64__)
+	/* futex2 calls (Linux 6.7) newer than some libc headers: generic numbers */
+	w->nr_futex_wake = nr_or("futex_wake", 454);
+	w->nr_futex_wait = nr_or("futex_wait", 455);
+#else
+	w->nr_futex_wake = nr_or("futex_wake", -1);
+	w->nr_futex_wait = nr_or("futex_wait", -1);
+#endif
+	w->nr_nanosleep = nr_or("nanosleep", -1);
+	w->nr_clock_nanosleep = nr_or("clock_nanosleep", -1);
+	w->nr_wait4 = nr_or("wait4", -1);
+	w->nr_waitid = nr_or("waitid", -1);
+	w->blk = ilp_blk_new();
+	if (!w->blk) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void wproc_free(struct ilp_wproc *wp)
+{
+	ilp_sched_release(wp);
+	ilp_lock_release(wp);
+	ilp_blk_stats_release(&wp->blk);
+	free(wp);
+}
+
+void ilp_wait_free(struct ilp_wait *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	for (i = 0; i < w->nprocs; i++)
+		wproc_free(w->procs[i]);
+	for (i = 0; i < w->nthreads; i++)
+		free(w->threads[i]);
+	free(w->procs);
+	free(w->threads);
+	ilp_blk_free(w->blk);
+	free(w);
+}
+
+struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, struct ilp_thread *t)
+{
+	struct ilp_wthread **slot = ilp_thread_wslot(t), *wt;
+
+	if (*slot)
+		return *slot;
+	if (ilp_wgrow((void **)&w->threads, &w->tcap, w->nthreads + 1, sizeof(*w->threads)))
+		return NULL;
+	wt = calloc(1, sizeof(*wt));
+	if (!wt)
+		return NULL;
+	wt->tid = ilp_thread_tid(t);
+	w->threads[w->nthreads++] = wt;
+	*slot = wt;
+	return wt;
+}
+
+struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, struct ilp_proc *p)
+{
+	struct ilp_wproc **slot = ilp_proc_wslot(p), *wp;
+
+	if (*slot)
+		return *slot;
+	if (ilp_wgrow((void **)&w->procs, &w->pcap, w->nprocs + 1, sizeof(*w->procs)))
+		return NULL;
+	wp = calloc(1, sizeof(*wp));
+	if (!wp)
+		return NULL;
+	wp->pid = ilp_proc_pid(p);
+	wp->proc = p;
+	w->procs[w->nprocs++] = wp;
+	*slot = wp;
+	return wp;
+}
+
+/* ---- hooks ---- */
+
+int ilp_wait_feed(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_wait *w = ilp_model_wait_state(m);
+
+	switch (ev->kind) {
+	case ILP_EV_SCHED_SWITCH:
+		ilp_sched_switch(m, ev);
+		return 0;
+	case ILP_EV_WAKEUP:
+		ilp_sched_wakeup(m, ev);
+		return 0;
+	case ILP_EV_LOCK_BEGIN:
+	case ILP_EV_LOCK_END:
+		return ilp_lock_kernel(m, ev);
+	default:
+		return ilp_blk_feed(m, w->blk, ev);
+	}
+}
+
+int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev)
+{
+	struct ilp_wait *w = ilp_model_wait_state(m);
+	struct ilp_wthread *wt = *ilp_thread_wslot(t);
+	const uint64_t *args;
+	uint64_t enter_ts;
+	int nr, err;
+
+	if (!ilp_thread_current_call(t, &nr, &enter_ts, &args))
+		return 0;
+	err = ilp_sched_call_done(w, t, wt, nr, enter_ts, args, ev);
+	if (nr == w->nr_futex || nr == w->nr_futex_waitv || nr == w->nr_futex_wait ||
+	    nr == w->nr_futex_wake) {
+		int e = ilp_lock_call_done(w, t, wt, nr, enter_ts, args, ev);
+
+		if (!err)
+			err = e;
+	}
+	return err;
+}
+
+int ilp_wait_index(struct ilp_model *m)
+{
+	struct ilp_wait *w = ilp_model_wait_state(m);
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < w->nprocs; i++) {
+		if (ilp_sched_index(w->procs[i]))
+			err = -ENOMEM;
+		ilp_lock_index(w->procs[i]);
+	}
+	if (ilp_blk_index(w->blk))
+		err = -ENOMEM;
+	return err;
+}
+
+int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx)
+{
+	struct ilp_wait *w = ilp_model_wait_state(m);
+	int err = 0, n;
+	size_t i;
+
+	if (!w->unnamed)
+		return 0;
+	/* each pass returns how many objects asked to be asked again */
+	w->unnamed = 0;
+	n = ilp_blk_name(w->blk, fn, ctx);
+	if (n < 0)
+		err = n;
+	else
+		w->unnamed += (uint64_t)n;
+	for (i = 0; i < w->nprocs; i++) {
+		n = ilp_lock_name(w->procs[i], fn, ctx);
+		if (n < 0)
+			err = n;
+		else
+			w->unnamed += (uint64_t)n;
+	}
+	return err;
+}
+
+void ilp_model_set_slow(struct ilp_model *m, uint64_t ns)
+{
+	ilp_model_wait_state(m)->slow_ns = ns;
+}
+
+uint64_t ilp_model_slow(const struct ilp_model *m)
+{
+	return ilp_model_wait_state(m)->slow_ns;
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+/*
+ * "I/O by object" table of the text report (pt-ioprofile with latency):
+ * per process, the objects its fds named (files, sockets, pipes...) with
+ * the most time inside calls on them, `top` rows.  Column
+ * widths come from the data (strace count.c style).  Formatting only.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fdmodel.h"
+#include "hist.h"
+#include "report_text_parts.h"
+#include "report_util.h"
+
+#define OBJ_MAX 64	/* longer names keep their tail: "...dir/file" */
+#define CELL 80
+
+typedef void (*io_cell_fn)(char *buf, size_t size, const struct ilp_fdobj *o);
+
+struct io_col {
+	const char *header;
+	int left;
+	io_cell_fn cell;
+};
+
+static void c_obj(char *buf, size_t size, const struct ilp_fdobj *o)
+{
+	char full[512];
+	size_t len;
+
+	ilp_fdobj_format(o, full, sizeof(full));
+	len = strlen(full);
+	if (len <= OBJ_MAX)
+		snprintf(buf, size, "%s", full);
+	else
+		snprintf(buf, size, "...%s", full + len - (OBJ_MAX - 3));
+}
+
+#define U64_CELL(name, expr)							\
+	static void name(char *buf, size_t size, const struct ilp_fdobj *o)	\
+	{									\
+		const struct ilp_io_stats *s = ilp_fdobj_stats(o);		\
+		snprintf(buf, size, "%" PRIu64, (uint64_t)(expr));		\
+	}
+
+U64_CELL(c_calls, s->ops)
+U64_CELL(c_reads, s->reads)
+U64_CELL(c_writes, s->writes)
+U64_CELL(c_rbytes, s->rbytes)
+U64_CELL(c_wbytes, s->wbytes)
+U64_CELL(c_syncs, s->syncs)
+U64_CELL(c_other, s->opens + s->stats + s->closes + s->others)
+
+static void c_time(char *buf, size_t size, const struct ilp_fdobj *o)
+{
+	ilp_fmt_time(buf, size, ilp_fdobj_stats(o)->total_ns);
+}
+
+static void c_p99(char *buf, size_t size, const struct ilp_fdobj *o)
+{
+	const struct ilp_hist *h = ilp_fdobj_stats(o)->lat;
+
+	if (!h || !ilp_hist_count(h))
+		snprintf(buf, size, "-");
+	else
+		ilp_fmt_time(buf, size, ilp_hist_percentile(h, 99.0));
+}
+
+static const struct io_col cols[] = {
+	{ "object", 1, c_obj },
+	{ "calls", 0, c_calls },
+	{ "reads", 0, c_reads },
+	{ "writes", 0, c_writes },
+	{ "read B", 0, c_rbytes },
+	{ "written B", 0, c_wbytes },
+	{ "syncs", 0, c_syncs },
+	{ "other", 0, c_other },
+	{ "time", 0, c_time },
+	{ "p99", 0, c_p99 },
+};
+
+#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+int ilp_text_io(FILE *out, const struct ilp_proc *p, int top)
+{
+	const struct ilp_fdproc *fds = ilp_proc_fds(p);
+	size_t n = ilp_fdproc_nobjs(fds), shown = n < (size_t)top ? n : (size_t)top;
+	int width[NCOLS], r = 0;
+	char cell[CELL];
+	size_t c, i;
+
+	if (!n)
+		return 0;
+	for (c = 0; c < NCOLS; c++) {
+		width[c] = (int)strlen(cols[c].header);
+		for (i = 0; i < shown; i++) {
+			cols[c].cell(cell, sizeof(cell), ilp_fdproc_obj(fds, i));
+			if ((int)strlen(cell) > width[c])
+				width[c] = (int)strlen(cell);
+		}
+	}
+	r |= fprintf(out, "\n  I/O by object (time inside calls on it; top %zu of %zu):\n",
+		     shown, n) < 0;
+	r |= fprintf(out, "  ") < 0;
+	for (c = 0; c < NCOLS; c++)
+		r |= fprintf(out, "%s%*s", c ? "  " : "", cols[c].left ? -width[c] : width[c],
+			     cols[c].header) < 0;
+	r |= fprintf(out, "\n") < 0;
+	for (i = 0; i < shown; i++) {
+		r |= fprintf(out, "  ") < 0;
+		for (c = 0; c < NCOLS; c++) {
+			cols[c].cell(cell, sizeof(cell), ilp_fdproc_obj(fds, i));
+			r |= fprintf(out, "%s%*s", c ? "  " : "",
+				     cols[c].left ? -width[c] : width[c], cell) < 0;
+		}
+		r |= fprintf(out, "\n") < 0;
+	}
+	if (shown < n)
+		r |= fprintf(out, "  ... %zu more objects\n", n - shown) < 0;
+	return r ? -EIO : 0;
+}

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Text report sections about waiting below the syscall: "Disk I/O",
+ * "Locks (user)", "Locks (kernel)", "Blocking calls".  Formatting only:
+ * every number and name comes from include/waitmodel.h accessors (after
+ * ilp_model_index); fd descriptions from include/fdmodel.h.
+ *
+ * Every first column is one word (pid, lock name, tid) so scripts can
+ * parse the rows; an empty section says so in one line.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fdmodel.h"
+#include "hist.h"
+#include "model.h"
+#include "report.h"
+#include "report_text_parts.h"
+#include "report_util.h"
+#include "syscalls.h"
+#include "waitmodel.h"
+
+#define TOP_BLOCKING 10
+#define TOP_SLOW 20
+#define TOP_LOCKS 10
+#define HIST_STARS 30
+
+struct wr {
+	FILE *f;
+	int err;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void wr_printf(struct wr *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->err)
+		return;
+	va_start(ap, fmt);
+	if (vfprintf(w->f, fmt, ap) < 0)
+		w->err = -EIO;
+	va_end(ap);
+}
+
+/* ilp_fmt_time into a rotating set of buffers, for one printf */
+struct tbuf {
+	char b[8][ILP_FMT_TIME_LEN];
+	int i;
+};
+
+static const char *T(struct tbuf *t, uint64_t ns)
+{
+	char *b = t->b[t->i++ & 7];
+
+	ilp_fmt_time(b, ILP_FMT_TIME_LEN, ns);
+	return b;
+}
+
+static const char *comm_or(const char *s)
+{
+	return s && *s ? s : "?";
+}
+
+static void print_log2(struct wr *w, const char *title, const struct ilp_hist *h, int ns)
+{
+	uint64_t slot[65], peak = 0;
+	int n, i, first = -1;
+	char bar[HIST_STARS + 1];
+
+	if (!h || !ilp_hist_count(h))
+		return;
+	n = ilp_hist_log2(h, slot);
+	for (i = 0; i < n; i++) {
+		if (slot[i] && first < 0)
+			first = i;
+		if (slot[i] > peak)
+			peak = slot[i];
+	}
+	if (first < 0)
+		return;
+	wr_printf(w, "    %s\n    %22s : count     distribution\n", title, ns ? "ns" : "bytes");
+	for (i = first; i < n; i++) {
+		uint64_t lo = i ? UINT64_C(1) << (i - 1) : 0;
+		uint64_t hi = i == 0 ? 0 : i == 64 ? UINT64_MAX : (UINT64_C(1) << i) - 1;
+		int stars = (int)((double)slot[i] * HIST_STARS / (double)peak);
+
+		memset(bar, '*', (size_t)stars);
+		bar[stars] = '\0';
+		wr_printf(w, "    %10" PRIu64 " -> %-9" PRIu64 " : %-8" PRIu64 " |%-*s|\n",
+			  lo, hi, slot[i], HIST_STARS, bar);
+	}
+}
+
+/* "p50 1.20 ms  p99 3.00 ms  max 4.00 ms" */
+static void pcts(char *buf, size_t size, const struct ilp_hist *h)
+{
+	struct tbuf t = { .i = 0 };
+
+	if (!h || !ilp_hist_count(h)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	snprintf(buf, size, "p50 %s  p99 %s  max %s", T(&t, ilp_hist_percentile(h, 50)),
+		 T(&t, ilp_hist_percentile(h, 99)), T(&t, ilp_hist_max(h)));
+}
+
+static const char *dev_name(const struct ilp_model *m, uint32_t dev, char *buf, size_t size)
+{
+	const struct ilp_blkdev *d = ilp_model_find_blkdev(m, dev);
+
+	if (d && ilp_blkdev_name(d))
+		snprintf(buf, size, "%s", ilp_blkdev_name(d));
+	else
+		snprintf(buf, size, "%u:%u", dev >> 20, dev & 0xfffff);
+	return buf;
+}
+
+/* ---- Disk I/O ---- */
+
+static void print_disk(struct wr *w, const struct ilp_model *m)
+{
+	size_t nd = ilp_model_nblkdevs(m), i, k;
+	struct tbuf t = { .i = 0 };
+	char p1[128], p2[128];
+
+	wr_printf(w, "\n== Disk I/O ==\n");
+	if (!nd) {
+		wr_printf(w, "no block I/O completed during the capture\n");
+		return;
+	}
+	for (i = 0; i < nd; i++) {
+		const struct ilp_blkdev *d = ilp_model_blkdev(m, i);
+		const struct ilp_blk_stats *s = ilp_blkdev_stats(d);
+		uint32_t dev = ilp_blkdev_dev(d);
+
+		wr_printf(w, "device %s (%u:%u)  requests: %" PRIu64 "  bytes: %" PRIu64
+			  "  read: %" PRIu64 "  write: %" PRIu64 "  flush: %" PRIu64
+			  "  discard: %" PRIu64 "  errors: %" PRIu64 "\n",
+			  comm_or(ilp_blkdev_name(d)), dev >> 20, dev & 0xfffff, s->requests,
+			  s->bytes, s->ops[ILP_BLK_READ], s->ops[ILP_BLK_WRITE],
+			  s->ops[ILP_BLK_FLUSH], s->ops[ILP_BLK_DISCARD], s->errors);
+		wr_printf(w, "  merged: %" PRIu64 "  requeued: %" PRIu64
+			  "  completed without a queue/issue seen (in flight at start): %" PRIu64 "\n",
+			  ilp_blkdev_merges(d), ilp_blkdev_requeues(d), ilp_blkdev_unmatched(d));
+		pcts(p1, sizeof(p1), s->q2c);
+		pcts(p2, sizeof(p2), s->d2c);
+		wr_printf(w, "  queue->complete: %s\n  issue->complete (device): %s\n", p1, p2);
+		wr_printf(w, "  %-7s %-16s %8s %12s %6s %6s %6s %7s %9s %9s %9s\n", "pid", "submitter",
+			  "requests", "bytes", "read", "write", "flush", "discard", "d2c-p50",
+			  "d2c-p99", "d2c-max");
+		for (k = 0; k < ilp_blkdev_nsubmitters(d); k++) {
+			const struct ilp_blk_submitter *sb = ilp_blkdev_submitter(d, k);
+			const struct ilp_blk_stats *ss = &sb->st;
+			char pid[16];
+
+			snprintf(pid, sizeof(pid), "%d", sb->pid);
+			wr_printf(w, "  %-7s %-16s %8" PRIu64 " %12" PRIu64 " %6" PRIu64 " %6" PRIu64
+				  " %6" PRIu64 " %7" PRIu64 " %9s %9s %9s%s\n",
+				  sb->pid ? pid : "-", comm_or(sb->comm), ss->requests, ss->bytes,
+				  ss->ops[ILP_BLK_READ], ss->ops[ILP_BLK_WRITE], ss->ops[ILP_BLK_FLUSH],
+				  ss->ops[ILP_BLK_DISCARD],
+				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_percentile(ss->d2c, 50)) : "-",
+				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_percentile(ss->d2c, 99)) : "-",
+				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_max(ss->d2c)) : "-",
+				  sb->pid ? "" : sb->kernel ? "  (kernel thread, not traced: writeback/journal I/O)"
+							    : "  (not traced)");
+		}
+		print_log2(w, "request size", s->size, 0);
+		print_log2(w, "issue->complete latency", s->d2c, 1);
+	}
+}
+
+/* ---- Locks ---- */
+
+static void tidset(struct wr *w, const char *what, const struct ilp_tidcount *set, size_t n,
+		   uint64_t more)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	wr_printf(w, "    %s:", what);
+	for (i = 0; i < n; i++)
+		wr_printf(w, " %d x%" PRIu64, set[i].tid, set[i].n);
+	if (more)
+		wr_printf(w, " (+%" PRIu64 " by other threads)", more);
+	wr_printf(w, "\n");
+}
+
+static const char *ulock_name(const struct ilp_ulock *l, char *buf, size_t size)
+{
+	if (l->name)
+		snprintf(buf, size, "%s", l->name);
+	else
+		snprintf(buf, size, "0x%" PRIx64, l->uaddr);
+	return buf;
+}
+
+static void print_ulocks(struct wr *w, const struct ilp_model *m)
+{
+	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
+	struct tbuf t = { .i = 0 };
+	char name[256], p[128];
+
+	wr_printf(w, "\n== Locks (user) ==\n");
+	for (i = 0; i < np; i++) {
+		const struct ilp_proc *pr = ilp_model_proc(m, i);
+		const struct ilp_wproc *wp = ilp_proc_wait(pr);
+		size_t n = ilp_wproc_nulocks(wp);
+
+		if (!n)
+			continue;
+		shown++;
+		wr_printf(w, "pid %d (%s)  contended futexes: %zu  futex calls: %" PRIu64 "\n",
+			  ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)), n,
+			  ilp_wproc_futex_calls(wp));
+		wr_printf(w, "  %-24s %-8s %8s %7s %8s %6s %8s %9s %9s %9s\n", "lock", "kind",
+			  "waits", "eagain", "timeouts", "other", "wakes", "wait", "avg", "max");
+		for (k = 0; k < n && k < TOP_LOCKS; k++) {
+			const struct ilp_ulock *l = ilp_wproc_ulock(wp, k);
+
+			wr_printf(w, "  %-24s %-8s %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %6" PRIu64
+				  " %8" PRIu64 " %9s %9s %9s\n",
+				  ulock_name(l, name, sizeof(name)), ilp_ulock_kind_name(l->kind),
+				  l->waits, l->eagain, l->timeouts, l->intr, l->wake_calls,
+				  T(&t, l->wait_ns), l->waits ? T(&t, l->wait_ns / l->waits) : "-",
+				  T(&t, l->max_ns));
+			pcts(p, sizeof(p), l->hist);
+			wr_printf(w, "    address 0x%" PRIx64 "  wait time %s\n", l->uaddr, p);
+			tidset(w, "waiters (tid x waits)", l->waiters, l->nwaiters, l->waiters_more);
+			tidset(w, "woken by (sched_waking)", l->wakers, l->nwakers, l->wakers_more);
+			tidset(w, "wake calls by", l->wakecallers, l->nwakecallers,
+			       l->wakecallers_more);
+		}
+		if (n > TOP_LOCKS)
+			wr_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
+	}
+	if (!shown)
+		wr_printf(w, "no contended user locks (no futex wait was made)\n");
+}
+
+static void print_klocks(struct wr *w, const struct ilp_model *m)
+{
+	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
+	struct tbuf t = { .i = 0 };
+
+	wr_printf(w, "\n== Locks (kernel) ==\n");
+	for (i = 0; i < np; i++) {
+		const struct ilp_proc *pr = ilp_model_proc(m, i);
+		const struct ilp_wproc *wp = ilp_proc_wait(pr);
+		size_t n = ilp_wproc_nklocks(wp);
+
+		if (!n)
+			continue;
+		shown++;
+		wr_printf(w, "pid %d (%s)  contended kernel locks: %zu\n", ilp_proc_pid(pr),
+			  comm_or(ilp_proc_comm(pr)), n);
+		wr_printf(w, "  %-32s %-20s %-18s %8s %9s %9s %9s\n", "lock", "address", "type",
+			  "waits", "wait", "avg", "max");
+		for (k = 0; k < n && k < TOP_LOCKS; k++) {
+			const struct ilp_klock *l = ilp_wproc_klock(wp, k);
+			char addr[24];
+
+			snprintf(addr, sizeof(addr), "0x%" PRIx64, l->addr);
+			wr_printf(w, "  %-32s %-20s %-18s %8" PRIu64 " %9s %9s %9s\n",
+				  l->name ? l->name : "(dynamic)", addr, ilp_klock_type(l->flags),
+				  l->waits, T(&t, l->wait_ns), T(&t, l->wait_ns / l->waits),
+				  T(&t, l->max_ns));
+			tidset(w, "waiters (tid x waits)", l->waiters, l->nwaiters, l->waiters_more);
+		}
+		if (n > TOP_LOCKS)
+			wr_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
+	}
+	if (!shown)
+		wr_printf(w, "no kernel lock contention in the traced tasks\n");
+}
+
+/* ---- Blocking calls ---- */
+
+static void object(const struct ilp_model *m, const struct ilp_proc *pr,
+		   const struct ilp_wproc *wp, int kind, uint64_t o, uint32_t dev,
+		   char *buf, size_t size)
+{
+	const struct ilp_ulock *l;
+	char tmp[256] = "", dn[32];
+	size_t len;
+
+	switch (kind) {
+	case ILP_WOBJ_FD: {
+		const struct ilp_fdobj *fo = ilp_fdproc_fd(ilp_proc_fds(pr), (int)o);
+
+		if (fo)
+			ilp_fdobj_format(fo, tmp, sizeof(tmp));
+		snprintf(buf, size, "fd:%d%s%s%s", (int)o, tmp[0] ? " (" : "", tmp, tmp[0] ? ")" : "");
+		break;
+	}
+	case ILP_WOBJ_FUTEX:
+		l = ilp_wproc_find_ulock(wp, o);
+		if (l && l->name)
+			snprintf(buf, size, "futex:%s", l->name);
+		else
+			snprintf(buf, size, "futex:0x%" PRIx64, o);
+		break;
+	case ILP_WOBJ_TIMER:
+		snprintf(buf, size, "timer");
+		break;
+	case ILP_WOBJ_CHILD:
+		snprintf(buf, size, "child:%d", (int)(int64_t)o);
+		break;
+	default:
+		snprintf(buf, size, "-");
+		break;
+	}
+	len = strlen(buf);
+	if (dev && len < size)
+		snprintf(buf + len, size - len, " dev:%s", dev_name(m, dev, dn, sizeof(dn)));
+}
+
+static void print_blocking(struct wr *w, const struct ilp_model *m, const struct ilp_report_info *info)
+{
+	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
+	struct tbuf t = { .i = 0 };
+	uint64_t slow = ilp_model_slow(m);
+	char obj[512];
+
+	wr_printf(w, "\n== Blocking calls ==\n");
+	for (i = 0; i < np; i++) {
+		const struct ilp_proc *pr = ilp_model_proc(m, i);
+		const struct ilp_wproc *wp = ilp_proc_wait(pr);
+		size_t no = ilp_wproc_noffcpu(wp), nb = ilp_wproc_nblocking(wp), ns = ilp_wproc_nslow(wp);
+
+		if (!no && !ns)
+			continue;
+		if (!shown++)
+			wr_printf(w, "off-CPU time inside syscalls: S = sleeping until an event (pipe, "
+				  "socket, futex, timer), D = uninterruptible (usually disk), R = "
+				  "runnable (preempted, or woken and waiting for a CPU)\n");
+		wr_printf(w, "pid %d (%s)\n", ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)));
+		if (no) {
+			wr_printf(w, "  %-16s %8s %8s %9s %9s %9s %9s %9s\n", "syscall", "calls",
+				  "blocked", "total", "on-CPU", "off-S", "off-D", "off-R");
+			for (k = 0; k < no; k++) {
+				const struct ilp_sc_offcpu *o = ilp_wproc_offcpu(wp, k);
+
+				wr_printf(w, "  %-16s %8" PRIu64 " %8" PRIu64 " %9s %9s %9s %9s %9s\n",
+					  ilp_syscall_name(o->nr), o->calls, o->blocked_calls,
+					  T(&t, o->total_ns), T(&t, o->on_ns), T(&t, o->off_ns[ILP_OFF_S]),
+					  T(&t, o->off_ns[ILP_OFF_D]), T(&t, o->off_ns[ILP_OFF_R]));
+			}
+		}
+		if (nb) {
+			wr_printf(w, "  top blocking calls (by off-CPU S+D time):\n");
+			wr_printf(w, "  %-8s %-16s %6s %9s %9s %9s %9s %9s  %s\n", "tid", "syscall",
+				  "calls", "total", "off-S", "off-D", "off-R", "max", "object");
+			for (k = 0; k < nb && k < TOP_BLOCKING; k++) {
+				const struct ilp_blocking *b = ilp_wproc_blocking(wp, k);
+
+				object(m, pr, wp, b->okind, b->obj, b->dev, obj, sizeof(obj));
+				wr_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
+					  b->tid, ilp_syscall_name(b->nr), b->calls, T(&t, b->wall_ns),
+					  T(&t, b->off_ns[ILP_OFF_S]), T(&t, b->off_ns[ILP_OFF_D]),
+					  T(&t, b->off_ns[ILP_OFF_R]), T(&t, b->max_ns), obj);
+			}
+			if (nb > TOP_BLOCKING)
+				wr_printf(w, "  ... %zu more\n", nb - TOP_BLOCKING);
+		}
+		if (ns) {
+			wr_printf(w, "  slow calls (>= %s):\n", T(&t, slow));
+			wr_printf(w, "  %-12s %-8s %-16s %9s %9s %9s %9s  %s\n", "start", "tid",
+				  "syscall", "time", "off-S", "off-D", "off-R", "object");
+			for (k = 0; k < ns && k < TOP_SLOW; k++) {
+				const struct ilp_slow_call *s = ilp_wproc_slow(wp, k);
+				uint64_t at = s->start_ts > info->start_ts ? s->start_ts - info->start_ts : 0;
+				char start[ILP_FMT_TIME_LEN + 1];
+
+				snprintf(start, sizeof(start), "+%s", T(&t, at));
+				object(m, pr, wp, s->okind, s->obj, s->dev, obj, sizeof(obj));
+				wr_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
+					  ilp_syscall_name(s->nr), T(&t, s->wall_ns),
+					  T(&t, s->off_ns[ILP_OFF_S]), T(&t, s->off_ns[ILP_OFF_D]),
+					  T(&t, s->off_ns[ILP_OFF_R]), obj);
+			}
+			if (ns > TOP_SLOW || ilp_wproc_slow_dropped(wp))
+				wr_printf(w, "  ... %" PRIu64 " more slow calls\n",
+					  (uint64_t)(ns > TOP_SLOW ? ns - TOP_SLOW : 0) +
+					  ilp_wproc_slow_dropped(wp));
+		}
+	}
+	if (!shown)
+		wr_printf(w, "no syscall went off the CPU%s\n",
+			  slow ? " and none was slow" : "");
+}
+
+int ilp_text_wait(FILE *out, const struct ilp_model *m, const struct ilp_report_info *info)
+{
+	struct wr w = { out, 0 };
+
+	print_disk(&w, m);
+	print_ulocks(&w, m);
+	print_klocks(&w, m);
+	print_blocking(&w, m, info);
+	return w.err;
+}

@@ -1,0 +1,623 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trace-file source: a trace-cmd trace.dat, read with libtracecmd.
+ *
+ * Offline, so simple: read every record of every buffer instance, decode it
+ * with the shared decoder (decode.c) or, for `trace-cmd record -e syscalls`
+ * files, with the per-syscall events' own formats; turn iolockprof's
+ * trace_marker facts (tracemeta.h) into events at the time they state;
+ * sort the lot by time (stable) and deliver.
+ *
+ * A file made by plain trace-cmd may lack what the model needs to group
+ * threads into processes; then each thread is named from the file's
+ * saved_cmdlines and shown as its own process, and info.lacks says so.
+ * Everything read from the file is input: a corrupt file is an error
+ * (-EINVAL and one line in *why), never a crash.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event-parse.h>
+#include <trace-cmd/trace-cmd.h>
+
+#include "decode.h"
+#include "source.h"
+#include "tracemeta.h"
+
+#define MAX_EVENT_ID 65535
+#define SC_ARGS 6
+
+/* one per-syscall event (syscalls:sys_enter_X / sys_exit_X) */
+struct scev {
+	int kind;		/* ILP_EV_SYS_ENTER or _EXIT */
+	int nr_off, nr_size;
+	int nargs;
+	int off[SC_ARGS], size[SC_ARGS];	/* enter: args; exit: off[0] is ret */
+	size_t min_size;
+};
+
+struct evvec {
+	struct ilp_event *v;
+	size_t n, cap;
+};
+
+struct tidset {
+	int32_t *v;
+	size_t n, cap;
+};
+
+struct ilp_tracefile {
+	struct tracecmd_input *in;
+	struct tep_handle *tep;
+	struct ilp_decoder *dec;
+	int print_id, print_buf_off;	/* ftrace:print, -1 if absent */
+	struct scev *sc;		/* per-syscall event descriptors */
+	int32_t *sc_by_id;		/* event id -> index in sc, -1 */
+	int sc_max_id;
+	struct evvec ev;
+	char **strs;			/* FD_INFO strings, owned */
+	size_t nstrs;
+	struct tidset named;		/* tids given a TASK_INFO from cmdlines */
+	uint64_t first_ts, last_ts;
+	uint64_t kind_count[ILP_EV_KIND_MAX];
+	int seen_begin, seen_end, bad_meta;
+	uint64_t end_lost;
+	int err;
+	char command[ILP_META_MAX];
+	char lacks[160];
+	struct ilp_tracefile_info info;
+	struct ilp_source_counters counters;
+};
+
+static struct ilp_event *push(struct ilp_tracefile *f)
+{
+	if (f->ev.n == f->ev.cap) {
+		size_t cap = f->ev.cap ? f->ev.cap * 2 : 4096;
+		struct ilp_event *v = realloc(f->ev.v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		f->ev.v = v;
+		f->ev.cap = cap;
+	}
+	return &f->ev.v[f->ev.n++];
+}
+
+static int valid_field(const struct tep_format_field *ff)
+{
+	return ff && ff->offset >= 0 && ff->size > 0 && ff->offset <= MAX_EVENT_ID &&
+	       ff->size <= 8;
+}
+
+/* syscalls:sys_enter_X / sys_exit_X: __syscall_nr, then args in order / ret */
+static int map_syscall_events(struct ilp_tracefile *f)
+{
+	int i, n = tep_get_events_count(f->tep), nsc = 0, max_id = -1;
+	struct tep_event *e;
+
+	f->sc = calloc((size_t)(n > 0 ? n : 1), sizeof(*f->sc));
+	if (!f->sc)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		e = tep_get_event(f->tep, i);
+		if (e && e->system && e->name && !strcmp(e->system, "syscalls") &&
+		    e->id >= 0 && e->id <= MAX_EVENT_ID && e->id > max_id)
+			max_id = e->id;
+	}
+	f->sc_max_id = max_id;
+	if (max_id < 0)
+		return 0;
+	f->sc_by_id = malloc(sizeof(*f->sc_by_id) * (size_t)(max_id + 1));
+	if (!f->sc_by_id)
+		return -ENOMEM;
+	for (i = 0; i <= max_id; i++)
+		f->sc_by_id[i] = -1;
+	for (i = 0; i < n; i++) {
+		struct tep_format_field *ff, *nr;
+		struct scev *s = &f->sc[nsc];
+		int enter;
+
+		e = tep_get_event(f->tep, i);
+		if (!e || !e->system || !e->name || strcmp(e->system, "syscalls") ||
+		    e->id < 0 || e->id > MAX_EVENT_ID)
+			continue;
+		if (!strncmp(e->name, "sys_enter_", 10))
+			enter = 1;
+		else if (!strncmp(e->name, "sys_exit_", 9))
+			enter = 0;
+		else
+			continue;
+		nr = tep_find_field(e, "__syscall_nr");
+		if (!valid_field(nr))
+			continue;
+		memset(s, 0, sizeof(*s));
+		s->kind = enter ? ILP_EV_SYS_ENTER : ILP_EV_SYS_EXIT;
+		s->nr_off = nr->offset;
+		s->nr_size = nr->size;
+		s->min_size = (size_t)(nr->offset + nr->size);
+		if (enter) {
+			for (ff = e->format.fields; ff && s->nargs < SC_ARGS; ff = ff->next) {
+				if (ff == nr || !ff->name || ff->offset <= nr->offset)
+					continue;
+				if (!valid_field(ff))
+					break;
+				s->off[s->nargs] = ff->offset;
+				s->size[s->nargs++] = ff->size;
+				if ((size_t)(ff->offset + ff->size) > s->min_size)
+					s->min_size = (size_t)(ff->offset + ff->size);
+			}
+		} else {
+			ff = tep_find_field(e, "ret");
+			if (!valid_field(ff))
+				continue;
+			s->off[0] = ff->offset;
+			s->size[0] = ff->size;
+			if ((size_t)(ff->offset + ff->size) > s->min_size)
+				s->min_size = (size_t)(ff->offset + ff->size);
+		}
+		f->sc_by_id[e->id] = nsc++;
+	}
+	return 0;
+}
+
+static uint64_t rd(const unsigned char *d, int off, int size, int sign)
+{
+	uint64_t v8 = 0;
+	uint32_t v4;
+	uint16_t v2;
+
+	switch (size) {
+	case 8: memcpy(&v8, d + off, 8); return v8;
+	case 4: memcpy(&v4, d + off, 4); return sign ? (uint64_t)(int64_t)(int32_t)v4 : v4;
+	case 2: memcpy(&v2, d + off, 2); return sign ? (uint64_t)(int64_t)(int16_t)v2 : v2;
+	case 1: return sign ? (uint64_t)(int64_t)(int8_t)d[off] : d[off];
+	default: return 0;
+	}
+}
+
+/* 1 and *ev filled, 0 not a syscalls event, -EINVAL too short */
+static int decode_syscall_event(const struct ilp_tracefile *f, const unsigned char *d,
+				size_t size, uint64_t ts, int cpu, struct ilp_event *ev)
+{
+	const struct scev *s;
+	uint16_t type;
+	int32_t tid;
+	int i;
+
+	if (size < 8 || f->sc_max_id < 0)
+		return 0;
+	memcpy(&type, d, 2);
+	if ((int)type > f->sc_max_id || f->sc_by_id[type] < 0)
+		return 0;
+	s = &f->sc[f->sc_by_id[type]];
+	if (size < s->min_size)
+		return -EINVAL;
+	memcpy(&tid, d + 4, 4);
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = ts;
+	ev->tid = tid;
+	ev->cpu = (uint16_t)cpu;
+	ev->kind = (uint16_t)s->kind;
+	ev->nr = (int32_t)rd(d, s->nr_off, s->nr_size, 1);
+	if (s->kind == ILP_EV_SYS_ENTER)
+		for (i = 0; i < s->nargs; i++)
+			ev->args[i] = rd(d, s->off[i], s->size[i], 0);
+	else
+		ev->ret = (int64_t)rd(d, s->off[0], s->size[0], 1);
+	return 1;
+}
+
+static int keep_str(struct ilp_tracefile *f, const char *s, const char **out)
+{
+	char **v = realloc(f->strs, (f->nstrs + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	f->strs = v;
+	v[f->nstrs] = strdup(s);
+	if (!v[f->nstrs])
+		return -ENOMEM;
+	*out = v[f->nstrs++];
+	return 0;
+}
+
+/* an ftrace:print record: an iolockprof fact, or someone else's marker */
+static int on_print(struct ilp_tracefile *f, const unsigned char *d, size_t size)
+{
+	struct ilp_meta m;
+	struct ilp_event *ev;
+	size_t off = (size_t)f->print_buf_off;
+	int r;
+
+	if (off >= size)
+		return 0;
+	r = ilp_meta_parse((const char *)d + off, size - off, &m);
+	if (r <= 0) {
+		if (r < 0)
+			f->bad_meta++;
+		return 0;
+	}
+	switch (m.kind) {
+	case ILP_META_BEGIN:
+		if (!f->seen_begin) {
+			f->seen_begin = 1;
+			f->info.start_ts = m.ts;
+			snprintf(f->command, sizeof(f->command), "%s", m.text);
+		}
+		return 0;
+	case ILP_META_END:
+		f->seen_end = 1;
+		f->info.end_ts = m.ts;
+		f->end_lost = m.lost;
+		f->info.exit_status = m.exit_status;
+		return 0;
+	default:
+		break;
+	}
+	ev = push(f);
+	if (!ev)
+		return -ENOMEM;
+	*ev = m.ev;
+	if (m.kind == ILP_META_FD && keep_str(f, m.text, &ev->fd.str)) {
+		f->ev.n--;
+		return -ENOMEM;
+	}
+	f->kind_count[ev->kind]++;
+	return 0;
+}
+
+static int on_record(struct tracecmd_input *in, struct tep_record *rec, int cpu, void *ctx)
+{
+	struct ilp_tracefile *f = ctx;
+	const unsigned char *d = rec->data;
+	struct ilp_event *ev;
+	size_t size;
+	uint16_t type;
+	int r;
+
+	(void)in;
+	if (!d || rec->size <= 0)
+		return 0;
+	size = (size_t)rec->size;
+	if (rec->missed_events > 0)
+		f->counters.missed += (uint64_t)rec->missed_events;
+	else if (rec->missed_events < 0)
+		f->counters.missed++;
+	if (!f->first_ts || rec->ts < f->first_ts)
+		f->first_ts = rec->ts;
+	if (rec->ts > f->last_ts)
+		f->last_ts = rec->ts;
+	ev = push(f);
+	if (!ev) {
+		f->err = -ENOMEM;
+		return -1;
+	}
+	r = ilp_decode(f->dec, d, size, rec->ts, cpu, ev);
+	if (r == 0)
+		r = decode_syscall_event(f, d, size, rec->ts, cpu, ev);
+	if (r == 1) {
+		f->counters.records++;
+		if (ev->kind < ILP_EV_KIND_MAX)
+			f->kind_count[ev->kind]++;
+		return 0;
+	}
+	f->ev.n--;
+	if (r < 0) {
+		f->counters.malformed++;
+		return 0;
+	}
+	if (size < 2)
+		return 0;
+	memcpy(&type, d, 2);
+	if (f->print_id >= 0 && type == f->print_id) {
+		f->err = on_print(f, d, size);
+		return f->err ? -1 : 0;
+	}
+	f->counters.unknown++;
+	return 0;
+}
+
+/* stable merge sort by ts: facts and events at equal times keep file order */
+static int sort_events(struct evvec *e)
+{
+	struct ilp_event *tmp, *src = e->v, *dst, *t;
+	size_t n = e->n, w, i;
+
+	if (n < 2)
+		return 0;
+	tmp = malloc(n * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
+	dst = tmp;
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n;
+			size_t a = i, b = mid, k = i;
+
+			while (a < mid && b < hi)
+				dst[k++] = src[b].ts < src[a].ts ? src[b++] : src[a++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < hi)
+				dst[k++] = src[b++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != e->v)
+		memcpy(e->v, src, n * sizeof(*src));
+	free(tmp);
+	return 0;
+}
+
+static int tid_named(struct tidset *s, int32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i] == tid)
+			return 1;
+	return 0;
+}
+
+static int tid_add(struct tidset *s, int32_t tid)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		int32_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = tid;
+	return 0;
+}
+
+/*
+ * A file without iolockprof facts or task events: name each thread from
+ * the file's saved_cmdlines, as its own process, at its first event.
+ */
+static int name_threads(struct ilp_tracefile *f)
+{
+	size_t i, n = f->ev.n;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		struct ilp_event *ev = &f->ev.v[i], *ti;
+		const char *comm;
+		uint64_t ts;
+		int32_t tid = ev->tid;
+
+		if (tid <= 0 || tid_named(&f->named, tid))
+			continue;
+		err = tid_add(&f->named, tid);
+		if (err)
+			return err;
+		ts = ev->ts;
+		ti = push(f);
+		if (!ti)
+			return -ENOMEM;
+		memset(ti, 0, sizeof(*ti));
+		ti->ts = ts;
+		ti->kind = ILP_EV_TASK_INFO;
+		ti->pid = tid;
+		ti->tid = tid;
+		ti->nr = -1;
+		comm = tep_data_comm_from_pid(f->tep, tid);
+		snprintf(ti->task.comm, sizeof(ti->task.comm), "%s",
+			 comm && strcmp(comm, "<...>") ? comm : "");
+	}
+	return 0;
+}
+
+static void describe_gaps(struct ilp_tracefile *f)
+{
+	int tasks = f->kind_count[ILP_EV_TASK_NEW] || f->kind_count[ILP_EV_EXEC] ||
+		    f->kind_count[ILP_EV_TASK_EXIT];
+
+	if (!f->kind_count[ILP_EV_SYS_ENTER] && !f->kind_count[ILP_EV_SYS_EXIT])
+		snprintf(f->lacks, sizeof(f->lacks), "trace has no syscall events "
+			 "(record them with trace-cmd record -e raw_syscalls or -e syscalls)");
+	else if (!f->info.recorded && !tasks)
+		snprintf(f->lacks, sizeof(f->lacks), "trace lacks task_newtask/"
+			 "sched_process_exec/sched_process_exit: threads are shown as separate processes");
+	else if (!f->info.recorded)
+		snprintf(f->lacks, sizeof(f->lacks), "trace has no iolockprof facts: "
+			 "threads that existed before tracing are shown as separate processes");
+	else if (f->bad_meta)
+		snprintf(f->lacks, sizeof(f->lacks), "%d iolockprof fact(s) in the trace "
+			 "could not be read", f->bad_meta);
+	f->info.lacks = f->lacks[0] ? f->lacks : NULL;
+}
+
+/* tracecmd_init_data() prints "File possibly truncated" on stdout */
+static int init_data_quiet(struct tracecmd_input *in)
+{
+	int saved, null, ret;
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && null >= 0)
+		dup2(null, STDOUT_FILENO);
+	ret = tracecmd_init_data(in);
+	fflush(stdout);
+	if (saved >= 0 && null >= 0)
+		dup2(saved, STDOUT_FILENO);
+	if (saved >= 0)
+		close(saved);
+	if (null >= 0)
+		close(null);
+	return ret < 0 ? -EINVAL : 0;
+}
+
+static int open_file(struct ilp_tracefile *f, const char *path, const char **why)
+{
+	struct tep_event *print;
+	int i, nbuf, err;
+
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	f->in = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS |
+					 TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	if (!f->in) {
+		*why = "not a trace-cmd trace file, or its headers are corrupt or truncated";
+		return -EINVAL;
+	}
+	if (init_data_quiet(f->in)) {
+		/* libtracecmd 1.3's tracecmd_close() crashes on a handle whose
+		 * init failed (truncated version-6 file): leave it */
+		f->in = NULL;
+		*why = "the trace is truncated or its CPU data is corrupt";
+		return -EINVAL;
+	}
+	f->tep = tracecmd_get_tep(f->in);
+	if (!f->tep) {
+		*why = "the trace has no event formats";
+		return -EINVAL;
+	}
+	tep_set_loglevel(TEP_LOG_NONE);
+	err = ilp_decoder_new_any(f->tep, &f->dec);
+	if (err) {
+		*why = "cannot read the trace's event formats";
+		return err;
+	}
+	err = map_syscall_events(f);
+	if (err)
+		return err;
+	f->print_id = -1;
+	print = tep_find_event_by_name(f->tep, "ftrace", "print");
+	if (print && print->id >= 0 && print->id <= MAX_EVENT_ID) {
+		struct tep_format_field *buf = tep_find_field(print, "buf");
+
+		if (buf && buf->offset >= 8 && buf->offset <= MAX_EVENT_ID) {
+			f->print_id = print->id;
+			f->print_buf_off = buf->offset;
+		}
+	}
+	f->info.exit_status = -1;
+	if (tracecmd_iterate_events(f->in, NULL, 0, on_record, f) < 0 && f->err)
+		return f->err;
+	nbuf = tracecmd_buffer_instances(f->in);
+	for (i = 0; i < nbuf && i < 64; i++) {
+		struct tracecmd_input *b = tracecmd_buffer_instance_handle(f->in, i);
+
+		if (!b) {
+			*why = "a buffer instance in the trace is corrupt or truncated";
+			return -EINVAL;
+		}
+		err = tracecmd_iterate_events(b, NULL, 0, on_record, f);
+		tracecmd_close(b);
+		if (err < 0 && f->err)
+			return f->err;
+	}
+	f->info.recorded = f->seen_begin;
+	if (f->seen_begin && !f->seen_end) {
+		*why = "the trace is truncated (iolockprof's end record is missing)";
+		return -EINVAL;
+	}
+	if (!f->info.recorded && !f->kind_count[ILP_EV_TASK_NEW] &&
+	    !f->kind_count[ILP_EV_EXEC] && !f->kind_count[ILP_EV_TASK_INFO]) {
+		err = name_threads(f);
+		if (err)
+			return err;
+	}
+	err = sort_events(&f->ev);
+	if (err)
+		return err;
+	if (!f->seen_begin)
+		f->info.start_ts = f->first_ts;
+	if (f->last_ts > f->info.end_ts)
+		f->info.end_ts = f->last_ts;
+	if (f->info.end_ts < f->info.start_ts)
+		f->info.end_ts = f->info.start_ts;
+	f->info.lost = f->end_lost > f->counters.missed ? f->end_lost : f->counters.missed;
+	f->info.command = f->command;
+	describe_gaps(f);
+	return 0;
+}
+
+int ilp_tracefile_open(const char *path, struct ilp_tracefile **out, const char **why)
+{
+	struct ilp_tracefile *f;
+	struct stat st;
+	int fd, err;
+
+	*out = NULL;
+	*why = NULL;
+	/* the library's own open reports no reason: find the plain ones first */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = fstat(fd, &st) ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (st.st_size == 0) {
+		*why = "the file is empty";
+		return -EINVAL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	err = open_file(f, path, why);
+	if (err) {
+		if (!*why && err == -ENOMEM)
+			*why = NULL;
+		ilp_tracefile_close(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
+void ilp_tracefile_close(struct ilp_tracefile *f)
+{
+	size_t i;
+
+	if (!f)
+		return;
+	ilp_decoder_free(f->dec);
+	if (f->in)
+		tracecmd_close(f->in);	/* frees the tep too */
+	free(f->sc);
+	free(f->sc_by_id);
+	free(f->ev.v);
+	for (i = 0; i < f->nstrs; i++)
+		free(f->strs[i]);
+	free(f->strs);
+	free(f->named.v);
+	free(f);
+}
+
+int ilp_tracefile_deliver(struct ilp_tracefile *f, ilp_event_fn fn, void *ctx)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < f->ev.n; i++) {
+		err = fn(&f->ev.v[i], ctx);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+const struct ilp_tracefile_info *ilp_tracefile_info(const struct ilp_tracefile *f)
+{
+	return &f->info;
+}
+
+const struct ilp_source_counters *ilp_tracefile_counters(const struct ilp_tracefile *f)
+{
+	return &f->counters;
+}

@@ -1,0 +1,836 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ptrace source (include/ptrace.h): turns ptrace stops into ilp_events.
+ *
+ * Stops handled (all tracees are PTRACE_SEIZEd, so group-stops and the
+ * initial stop of auto-attached children are PTRACE_EVENT_STOPs):
+ *   seccomp stop (run)           profiled entry: SYS_ENTER, then PTRACE_SYSCALL
+ *                                for this call's exit stop only
+ *   syscall-enter-stop (attach)  SYS_ENTER if profiled
+ *   syscall-exit-stop            SYS_EXIT (+ FD_INFO for an fd made from a
+ *                                path read at entry), then PTRACE_CONT (run)
+ *   clone/fork/vfork event       TASK_NEW (CLONE_THREAD from /proc/TID/status)
+ *   exec event                   EXEC with the new comm
+ *   PTRACE_EVENT_STOP            group-stop: PTRACE_LISTEN; else resume
+ *   signal-delivery-stop         resumed with the same signal: delivered
+ *   exited / killed              TASK_EXIT (group_dead for the leader)
+ * Times are CLOCK_MONOTONIC read when the tracer sees the stop.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ptrace.h"
+#include "stacks.h"
+#include "syscalls.h"
+#include "unwind.h"
+
+#define PATH_BUF 4096
+#define SECCOMP_CHUNK 64	/* compares per block: jump offsets stay < 256 */
+
+struct task {
+	pid_t tid;
+	pid_t pid;		/* tgid */
+	int in_call;		/* SYS_ENTER emitted, exit pending */
+	int nr;
+	int stack_id;		/* --stacks: id of the entry's stack, -1 none */
+	uint64_t enter_ts;
+	int has_path;
+	int listening;		/* in group-stop (PTRACE_LISTEN) */
+	char path[PATH_BUF];
+};
+
+struct ilp_ptrace {
+	struct ilp_ptrace_opts o;
+	ilp_event_fn fn;
+	void *ctx;
+	uint8_t profiled[ILP_SC_MAX / 8];
+	int nr_open, nr_creat, nr_openat, nr_openat2;
+	struct task **t;
+	size_t nt, cap;
+	size_t last;		/* last-hit index */
+	pid_t root;		/* spawned child */
+	int root_status;	/* its wait status, -1 until it ended */
+	struct ilp_unwind *uw;
+	uint64_t pcs[ILP_STACK_MAX];
+	struct ilp_ptrace_counters c;
+};
+
+/* ---------------- syscall set and seccomp filter ---------------- */
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max)
+{
+	size_t i, k = 0, j;
+	int nr;
+
+	if (nrs && n) {
+		for (i = 0; i < n; i++) {
+			if (k == max)
+				return -E2BIG;
+			out[k++] = nrs[i];
+		}
+	} else {
+		for (nr = 0; nr < ilp_syscall_count() && nr < ILP_SC_MAX; nr++) {
+			if (!(ilp_syscall_class(nr) & ILP_PTRACE_CLASSES))
+				continue;
+			if (k == max)
+				return -E2BIG;
+			out[k++] = nr;
+		}
+	}
+	qsort(out, k, sizeof(*out), cmp_int);
+	for (i = 0, j = 0; i < k; i++)
+		if (!j || out[j - 1] != out[i])
+			out[j++] = out[i];
+	return (int)j;
+}
+
+uint32_t ilp_seccomp_arch(void)
+{
+#if defined(__x86_64__)
+	return AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+	return AUDIT_ARCH_AARCH64;
+#elif defined(__riscv) && __riscv_xlen == 64
+	return AUDIT_ARCH_RISCV64;
+#else
+	return 0;
+#endif
+}
+
+size_t ilp_seccomp_size(size_t n)
+{
+	/* arch check (3), x32 check (3), per block of SECCOMP_CHUNK: the
+	 * compares, a jump over, RET_TRACE; final RET_ALLOW */
+	return 7 + n + 2 * ((n + SECCOMP_CHUNK - 1) / SECCOMP_CHUNK);
+}
+
+int ilp_seccomp_build(const int *nrs, size_t n, uint32_t arch,
+		      struct sock_filter *prog, size_t max)
+{
+	size_t k = 0, i, b, len, total = ilp_seccomp_size(n);
+
+	if (total > max || total > BPF_MAXINSNS)
+		return -E2BIG;
+	/* another arch (e.g. int 0x80 from a 64-bit process): allow */
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						 offsetof(struct seccomp_data, arch));
+	prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						 offsetof(struct seccomp_data, nr));
+	/* x32 numbers (bit 30): allow */
+	prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	for (b = 0; b < n; b += SECCOMP_CHUNK) {
+		len = n - b < SECCOMP_CHUNK ? n - b : SECCOMP_CHUNK;
+		for (i = 0; i < len; i++)	/* match: jump to this block's RET_TRACE */
+			prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+				(uint32_t)nrs[b + i], (uint8_t)(len - i), 0);
+		prog[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0);
+		prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE);
+	}
+	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return (int)k;
+}
+
+/* ---------------- task table ---------------- */
+
+static struct task *find_task(struct ilp_ptrace *pt, pid_t tid)
+{
+	size_t i;
+
+	if (pt->last < pt->nt && pt->t[pt->last]->tid == tid)
+		return pt->t[pt->last];
+	for (i = 0; i < pt->nt; i++)
+		if (pt->t[i]->tid == tid) {
+			pt->last = i;
+			return pt->t[i];
+		}
+	return NULL;
+}
+
+static struct task *add_task(struct ilp_ptrace *pt, pid_t tid, pid_t pid)
+{
+	struct task *t = find_task(pt, tid);
+
+	if (t)
+		return t;
+	if (pt->nt == pt->cap) {
+		size_t cap = pt->cap ? pt->cap * 2 : 16;
+		struct task **v = realloc(pt->t, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		pt->t = v;
+		pt->cap = cap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->pid = pid > 0 ? pid : tid;
+	t->stack_id = -1;
+	pt->t[pt->nt++] = t;
+	return t;
+}
+
+static void del_task(struct ilp_ptrace *pt, pid_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nt; i++)
+		if (pt->t[i]->tid == tid) {
+			free(pt->t[i]);
+			pt->t[i] = pt->t[--pt->nt];
+			pt->last = 0;
+			return;
+		}
+}
+
+/* Tgid of tid from /proc (0 if it cannot be read). */
+static pid_t read_tgid(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Tgid:", 5)) {
+			tgid = (pid_t)atoi(line + 5);
+			break;
+		}
+	fclose(f);
+	return tgid;
+}
+
+static void read_comm(pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+	buf[0] = '\0';
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* ---------------- events ---------------- */
+
+static void emit(struct ilp_ptrace *pt, struct ilp_event *ev)
+{
+	pt->c.events++;
+	pt->fn(ev, pt->ctx);
+}
+
+static void ev_init(struct ilp_event *ev, int kind, const struct task *t, uint64_t ts)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = ts;
+	ev->kind = (uint16_t)kind;
+	ev->pid = t->pid;
+	ev->tid = t->tid;
+	ev->nr = -1;
+}
+
+static void emit_task_info(struct ilp_ptrace *pt, const struct task *t)
+{
+	struct ilp_event ev;
+
+	ev_init(&ev, ILP_EV_TASK_INFO, t, ilp_now_ns());
+	read_comm(t->tid, ev.task.comm, sizeof(ev.task.comm));
+	emit(pt, &ev);
+}
+
+int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
+		   struct ilp_ptrace **out)
+{
+	struct ilp_ptrace *pt;
+	size_t i;
+	int err = -ENOMEM;
+
+	*out = NULL;
+	pt = calloc(1, sizeof(*pt));
+	if (!pt)
+		return -ENOMEM;
+	pt->o = *o;
+	pt->fn = fn;
+	pt->ctx = ctx;
+	pt->root = -1;
+	pt->root_status = -1;
+	for (i = 0; i < o->nsyscalls; i++)
+		if (o->syscalls[i] >= 0 && o->syscalls[i] < ILP_SC_MAX)
+			pt->profiled[o->syscalls[i] / 8] |= (uint8_t)(1u << (o->syscalls[i] % 8));
+	pt->nr_open = ilp_syscall_nr("open");
+	pt->nr_creat = ilp_syscall_nr("creat");
+	pt->nr_openat = ilp_syscall_nr("openat");
+	pt->nr_openat2 = ilp_syscall_nr("openat2");
+	if (o->stacks && (err = ilp_unwind_new(&pt->uw)))
+		goto out;
+	*out = pt;
+	return 0;
+out:
+	ilp_ptrace_free(pt);
+	return err;
+}
+
+void ilp_ptrace_free(struct ilp_ptrace *pt)
+{
+	size_t i;
+
+	if (!pt)
+		return;
+	for (i = 0; i < pt->nt; i++)
+		free(pt->t[i]);
+	free(pt->t);
+	ilp_unwind_free(pt->uw);
+	free(pt);
+}
+
+size_t ilp_ptrace_ntasks(const struct ilp_ptrace *pt)
+{
+	return pt->nt;
+}
+
+int ilp_ptrace_exit_status(const struct ilp_ptrace *pt, pid_t pid)
+{
+	return pid == pt->root ? pt->root_status : -1;
+}
+
+const struct ilp_ptrace_counters *ilp_ptrace_counters(const struct ilp_ptrace *pt)
+{
+	return &pt->c;
+}
+
+static int is_profiled(const struct ilp_ptrace *pt, int nr)
+{
+	return nr >= 0 && nr < ILP_SC_MAX && (pt->profiled[nr / 8] & (1u << (nr % 8)));
+}
+
+/* A NUL-terminated string at addr in tid's memory, into buf. 0 or -errno. */
+static int read_string(pid_t tid, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len - 1) {
+		/* never cross a page: a read up to an unmapped page is short */
+		size_t chunk = 4096 - ((addr + got) & 4095);
+		struct iovec local, remote;
+		ssize_t r;
+
+		if (chunk > len - 1 - got)
+			chunk = len - 1 - got;
+		local.iov_base = buf + got;
+		local.iov_len = chunk;
+		remote.iov_base = (void *)(uintptr_t)(addr + got);
+		remote.iov_len = chunk;
+		r = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+		if (r <= 0)
+			return got ? 0 : -errno;
+		if (memchr(buf + got, '\0', (size_t)r))
+			return 0;
+		got += (size_t)r;
+	}
+	buf[len - 1] = '\0';
+	return 0;
+}
+
+static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
+{
+	const char *func, *file, *module;
+	int n, id, is_new, line;
+	size_t i;
+
+	t->stack_id = -1;
+	n = ilp_unwind_stack(pt->uw, t->pid, t->tid, pt->pcs, ILP_STACK_MAX);
+	if (n <= 0)
+		return;
+	pt->c.unwinds++;
+	id = ilp_stacks_intern(pt->o.stacks, t->pid, nr, pt->pcs, (size_t)n, &is_new);
+	if (id < 0)
+		return;
+	if (is_new)
+		for (i = 0; i < (size_t)n; i++) {
+			if (ilp_unwind_symbolize(pt->uw, t->pid, pt->pcs[i], &func, &file, &line,
+						 &module))
+				continue;
+			ilp_stacks_name_frame(pt->o.stacks, id, i, func, file, line, module);
+		}
+	t->stack_id = id;
+}
+
+static void on_enter(struct ilp_ptrace *pt, struct task *t, int nr, const uint64_t *args)
+{
+	struct ilp_event ev;
+	int arg = -1;
+
+	if (!is_profiled(pt, nr))
+		return;
+	t->has_path = 0;
+	if (nr == pt->nr_open || nr == pt->nr_creat)
+		arg = 0;
+	else if (nr == pt->nr_openat || nr == pt->nr_openat2)
+		arg = 1;
+	if (arg >= 0 && !read_string(t->tid, args[arg], t->path, sizeof(t->path)))
+		t->has_path = 1;
+	if (pt->o.stacks)
+		record_stack(pt, t, nr);
+	ev_init(&ev, ILP_EV_SYS_ENTER, t, ilp_now_ns());
+	ev.nr = nr;
+	memcpy(ev.args, args, sizeof(ev.args));
+	t->in_call = 1;
+	t->nr = nr;
+	t->enter_ts = ev.ts;
+	emit(pt, &ev);
+}
+
+static void on_exit_stop(struct ilp_ptrace *pt, struct task *t, int64_t ret)
+{
+	struct ilp_event ev;
+
+	if (!t->in_call)
+		return;
+	ev_init(&ev, ILP_EV_SYS_EXIT, t, ilp_now_ns());
+	ev.nr = t->nr;
+	ev.ret = ret;
+	t->in_call = 0;
+	emit(pt, &ev);
+	if (t->stack_id >= 0) {
+		ilp_stacks_add(pt->o.stacks, t->stack_id,
+			       ev.ts > t->enter_ts ? ev.ts - t->enter_ts : 0);
+		t->stack_id = -1;
+	}
+	if (t->has_path && ret >= 0) {
+		ev_init(&ev, ILP_EV_FD_INFO, t, ev.ts);
+		ev.fd.fd = (int32_t)ret;
+		ev.fd.type = 0;
+		ev.fd.str = t->path;
+		emit(pt, &ev);
+	}
+	t->has_path = 0;
+}
+
+/* ---------------- starting ---------------- */
+
+static long trace_opts(const struct ilp_ptrace *pt)
+{
+	long o = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+		 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+
+	if (pt->o.seccomp)
+		o |= PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+	return o;
+}
+
+static void child_run(const struct ilp_ptrace *pt, char **argv, const void *orig_mask,
+		      int gate, int errfd)
+{
+	struct sock_filter *prog = NULL;
+	struct sock_fprog fprog;
+	size_t max = ilp_seccomp_size(pt->o.nsyscalls);
+	char go;
+	int len, e;
+
+	if (read(gate, &go, 1) != 1)	/* until the parent has seized us */
+		_exit(125);
+	close(gate);
+	prog = calloc(max, sizeof(*prog));
+	if (!prog)
+		_exit(125);
+	len = ilp_seccomp_build(pt->o.syscalls, pt->o.nsyscalls, ilp_seccomp_arch(), prog, max);
+	if (len < 0 || !ilp_seccomp_arch())
+		_exit(125);
+	fprog.len = (unsigned short)len;
+	fprog.filter = prog;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
+		_exit(125);
+	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	execvp(argv[0], argv);
+	e = errno;
+	if (errfd >= 0 && write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(125);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+int ilp_ptrace_spawn(struct ilp_ptrace *pt, char **argv, const void *orig_mask,
+		     int errfd, pid_t *out)
+{
+	int gate[2], err;
+	struct task *t;
+	pid_t pid;
+
+	*out = -1;
+	if (!ilp_seccomp_arch())
+		return -ENOTSUP;
+	if (pipe2(gate, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(gate[0]);
+		close(gate[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(gate[1]);
+		child_run(pt, argv, orig_mask, gate[0], errfd);
+	}
+	close(gate[0]);
+	if (ptrace(PTRACE_SEIZE, pid, 0, trace_opts(pt))) {
+		err = -errno;
+		close(gate[1]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return err;
+	}
+	t = add_task(pt, pid, pid);
+	if (!t || write(gate[1], "g", 1) != 1) {
+		close(gate[1]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		del_task(pt, pid);
+		return -ENOMEM;
+	}
+	close(gate[1]);
+	pt->root = pid;
+	pt->root_status = -1;
+	emit_task_info(pt, t);
+	*out = pid;
+	return 0;
+}
+
+/* Seizes the threads of pid not yet traced.  Number seized or -errno. */
+static int seize_threads(struct ilp_ptrace *pt, pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0, err = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((de = readdir(d))) {
+		char *end;
+		long tid = strtol(de->d_name, &end, 10);
+		struct task *t;
+
+		if (*end || tid <= 0 || find_task(pt, (pid_t)tid))
+			continue;
+		if (ptrace(PTRACE_SEIZE, (pid_t)tid, 0, trace_opts(pt))) {
+			if (errno == ESRCH)	/* thread ended meanwhile */
+				continue;
+			err = -errno;
+			break;
+		}
+		t = add_task(pt, (pid_t)tid, pid);
+		if (!t) {
+			ptrace(PTRACE_DETACH, (pid_t)tid, 0, 0);
+			err = -ENOMEM;
+			break;
+		}
+		/* stop it once, so it resumes under PTRACE_SYSCALL */
+		ptrace(PTRACE_INTERRUPT, (pid_t)tid, 0, 0);
+		emit_task_info(pt, t);
+		n++;
+	}
+	closedir(d);
+	return err ? err : n;
+}
+
+int ilp_ptrace_attach(struct ilp_ptrace *pt, pid_t pid)
+{
+	int pass, n, total = 0;
+
+	for (pass = 0; pass < 16; pass++) {
+		n = seize_threads(pt, pid);
+		if (n < 0)
+			return total && n == -ESRCH ? 0 : n;
+		if (!n && pass)
+			break;
+		total += n;
+	}
+	return total ? 0 : -ESRCH;
+}
+
+/* ---------------- the stop loop ---------------- */
+
+static int resume_req(const struct ilp_ptrace *pt, const struct task *t)
+{
+	return (!pt->o.seccomp || t->in_call) ? PTRACE_SYSCALL : PTRACE_CONT;
+}
+
+static void resume(struct ilp_ptrace *pt, struct task *t, int sig)
+{
+	ptrace((enum __ptrace_request)resume_req(pt, t), t->tid, 0, (long)sig);
+}
+
+static void on_new_task(struct ilp_ptrace *pt, struct task *parent, int event)
+{
+	unsigned long msg = 0;
+	struct ilp_event ev;
+	struct task *child;
+	pid_t ctid, tgid;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg))
+		return;
+	ctid = (pid_t)msg;
+	tgid = ctid;
+	if (event == PTRACE_EVENT_CLONE) {
+		tgid = read_tgid(ctid);
+		if (!tgid)
+			tgid = ctid;
+	}
+	ev_init(&ev, ILP_EV_TASK_NEW, parent, ilp_now_ns());
+	ev.task.child = ctid;
+	ev.task.clone_flags = tgid == parent->pid ? CLONE_THREAD : 0;
+	read_comm(parent->tid, ev.task.comm, sizeof(ev.task.comm));
+	emit(pt, &ev);
+	child = find_task(pt, ctid);
+	if (!child)
+		add_task(pt, ctid, tgid);
+	else
+		child->pid = tgid;
+}
+
+static void on_exec(struct ilp_ptrace *pt, struct task *t)
+{
+	unsigned long former = 0;
+	struct ilp_event ev;
+
+	/* a thread other than the leader exec'd: it now has the leader's tid */
+	if (!ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) && (pid_t)former != t->tid)
+		del_task(pt, (pid_t)former);
+	if (pt->uw)
+		ilp_unwind_forget(pt->uw, t->pid);
+	t->in_call = 0;
+	t->stack_id = -1;
+	ev_init(&ev, ILP_EV_EXEC, t, ilp_now_ns());
+	read_comm(t->tid, ev.task.comm, sizeof(ev.task.comm));
+	emit(pt, &ev);
+}
+
+static void on_gone(struct ilp_ptrace *pt, pid_t tid, int status)
+{
+	struct task *t = find_task(pt, tid);
+	struct ilp_event ev;
+
+	if (tid == pt->root)
+		pt->root_status = status;
+	if (!t)
+		return;
+	ev_init(&ev, ILP_EV_TASK_EXIT, t, ilp_now_ns());
+	ev.task.group_dead = t->tid == t->pid;
+	emit(pt, &ev);
+	if (pt->uw && t->tid == t->pid)
+		ilp_unwind_forget(pt->uw, t->pid);
+	del_task(pt, tid);
+}
+
+static void on_syscall_stop(struct ilp_ptrace *pt, struct task *t)
+{
+	struct __ptrace_syscall_info si;
+	long r;
+
+	r = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(si), &si);
+	if (r <= 0) {
+		resume(pt, t, 0);
+		return;
+	}
+	switch (si.op) {
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		on_enter(pt, t, (int)si.seccomp.nr, si.seccomp.args);
+		break;
+	case PTRACE_SYSCALL_INFO_ENTRY:
+		on_enter(pt, t, (int)si.entry.nr, si.entry.args);
+		break;
+	case PTRACE_SYSCALL_INFO_EXIT:
+		on_exit_stop(pt, t, si.exit.rval);
+		break;
+	default:
+		break;
+	}
+	resume(pt, t, 0);
+}
+
+static void on_stop(struct ilp_ptrace *pt, pid_t tid, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+	struct task *t = find_task(pt, tid);
+
+	if (!t) {
+		/* a new child's first stop before its parent's clone event */
+		t = add_task(pt, tid, read_tgid(tid));
+		if (!t) {
+			ptrace(PTRACE_CONT, tid, 0, 0);
+			return;
+		}
+	}
+	t->listening = 0;
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(pt, t);
+		return;
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall_stop(pt, t);
+		return;
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		on_new_task(pt, t, event);
+		resume(pt, t, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(pt, t);
+		resume(pt, t, 0);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* group-stop: stay stopped, but let us see SIGCONT */
+			t->listening = 1;
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+		} else {
+			resume(pt, t, 0);	/* PTRACE_INTERRUPT or a new child's first stop */
+		}
+		return;
+	case 0:
+		break;
+	default:
+		resume(pt, t, 0);
+		return;
+	}
+	/* signal-delivery-stop: deliver it */
+	resume(pt, t, sig);
+}
+
+int ilp_ptrace_poll(struct ilp_ptrace *pt, int max)
+{
+	int status, n = 0;
+	pid_t tid;
+
+	while (n < max) {
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				return n ? n : -ECHILD;
+			return -errno;
+		}
+		if (tid == 0)
+			break;
+		n++;
+		pt->c.stops++;
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_gone(pt, tid, status);
+		else if (WIFSTOPPED(status))
+			on_stop(pt, tid, status);
+	}
+	if (!n && !pt->nt)
+		return -ECHILD;
+	return n;
+}
+
+void ilp_ptrace_kill_all(struct ilp_ptrace *pt)
+{
+	size_t i;
+
+	for (i = 0; i < pt->nt; i++)
+		kill(pt->t[i]->pid, SIGKILL);
+}
+
+int ilp_ptrace_detach_all(struct ilp_ptrace *pt, int timeout_ms)
+{
+	uint64_t end = ilp_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+	size_t i;
+	int status;
+	pid_t tid;
+
+	for (i = 0; i < pt->nt; i++)
+		ptrace(PTRACE_INTERRUPT, pt->t[i]->tid, 0, 0);
+	while (pt->nt) {
+		struct task *t;
+		int sig = 0;
+
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid < 0 && errno == EINTR)
+			continue;
+		if (tid < 0)
+			break;
+		if (tid == 0) {
+			if (ilp_now_ns() >= end)
+				return -ETIMEDOUT;
+			usleep(1000);
+			continue;
+		}
+		pt->c.stops++;
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			on_gone(pt, tid, status);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		t = find_task(pt, tid);
+		if (!t) {	/* a child created just now: it is ours, let it go */
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+			continue;
+		}
+		switch (status >> 16) {
+		case 0:
+			/* signal-delivery-stop: pass the signal on at detach */
+			if (WSTOPSIG(status) != (SIGTRAP | 0x80))
+				sig = WSTOPSIG(status);
+			break;
+		case PTRACE_EVENT_CLONE:
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK:
+			/* the new task is auto-attached: take it, detach it later */
+			on_new_task(pt, t, status >> 16);
+			{
+				unsigned long msg = 0;
+
+				if (!ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg))
+					ptrace(PTRACE_INTERRUPT, (pid_t)msg, 0, 0);
+			}
+			break;
+		default:
+			break;
+		}
+		if (t->in_call)		/* it was inside a profiled call */
+			t->in_call = 0;
+		ptrace(PTRACE_DETACH, tid, 0, (long)sig);
+		del_task(pt, tid);
+	}
+	return 0;
+}

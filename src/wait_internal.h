@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_WAIT_INTERNAL_H
+#define ILP_WAIT_INTERNAL_H
+
+/*
+ * Private between model.c and the wait models (model_wait.c, model_sched.c,
+ * model_block.c, model_lock.c).  model.c keeps one pointer per model,
+ * process and thread and calls the hooks below; the wait models own every
+ * record they create (freed by ilp_wait_free), so the pointers in model.c's
+ * records are borrowed.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "model.h"
+#include "waitmodel.h"
+
+struct ilp_wait;
+struct ilp_wthread;
+struct ilp_blk;
+
+/* ---- model.c provides ---- */
+struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m);
+/* the live (not exited) thread tid, or NULL: never creates one */
+struct ilp_thread *ilp_model_live_thread(struct ilp_model *m, int tid);
+struct ilp_wthread **ilp_thread_wslot(struct ilp_thread *t);
+struct ilp_proc *ilp_thread_proc_of(struct ilp_thread *t);
+struct ilp_wproc **ilp_proc_wslot(struct ilp_proc *p);
+
+/* ---- hooks model.c calls (model_wait.c) ---- */
+struct ilp_wait *ilp_wait_new(void);		/* NULL on ENOMEM */
+void ilp_wait_free(struct ilp_wait *w);		/* NULL ok */
+/* SCHED_*, WAKEUP, BLOCK_*, LOCK_*: before any thread is created for ev->tid */
+int ilp_wait_feed(struct ilp_model *m, const struct ilp_event *ev);
+/* t completes its call with exit event ev (t's current call still readable) */
+int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev);
+int ilp_wait_index(struct ilp_model *m);
+
+/* ---- shared between the wait models ---- */
+
+/* u64-keyed open-addressing map of pointers (no removal) */
+struct ilp_u64map {
+	uint64_t *keys;
+	void **vals;
+	size_t cap, n;
+};
+void *ilp_u64map_get(const struct ilp_u64map *mp, uint64_t key);
+int ilp_u64map_put(struct ilp_u64map *mp, uint64_t key, void *val);
+void ilp_u64map_release(struct ilp_u64map *mp);
+int ilp_wgrow(void **arr, size_t *cap, size_t need, size_t elem);
+/* adds one to tid's count in a set kept sorted by count desc */
+void ilp_tidset_add(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid);
+
+struct ilp_wthread {
+	int tid;
+	/* sched: the thread is off the CPU since off_ts (0: on it) */
+	uint64_t off_ts, wake_ts;
+	int off_state;			/* enum ilp_off_state */
+	uint64_t acc_enter_ts;		/* the call the accumulators below belong to */
+	uint64_t acc_off[ILP_OFF_NSTATES];
+	/* lock: who woke the thread during its call acc_enter_ts */
+	int waker_tid;
+	uint64_t waker_enter_ts;
+	/* kernel lock contention in progress */
+	int kl_pending;
+	uint32_t kl_flags;
+	uint64_t kl_addr, kl_ts;
+	/* block: device of the last bio submitted during call blk_enter_ts */
+	uint32_t blk_dev;
+	uint64_t blk_enter_ts;
+};
+
+struct ulock;
+struct klock;
+struct blocking;
+
+struct ilp_wproc {
+	int pid;
+	const struct ilp_proc *proc;	/* the model's record (borrowed) */
+	/* sched */
+	struct ilp_sc_offcpu *offcpu_by_nr[ILP_SC_MAX + 1];
+	struct ilp_sc_offcpu **offcpu;
+	size_t noffcpu, offcpu_cap;
+	struct ilp_u64map block_map;	/* hash of (tid, nr, obj) -> chain of struct blocking */
+	struct ilp_blocking **blocking;
+	size_t nblocking, blocking_cap;
+	struct ilp_slow_call *slow;
+	size_t nslow, slow_cap;
+	uint64_t slow_dropped;
+	/* locks */
+	uint64_t futex_calls;
+	struct ilp_u64map ulock_map;
+	struct ulock **ulocks;
+	size_t nulocks, ulocks_cap, nulocks_view;
+	struct ilp_u64map klock_map;
+	struct klock **klocks;
+	size_t nklocks, klocks_cap;
+	/* block */
+	struct ilp_blk_stats blk;
+	int has_blk;
+};
+
+struct ilp_wait {
+	uint64_t slow_ns;
+	int nr_futex, nr_futex_waitv, nr_futex_wait, nr_futex_wake;
+	int nr_nanosleep, nr_clock_nanosleep, nr_wait4, nr_waitid;
+	struct ilp_wproc **procs;
+	size_t nprocs, pcap;
+	struct ilp_wthread **threads;
+	size_t nthreads, tcap;
+	struct ilp_blk *blk;
+	uint64_t unnamed;		/* objects created since the last naming pass */
+};
+
+struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, struct ilp_thread *t);	/* created */
+struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, struct ilp_proc *p);	/* created */
+
+/* model_sched.c */
+void ilp_sched_switch(struct ilp_model *m, const struct ilp_event *ev);
+void ilp_sched_wakeup(struct ilp_model *m, const struct ilp_event *ev);
+int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
+			int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev);
+int ilp_sched_index(struct ilp_wproc *wp);
+void ilp_sched_release(struct ilp_wproc *wp);
+
+/* model_lock.c */
+int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
+		       int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev);
+int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev);
+void ilp_lock_index(struct ilp_wproc *wp);
+void ilp_lock_release(struct ilp_wproc *wp);
+/* naming passes: objects left to ask again (-EAGAIN), or -ENOMEM */
+int ilp_lock_name(struct ilp_wproc *wp, ilp_namer_fn fn, void *ctx);
+
+/* model_block.c */
+struct ilp_blk *ilp_blk_new(void);
+void ilp_blk_free(struct ilp_blk *b);
+int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev);
+int ilp_blk_index(struct ilp_blk *b);
+int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx);
+void ilp_blk_stats_release(struct ilp_blk_stats *s);
+int ilp_blk_stats_add(struct ilp_blk_stats *s, int op, uint32_t bytes, int error,
+		      uint64_t q2c, uint64_t d2c);
+
+#endif

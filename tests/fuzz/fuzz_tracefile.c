@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target for the trace-file reader: the input is written to a
+ * memfd and read as a trace.dat by the file source; the events feed the
+ * model and the text report is written to /dev/null.  `make fuzz` builds
+ * it with clang -fsanitize=fuzzer,address,undefined and runs it for a
+ * bounded time on tests/fuzz/corpus/ (small recorded files).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "model.h"
+#include "report.h"
+#include "source.h"
+
+static int feed(const struct ilp_event *ev, void *ctx)
+{
+	ilp_model_feed(ctx, ev);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ilp_opts o = { .top_hist = 3, .threads = 1 };
+	struct ilp_report_info info = { 0 };
+	const struct ilp_tracefile_info *fi;
+	struct ilp_tracefile *f = NULL;
+	struct ilp_model *m;
+	const char *why;
+	char path[64];
+	FILE *out;
+	int fd;
+
+	fd = memfd_create("fuzz-trace", 0);
+	if (fd < 0)
+		return 0;
+	if (size && write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (ilp_tracefile_open(path, &f, &why) == 0) {
+		fi = ilp_tracefile_info(f);
+		m = ilp_model_new();
+		out = fopen("/dev/null", "w");
+		if (m && out) {
+			ilp_tracefile_deliver(f, feed, m);
+			ilp_model_finish(m, fi->end_ts);
+			info.command = fi->command;
+			info.backend = "ftrace";
+			info.start_ts = fi->start_ts;
+			info.end_ts = fi->end_ts;
+			info.lost = fi->lost;
+			info.exit_status = fi->exit_status;
+			ilp_report_emit(out, m, &info, &o);
+		}
+		if (out)
+			fclose(out);
+		ilp_model_free(m);
+		ilp_tracefile_close(f);
+	}
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,65 @@
+#!/bin/bash
+# iolockprof diff:
+#  - handcrafted reports (tests/fixtures/diff_base.json, diff_slower.json):
+#    exact output (tests/fixtures/diff_slower.txt), exit 1 with
+#    --fail-above 20, exit 0 the other way round and without the gate;
+#  - live: naps 5 2000 (base) vs naps 5 6000 (3x longer sleeps, same comm):
+#    a run against itself is "no change", exit 0; against the slower run the
+#    nanosleep entry is flagged and the exit is 1;
+#  - bad input: one line with file and line:column, exit 2.
+. "$(dirname "$0")/lib.sh"
+
+fx=$(cd "$(dirname "$0")/../fixtures" && pwd)
+
+# ---- fixtures ----
+(cd "$fx" && "$ILP" diff --fail-above 20 diff_base.json diff_slower.json) > "$T/out" 2> "$T/err"
+rc=$?
+expect_eq "fixtures: exit with --fail-above 20" "$rc" 1 "$T/err"
+diff -u "$fx/diff_slower.txt" "$T/out" >&2 || fail "fixtures: output differs from diff_slower.txt"
+[ -s "$T/err" ] && { show "$T/err"; fail "fixtures: stderr not empty"; }
+"$ILP" diff "$fx/diff_base.json" "$fx/diff_slower.json" > "$T/out" 2>&1
+expect_eq "fixtures: exit without --fail-above" "$?" 0 "$T/out"
+"$ILP" diff --fail-above 20 "$fx/diff_slower.json" "$fx/diff_base.json" > "$T/out" 2>&1
+expect_eq "fixtures: exit when faster" "$?" 0 "$T/out"
+grep -q '^OK: nothing regressed by more than 20%$' "$T/out" || { show "$T/out"; fail "fixtures: no OK line"; }
+# 5% of the write regression (+3.3%) is under the gate; app total is not
+"$ILP" diff --fail-above=60 "$fx/diff_base.json" "$fx/diff_slower.json" > "$T/out" 2>&1
+expect_eq "fixtures: exit with --fail-above=60 (fsync +120%, newbie new)" "$?" 1 "$T/out"
+expect_eq "fixtures: regressions above 60%" "$(grep -c 'REGRESSION$' "$T/out")" 3 "$T/out"
+
+# ---- bad input ----
+head -c 200 "$fx/diff_base.json" > "$T/trunc.json"
+"$ILP" diff "$T/trunc.json" "$fx/diff_base.json" > "$T/out" 2> "$T/err"
+expect_eq "truncated input: exit" "$?" 2 "$T/err"
+expect_one_line "truncated input" "$T/err"
+grep -qE "trunc.json: [0-9]+:[0-9]+: " "$T/err" || { show "$T/err"; fail "truncated input: no line:column"; }
+echo '{"schema_version": 99, "processes": []}' > "$T/v99.json"
+"$ILP" diff "$fx/diff_base.json" "$T/v99.json" > "$T/out" 2> "$T/err"
+expect_eq "schema_version 99: exit" "$?" 2 "$T/err"
+expect_one_line "schema_version 99" "$T/err"
+"$ILP" diff "$fx/diff_base.json" "$T/missing.json" > "$T/out" 2> "$T/err"
+expect_eq "missing file: exit" "$?" 2 "$T/err"
+expect_one_line "missing file" "$T/err"
+"$ILP" diff --fail-above x "$fx/diff_base.json" "$fx/diff_base.json" > "$T/out" 2> "$T/err"
+expect_eq "--fail-above x: exit" "$?" 2 "$T/err"
+expect_one_line "--fail-above x" "$T/err"
+"$ILP" diff "$fx/diff_base.json" > "$T/out" 2> "$T/err"
+expect_eq "one file: exit" "$?" 2 "$T/err"
+
+# ---- live ----
+[ -x "$WL/naps" ] || fail "$WL/naps missing (make workloads)"
+ilp run --format json -o "$T/base.json" -- "$WL/naps" 5 2000 2> "$T/err" ||
+	{ show "$T/err"; fail "run naps 5 2000 failed"; }
+ilp run --format json -o "$T/slow.json" -- "$WL/naps" 5 6000 2> "$T/err" ||
+	{ show "$T/err"; fail "run naps 5 6000 failed"; }
+"$ILP" diff --fail-above 20 "$T/base.json" "$T/base.json" > "$T/out" 2>&1
+expect_eq "self-diff: exit" "$?" 0 "$T/out"
+grep -qx 'no change' "$T/out" || { show "$T/out"; fail "self-diff: no 'no change' line"; }
+"$ILP" diff --fail-above 20 "$T/base.json" "$T/slow.json" > "$T/out" 2>&1
+rc=$?
+expect_eq "slower run: exit with --fail-above 20" "$rc" 1 "$T/out"
+grep -qE '^syscall +.*naps: nanosleep  REGRESSION$' "$T/out" ||
+	{ show "$T/out"; fail "slower run: nanosleep not flagged"; }
+grep -qE '^total syscall time: .*REGRESSION$' "$T/out" ||
+	{ show "$T/out"; fail "slower run: total not flagged"; }
+exit 0

@@ -1,0 +1,29 @@
+#!/bin/bash
+# io_nplus1 2000 PORT (a client doing 2000 request/response exchanges with
+# a server thread over TCP on 127.0.0.1): exactly one finding, [N+1], on
+# the client's socket "tcp 127.0.0.1:CPORT -> 127.0.0.1:PORT", 2000 round
+# trips blocked in recvfrom; the server's side is not a finding.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_findings.sh"
+
+for try in 1 2 3 4 5; do
+	port=$(( 20000 + RANDOM % 30000 ))
+	ilp run -o "$T/report" -- "$WL/io_nplus1" 2000 "$port" 2> "$T/err"
+	rc=$?
+	[ $rc -eq 3 ] || break		# 3: port in use, pick another
+done
+[ $rc -eq 0 ] || { show "$T/err"; show "$T/report"; fail "exit status $rc, want 0"; }
+expect_findings "$T/report" 1
+line=$(findings "$T/report")
+printf '%s\n' "$line" | grep -Eqx "\[N\+1\] 2000 request/response round trips on tcp 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:$port" ||
+	{ show "$T/report"; fail "finding line: '$line'"; }
+cport=$(printf '%s\n' "$line" | sed -E 's/.* 127\.0\.0\.1:([0-9]+) -> .*/\1/')
+[ "$cport" != "$port" ] || fail "client port equals server port"
+blk=$(finding_block "$T/report" "N+1")
+printf '%s\n' "$blk" | grep -q ' blocked in recvfrom waiting for the peer (' || { show "$T/report"; fail "evidence line"; }
+printf '%s\n' "$blk" | grep -q 'why: 2000 round trips (a write, then a read returning data) >= 100 (--nplus1-min)$' ||
+	{ show "$T/report"; fail "why line"; }
+printf '%s\n' "$blk" | grep -q 'and 3998 syscalls (severity: ' || { show "$T/report"; fail "fix line"; }
+# the server's side of the same connection is in the table, not a finding
+grep -q "^  tcp 127\.0\.0\.1:$port -> 127\.0\.0\.1:$cport " "$T/report" || { show "$T/report"; fail "server-side object row"; }
+exit 0

@@ -1,0 +1,22 @@
+#!/bin/bash
+# io_reopen 1000 FILE (open/read/close in a loop): exactly one finding,
+# [repeat], naming FILE, opened 1000 times; no unbuffered finding for the
+# 1000 small reads (one per open: no buffer merges them).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_findings.sh"
+
+f="$T/app.conf"
+printf 'key = value\n' > "$f"
+ilp run -o "$T/report" -- "$WL/io_reopen" 1000 "$f" 2> "$T/err"
+rc=$?
+[ $rc -eq 0 ] || { show "$T/err"; show "$T/report"; fail "exit status $rc, want 0"; }
+expect_findings "$T/report" 1
+line=$(findings "$T/report")
+printf '%s\n' "$line" | grep -Eqx "\[repeat\] $(file_obj "$f") opened 1000 times and stat'ed 0 times" ||
+	{ show "$T/report"; fail "finding line: '$line'"; }
+blk=$(finding_block "$T/report" repeat)
+printf '%s\n' "$blk" | grep -q ': 3000 calls on it (1000 reads, 12000 B) took ' ||
+	{ show "$T/report"; fail "evidence line"; }
+printf '%s\n' "$blk" | grep -q 'why: 1000 opens + 0 stats = 1000 >= 100 (--repeat-min)$' ||
+	{ show "$T/report"; fail "why line"; }
+exit 0

@@ -1,0 +1,71 @@
+#!/bin/bash
+# record -o FILE then report -i FILE: the same syscall counts and process
+# structure as a live run; trace-cmd opens our file; a trace-cmd-made file
+# reports with a one-line "lacks" note; a truncated file is one line and
+# exit 1; record of a missing program exits 127 and leaves no file.
+. "$(dirname "$0")/lib.sh"
+FIX="$(dirname "$0")/../fixtures"
+
+# writes 1000: exactly 1000 writes, live and from the file
+ilp record -o "$T/w.dat" -- "$WL/writes" 1000 2> "$T/rec_err"
+rc=$?
+[ $rc -eq 0 ] || { show "$T/rec_err"; fail "record writes: exit $rc, want 0"; }
+[ -s "$T/w.dat" ] || fail "record wrote no file"
+ls "$T"/w.dat.cpu* > /dev/null 2>&1 && fail "record left its per-CPU temp files"
+ilp report -i "$T/w.dat" > "$T/rep" 2> "$T/rep_err"
+rc=$?
+[ $rc -eq 0 ] || { show "$T/rep_err"; fail "report: exit $rc, want 0"; }
+[ -s "$T/rep_err" ] && { show "$T/rep_err"; fail "report of our own file printed on stderr"; }
+ilp run -o "$T/live" -- "$WL/writes" 1000 2> /dev/null || fail "live run failed"
+pid=$(pids_named "$T/rep" writes)
+lpid=$(pids_named "$T/live" writes)
+expect_eq "process sections named writes in the file's report" "$(printf '%s\n' $pid | grep -c .)" 1 "$T/rep"
+expect_eq "write calls from the file" "$(sc_count "$T/rep" "$pid" write)" 1000 "$T/rep"
+expect_eq "write calls, file vs live" "$(sc_count "$T/rep" "$pid" write)" "$(sc_count "$T/live" "$lpid" write)" "$T/rep"
+expect_eq "syscall rows, file vs live" "$(sc_rows "$T/rep" "$pid" | sort | tr '\n' ' ')" \
+	"$(sc_rows "$T/live" "$lpid" | sort | tr '\n' ' ')" "$T/rep"
+expect_eq "lost events" "$(lost_events "$T/rep")" 0 "$T/rep"
+grep -q "^command: *$WL/writes 1000\$" "$T/rep" || { show "$T/rep"; fail "report lacks the recorded command"; }
+grep -q "^exit: *0" "$T/rep" || { show "$T/rep"; fail "report lacks the exit status"; }
+
+# trace-cmd opens it, and sees our facts as print events
+trace-cmd report "$T/w.dat" > "$T/tc" 2> "$T/tc_err" || { show "$T/tc_err"; fail "trace-cmd report failed on our file"; }
+grep -q "iolockprof: begin v=1" "$T/tc" || { show "$T/tc"; fail "trace-cmd report: no begin fact"; }
+expect_eq "sys_enter write records seen by trace-cmd" "$(grep -c 'sys_enter: *NR 1 ' "$T/tc")" 1000
+
+# threads 4 500: one process, 5 threads, 500 writes in each worker
+ilp record -o "$T/t.dat" -- "$WL/threads" 4 500 2> "$T/rec_err" || { show "$T/rec_err"; fail "record threads failed"; }
+ilp report --threads -i "$T/t.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report threads failed"; }
+pid=$(pids_named "$T/rep" threads)
+expect_eq "process sections in all (threads)" "$(all_pids "$T/rep" | grep -c .)" 1 "$T/rep"
+expect_eq "threads: of pid $pid" "$(hdr_field "$T/rep" "$pid" threads)" 5 "$T/rep"
+expect_eq "write calls of pid $pid" "$(sc_count "$T/rep" "$pid" write)" 2000 "$T/rep"
+busy=0
+for tid in $(tids "$T/rep" "$pid"); do
+	[ "$(tid_count "$T/rep" "$pid" "$tid" write)" = 500 ] && busy=$((busy + 1))
+done
+expect_eq "threads with exactly 500 writes" "$busy" 4 "$T/rep"
+
+# a file made by trace-cmd: reports, with one line on what it lacks
+ilp report -i "$FIX/tracecmd_syscalls_writes50.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report of the trace-cmd fixture failed"; }
+expect_one_line "trace-cmd fixture note" "$T/rep_err"
+grep -q "lacks task_newtask" "$T/rep_err" || { show "$T/rep_err"; fail "note does not say what the file lacks"; }
+pid=$(pids_named "$T/rep" writes)
+expect_eq "write calls in the trace-cmd fixture" "$(sc_count "$T/rep" "$pid" write)" 50 "$T/rep"
+
+# truncated: one line, exit 1, nothing on stdout
+head -c $(( $(stat -c %s "$T/w.dat") - 3000 )) "$T/w.dat" > "$T/cut.dat"
+ilp report -i "$T/cut.dat" > "$T/rep" 2> "$T/rep_err"
+rc=$?
+expect_eq "report of a truncated file: exit" "$rc" 1
+expect_one_line "truncated file" "$T/rep_err"
+[ -s "$T/rep" ] && { show "$T/rep"; fail "truncated file: something on stdout"; }
+
+# a missing program: 127, no file, no instance (run.sh checks instances)
+ilp record -o "$T/none.dat" -- "$T/no-such-program" 2> "$T/rec_err"
+expect_eq "record of a missing program: exit" "$?" 127
+[ -e "$T/none.dat" ] && fail "record of a missing program left $T/none.dat"
+ls "$T"/none.dat.cpu* > /dev/null 2>&1 && fail "record of a missing program left temp files"
+ilp record -- "$WL/writes" 1 2> "$T/rec_err"
+expect_eq "record without -o: exit" "$?" 2
+exit 0

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Detector unit tests: synthetic streams, each detector's positive case,
+ * its negative case, and the boundary at its threshold (exact counts).
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analyze.h"
+#include "fdtest.h"
+#include "report.h"
+#include "report_text_parts.h"
+
+#define WALL (10000 * MS)
+
+struct fixture {
+	struct stream s;
+	struct ilp_findings f;
+	struct ilp_thresholds th;
+};
+
+static int setup(void **state)
+{
+	struct fixture *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return -1;
+	x->s.m = ilp_model_new();
+	x->s.ts = 1000 * MS;
+	x->s.pid = x->s.tid = 100;
+	ilp_thresholds_default(&x->th);
+	*state = x;
+	return x->s.m ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *x = *state;
+
+	ilp_findings_release(&x->f);
+	ilp_model_free(x->s.m);
+	free(x);
+	return 0;
+}
+
+/* runs every detector; returns how many findings of kind there are */
+static size_t run(struct fixture *x, const char *kind)
+{
+	size_t i, n = 0;
+
+	assert_int_equal(ilp_model_index(x->s.m, x->s.ts), 0);
+	assert_int_equal(ilp_analyze(x->s.m, &x->th, WALL, &x->f), 0);
+	for (i = 0; i < x->f.n; i++)
+		n += !strcmp(x->f.v[i].kind, kind);
+	return n;
+}
+
+static const struct ilp_finding *only(struct fixture *x, const char *kind)
+{
+	assert_int_equal(x->f.n, 1);
+	assert_string_equal(x->f.v[0].kind, kind);
+	return &x->f.v[0];
+}
+
+static void writes(struct fixture *x, int fd, long n, int64_t size)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		call(&x->s, "write", 10 * US, size, fd);
+}
+
+/* ---- unbuffered ---- */
+
+static void test_unbuffered_fires(void **state)
+{
+	struct fixture *x = *state;
+	const struct ilp_finding *f;
+
+	open_named(&x->s, 3, "/tmp/log", 0);
+	writes(x, 3, 1000, 1);
+	assert_int_equal(run(x, "unbuffered"), 1);
+	f = only(x, "unbuffered");
+	assert_string_equal(f->object, "file /tmp/log");
+	assert_int_equal(f->pid, 100);
+	assert_int_equal(f->tid, 100);
+	assert_int_equal(f->count, 1000);
+	assert_int_equal(f->bytes, 1000);
+	assert_int_equal(f->size, 1);
+	assert_int_equal(f->time_ns, 10 * MS);
+	assert_int_equal(f->saving_calls, 999);
+	assert_int_equal(f->saving_ns, 9990 * US);
+	assert_int_equal(f->threshold, 1000);
+	assert_string_equal(f->what, "1000 writes of 1 B (median) on file /tmp/log");
+	assert_string_equal(f->why, "1000 writes >= 1000 (--min-ops) and median size 1 B < 512 B (--small-bytes)");
+	assert_string_equal(f->fix, "buffer the writes (a 64 KiB buffer: 1000 -> 1 write calls)");
+}
+
+static void test_unbuffered_below_count(void **state)
+{
+	struct fixture *x = *state;
+
+	open_named(&x->s, 3, "/tmp/log", 0);
+	writes(x, 3, 999, 1);
+	assert_int_equal(run(x, "unbuffered"), 0);
+	x->th.min_ops = 999;		/* the flag moves the boundary */
+	assert_int_equal(run(x, "unbuffered"), 1);
+}
+
+static void test_unbuffered_size_boundary(void **state)
+{
+	struct fixture *x = *state;
+
+	open_named(&x->s, 3, "/tmp/a", 0);
+	open_named(&x->s, 4, "/tmp/b", 0);
+	writes(x, 3, 1000, 511);
+	writes(x, 4, 1000, 512);	/* median 512 is not < 512 */
+	assert_int_equal(run(x, "unbuffered"), 1);
+	assert_string_equal(only(x, "unbuffered")->object, "file /tmp/a");
+	assert_int_equal(only(x, "unbuffered")->saving_calls, 1000 - 8);	/* 511000 B / 64 KiB */
+}
+
+static void test_unbuffered_silent_on_64k_and_reopen(void **state)
+{
+	struct fixture *x = *state;
+	int i;
+
+	open_named(&x->s, 3, "/tmp/big", 0);
+	writes(x, 3, 2000, 65536);
+	/* one small read per open: no buffer merges those (repeat's business) */
+	for (i = 0; i < 1000; i++) {
+		open_named(&x->s, 4, "/etc/conf", 0);
+		call(&x->s, "read", 10 * US, 10, 4);
+		call(&x->s, "read", 10 * US, 0, 4);
+		call(&x->s, "close", 1 * US, 0, 4);
+	}
+	assert_int_equal(run(x, "unbuffered"), 0);
+	assert_int_equal(run(x, "repeat"), 1);
+}
+
+/* ---- N+1 ---- */
+
+static void exchanges(struct fixture *x, int fd, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		call(&x->s, "sendto", 5 * US, 16, fd);
+		call(&x->s, "recvfrom", 100 * US, 64, fd);
+	}
+}
+
+static void client_socket(struct fixture *x, int fd, const char *name)
+{
+	call6(&x->s, "socket", 2 * US, fd, 2, 1, 0, 0);
+	call6(&x->s, "connect", 20 * US, 0, (uint64_t)fd, 0, 16, 0);
+	fdinfo(&x->s, fd, ILP_OBJ_TCP, name);
+}
+
+static void test_nplus1_fires(void **state)
+{
+	struct fixture *x = *state;
+	const struct ilp_finding *f;
+
+	client_socket(x, 3, "127.0.0.1:41234 -> 127.0.0.1:6379");
+	exchanges(x, 3, 100);
+	assert_int_equal(run(x, "nplus1"), 1);
+	f = only(x, "nplus1");
+	assert_string_equal(f->label, "N+1");
+	assert_string_equal(f->object, "tcp 127.0.0.1:41234 -> 127.0.0.1:6379");
+	assert_int_equal(f->count, 100);
+	assert_int_equal(f->time_ns, 10 * MS);
+	assert_int_equal(f->saving_ns, 9900 * US);
+	assert_int_equal(f->saving_calls, 198);
+	assert_int_equal(f->nr, NR("recvfrom"));
+	assert_string_equal(f->what, "100 request/response round trips on tcp 127.0.0.1:41234 -> 127.0.0.1:6379");
+	assert_string_equal(f->evidence, "10.0 ms blocked in recvfrom waiting for the peer (0.1% of wall time)");
+	assert_int_equal(f->severity, ILP_SEV_LOW);
+}
+
+static void test_nplus1_boundary_and_single(void **state)
+{
+	struct fixture *x = *state;
+
+	client_socket(x, 3, "127.0.0.1:1 -> 127.0.0.1:2");
+	exchanges(x, 3, 99);
+	client_socket(x, 4, "127.0.0.1:3 -> 127.0.0.1:4");
+	exchanges(x, 4, 1);		/* a single request/response */
+	assert_int_equal(run(x, "nplus1"), 0);
+	x->th.nplus1_min = 99;
+	assert_int_equal(run(x, "nplus1"), 1);
+	assert_string_equal(only(x, "nplus1")->object, "tcp 127.0.0.1:1 -> 127.0.0.1:2");
+}
+
+static void test_nplus1_silent_on_server(void **state)
+{
+	struct fixture *x = *state;
+	long i;
+
+	call(&x->s, "accept4", 2 * US, 5, 4);
+	fdinfo(&x->s, 5, ILP_OBJ_TCP, "127.0.0.1:6379 -> 127.0.0.1:41234");
+	for (i = 0; i < 2000; i++) {
+		call(&x->s, "read", 100 * US, 16, 5);
+		call(&x->s, "write", 5 * US, 64, 5);
+	}
+	assert_int_equal(run(x, "nplus1"), 0);
+	assert_int_equal(run(x, "unbuffered"), 0);	/* request/response: no buffer helps */
+}
+
+/* ---- repeat ---- */
+
+static void reopen(struct fixture *x, const char *path, long opens, long stats)
+{
+	long i;
+
+	for (i = 0; i < opens; i++) {
+		open_named(&x->s, 3, path, 0);
+		call(&x->s, "read", 10 * US, 100, 3);
+		call(&x->s, "close", 1 * US, 0, 3);
+	}
+	for (i = 0; i < stats; i++) {
+		call6(&x->s, "newfstatat", 4 * US, 0, (uint64_t)-100, 0x1000, 0, 0);
+		fdinfo(&x->s, ILP_FD_PATHARG, ILP_OBJ_FILE, path);
+	}
+}
+
+static void test_repeat_fires(void **state)
+{
+	struct fixture *x = *state;
+	const struct ilp_finding *f;
+
+	reopen(x, "/etc/app.conf", 100, 0);
+	assert_int_equal(run(x, "repeat"), 1);
+	f = only(x, "repeat");
+	assert_string_equal(f->object, "file /etc/app.conf");
+	assert_int_equal(f->count, 100);
+	assert_int_equal(f->time_ns, 100 * 16 * US);
+	assert_int_equal(f->saving_calls, 297);
+	assert_int_equal(f->saving_ns, 99 * 16 * US);
+	assert_string_equal(f->what, "file /etc/app.conf opened 100 times and stat'ed 0 times");
+	assert_string_equal(f->why, "100 opens + 0 stats = 100 >= 100 (--repeat-min)");
+}
+
+static void test_repeat_boundary_mixed(void **state)
+{
+	struct fixture *x = *state;
+
+	reopen(x, "/a", 60, 39);
+	reopen(x, "/b", 60, 40);
+	assert_int_equal(run(x, "repeat"), 1);
+	assert_string_equal(only(x, "repeat")->object, "file /b");
+	assert_int_equal(only(x, "repeat")->count, 100);
+}
+
+static void test_repeat_silent_on_unresolved(void **state)
+{
+	struct fixture *x = *state;
+	long i;
+
+	for (i = 0; i < 500; i++) {
+		call6(&x->s, "openat", 5 * US, 3, (uint64_t)-100, 0x1000, 0, 0);
+		call(&x->s, "close", 1 * US, 0, 3);
+	}
+	assert_int_equal(run(x, "repeat"), 0);
+}
+
+/* ---- fsync ---- */
+
+static void syncs(struct fixture *x, int fd, long n, uint64_t gap)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		call(&x->s, "write", 5 * US, 64, fd);
+		call(&x->s, "fsync", 2 * MS, 0, fd);
+		x->s.ts += gap;
+	}
+}
+
+static void test_fsync_fires(void **state)
+{
+	struct fixture *x = *state;
+	const struct ilp_finding *f;
+
+	open_named(&x->s, 3, "/var/db/journal", 0);
+	syncs(x, 3, 10, 0);
+	assert_int_equal(run(x, "fsync"), 1);
+	f = only(x, "fsync");
+	assert_string_equal(f->label, "fsync storm");
+	assert_string_equal(f->object, "file /var/db/journal");
+	assert_int_equal(f->count, 10);
+	assert_int_equal(f->time_ns, 20 * MS);
+	assert_int_equal(f->saving_calls, 9);	/* 10 syncs in 18 ms: one would do */
+	assert_int_equal(f->saving_ns, 18 * MS);
+}
+
+static void test_fsync_boundary_and_end(void **state)
+{
+	struct fixture *x = *state;
+
+	open_named(&x->s, 3, "/a", 0);
+	syncs(x, 3, 9, 0);
+	open_named(&x->s, 4, "/b", 0);
+	writes(x, 4, 500, 4096);
+	call(&x->s, "fsync", 50 * MS, 0, 4);	/* one sync at the end */
+	assert_int_equal(run(x, "fsync"), 0);
+	x->th.fsync_min = 9;
+	assert_int_equal(run(x, "fsync"), 1);
+	assert_string_equal(only(x, "fsync")->object, "file /a");
+}
+
+static void test_fsync_silent_when_slow(void **state)
+{
+	struct fixture *x = *state;
+
+	/* 20 syncs one second apart: 1 per second, not a storm */
+	open_named(&x->s, 3, "/a", 0);
+	syncs(x, 3, 20, 1000 * MS);
+	assert_int_equal(run(x, "fsync"), 0);
+}
+
+/* ---- random ---- */
+
+/* n preads of 4 KiB; calls 1 .. jumps start away from the previous end */
+static void preads(struct fixture *x, int fd, long n, long jumps)
+{
+	long i;
+	uint64_t off = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i >= 1 && i <= jumps)
+			off += 1 << 20;		/* a jump */
+		call6(&x->s, "pread64", 20 * US, 4096, (uint64_t)fd, 0, 4096, off);
+		off += 4096;
+	}
+}
+
+static void test_random_fires(void **state)
+{
+	struct fixture *x = *state;
+	const struct ilp_finding *f;
+
+	open_named(&x->s, 3, "/data/db", 0);
+	preads(x, 3, 1000, 999);	/* every call but the first jumps */
+	assert_int_equal(run(x, "random"), 1);
+	f = only(x, "random");
+	assert_string_equal(f->object, "file /data/db");
+	assert_int_equal(f->count, 1000);
+	assert_int_equal(f->size, 4096);
+	assert_int_equal(f->saving_calls, 1000 - 63);	/* 4096000 B / 64 KiB */
+	assert_string_equal(f->what, "1000 positioned reads/writes of 4096 B (median) on file /data/db, 99% at random offsets");
+}
+
+static void test_random_boundaries(void **state)
+{
+	struct fixture *x = *state;
+
+	open_named(&x->s, 3, "/seq", 0);
+	preads(x, 3, 1000, 0);		/* sequential */
+	open_named(&x->s, 4, "/few", 0);
+	preads(x, 4, 999, 998);		/* below --min-ops */
+	open_named(&x->s, 5, "/r199", 0);
+	preads(x, 5, 1000, 199);	/* 19.9 % random */
+	assert_int_equal(run(x, "random"), 0);
+	open_named(&x->s, 6, "/r200", 0);
+	preads(x, 6, 1000, 200);	/* 20 %: fires */
+	assert_int_equal(run(x, "random"), 1);
+	assert_string_equal(only(x, "random")->object, "file /r200");
+}
+
+/* ---- the pass itself ---- */
+
+static void test_ranking_and_min_saving(void **state)
+{
+	struct fixture *x = *state;
+
+	open_named(&x->s, 3, "/small", 0);
+	writes(x, 3, 1000, 1);		/* saves 9.99 ms */
+	client_socket(x, 4, "1.1.1.1:1 -> 2.2.2.2:2");
+	exchanges(x, 4, 1000);		/* saves 99.9 ms */
+	assert_int_equal(run(x, "nplus1"), 1);
+	assert_int_equal(x->f.n, 2);
+	assert_string_equal(x->f.v[0].kind, "nplus1");
+	assert_string_equal(x->f.v[1].kind, "unbuffered");
+	assert_true(x->f.v[0].saving_ns > x->f.v[1].saving_ns);
+	x->th.min_saving_ns = 10 * MS;	/* --min-saving 10 */
+	assert_int_equal(run(x, "unbuffered"), 0);
+	assert_int_equal(x->f.n, 1);
+}
+
+static void test_registry(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ilp_detector_count(), 5);
+	for (i = 0; i < ilp_detector_count(); i++) {
+		assert_non_null(ilp_detector(i)->fn);
+		assert_true(strlen(ilp_detector(i)->doc) > 10);
+	}
+	assert_string_equal(ilp_detector(0)->name, "unbuffered");
+	assert_null(ilp_detector(5));
+	assert_int_equal(ilp_scale(UINT64_MAX, 3, 4), UINT64_MAX / 4 * 3 + 2);
+	assert_int_equal(ilp_share_pm(5, 1000), 5);
+	assert_int_equal(ilp_share_pm(1, 0), 0);
+}
+
+/* ---- text sections (formatting only) ---- */
+
+static char *render(struct fixture *x, int with_findings)
+{
+	struct ilp_report_info info = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	info.findings = x->f.v;
+	info.nfindings = x->f.n;
+	info.ndetectors = with_findings ? ilp_detector_count() : 0;
+	assert_int_equal(ilp_text_findings(f, &info), 0);
+	assert_int_equal(ilp_text_io(f, ilp_model_find_proc(x->s.m, 100), 10), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_text_sections(void **state)
+{
+	struct fixture *x = *state;
+	char *text;
+
+	open_named(&x->s, 3, "/tmp/log", 0);
+	writes(x, 3, 1000, 1);
+	assert_int_equal(run(x, "unbuffered"), 1);
+	text = render(x, 1);
+	assert_string_equal(text,
+		"\nFindings (1, ranked by the time a fix would save):\n"
+		"\n[unbuffered] 1000 writes of 1 B (median) on file /tmp/log\n"
+		"      pid 100 (?) tid 100: 1000 B in 10.0 ms inside write calls (0.1% of wall time)\n"
+		"      why: 1000 writes >= 1000 (--min-ops) and median size 1 B < 512 B (--small-bytes)\n"
+		"      fix: buffer the writes (a 64 KiB buffer: 1000 -> 1 write calls); saves up to ~9.99 ms and 999 syscalls (severity: low)\n"
+		"\n  I/O by object (time inside calls on it; top 1 of 1):\n"
+		"  object         calls  reads  writes  read B  written B  syncs  other     time      p99\n"
+		"  file /tmp/log   1001      0    1000       0       1000      0      1  10.0 ms  10.0 us\n");
+	free(text);
+	ilp_findings_release(&x->f);
+	text = render(x, 1);	/* analysis ran, nothing found */
+	assert_non_null(strstr(text, "\nFindings: none (5 detectors ran; thresholds: docs/detectors.md)\n"));
+	free(text);
+	text = render(x, 0);	/* analysis not run: no section */
+	assert_null(strstr(text, "Findings"));
+	free(text);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_unbuffered_fires),
+		T(test_unbuffered_below_count),
+		T(test_unbuffered_size_boundary),
+		T(test_unbuffered_silent_on_64k_and_reopen),
+		T(test_nplus1_fires),
+		T(test_nplus1_boundary_and_single),
+		T(test_nplus1_silent_on_server),
+		T(test_repeat_fires),
+		T(test_repeat_boundary_mixed),
+		T(test_repeat_silent_on_unresolved),
+		T(test_fsync_fires),
+		T(test_fsync_boundary_and_end),
+		T(test_fsync_silent_when_slow),
+		T(test_random_fires),
+		T(test_random_boundaries),
+		T(test_ranking_and_min_saving),
+		T(test_text_sections),
+		cmocka_unit_test(test_registry),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+/* Block request matching (model_block.c) on synthetic streams. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "wait_helpers.h"
+
+#define VDA ((254u << 20) | 0)
+#define SDB ((8u << 20) | 16)
+
+static void feed(struct ilp_model *m, struct ilp_event e)
+{
+	assert_int_equal(ilp_model_feed(m, &e), 0);
+}
+
+static const struct ilp_blkdev *dev_of(struct ilp_model *m, uint32_t dev)
+{
+	const struct ilp_blkdev *d = ilp_model_find_blkdev(m, dev);
+
+	assert_non_null(d);
+	return d;
+}
+
+/* a traced writer: queue -> insert -> issue (kworker) -> complete (irq) */
+static void test_lifecycle_attribution(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int pw = ilp_syscall_nr("pwrite64");
+	const struct ilp_blk_submitter *s;
+	const struct ilp_blk_stats *st;
+	const struct ilp_blkdev *d;
+	uint64_t i;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "dio"));
+	for (i = 0; i < 10; i++) {
+		uint64_t t = (i + 1) * MS;
+
+		feed(m, ev_enter(t, 100, 100, pw, 3, 0));
+		feed(m, ev_block(t + 1 * US, 100, ILP_EV_BLOCK_QUEUE, VDA, 8 * i, 4096, "WS", "dio"));
+		feed(m, ev_block(t + 2 * US, 100, ILP_EV_BLOCK_INSERT, VDA, 8 * i, 4096, "WS", "dio"));
+		feed(m, ev_block(t + 5 * US, 77, ILP_EV_BLOCK_ISSUE, VDA, 8 * i, 4096, "WS", "kworker/0:1H"));
+		feed(m, ev_block(t + 25 * US, 0, ILP_EV_BLOCK_COMPLETE, VDA, 8 * i, 4096, "WS", ""));
+		feed(m, ev_exit(t + 30 * US, 100, 100, pw, 4096));
+	}
+	assert_int_equal(ilp_model_index(m, 20 * MS), 0);
+	assert_int_equal(ilp_model_nblkdevs(m), 1);
+	d = dev_of(m, VDA);
+	st = ilp_blkdev_stats(d);
+	assert_int_equal(st->requests, 10);
+	assert_int_equal(st->bytes, 40960);
+	assert_int_equal(st->ops[ILP_BLK_WRITE], 10);
+	assert_int_equal(ilp_hist_max(st->q2c), 24 * US);
+	assert_int_equal(ilp_hist_max(st->d2c), 20 * US);
+	assert_int_equal(ilp_hist_min(st->size), 4096);
+	assert_int_equal(ilp_blkdev_nsubmitters(d), 1);
+	s = ilp_blkdev_submitter(d, 0);
+	assert_int_equal(s->pid, 100);	/* not the kworker that issued */
+	assert_string_equal(s->comm, "dio");
+	assert_int_equal(s->st.requests, 10);
+	assert_int_equal(ilp_wproc_blk(ilp_proc_wait(ilp_model_find_proc(m, 100)))->bytes, 40960);
+	/* the kworker and the irq context never became processes */
+	assert_int_equal(ilp_model_nprocs(m), 1);
+	ilp_model_free(m);
+}
+
+/* back merges, a front merge, a request merge, a requeue */
+static void test_merges_requeue(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blk_stats *st;
+	const struct ilp_blkdev *d;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	/* bios at 100, 108 (back merge), 116 (back merge): one 12 KiB request */
+	feed(m, ev_block(1 * MS, 100, ILP_EV_BLOCK_QUEUE, VDA, 100, 4096, "W", "app"));
+	feed(m, ev_block(1 * MS + 1, 100, ILP_EV_BLOCK_QUEUE, VDA, 108, 4096, "W", "app"));
+	feed(m, ev_block(1 * MS + 2, 100, ILP_EV_BLOCK_BACKMERGE, VDA, 108, 4096, "W", "app"));
+	feed(m, ev_block(1 * MS + 3, 100, ILP_EV_BLOCK_QUEUE, VDA, 116, 4096, "W", "app"));
+	feed(m, ev_block(1 * MS + 4, 100, ILP_EV_BLOCK_BACKMERGE, VDA, 116, 4096, "W", "app"));
+	/* bio at 92 front-merges: the request now starts at 92 */
+	feed(m, ev_block(1 * MS + 5, 100, ILP_EV_BLOCK_QUEUE, VDA, 92, 4096, "W", "app"));
+	feed(m, ev_block(1 * MS + 6, 100, ILP_EV_BLOCK_FRONTMERGE, VDA, 92, 4096, "W", "app"));
+	feed(m, ev_block(2 * MS, 50, ILP_EV_BLOCK_ISSUE, VDA, 92, 16384, "W", "kworker/1:1"));
+	feed(m, ev_block(2 * MS + 10, 50, ILP_EV_BLOCK_REQUEUE, VDA, 92, 16384, "W", ""));
+	feed(m, ev_block(3 * MS, 50, ILP_EV_BLOCK_ISSUE, VDA, 92, 16384, "W", "kworker/1:1"));
+	feed(m, ev_block(4 * MS, 0, ILP_EV_BLOCK_COMPLETE, VDA, 92, 16384, "W", ""));
+	/* a request at 500 merged into another: it never completes */
+	feed(m, ev_block(5 * MS, 100, ILP_EV_BLOCK_QUEUE, VDA, 500, 4096, "W", "app"));
+	feed(m, ev_block(5 * MS + 1, 100, ILP_EV_BLOCK_INSERT, VDA, 500, 4096, "W", "app"));
+	feed(m, ev_block(5 * MS + 2, 100, ILP_EV_BLOCK_RQMERGE, VDA, 500, 4096, "W", "app"));
+	assert_int_equal(ilp_model_index(m, 6 * MS), 0);
+	d = dev_of(m, VDA);
+	st = ilp_blkdev_stats(d);
+	assert_int_equal(st->requests, 1);
+	assert_int_equal(st->bytes, 16384);
+	assert_int_equal(ilp_blkdev_merges(d), 4);
+	assert_int_equal(ilp_blkdev_requeues(d), 1);
+	assert_int_equal(ilp_blkdev_unmatched(d), 0);
+	/* queued at the first bio (1 ms), issued again at 3 ms */
+	assert_int_equal(ilp_hist_max(st->q2c), 3 * MS);
+	assert_int_equal(ilp_hist_max(st->d2c), 1 * MS);
+	assert_int_equal(ilp_blkdev_submitter(d, 0)->pid, 100);
+	ilp_model_free(m);
+}
+
+/* completions of requests issued before tracing; kernel-thread I/O; two devices */
+static void test_unmatched_and_kernel_threads(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blk_submitter *s;
+	const struct ilp_blkdev *d;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	feed(m, ev_block(1 * MS, 0, ILP_EV_BLOCK_COMPLETE, VDA, 2048, 0, "W", ""));
+	feed(m, ev_block(1 * MS + 1, 0, ILP_EV_BLOCK_COMPLETE, VDA, 4096, 0, "R", ""));
+	/* jbd2 writes the journal; a flush; an untraced user process reads sdb */
+	feed(m, ev_block(2 * MS, 300, ILP_EV_BLOCK_QUEUE, VDA, 9000, 8192, "WS", "jbd2/vda-8"));
+	feed(m, ev_block(2 * MS + 5, 300, ILP_EV_BLOCK_ISSUE, VDA, 9000, 8192, "WS", "jbd2/vda-8"));
+	feed(m, ev_block(3 * MS, 0, ILP_EV_BLOCK_COMPLETE, VDA, 9000, 8192, "WS", ""));
+	feed(m, ev_block(3 * MS + 1, 300, ILP_EV_BLOCK_ISSUE, VDA, 0, 0, "FF", "jbd2/vda-8"));
+	feed(m, ev_block(3 * MS + 9, 0, ILP_EV_BLOCK_COMPLETE, VDA, 0, 0, "FF", ""));
+	feed(m, ev_block(4 * MS, 400, ILP_EV_BLOCK_QUEUE, SDB, 10, 512, "R", "cat"));
+	feed(m, ev_block(4 * MS + 3, 400, ILP_EV_BLOCK_COMPLETE, SDB, 10, 512, "R", ""));
+	assert_int_equal(ilp_model_index(m, 5 * MS), 0);
+	assert_int_equal(ilp_model_nblkdevs(m), 2);
+	assert_int_equal(ilp_blkdev_dev(ilp_model_blkdev(m, 0)), VDA);	/* by bytes */
+	d = dev_of(m, VDA);
+	assert_int_equal(ilp_blkdev_unmatched(d), 2);
+	assert_int_equal(ilp_blkdev_stats(d)->requests, 2);
+	assert_int_equal(ilp_blkdev_stats(d)->ops[ILP_BLK_FLUSH], 1);
+	assert_int_equal(ilp_blkdev_nsubmitters(d), 1);
+	s = ilp_blkdev_submitter(d, 0);
+	assert_int_equal(s->pid, 0);
+	assert_string_equal(s->comm, "jbd2/vda-8");
+	assert_int_equal(s->kernel, 1);
+	s = ilp_blkdev_submitter(dev_of(m, SDB), 0);
+	assert_string_equal(s->comm, "cat");
+	assert_int_equal(s->kernel, 0);
+	assert_int_equal(ilp_blk_op_of("FWFS"), ILP_BLK_WRITE);
+	assert_int_equal(ilp_blk_op_of("DS"), ILP_BLK_DISCARD);
+	assert_int_equal(ilp_blk_op_of("RA"), ILP_BLK_READ);
+	assert_int_equal(ilp_blk_op_of("N"), ILP_BLK_OTHER);
+	assert_int_equal(ilp_model_nprocs(m), 1);
+	assert_null(ilp_proc_wait(ilp_model_find_proc(m, 100)));
+	ilp_model_free(m);
+}
+
+/* many requests in flight at once, completed out of order: the table grows,
+ * deletes shift back, every completion finds its request */
+static void test_many_in_flight(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blkdev *d;
+	uint64_t i;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	for (i = 0; i < 3000; i++)
+		feed(m, ev_block(1 * MS + i, 100, ILP_EV_BLOCK_QUEUE, VDA, i * 8, 4096, "R", "app"));
+	for (i = 0; i < 3000; i++)
+		feed(m, ev_block(2 * MS + i, 0, ILP_EV_BLOCK_COMPLETE, VDA, ((i * 7) % 3000) * 8, 4096, "R", ""));
+	assert_int_equal(ilp_model_index(m, 3 * MS), 0);
+	d = dev_of(m, VDA);
+	assert_int_equal(ilp_blkdev_stats(d)->requests, 3000);
+	assert_int_equal(ilp_blkdev_unmatched(d), 0);
+	assert_int_equal(ilp_blkdev_stats(d)->bytes, 3000 * 4096);
+	ilp_model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lifecycle_attribution),
+		cmocka_unit_test(test_merges_requeue),
+		cmocka_unit_test(test_unmatched_and_kernel_threads),
+		cmocka_unit_test(test_many_in_flight),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

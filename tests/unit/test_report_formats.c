@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The machine-readable and graphical reporters (json, folded, perfetto,
+ * html) and the calls model behind perfetto, on one synthetic model with
+ * known numbers:
+ *
+ *   pid 100 "app": tid 100 writes 3 times (1000, 2000, 3000 ns; the last
+ *                  fails with -EBADF); tid 101 "worker" reads once (5 ms)
+ *   pid 200 "db":  tid 200 fsyncs once (1 ms), then enters nanosleep and
+ *                  is still inside at the end (unfinished, 1.97 ms so far)
+ *   pid 300 "idle": named, never calls anything (not shown: > 1 process)
+ *
+ * The JSON is read back with our parser and checked value by value; the
+ * folded and perfetto outputs are compared byte for byte; the HTML is
+ * checked for its charts, its escaping and for anything external.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <cmocka.h>
+
+#include "callsmodel.h"
+#include "event.h"
+#include "json.h"
+#include "model.h"
+#include "report.h"
+
+#define T0 UINT64_C(1000000000)
+#define END (T0 + 2000000)
+#define CMD "app \"q\" \\ \x01 \xff"
+
+static void feed(struct ilp_model *m, uint64_t ts, int pid, int tid, int kind, int nr, int64_t ret)
+{
+	struct ilp_event ev = { .ts = ts, .pid = pid, .tid = tid, .kind = (uint16_t)kind,
+				.nr = nr };
+
+	if (kind == ILP_EV_SYS_EXIT)
+		ev.ret = ret;
+	else if (kind == ILP_EV_SYS_ENTER)
+		ev.args[0] = (uint64_t)ret;	/* arg0 */
+	assert_int_equal(ilp_model_feed(m, &ev), 0);
+}
+
+static void info_ev(struct ilp_model *m, int pid, int tid, const char *comm)
+{
+	struct ilp_event ev = { .ts = T0, .pid = pid, .tid = tid, .kind = ILP_EV_TASK_INFO };
+
+	snprintf(ev.task.comm, sizeof(ev.task.comm), "%s", comm);
+	assert_int_equal(ilp_model_feed(m, &ev), 0);
+}
+
+static void call(struct ilp_model *m, int pid, int tid, int nr, uint64_t t, uint64_t dur,
+		 int64_t ret, uint64_t arg0)
+{
+	feed(m, t, pid, tid, ILP_EV_SYS_ENTER, nr, (int64_t)arg0);
+	feed(m, t + dur, pid, tid, ILP_EV_SYS_EXIT, nr, ret);
+}
+
+static struct ilp_model *build(void)
+{
+	struct ilp_model *m = ilp_model_new();
+
+	assert_non_null(m);
+	info_ev(m, 100, 100, "app");
+	info_ev(m, 100, 101, "worker");
+	info_ev(m, 200, 200, "db");
+	info_ev(m, 300, 300, "idle");
+	call(m, 100, 100, SYS_write, T0 + 1000, 1000, 1, 3);
+	call(m, 100, 100, SYS_write, T0 + 3000, 2000, 1, 3);
+	call(m, 100, 100, SYS_write, T0 + 6000, 3000, -EBADF, 9);
+	call(m, 100, 101, SYS_read, T0 + 10000, 5000000, 0, 4);
+	call(m, 200, 200, SYS_fsync, T0 + 20000, 1000000, 0, 5);
+	feed(m, T0 + 30000, 200, 200, ILP_EV_SYS_ENTER, SYS_nanosleep, 0);
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	return m;
+}
+
+static const struct ilp_report_info info = {
+	.command = CMD, .backend = "ftrace", .start_ts = T0, .end_ts = END,
+	.events = 15, .lost = 3, .interim = 0, .exit_status = 0,
+};
+
+typedef int (*reporter)(FILE *, const struct ilp_model *, const struct ilp_report_info *,
+			const struct ilp_report_opts *);
+
+static char *render(reporter fn, const struct ilp_model *m, int threads)
+{
+	struct ilp_report_opts opts = { .threads = threads, .top_hist = 3 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(fn(f, m, &info, &opts), 0);
+	fclose(f);
+	return buf;
+}
+
+/* ---- json ---- */
+
+static uint64_t u64_at(const struct ilp_json *obj, const char *key)
+{
+	uint64_t v = 0;
+
+	if (ilp_json_u64(ilp_json_get(obj, key), &v))
+		fail_msg("'%s' is not an unsigned integer", key);
+	return v;
+}
+
+static int64_t i64_at(const struct ilp_json *obj, const char *key)
+{
+	int64_t v = 0;
+
+	if (ilp_json_i64(ilp_json_get(obj, key), &v))
+		fail_msg("'%s' is not an integer", key);
+	return v;
+}
+
+static void assert_null_at(const struct ilp_json *obj, const char *key)
+{
+	assert_non_null(ilp_json_get(obj, key));
+	assert_int_equal(ilp_json_type(ilp_json_get(obj, key)), ILP_JSON_NULL);
+}
+
+static void check_bucket(const struct ilp_json *b, uint64_t lo, uint64_t hi, uint64_t count)
+{
+	assert_int_equal(u64_at(b, "lo_ns"), lo);
+	assert_int_equal(u64_at(b, "hi_ns"), hi);
+	assert_int_equal(u64_at(b, "count"), count);
+}
+
+static void test_json(void **state)
+{
+	struct ilp_model *m = build();
+	char *out = render(ilp_report_json, m, 1);
+	struct ilp_json_doc *d = NULL;
+	struct ilp_json_error e;
+	const struct ilp_json *r, *cap, *procs, *app, *sc, *h, *th, *db, *tc, *c;
+	const struct ilp_proc *mp;
+
+	(void)state;
+	if (ilp_json_parse(out, strlen(out), NULL, &d, &e))
+		fail_msg("json output does not parse: %d:%d: %s", e.line, e.col, e.msg);
+	r = ilp_json_root(d);
+	assert_int_equal(u64_at(r, "schema_version"), ILP_JSON_SCHEMA_VERSION);
+	assert_string_equal(ilp_json_get_str(ilp_json_get(r, "tool"), "name"), "iolockprof");
+	cap = ilp_json_get(r, "capture");
+	/* escaped on the way out, decoded on the way in; \xff became U+FFFD */
+	assert_string_equal(ilp_json_get_str(cap, "command"), "app \"q\" \\ \x01 \xef\xbf\xbd");
+	assert_string_equal(ilp_json_get_str(cap, "backend"), "ftrace");
+	assert_int_equal(u64_at(cap, "start_ns"), T0);
+	assert_int_equal(u64_at(cap, "end_ns"), END);
+	assert_int_equal(u64_at(cap, "duration_ns"), 2000000);
+	assert_int_equal(u64_at(cap, "events"), 15);
+	assert_int_equal(u64_at(cap, "lost_events"), 3);
+	assert_int_equal(ilp_json_bool(ilp_json_get(cap, "interim")), 0);
+	assert_int_equal(i64_at(cap, "exit_status"), 0);
+	assert_int_equal(u64_at(ilp_json_get(r, "model"), "events"), 15);
+	assert_int_equal(u64_at(ilp_json_get(r, "model"), "unpaired_exits"), 0);
+
+	procs = ilp_json_get(r, "processes");
+	assert_int_equal(ilp_json_len(procs), 2);	/* idle left out */
+	app = ilp_json_at(procs, 0);
+	assert_int_equal(i64_at(app, "pid"), 100);
+	assert_string_equal(ilp_json_get_str(app, "comm"), "app");
+	assert_int_equal(u64_at(app, "threads_seen"), 2);
+	assert_int_equal(u64_at(app, "calls"), 4);
+	assert_int_equal(u64_at(app, "total_ns"), 5006000);
+
+	sc = ilp_json_get(app, "syscalls");
+	assert_int_equal(ilp_json_len(sc), 2);
+	c = ilp_json_at(sc, 0);
+	assert_string_equal(ilp_json_get_str(c, "name"), "read");
+	assert_int_equal(i64_at(c, "nr"), SYS_read);
+	assert_int_equal(u64_at(c, "calls"), 1);
+	assert_int_equal(u64_at(c, "errors"), 0);
+	assert_int_equal(u64_at(c, "total_ns"), 5000000);
+	assert_int_equal(u64_at(c, "avg_ns"), 5000000);
+	assert_int_equal(u64_at(c, "p50_ns"), 5000000);	/* clamped to [min, max] */
+	assert_int_equal(u64_at(c, "p99_ns"), 5000000);
+	assert_int_equal(u64_at(c, "max_ns"), 5000000);
+	h = ilp_json_get(ilp_json_get(c, "histogram"), "buckets");
+	assert_int_equal(ilp_json_len(h), 1);
+	check_bucket(ilp_json_at(h, 0), 4194304, 8388607, 1);
+
+	c = ilp_json_at(sc, 1);
+	assert_string_equal(ilp_json_get_str(c, "name"), "write");
+	assert_int_equal(u64_at(c, "calls"), 3);
+	assert_int_equal(u64_at(c, "errors"), 1);
+	assert_int_equal(u64_at(c, "total_ns"), 6000);
+	assert_int_equal(u64_at(c, "avg_ns"), 2000);
+	assert_int_equal(u64_at(c, "max_ns"), 3000);
+	assert_int_equal(u64_at(c, "unfinished"), 0);
+	/* percentiles are the model's, to the ns */
+	mp = ilp_model_find_proc(m, 100);
+	assert_int_equal(u64_at(c, "p50_ns"),
+			 ilp_hist_percentile(ilp_proc_find_syscall(mp, SYS_write)->hist, 50.0));
+	assert_true(u64_at(c, "p50_ns") >= 1960 && u64_at(c, "p50_ns") <= 2040);
+	assert_int_equal(u64_at(c, "p99_ns"), 2991);	/* bucket [2976, 3008) midpoint */
+	assert_int_equal(u64_at(c, "p99_ns"),
+			 ilp_hist_percentile(ilp_proc_find_syscall(mp, SYS_write)->hist, 99.0));
+	h = ilp_json_get(ilp_json_get(c, "histogram"), "buckets");
+	assert_int_equal(ilp_json_len(h), 3);
+	check_bucket(ilp_json_at(h, 0), 512, 1023, 1);
+	check_bucket(ilp_json_at(h, 1), 1024, 2047, 1);
+	check_bucket(ilp_json_at(h, 2), 2048, 4095, 1);
+
+	th = ilp_json_get(app, "threads");
+	assert_int_equal(ilp_json_len(th), 2);
+	assert_int_equal(i64_at(ilp_json_at(th, 0), "tid"), 100);
+	assert_int_equal(u64_at(ilp_json_at(th, 0), "calls"), 3);
+	assert_int_equal(u64_at(ilp_json_at(th, 0), "total_ns"), 6000);
+	assert_null(ilp_json_get(ilp_json_at(ilp_json_get(ilp_json_at(th, 0), "syscalls"), 0),
+				 "p50_ns"));
+	assert_int_equal(i64_at(ilp_json_at(th, 1), "tid"), 101);
+	assert_string_equal(ilp_json_get_str(ilp_json_at(th, 1), "comm"), "worker");
+	assert_int_equal(u64_at(ilp_json_at(th, 1), "total_ns"), 5000000);
+
+	tc = ilp_json_get(app, "top_calls");
+	assert_int_equal(u64_at(tc, "limit"), ILP_CALLS_TOP);
+	assert_int_equal(u64_at(tc, "seen"), 4);
+	tc = ilp_json_get(tc, "calls");
+	assert_int_equal(ilp_json_len(tc), 4);
+	assert_int_equal(u64_at(ilp_json_at(tc, 0), "start_ns"), T0 + 1000);
+	assert_int_equal(u64_at(ilp_json_at(tc, 0), "dur_ns"), 1000);
+	assert_int_equal(u64_at(ilp_json_at(tc, 0), "arg0"), 3);
+	assert_int_equal(i64_at(ilp_json_at(tc, 2), "ret"), -EBADF);
+	assert_string_equal(ilp_json_get_str(ilp_json_at(tc, 3), "syscall"), "read");
+	assert_int_equal(i64_at(ilp_json_at(tc, 3), "tid"), 101);
+	assert_int_equal(u64_at(ilp_json_at(tc, 3), "dur_ns"), 5000000);
+
+	db = ilp_json_at(procs, 1);
+	assert_int_equal(i64_at(db, "pid"), 200);
+	assert_int_equal(u64_at(db, "total_ns"), 1000000);
+	sc = ilp_json_get(db, "syscalls");
+	assert_int_equal(ilp_json_len(sc), 2);
+	c = ilp_json_at(sc, 1);
+	assert_string_equal(ilp_json_get_str(c, "name"), "nanosleep");
+	assert_int_equal(u64_at(c, "calls"), 0);
+	assert_int_equal(u64_at(c, "unfinished"), 1);
+	assert_int_equal(u64_at(c, "unfinished_ns"), 1970000);
+	assert_null_at(c, "avg_ns");
+	assert_null_at(c, "p50_ns");
+	assert_null_at(c, "max_ns");
+	assert_null(ilp_json_get(c, "histogram"));
+	ilp_json_doc_free(d);
+	free(out);
+
+	/* without --threads: no "threads" member */
+	out = render(ilp_report_json, m, 0);
+	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, &e), 0);
+	assert_null(ilp_json_get(ilp_json_at(ilp_json_get(ilp_json_root(d), "processes"), 0),
+				 "threads"));
+	ilp_json_doc_free(d);
+	free(out);
+	ilp_model_free(m);
+}
+
+static void test_json_no_exit_status(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_report_info i2 = info;
+	struct ilp_report_opts opts = { 0 };
+	struct ilp_json_doc *d = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	i2.exit_status = -1;
+	i2.interim = 1;
+	assert_int_equal(ilp_model_index(m, END), 0);
+	assert_int_equal(ilp_report_json(f, m, &i2, &opts), 0);
+	fclose(f);
+	assert_int_equal(ilp_json_parse(buf, len, NULL, &d, NULL), 0);
+	assert_int_equal(ilp_json_type(ilp_json_get(ilp_json_get(ilp_json_root(d), "capture"),
+						    "exit_status")), ILP_JSON_NULL);
+	assert_int_equal(ilp_json_bool(ilp_json_get(ilp_json_get(ilp_json_root(d), "capture"),
+						    "interim")), 1);
+	assert_int_equal(ilp_json_len(ilp_json_get(ilp_json_root(d), "processes")), 0);
+	ilp_json_doc_free(d);
+	free(buf);
+	ilp_model_free(m);
+}
+
+/* ---- folded ---- */
+
+static void test_folded(void **state)
+{
+	struct ilp_model *m = build();
+	char *out = render(ilp_report_folded, m, 0);
+
+	(void)state;
+	assert_string_equal(out,
+		"app-100;app-100;write 6000\n"
+		"app-100;worker-101;read 5000000\n"
+		"db-200;db-200;fsync 1000000\n"
+		"db-200;db-200;nanosleep 1970000\n");
+	free(out);
+	ilp_model_free(m);
+}
+
+static void test_folded_names(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	char *out;
+
+	(void)state;
+	info_ev(m, 7, 7, "a;b c\td");
+	call(m, 7, 7, SYS_read, T0 + 10, 5, 0, 0);
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	out = render(ilp_report_folded, m, 0);
+	assert_string_equal(out, "a_b_c_d-7;a_b_c_d-7;read 5\n");
+	free(out);
+	ilp_model_free(m);
+}
+
+/* ---- perfetto ---- */
+
+#define M_EV(what, pid, tid, name) \
+	"{\"ph\":\"M\",\"name\":\"" what "\",\"pid\":" #pid ",\"tid\":" #tid \
+	",\"args\":{\"name\":\"" name "\"}}"
+#define X_EV(name, pid, tid, ts, dur, ret, arg0, durns) \
+	"{\"ph\":\"X\",\"cat\":\"syscall\",\"name\":\"" name "\",\"pid\":" #pid ",\"tid\":" #tid \
+	",\"ts\":" ts ",\"dur\":" dur ",\"args\":{\"ret\":" #ret ",\"arg0\":" #arg0 \
+	",\"dur_ns\":" #durns "}}"
+
+static void test_perfetto(void **state)
+{
+	struct ilp_model *m = build();
+	char *out = render(ilp_report_perfetto, m, 0);
+	struct ilp_json_doc *d = NULL;
+	char want[4096];
+
+	(void)state;
+	snprintf(want, sizeof(want),
+		 "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"tool\":\"iolockprof\","
+		 "\"version\":\"%s\",\"command\":\"app \\\"q\\\" \\\\ \\u0001 \\ufffd\","
+		 "\"calls_per_process\":%d,\"note\":\"only the longest calls of each process "
+		 "are shown\"},\"traceEvents\":["
+		 M_EV("process_name", 100, 100, "app") ","
+		 M_EV("thread_name", 100, 100, "app") ","
+		 M_EV("thread_name", 100, 101, "worker") ","
+		 M_EV("process_name", 200, 200, "db") ","
+		 M_EV("thread_name", 200, 200, "db") ","
+		 X_EV("write", 100, 100, "1000001.000", "1.000", 1, 3, 1000) ","
+		 X_EV("write", 100, 100, "1000003.000", "2.000", 1, 3, 2000) ","
+		 X_EV("write", 100, 100, "1000006.000", "3.000", -9, 9, 3000) ","
+		 X_EV("read", 100, 101, "1000010.000", "5000.000", 0, 4, 5000000) ","
+		 X_EV("fsync", 200, 200, "1000020.000", "1000.000", 0, 5, 1000000)
+		 "]}\n", ILP_VERSION, ILP_CALLS_TOP);
+	assert_string_equal(out, want);
+	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, NULL), 0);
+	ilp_json_doc_free(d);
+	free(out);
+	ilp_model_free(m);
+}
+
+/* ---- html ---- */
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+static void test_html(void **state)
+{
+	struct ilp_model *m = build();
+	char *out = render(ilp_report_html, m, 1);
+
+	(void)state;
+	assert_true(!strncmp(out, "<!DOCTYPE html>\n", 16));
+	assert_non_null(strstr(out, "</html>\n"));
+	/* app: read + write, db: fsync (nanosleep has no completed call) */
+	assert_int_equal(count(out, "<svg class=\"ilp-hist\""), 3);
+	assert_int_equal(count(out, "</svg>"), 3);
+	/* one bar per log2 bucket from the first to the last non-empty one:
+	 * read 1, write 3 (512..4095), fsync 1 */
+	assert_int_equal(count(out, "<rect class=\"bar\""), 5);
+	assert_non_null(strstr(out, "<title>512 ns to 1.02 us: 1 calls</title>"));
+	assert_int_equal(count(out, "<section class=\"ilp-proc\">"), 2);
+	assert_non_null(strstr(out, "<h2>pid 100 (app)</h2>"));
+	assert_non_null(strstr(out, "<h3>tid 101 (worker)"));
+	assert_non_null(strstr(out, "unfinished: nanosleep 1 call, 1.97 ms so far"));
+	assert_non_null(strstr(out, "<strong>3 events were lost</strong>"));
+	assert_non_null(strstr(out, "<tr><th>exit status</th><td>0</td></tr>"));
+	/* escaping: quotes, backslash kept, control char and bad byte replaced */
+	assert_non_null(strstr(out, "<td>app &quot;q&quot; \\ &#xFFFD; &#xFFFD;</td>"));
+	/* self-contained: nothing fetched, nothing run */
+	assert_null(strstr(out, "<script"));
+	assert_null(strstr(out, "src="));
+	assert_null(strstr(out, "href"));
+	assert_null(strstr(out, "url("));
+	assert_null(strstr(out, "@import"));
+	assert_int_equal(count(out, "http"), 3);	/* the SVG xmlns only */
+	free(out);
+	ilp_model_free(m);
+}
+
+/* ---- calls model ---- */
+
+static void test_calls_topk(void **state)
+{
+	struct ilp_calls *s = ilp_calls_new(3);
+	static const uint64_t dur[] = { 50, 10, 70, 50, 20, 90, 50 };
+
+	(void)state;
+	assert_non_null(s);
+	for (size_t i = 0; i < sizeof(dur) / sizeof(dur[0]); i++) {
+		struct ilp_call c = { .start_ts = 1000 - i * 10, .dur_ns = dur[i],
+				      .tid = (int)i, .nr = 0 };
+
+		assert_int_equal(ilp_calls_add(&s, &c), 0);
+	}
+	ilp_calls_index(s);
+	assert_int_equal(ilp_calls_seen(s), 7);
+	assert_int_equal(ilp_calls_count(s), 3);
+	assert_int_equal(ilp_calls_cap(s), 3);
+	/* kept: 90 (i=5), 70 (i=2), and of the three 50s the first (i=0);
+	 * in start order: i=5 (950), i=2 (980), i=0 (1000) */
+	assert_int_equal(ilp_calls_get(s, 0)->tid, 5);
+	assert_int_equal(ilp_calls_get(s, 1)->tid, 2);
+	assert_int_equal(ilp_calls_get(s, 2)->tid, 0);
+	assert_int_equal(ilp_calls_get(s, 2)->dur_ns, 50);
+	assert_null(ilp_calls_get(s, 3));
+	ilp_calls_free(s);
+	ilp_calls_free(NULL);
+	assert_int_equal(ilp_calls_count(NULL), 0);
+	assert_int_equal(ilp_calls_cap(NULL), ILP_CALLS_TOP);
+}
+
+static void test_calls_bounded_in_model(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_calls *set;
+	uint64_t t = T0;
+
+	(void)state;
+	/* 1000 calls, durations 1..1000 ns: the model keeps the 256 longest */
+	for (int i = 1; i <= 1000; i++) {
+		call(m, 1, 1, SYS_write, t, (uint64_t)i, 1, 1);
+		t += 2000;
+	}
+	ilp_model_finish(m, t);
+	assert_int_equal(ilp_model_index(m, t), 0);
+	set = ilp_proc_top_calls(ilp_model_find_proc(m, 1));
+	assert_int_equal(ilp_calls_seen(set), 1000);
+	assert_int_equal(ilp_calls_count(set), ILP_CALLS_TOP);
+	assert_int_equal(ilp_calls_get(set, 0)->dur_ns, 1000 - ILP_CALLS_TOP + 1);
+	assert_int_equal(ilp_calls_get(set, ILP_CALLS_TOP - 1)->dur_ns, 1000);
+	for (size_t i = 1; i < ILP_CALLS_TOP; i++)
+		assert_true(ilp_calls_get(set, i)->start_ts > ilp_calls_get(set, i - 1)->start_ts);
+	ilp_model_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_no_exit_status),
+		cmocka_unit_test(test_folded),
+		cmocka_unit_test(test_folded_names),
+		cmocka_unit_test(test_perfetto),
+		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_calls_topk),
+		cmocka_unit_test(test_calls_bounded_in_model),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The trace-file source on committed trace-cmd fixtures (see
+ * tests/fixtures/README.tracefiles): exact counts, the one-line "lacks"
+ * note, truncated and foreign files as errors; iolockprof's trace_marker
+ * facts formatted and parsed back.
+ *
+ *   ILP_FIXTURES=dir   reads the fixtures elsewhere
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+#include "source.h"
+#include "syscalls.h"
+#include "tracemeta.h"
+
+static void fixture(char *buf, size_t size, const char *name)
+{
+	const char *dir = getenv("ILP_FIXTURES");
+
+	snprintf(buf, size, "%s/%s", dir && *dir ? dir : "tests/fixtures", name);
+}
+
+static int feed(const struct ilp_event *ev, void *ctx)
+{
+	return ilp_model_feed(ctx, ev);
+}
+
+static struct ilp_model *load(const char *name, const struct ilp_tracefile_info **info,
+			      struct ilp_tracefile **fp)
+{
+	char path[512];
+	const char *why = NULL;
+	struct ilp_tracefile *f;
+	struct ilp_model *m;
+
+	fixture(path, sizeof(path), name);
+	assert_int_equal(ilp_tracefile_open(path, &f, &why), 0);
+	m = ilp_model_new();
+	assert_non_null(m);
+	assert_int_equal(ilp_tracefile_deliver(f, feed, m), 0);
+	*info = ilp_tracefile_info(f);
+	ilp_model_finish(m, (*info)->end_ts);
+	assert_int_equal(ilp_model_index(m, (*info)->end_ts), 0);
+	*fp = f;
+	return m;
+}
+
+static uint64_t calls(const struct ilp_proc *p, const char *sc)
+{
+	const struct ilp_sc_stats *s = ilp_proc_find_syscall(p, ilp_syscall_nr(sc));
+
+	return s ? s->calls : 0;
+}
+
+/* trace-cmd, syscalls:sys_enter_X/sys_exit_X form: `writes 50` */
+static void test_syscalls_form(void **state)
+{
+	const struct ilp_tracefile_info *info;
+	struct ilp_tracefile *f;
+	struct ilp_model *m = load("tracecmd_syscalls_writes50.dat", &info, &f);
+	const struct ilp_proc *p;
+
+	(void)state;
+	assert_int_equal(info->recorded, 0);
+	assert_string_equal(info->command, "");
+	assert_non_null(info->lacks);
+	assert_non_null(strstr(info->lacks, "task_newtask"));
+	assert_null(strchr(info->lacks, '\n'));
+	assert_int_equal(info->exit_status, -1);
+	assert_int_equal(info->lost, 0);
+	assert_int_equal(ilp_model_nprocs(m), 1);
+	p = ilp_model_proc(m, 0);
+	assert_string_equal(ilp_proc_comm(p), "writes");
+	assert_int_equal(calls(p, "write"), 50);
+	assert_int_equal(calls(p, "openat"), 3);
+	assert_int_equal(calls(p, "close"), 3);
+	assert_int_equal(ilp_tracefile_counters(f)->records, 113);
+	ilp_model_free(m);
+	ilp_tracefile_close(f);
+}
+
+/* trace-cmd, raw_syscalls only: `threads 2 20`, threads become processes */
+static void test_raw_threads(void **state)
+{
+	const struct ilp_tracefile_info *info;
+	struct ilp_tracefile *f;
+	struct ilp_model *m = load("tracecmd_raw_threads.dat", &info, &f);
+	size_t i, twenty = 0;
+
+	(void)state;
+	assert_non_null(info->lacks);
+	assert_int_equal(ilp_model_nprocs(m), 3);
+	for (i = 0; i < 3; i++) {
+		const struct ilp_proc *p = ilp_model_proc(m, i);
+
+		assert_string_equal(ilp_proc_comm(p), "threads");
+		assert_int_equal(ilp_proc_nthreads_seen(p), 1);
+		if (calls(p, "write") == 20)
+			twenty++;
+		else
+			assert_int_equal(calls(p, "write"), 0);
+	}
+	assert_int_equal(twenty, 2);
+	ilp_model_free(m);
+	ilp_tracefile_close(f);
+}
+
+static int open_bytes(const void *data, size_t n, const char **why)
+{
+	char path[] = "/tmp/ilp-test-trace.XXXXXX";
+	struct ilp_tracefile *f = NULL;
+	int fd = mkstemp(path), err;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+	err = ilp_tracefile_open(path, &f, why);
+	unlink(path);
+	assert_null(f);
+	return err;
+}
+
+static void test_truncated_and_foreign(void **state)
+{
+	char path[512], *buf;
+	const char *why;
+	FILE *fp;
+	size_t n, cut;
+
+	(void)state;
+	fixture(path, sizeof(path), "tracecmd_syscalls_writes50.dat");
+	fp = fopen(path, "rb");
+	assert_non_null(fp);
+	buf = malloc(1 << 20);
+	assert_non_null(buf);
+	n = fread(buf, 1, 1 << 20, fp);
+	fclose(fp);
+	assert_true(n > 4096);
+	for (cut = 16; cut < n; cut += n / 7) {
+		why = NULL;
+		assert_int_equal(open_bytes(buf, cut, &why), -EINVAL);
+		assert_non_null(why);
+	}
+	why = NULL;
+	assert_int_equal(open_bytes("hello, not a trace\n", 19, &why), -EINVAL);
+	assert_non_null(why);
+	assert_int_equal(open_bytes("", 0, &why), -EINVAL);
+	assert_string_equal(why, "the file is empty");
+	free(buf);
+	assert_int_equal(ilp_tracefile_open("/nonexistent/trace.dat", &(struct ilp_tracefile *){ NULL },
+					    &why), -ENOENT);
+}
+
+static void test_meta_roundtrip(void **state)
+{
+	struct ilp_event ev = { 0 };
+	struct ilp_meta m;
+	char line[ILP_META_MAX];
+	int n;
+
+	(void)state;
+	ev.kind = ILP_EV_TASK_INFO;
+	ev.ts = 123456789012ull;
+	ev.pid = 42;
+	ev.tid = 43;
+	strcpy(ev.task.comm, "my app\n");
+	n = ilp_meta_format_event(line, sizeof(line), &ev);
+	assert_string_equal(line, "iolockprof: task ts=123456789012 pid=42 tid=43 comm=my app?");
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.kind, ILP_META_TASK);
+	assert_int_equal(m.ev.kind, ILP_EV_TASK_INFO);
+	assert_int_equal(m.ev.ts, 123456789012ull);
+	assert_int_equal(m.ev.pid, 42);
+	assert_int_equal(m.ev.tid, 43);
+	assert_string_equal(m.ev.task.comm, "my app?");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = ILP_EV_FD_INFO;
+	ev.ts = 7;
+	ev.pid = 9;
+	ev.fd.fd = 3;
+	ev.fd.type = 2;
+	ev.fd.str = "/tmp/a file";
+	n = ilp_meta_format_event(line, sizeof(line), &ev);
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.ev.fd.fd, 3);
+	assert_int_equal(m.ev.fd.type, 2);
+	assert_string_equal(m.ev.fd.str, "/tmp/a file");
+
+	n = ilp_meta_format_begin(line, sizeof(line), 5, "./app -x 'y z'");
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.kind, ILP_META_BEGIN);
+	assert_string_equal(m.text, "./app -x 'y z'");
+	n = ilp_meta_format_end(line, sizeof(line), 99, 17, 130);
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.lost, 17);
+	assert_int_equal(m.exit_status, 130);
+
+	assert_int_equal(ilp_meta_parse("hello", 5, &m), 0);
+	assert_int_equal(ilp_meta_parse("iolockprof: task ts=x", 21, &m), -EINVAL);
+	assert_int_equal(ilp_meta_parse("iolockprof: what", 16, &m), -EINVAL);
+	ev.kind = ILP_EV_SYS_ENTER;
+	assert_int_equal(ilp_meta_format_event(line, sizeof(line), &ev), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syscalls_form),
+		cmocka_unit_test(test_raw_threads),
+		cmocka_unit_test(test_truncated_and_foreign),
+		cmocka_unit_test(test_meta_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,96 @@
+/*
+ * io_nplus1 N PORT - a server thread listens on 127.0.0.1:PORT and answers
+ * each 16-byte request with 64 bytes; the main thread connects and does
+ * exactly N sequential exchanges (send 16 B, recv until 64 B arrived),
+ * holds the connection 300 ms, closes and exits 0.  Prints nothing.  Exit 3 if PORT
+ * is in use.  Expected finding: [N+1] N round trips on
+ * tcp 127.0.0.1:CLIENTPORT -> 127.0.0.1:PORT (the client's socket only:
+ * the server side answers, it does not ask).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "io_common.h"
+
+#define REQ 16
+#define RESP 64
+
+static int full_recv(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < len) {
+		r = recv(fd, buf + got, len - got, 0);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+static void *server(void *arg)
+{
+	int lfd = *(int *)arg, fd, one = 1;
+	char req[REQ], resp[RESP];
+
+	memset(resp, 'a', sizeof(resp));
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		return NULL;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	while (full_recv(fd, req, sizeof(req)) == 0)
+		if (send(fd, resp, sizeof(resp), 0) != (ssize_t)sizeof(resp))
+			break;
+	close(fd);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa;
+	char req[REQ], resp[RESP];
+	long n, i, port;
+	int lfd, fd, one = 1;
+	pthread_t th;
+
+	if (argc != 3 || parse_count(argv[1], &n) || parse_count(argv[2], &port) ||
+	    port < 1 || port > 65535) {
+		fprintf(stderr, "usage: io_nplus1 N PORT\n");
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0)
+		return 1;
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)))
+		return 3;
+	if (listen(lfd, 1) || pthread_create(&th, NULL, server, &lfd))
+		return 1;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	memset(req, 'q', sizeof(req));
+	for (i = 0; i < n; i++) {
+		if (send(fd, req, sizeof(req), 0) != (ssize_t)sizeof(req))
+			return 1;
+		if (full_recv(fd, resp, sizeof(resp)))
+			return 1;
+	}
+	hold();		/* a pooled connection stays open: named while it lives */
+	close(fd);
+	pthread_join(th, NULL);
+	close(lfd);
+	return 0;
+}

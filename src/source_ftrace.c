@@ -182,7 +182,7 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw",
 			 cpu < f->nmain ? cpu : cpu - f->nmain);
 		f->fds[cpu] = tracefs_instance_file_open(cpu < f->nmain ? ti : ilp_instance_sys_tracefs(in),
-							 file, O_RDONLY | O_NONBLOCK);
+							 file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (f->fds[cpu] < 0) {
 			err = errno ? -errno : -EIO;
 			goto out;

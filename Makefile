@@ -37,7 +37,7 @@ WL_SRCS   := $(wildcard tests/workloads/*.c)
 WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
-.PHONY: all demo check unit asan integration bench deps clean workloads fuzz
+.PHONY: all demo check unit asan integration bench deps deps-build clean workloads fuzz
 all: $(O)/iolockprof
 
 $(GEN): scripts/gen-syscalls.sh
@@ -63,7 +63,10 @@ $(O)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 workloads: $(WL_BINS)
 
 deps:
-	$(Q)sh scripts/install-deps.sh
+	$(Q)sh scripts/install-deps.sh test
+
+deps-build:
+	$(Q)sh scripts/install-deps.sh build
 
 unit: $(UNIT_BINS)
 	$(Q)sh scripts/run-unit.sh $(UNIT_BINS)
@@ -81,7 +84,7 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory asan
 	$(Q)$(MAKE) --no-print-directory integration
 
-demo: deps
+demo: deps-build
 	$(Q)$(MAKE) --no-print-directory all workloads
 	$(Q)sh scripts/demo.sh $(O)
 

@@ -1,22 +1,37 @@
 #!/bin/sh
-# Installs what iolockprof needs to build and test, on Debian/Ubuntu, only
-# when something is missing.  Needs root (or sudo) for apt-get.
+# Installs what iolockprof needs, on Debian/Ubuntu, only when something is
+# missing.  Needs root (or sudo) for apt-get.
+#   sh scripts/install-deps.sh build   to build and run it (make, make demo)
+#   sh scripts/install-deps.sh test    also to run every test (make check)
 set -eu
-need="gcc make pkg-config time util-linux libtracefs-dev libtraceevent-dev libcmocka-dev \
-libtracecmd-dev trace-cmd libdw-dev libelf-dev strace linux-perf \
+mode=${1:-test}
+need="gcc make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev"
+if [ "$mode" = test ]; then
+	# cmocka: unit tests; strace/perf/time: the benchmark and comparisons;
+	# util-linux: setpriv for the unprivileged tests; trace-cmd: opens our
+	# trace.dat in the tests; chromium + node: the HTML and JSON checks
+	need="$need libcmocka-dev time util-linux trace-cmd strace linux-perf \
 chromium chromium-driver nodejs"
-# npm: Debian's package, unless a nodejs that bundles it (nodesource) is there
-command -v npm >/dev/null 2>&1 || need="$need npm"
+	# npm: Debian's package, unless a nodejs that bundles it (nodesource) is there
+	command -v npm >/dev/null 2>&1 || need="$need npm"
+fi
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
-# JSON Schema validator for the tests (ajv, from the npm registry)
-[ -z "$missing" ] && exec sh "$(dirname "$0")/install-node-deps.sh"
+node_deps() {
+	# JSON Schema validator for the tests (ajv, from the npm registry)
+	[ "$mode" = test ] || return 0
+	sh "$(dirname "$0")/install-node-deps.sh"
+}
+if [ -z "$missing" ]; then
+	node_deps
+	exit 0
+fi
 echo "install-deps: installing:$missing"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-sh "$(dirname "$0")/install-node-deps.sh"
+node_deps

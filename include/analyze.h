@@ -27,6 +27,11 @@ struct ilp_thresholds {
 	uint64_t fsync_per_s;	/* a storm: at least this many syncs per second (10) */
 	uint64_t random_pct;	/* --random-pct: share of positioned calls not at the previous end (20) */
 	uint64_t min_saving_ns;	/* --min-saving: drop findings saving less (1 ms) */
+	uint64_t lock_min;	/* --lock-min: hot lock needs this many contended waits (10) */
+	uint64_t lock_pct;	/* --lock-pct: ... and wait time >= this % of wall time (5), */
+	uint64_t lock_ns;	/* --lock-ms: ... or >= this much wait time (50 ms) */
+	int no_offcpu;		/* not a threshold: the backend saw no scheduler events
+				 * (ptrace), so no on/off-CPU split can be stated */
 };
 
 void ilp_thresholds_default(struct ilp_thresholds *th);
@@ -102,6 +107,26 @@ void ilp_findings_release(struct ilp_findings *f);	/* frees the insides */
 /* a zeroed finding appended to out, pid/comm/severity filled later; NULL on ENOMEM */
 struct ilp_finding *ilp_finding_add(struct ilp_findings *out, const char *kind, const char *label,
 				    const struct ilp_proc *p);
+struct ilp_fdobj;
+struct ilp_io_stats;
+
+/* one fd object of p with its stats: 0, or -errno to stop */
+typedef int (*ilp_obj_fn)(const struct ilp_analysis *a, const struct ilp_proc *p,
+			  const struct ilp_fdobj *o, const struct ilp_io_stats *s,
+			  struct ilp_findings *out);
+/* calls fn for every object p made calls on (ilp_proc_fds); first error or 0 */
+int ilp_analyze_each_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
+			 struct ilp_findings *out, ilp_obj_fn fn);
+/* ilp_finding_add() about object o: tid, obj_type and object are filled */
+struct ilp_finding *ilp_finding_add_obj(struct ilp_findings *out, const char *kind,
+					const char *label, const struct ilp_proc *p,
+					const struct ilp_fdobj *o);
+/* ns as "45.2 ms" (time) and its share "3.1% of wall time" (share), for evidence */
+struct ilp_share_text {
+	char time[24];		/* ILP_FMT_TIME_LEN */
+	char share[48];
+};
+void ilp_share_text(struct ilp_share_text *st, uint64_t ns, uint64_t wall_ns);
 /* v * num / den without overflow (0 if den is 0) */
 uint64_t ilp_scale(uint64_t v, uint64_t num, uint64_t den);
 /* per mille of wall time, for "(3.1% of wall time)" */
@@ -118,5 +143,16 @@ int ilp_detect_fsync(const struct ilp_analysis *a, const struct ilp_proc *p,
 		     struct ilp_findings *out);
 int ilp_detect_random(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      struct ilp_findings *out);
+int ilp_detect_hotlock(const struct ilp_analysis *a, const struct ilp_proc *p,
+		       struct ilp_findings *out);
+int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
+			struct ilp_findings *out);
+/* what one detector's rule says, for another not to report the same calls */
+struct ilp_ulock;
+struct ilp_fdobj;
+/* the user lock is a [hot lock] */
+int ilp_hotlock_ulock_fires(const struct ilp_analysis *a, const struct ilp_ulock *l);
+/* o is the object an [N+1] finding blocks on (its round trips' reads) */
+int ilp_nplus1_obj_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
 
 #endif

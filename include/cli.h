@@ -124,6 +124,8 @@ struct ilp_capture_tap {
 		       uint64_t start_ts);
 	/* exit_status: of the first child (128+sig), -1 if none */
 	int (*end)(void *ctx, int exit_status, uint64_t lost);
+	/* a device or lock name the capture found (kind: enum ilp_name_kind) */
+	int (*name)(void *ctx, int kind, int pid, uint64_t key, const char *name);
 	void *ctx;
 };
 

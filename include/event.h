@@ -35,6 +35,9 @@ enum ilp_event_kind {
 	ILP_EV_BLOCK_FRONTMERGE,	/* bio prepended: the request now starts at block.sector */
 	ILP_EV_BLOCK_REQUEUE,	/* request sent back to the queue, issued again later */
 	ILP_EV_BLOCK_RQMERGE,	/* request merged into another one: it never completes */
+	ILP_EV_WB_DIRTY,	/* tid dirtied page(s) of inode wb.ino on bdi wb.dev */
+	ILP_EV_WB_START,	/* tid (a flusher) starts writing back inode wb.ino on wb.dev */
+	ILP_EV_WB_END,		/* ... and is done with it */
 	ILP_EV_KIND_MAX
 };
 
@@ -81,6 +84,11 @@ struct ilp_event {
 			uint32_t flags;		/* BEGIN: LCB_F_* */
 			int32_t ret;		/* END */
 		} lock;
+		struct {			/* WB_* */
+			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
+						 * a bdi name that is not one */
+			uint64_t ino;
+		} wb;
 	};
 };
 

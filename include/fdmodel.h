@@ -74,6 +74,8 @@ struct ilp_io_stats {
 	uint64_t others, other_ns;		/* lseek, fcntl, ioctl, connect, ... */
 	/* stream data calls (not positioned): the unbuffered detector */
 	uint64_t sreads, swrites, srbytes, swbytes, sread_ns, swrite_ns;
+	int sread_nr, swrite_nr;		/* the syscall of most stream reads / writes */
+	uint64_t sread_vote, swrite_vote;	/* (Boyer-Moore majority vote; internal) */
 	/* positioned data calls (pread64, pwrite64, preadv...): the random detector */
 	uint64_t pops, pops_random, pbytes, pos_ns;
 	/* request/response: a read returning data right after a write on the object */
@@ -81,6 +83,14 @@ struct ilp_io_stats {
 	int rt_nr;				/* syscall of the last read closing a round trip */
 	int client;				/* first data call on it was a write (and not accepted) */
 	int accepted;				/* the object came from accept/accept4 */
+	/* request/response over two objects: a stream read returning data on
+	 * this object by a thread whose previous stream data call was a write
+	 * on another object (the request): the N+1 detector's pair case */
+	uint64_t pair_trips, pair_wait_ns;
+	int pair_nr;				/* syscall of the last read closing a pair */
+	int pair_first;				/* the first read returning data here closed a pair */
+	int pair_multi;				/* requests went to more than one other object */
+	const struct ilp_fdobj *pair_req;	/* the request object of the first pair */
 	uint64_t first_sync_ts, last_sync_ts;	/* exit times of the first and last sync */
 	struct ilp_hist *lat;			/* latency of every call */
 	struct ilp_hist *rsize, *wsize;		/* bytes per stream read / write (NULL: none) */

@@ -56,6 +56,8 @@ void ilp_jw_kstr(struct ilp_jw *w, const char *key, const char *s);
 void ilp_jw_ku64(struct ilp_jw *w, const char *key, uint64_t v);
 void ilp_jw_ki64(struct ilp_jw *w, const char *key, int64_t v);
 void ilp_jw_kbool(struct ilp_jw *w, const char *key, int v);
+/* key + v when have, key + null when not */
+void ilp_jw_ku64_or_null(struct ilp_jw *w, const char *key, int have, uint64_t v);
 /* ends the output with a newline, flushes; returns 0 or -EIO */
 int ilp_jw_finish(struct ilp_jw *w);
 

@@ -38,7 +38,8 @@ struct ilp_stacks;
 
 /*
  * The syscall numbers to profile: the -e list if given (nrs, n), else every
- * number whose class is in ILP_PTRACE_CLASSES.  Fills out (sorted, unique,
+ * number whose class is in ILP_PTRACE_CLASSES, plus the calls that make or
+ * change fds (pipe2, dup*, fcntl, eventfd2, socketpair...) for the fd table.  Fills out (sorted, unique,
  * at most max); returns the count or -E2BIG.
  */
 int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max);

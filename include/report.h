@@ -58,7 +58,7 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
  * folded: "comm-pid;comm-tid;syscall NS" lines, NS = time inside the
  *   syscall in ns (completed + unfinished so far); zero lines omitted.
  */
-#define ILP_JSON_SCHEMA_VERSION 1
+#define ILP_JSON_SCHEMA_VERSION 2
 
 int ilp_report_json(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,

@@ -98,6 +98,9 @@ void ilp_tracefile_close(struct ilp_tracefile *f);	/* NULL ok */
 /* Delivers every event in time order; 0 or the callback's non-zero return. */
 int ilp_tracefile_deliver(struct ilp_tracefile *f, ilp_event_fn fn, void *ctx);
 const struct ilp_tracefile_info *ilp_tracefile_info(const struct ilp_tracefile *f);
+/* The device/lock name the file's name facts give (an ilp_namer_fn of
+ * waitmodel.h, ctx the file): 0, or -ENOENT (none: the address is shown). */
+int ilp_tracefile_name(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size);
 const struct ilp_source_counters *ilp_tracefile_counters(const struct ilp_tracefile *f);
 
 /* CLOCK_MONOTONIC now, ns: the time base of every ilp_event. */

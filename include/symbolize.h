@@ -26,6 +26,21 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid);
 int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid);
 
 /*
+ * Process lifecycle, so forked children's and exec'd processes' addresses
+ * get the right names.  fork: child (a new process, not a thread) was
+ * forked by task parent (pid or tid) and, until it execs, has parent's
+ * image: a child that exits before it is asked about is named from the
+ * parent's maps (ilp_symbolizer_parent).  exec at ts (CLOCK_MONOTONIC
+ * ns): pid's snapshot, if taken before ts, is stale (dropped; the next
+ * ilp_symbolizer_snapshot reads the new image) and pid is no longer its
+ * parent's image.  fork: 0 or -ENOMEM.
+ */
+int ilp_symbolizer_fork(struct ilp_symbolizer *s, int parent, int child);
+void ilp_symbolizer_exec(struct ilp_symbolizer *s, int pid, uint64_t ts);
+/* the task pid was forked from while it has not exec'd, 0 if unknown */
+int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid);
+
+/*
  * Names a user address of pid from its snapshot: "hot_lock" (an ELF symbol
  * covering it, "+0x8" inside it), else the mapping: "app+0x4010",
  * "[heap]+0x2a0", "[stack]@0x7ffd...", "[anon]@0x7f12..." (one word each).  0, or -ENOENT (no
@@ -37,6 +52,20 @@ int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *b
 /* "jbd2_journal_lock+0x10" from /proc/kallsyms (read once); -ENOENT if
  * the address is in no symbol (dynamic, or kallsyms hides addresses) */
 int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size);
+
+struct ilp_event;
+/* the fork/exec hooks above, from an event stream (TASK_NEW, EXEC) */
+int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev);
+
+/*
+ * An ilp_namer_fn (waitmodel.h) with ctx = the symbolizer: devices from
+ * /sys/dev/block, kernel locks from kallsyms, user locks from the
+ * process's maps while it lives (a snapshot taken at its first lock,
+ * refreshed when an address is not covered); a forked child gone before
+ * it is asked about is named from its parent's maps unless it exec'd;
+ * another short-lived process stays unnamed (-ENOENT: the address shows).
+ */
+int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, size_t size);
 
 /* "vda" for a kernel dev_t (major << 20 | minor) from /sys/dev/block/M:m/uevent;
  * -ENOENT if unknown */

@@ -74,6 +74,7 @@ struct ilp_slow_call {
 	uint64_t start_ts;	/* enter, ns CLOCK_MONOTONIC */
 	uint64_t wall_ns;
 	uint64_t off_ns[ILP_OFF_NSTATES];
+	const struct ilp_fdobj *fobj;	/* ILP_WOBJ_FD: what the fd was at the call, NULL if unknown */
 };
 
 #define ILP_SLOW_DEFAULT_NS 100000000ull	/* --slow default: 100 ms */
@@ -200,11 +201,30 @@ struct ilp_blk_stats {
 	struct ilp_hist *d2c;		/* issued to the device -> complete, ns */
 };
 
+/*
+ * Writeback: a flusher's bios between writeback_single_inode_start and
+ * writeback_single_inode are that inode's.  Who dirtied it is known when a
+ * traced task dirtied a page of it (writeback_dirty_folio, in the task's
+ * context) during the capture; data dirtied before the capture or by
+ * untraced tasks is "untraced".  I/O by kernel threads outside such a
+ * bracket (journal commits, metadata, swap) is neither.
+ */
+enum ilp_blk_wb {
+	ILP_WB_NONE = 0,	/* not inode writeback by a kernel thread, or unknown */
+	ILP_WB_TRACED,		/* written back for wb_pid: it dirtied inode wb_ino */
+	ILP_WB_UNTRACED,	/* writeback of data no traced task dirtied */
+};
+
 /* Who submitted requests to a device. */
 struct ilp_blk_submitter {
 	int pid;			/* traced process; 0: not traced (comm says who) */
 	char comm[16];			/* kernel thread or other task ("kworker/u4:1", "jbd2/vda-8") */
 	int kernel;			/* comm looks like a kernel thread (kworker, jbd2, ...) */
+	int wb;				/* enum ilp_blk_wb (pid 0 only) */
+	int wb_pid;			/* ILP_WB_TRACED: the process that dirtied the data */
+	char wb_comm[16];		/* its comm */
+	uint64_t wb_ino;		/* ILP_WB_TRACED: the inode written back */
+	int wb_shared;			/* other traced processes dirtied that inode too */
 	struct ilp_blk_stats st;
 };
 
@@ -224,6 +244,8 @@ uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d);	/* bios or requests merg
 
 /* per process: requests it submitted, all devices (NULL-safe: 0 / NULL) */
 const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w);
+/* per process: requests kernel threads wrote back for it (data it dirtied) */
+const struct ilp_blk_stats *ilp_wproc_blk_writeback(const struct ilp_wproc *w);
 
 /* ---- names (the capture resolves them; the model keeps them) ---- */
 

@@ -4,10 +4,17 @@
  * findings from.  To add a detector: docs/adding-a-detector.md.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "fdmodel.h"
+#include "report_util.h"
+
+_Static_assert(sizeof(((struct ilp_share_text *)0)->time) >= ILP_FMT_TIME_LEN,
+	       "ilp_share_text.time holds any ilp_fmt_time()");
 
 static const struct ilp_detector detectors[] = {
 	{ "unbuffered", ilp_detect_unbuffered,
@@ -20,6 +27,11 @@ static const struct ilp_detector detectors[] = {
 	  "many syncs per second on one file: group the commits" },
 	{ "random", ilp_detect_random,
 	  "small positioned reads/writes at scattered offsets on one file" },
+	{ "hotlock", ilp_detect_hotlock,
+	  "a user or kernel lock whose contended waits take a large share of wall time" },
+	/* after hotlock, fsync and nplus1: skips the calls their findings report */
+	{ "slowcall", ilp_detect_slowcall,
+	  "single calls above --slow, per thread, syscall and object" },
 };
 
 #define NDETECTORS (sizeof(detectors) / sizeof(detectors[0]))
@@ -45,6 +57,9 @@ void ilp_thresholds_default(struct ilp_thresholds *th)
 	th->fsync_per_s = 10;
 	th->random_pct = 20;
 	th->min_saving_ns = 1000000;
+	th->lock_min = 10;
+	th->lock_pct = 5;
+	th->lock_ns = 50000000;
 }
 
 uint64_t ilp_share_pm(uint64_t ns, uint64_t wall_ns)
@@ -85,6 +100,46 @@ struct ilp_finding *ilp_finding_add(struct ilp_findings *out, const char *kind, 
 	f->pid = ilp_proc_pid(p);
 	strncpy(f->comm, ilp_proc_comm(p), sizeof(f->comm) - 1);
 	return f;
+}
+
+int ilp_analyze_each_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
+			 struct ilp_findings *out, ilp_obj_fn fn)
+{
+	const struct ilp_fdproc *fds = ilp_proc_fds(p);
+	size_t i;
+	int err;
+
+	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
+		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
+
+		err = fn(a, p, o, ilp_fdobj_stats(o), out);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct ilp_finding *ilp_finding_add_obj(struct ilp_findings *out, const char *kind,
+					const char *label, const struct ilp_proc *p,
+					const struct ilp_fdobj *o)
+{
+	struct ilp_finding *f = ilp_finding_add(out, kind, label, p);
+
+	if (!f)
+		return NULL;
+	f->tid = ilp_fdobj_tid(o);
+	f->obj_type = ilp_fdobj_type(o);
+	ilp_fdobj_format(o, f->object, sizeof(f->object));
+	return f;
+}
+
+void ilp_share_text(struct ilp_share_text *st, uint64_t ns, uint64_t wall_ns)
+{
+	uint64_t pm = ilp_share_pm(ns, wall_ns);
+
+	ilp_fmt_time(st->time, sizeof(st->time), ns);
+	snprintf(st->share, sizeof(st->share), "%" PRIu64 ".%" PRIu64 "%% of wall time",
+		 pm / 10, pm % 10);
 }
 
 void ilp_findings_release(struct ilp_findings *f)

@@ -21,59 +21,53 @@
 
 #define GROUP_MS 100
 
+static int fsync_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
+		     const struct ilp_fdobj *o, const struct ilp_io_stats *s,
+		     struct ilp_findings *out)
+{
+	const struct ilp_thresholds *th = a->th;
+	uint64_t span, rate, needed;
+	struct ilp_finding *f;
+	struct ilp_share_text st;
+
+	if (s->syncs < th->fsync_min || s->syncs < 2)
+		return 0;
+	span = s->last_sync_ts - s->first_sync_ts;
+	rate = span ? ilp_scale(s->syncs - 1, 1000000000ull, span) : UINT64_MAX;
+	if (rate < th->fsync_per_s)
+		return 0;
+	needed = span / (GROUP_MS * 1000000ull) + 1;
+	if (needed >= s->syncs)
+		return 0;
+	f = ilp_finding_add_obj(out, "fsync", "fsync storm", p, o);
+	if (!f)
+		return -ENOMEM;
+	f->count = s->syncs;
+	f->bytes = s->wbytes;
+	f->time_ns = s->sync_ns;
+	f->threshold = th->fsync_min;
+	f->saving_calls = s->syncs - needed;
+	f->saving_ns = ilp_scale(s->sync_ns, s->syncs - needed, s->syncs);
+	ilp_share_text(&st, s->sync_ns, a->wall_ns);
+	snprintf(f->what, sizeof(f->what), "%" PRIu64 " syncs on %s", s->syncs, f->object);
+	if (span)
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%s in sync calls (%s), %" PRIu64 " per second, %" PRIu64
+			 " writes between them", st.time, st.share, rate, s->writes);
+	else
+		snprintf(f->evidence, sizeof(f->evidence), "%s in sync calls (%s)",
+			 st.time, st.share);
+	snprintf(f->why, sizeof(f->why), "%" PRIu64 " syncs >= %" PRIu64
+		 " (--fsync-min) at >= %" PRIu64 " per second", s->syncs, th->fsync_min,
+		 th->fsync_per_s);
+	snprintf(f->fix, sizeof(f->fix),
+		 "group commits: one sync per batch of records (one per %d ms: %" PRIu64
+		 " -> %" PRIu64 " syncs)", GROUP_MS, s->syncs, needed);
+	return 0;
+}
+
 int ilp_detect_fsync(const struct ilp_analysis *a, const struct ilp_proc *p,
 		     struct ilp_findings *out)
 {
-	const struct ilp_fdproc *fds = ilp_proc_fds(p);
-	const struct ilp_thresholds *th = a->th;
-	size_t i;
-
-	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
-		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
-		const struct ilp_io_stats *s = ilp_fdobj_stats(o);
-		uint64_t span, rate, needed, pm;
-		struct ilp_finding *f;
-		char t[ILP_FMT_TIME_LEN];
-
-		if (s->syncs < th->fsync_min || s->syncs < 2)
-			continue;
-		span = s->last_sync_ts - s->first_sync_ts;
-		rate = span ? ilp_scale(s->syncs - 1, 1000000000ull, span) : UINT64_MAX;
-		if (rate < th->fsync_per_s)
-			continue;
-		needed = span / (GROUP_MS * 1000000ull) + 1;
-		if (needed >= s->syncs)
-			continue;
-		f = ilp_finding_add(out, "fsync", "fsync storm", p);
-		if (!f)
-			return -ENOMEM;
-		f->tid = ilp_fdobj_tid(o);
-		f->obj_type = ilp_fdobj_type(o);
-		ilp_fdobj_format(o, f->object, sizeof(f->object));
-		f->count = s->syncs;
-		f->bytes = s->wbytes;
-		f->time_ns = s->sync_ns;
-		f->threshold = th->fsync_min;
-		f->saving_calls = s->syncs - needed;
-		f->saving_ns = ilp_scale(s->sync_ns, s->syncs - needed, s->syncs);
-		ilp_fmt_time(t, sizeof(t), s->sync_ns);
-		pm = ilp_share_pm(s->sync_ns, a->wall_ns);
-		snprintf(f->what, sizeof(f->what), "%" PRIu64 " syncs on %s", s->syncs, f->object);
-		if (span)
-			snprintf(f->evidence, sizeof(f->evidence),
-				 "%s in sync calls (%" PRIu64 ".%" PRIu64 "%% of wall time), %"
-				 PRIu64 " per second, %" PRIu64 " writes between them",
-				 t, pm / 10, pm % 10, rate, s->writes);
-		else
-			snprintf(f->evidence, sizeof(f->evidence),
-				 "%s in sync calls (%" PRIu64 ".%" PRIu64 "%% of wall time)",
-				 t, pm / 10, pm % 10);
-		snprintf(f->why, sizeof(f->why), "%" PRIu64 " syncs >= %" PRIu64
-			 " (--fsync-min) at >= %" PRIu64 " per second", s->syncs, th->fsync_min,
-			 th->fsync_per_s);
-		snprintf(f->fix, sizeof(f->fix),
-			 "group commits: one sync per batch of records (one per %d ms: %" PRIu64
-			 " -> %" PRIu64 " syncs)", GROUP_MS, s->syncs, needed);
-	}
-	return 0;
+	return ilp_analyze_each_obj(a, p, out, fsync_obj);
 }

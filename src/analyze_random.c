@@ -20,63 +20,58 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
+		      struct ilp_findings *out)
+{
+	const struct ilp_thresholds *th = a->th;
+	uint64_t med, needed, pct;
+	struct ilp_finding *f;
+	struct ilp_share_text st;
+
+	if (s->pops < th->min_ops || !s->psize)
+		return 0;
+	if (s->pops_random * 100 < th->random_pct * s->pops)
+		return 0;
+	med = ilp_hist_percentile(s->psize, 50.0);
+	if (med >= th->buffer_bytes)
+		return 0;
+	needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
+	if (!needed)
+		needed = 1;
+	if (needed >= s->pops)
+		return 0;
+	f = ilp_finding_add_obj(out, "random", "random I/O", p, o);
+	if (!f)
+		return -ENOMEM;
+	pct = s->pops_random * 100 / s->pops;
+	f->count = s->pops;
+	f->bytes = s->pbytes;
+	f->size = med;
+	f->time_ns = s->pos_ns;
+	f->threshold = th->min_ops;
+	f->saving_calls = s->pops - needed;
+	f->saving_ns = ilp_scale(s->pos_ns, s->pops - needed, s->pops);
+	ilp_share_text(&st, s->pos_ns, a->wall_ns);
+	snprintf(f->what, sizeof(f->what), "%" PRIu64 " positioned reads/writes of %" PRIu64
+		 " B (median) on %s, %" PRIu64 "%% at random offsets", s->pops, med,
+		 f->object, pct);
+	snprintf(f->evidence, sizeof(f->evidence), "%" PRIu64 " B in %s (%s)",
+		 s->pbytes, st.time, st.share);
+	snprintf(f->why, sizeof(f->why), "%" PRIu64 " positioned calls >= %" PRIu64
+		 " (--min-ops), %" PRIu64 " random = %" PRIu64 "%% >= %" PRIu64
+		 "%% (--random-pct), median %" PRIu64 " B < %" PRIu64 " B",
+		 s->pops, th->min_ops, s->pops_random, pct, th->random_pct, med,
+		 th->buffer_bytes);
+	snprintf(f->fix, sizeof(f->fix),
+		 "sort or batch the offsets and read larger contiguous ranges (%" PRIu64
+		 " -> %" PRIu64 " calls of %" PRIu64 " KiB), or mmap the file",
+		 s->pops, needed, th->buffer_bytes / 1024);
+	return 0;
+}
+
 int ilp_detect_random(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      struct ilp_findings *out)
 {
-	const struct ilp_fdproc *fds = ilp_proc_fds(p);
-	const struct ilp_thresholds *th = a->th;
-	size_t i;
-
-	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
-		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
-		const struct ilp_io_stats *s = ilp_fdobj_stats(o);
-		uint64_t med, needed, pct, pm;
-		struct ilp_finding *f;
-		char t[ILP_FMT_TIME_LEN];
-
-		if (s->pops < th->min_ops || !s->psize)
-			continue;
-		if (s->pops_random * 100 < th->random_pct * s->pops)
-			continue;
-		med = ilp_hist_percentile(s->psize, 50.0);
-		if (med >= th->buffer_bytes)
-			continue;
-		needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
-		if (!needed)
-			needed = 1;
-		if (needed >= s->pops)
-			continue;
-		f = ilp_finding_add(out, "random", "random I/O", p);
-		if (!f)
-			return -ENOMEM;
-		pct = s->pops_random * 100 / s->pops;
-		f->tid = ilp_fdobj_tid(o);
-		f->obj_type = ilp_fdobj_type(o);
-		ilp_fdobj_format(o, f->object, sizeof(f->object));
-		f->count = s->pops;
-		f->bytes = s->pbytes;
-		f->size = med;
-		f->time_ns = s->pos_ns;
-		f->threshold = th->min_ops;
-		f->saving_calls = s->pops - needed;
-		f->saving_ns = ilp_scale(s->pos_ns, s->pops - needed, s->pops);
-		ilp_fmt_time(t, sizeof(t), s->pos_ns);
-		pm = ilp_share_pm(s->pos_ns, a->wall_ns);
-		snprintf(f->what, sizeof(f->what), "%" PRIu64 " positioned reads/writes of %" PRIu64
-			 " B (median) on %s, %" PRIu64 "%% at random offsets", s->pops, med,
-			 f->object, pct);
-		snprintf(f->evidence, sizeof(f->evidence),
-			 "%" PRIu64 " B in %s (%" PRIu64 ".%" PRIu64 "%% of wall time)",
-			 s->pbytes, t, pm / 10, pm % 10);
-		snprintf(f->why, sizeof(f->why), "%" PRIu64 " positioned calls >= %" PRIu64
-			 " (--min-ops), %" PRIu64 " random = %" PRIu64 "%% >= %" PRIu64
-			 "%% (--random-pct), median %" PRIu64 " B < %" PRIu64 " B",
-			 s->pops, th->min_ops, s->pops_random, pct, th->random_pct, med,
-			 th->buffer_bytes);
-		snprintf(f->fix, sizeof(f->fix),
-			 "sort or batch the offsets and read larger contiguous ranges (%" PRIu64
-			 " -> %" PRIu64 " calls of %" PRIu64 " KiB), or mmap the file",
-			 s->pops, needed, th->buffer_bytes / 1024);
-	}
-	return 0;
+	return ilp_analyze_each_obj(a, p, out, random_obj);
 }

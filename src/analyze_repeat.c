@@ -19,47 +19,42 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+static int repeat_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
+		      struct ilp_findings *out)
+{
+	const struct ilp_thresholds *th = a->th;
+	unsigned type = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
+	uint64_t n = s->opens + s->stats;
+	struct ilp_finding *f;
+	struct ilp_share_text st;
+
+	if ((type != ILP_OBJ_FILE && type != ILP_OBJ_DIR) || n < th->repeat_min)
+		return 0;
+	f = ilp_finding_add_obj(out, "repeat", "repeat", p, o);
+	if (!f)
+		return -ENOMEM;
+	f->count = n;
+	f->bytes = s->rbytes + s->wbytes;
+	f->time_ns = s->total_ns;
+	f->threshold = th->repeat_min;
+	f->saving_calls = ilp_scale(s->ops, n - 1, n);
+	f->saving_ns = ilp_scale(s->total_ns, n - 1, n);
+	ilp_share_text(&st, s->total_ns, a->wall_ns);
+	snprintf(f->what, sizeof(f->what), "%s opened %" PRIu64 " times and stat'ed %" PRIu64
+		 " times", f->object, s->opens, s->stats);
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "%" PRIu64 " calls on it (%" PRIu64 " reads, %" PRIu64 " B) took %s (%s)",
+		 s->ops, s->reads, s->rbytes, st.time, st.share);
+	snprintf(f->why, sizeof(f->why), "%" PRIu64 " opens + %" PRIu64 " stats = %" PRIu64
+		 " >= %" PRIu64 " (--repeat-min)", s->opens, s->stats, n, th->repeat_min);
+	snprintf(f->fix, sizeof(f->fix),
+		 "open it once and keep the fd, or cache what you read or stat from it");
+	return 0;
+}
+
 int ilp_detect_repeat(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      struct ilp_findings *out)
 {
-	const struct ilp_fdproc *fds = ilp_proc_fds(p);
-	const struct ilp_thresholds *th = a->th;
-	size_t i;
-
-	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
-		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
-		const struct ilp_io_stats *s = ilp_fdobj_stats(o);
-		unsigned type = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
-		uint64_t n = s->opens + s->stats, pm;
-		struct ilp_finding *f;
-		char t[ILP_FMT_TIME_LEN];
-
-		if ((type != ILP_OBJ_FILE && type != ILP_OBJ_DIR) || n < th->repeat_min)
-			continue;
-		f = ilp_finding_add(out, "repeat", "repeat", p);
-		if (!f)
-			return -ENOMEM;
-		f->tid = ilp_fdobj_tid(o);
-		f->obj_type = ilp_fdobj_type(o);
-		ilp_fdobj_format(o, f->object, sizeof(f->object));
-		f->count = n;
-		f->bytes = s->rbytes + s->wbytes;
-		f->time_ns = s->total_ns;
-		f->threshold = th->repeat_min;
-		f->saving_calls = ilp_scale(s->ops, n - 1, n);
-		f->saving_ns = ilp_scale(s->total_ns, n - 1, n);
-		ilp_fmt_time(t, sizeof(t), s->total_ns);
-		pm = ilp_share_pm(s->total_ns, a->wall_ns);
-		snprintf(f->what, sizeof(f->what), "%s opened %" PRIu64 " times and stat'ed %" PRIu64
-			 " times", f->object, s->opens, s->stats);
-		snprintf(f->evidence, sizeof(f->evidence),
-			 "%" PRIu64 " calls on it (%" PRIu64 " reads, %" PRIu64 " B) took %s (%"
-			 PRIu64 ".%" PRIu64 "%% of wall time)", s->ops, s->reads, s->rbytes, t,
-			 pm / 10, pm % 10);
-		snprintf(f->why, sizeof(f->why), "%" PRIu64 " opens + %" PRIu64 " stats = %" PRIu64
-			 " >= %" PRIu64 " (--repeat-min)", s->opens, s->stats, n, th->repeat_min);
-		snprintf(f->fix, sizeof(f->fix),
-			 "open it once and keep the fd, or cache what you read or stat from it");
-	}
-	return 0;
+	return ilp_analyze_each_obj(a, p, out, repeat_obj);
 }

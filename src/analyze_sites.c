@@ -6,37 +6,12 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "analyze.h"
 #include "stacks.h"
 #include "syscalls.h"
 
 #define FRAME_LEN 200
-
-/*
- * A finding about several syscalls (nr -1, e.g. unbuffered "writes"): the
- * syscall of the process's busiest stack whose name the finding's "what"
- * names ("1500 writes of 1 B" names write); -1 if none does.
- */
-static int guess_nr(const struct ilp_stacks *s, const struct ilp_finding *f)
-{
-	size_t j;
-
-	for (j = 0; j < ilp_stacks_count(s); j++) {
-		const struct ilp_stack *st = ilp_stacks_get(s, j);
-		const char *name = ilp_syscall_name(st->nr);
-		const char *hit;
-
-		if (st->pid != f->pid || !(hit = strstr(f->what, name)))
-			continue;
-		/* a whole word: "write" in "writes", not "pwrite64" */
-		if ((hit == f->what || hit[-1] == ' ') &&
-		    (hit[strlen(name)] == ' ' || hit[strlen(name)] == 's'))
-			return st->nr;
-	}
-	return -1;
-}
 
 void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s)
 {
@@ -48,10 +23,8 @@ void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s)
 	for (i = 0; s && i < fs->n; i++) {
 		struct ilp_finding *f = &fs->v[i];
 
-		int nr = f->nr;
+		int nr = f->nr;		/* -1: several syscalls, no one site */
 
-		if (nr < 0)
-			nr = guess_nr(s, f);
 		if (nr < 0 || !ilp_stacks_sites(s, f->pid, nr, &top, 1))
 			continue;
 		/* every site of nr in pid, for the share */

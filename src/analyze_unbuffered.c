@@ -14,7 +14,8 @@
  * merge a request with its answer.
  *
  * Saving: (calls - needed) calls, and the measured time of the calls in
- * proportion.
+ * proportion.  The finding's nr is the syscall making most of the calls
+ * (read, readv, recvfrom...: a majority vote kept by the model).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -32,11 +33,12 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t n = is_read ? s->sreads : s->swrites;
 	uint64_t bytes = is_read ? s->srbytes : s->swbytes;
 	uint64_t ns = is_read ? s->sread_ns : s->swrite_ns;
+	int nr = is_read ? s->sread_nr : s->swrite_nr;
 	const struct ilp_hist *h = is_read ? s->rsize : s->wsize;
 	const char *dir = is_read ? "read" : "write";
 	uint64_t med, needed, per_open;
 	struct ilp_finding *f;
-	char t[ILP_FMT_TIME_LEN];
+	struct ilp_share_text st;
 
 	if (n < th->min_ops || !h || !ilp_hist_count(h))
 		return 0;
@@ -51,12 +53,10 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 		needed = 1;
 	if (needed >= n)
 		return 0;
-	f = ilp_finding_add(out, "unbuffered", "unbuffered", p);
+	f = ilp_finding_add_obj(out, "unbuffered", "unbuffered", p, o);
 	if (!f)
 		return -ENOMEM;
-	f->tid = ilp_fdobj_tid(o);
-	f->obj_type = ilp_fdobj_type(o);
-	ilp_fdobj_format(o, f->object, sizeof(f->object));
+	f->nr = nr;
 	f->count = n;
 	f->bytes = bytes;
 	f->size = med;
@@ -64,12 +64,11 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->threshold = th->min_ops;
 	f->saving_calls = n - needed;
 	f->saving_ns = ilp_scale(ns, n - needed, n);
-	ilp_fmt_time(t, sizeof(t), ns);
+	ilp_share_text(&st, ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%" PRIu64 " %ss of %" PRIu64 " B (median) on %s",
 		 n, dir, med, f->object);
 	snprintf(f->evidence, sizeof(f->evidence),
-		 "%" PRIu64 " B in %s inside %s calls (%" PRIu64 ".%" PRIu64 "%% of wall time)",
-		 bytes, t, dir, ilp_share_pm(ns, a->wall_ns) / 10, ilp_share_pm(ns, a->wall_ns) % 10);
+		 "%" PRIu64 " B in %s inside %s calls (%s)", bytes, st.time, dir, st.share);
 	snprintf(f->why, sizeof(f->why),
 		 "%" PRIu64 " %ss >= %" PRIu64 " (--min-ops) and median size %" PRIu64
 		 " B < %" PRIu64 " B (--small-bytes)", n, dir, th->min_ops, med, th->small_bytes);
@@ -79,24 +78,20 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 	return 0;
 }
 
+static int unbuffered_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
+			  const struct ilp_fdobj *o, const struct ilp_io_stats *s,
+			  struct ilp_findings *out)
+{
+	int err;
+
+	if (s->round_trips && s->round_trips * 2 >= s->swrites)
+		return 0;	/* request/response: the N+1 detector's */
+	err = one_dir(a, p, o, 0, out);
+	return err ? err : one_dir(a, p, o, 1, out);
+}
+
 int ilp_detect_unbuffered(const struct ilp_analysis *a, const struct ilp_proc *p,
 			  struct ilp_findings *out)
 {
-	const struct ilp_fdproc *fds = ilp_proc_fds(p);
-	size_t i;
-	int err;
-
-	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
-		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
-		const struct ilp_io_stats *s = ilp_fdobj_stats(o);
-
-		if (s->round_trips && s->round_trips * 2 >= s->swrites)
-			continue;	/* request/response: the N+1 detector's */
-		err = one_dir(a, p, o, 0, out);
-		if (!err)
-			err = one_dir(a, p, o, 1, out);
-		if (err)
-			return err;
-	}
-	return 0;
+	return ilp_analyze_each_obj(a, p, out, unbuffered_obj);
 }

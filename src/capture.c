@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,6 +24,7 @@
 #include "model.h"
 #include "report.h"
 #include "resolve.h"
+#include "sigfd.h"
 #include "source.h"
 #include "symbolize.h"
 #include "waitmodel.h"
@@ -48,9 +48,7 @@ struct ilp_capture {
 	struct ilp_instance *in;
 	struct ilp_ftrace *src;
 	struct ilp_model *model;
-	int sfd;
-	sigset_t oldmask;
-	int mask_set;
+	struct ilp_sigfd sig;		/* SIGINT/SIGTERM/SIGHUP */
 	struct watch *w;
 	size_t nw;
 	char *command;
@@ -75,7 +73,6 @@ int ilp_capture_new(const struct ilp_opts *o, struct ilp_capture **out)
 {
 	struct ilp_instance_opts io = { 0 };
 	struct ilp_capture *c;
-	sigset_t set;
 	int err;
 
 	*out = NULL;
@@ -83,7 +80,7 @@ int ilp_capture_new(const struct ilp_opts *o, struct ilp_capture **out)
 	if (!c)
 		return -ENOMEM;
 	c->o = o;
-	c->sfd = -1;
+	c->sig.fd = -1;
 	c->out = stderr;
 	err = ilp_tracefs_check();
 	if (err)
@@ -99,20 +96,9 @@ int ilp_capture_new(const struct ilp_opts *o, struct ilp_capture **out)
 			goto out;
 		}
 	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, &c->oldmask)) {
-		err = -errno;
+	err = ilp_sigfd_init(&c->sig, 0);
+	if (err)
 		goto out;
-	}
-	c->mask_set = 1;
-	c->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (c->sfd < 0) {
-		err = -errno;
-		goto out;
-	}
 	io.buffer_kb = o->buffer_kb ? o->buffer_kb : default_buffer_kb();
 	io.syscalls = o->syscalls;
 	io.nsyscalls = o->nsyscalls;
@@ -157,10 +143,7 @@ void ilp_capture_free(struct ilp_capture *c)
 			close(c->w[i].pidfd);
 	free(c->w);
 	free(c->command);
-	if (c->sfd >= 0)
-		close(c->sfd);
-	if (c->mask_set)
-		sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
+	ilp_sigfd_release(&c->sig);
 	if (c->out && c->out != stderr)
 		fclose(c->out);
 	free(c);
@@ -168,7 +151,7 @@ void ilp_capture_free(struct ilp_capture *c)
 
 const void *ilp_capture_orig_sigmask(const struct ilp_capture *c)
 {
-	return &c->oldmask;
+	return &c->sig.oldmask;
 }
 
 int ilp_capture_set_command(struct ilp_capture *c, const char *command)
@@ -187,16 +170,22 @@ int ilp_capture_add_tids(struct ilp_capture *c, const pid_t *tids, size_t n)
 	return ilp_instance_add_pids(c->in, tids, n);
 }
 
+/* an event the capture injects from /proc, stamped now */
+static void injected_init(struct ilp_event *ev, int kind, pid_t pid, pid_t tid)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = ilp_now_ns();
+	ev->kind = (uint16_t)kind;
+	ev->pid = pid;
+	ev->tid = tid;
+	ev->nr = -1;
+}
+
 int ilp_capture_task_info(struct ilp_capture *c, pid_t pid, pid_t tid, const char *comm)
 {
 	struct ilp_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = ilp_now_ns();
-	ev.kind = ILP_EV_TASK_INFO;
-	ev.pid = pid;
-	ev.tid = tid;
-	ev.nr = -1;
+	injected_init(&ev, ILP_EV_TASK_INFO, pid, tid);
 	snprintf(ev.task.comm, sizeof(ev.task.comm), "%s", comm ? comm : "");
 	return ilp_ftrace_inject(c->src, &ev);
 }
@@ -207,12 +196,7 @@ int ilp_capture_fd_info(struct ilp_capture *c, pid_t pid, int fd, unsigned type,
 
 	if (!c->src)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = ilp_now_ns();
-	ev.kind = ILP_EV_FD_INFO;
-	ev.pid = pid;
-	ev.tid = pid;
-	ev.nr = -1;
+	injected_init(&ev, ILP_EV_FD_INFO, pid, pid);
 	ev.fd.fd = fd;
 	ev.fd.type = type;
 	/* the event outlives this call: the source's pool owns the string */
@@ -284,41 +268,30 @@ static int feed(const struct ilp_event *ev, void *ctx)
 {
 	struct ilp_capture *c = ctx;
 
+	if (ilp_symbolizer_on_event(c->sym, ev))	/* lock names after fork/exec */
+		c->model_err = -ENOMEM;
 	if (ilp_model_feed(c->model, ev))
 		c->model_err = -ENOMEM;
 	return 0;
 }
 
-/*
- * Names for the model's devices and locks (waitmodel.h), asked after each
- * drain: a lock is named from /proc/PID/maps while its process lives (a
- * snapshot taken at the first lock of the process, refreshed when an
- * address is not covered), so a short-lived process may stay unnamed.
- */
-static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size)
+/* record: every name found also goes into the file (tap->name) */
+static int record_namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size)
 {
 	struct ilp_capture *c = ctx;
+	int r = ilp_symbolize_object(c->sym, kind, pid, key, buf, size);
 
-	switch (kind) {
-	case ILP_NAME_DEV:
-		return ilp_blkdev_name_lookup((uint32_t)key, buf, size);
-	case ILP_NAME_KLOCK:
-		return ilp_symbolize_kernel(c->sym, key, buf, size);
-	case ILP_NAME_ULOCK:
-		if (ilp_symbolizer_has(c->sym, pid) &&
-		    !ilp_symbolize_user(c->sym, pid, key, buf, size))
-			return 0;
-		if (ilp_symbolizer_snapshot(c->sym, pid))
-			return -ENOENT;	/* gone: the report shows the address */
-		return ilp_symbolize_user(c->sym, pid, key, buf, size);
-	default:
-		return -ENOENT;
-	}
+	if (!r && c->o->tap->name)
+		c->o->tap->name(c->o->tap->ctx, kind, pid, key, buf);
+	return r;
 }
 
 static void name_objects(struct ilp_capture *c)
 {
-	if (ilp_wait_name_objects(c->model, namer, c))
+	/* names for the model's devices and locks, asked after each drain
+	 * while the processes live (symbolize.c) */
+	if (c->o->tap ? ilp_wait_name_objects(c->model, record_namer, c)
+		      : ilp_wait_name_objects(c->model, ilp_symbolize_object, c->sym))
 		c->model_err = -ENOMEM;
 }
 
@@ -383,7 +356,7 @@ static int on_signal(struct ilp_capture *c, int *nsignals, uint64_t *grace_end)
 	struct watch *child = first_child(c);
 	size_t i;
 
-	while (read(c->sfd, &si, sizeof(si)) == sizeof(si)) {
+	while (ilp_sigfd_next(&c->sig, &si)) {
 		(*nsignals)++;
 		if (!child || *nsignals > 1)
 			return 1;
@@ -425,7 +398,7 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 		int timeout, cpu_ready = 0, want_cpu;
 
 		now = ilp_now_ns();
-		pfd[n].fd = c->sfd;
+		pfd[n].fd = c->sig.fd;
 		pfd[n++].events = POLLIN;
 		nwatch_first = n;
 		for (i = 0; i < c->nw && n < MAX_POLL / 2; i++) {
@@ -476,6 +449,11 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 	}
 	if (o->tap && o->tap->end) {	/* record: while tracing is still on */
 		int es = -1, rerr;
+
+		/* name what the buffers hold now, so the names are in the file */
+		if (!err)
+			err = ilp_ftrace_drain(c->src, 0, feed, c);
+		name_objects(c);
 
 		child = first_child(c);
 		if (child && child->done && child->status != -1)

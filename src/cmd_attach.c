@@ -4,7 +4,6 @@
  * what they create later, until -d, a signal, or all of them exit.  The
  * targets are never stopped or signalled: tracing is all in the kernel.
  */
-#include <dirent.h>
 #include <signal.h>
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "procfs.h"
 #include "ptrace.h"
 
 struct tidset {
@@ -45,19 +45,17 @@ static int tidset_add(struct tidset *s, pid_t t)
 	return 0;
 }
 
-static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
+/* a thread not in seen yet: remembered in fresh */
+struct fresh_ctx {
+	const struct tidset *seen;
+	struct tidset fresh;
+};
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid, (int)tid);
-	buf[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
+static int note_fresh(void *ctx, pid_t tid)
+{
+	struct fresh_ctx *fc = ctx;
+
+	return tidset_has(fc->seen, tid) ? 0 : tidset_add(&fc->fresh, tid);
 }
 
 /*
@@ -66,51 +64,22 @@ static void read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
  */
 static int add_threads(struct ilp_capture *c, pid_t pid, struct tidset *seen)
 {
-	char path[64], comm[32];
-	struct tidset fresh = { 0 };
-	struct dirent *de;
-	DIR *d;
+	struct fresh_ctx fc = { seen, { 0 } };
+	char comm[32];
 	size_t i;
-	int err = 0;
+	int err;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while ((de = readdir(d))) {
-		char *end;
-		long tid = strtol(de->d_name, &end, 10);
-
-		if (*end || tid <= 0 || tidset_has(seen, (pid_t)tid))
-			continue;
-		err = tidset_add(&fresh, (pid_t)tid);
-		if (err)
-			goto out;
-	}
-	err = ilp_capture_add_tids(c, fresh.v, fresh.n);
-	for (i = 0; !err && i < fresh.n; i++) {
-		read_comm(pid, fresh.v[i], comm, sizeof(comm));
-		err = ilp_capture_task_info(c, pid, fresh.v[i], comm);
+	err = ilp_procfs_each_task(pid, note_fresh, &fc);
+	if (!err)
+		err = ilp_capture_add_tids(c, fc.fresh.v, fc.fresh.n);
+	for (i = 0; !err && i < fc.fresh.n; i++) {
+		ilp_procfs_comm(fc.fresh.v[i], comm, sizeof(comm));
+		err = ilp_capture_task_info(c, pid, fc.fresh.v[i], comm);
 		if (!err)
-			err = tidset_add(seen, fresh.v[i]);
+			err = tidset_add(seen, fc.fresh.v[i]);
 	}
-out:
-	closedir(d);
-	free(fresh.v);
-	return err ? err : (int)fresh.n;
-}
-
-static int parse_pid(const char *s, pid_t *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > 4194304)
-		return -EINVAL;
-	*out = (pid_t)v;
-	return 0;
+	free(fc.fresh.v);
+	return err ? err : (int)fc.fresh.n;
 }
 
 int ilp_cmd_attach(struct ilp_opts *o)
@@ -132,7 +101,7 @@ int ilp_cmd_attach(struct ilp_opts *o)
 	if (!pids)
 		goto out;
 	for (i = 0; i < o->argc; i++) {
-		if (parse_pid(o->argv[i], &pids[i])) {
+		if (ilp_procfs_parse_pid(o->argv[i], &pids[i])) {
 			fprintf(stderr, "iolockprof: attach: '%s' is not a process id\n", o->argv[i]);
 			ret = ILP_EXIT_USAGE;
 			goto out;
@@ -159,7 +128,7 @@ int ilp_cmd_attach(struct ilp_opts *o)
 		goto out;
 	strcpy(desc, "attach");
 	for (i = 0; i < o->argc; i++) {
-		read_comm(pids[i], pids[i], comm, sizeof(comm));
+		ilp_procfs_comm(pids[i], comm, sizeof(comm));
 		snprintf(desc + strlen(desc), len - strlen(desc), " %d (%s)", (int)pids[i], comm);
 	}
 	err = ilp_capture_set_command(c, desc);

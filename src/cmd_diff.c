@@ -2,7 +2,7 @@
 /*
  * iolockprof diff [--fail-above PCT] BASE.json NEW.json
  *
- * Compares two JSON reports (docs/report.schema.json, schema_version 1)
+ * Compares two JSON reports (docs/report.schema.json, schema_version 1 or 2)
  * and prints what got slower or faster:
  *
  *   total     syscall time of all processes
@@ -12,6 +12,7 @@
  *   object    per (process name, object: "file /x", "tcp A -> B", ...)
  *   ...       every other per-process section listed in sections[] below
  *             (each an array of objects with a name and a time field)
+ *   device    per block device name: device time (issue -> complete), summed
  *   finding   per (process name, detector, object): time inside the
  *             pattern's calls (time_ns)
  *
@@ -54,7 +55,13 @@ static const struct section {
 } sections[] = {
 	{ "syscall", "syscalls", "name", "total_ns" },
 	{ "object", "objects", "name", "total_ns" },	/* I/O by object (fdmodel.h) */
+	{ "lock", "locks_user", "name", "total_ns" },	/* futex wait time, by lock name */
+	{ "klock", "locks_kernel", "name", "total_ns" },
+	{ "blocking", "blocking_calls", "name", "total_ns" },	/* off-CPU S+D, "syscall object" */
 };
+
+/* top-level "devices" (schema 2): device time by device name */
+static const struct section devices = { "device", "devices", "name", "total_ns" };
 
 struct entry {
 	char kind[12];
@@ -141,7 +148,10 @@ static int load_section(struct diff *d, int side, const struct ilp_json *proc,
 				 "or no unsigned integer '%s'", pi, s->array, i, s->name_key, s->ns_key);
 			return bad(d, side, what);
 		}
-		snprintf(label, sizeof(label), "%s: %s", comm, name);
+		if (comm)
+			snprintf(label, sizeof(label), "%s: %s", comm, name);
+		else
+			snprintf(label, sizeof(label), "%s", name);
 		if (add(d, side, s->kind, label, ns))
 			return -ENOMEM;
 	}
@@ -199,8 +209,8 @@ static int load(struct diff *d, int side)
 		bad(d, side, "not an iolockprof JSON report (no schema_version)");
 		goto out;
 	}
-	if (ver != ILP_JSON_SCHEMA_VERSION) {
-		snprintf(what, sizeof(what), "schema_version %llu; this iolockprof reads %d",
+	if (ver < 1 || ver > ILP_JSON_SCHEMA_VERSION) {	/* 2 only adds sections */
+		snprintf(what, sizeof(what), "schema_version %llu; this iolockprof reads 1 to %d",
 			 (unsigned long long)ver, ILP_JSON_SCHEMA_VERSION);
 		bad(d, side, what);
 		goto out;
@@ -230,6 +240,8 @@ static int load(struct diff *d, int side)
 				goto out;
 		err = -EINVAL;
 	}
+	if ((err = load_section(d, side, root, NULL, &devices, 0)))
+		goto out;
 	err = load_findings(d, side, root);
 out:
 	ilp_json_doc_free(doc);

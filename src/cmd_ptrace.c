@@ -10,7 +10,6 @@
  * signal or 5 s later, the app is killed (its seccomp filter would fail its
  * profiled syscalls with ENOSYS once no tracer is attached).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,19 +17,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "instance.h"
 #include "model.h"
+#include "procfs.h"
 #include "ptrace.h"
 #include "report.h"
+#include "sigfd.h"
 #include "stacks.h"
+#include "symbolize.h"
+#include "waitmodel.h"
 
 #define BATCH 256		/* stops handled between looks at signals and timers */
 #define IDLE_MS 50
+#define NAME_MS 50		/* lock names are asked this often, while processes live */
 #define GRACE_MS 5000
 #define DETACH_MS 2000
 #define NOTE_LEN 512
@@ -42,15 +45,15 @@ struct session {
 	struct ilp_ptrace *pt;
 	int *nrs;
 	int nnrs;
-	int sfd;
-	sigset_t oldmask;
-	int mask_set;
+	struct ilp_sigfd sig;		/* stop signals and SIGCHLD */
 	FILE *out;
 	char *command;
 	uint64_t start_ts, end_ts;
 	int model_err;
 	int fallback;
 	int run;
+	struct ilp_symbolizer *sym;	/* lock names, while the processes live */
+	uint64_t named_ts;		/* last naming pass */
 	char note[NOTE_LEN];
 };
 
@@ -86,22 +89,30 @@ static int feed(const struct ilp_event *ev, void *ctx)
 {
 	struct session *s = ctx;
 
+	if (ilp_symbolizer_on_event(s->sym, ev))	/* lock names after fork/exec */
+		s->model_err = -ENOMEM;
 	if (ilp_model_feed(s->model, ev))
 		s->model_err = -ENOMEM;
 	return 0;
+}
+
+/* names for the model's locks, asked while the processes still live */
+static void name_objects(struct session *s)
+{
+	s->named_ts = ilp_now_ns();
+	if (ilp_wait_name_objects(s->model, ilp_symbolize_object, s->sym))
+		s->model_err = -ENOMEM;
 }
 
 static void session_free(struct session *s)
 {
 	ilp_ptrace_free(s->pt);
 	ilp_model_free(s->model);
+	ilp_symbolizer_free(s->sym);
 	ilp_stacks_free(s->stacks);
 	free(s->nrs);
 	free(s->command);
-	if (s->sfd >= 0)
-		close(s->sfd);
-	if (s->mask_set)
-		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	ilp_sigfd_release(&s->sig);
 	if (s->out && s->out != stderr)
 		fclose(s->out);
 }
@@ -109,12 +120,11 @@ static void session_free(struct session *s)
 static int session_init(struct session *s, const struct ilp_opts *o, int run, int fallback)
 {
 	struct ilp_ptrace_opts po = { 0 };
-	sigset_t set;
 	int n, err;
 
 	memset(s, 0, sizeof(*s));
 	s->o = o;
-	s->sfd = -1;
+	s->sig.fd = -1;
 	s->out = stderr;
 	s->run = run;
 	s->fallback = fallback;
@@ -130,23 +140,16 @@ static int session_init(struct session *s, const struct ilp_opts *o, int run, in
 	s->model = ilp_model_new();
 	if (o->stacks)
 		s->stacks = ilp_stacks_new();
-	if (!s->nrs || !s->model || (o->stacks && !s->stacks))
+	if (!s->nrs || !s->model || (o->stacks && !s->stacks) || ilp_symbolizer_new(&s->sym))
 		return -ENOMEM;
+	ilp_model_set_slow(s->model, (uint64_t)o->slow_ms * 1000000);
 	n = ilp_ptrace_syscall_set(o->syscalls, o->nsyscalls, s->nrs, ILP_SC_MAX);
 	if (n < 0)
 		return n;
 	s->nnrs = n;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, &s->oldmask))
-		return -errno;
-	s->mask_set = 1;
-	s->sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s->sfd < 0)
-		return -errno;
+	err = ilp_sigfd_init(&s->sig, 1);
+	if (err)
+		return err;
 	po.syscalls = s->nrs;
 	po.nsyscalls = (size_t)n;
 	po.seccomp = run;
@@ -175,6 +178,7 @@ static int report(struct session *s, int interim, int exit_status)
 		 s->stacks ? ", stacks unwound at each profiled entry" : "");
 	if (s->stacks && ilp_stacks_index(s->stacks))
 		return -ENOMEM;
+	name_objects(s);
 	info.command = s->command ? s->command : "";
 	info.backend = "ptrace";
 	info.note = s->note;
@@ -205,7 +209,7 @@ static int on_signals(struct session *s, pid_t child, int *nsig, uint64_t *grace
 {
 	struct signalfd_siginfo si;
 
-	while (read(s->sfd, &si, sizeof(si)) == sizeof(si)) {
+	while (ilp_sigfd_next(&s->sig, &si)) {
 		if (si.ssi_signo == SIGCHLD)
 			continue;
 		(*nsig)++;
@@ -228,10 +232,12 @@ static int loop(struct session *s, pid_t child)
 	int nsig = 0, n;
 
 	for (;;) {
-		struct pollfd pfd = { s->sfd, POLLIN, 0 };
+		struct pollfd pfd = { s->sig.fd, POLLIN, 0 };
 		int timeout = IDLE_MS;
 
 		n = ilp_ptrace_poll(s->pt, BATCH);
+		if (ilp_now_ns() - s->named_ts >= NAME_MS * 1000000ull)
+			name_objects(s);
 		if (n == -ECHILD)
 			return 0;
 		if (n < 0)
@@ -308,7 +314,7 @@ int ilp_ptrace_cmd_run(struct ilp_opts *o, int fallback)
 		goto out;
 	}
 	s.start_ts = ilp_now_ns();
-	err = ilp_ptrace_spawn(s.pt, o->argv, &s.oldmask, errp[1], &pid);
+	err = ilp_ptrace_spawn(s.pt, o->argv, &s.sig.oldmask, errp[1], &pid);
 	close(errp[1]);
 	errp[1] = -1;
 	if (err) {
@@ -357,34 +363,6 @@ out:
 	return ret;
 }
 
-static int parse_pid(const char *str, pid_t *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(str, &end, 10);
-	if (errno || end == str || *end || v <= 0 || v > 4194304)
-		return -EINVAL;
-	*out = (pid_t)v;
-	return 0;
-}
-
-static void read_comm(pid_t pid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	buf[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 int ilp_ptrace_cmd_attach(struct ilp_opts *o, int fallback)
 {
 	struct session s;
@@ -394,7 +372,7 @@ int ilp_ptrace_cmd_attach(struct ilp_opts *o, int fallback)
 	int i, err, ret = ILP_EXIT_FAIL;
 
 	for (i = 0; i < o->argc; i++) {
-		if (parse_pid(o->argv[i], &pid)) {
+		if (ilp_procfs_parse_pid(o->argv[i], &pid)) {
 			fprintf(stderr, "iolockprof: attach: '%s' is not a process id\n", o->argv[i]);
 			return ILP_EXIT_USAGE;
 		}
@@ -418,8 +396,8 @@ int ilp_ptrace_cmd_attach(struct ilp_opts *o, int fallback)
 	strcpy(s.command, "attach");
 	s.start_ts = ilp_now_ns();
 	for (i = 0; i < o->argc; i++) {
-		parse_pid(o->argv[i], &pid);
-		read_comm(pid, comm, sizeof(comm));
+		ilp_procfs_parse_pid(o->argv[i], &pid);
+		ilp_procfs_comm(pid, comm, sizeof(comm));
 		snprintf(s.command + strlen(s.command), len - strlen(s.command), " %d (%s)",
 			 (int)pid, comm);
 		err = ilp_ptrace_attach(s.pt, pid);

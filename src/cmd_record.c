@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,9 @@ static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
 	size_t i;
 	int cpu;
 
-	r->ncpus = ilp_instance_ncpus(in);
+	/* the companion's CPUs (block events, instance.h) follow the main
+	 * instance's as extra CPUs of the file, as the live source reads them */
+	r->ncpus = ilp_instance_ncpus(in) + ilp_instance_sys_ncpus(in);
 	r->cpu = calloc((size_t)r->ncpus, sizeof(*r->cpu));
 	r->cpu_path = calloc((size_t)r->ncpus, sizeof(*r->cpu_path));
 	if (!r->cpu || !r->cpu_path)
@@ -131,6 +134,22 @@ static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
 	for (i = 0; i < r->nqueue; i++)
 		write_line(r, r->queue[i]);
 	return 0;
+}
+
+static int tap_name(void *ctx, int kind, int pid, uint64_t key, const char *name)
+{
+	struct recorder *r = ctx;
+	char line[ILP_META_MAX];
+
+	if (ilp_meta_format_name(line, sizeof(line), ilp_now_ns(), kind, pid, key, name) < 0)
+		return 0;
+	if (r->ended) {
+		r->dropped++;
+		return 0;
+	}
+	if (!r->started)
+		return queue_line(r, line);
+	return write_line(r, line);
 }
 
 static int tap_end(void *ctx, int exit_status, uint64_t lost)
@@ -185,6 +204,44 @@ static void recorder_release(struct recorder *r)
 	tracefs_put_tracing_file(r->marker);
 }
 
+/*
+ * A signal once the capture has ended (a second Ctrl-C while FILE is being
+ * written) must not kill us between the per-CPU files and their removal:
+ * from before the capture to the end, SIGINT/SIGTERM/SIGHUP run a handler
+ * that does nothing (the capture blocks them and reads them from its
+ * signalfd, as before; an exec'd command gets the default action back, as
+ * exec resets handled signals).  The file is finished, the temporary files
+ * removed, and the exit status is the capture's.
+ */
+static const int late_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+#define NLATE ((int)(sizeof(late_sigs) / sizeof(late_sigs[0])))
+
+static void on_late_signal(int sig)
+{
+	(void)sig;
+}
+
+static void hold_signals(struct sigaction *old)
+{
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_late_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NLATE; i++)
+		sigaction(late_sigs[i], &sa, &old[i]);
+}
+
+static void release_signals(const struct sigaction *old)
+{
+	int i;
+
+	for (i = 0; i < NLATE; i++)
+		sigaction(late_sigs[i], &old[i], NULL);
+}
+
 /* "12,34" -> argv of PID strings (pointing into a copy of list) */
 static int split_pids(const char *list, char **copy, char ***argv, int *argc)
 {
@@ -206,11 +263,12 @@ int ilp_cmd_record(struct ilp_opts *o)
 	struct recorder r = { 0 };
 	struct ilp_capture_tap tap = {
 		.page = tap_page, .inject = tap_inject, .started = tap_started,
-		.end = tap_end, .ctx = &r,
+		.end = tap_end, .name = tap_name, .ctx = &r,
 	};
 	struct ilp_opts co = *o;
+	struct sigaction oldsa[NLATE];
 	char *pidcopy = NULL, **pidv = NULL;
-	int attach = o->pids != NULL, created = 0, fd, ret, err;
+	int attach = o->pids != NULL, created = 0, held = 0, fd, ret, err;
 	int fail = attach ? ILP_EXIT_FAIL : ILP_EXIT_RUN_FAIL;
 	struct stat st;
 
@@ -243,6 +301,8 @@ int ilp_cmd_record(struct ilp_opts *o)
 	co.tap = &tap;
 	if (attach)
 		co.argv = pidv;
+	hold_signals(oldsa);
+	held = 1;
 	ret = attach ? ilp_cmd_attach(&co) : ilp_cmd_run(&co);
 	if (!r.ended)	/* the capture never ran (command not found, bad pid...) */
 		goto out;
@@ -264,6 +324,8 @@ out:
 	recorder_release(&r);
 	if (created)
 		unlink(o->output);
+	if (held)
+		release_signals(oldsa);
 	free(pidcopy);
 	free(pidv);
 	return ret;

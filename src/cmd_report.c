@@ -14,6 +14,7 @@
 #include "model.h"
 #include "report.h"
 #include "source.h"
+#include "waitmodel.h"
 
 #define DEFAULT_INPUT "trace.dat"
 
@@ -62,6 +63,8 @@ int ilp_cmd_report(struct ilp_opts *o)
 		goto out;
 	}
 	ilp_tracefile_deliver(f, feed, &fc);
+	if (ilp_wait_name_objects(fc.m, ilp_tracefile_name, f))
+		fc.err = -ENOMEM;
 	ilp_model_finish(fc.m, fi->end_ts);
 	if (fi->lacks)
 		fprintf(stderr, "iolockprof: %s: %s\n", path, fi->lacks);

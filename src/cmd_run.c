@@ -144,6 +144,8 @@ int ilp_cmd_run(struct ilp_opts *o)
 		ret = 128 + WTERMSIG(status);
 	else	/* interrupted while the app still ran */
 		ret = err ? ILP_EXIT_RUN_FAIL : 128 + SIGINT;
+	if (err && ret == 0)	/* the app succeeded, the profile did not (-o /dev/full) */
+		ret = ILP_EXIT_RUN_FAIL;
 out:
 	if (gate[0] >= 0)
 		close(gate[0]);

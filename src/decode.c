@@ -218,6 +218,41 @@ static int dec_lock_end(const struct field *f, const unsigned char *d, size_t si
 	return 1;
 }
 
+/*
+ * writeback_*: bdi name ("254:0" for a block device), ino.  The name is
+ * kept as the dev_t it spells, or a hash of it if it spells none (a bdi
+ * name like "btrfs-1"): the model only compares it with other writeback
+ * events' names.
+ */
+static int dec_wb(const struct field *f, const unsigned char *d, size_t size,
+		  struct ilp_event *ev)
+{
+	char name[40];
+	unsigned int ma, mi;
+	uint32_t h = 2166136261u;
+	char *end;
+	size_t i;
+
+	(void)size;
+	copy_str(name, sizeof(name), d + f[0].off, (size_t)f[0].size);
+	ma = (unsigned int)strtoul(name, &end, 10);
+	if (end != name && *end == ':') {
+		char *e2;
+
+		mi = (unsigned int)strtoul(end + 1, &e2, 10);
+		if (e2 != end + 1 && !*e2) {
+			ev->wb.dev = (uint32_t)(ma << 20 | (mi & 0xfffff));
+			goto ino;
+		}
+	}
+	for (i = 0; name[i]; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	ev->wb.dev = h | 1u << 31;	/* no real dev_t has a major >= 2048 */
+ino:
+	ev->wb.ino = rd_u(d, f[1]);
+	return 1;
+}
+
 /* the slots dec_block reads; "?-" names no field: a slot this event lacks */
 #define BLOCK_FIELDS(bytes, comm, error) \
 	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
@@ -262,6 +297,18 @@ static const struct row rows[] = {
 	  BLOCK_FIELDS("?bytes", "?comm", "?-"), ILP_EV_BLOCK_RQMERGE, dec_block },
 	{ { "block", "block_rq_complete", ILP_TP_UNFILTERED },
 	  BLOCK_FIELDS("?-", "?-", "?error"), ILP_EV_BLOCK_COMPLETE, dec_block },
+	/* writeback: a traced task dirtying a page cache page (in its context,
+	 * filtered: once per page turning dirty; writeback_dirty_page before
+	 * 5.18), and a flusher writing an inode back (unfiltered: the bios it
+	 * queues in between are that inode's) */
+	{ { "writeback", "writeback_dirty_folio", 0 },
+	  { "name", "ino" }, ILP_EV_WB_DIRTY, dec_wb },
+	{ { "writeback", "writeback_dirty_page", 0 },
+	  { "name", "ino" }, ILP_EV_WB_DIRTY, dec_wb },
+	{ { "writeback", "writeback_single_inode_start", ILP_TP_UNFILTERED },
+	  { "name", "ino" }, ILP_EV_WB_START, dec_wb },
+	{ { "writeback", "writeback_single_inode", ILP_TP_UNFILTERED },
+	  { "name", "ino" }, ILP_EV_WB_END, dec_wb },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

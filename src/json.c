@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "outbuf.h"
 
 /* ---- UTF-8 ---- */
 
@@ -126,20 +127,14 @@ static void jw_printf(struct ilp_jw *w, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (w->err)
-		return;
 	va_start(ap, fmt);
-	if (vfprintf(w->f, fmt, ap) < 0)
-		w->err = -EIO;
+	ilp_out_vprintf(w->f, &w->err, fmt, ap);
 	va_end(ap);
 }
 
 static void jw_put(struct ilp_jw *w, const char *s, size_t n)
 {
-	if (w->err || !n)
-		return;
-	if (fwrite(s, 1, n, w->f) != n)
-		w->err = -EIO;
+	ilp_out_write(w->f, &w->err, s, n);
 }
 
 static void jw_newline(struct ilp_jw *w)
@@ -278,6 +273,15 @@ void ilp_jw_ki64(struct ilp_jw *w, const char *key, int64_t v)
 {
 	ilp_jw_key(w, key);
 	ilp_jw_i64(w, v);
+}
+
+void ilp_jw_ku64_or_null(struct ilp_jw *w, const char *key, int have, uint64_t v)
+{
+	ilp_jw_key(w, key);
+	if (have)
+		ilp_jw_u64(w, v);
+	else
+		ilp_jw_null(w);
 }
 
 void ilp_jw_kbool(struct ilp_jw *w, const char *key, int v)

@@ -118,11 +118,17 @@ static const char help_text[] =
 "findings (first in the text report; thresholds in docs/detectors.md):\n"
 "      --min-ops N        unbuffered, random I/O: calls on one object (1000)\n"
 "      --small-bytes B    unbuffered: median call size below B is small (512)\n"
-"      --nplus1-min N     N+1: request/response round trips on one socket (100)\n"
+"      --nplus1-min N     N+1: request/response round trips on one socket,\n"
+"                         or a pipe/socket pair (100)\n"
 "      --repeat-min N     repeat: opens + stats of one path (100)\n"
 "      --fsync-min N      fsync storm: syncs of one file, at >= 10/s (10)\n"
 "      --random-pct P     random I/O: % of positioned calls not at the\n"
 "                         previous one's end (20)\n"
+"      --lock-min N       hot lock: contended waits on one mutex or kernel\n"
+"                         lock (10), and their wait time at least\n"
+"      --lock-pct P       P % of the wall time (5), or\n"
+"      --lock-ms MS       MS milliseconds (50)\n"
+"      --slow MS          also: slow call findings, calls >= MS (100)\n"
 "      --min-saving MS    hide findings that would save less (1 ms)\n"
 "\n"
 "exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
@@ -290,6 +296,9 @@ static const struct {
 	{ "fsync-min", offsetof(struct ilp_thresholds, fsync_min), 2, 1000000000, 1, "a count (2 or more)" },
 	{ "random-pct", offsetof(struct ilp_thresholds, random_pct), 0, 100, 1, "a percentage (0 to 100)" },
 	{ "min-saving", offsetof(struct ilp_thresholds, min_saving_ns), 0, 3600000, 1000000, "milliseconds" },
+	{ "lock-min", offsetof(struct ilp_thresholds, lock_min), 1, 1000000000, 1, "a count (1 or more)" },
+	{ "lock-pct", offsetof(struct ilp_thresholds, lock_pct), 0, 100, 1, "a percentage (0 to 100)" },
+	{ "lock-ms", offsetof(struct ilp_thresholds, lock_ns), 0, 3600000, 1000000, "milliseconds" },
 };
 
 #define NTHRESHOLDS (sizeof(thresholds) / sizeof(thresholds[0]))
@@ -334,6 +343,9 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "fsync-min", required_argument, NULL, OPT_TH_FIRST + 4 },
 		{ "random-pct", required_argument, NULL, OPT_TH_FIRST + 5 },
 		{ "min-saving", required_argument, NULL, OPT_TH_FIRST + 6 },
+		{ "lock-min", required_argument, NULL, OPT_TH_FIRST + 7 },
+		{ "lock-pct", required_argument, NULL, OPT_TH_FIRST + 8 },
+		{ "lock-ms", required_argument, NULL, OPT_TH_FIRST + 9 },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;

@@ -86,6 +86,7 @@
 #include <string.h>
 
 #include "callsmodel.h"
+#include "idmap.h"
 #include "fdmodel.h"
 #include "model.h"
 #include "syscalls.h"
@@ -139,12 +140,6 @@ struct ilp_thread {
 	struct ilp_wthread *wait;	/* owned by m->wait (model_wait.c) */
 };
 
-struct id_map {
-	int32_t *keys;
-	void **vals;			/* NULL: empty slot */
-	size_t cap, n;			/* cap: power of two */
-};
-
 struct ilp_model {
 	struct ilp_model_counters cnt;
 	uint64_t first_ts, last_ts, prev_ts;
@@ -154,10 +149,7 @@ struct ilp_model {
 	struct ilp_wait *wait;		/* off-CPU, locks, block I/O (model_wait.c) */
 	uint64_t seq;
 
-	struct id_map tmap, pmap;
-	int32_t last_tid, last_pid;
-	struct ilp_thread *last_thread;
-	struct ilp_proc *last_proc;
+	struct ilp_idmap tmap, pmap;	/* tid -> thread, pid -> process */
 
 	struct ilp_thread **threads;	/* every thread record ever made */
 	size_t nthreads, tcap;
@@ -167,22 +159,10 @@ struct ilp_model {
 
 /* ---- small helpers ---- */
 
+/* the wait models' array growth (model_wait.c): same doubling */
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	size_t ncap;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
+	return ilp_wgrow(arr, cap, need, elem);
 }
 
 static void set_comm(char dst[ILP_COMM_LEN], const char *src)
@@ -197,71 +177,6 @@ static void set_comm(char dst[ILP_COMM_LEN], const char *src)
 static int sc_slot(int nr)
 {
 	return (nr >= 0 && nr < ILP_SC_MAX) ? nr : ILP_SC_OTHER;
-}
-
-/* ---- id map ---- */
-
-static size_t map_hash(int32_t key, size_t cap)
-{
-	return (size_t)(((uint32_t)key * 2654435761u) & (cap - 1));
-}
-
-static void *map_get(const struct id_map *mp, int32_t key)
-{
-	size_t i;
-
-	if (!mp->cap)
-		return NULL;
-	for (i = map_hash(key, mp->cap); mp->vals[i]; i = (i + 1) & (mp->cap - 1))
-		if (mp->keys[i] == key)
-			return mp->vals[i];
-	return NULL;
-}
-
-static void map_place(int32_t *keys, void **vals, size_t cap, int32_t key, void *val)
-{
-	size_t i;
-
-	for (i = map_hash(key, cap); vals[i]; i = (i + 1) & (cap - 1))
-		if (keys[i] == key)
-			break;
-	keys[i] = key;
-	vals[i] = val;
-}
-
-/* insert or replace */
-static int map_put(struct id_map *mp, int32_t key, void *val)
-{
-	if ((mp->n + 1) * 2 > mp->cap) {
-		size_t ncap = mp->cap ? mp->cap * 2 : 64, i;
-		int32_t *keys = calloc(ncap, sizeof(*keys));
-		void **vals = calloc(ncap, sizeof(*vals));
-
-		if (!keys || !vals) {
-			free(keys);
-			free(vals);
-			return -ENOMEM;
-		}
-		for (i = 0; i < mp->cap; i++)
-			if (mp->vals[i])
-				map_place(keys, vals, ncap, mp->keys[i], mp->vals[i]);
-		free(mp->keys);
-		free(mp->vals);
-		mp->keys = keys;
-		mp->vals = vals;
-		mp->cap = ncap;
-	}
-	if (!map_get(mp, key))
-		mp->n++;
-	map_place(mp->keys, mp->vals, mp->cap, key, val);
-	return 0;
-}
-
-static void map_release(struct id_map *mp)
-{
-	free(mp->keys);
-	free(mp->vals);
-	memset(mp, 0, sizeof(*mp));
 }
 
 /* ---- syscall stats tables ---- */
@@ -393,28 +308,17 @@ static struct ilp_proc *proc_new(struct ilp_model *m, int pid)
 		return NULL;
 	p->pid = pid;
 	p->seq = m->seq++;
-	if (map_put(&m->pmap, pid, p)) {
+	if (ilp_idmap_put(&m->pmap, pid, p)) {
 		free(p);
 		return NULL;
 	}
 	m->procs[m->nprocs++] = p;
-	m->last_pid = pid;
-	m->last_proc = p;
 	return p;
 }
 
 static struct ilp_proc *proc_find(struct ilp_model *m, int pid)
 {
-	struct ilp_proc *p;
-
-	if (m->last_proc && m->last_pid == pid)
-		return m->last_proc;
-	p = map_get(&m->pmap, pid);
-	if (p) {
-		m->last_pid = pid;
-		m->last_proc = p;
-	}
-	return p;
+	return ilp_idmap_get(&m->pmap, pid);
 }
 
 /* the live process pid, created (fresh if the old one exited) if needed */
@@ -441,29 +345,18 @@ static struct ilp_thread *thread_new(struct ilp_model *m, int tid, struct ilp_pr
 	t->tid = tid;
 	t->proc = p;
 	t->seq = m->seq++;
-	if (map_put(&m->tmap, tid, t)) {
+	if (ilp_idmap_put(&m->tmap, tid, t)) {
 		free(t);
 		return NULL;
 	}
 	m->threads[m->nthreads++] = t;
 	p->threads[p->nthreads++] = t;
-	m->last_tid = tid;
-	m->last_thread = t;
 	return t;
 }
 
 static struct ilp_thread *thread_find(struct ilp_model *m, int tid)
 {
-	struct ilp_thread *t;
-
-	if (m->last_thread && m->last_tid == tid)
-		return m->last_thread;
-	t = map_get(&m->tmap, tid);
-	if (t) {
-		m->last_tid = tid;
-		m->last_thread = t;
-	}
-	return t;
+	return ilp_idmap_get(&m->tmap, tid);
 }
 
 /* the live thread that emitted ev, created by the documented rule if needed */
@@ -627,6 +520,7 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_LOCK_END: case ILP_EV_BLOCK_QUEUE: case ILP_EV_BLOCK_BACKMERGE:
 	case ILP_EV_BLOCK_FRONTMERGE: case ILP_EV_BLOCK_INSERT: case ILP_EV_BLOCK_ISSUE:
 	case ILP_EV_BLOCK_REQUEUE: case ILP_EV_BLOCK_RQMERGE: case ILP_EV_BLOCK_COMPLETE:
+	case ILP_EV_WB_DIRTY: case ILP_EV_WB_START: case ILP_EV_WB_END:
 		return ilp_wait_feed(m, ev);	/* may name untraced tasks: creates none */
 	default:
 		break;
@@ -705,8 +599,8 @@ void ilp_model_free(struct ilp_model *m)
 		proc_free(m->procs[i]);
 	free(m->threads);
 	free(m->procs);
-	map_release(&m->tmap);
-	map_release(&m->pmap);
+	ilp_idmap_release(&m->tmap);
+	ilp_idmap_release(&m->pmap);
 	ilp_fdm_free(m->fdm);
 	ilp_wait_free(m->wait);
 	free(m);
@@ -872,7 +766,7 @@ const struct ilp_proc *ilp_model_proc(const struct ilp_model *m, size_t i)
 
 const struct ilp_proc *ilp_model_find_proc(const struct ilp_model *m, int pid)
 {
-	return map_get(&m->pmap, pid);
+	return ilp_idmap_peek(&m->pmap, pid);
 }
 
 int ilp_proc_pid(const struct ilp_proc *p)
@@ -971,7 +865,7 @@ const struct ilp_sc_stats *ilp_thread_find_syscall(const struct ilp_thread *t, i
 
 const struct ilp_thread *ilp_model_find_thread(const struct ilp_model *m, int tid)
 {
-	return map_get(&m->tmap, tid);
+	return ilp_idmap_peek(&m->tmap, tid);
 }
 
 int ilp_thread_current_call(const struct ilp_thread *t, int *nr, uint64_t *enter_ts,

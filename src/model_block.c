@@ -30,6 +30,15 @@
  * and the submitting process: requests, bytes, op (from rwbs: D discard,
  * W write, R read, F alone flush, else other), errors, size hist,
  * queue->complete (from queue, else insert) and issue->complete hists.
+ *
+ * Writeback (see enum ilp_blk_wb): WB_DIRTY in a traced thread records
+ * (bdi, ino) -> its process (the last one; a second process marks the
+ * inode shared); WB_START/WB_END bracket a task's writeback of one inode.
+ * A bio queued by an untraced task inside its bracket is that inode's:
+ * written back for the process that dirtied it, or "untraced" if none did
+ * during the capture.  Completion credits the submitter (kworker, with
+ * the dirtier named) and the dirtier's own writeback stats, never its
+ * submitted I/O.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,6 +56,25 @@ struct req {
 	struct ilp_wproc *wp;		/* its process, NULL if not traced */
 	char comm[ILP_COMM_LEN];	/* untraced submitter */
 	uint64_t queue_ts, insert_ts, issue_ts;
+	/* untraced submitter writing back an inode: enum ilp_blk_wb */
+	int wb, wb_shared;
+	struct ilp_wproc *wb_wp;	/* ILP_WB_TRACED: the dirtier */
+	uint64_t wb_ino;
+};
+
+/* (bdi, ino) dirtied by a traced process */
+struct dirt {
+	uint64_t ino;
+	uint32_t dev;
+	int used, shared;
+	struct ilp_wproc *wp;
+};
+
+/* a task inside writeback_single_inode_start .. writeback_single_inode */
+struct flusher {
+	int tid, active;
+	uint32_t dev;
+	uint64_t ino;
 };
 
 struct ilp_blkdev {
@@ -64,6 +92,10 @@ struct ilp_blk {
 	size_t cap, n;
 	struct ilp_blkdev **devs;
 	size_t ndevs, devs_cap;
+	struct dirt *dirt;		/* open addressing, no removal */
+	size_t dcap, dn;
+	struct flusher *fl;		/* few: the flusher and sync workers */
+	size_t nfl, fl_cap;
 };
 
 int ilp_blk_op_of(const char *rwbs)
@@ -240,10 +272,17 @@ static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req 
 	int pid = r->wp ? r->wp->pid : 0;
 	size_t i;
 
+	int wb_pid = r->wb == ILP_WB_TRACED ? r->wb_wp->pid : 0;
+	uint64_t wb_ino = r->wb == ILP_WB_TRACED ? r->wb_ino : 0;
+
 	for (i = 0; i < d->nsubs; i++) {
 		s = d->subs[i];
-		if (pid ? s->pid == pid : (!s->pid && !strcmp(s->comm, r->comm)))
+		if (pid ? s->pid == pid
+			: (!s->pid && !strcmp(s->comm, r->comm) && s->wb == r->wb &&
+			   s->wb_pid == wb_pid && s->wb_ino == wb_ino)) {
+			s->wb_shared |= r->wb_shared;
 			return s;
+		}
 	}
 	if (ilp_wgrow((void **)&d->subs, &d->subs_cap, d->nsubs + 1, sizeof(*d->subs)))
 		return NULL;
@@ -256,8 +295,147 @@ static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req 
 	else
 		snprintf(s->comm, sizeof(s->comm), "%s", r->comm[0] ? r->comm : "?");
 	s->kernel = !pid && is_kernel_comm(s->comm);
+	if (!pid) {
+		s->wb = r->wb;
+		s->wb_pid = wb_pid;
+		s->wb_ino = wb_ino;
+		s->wb_shared = r->wb_shared;
+		if (wb_pid)
+			snprintf(s->wb_comm, sizeof(s->wb_comm), "%s",
+				 ilp_proc_comm(r->wb_wp->proc));
+	}
 	d->subs[d->nsubs++] = s;
 	return s;
+}
+
+/* ---- writeback ---- */
+
+static size_t dirt_hash(uint32_t dev, uint64_t ino, size_t cap)
+{
+	uint64_t k = (ino ^ ((uint64_t)dev << 32 | dev)) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(k >> 19) & (cap - 1);
+}
+
+static struct dirt *dirt_find(const struct ilp_blk *b, uint32_t dev, uint64_t ino)
+{
+	size_t i;
+
+	if (!b->dcap)
+		return NULL;
+	for (i = dirt_hash(dev, ino, b->dcap); b->dirt[i].used; i = (i + 1) & (b->dcap - 1))
+		if (b->dirt[i].dev == dev && b->dirt[i].ino == ino)
+			return &b->dirt[i];
+	return NULL;
+}
+
+static int dirt_grow(struct ilp_blk *b)
+{
+	size_t ncap = b->dcap ? b->dcap * 2 : 64, i, j;
+	struct dirt *nt = calloc(ncap, sizeof(*nt));
+
+	if (!nt)
+		return -ENOMEM;
+	for (i = 0; i < b->dcap; i++) {
+		if (!b->dirt[i].used)
+			continue;
+		for (j = dirt_hash(b->dirt[i].dev, b->dirt[i].ino, ncap); nt[j].used;
+		     j = (j + 1) & (ncap - 1))
+			;
+		nt[j] = b->dirt[i];
+	}
+	free(b->dirt);
+	b->dirt = nt;
+	b->dcap = ncap;
+	return 0;
+}
+
+/* a traced thread dirtied a page of (dev, ino); untraced tids are ignored */
+static int wb_dirty(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
+{
+	struct ilp_thread *t = ev->tid > 0 ? ilp_model_live_thread(m, ev->tid) : NULL;
+	struct ilp_wproc *wp;
+	struct dirt *dt;
+	size_t i;
+
+	if (!t)
+		return 0;
+	wp = ilp_wproc_of(ilp_model_wait_state(m), ilp_thread_proc_of(t));
+	if (!wp)
+		return -ENOMEM;
+	dt = dirt_find(b, ev->wb.dev, ev->wb.ino);
+	if (dt) {
+		if (dt->wp != wp)
+			dt->shared = 1;
+		dt->wp = wp;		/* the last dirtier names it */
+		return 0;
+	}
+	if ((b->dn + 1) * 2 > b->dcap && dirt_grow(b))
+		return -ENOMEM;
+	for (i = dirt_hash(ev->wb.dev, ev->wb.ino, b->dcap); b->dirt[i].used;
+	     i = (i + 1) & (b->dcap - 1))
+		;
+	dt = &b->dirt[i];
+	dt->used = 1;
+	dt->dev = ev->wb.dev;
+	dt->ino = ev->wb.ino;
+	dt->wp = wp;
+	b->dn++;
+	return 0;
+}
+
+static struct flusher *flusher_find(const struct ilp_blk *b, int tid)
+{
+	size_t i;
+
+	for (i = 0; i < b->nfl; i++)
+		if (b->fl[i].tid == tid)
+			return &b->fl[i];
+	return NULL;
+}
+
+static int wb_bracket(struct ilp_blk *b, const struct ilp_event *ev)
+{
+	struct flusher *f = flusher_find(b, ev->tid);
+
+	if (!f) {
+		if (ev->kind == ILP_EV_WB_END)
+			return 0;
+		/* reuse an idle slot: the set stays as small as the busy tasks */
+		for (size_t i = 0; i < b->nfl && !f; i++)
+			if (!b->fl[i].active)
+				f = &b->fl[i];
+		if (!f) {
+			if (ilp_wgrow((void **)&b->fl, &b->fl_cap, b->nfl + 1, sizeof(*b->fl)))
+				return -ENOMEM;
+			f = &b->fl[b->nfl++];
+		}
+		f->tid = ev->tid;
+	}
+	f->active = ev->kind == ILP_EV_WB_START;
+	f->dev = ev->wb.dev;
+	f->ino = ev->wb.ino;
+	return 0;
+}
+
+/* the untraced task tid queues r: inode writeback, for whom? */
+static void writeback_of(const struct ilp_blk *b, struct req *r, int tid)
+{
+	const struct flusher *f = tid > 0 ? flusher_find(b, tid) : NULL;
+	const struct dirt *dt;
+
+	r->wb = ILP_WB_NONE;
+	if (!f || !f->active)
+		return;
+	dt = dirt_find(b, f->dev, f->ino);
+	if (!dt) {
+		r->wb = ILP_WB_UNTRACED;
+		return;
+	}
+	r->wb = ILP_WB_TRACED;
+	r->wb_wp = dt->wp;
+	r->wb_ino = dt->ino;
+	r->wb_shared = dt->shared;
 }
 
 /* the submitter of ev: a traced thread (its process), else the comm */
@@ -284,6 +462,7 @@ static int set_submitter(struct ilp_model *m, struct req *r, const struct ilp_ev
 		r->comm[sizeof(r->comm) - 1] = '\0';
 		if (ev->tid == 0 && !r->comm[0])
 			snprintf(r->comm, sizeof(r->comm), "irq/idle");
+		writeback_of(ilp_model_wait_state(m)->blk, r, ev->tid);
 	}
 	return 0;
 }
@@ -318,6 +497,10 @@ static int complete(struct ilp_model *m, struct ilp_blk *b, const struct ilp_eve
 	else if (r->wp) {
 		r->wp->has_blk = 1;
 		if (ilp_blk_stats_add(&r->wp->blk, op, bytes, ev->block.error, q2c, d2c))
+			err = -ENOMEM;
+	} else if (r->wb == ILP_WB_TRACED) {
+		r->wb_wp->has_wb = 1;
+		if (ilp_blk_stats_add(&r->wb_wp->wb, op, bytes, ev->block.error, q2c, d2c))
 			err = -ENOMEM;
 	}
 	req_del(b, r);
@@ -374,6 +557,10 @@ int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event 
 			r->tid = keep.tid;
 			r->wp = keep.wp;
 			memcpy(r->comm, keep.comm, sizeof(r->comm));
+			r->wb = keep.wb;
+			r->wb_wp = keep.wb_wp;
+			r->wb_ino = keep.wb_ino;
+			r->wb_shared = keep.wb_shared;
 			r->bytes = keep.bytes + ev->block.bytes;
 		}
 		return 0;
@@ -414,6 +601,11 @@ int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event 
 		return 0;
 	case ILP_EV_BLOCK_COMPLETE:
 		return complete(m, b, ev);
+	case ILP_EV_WB_DIRTY:
+		return wb_dirty(m, b, ev);
+	case ILP_EV_WB_START:
+	case ILP_EV_WB_END:
+		return wb_bracket(b, ev);
 	default:
 		return 0;
 	}
@@ -444,6 +636,8 @@ void ilp_blk_free(struct ilp_blk *b)
 	}
 	free(b->devs);
 	free(b->tab);
+	free(b->dirt);
+	free(b->fl);
 	free(b);
 }
 
@@ -580,4 +774,9 @@ uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d)
 const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w)
 {
 	return w && w->has_blk ? &w->blk : NULL;
+}
+
+const struct ilp_blk_stats *ilp_wproc_blk_writeback(const struct ilp_wproc *w)
+{
+	return w && w->has_wb ? &w->wb : NULL;
 }

@@ -23,6 +23,12 @@
  *     data call on the object was a write and it did not come from accept.
  *   - positioned calls (pread64...): random when the offset (args[3]) is
  *     not where the previous positioned call on the object ended.
+ *   - pair round trip: a stream read returning data on B by a thread whose
+ *     previous stream data call (any object) was a write on another object
+ *     A: a request on A answered on B (two pipes to a worker).  Counted on
+ *     B, with A; pair_first: B's first read returning data was such a read
+ *     (the process asks on A; the side answering reads its first request
+ *     before writing anything).  Per-thread state: one slot per thread.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -105,8 +111,16 @@ struct ilp_fdobj {
 	int tid, multi_tid;
 	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
 	int data_seen;
+	int read_seen;		/* a stream read returned data (pair_first is set) */
 	uint64_t pos_next;
 	struct ilp_io_stats st;
+};
+
+/* a thread's last stream data call, for round trips over two objects */
+struct tlast {
+	int tid;			/* 0: empty slot */
+	int wrote;			/* it was a write (else a read) */
+	struct ilp_fdobj *obj;
 };
 
 struct fdent {
@@ -135,6 +149,8 @@ struct ilp_fdproc {
 	size_t nview;
 	struct pending pend;
 	uint64_t seq;
+	struct tlast *tl;		/* per thread: its last stream data call (pairs) */
+	size_t ntl, tlcap;		/* open addressing by tid, tlcap a power of 2 */
 };
 
 static const char *const type_names[ILP_OBJ_NTYPES] = {
@@ -312,6 +328,7 @@ void ilp_fdproc_free(struct ilp_fdproc *f)
 	free(f->hash);
 	free(f->fds);
 	free(f->view);
+	free(f->tl);
 	free(f);
 }
 
@@ -387,6 +404,20 @@ static int fd_dup(struct ilp_fdproc *f, int64_t oldfd, int64_t newfd, int cloexe
 
 /* ---- accounting ---- */
 
+/*
+ * Boyer-Moore majority vote, O(1) per call: *cand ends as the syscall of
+ * more than half the calls when one has that many (else one of them).
+ */
+static void vote(int *cand, uint64_t *votes, int nr)
+{
+	if (!*votes)
+		*cand = nr;
+	if (*cand == nr)
+		(*votes)++;
+	else
+		(*votes)--;
+}
+
 static int hist_add(struct ilp_hist **h, uint64_t v)
 {
 	if (!*h && !(*h = ilp_hist_new()))
@@ -438,10 +469,12 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 			s->sreads++;
 			s->srbytes += got;
 			s->sread_ns += lat;
+			vote(&s->sread_nr, &s->sread_vote, nr);
 		} else {
 			s->swrites++;
 			s->swbytes += got;
 			s->swrite_ns += lat;
+			vote(&s->swrite_nr, &s->swrite_vote, nr);
 		}
 		if (failed)
 			return 0;
@@ -514,6 +547,70 @@ static void set_pending(struct ilp_fdproc *f, int tid, int nr, int role, int fd,
 	memcpy(pd->args, args, sizeof(pd->args));
 }
 
+static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
+{
+	size_t i, mask;
+
+	if ((f->ntl + 1) * 2 > f->tlcap) {
+		size_t cap = f->tlcap ? f->tlcap * 2 : 16, j;
+		struct tlast *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		for (j = 0; j < f->tlcap; j++) {
+			if (!f->tl[j].tid)
+				continue;
+			for (i = (unsigned)f->tl[j].tid & (cap - 1); v[i].tid; i = (i + 1) & (cap - 1))
+				;
+			v[i] = f->tl[j];
+		}
+		free(f->tl);
+		f->tl = v;
+		f->tlcap = cap;
+	}
+	mask = f->tlcap - 1;
+	for (i = (unsigned)tid & mask; f->tl[i].tid; i = (i + 1) & mask)
+		if (f->tl[i].tid == tid)
+			return &f->tl[i];
+	f->tl[i].tid = tid;
+	f->ntl++;
+	return &f->tl[i];
+}
+
+/* a completed stream data call of tid on o: pair round trips (see the top) */
+static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr, unsigned cls,
+		      int64_t ret, uint64_t lat)
+{
+	struct ilp_io_stats *s = &o->st;
+	struct tlast *t;
+	int is_read = !!(cls & ILP_SC_READ), pair;
+
+	if (!(cls & (ILP_SC_READ | ILP_SC_WRITE)) || (cls & ILP_SC_POS) || ret <= 0 || !tid)
+		return 0;
+	t = tlast_get(f, tid);
+	if (!t)
+		return -ENOMEM;
+	if (is_read) {
+		pair = t->obj && t->wrote && t->obj != o;
+		if (!o->read_seen) {
+			o->read_seen = 1;
+			s->pair_first = pair;
+		}
+		if (pair) {
+			if (!s->pair_req)
+				s->pair_req = t->obj;
+			else if (s->pair_req != t->obj)
+				s->pair_multi = 1;
+			s->pair_trips++;
+			s->pair_wait_ns += lat;
+			s->pair_nr = nr;
+		}
+	}
+	t->obj = o;
+	t->wrote = !is_read;
+	return 0;
+}
+
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
 		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts)
 {
@@ -544,6 +641,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		o = fd_obj(f, (int)args[0]);
 		if (o) {
 			err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+			if (!err)
+				err = pair_track(f, o, tid, nr, cls, ret, lat);
 			if (err)
 				return err;
 		}

@@ -131,7 +131,7 @@ const char *ilp_klock_type(uint32_t flags)
 
 static struct ulock *ulock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_t uaddr)
 {
-	struct ulock *l = ilp_u64map_get(&wp->ulock_map, uaddr);
+	struct ulock *l = ilp_idmap_get(&wp->ulock_map, uaddr);
 
 	if (l)
 		return l;
@@ -142,7 +142,7 @@ static struct ulock *ulock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_
 		return NULL;
 	l->pub.uaddr = uaddr;
 	l->pub.hist = ilp_hist_new();
-	if (!l->pub.hist || ilp_u64map_put(&wp->ulock_map, uaddr, l)) {
+	if (!l->pub.hist || ilp_idmap_put(&wp->ulock_map, uaddr, l)) {
 		ilp_hist_free(l->pub.hist);
 		free(l);
 		return NULL;
@@ -214,7 +214,7 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 
 static struct klock *klock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_t addr)
 {
-	struct klock *l = ilp_u64map_get(&wp->klock_map, addr);
+	struct klock *l = ilp_idmap_get(&wp->klock_map, addr);
 
 	if (l)
 		return l;
@@ -225,7 +225,7 @@ static struct klock *klock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_
 		return NULL;
 	l->pub.addr = addr;
 	l->pub.hist = ilp_hist_new();
-	if (!l->pub.hist || ilp_u64map_put(&wp->klock_map, addr, l)) {
+	if (!l->pub.hist || ilp_idmap_put(&wp->klock_map, addr, l)) {
 		ilp_hist_free(l->pub.hist);
 		free(l);
 		return NULL;
@@ -345,14 +345,14 @@ void ilp_lock_release(struct ilp_wproc *wp)
 		free(wp->ulocks[i]);
 	}
 	free(wp->ulocks);
-	ilp_u64map_release(&wp->ulock_map);
+	ilp_idmap_release(&wp->ulock_map);
 	for (i = 0; i < wp->nklocks; i++) {
 		ilp_hist_free(wp->klocks[i]->pub.hist);
 		free((char *)wp->klocks[i]->pub.name);
 		free(wp->klocks[i]);
 	}
 	free(wp->klocks);
-	ilp_u64map_release(&wp->klock_map);
+	ilp_idmap_release(&wp->klock_map);
 }
 
 /* one naming attempt: 1 ask again later, 0 done, -ENOMEM */
@@ -427,7 +427,7 @@ uint64_t ilp_wproc_futex_calls(const struct ilp_wproc *w)
 
 const struct ilp_ulock *ilp_wproc_find_ulock(const struct ilp_wproc *w, uint64_t uaddr)
 {
-	const struct ulock *l = w ? ilp_u64map_get(&w->ulock_map, uaddr) : NULL;
+	const struct ulock *l = w ? ilp_idmap_peek(&w->ulock_map, uaddr) : NULL;
 
 	return l ? &l->pub : NULL;
 }

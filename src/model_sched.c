@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdmodel.h"
 #include "syscalls.h"
 #include "wait_internal.h"
 
@@ -136,7 +137,7 @@ static struct ilp_blocking *blocking_get(struct ilp_wproc *wp, int tid, int nr, 
 					 uint64_t obj)
 {
 	uint64_t key = blocking_key(tid, nr, kind, obj);
-	struct blocking *head = ilp_u64map_get(&wp->block_map, key), *b;
+	struct blocking *head = ilp_idmap_get(&wp->block_map, key), *b;
 
 	for (b = head; b; b = b->next)
 		if (b->pub.tid == tid && b->pub.nr == nr && b->pub.okind == kind && b->pub.obj == obj)
@@ -152,7 +153,7 @@ static struct ilp_blocking *blocking_get(struct ilp_wproc *wp, int tid, int nr, 
 	b->pub.okind = kind;
 	b->pub.obj = obj;
 	b->next = head;
-	if (ilp_u64map_put(&wp->block_map, key, b)) {
+	if (ilp_idmap_put(&wp->block_map, key, b)) {
 		free(b);
 		return NULL;
 	}
@@ -240,6 +241,8 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 			sc->nr = nr;
 			sc->okind = kind;
 			sc->obj = obj;
+			if (kind == ILP_WOBJ_FD)
+				sc->fobj = ilp_fdproc_fd(ilp_proc_fds(ilp_thread_proc_of(t)), (int)obj);
 			sc->dev = dev;
 			sc->ret = ev->ret;
 			sc->start_ts = enter_ts;
@@ -329,7 +332,7 @@ void ilp_sched_release(struct ilp_wproc *wp)
 	for (i = 0; i < wp->nblocking; i++)
 		free((struct blocking *)(void *)wp->blocking[i]);
 	free(wp->blocking);
-	ilp_u64map_release(&wp->block_map);
+	ilp_idmap_release(&wp->block_map);
 	free(wp->slow);
 }
 

@@ -37,71 +37,6 @@ int ilp_wgrow(void **arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static size_t u64_hash(uint64_t key, size_t cap)
-{
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdull;
-	key ^= key >> 33;
-	return (size_t)(key & (cap - 1));
-}
-
-void *ilp_u64map_get(const struct ilp_u64map *mp, uint64_t key)
-{
-	size_t i;
-
-	if (!mp->cap)
-		return NULL;
-	for (i = u64_hash(key, mp->cap); mp->vals[i]; i = (i + 1) & (mp->cap - 1))
-		if (mp->keys[i] == key)
-			return mp->vals[i];
-	return NULL;
-}
-
-static void u64_place(uint64_t *keys, void **vals, size_t cap, uint64_t key, void *val)
-{
-	size_t i;
-
-	for (i = u64_hash(key, cap); vals[i]; i = (i + 1) & (cap - 1))
-		if (keys[i] == key)
-			break;
-	keys[i] = key;
-	vals[i] = val;
-}
-
-int ilp_u64map_put(struct ilp_u64map *mp, uint64_t key, void *val)
-{
-	if ((mp->n + 1) * 2 > mp->cap) {
-		size_t ncap = mp->cap ? mp->cap * 2 : 16, i;
-		uint64_t *keys = calloc(ncap, sizeof(*keys));
-		void **vals = calloc(ncap, sizeof(*vals));
-
-		if (!keys || !vals) {
-			free(keys);
-			free(vals);
-			return -ENOMEM;
-		}
-		for (i = 0; i < mp->cap; i++)
-			if (mp->vals[i])
-				u64_place(keys, vals, ncap, mp->keys[i], mp->vals[i]);
-		free(mp->keys);
-		free(mp->vals);
-		mp->keys = keys;
-		mp->vals = vals;
-		mp->cap = ncap;
-	}
-	if (!ilp_u64map_get(mp, key))
-		mp->n++;
-	u64_place(mp->keys, mp->vals, mp->cap, key, val);
-	return 0;
-}
-
-void ilp_u64map_release(struct ilp_u64map *mp)
-{
-	free(mp->keys);
-	free(mp->vals);
-	memset(mp, 0, sizeof(*mp));
-}
-
 void ilp_tidset_add(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid)
 {
 	size_t i;
@@ -172,6 +107,7 @@ static void wproc_free(struct ilp_wproc *wp)
 	ilp_sched_release(wp);
 	ilp_lock_release(wp);
 	ilp_blk_stats_release(&wp->blk);
+	ilp_blk_stats_release(&wp->wb);
 	free(wp);
 }
 

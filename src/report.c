@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -27,8 +28,12 @@ int ilp_report_emit(FILE *out, struct ilp_model *m, const struct ilp_report_info
 	err = ilp_model_index(m, info->end_ts);
 	if (err)
 		return err;
-	ilp_thresholds_default(&def);
-	err = ilp_analyze(m, o->th ? o->th : &def, info->end_ts > info->start_ts ?
+	if (o->th)
+		def = *o->th;
+	else
+		ilp_thresholds_default(&def);
+	def.no_offcpu = info->backend && !strcmp(info->backend, "ptrace");
+	err = ilp_analyze(m, &def, info->end_ts > info->start_ts ?
 			  info->end_ts - info->start_ts : 0, &fs);
 	if (!err && info->stacks)
 		ilp_findings_set_sites(&fs, info->stacks);

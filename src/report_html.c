@@ -24,10 +24,15 @@
 #include "analyze.h"
 #include "hist.h"
 #include "json.h"
+#include "outbuf.h"
 #include "model.h"
 #include "report.h"
+#include "fdmodel.h"
 #include "report_util.h"
+#include "report_wait.h"
+#include "stacks.h"
 #include "syscalls.h"
+#include "waitmodel.h"
 
 #ifndef ILP_VERSION
 #error "build with -DILP_VERSION='\"x.y.z\"' (the Makefile does)"
@@ -42,26 +47,8 @@
 #define MIN_W 240
 #define BOTTOM_M 52	/* rotated bucket labels */
 
-struct out {
-	FILE *f;
-	int err;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void pr(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (o->err)
-		return;
-	va_start(ap, fmt);
-	if (vfprintf(o->f, fmt, ap) < 0)
-		o->err = -EIO;
-	va_end(ap);
-}
-
 /* s, HTML-escaped (text and attribute values alike) */
-static void esc(struct out *o, const char *s)
+static void esc(struct ilp_out *o, const char *s)
 {
 	size_t len = s ? strlen(s) : 0, i = 0, n;
 
@@ -69,21 +56,21 @@ static void esc(struct out *o, const char *s)
 		unsigned char c = (unsigned char)s[i];
 
 		switch (c) {
-		case '&': pr(o, "&amp;"); i++; continue;
-		case '<': pr(o, "&lt;"); i++; continue;
-		case '>': pr(o, "&gt;"); i++; continue;
-		case '"': pr(o, "&quot;"); i++; continue;
-		case '\'': pr(o, "&#39;"); i++; continue;
+		case '&': ilp_out_printf(o, "&amp;"); i++; continue;
+		case '<': ilp_out_printf(o, "&lt;"); i++; continue;
+		case '>': ilp_out_printf(o, "&gt;"); i++; continue;
+		case '"': ilp_out_printf(o, "&quot;"); i++; continue;
+		case '\'': ilp_out_printf(o, "&#39;"); i++; continue;
 		default: break;
 		}
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-			pr(o, "&#xFFFD;");
+			ilp_out_printf(o, "&#xFFFD;");
 			i++;
 			continue;
 		}
 		n = ilp_utf8_seq(s + i, len - i);
 		if (!n) {
-			pr(o, "&#xFFFD;");
+			ilp_out_printf(o, "&#xFFFD;");
 			i++;
 			continue;
 		}
@@ -98,12 +85,12 @@ static const char *or_unknown(const char *s)
 	return s && *s ? s : "?";
 }
 
-static void pr_time(struct out *o, uint64_t ns)
+static void pr_time(struct ilp_out *o, uint64_t ns)
 {
 	char t[ILP_FMT_TIME_LEN];
 
 	ilp_fmt_time(t, sizeof(t), ns);
-	pr(o, "%s", t);
+	ilp_out_printf(o, "%s", t);
 }
 
 static const char css[] =
@@ -125,101 +112,103 @@ static const char css[] =
 "svg.ilp-hist rect.bar{fill:#3b7dd8}svg.ilp-hist rect.bar:hover{fill:#1f5fb8}"
 "svg.ilp-hist text{font-size:9px;fill:#3a4352;font-family:sans-serif}";
 
-static void html_header(struct out *o, const struct ilp_report_info *info)
+static void html_header(struct ilp_out *o, const struct ilp_report_info *info)
 {
 	uint64_t wall = info->end_ts > info->start_ts ? info->end_ts - info->start_ts : 0;
 
-	pr(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	ilp_out_printf(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	   "<title>iolockprof: ");
 	esc(o, or_unknown(info->command));
-	pr(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	pr(o, "<h1>iolockprof %s report%s</h1>\n", ILP_VERSION,
+	ilp_out_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
+	ilp_out_printf(o, "<h1>iolockprof %s report%s</h1>\n", ILP_VERSION,
 	   info->interim ? " (interim)" : "");
-	pr(o, "<p class=\"ilp-note\">Where the time goes inside syscalls: wall-clock "
+	ilp_out_printf(o, "<p class=\"ilp-note\">Where the time goes inside syscalls: wall-clock "
 	   "time from enter to exit, including time blocked off-CPU.</p>\n");
-	pr(o, "<table class=\"ilp-facts\">\n<tr><th>command</th><td>");
+	ilp_out_printf(o, "<table class=\"ilp-facts\">\n<tr><th>command</th><td>");
 	esc(o, or_unknown(info->command));
-	pr(o, "</td></tr>\n<tr><th>backend</th><td>");
+	ilp_out_printf(o, "</td></tr>\n<tr><th>backend</th><td>");
 	esc(o, or_unknown(info->backend));
-	pr(o, "</td></tr>\n<tr><th>duration</th><td>");
+	ilp_out_printf(o, "</td></tr>\n<tr><th>duration</th><td>");
 	pr_time(o, wall);
-	pr(o, "</td></tr>\n<tr><th>events</th><td>%" PRIu64 "</td></tr>\n"
+	ilp_out_printf(o, "</td></tr>\n<tr><th>events</th><td>%" PRIu64 "</td></tr>\n"
 	   "<tr><th>lost events</th><td>%" PRIu64 "</td></tr>\n", info->events, info->lost);
 	if (info->exit_status >= 0)
-		pr(o, "<tr><th>exit status</th><td>%d</td></tr>\n", info->exit_status);
-	pr(o, "</table>\n");
+		ilp_out_printf(o, "<tr><th>exit status</th><td>%d</td></tr>\n", info->exit_status);
+	ilp_out_printf(o, "</table>\n");
 	if (info->lost)
-		pr(o, "<p class=\"ilp-warn\"><strong>%" PRIu64 " events were lost</strong> "
+		ilp_out_printf(o, "<p class=\"ilp-warn\"><strong>%" PRIu64 " events were lost</strong> "
 		   "by the kernel ring buffer: counts below are lower bounds (raise -b).</p>\n",
 		   info->lost);
 }
 
 /* findings (analyze.h), ranked; a section only when the analysis ran */
-static void html_findings(struct out *o, const struct ilp_report_info *info)
+static void html_findings(struct ilp_out *o, const struct ilp_report_info *info)
 {
 	if (!info->ndetectors)
 		return;
-	pr(o, "<section class=\"ilp-findings\">\n<h2>Findings</h2>\n");
+	ilp_out_printf(o, "<section class=\"ilp-findings\">\n<h2>Findings</h2>\n");
 	if (!info->nfindings) {
-		pr(o, "<p class=\"ilp-note\">none (%zu detectors ran)</p>\n</section>\n",
+		ilp_out_printf(o, "<p class=\"ilp-note\">none (%zu detectors ran)</p>\n</section>\n",
 		   info->ndetectors);
 		return;
 	}
-	pr(o, "<table>\n<tr><th>severity</th><th>pattern</th><th>process</th><th style=\"text-align:left\">what</th>"
-	   "<th>saving</th><th style=\"text-align:left\">fix</th></tr>\n");
+	ilp_out_printf(o, "<table>\n<tr><th>severity</th><th>pattern</th><th>process</th><th style=\"text-align:left\">what</th>"
+	   "<th>saving</th><th style=\"text-align:left\">fix</th><th style=\"text-align:left\">call site</th></tr>\n");
 	for (size_t i = 0; i < info->nfindings; i++) {
 		const struct ilp_finding *f = &info->findings[i];
 
-		pr(o, "<tr><td>%s</td><td>", f->severity >= ILP_SEV_HIGH ? "high" :
+		ilp_out_printf(o, "<tr><td>%s</td><td>", f->severity >= ILP_SEV_HIGH ? "high" :
 		   f->severity == ILP_SEV_MEDIUM ? "medium" : "low");
 		esc(o, f->label);
-		pr(o, "</td><td>%d (", f->pid);
+		ilp_out_printf(o, "</td><td>%d (", f->pid);
 		esc(o, or_unknown(f->comm));
-		pr(o, ")</td><td style=\"text-align:left\">");
+		ilp_out_printf(o, ")</td><td style=\"text-align:left\">");
 		esc(o, f->what);
-		pr(o, "<br><span class=\"ilp-note\">");
+		ilp_out_printf(o, "<br><span class=\"ilp-note\">");
 		esc(o, f->evidence);
-		pr(o, "; ");
+		ilp_out_printf(o, "; ");
 		esc(o, f->why);
-		pr(o, "</span></td><td>");
+		ilp_out_printf(o, "</span></td><td>");
 		pr_time(o, f->saving_ns);
-		pr(o, "</td><td style=\"text-align:left\">");
+		ilp_out_printf(o, "</td><td style=\"text-align:left\">");
 		esc(o, f->fix);
-		pr(o, "</td></tr>\n");
+		ilp_out_printf(o, "</td><td style=\"text-align:left\">");
+		esc(o, f->site[0] ? f->site : "-");
+		ilp_out_printf(o, "</td></tr>\n");
 	}
-	pr(o, "</table>\n</section>\n");
+	ilp_out_printf(o, "</table>\n</section>\n");
 }
 
-static void td_time_or_dash(struct out *o, int have, uint64_t ns)
+static void td_time_or_dash(struct ilp_out *o, int have, uint64_t ns)
 {
-	pr(o, "<td>");
+	ilp_out_printf(o, "<td>");
 	if (have)
 		pr_time(o, ns);
 	else
-		pr(o, "-");
-	pr(o, "</td>");
+		ilp_out_printf(o, "-");
+	ilp_out_printf(o, "</td>");
 }
 
 /* with_pct: process table (percentiles from the histogram) */
-static void html_sc_table(struct out *o, size_t n,
+static void html_sc_table(struct ilp_out *o, size_t n,
 			  const struct ilp_sc_stats *(*get)(const void *, size_t),
 			  const void *obj, int with_pct)
 {
 	static const double pct[] = { 50.0, 90.0, 99.0 };
 
-	pr(o, "<table class=\"ilp-syscalls\">\n<tr><th>syscall</th><th>calls</th>"
+	ilp_out_printf(o, "<table class=\"ilp-syscalls\">\n<tr><th>syscall</th><th>calls</th>"
 	   "<th>errors</th><th>total</th><th>avg</th>");
 	if (with_pct)
-		pr(o, "<th>p50</th><th>p90</th><th>p99</th>");
-	pr(o, "<th>max</th><th>unfinished</th></tr>\n");
+		ilp_out_printf(o, "<th>p50</th><th>p90</th><th>p99</th>");
+	ilp_out_printf(o, "<th>max</th><th>unfinished</th></tr>\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct ilp_sc_stats *sc = get(obj, i);
 		int h = sc->hist && ilp_hist_count(sc->hist);
 
-		pr(o, "<tr><td>");
+		ilp_out_printf(o, "<tr><td>");
 		esc(o, ilp_syscall_name(sc->nr));
-		pr(o, "</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td>", sc->calls, sc->errors);
+		ilp_out_printf(o, "</td><td>%" PRIu64 "</td><td>%" PRIu64 "</td>", sc->calls, sc->errors);
 		td_time_or_dash(o, 1, sc->total_ns);
 		td_time_or_dash(o, sc->calls > 0,
 				sc->calls ? (sc->total_ns + sc->calls / 2) / sc->calls : 0);
@@ -227,17 +216,17 @@ static void html_sc_table(struct out *o, size_t n,
 			for (size_t k = 0; k < sizeof(pct) / sizeof(pct[0]); k++)
 				td_time_or_dash(o, h, h ? ilp_hist_percentile(sc->hist, pct[k]) : 0);
 		td_time_or_dash(o, sc->calls > 0, sc->max_ns);
-		pr(o, "<td>");
+		ilp_out_printf(o, "<td>");
 		if (sc->unfinished) {
-			pr(o, "%" PRIu64 " (", sc->unfinished);
+			ilp_out_printf(o, "%" PRIu64 " (", sc->unfinished);
 			pr_time(o, sc->unfinished_ns);
-			pr(o, " so far)");
+			ilp_out_printf(o, " so far)");
 		} else {
-			pr(o, "0");
+			ilp_out_printf(o, "0");
 		}
-		pr(o, "</td></tr>\n");
+		ilp_out_printf(o, "</td></tr>\n");
 	}
-	pr(o, "</table>\n");
+	ilp_out_printf(o, "</table>\n");
 }
 
 static const struct ilp_sc_stats *proc_row(const void *obj, size_t i)
@@ -250,11 +239,12 @@ static const struct ilp_sc_stats *thread_row(const void *obj, size_t i)
 	return ilp_thread_syscall(obj, i);
 }
 
-/* one histogram as an inline SVG bar chart */
-static void html_hist(struct out *o, const struct ilp_sc_stats *sc)
+/* one latency histogram as an inline SVG bar chart; kind: data-chart (syscall, device, lock) */
+static void html_hist(struct ilp_out *o, const struct ilp_hist *hist, const char *kind,
+		      const char *name, const char *what)
 {
 	uint64_t slot[65], peak = 0;
-	int n = ilp_hist_log2(sc->hist, slot), first = -1, nb, width, height;
+	int n = ilp_hist_log2(hist, slot), first = -1, nb, width, height;
 
 	for (int i = 0; i < n; i++) {
 		if (slot[i] && first < 0)
@@ -270,16 +260,15 @@ static void html_hist(struct out *o, const struct ilp_sc_stats *sc)
 		width = MIN_W;
 	height = TOP_M + PLOT_H + BOTTOM_M;
 
-	pr(o, "<figure>\n<figcaption>");
-	esc(o, ilp_syscall_name(sc->nr));
-	pr(o, " latency (wall-clock), %" PRIu64 " call%s</figcaption>\n", ilp_hist_count(sc->hist),
-	   ilp_hist_count(sc->hist) == 1 ? "" : "s");
-	pr(o, "<svg class=\"ilp-hist\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	   "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", width, height,
-	   width, height);
-	esc(o, ilp_syscall_name(sc->nr));
-	pr(o, " latency histogram\">\n");
-	pr(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#9aa5b5\"/>\n",
+	ilp_out_printf(o, "<figure>\n<figcaption>");
+	esc(o, name);
+	ilp_out_printf(o, " %s: %" PRIu64 "</figcaption>\n", what, ilp_hist_count(hist));
+	ilp_out_printf(o, "<svg class=\"ilp-hist\" data-chart=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+	   "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"", kind,
+	   width, height, width, height);
+	esc(o, name);
+	ilp_out_printf(o, " latency histogram\">\n");
+	ilp_out_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#9aa5b5\"/>\n",
 	   LEFT_M, TOP_M + PLOT_H, width - 8, TOP_M + PLOT_H);
 	for (int i = first; i < n; i++) {
 		uint64_t lo = i ? UINT64_C(1) << (i - 1) : 0;
@@ -290,55 +279,55 @@ static void html_hist(struct out *o, const struct ilp_sc_stats *sc)
 
 		if (slot[i] && h < 1)
 			h = 1;
-		pr(o, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\">"
+		ilp_out_printf(o, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\">"
 		   "<title>", x, TOP_M + PLOT_H - h, BAR_W, h);
 		pr_time(o, lo);
-		pr(o, " to ");
+		ilp_out_printf(o, " to ");
 		pr_time(o, hi);
-		pr(o, ": %" PRIu64 " calls</title></rect>\n", slot[i]);
+		ilp_out_printf(o, ": %" PRIu64 "</title></rect>\n", slot[i]);
 		if (slot[i])
-			pr(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%" PRIu64 "</text>\n",
+			ilp_out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%" PRIu64 "</text>\n",
 			   lx, TOP_M + PLOT_H - h - 4, slot[i]);
-		pr(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-45 %d %d)\">",
+		ilp_out_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" transform=\"rotate(-45 %d %d)\">",
 		   lx, ly, lx, ly);
 		pr_time(o, lo);
-		pr(o, "</text>\n");
+		ilp_out_printf(o, "</text>\n");
 	}
-	pr(o, "</svg>\n</figure>\n");
+	ilp_out_printf(o, "</svg>\n</figure>\n");
 }
 
-static void html_unfinished(struct out *o, const struct ilp_proc *p)
+static void html_unfinished(struct ilp_out *o, const struct ilp_proc *p)
 {
 	for (size_t i = 0; i < ilp_proc_nsyscalls(p); i++) {
 		const struct ilp_sc_stats *sc = ilp_proc_syscall(p, i);
 
 		if (!sc->unfinished)
 			continue;
-		pr(o, "<p class=\"ilp-note\">unfinished: ");
+		ilp_out_printf(o, "<p class=\"ilp-note\">unfinished: ");
 		esc(o, ilp_syscall_name(sc->nr));
-		pr(o, " %" PRIu64 " call%s, ", sc->unfinished, sc->unfinished == 1 ? "" : "s");
+		ilp_out_printf(o, " %" PRIu64 " call%s, ", sc->unfinished, sc->unfinished == 1 ? "" : "s");
 		pr_time(o, sc->unfinished_ns);
-		pr(o, " so far</p>\n");
+		ilp_out_printf(o, " so far</p>\n");
 	}
 }
 
-static void html_threads(struct out *o, const struct ilp_proc *p)
+static void html_threads(struct ilp_out *o, const struct ilp_proc *p)
 {
 	for (size_t i = 0; i < ilp_proc_nthreads_seen(p); i++) {
 		const struct ilp_thread *t = ilp_proc_thread(p, i);
 
 		if (!ilp_thread_nsyscalls(t))
 			continue;
-		pr(o, "<h3>tid %d (", ilp_thread_tid(t));
+		ilp_out_printf(o, "<h3>tid %d (", ilp_thread_tid(t));
 		esc(o, or_unknown(ilp_thread_comm(t)));
-		pr(o, ") &mdash; calls: %" PRIu64 ", syscall time: ", ilp_thread_calls(t));
+		ilp_out_printf(o, ") &mdash; calls: %" PRIu64 ", syscall time: ", ilp_thread_calls(t));
 		pr_time(o, ilp_thread_total_ns(t));
-		pr(o, "</h3>\n");
+		ilp_out_printf(o, "</h3>\n");
 		html_sc_table(o, ilp_thread_nsyscalls(t), thread_row, t, 0);
 	}
 }
 
-static void html_charts(struct out *o, const struct ilp_proc *p,
+static void html_charts(struct ilp_out *o, const struct ilp_proc *p,
 			const struct ilp_report_opts *opts)
 {
 	int shown = 0;
@@ -349,40 +338,305 @@ static void html_charts(struct out *o, const struct ilp_proc *p,
 		if (!sc->hist || !ilp_hist_count(sc->hist))
 			continue;
 		if (!shown)
-			pr(o, "<div class=\"ilp-charts\">\n");
-		html_hist(o, sc);
+			ilp_out_printf(o, "<div class=\"ilp-charts\">\n");
+		html_hist(o, sc->hist, "syscall", ilp_syscall_name(sc->nr),
+			  "latency (wall-clock), calls");
 		shown++;
 	}
 	if (shown)
-		pr(o, "</div>\n");
+		ilp_out_printf(o, "</div>\n");
 }
 
-static void html_proc(struct out *o, const struct ilp_proc *p,
-		      const struct ilp_report_opts *opts)
+/* ---- waiting below the syscall (waitmodel.h), I/O by object, call sites ---- */
+
+static void td_u64(struct ilp_out *o, uint64_t v)
 {
-	pr(o, "<section class=\"ilp-proc\">\n<h2>pid %d (", ilp_proc_pid(p));
+	ilp_out_printf(o, "<td>%" PRIu64 "</td>", v);
+}
+
+static void td_str(struct ilp_out *o, const char *s)
+{
+	ilp_out_printf(o, "<td>");
+	esc(o, s);
+	ilp_out_printf(o, "</td>");
+}
+
+static void td_pct(struct ilp_out *o, const struct ilp_hist *h, double pct)
+{
+	int have = h && ilp_hist_count(h);
+
+	td_time_or_dash(o, have, have ? ilp_hist_percentile(h, pct) : 0);
+}
+
+/* "<table class=cls><tr><th>..." from a "|"-separated header list */
+static void table_begin(struct ilp_out *o, const char *cls, const char *heads)
+{
+	ilp_out_printf(o, "<table class=\"%s\">\n<tr><th>", cls);
+	for (; *heads; heads++) {
+		if (*heads == '|')
+			ilp_out_printf(o, "</th><th>");
+		else
+			ilp_out_printf(o, "%c", *heads);
+	}
+	ilp_out_printf(o, "</th></tr>\n");
+}
+
+static void html_objects(struct ilp_out *o, const struct ilp_proc *p, int top)
+{
+	const struct ilp_fdproc *f = ilp_proc_fds(p);
+	size_t n = ilp_fdproc_nobjs(f);
+	char name[ILP_FINDING_OBJ + 32];
+
+	if (!n || top <= 0)
+		return;
+	ilp_out_printf(o, "<h3>I/O by object</h3>\n");
+	table_begin(o, "ilp-objects", "object|ops|errors|total|reads|read bytes|writes|write bytes|syncs");
+	for (size_t i = 0; i < n && i < (size_t)top; i++) {
+		const struct ilp_fdobj *ob = ilp_fdproc_obj(f, i);
+		const struct ilp_io_stats *st = ilp_fdobj_stats(ob);
+
+		ilp_fdobj_format(ob, name, sizeof(name));
+		ilp_out_printf(o, "<tr>");
+		td_str(o, name);
+		td_u64(o, st->ops);
+		td_u64(o, st->errors);
+		td_time_or_dash(o, 1, st->total_ns);
+		td_u64(o, st->reads);
+		td_u64(o, st->rbytes);
+		td_u64(o, st->writes);
+		td_u64(o, st->wbytes);
+		td_u64(o, st->syncs);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+}
+
+static void tids(struct ilp_out *o, const struct ilp_tidcount *set, size_t n, uint64_t more)
+{
+	ilp_out_printf(o, "<td style=\"text-align:left\">");
+	for (size_t i = 0; i < n; i++)
+		ilp_out_printf(o, "%s%d&times;%" PRIu64, i ? ", " : "", set[i].tid, set[i].n);
+	if (more)
+		ilp_out_printf(o, " +%" PRIu64, more);
+	ilp_out_printf(o, "%s</td>", n || more ? "" : "-");
+}
+
+static void html_ulocks(struct ilp_out *o, const struct ilp_wproc *wp)
+{
+	size_t n = ilp_wproc_nulocks(wp);
+	char name[256];
+
+	if (!n)
+		return;
+	ilp_out_printf(o, "<h3>Locks (user)</h3>\n");
+	table_begin(o, "ilp-locks", "lock|kind|waits|eagain|timeouts|other|wakes|total|avg|p50|p99|max|"
+		    "waiters|wakers");
+	for (size_t i = 0; i < n; i++) {
+		const struct ilp_ulock *l = ilp_wproc_ulock(wp, i);
+
+		ilp_out_printf(o, "<tr>");
+		td_str(o, ilp_wait_ulock_name(wp, l->uaddr, name, sizeof(name)));
+		td_str(o, ilp_ulock_kind_name(l->kind));
+		td_u64(o, l->waits);
+		td_u64(o, l->eagain);
+		td_u64(o, l->timeouts);
+		td_u64(o, l->intr);
+		td_u64(o, l->wake_calls);
+		td_time_or_dash(o, 1, l->wait_ns + l->timeout_ns);
+		td_time_or_dash(o, l->waits > 0, l->waits ? l->wait_ns / l->waits : 0);
+		td_pct(o, l->hist, 50);
+		td_pct(o, l->hist, 99);
+		td_time_or_dash(o, l->waits + l->timeouts > 0, l->max_ns);
+		tids(o, l->waiters, l->nwaiters, l->waiters_more);
+		tids(o, l->wakers, l->nwakers, l->wakers_more);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n<div class=\"ilp-charts\">\n");
+	for (size_t i = 0; i < n && i < 3; i++) {
+		const struct ilp_ulock *l = ilp_wproc_ulock(wp, i);
+
+		if (l->hist && ilp_hist_count(l->hist))
+			html_hist(o, l->hist, "lock", ilp_wait_ulock_name(wp, l->uaddr, name, sizeof(name)),
+				  "wait time, waits");
+	}
+	ilp_out_printf(o, "</div>\n");
+}
+
+static void html_klocks(struct ilp_out *o, const struct ilp_wproc *wp)
+{
+	size_t n = ilp_wproc_nklocks(wp);
+	char name[32];
+
+	if (!n)
+		return;
+	ilp_out_printf(o, "<h3>Locks (kernel)</h3>\n");
+	table_begin(o, "ilp-klocks", "lock|type|waits|total|p50|p99|max|waiters");
+	for (size_t i = 0; i < n; i++) {
+		const struct ilp_klock *l = ilp_wproc_klock(wp, i);
+
+		snprintf(name, sizeof(name), "0x%" PRIx64, l->addr);
+		ilp_out_printf(o, "<tr>");
+		td_str(o, l->name ? l->name : name);
+		td_str(o, ilp_klock_type(l->flags));
+		td_u64(o, l->waits);
+		td_time_or_dash(o, 1, l->wait_ns);
+		td_pct(o, l->hist, 50);
+		td_pct(o, l->hist, 99);
+		td_time_or_dash(o, l->waits > 0, l->max_ns);
+		tids(o, l->waiters, l->nwaiters, l->waiters_more);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+}
+
+static void html_blocking(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,
+			  const struct ilp_wproc *wp)
+{
+	size_t no = ilp_wproc_noffcpu(wp), nb = ilp_wproc_nblocking(wp);
+	char obj[512];
+
+	if (!no)
+		return;
+	ilp_out_printf(o, "<h3>Blocking calls</h3>\n<p class=\"ilp-note\">off-CPU inside syscalls: "
+		       "S sleeping until an event, D uninterruptible (usually disk), R runnable</p>\n");
+	table_begin(o, "ilp-offcpu", "syscall|calls|blocked|total|on-CPU|off-S|off-D|off-R");
+	for (size_t i = 0; i < no; i++) {
+		const struct ilp_sc_offcpu *c = ilp_wproc_offcpu(wp, i);
+
+		ilp_out_printf(o, "<tr>");
+		td_str(o, ilp_syscall_name(c->nr));
+		td_u64(o, c->calls);
+		td_u64(o, c->blocked_calls);
+		td_time_or_dash(o, 1, c->total_ns);
+		td_time_or_dash(o, 1, c->on_ns);
+		for (int k = 0; k < ILP_OFF_NSTATES; k++)
+			td_time_or_dash(o, 1, c->off_ns[k]);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+	table_begin(o, "ilp-blocking", "tid|syscall|object|calls|total|off-S|off-D|off-R|max");
+	for (size_t i = 0; i < nb && i < 10; i++) {
+		const struct ilp_blocking *b = ilp_wproc_blocking(wp, i);
+
+		ilp_out_printf(o, "<tr><td>%d</td>", b->tid);
+		td_str(o, ilp_syscall_name(b->nr));
+		td_str(o, ilp_wait_object(m, p, b->okind, b->obj, b->dev, obj, sizeof(obj)));
+		td_u64(o, b->calls);
+		td_time_or_dash(o, 1, b->wall_ns);
+		for (int k = 0; k < ILP_OFF_NSTATES; k++)
+			td_time_or_dash(o, 1, b->off_ns[k]);
+		td_time_or_dash(o, 1, b->max_ns);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+}
+
+static void html_sites(struct ilp_out *o, const struct ilp_proc *p, const struct ilp_stacks *st)
+{
+	char buf[512];
+	int shown = 0;
+
+	for (size_t i = 0; st && i < ilp_stacks_count(st); i++) {
+		const struct ilp_stack *s = ilp_stacks_get(st, i);
+
+		if (s->pid != ilp_proc_pid(p))
+			continue;
+		if (!shown++) {
+			ilp_out_printf(o, "<h3>Call sites</h3>\n");
+			table_begin(o, "ilp-sites", "call site|syscall|calls|total|max");
+		}
+		ilp_stack_frame_fmt(&s->frames[s->site], buf, sizeof(buf));
+		ilp_out_printf(o, "<tr>");
+		td_str(o, buf);
+		td_str(o, ilp_syscall_name(s->nr));
+		td_u64(o, s->calls);
+		td_time_or_dash(o, 1, s->total_ns);
+		td_time_or_dash(o, 1, s->max_ns);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	if (shown)
+		ilp_out_printf(o, "</table>\n");
+}
+
+static void html_disk(struct ilp_out *o, const struct ilp_model *m)
+{
+	size_t nd = ilp_model_nblkdevs(m);
+	char name[32];
+
+	if (!nd)
+		return;
+	ilp_out_printf(o, "<section class=\"ilp-disk\">\n<h2>Disk I/O</h2>\n");
+	table_begin(o, "ilp-devices", "device|submitter|requests|bytes|read|write|flush|discard|"
+		    "q2c p50|d2c p50|d2c p99|d2c max");
+	for (size_t i = 0; i < nd; i++) {
+		const struct ilp_blkdev *d = ilp_model_blkdev(m, i);
+
+		ilp_wait_dev_name(m, ilp_blkdev_dev(d), name, sizeof(name));
+		for (size_t k = 0; k <= ilp_blkdev_nsubmitters(d); k++) {
+			const struct ilp_blk_submitter *sb = k ? ilp_blkdev_submitter(d, k - 1) : NULL;
+			const struct ilp_blk_stats *s = sb ? &sb->st : ilp_blkdev_stats(d);
+			char who[48];
+
+			if (sb)
+				snprintf(who, sizeof(who), "%s %s", sb->pid ? "" : sb->kernel ?
+					 "(kernel thread)" : "(not traced)", sb->comm);
+			ilp_out_printf(o, "<tr>");
+			td_str(o, sb ? "" : name);
+			td_str(o, sb ? who : "all");
+			td_u64(o, s->requests);
+			td_u64(o, s->bytes);
+			for (int op = ILP_BLK_READ; op <= ILP_BLK_DISCARD; op++)
+				td_u64(o, s->ops[op]);
+			td_pct(o, s->q2c, 50);
+			td_pct(o, s->d2c, 50);
+			td_pct(o, s->d2c, 99);
+			td_time_or_dash(o, s->d2c && ilp_hist_count(s->d2c), ilp_hist_max(s->d2c));
+			ilp_out_printf(o, "</tr>\n");
+		}
+	}
+	ilp_out_printf(o, "</table>\n<div class=\"ilp-charts\">\n");
+	for (size_t i = 0; i < nd; i++) {
+		const struct ilp_blk_stats *s = ilp_blkdev_stats(ilp_model_blkdev(m, i));
+
+		if (s->d2c && ilp_hist_count(s->d2c))
+			html_hist(o, s->d2c, "device",
+				  ilp_wait_dev_name(m, ilp_blkdev_dev(ilp_model_blkdev(m, i)), name,
+						    sizeof(name)), "issue->complete latency, requests");
+	}
+	ilp_out_printf(o, "</div>\n</section>\n");
+}
+
+static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,
+		      const struct ilp_report_info *info, const struct ilp_report_opts *opts)
+{
+	ilp_out_printf(o, "<section class=\"ilp-proc\">\n<h2>pid %d (", ilp_proc_pid(p));
 	esc(o, or_unknown(ilp_proc_comm(p)));
-	pr(o, ")</h2>\n<p>threads: %zu &middot; calls: %" PRIu64 " &middot; syscall time: ",
+	ilp_out_printf(o, ")</h2>\n<p>threads: %zu &middot; calls: %" PRIu64 " &middot; syscall time: ",
 	   ilp_proc_nthreads_seen(p), ilp_proc_calls(p));
 	pr_time(o, ilp_proc_total_ns(p));
-	pr(o, "</p>\n");
+	ilp_out_printf(o, "</p>\n");
 	if (!ilp_proc_nsyscalls(p)) {
-		pr(o, "<p class=\"ilp-note\">no syscalls</p>\n</section>\n");
+		ilp_out_printf(o, "<p class=\"ilp-note\">no syscalls</p>\n</section>\n");
 		return;
 	}
 	html_sc_table(o, ilp_proc_nsyscalls(p), proc_row, p, 1);
 	html_unfinished(o, p);
 	html_charts(o, p, opts);
+	html_objects(o, p, opts->top_objects);
+	html_ulocks(o, ilp_proc_wait(p));
+	html_klocks(o, ilp_proc_wait(p));
+	html_blocking(o, m, p, ilp_proc_wait(p));
+	html_sites(o, p, info->stacks);
 	if (opts->threads)
 		html_threads(o, p);
-	pr(o, "</section>\n");
+	ilp_out_printf(o, "</section>\n");
 }
 
 int ilp_report_html(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts)
 {
-	struct out o = { out, 0 };
+	struct ilp_out o = { out, 0 };
 	size_t printed = 0;
 
 	html_header(&o, info);
@@ -392,12 +646,13 @@ int ilp_report_html(FILE *out, const struct ilp_model *m,
 
 		if (!ilp_report_proc_shown(m, p))
 			continue;
-		html_proc(&o, p, opts);
+		html_proc(&o, m, p, info, opts);
 		printed++;
 	}
 	if (!printed)
-		pr(&o, "<p>no syscalls were captured</p>\n");
-	pr(&o, "</body>\n</html>\n");
+		ilp_out_printf(&o, "<p>no syscalls were captured</p>\n");
+	html_disk(&o, m);
+	ilp_out_printf(&o, "</body>\n</html>\n");
 	if (fflush(out) || ferror(out))
 		return -EIO;
 	return o.err;

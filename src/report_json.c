@@ -23,6 +23,7 @@
 #include "json.h"
 #include "model.h"
 #include "report.h"
+#include "report_json_parts.h"
 #include "syscalls.h"
 
 #ifndef ILP_VERSION
@@ -61,11 +62,7 @@ static void json_header(struct ilp_jw *w, const struct ilp_report_info *info)
 	ilp_jw_ku64(w, "events", info->events);
 	ilp_jw_ku64(w, "lost_events", info->lost);
 	ilp_jw_kbool(w, "interim", info->interim);
-	ilp_jw_key(w, "exit_status");
-	if (info->exit_status >= 0)
-		ilp_jw_i64(w, info->exit_status);
-	else
-		ilp_jw_null(w);
+	ilp_jw_ku64_or_null(w, "exit_status", info->exit_status >= 0, (uint64_t)info->exit_status);
 	ilp_jw_obj_end(w);
 }
 
@@ -83,34 +80,6 @@ static void json_counters(struct ilp_jw *w, const struct ilp_model *m)
 	ilp_jw_obj_end(w);
 }
 
-/* log2 buckets: [lo, hi] in ns, non-empty ones only */
-static void json_hist(struct ilp_jw *w, const struct ilp_hist *h)
-{
-	uint64_t slot[65];
-	int n = ilp_hist_log2(h, slot);
-
-	ilp_jw_key(w, "histogram");
-	ilp_jw_obj_begin(w);
-	ilp_jw_kstr(w, "scale", "log2");
-	ilp_jw_kstr(w, "unit", "ns");
-	ilp_jw_key(w, "buckets");
-	ilp_jw_arr_begin(w);
-	for (int i = 0; i < n; i++) {
-		uint64_t lo = i ? UINT64_C(1) << (i - 1) : 0;
-		uint64_t hi = i == 0 ? 0 : i == 64 ? UINT64_MAX : (UINT64_C(1) << i) - 1;
-
-		if (!slot[i])
-			continue;
-		ilp_jw_obj_begin(w);
-		ilp_jw_ku64(w, "lo_ns", lo);
-		ilp_jw_ku64(w, "hi_ns", hi);
-		ilp_jw_ku64(w, "count", slot[i]);
-		ilp_jw_obj_end(w);
-	}
-	ilp_jw_arr_end(w);
-	ilp_jw_obj_end(w);
-}
-
 /* one syscall row; with_hist: process rows (percentiles and histogram) */
 static void json_syscall(struct ilp_jw *w, const struct ilp_sc_stats *sc, int with_hist)
 {
@@ -122,29 +91,18 @@ static void json_syscall(struct ilp_jw *w, const struct ilp_sc_stats *sc, int wi
 	ilp_jw_ku64(w, "calls", sc->calls);
 	ilp_jw_ku64(w, "errors", sc->errors);
 	ilp_jw_ku64(w, "total_ns", sc->total_ns);
-	ilp_jw_key(w, "avg_ns");
-	if (sc->calls)
-		ilp_jw_u64(w, (sc->total_ns + sc->calls / 2) / sc->calls);
-	else
-		ilp_jw_null(w);
+	ilp_jw_ku64_or_null(w, "avg_ns", sc->calls != 0,
+			    sc->calls ? (sc->total_ns + sc->calls / 2) / sc->calls : 0);
 	if (with_hist) {
-		for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++) {
-			ilp_jw_key(w, pcts[i].key);
-			if (has_hist)
-				ilp_jw_u64(w, ilp_hist_percentile(sc->hist, pcts[i].pct));
-			else
-				ilp_jw_null(w);
-		}
+		for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
+			ilp_jw_ku64_or_null(w, pcts[i].key, has_hist,
+					    has_hist ? ilp_hist_percentile(sc->hist, pcts[i].pct) : 0);
 	}
-	ilp_jw_key(w, "max_ns");
-	if (sc->calls)
-		ilp_jw_u64(w, sc->max_ns);
-	else
-		ilp_jw_null(w);
+	ilp_jw_ku64_or_null(w, "max_ns", sc->calls != 0, sc->max_ns);
 	ilp_jw_ku64(w, "unfinished", sc->unfinished);
 	ilp_jw_ku64(w, "unfinished_ns", sc->unfinished_ns);
 	if (has_hist)
-		json_hist(w, sc->hist);
+		ilp_json_hist(w, sc->hist, "ns");
 	ilp_jw_obj_end(w);
 }
 
@@ -254,8 +212,8 @@ static void json_objects(struct ilp_jw *w, const struct ilp_proc *p)
 	ilp_jw_arr_end(w);
 }
 
-static void json_proc(struct ilp_jw *w, const struct ilp_proc *p,
-		      const struct ilp_report_opts *opts)
+static void json_proc(struct ilp_jw *w, const struct ilp_model *m, const struct ilp_proc *p,
+		      const struct ilp_report_info *info, const struct ilp_report_opts *opts)
 {
 	ilp_jw_obj_begin(w);
 	ilp_jw_ki64(w, "pid", ilp_proc_pid(p));
@@ -269,6 +227,7 @@ static void json_proc(struct ilp_jw *w, const struct ilp_proc *p,
 		json_threads(w, p);
 	json_objects(w, p);
 	json_top_calls(w, p);
+	ilp_json_proc_wait(w, m, p, info);
 	ilp_jw_obj_end(w);
 }
 
@@ -304,6 +263,11 @@ static void json_findings(struct ilp_jw *w, const struct ilp_report_info *info)
 		ilp_jw_key(w, "syscall");
 		if (f->nr >= 0)
 			ilp_jw_str(w, ilp_syscall_name(f->nr));
+		else
+			ilp_jw_null(w);
+		ilp_jw_key(w, "site");
+		if (f->site[0])
+			ilp_jw_str(w, f->site);
 		else
 			ilp_jw_null(w);
 		ilp_jw_ku64(w, "count", f->count);
@@ -348,13 +312,14 @@ int ilp_report_json(FILE *out, const struct ilp_model *m,
 	json_header(&w, info);
 	json_counters(&w, m);
 	json_findings(&w, info);
+	ilp_json_devices(&w, m);
 	ilp_jw_key(&w, "processes");
 	ilp_jw_arr_begin(&w);
 	for (size_t i = 0; i < ilp_model_nprocs(m); i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);
 
 		if (ilp_report_proc_shown(m, p))
-			json_proc(&w, p, opts);
+			json_proc(&w, m, p, info, opts);
 	}
 	ilp_jw_arr_end(&w);
 	ilp_jw_obj_end(&w);

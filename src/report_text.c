@@ -17,6 +17,7 @@
 #include "hist.h"
 #include "model.h"
 #include "report.h"
+#include "outbuf.h"
 #include "report_text_parts.h"
 #include "report_util.h"
 #include "stacks.h"
@@ -29,25 +30,6 @@
 #define CELL_LEN 48		/* longest cell: a syscall name or a u64 */
 #define COL_SEP "  "
 #define HIST_STARS 40
-
-/* Output sink: remembers the first failed write; later writes are skipped. */
-struct wr {
-	FILE *f;
-	int err;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void wr_printf(struct wr *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (w->err)
-		return;
-	va_start(ap, fmt);
-	if (vfprintf(w->f, fmt, ap) < 0)
-		w->err = -EIO;
-	va_end(ap);
-}
 
 /* ---- table columns (strace count.c style) ---- */
 
@@ -197,7 +179,7 @@ static size_t rows_shown(size_t n, int top)
 	return top > 0 && (size_t)top < n ? (size_t)top : n;
 }
 
-static void print_table(struct wr *w, const char *indent,
+static void print_table(struct ilp_out *w, const char *indent,
 			const struct col *cols, size_t ncols,
 			const struct sc_rows *rows, int top, uint64_t wall_ns)
 {
@@ -219,22 +201,22 @@ static void print_table(struct wr *w, const char *indent,
 		}
 	}
 
-	wr_printf(w, "%s", indent);
+	ilp_out_printf(w, "%s", indent);
 	for (size_t c = 0; c < ncols; c++)
-		wr_printf(w, "%s%*s", c ? COL_SEP : "",
+		ilp_out_printf(w, "%s%*s", c ? COL_SEP : "",
 			  cols[c].left ? -width[c] : width[c], cols[c].header);
-	wr_printf(w, "\n");
+	ilp_out_printf(w, "\n");
 
 	for (size_t i = 0; i < shown; i++) {
 		const struct ilp_sc_stats *sc = rows->get(rows->obj, i);
 
-		wr_printf(w, "%s", indent);
+		ilp_out_printf(w, "%s", indent);
 		for (size_t c = 0; c < ncols; c++) {
 			cols[c].cell(cell, sizeof(cell), &cols[c], sc, wall_ns);
-			wr_printf(w, "%s%*s", c ? COL_SEP : "",
+			ilp_out_printf(w, "%s%*s", c ? COL_SEP : "",
 				  cols[c].left ? -width[c] : width[c], cell);
 		}
-		wr_printf(w, "\n");
+		ilp_out_printf(w, "\n");
 	}
 
 	if (shown == rows->n)
@@ -242,7 +224,7 @@ static void print_table(struct wr *w, const char *indent,
 	for (size_t i = shown; i < rows->n; i++)
 		more_ns += rows->get(rows->obj, i)->total_ns;
 	ilp_fmt_time(cell, sizeof(cell), more_ns);
-	wr_printf(w, "%s  ... %zu more syscalls (%s total)\n", indent,
+	ilp_out_printf(w, "%s  ... %zu more syscalls (%s total)\n", indent,
 		  rows->n - shown, cell);
 }
 
@@ -270,7 +252,7 @@ static void slot_bounds(int i, uint64_t *lo, uint64_t *hi)
 	*hi = i == 64 ? UINT64_MAX : (UINT64_C(1) << i) - 1;
 }
 
-static void print_hist(struct wr *w, const struct ilp_sc_stats *sc)
+static void print_hist(struct ilp_out *w, const struct ilp_sc_stats *sc)
 {
 	uint64_t slot[65], lo, hi, peak = 0, div;
 	uint64_t max_ns = ilp_hist_max(sc->hist);
@@ -309,8 +291,8 @@ static void print_hist(struct wr *w, const struct ilp_sc_stats *sc)
 	if (digits(hi) > hi_w)
 		hi_w = digits(hi);
 
-	wr_printf(w, "\n  %s latency (wall-clock)\n", ilp_syscall_name(sc->nr));
-	wr_printf(w, "%*s%*s: count     distribution\n", lo_w + 1, unit, hi_w + 4, "");
+	ilp_out_printf(w, "\n  %s latency (wall-clock)\n", ilp_syscall_name(sc->nr));
+	ilp_out_printf(w, "%*s%*s: count     distribution\n", lo_w + 1, unit, hi_w + 4, "");
 	for (int i = first; i < n; i++) {
 		int stars = (int)((double)slot[i] * HIST_STARS / (double)peak);
 
@@ -319,7 +301,7 @@ static void print_hist(struct wr *w, const struct ilp_sc_stats *sc)
 		slot_bounds(i, &lo, &hi);
 		if (i == 1)
 			lo = 0;
-		wr_printf(w, "%*" PRIu64 " -> %-*" PRIu64 " : %-8" PRIu64 " |%-*s|\n",
+		ilp_out_printf(w, "%*" PRIu64 " -> %-*" PRIu64 " : %-8" PRIu64 " |%-*s|\n",
 			  lo_w, lo, hi_w, hi, slot[i], HIST_STARS, bar);
 	}
 }
@@ -331,36 +313,36 @@ static const char *or_unknown(const char *s)
 	return s && *s ? s : "?";
 }
 
-static void print_header(struct wr *w, const struct ilp_report_info *info,
+static void print_header(struct ilp_out *w, const struct ilp_report_info *info,
 			 uint64_t wall_ns)
 {
 	char t[ILP_FMT_TIME_LEN];
 	uint64_t ms = (wall_ns + 500000) / 1000000;
 
-	wr_printf(w, "iolockprof %s: where the time goes inside syscalls "
+	ilp_out_printf(w, "iolockprof %s: where the time goes inside syscalls "
 		  "(wall-clock time from enter to exit, including time blocked "
 		  "off-CPU; strace -c shows CPU time by default)", ILP_VERSION);
 	if (info->interim) {
 		ilp_fmt_time(t, sizeof(t), wall_ns);
-		wr_printf(w, " -- interim report at +%s", t);
+		ilp_out_printf(w, " -- interim report at +%s", t);
 	}
-	wr_printf(w, "\n");
-	wr_printf(w, "command:  %s\n", or_unknown(info->command));
-	wr_printf(w, "backend:  %s\n", or_unknown(info->backend));
+	ilp_out_printf(w, "\n");
+	ilp_out_printf(w, "command:  %s\n", or_unknown(info->command));
+	ilp_out_printf(w, "backend:  %s\n", or_unknown(info->backend));
 	if (info->note)
-		wr_printf(w, "note:     %s\n", info->note);
-	wr_printf(w, "duration: %" PRIu64 ".%03" PRIu64 " s   events: %" PRIu64
+		ilp_out_printf(w, "note:     %s\n", info->note);
+	ilp_out_printf(w, "duration: %" PRIu64 ".%03" PRIu64 " s   events: %" PRIu64
 		  "   lost events: %" PRIu64 "\n",
 		  ms / 1000, ms % 1000, info->events, info->lost);
 	if (info->lost)
-		wr_printf(w, "WARNING: %" PRIu64 " events LOST by the kernel ring "
+		ilp_out_printf(w, "WARNING: %" PRIu64 " events LOST by the kernel ring "
 			  "buffer: counts below are lower bounds (raise -b)\n",
 			  info->lost);
 	if (info->exit_status >= 0)
-		wr_printf(w, "exit:     %d\n", info->exit_status);
+		ilp_out_printf(w, "exit:     %d\n", info->exit_status);
 }
 
-static void print_unfinished(struct wr *w, const struct ilp_proc *p)
+static void print_unfinished(struct ilp_out *w, const struct ilp_proc *p)
 {
 	char t[ILP_FMT_TIME_LEN];
 
@@ -370,13 +352,13 @@ static void print_unfinished(struct wr *w, const struct ilp_proc *p)
 		if (!sc->unfinished)
 			continue;
 		ilp_fmt_time(t, sizeof(t), sc->unfinished_ns);
-		wr_printf(w, "  (unfinished: %s %" PRIu64 " call%s, %s so far)\n",
+		ilp_out_printf(w, "  (unfinished: %s %" PRIu64 " call%s, %s so far)\n",
 			  ilp_syscall_name(sc->nr), sc->unfinished,
 			  sc->unfinished == 1 ? "" : "s", t);
 	}
 }
 
-static void print_thread(struct wr *w, const struct ilp_thread *t,
+static void print_thread(struct ilp_out *w, const struct ilp_thread *t,
 			 const struct ilp_report_opts *opts, uint64_t wall_ns)
 {
 	struct sc_rows rows = { t, ilp_thread_nsyscalls(t), thread_row };
@@ -387,14 +369,14 @@ static void print_thread(struct wr *w, const struct ilp_thread *t,
 	for (size_t i = 0; i < rows.n; i++)
 		calls += ilp_thread_syscall(t, i)->calls;
 	ilp_fmt_time(tt, sizeof(tt), ilp_thread_total_ns(t));
-	wr_printf(w, "\n  -- tid %d (%s)  calls: %" PRIu64 "  syscall time: %s --\n",
+	ilp_out_printf(w, "\n  -- tid %d (%s)  calls: %" PRIu64 "  syscall time: %s --\n",
 		  ilp_thread_tid(t), or_unknown(ilp_thread_comm(t)), calls, tt);
 	print_table(w, "    ", thread_cols,
 		    sizeof(thread_cols) / sizeof(thread_cols[0]), &rows,
 		    opts->top_syscalls, wall_ns);
 }
 
-static void print_proc(struct wr *w, const struct ilp_proc *p,
+static void print_proc(struct ilp_out *w, const struct ilp_proc *p,
 		       const struct ilp_report_opts *opts, uint64_t wall_ns)
 {
 	struct sc_rows rows = { p, ilp_proc_nsyscalls(p), proc_row };
@@ -402,12 +384,12 @@ static void print_proc(struct wr *w, const struct ilp_proc *p,
 	int hists = 0;
 
 	ilp_fmt_time(t, sizeof(t), ilp_proc_total_ns(p));
-	wr_printf(w, "\n== pid %d (%s)  threads: %zu  calls: %" PRIu64
+	ilp_out_printf(w, "\n== pid %d (%s)  threads: %zu  calls: %" PRIu64
 		  "  syscall time: %s ==\n",
 		  ilp_proc_pid(p), or_unknown(ilp_proc_comm(p)),
 		  ilp_proc_nthreads_seen(p), ilp_proc_calls(p), t);
 	if (!rows.n) {
-		wr_printf(w, "  (no syscalls)\n");
+		ilp_out_printf(w, "  (no syscalls)\n");
 		return;
 	}
 	print_table(w, "", proc_cols, MAX_COLS, &rows, opts->top_syscalls, wall_ns);
@@ -434,22 +416,11 @@ static void print_proc(struct wr *w, const struct ilp_proc *p,
 	}
 }
 
-/* nothing to show: no completed call and none in progress */
-static int proc_is_empty(const struct ilp_proc *p)
-{
-	if (ilp_proc_calls(p))
-		return 0;
-	for (size_t i = 0; i < ilp_proc_nsyscalls(p); i++)
-		if (ilp_proc_syscall(p, i)->unfinished)
-			return 0;
-	return 1;
-}
-
 int ilp_report_text(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts)
 {
-	struct wr w = { out, 0 };
+	struct ilp_out w = { out, 0 };
 	size_t nprocs = ilp_model_nprocs(m), printed = 0;
 	uint64_t wall_ns = info->end_ts > info->start_ts ?
 			   info->end_ts - info->start_ts : 0;
@@ -460,13 +431,13 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 	for (size_t i = 0; i < nprocs; i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);
 
-		if (nprocs > 1 && proc_is_empty(p))
+		if (nprocs > 1 && ilp_report_proc_is_empty(p))
 			continue;
 		print_proc(&w, p, opts, wall_ns);
 		printed++;
 	}
 	if (!printed)
-		wr_printf(&w, "\nno syscalls were captured\n");
+		ilp_out_printf(&w, "\nno syscalls were captured\n");
 	if (!w.err)
 		w.err = ilp_text_wait(out, m, info);
 	if (info->stacks && !w.err)

@@ -54,9 +54,13 @@ int ilp_text_findings(FILE *out, const struct ilp_report_info *info)
 		if (f->site[0])
 			r |= fprintf(out, INDENT "call site: %s\n", f->site) < 0;
 		r |= fprintf(out, INDENT "why: %s\n", f->why) < 0;
-		r |= fprintf(out, INDENT "fix: %s; saves up to ~%s and %" PRIu64
-			     " syscalls (severity: %s)\n", f->fix, t, f->saving_calls,
-			     sev_name(f->severity)) < 0;
+		if (f->saving_calls)
+			r |= fprintf(out, INDENT "fix: %s; saves up to ~%s and %" PRIu64
+				     " syscalls (severity: %s)\n", f->fix, t, f->saving_calls,
+				     sev_name(f->severity)) < 0;
+		else	/* the fix moves the wait, it removes no call */
+			r |= fprintf(out, INDENT "fix: %s; saves up to ~%s (severity: %s)\n",
+				     f->fix, t, sev_name(f->severity)) < 0;
 	}
 	return r ? -EIO : 0;
 }

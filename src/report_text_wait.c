@@ -17,6 +17,7 @@
 #include "fdmodel.h"
 #include "hist.h"
 #include "model.h"
+#include "outbuf.h"
 #include "report.h"
 #include "report_text_parts.h"
 #include "report_util.h"
@@ -27,24 +28,6 @@
 #define TOP_SLOW 20
 #define TOP_LOCKS 10
 #define HIST_STARS 30
-
-struct wr {
-	FILE *f;
-	int err;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void wr_printf(struct wr *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (w->err)
-		return;
-	va_start(ap, fmt);
-	if (vfprintf(w->f, fmt, ap) < 0)
-		w->err = -EIO;
-	va_end(ap);
-}
 
 /* ilp_fmt_time into a rotating set of buffers, for one printf */
 struct tbuf {
@@ -65,7 +48,7 @@ static const char *comm_or(const char *s)
 	return s && *s ? s : "?";
 }
 
-static void print_log2(struct wr *w, const char *title, const struct ilp_hist *h, int ns)
+static void print_log2(struct ilp_out *w, const char *title, const struct ilp_hist *h, int ns)
 {
 	uint64_t slot[65], peak = 0;
 	int n, i, first = -1;
@@ -82,7 +65,7 @@ static void print_log2(struct wr *w, const char *title, const struct ilp_hist *h
 	}
 	if (first < 0)
 		return;
-	wr_printf(w, "    %s\n    %22s : count     distribution\n", title, ns ? "ns" : "bytes");
+	ilp_out_printf(w, "    %s\n    %22s : count     distribution\n", title, ns ? "ns" : "bytes");
 	for (i = first; i < n; i++) {
 		uint64_t lo = i ? UINT64_C(1) << (i - 1) : 0;
 		uint64_t hi = i == 0 ? 0 : i == 64 ? UINT64_MAX : (UINT64_C(1) << i) - 1;
@@ -90,7 +73,7 @@ static void print_log2(struct wr *w, const char *title, const struct ilp_hist *h
 
 		memset(bar, '*', (size_t)stars);
 		bar[stars] = '\0';
-		wr_printf(w, "    %10" PRIu64 " -> %-9" PRIu64 " : %-8" PRIu64 " |%-*s|\n",
+		ilp_out_printf(w, "    %10" PRIu64 " -> %-9" PRIu64 " : %-8" PRIu64 " |%-*s|\n",
 			  lo, hi, slot[i], HIST_STARS, bar);
 	}
 }
@@ -119,17 +102,69 @@ static const char *dev_name(const struct ilp_model *m, uint32_t dev, char *buf, 
 	return buf;
 }
 
+/* sections the ptrace backend has no events for say so, not "none" */
+#define NO_TP "not available with the ptrace backend (no block/lock/sched tracepoints)"
+
+static int is_ptrace(const struct ilp_report_info *info)
+{
+	return info && info->backend && !strcmp(info->backend, "ptrace");
+}
+
 /* ---- Disk I/O ---- */
 
-static void print_disk(struct wr *w, const struct ilp_model *m)
+/* the note after a submitter row: who the I/O is for */
+static const char *submitter_why(const struct ilp_blk_submitter *sb, char *buf, size_t size)
+{
+	const char *who = sb->kernel ? "kernel thread" : "not traced";
+
+	if (sb->pid)
+		snprintf(buf, size, "%s", "");
+	else if (sb->wb == ILP_WB_TRACED)
+		snprintf(buf, size, "  (%s: written back for pid %d (%s) inode %" PRIu64 "%s)", who,
+			 sb->wb_pid, comm_or(sb->wb_comm), sb->wb_ino,
+			 sb->wb_shared ? ", also dirtied by other traced processes" : "");
+	else if (sb->wb == ILP_WB_UNTRACED)
+		snprintf(buf, size, "  (%s: writeback of untraced data)", who);
+	else if (sb->kernel)
+		snprintf(buf, size, "  (kernel thread, not traced: journal/metadata I/O)");
+	else
+		snprintf(buf, size, "  (not traced)");
+	return buf;
+}
+
+/* per process: what it submitted, what kernel threads wrote back for it */
+static void print_disk_procs(struct ilp_out *w, const struct ilp_model *m)
+{
+	size_t np = ilp_model_nprocs(m), i;
+
+	for (i = 0; i < np; i++) {
+		const struct ilp_proc *pr = ilp_model_proc(m, i);
+		const struct ilp_blk_stats *own = ilp_wproc_blk(ilp_proc_wait(pr));
+		const struct ilp_blk_stats *wb = ilp_wproc_blk_writeback(ilp_proc_wait(pr));
+
+		if (!own && !wb)
+			continue;
+		ilp_out_printf(w, "pid %d (%s)  submitted: %" PRIu64 " requests, %" PRIu64 " bytes"
+			  "  written back for it by kernel threads: %" PRIu64 " requests, %"
+			  PRIu64 " bytes\n", ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)),
+			  own ? own->requests : 0, own ? own->bytes : 0,
+			  wb ? wb->requests : 0, wb ? wb->bytes : 0);
+	}
+}
+
+static void print_disk(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	size_t nd = ilp_model_nblkdevs(m), i, k;
 	struct tbuf t = { .i = 0 };
 	char p1[128], p2[128];
 
-	wr_printf(w, "\n== Disk I/O ==\n");
+	ilp_out_printf(w, "\n== Disk I/O ==\n");
+	if (is_ptrace(info)) {
+		ilp_out_printf(w, "%s\n", NO_TP);
+		return;
+	}
 	if (!nd) {
-		wr_printf(w, "no block I/O completed during the capture\n");
+		ilp_out_printf(w, "no block I/O completed during the capture\n");
 		return;
 	}
 	for (i = 0; i < nd; i++) {
@@ -137,28 +172,28 @@ static void print_disk(struct wr *w, const struct ilp_model *m)
 		const struct ilp_blk_stats *s = ilp_blkdev_stats(d);
 		uint32_t dev = ilp_blkdev_dev(d);
 
-		wr_printf(w, "device %s (%u:%u)  requests: %" PRIu64 "  bytes: %" PRIu64
+		ilp_out_printf(w, "device %s (%u:%u)  requests: %" PRIu64 "  bytes: %" PRIu64
 			  "  read: %" PRIu64 "  write: %" PRIu64 "  flush: %" PRIu64
 			  "  discard: %" PRIu64 "  errors: %" PRIu64 "\n",
 			  comm_or(ilp_blkdev_name(d)), dev >> 20, dev & 0xfffff, s->requests,
 			  s->bytes, s->ops[ILP_BLK_READ], s->ops[ILP_BLK_WRITE],
 			  s->ops[ILP_BLK_FLUSH], s->ops[ILP_BLK_DISCARD], s->errors);
-		wr_printf(w, "  merged: %" PRIu64 "  requeued: %" PRIu64
+		ilp_out_printf(w, "  merged: %" PRIu64 "  requeued: %" PRIu64
 			  "  completed without a queue/issue seen (in flight at start): %" PRIu64 "\n",
 			  ilp_blkdev_merges(d), ilp_blkdev_requeues(d), ilp_blkdev_unmatched(d));
 		pcts(p1, sizeof(p1), s->q2c);
 		pcts(p2, sizeof(p2), s->d2c);
-		wr_printf(w, "  queue->complete: %s\n  issue->complete (device): %s\n", p1, p2);
-		wr_printf(w, "  %-7s %-16s %8s %12s %6s %6s %6s %7s %9s %9s %9s\n", "pid", "submitter",
+		ilp_out_printf(w, "  queue->complete: %s\n  issue->complete (device): %s\n", p1, p2);
+		ilp_out_printf(w, "  %-7s %-16s %8s %12s %6s %6s %6s %7s %9s %9s %9s\n", "pid", "submitter",
 			  "requests", "bytes", "read", "write", "flush", "discard", "d2c-p50",
 			  "d2c-p99", "d2c-max");
 		for (k = 0; k < ilp_blkdev_nsubmitters(d); k++) {
 			const struct ilp_blk_submitter *sb = ilp_blkdev_submitter(d, k);
 			const struct ilp_blk_stats *ss = &sb->st;
-			char pid[16];
+			char pid[16], why[128];
 
 			snprintf(pid, sizeof(pid), "%d", sb->pid);
-			wr_printf(w, "  %-7s %-16s %8" PRIu64 " %12" PRIu64 " %6" PRIu64 " %6" PRIu64
+			ilp_out_printf(w, "  %-7s %-16s %8" PRIu64 " %12" PRIu64 " %6" PRIu64 " %6" PRIu64
 				  " %6" PRIu64 " %7" PRIu64 " %9s %9s %9s%s\n",
 				  sb->pid ? pid : "-", comm_or(sb->comm), ss->requests, ss->bytes,
 				  ss->ops[ILP_BLK_READ], ss->ops[ILP_BLK_WRITE], ss->ops[ILP_BLK_FLUSH],
@@ -166,29 +201,29 @@ static void print_disk(struct wr *w, const struct ilp_model *m)
 				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_percentile(ss->d2c, 50)) : "-",
 				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_percentile(ss->d2c, 99)) : "-",
 				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_max(ss->d2c)) : "-",
-				  sb->pid ? "" : sb->kernel ? "  (kernel thread, not traced: writeback/journal I/O)"
-							    : "  (not traced)");
+				  submitter_why(sb, why, sizeof(why)));
 		}
 		print_log2(w, "request size", s->size, 0);
 		print_log2(w, "issue->complete latency", s->d2c, 1);
 	}
+	print_disk_procs(w, m);
 }
 
 /* ---- Locks ---- */
 
-static void tidset(struct wr *w, const char *what, const struct ilp_tidcount *set, size_t n,
+static void tidset(struct ilp_out *w, const char *what, const struct ilp_tidcount *set, size_t n,
 		   uint64_t more)
 {
 	size_t i;
 
 	if (!n)
 		return;
-	wr_printf(w, "    %s:", what);
+	ilp_out_printf(w, "    %s:", what);
 	for (i = 0; i < n; i++)
-		wr_printf(w, " %d x%" PRIu64, set[i].tid, set[i].n);
+		ilp_out_printf(w, " %d x%" PRIu64, set[i].tid, set[i].n);
 	if (more)
-		wr_printf(w, " (+%" PRIu64 " by other threads)", more);
-	wr_printf(w, "\n");
+		ilp_out_printf(w, " (+%" PRIu64 " by other threads)", more);
+	ilp_out_printf(w, "\n");
 }
 
 static const char *ulock_name(const struct ilp_ulock *l, char *buf, size_t size)
@@ -200,13 +235,16 @@ static const char *ulock_name(const struct ilp_ulock *l, char *buf, size_t size)
 	return buf;
 }
 
-static void print_ulocks(struct wr *w, const struct ilp_model *m)
+static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 	char name[256], p[128];
 
-	wr_printf(w, "\n== Locks (user) ==\n");
+	ilp_out_printf(w, "\n== Locks (user) ==\n");
+	if (is_ptrace(info))
+		ilp_out_printf(w, "from the futex syscalls; wakers from FUTEX_WAKE calls only "
+			  "(the ptrace backend sees no sched_waking)\n");
 	for (i = 0; i < np; i++) {
 		const struct ilp_proc *pr = ilp_model_proc(m, i);
 		const struct ilp_wproc *wp = ilp_proc_wait(pr);
@@ -215,40 +253,44 @@ static void print_ulocks(struct wr *w, const struct ilp_model *m)
 		if (!n)
 			continue;
 		shown++;
-		wr_printf(w, "pid %d (%s)  contended futexes: %zu  futex calls: %" PRIu64 "\n",
+		ilp_out_printf(w, "pid %d (%s)  contended futexes: %zu  futex calls: %" PRIu64 "\n",
 			  ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)), n,
 			  ilp_wproc_futex_calls(wp));
-		wr_printf(w, "  %-24s %-8s %8s %7s %8s %6s %8s %9s %9s %9s\n", "lock", "kind",
+		ilp_out_printf(w, "  %-24s %-8s %8s %7s %8s %6s %8s %9s %9s %9s\n", "lock", "kind",
 			  "waits", "eagain", "timeouts", "other", "wakes", "wait", "avg", "max");
 		for (k = 0; k < n && k < TOP_LOCKS; k++) {
 			const struct ilp_ulock *l = ilp_wproc_ulock(wp, k);
 
-			wr_printf(w, "  %-24s %-8s %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %6" PRIu64
+			ilp_out_printf(w, "  %-24s %-8s %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %6" PRIu64
 				  " %8" PRIu64 " %9s %9s %9s\n",
 				  ulock_name(l, name, sizeof(name)), ilp_ulock_kind_name(l->kind),
 				  l->waits, l->eagain, l->timeouts, l->intr, l->wake_calls,
 				  T(&t, l->wait_ns), l->waits ? T(&t, l->wait_ns / l->waits) : "-",
 				  T(&t, l->max_ns));
 			pcts(p, sizeof(p), l->hist);
-			wr_printf(w, "    address 0x%" PRIx64 "  wait time %s\n", l->uaddr, p);
+			ilp_out_printf(w, "    address 0x%" PRIx64 "  wait time %s\n", l->uaddr, p);
 			tidset(w, "waiters (tid x waits)", l->waiters, l->nwaiters, l->waiters_more);
 			tidset(w, "woken by (sched_waking)", l->wakers, l->nwakers, l->wakers_more);
 			tidset(w, "wake calls by", l->wakecallers, l->nwakecallers,
 			       l->wakecallers_more);
 		}
 		if (n > TOP_LOCKS)
-			wr_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
+			ilp_out_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
 	}
 	if (!shown)
-		wr_printf(w, "no contended user locks (no futex wait was made)\n");
+		ilp_out_printf(w, "no contended user locks (no futex wait was made)\n");
 }
 
-static void print_klocks(struct wr *w, const struct ilp_model *m)
+static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 
-	wr_printf(w, "\n== Locks (kernel) ==\n");
+	ilp_out_printf(w, "\n== Locks (kernel) ==\n");
+	if (is_ptrace(info)) {
+		ilp_out_printf(w, "%s\n", NO_TP);
+		return;
+	}
 	for (i = 0; i < np; i++) {
 		const struct ilp_proc *pr = ilp_model_proc(m, i);
 		const struct ilp_wproc *wp = ilp_proc_wait(pr);
@@ -257,26 +299,26 @@ static void print_klocks(struct wr *w, const struct ilp_model *m)
 		if (!n)
 			continue;
 		shown++;
-		wr_printf(w, "pid %d (%s)  contended kernel locks: %zu\n", ilp_proc_pid(pr),
+		ilp_out_printf(w, "pid %d (%s)  contended kernel locks: %zu\n", ilp_proc_pid(pr),
 			  comm_or(ilp_proc_comm(pr)), n);
-		wr_printf(w, "  %-32s %-20s %-18s %8s %9s %9s %9s\n", "lock", "address", "type",
+		ilp_out_printf(w, "  %-32s %-20s %-18s %8s %9s %9s %9s\n", "lock", "address", "type",
 			  "waits", "wait", "avg", "max");
 		for (k = 0; k < n && k < TOP_LOCKS; k++) {
 			const struct ilp_klock *l = ilp_wproc_klock(wp, k);
 			char addr[24];
 
 			snprintf(addr, sizeof(addr), "0x%" PRIx64, l->addr);
-			wr_printf(w, "  %-32s %-20s %-18s %8" PRIu64 " %9s %9s %9s\n",
+			ilp_out_printf(w, "  %-32s %-20s %-18s %8" PRIu64 " %9s %9s %9s\n",
 				  l->name ? l->name : "(dynamic)", addr, ilp_klock_type(l->flags),
 				  l->waits, T(&t, l->wait_ns), T(&t, l->wait_ns / l->waits),
 				  T(&t, l->max_ns));
 			tidset(w, "waiters (tid x waits)", l->waiters, l->nwaiters, l->waiters_more);
 		}
 		if (n > TOP_LOCKS)
-			wr_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
+			ilp_out_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
 	}
 	if (!shown)
-		wr_printf(w, "no kernel lock contention in the traced tasks\n");
+		ilp_out_printf(w, "no kernel lock contention in the traced tasks\n");
 }
 
 /* ---- Blocking calls ---- */
@@ -320,14 +362,16 @@ static void object(const struct ilp_model *m, const struct ilp_proc *pr,
 		snprintf(buf + len, size - len, " dev:%s", dev_name(m, dev, dn, sizeof(dn)));
 }
 
-static void print_blocking(struct wr *w, const struct ilp_model *m, const struct ilp_report_info *info)
+static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 	uint64_t slow = ilp_model_slow(m);
 	char obj[512];
 
-	wr_printf(w, "\n== Blocking calls ==\n");
+	ilp_out_printf(w, "\n== Blocking calls ==\n");
+	if (is_ptrace(info))	/* slow calls still come from the syscall times */
+		ilp_out_printf(w, "off-CPU time: %s\n", NO_TP);
 	for (i = 0; i < np; i++) {
 		const struct ilp_proc *pr = ilp_model_proc(m, i);
 		const struct ilp_wproc *wp = ilp_proc_wait(pr);
@@ -335,42 +379,42 @@ static void print_blocking(struct wr *w, const struct ilp_model *m, const struct
 
 		if (!no && !ns)
 			continue;
-		if (!shown++)
-			wr_printf(w, "off-CPU time inside syscalls: S = sleeping until an event (pipe, "
+		if (!shown++ && !is_ptrace(info))
+			ilp_out_printf(w, "off-CPU time inside syscalls: S = sleeping until an event (pipe, "
 				  "socket, futex, timer), D = uninterruptible (usually disk), R = "
 				  "runnable (preempted, or woken and waiting for a CPU)\n");
-		wr_printf(w, "pid %d (%s)\n", ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)));
+		ilp_out_printf(w, "pid %d (%s)\n", ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)));
 		if (no) {
-			wr_printf(w, "  %-16s %8s %8s %9s %9s %9s %9s %9s\n", "syscall", "calls",
+			ilp_out_printf(w, "  %-16s %8s %8s %9s %9s %9s %9s %9s\n", "syscall", "calls",
 				  "blocked", "total", "on-CPU", "off-S", "off-D", "off-R");
 			for (k = 0; k < no; k++) {
 				const struct ilp_sc_offcpu *o = ilp_wproc_offcpu(wp, k);
 
-				wr_printf(w, "  %-16s %8" PRIu64 " %8" PRIu64 " %9s %9s %9s %9s %9s\n",
+				ilp_out_printf(w, "  %-16s %8" PRIu64 " %8" PRIu64 " %9s %9s %9s %9s %9s\n",
 					  ilp_syscall_name(o->nr), o->calls, o->blocked_calls,
 					  T(&t, o->total_ns), T(&t, o->on_ns), T(&t, o->off_ns[ILP_OFF_S]),
 					  T(&t, o->off_ns[ILP_OFF_D]), T(&t, o->off_ns[ILP_OFF_R]));
 			}
 		}
 		if (nb) {
-			wr_printf(w, "  top blocking calls (by off-CPU S+D time):\n");
-			wr_printf(w, "  %-8s %-16s %6s %9s %9s %9s %9s %9s  %s\n", "tid", "syscall",
+			ilp_out_printf(w, "  top blocking calls (by off-CPU S+D time):\n");
+			ilp_out_printf(w, "  %-8s %-16s %6s %9s %9s %9s %9s %9s  %s\n", "tid", "syscall",
 				  "calls", "total", "off-S", "off-D", "off-R", "max", "object");
 			for (k = 0; k < nb && k < TOP_BLOCKING; k++) {
 				const struct ilp_blocking *b = ilp_wproc_blocking(wp, k);
 
 				object(m, pr, wp, b->okind, b->obj, b->dev, obj, sizeof(obj));
-				wr_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
+				ilp_out_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
 					  b->tid, ilp_syscall_name(b->nr), b->calls, T(&t, b->wall_ns),
 					  T(&t, b->off_ns[ILP_OFF_S]), T(&t, b->off_ns[ILP_OFF_D]),
 					  T(&t, b->off_ns[ILP_OFF_R]), T(&t, b->max_ns), obj);
 			}
 			if (nb > TOP_BLOCKING)
-				wr_printf(w, "  ... %zu more\n", nb - TOP_BLOCKING);
+				ilp_out_printf(w, "  ... %zu more\n", nb - TOP_BLOCKING);
 		}
 		if (ns) {
-			wr_printf(w, "  slow calls (>= %s):\n", T(&t, slow));
-			wr_printf(w, "  %-12s %-8s %-16s %9s %9s %9s %9s  %s\n", "start", "tid",
+			ilp_out_printf(w, "  slow calls (>= %s):\n", T(&t, slow));
+			ilp_out_printf(w, "  %-12s %-8s %-16s %9s %9s %9s %9s  %s\n", "start", "tid",
 				  "syscall", "time", "off-S", "off-D", "off-R", "object");
 			for (k = 0; k < ns && k < TOP_SLOW; k++) {
 				const struct ilp_slow_call *s = ilp_wproc_slow(wp, k);
@@ -379,29 +423,31 @@ static void print_blocking(struct wr *w, const struct ilp_model *m, const struct
 
 				snprintf(start, sizeof(start), "+%s", T(&t, at));
 				object(m, pr, wp, s->okind, s->obj, s->dev, obj, sizeof(obj));
-				wr_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
+				ilp_out_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
 					  ilp_syscall_name(s->nr), T(&t, s->wall_ns),
 					  T(&t, s->off_ns[ILP_OFF_S]), T(&t, s->off_ns[ILP_OFF_D]),
 					  T(&t, s->off_ns[ILP_OFF_R]), obj);
 			}
 			if (ns > TOP_SLOW || ilp_wproc_slow_dropped(wp))
-				wr_printf(w, "  ... %" PRIu64 " more slow calls\n",
+				ilp_out_printf(w, "  ... %" PRIu64 " more slow calls\n",
 					  (uint64_t)(ns > TOP_SLOW ? ns - TOP_SLOW : 0) +
 					  ilp_wproc_slow_dropped(wp));
 		}
 	}
-	if (!shown)
-		wr_printf(w, "no syscall went off the CPU%s\n",
+	if (!shown && is_ptrace(info))
+		ilp_out_printf(w, "no slow call%s\n", slow ? "" : " (--slow 0: none kept)");
+	else if (!shown)
+		ilp_out_printf(w, "no syscall went off the CPU%s\n",
 			  slow ? " and none was slow" : "");
 }
 
 int ilp_text_wait(FILE *out, const struct ilp_model *m, const struct ilp_report_info *info)
 {
-	struct wr w = { out, 0 };
+	struct ilp_out w = { out, 0 };
 
-	print_disk(&w, m);
-	print_ulocks(&w, m);
-	print_klocks(&w, m);
+	print_disk(&w, m, info);
+	print_ulocks(&w, m, info);
+	print_klocks(&w, m, info);
 	print_blocking(&w, m, info);
 	return w.err;
 }

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event-parse.h>
@@ -46,6 +48,12 @@ struct evvec {
 	size_t n, cap;
 };
 
+struct objname {
+	int kind, pid;
+	uint64_t key;
+	char *str;
+};
+
 struct tidset {
 	int32_t *v;
 	size_t n, cap;
@@ -63,6 +71,8 @@ struct ilp_tracefile {
 	char **strs;			/* FD_INFO strings, owned */
 	size_t nstrs;
 	struct tidset named;		/* tids given a TASK_INFO from cmdlines */
+	struct objname *names;		/* device and lock names (name facts) */
+	size_t nnames;
 	uint64_t first_ts, last_ts;
 	uint64_t kind_count[ILP_EV_KIND_MAX];
 	int seen_begin, seen_end, bad_meta;
@@ -250,6 +260,20 @@ static int on_print(struct ilp_tracefile *f, const unsigned char *d, size_t size
 			snprintf(f->command, sizeof(f->command), "%s", m.text);
 		}
 		return 0;
+	case ILP_META_NAME: {
+		struct objname *v = realloc(f->names, (f->nnames + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		f->names = v;
+		v[f->nnames].str = strdup(m.text);
+		if (!v[f->nnames].str)
+			return -ENOMEM;
+		v[f->nnames].kind = m.name_kind;
+		v[f->nnames].pid = m.name_pid;
+		v[f->nnames++].key = m.name_key;
+		return 0;
+	}
 	case ILP_META_END:
 		f->seen_end = 1;
 		f->info.end_ts = m.ts;
@@ -459,6 +483,139 @@ static int init_data_quiet(struct tracecmd_input *in)
 	return ret < 0 ? -EINVAL : 0;
 }
 
+
+/*
+ * libtracecmd 1.3 crashes on some corrupt files (a bad buffer-instance
+ * entry in a version-7 file: tracecmd_buffer_instance_handle() frees its
+ * half-built handle wrongly; see tests/fuzz/known/).  So the library's
+ * whole walk of the file -- open, init, every record of every buffer
+ * instance, close -- runs first in a child with stdio on /dev/null; only if
+ * the child comes back alive is the file read for real, in this process,
+ * by the same calls in the same order.  Only libtracecmd runs in the child:
+ * iolockprof's own parsing runs in the parent, where the fuzzer sees it.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ILP_HAVE_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(ILP_HAVE_SANITIZER)
+void __sanitizer_set_death_callback(void (*cb)(void));
+#endif
+
+/* the child's exit status: what the library could not do (no crash) */
+enum {
+	PROBE_OK = 0,
+	PROBE_HEAD = 3,
+	PROBE_DATA,
+	PROBE_FORMATS,
+	PROBE_INSTANCE,
+};
+
+static int probe_record(struct tracecmd_input *in, struct tep_record *rec, int cpu, void *ctx)
+{
+	(void)in;
+	(void)rec;
+	(void)cpu;
+	(void)ctx;
+	return 0;
+}
+
+static void probe_child(const char *path, unsigned limit_s)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
+	struct tracecmd_input *in, *b;
+	int null, i, nbuf;
+
+	/* die of the signal itself: no handler (the fuzzer's, a sanitizer's)
+	 * may report or write a crash file from here */
+	for (i = 0; i < (int)(sizeof(sigs) / sizeof(sigs[0])); i++)
+		signal(sigs[i], SIG_DFL);
+#if defined(__SANITIZE_ADDRESS__) || defined(ILP_HAVE_SANITIZER)
+	__sanitizer_set_death_callback(NULL);
+#endif
+	/* a library that loops on a corrupt file, or a lock some other
+	 * thread held at fork (a threaded host: the fuzzer), dies of SIGALRM */
+	signal(SIGALRM, SIG_DFL);
+	alarm(limit_s);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	in = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS |
+				      TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	if (!in)
+		_exit(PROBE_HEAD);
+	if (tracecmd_init_data(in) < 0)
+		_exit(PROBE_DATA);	/* and the handle cannot be closed */
+	if (!tracecmd_get_tep(in))
+		_exit(PROBE_FORMATS);
+	tep_set_loglevel(TEP_LOG_NONE);
+	tracecmd_iterate_events(in, NULL, 0, probe_record, NULL);
+	nbuf = tracecmd_buffer_instances(in);
+	for (i = 0; i < nbuf && i < 64; i++) {
+		b = tracecmd_buffer_instance_handle(in, i);
+		if (!b)
+			_exit(PROBE_INSTANCE);
+		tracecmd_iterate_events(b, NULL, 0, probe_record, NULL);
+		tracecmd_close(b);
+	}
+	tracecmd_close(in);
+	_exit(0);
+}
+
+/*
+ * 0 if libtracecmd walks the file without crashing, -EINVAL if it does not.
+ * The walk may take PROBE_BASE_S seconds plus one per PROBE_MB_PER_S MiB of
+ * file (it reads far faster): longer, and the file is taken as corrupt.
+ */
+#define PROBE_BASE_S 5
+#define PROBE_MB_PER_S 10
+
+static int probe_file(const char *path, off_t size, const char **why)
+{
+	unsigned limit_s = PROBE_BASE_S + (unsigned)(size / (PROBE_MB_PER_S << 20));
+	int status;
+	pid_t pid, r;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		probe_child(path, limit_s);
+	do
+		r = waitpid(pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	/* the parent reads only a file the child read through, so it never
+	 * holds a half-opened handle (which the library can neither close
+	 * safely nor free) */
+	switch (WIFEXITED(status) ? WEXITSTATUS(status) : -1) {
+	case PROBE_OK:
+		return 0;
+	case PROBE_HEAD:
+		*why = "not a trace-cmd trace file, or its headers are corrupt or truncated";
+		break;
+	case PROBE_DATA:
+		*why = "the trace is truncated or its CPU data is corrupt";
+		break;
+	case PROBE_FORMATS:
+		*why = "the trace has no event formats";
+		break;
+	case PROBE_INSTANCE:
+		*why = "a buffer instance in the trace is corrupt or truncated";
+		break;
+	default:
+		*why = "the trace is corrupt (libtracecmd cannot read it)";
+		break;
+	}
+	return -EINVAL;
+}
+
 static int open_file(struct ilp_tracefile *f, const char *path, const char **why)
 {
 	struct tep_event *print;
@@ -566,6 +723,9 @@ int ilp_tracefile_open(const char *path, struct ilp_tracefile **out, const char 
 		*why = "the file is empty";
 		return -EINVAL;
 	}
+	err = probe_file(path, st.st_size, why);
+	if (err)
+		return err;
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
@@ -596,6 +756,9 @@ void ilp_tracefile_close(struct ilp_tracefile *f)
 		free(f->strs[i]);
 	free(f->strs);
 	free(f->named.v);
+	for (i = 0; i < f->nnames; i++)
+		free(f->names[i].str);
+	free(f->names);
 	free(f);
 }
 
@@ -610,6 +773,19 @@ int ilp_tracefile_deliver(struct ilp_tracefile *f, ilp_event_fn fn, void *ctx)
 			return err;
 	}
 	return 0;
+}
+
+int ilp_tracefile_name(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size)
+{
+	const struct ilp_tracefile *f = ctx;
+	size_t i;
+
+	for (i = f->nnames; i-- > 0;)
+		if (f->names[i].kind == kind && f->names[i].pid == pid && f->names[i].key == key) {
+			snprintf(buf, size, "%s", f->names[i].str);
+			return 0;
+		}
+	return -ENOENT;
 }
 
 const struct ilp_tracefile_info *ilp_tracefile_info(const struct ilp_tracefile *f)

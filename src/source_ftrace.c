@@ -126,6 +126,13 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		/* name the fd an open/socket/accept... just made, while it lives */
 		r = ilp_resolver_on_event(f->res, ev, info);
 		for (i = 0; i < r; i++) {
+			/* record: the fact goes into the file, at its own ts */
+			if (f->tap && f->tap->inject) {
+				int err = f->tap->inject(f->tap->ctx, &info[i]);
+
+				if (err)
+					return err;
+			}
 			ev = vec_push(out);
 			if (!ev)
 				return -ENOMEM;

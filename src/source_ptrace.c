@@ -16,7 +16,6 @@
  *   exited / killed              TASK_EXIT (group_dead for the leader)
  * Times are CLOCK_MONOTONIC read when the tracer sees the stop.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -33,12 +32,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "procfs.h"
+#include "resolve.h"
 #include "ptrace.h"
 #include "stacks.h"
 #include "syscalls.h"
 #include "unwind.h"
 
-#define PATH_BUF 4096
 #define SECCOMP_CHUNK 64	/* compares per block: jump offsets stay < 256 */
 
 struct task {
@@ -48,9 +48,7 @@ struct task {
 	int nr;
 	int stack_id;		/* --stacks: id of the entry's stack, -1 none */
 	uint64_t enter_ts;
-	int has_path;
 	int listening;		/* in group-stop (PTRACE_LISTEN) */
-	char path[PATH_BUF];
 };
 
 struct ilp_ptrace {
@@ -65,6 +63,7 @@ struct ilp_ptrace {
 	pid_t root;		/* spawned child */
 	int root_status;	/* its wait status, -1 until it ended */
 	struct ilp_unwind *uw;
+	struct ilp_resolver *res;	/* fd -> object, read while the tracee is stopped */
 	uint64_t pcs[ILP_STACK_MAX];
 	struct ilp_ptrace_counters c;
 };
@@ -77,6 +76,12 @@ static int cmp_int(const void *a, const void *b)
 
 	return (x > y) - (x < y);
 }
+
+static const char *const fd_makers[] = {
+	"pipe", "pipe2", "dup", "dup2", "dup3", "fcntl", "eventfd", "eventfd2",
+	"socketpair", "memfd_create", "timerfd_create", "signalfd4", "epoll_create",
+	"epoll_create1", "inotify_init1", NULL
+};
 
 int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max)
 {
@@ -92,6 +97,16 @@ int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max)
 	} else {
 		for (nr = 0; nr < ilp_syscall_count() && nr < ILP_SC_MAX; nr++) {
 			if (!(ilp_syscall_class(nr) & ILP_PTRACE_CLASSES))
+				continue;
+			if (k == max)
+				return -E2BIG;
+			out[k++] = nr;
+		}
+		/* calls that make or change fds, rare and cheap: without them
+		 * the fd table would not know pipes, dups, eventfds... */
+		for (i = 0; fd_makers[i]; i++) {
+			nr = ilp_syscall_nr(fd_makers[i]);
+			if (nr < 0)
 				continue;
 			if (k == max)
 				return -E2BIG;
@@ -208,47 +223,58 @@ static void del_task(struct ilp_ptrace *pt, pid_t tid)
 		}
 }
 
-/* Tgid of tid from /proc (0 if it cannot be read). */
-static pid_t read_tgid(pid_t tid)
-{
-	char path[64], line[128];
-	pid_t tgid = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Tgid:", 5)) {
-			tgid = (pid_t)atoi(line + 5);
-			break;
-		}
-	fclose(f);
-	return tgid;
-}
-
-static void read_comm(pid_t tid, char *buf, size_t len)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
-	buf[0] = '\0';
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 /* ---------------- events ---------------- */
 
 static void emit(struct ilp_ptrace *pt, struct ilp_event *ev)
 {
+	struct ilp_event out[ILP_RESOLVE_MAX];
+	int i, n = 0;
+
+	/*
+	 * The same resolver as the ftrace source, but exact: the tracee is
+	 * stopped at this entry or exit, so /proc/TID/fd and the path
+	 * argument in its memory are what the call saw.
+	 */
+	if (ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT)
+		n = ilp_resolver_on_event(pt->res, ev, out);
 	pt->c.events++;
 	pt->fn(ev, pt->ctx);
+	for (i = 0; i < n; i++) {
+		pt->c.events++;
+		pt->fn(&out[i], pt->ctx);
+	}
+}
+
+struct scan_ctx {
+	struct ilp_ptrace *pt;
+	const struct task *t;
+};
+
+static int scan_one(void *ctx, int fd, unsigned type, const char *str)
+{
+	struct scan_ctx *sc = ctx;
+	struct ilp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = ilp_now_ns();
+	ev.kind = ILP_EV_FD_INFO;
+	ev.pid = sc->t->pid;
+	ev.tid = sc->t->tid;
+	ev.nr = -1;
+	ev.fd.fd = fd;
+	ev.fd.type = type;
+	ev.fd.str = str;
+	sc->pt->c.events++;
+	sc->pt->fn(&ev, sc->pt->ctx);
+	return 0;
+}
+
+/* fds the process already has (attach; run: what the child inherits) */
+static void scan_fds(struct ilp_ptrace *pt, const struct task *t)
+{
+	struct scan_ctx sc = { pt, t };
+
+	ilp_resolve_scan(pt->res, t->pid, scan_one, &sc);
 }
 
 static void ev_init(struct ilp_event *ev, int kind, const struct task *t, uint64_t ts)
@@ -266,7 +292,7 @@ static void emit_task_info(struct ilp_ptrace *pt, const struct task *t)
 	struct ilp_event ev;
 
 	ev_init(&ev, ILP_EV_TASK_INFO, t, ilp_now_ns());
-	read_comm(t->tid, ev.task.comm, sizeof(ev.task.comm));
+	ilp_procfs_comm(t->tid, ev.task.comm, sizeof(ev.task.comm));
 	emit(pt, &ev);
 }
 
@@ -295,6 +321,9 @@ int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
 	pt->nr_openat2 = ilp_syscall_nr("openat2");
 	if (o->stacks && (err = ilp_unwind_new(&pt->uw)))
 		goto out;
+	err = ilp_resolver_new(&pt->res);
+	if (err)
+		goto out;
 	*out = pt;
 	return 0;
 out:
@@ -312,6 +341,7 @@ void ilp_ptrace_free(struct ilp_ptrace *pt)
 		free(pt->t[i]);
 	free(pt->t);
 	ilp_unwind_free(pt->uw);
+	ilp_resolver_free(pt->res);
 	free(pt);
 }
 
@@ -333,34 +363,6 @@ const struct ilp_ptrace_counters *ilp_ptrace_counters(const struct ilp_ptrace *p
 static int is_profiled(const struct ilp_ptrace *pt, int nr)
 {
 	return nr >= 0 && nr < ILP_SC_MAX && (pt->profiled[nr / 8] & (1u << (nr % 8)));
-}
-
-/* A NUL-terminated string at addr in tid's memory, into buf. 0 or -errno. */
-static int read_string(pid_t tid, uint64_t addr, char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len - 1) {
-		/* never cross a page: a read up to an unmapped page is short */
-		size_t chunk = 4096 - ((addr + got) & 4095);
-		struct iovec local, remote;
-		ssize_t r;
-
-		if (chunk > len - 1 - got)
-			chunk = len - 1 - got;
-		local.iov_base = buf + got;
-		local.iov_len = chunk;
-		remote.iov_base = (void *)(uintptr_t)(addr + got);
-		remote.iov_len = chunk;
-		r = process_vm_readv(tid, &local, 1, &remote, 1, 0);
-		if (r <= 0)
-			return got ? 0 : -errno;
-		if (memchr(buf + got, '\0', (size_t)r))
-			return 0;
-		got += (size_t)r;
-	}
-	buf[len - 1] = '\0';
-	return 0;
 }
 
 static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
@@ -390,17 +392,9 @@ static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
 static void on_enter(struct ilp_ptrace *pt, struct task *t, int nr, const uint64_t *args)
 {
 	struct ilp_event ev;
-	int arg = -1;
 
 	if (!is_profiled(pt, nr))
 		return;
-	t->has_path = 0;
-	if (nr == pt->nr_open || nr == pt->nr_creat)
-		arg = 0;
-	else if (nr == pt->nr_openat || nr == pt->nr_openat2)
-		arg = 1;
-	if (arg >= 0 && !read_string(t->tid, args[arg], t->path, sizeof(t->path)))
-		t->has_path = 1;
 	if (pt->o.stacks)
 		record_stack(pt, t, nr);
 	ev_init(&ev, ILP_EV_SYS_ENTER, t, ilp_now_ns());
@@ -428,14 +422,6 @@ static void on_exit_stop(struct ilp_ptrace *pt, struct task *t, int64_t ret)
 			       ev.ts > t->enter_ts ? ev.ts - t->enter_ts : 0);
 		t->stack_id = -1;
 	}
-	if (t->has_path && ret >= 0) {
-		ev_init(&ev, ILP_EV_FD_INFO, t, ev.ts);
-		ev.fd.fd = (int32_t)ret;
-		ev.fd.type = 0;
-		ev.fd.str = t->path;
-		emit(pt, &ev);
-	}
-	t->has_path = 0;
 }
 
 /* ---------------- starting ---------------- */
@@ -513,6 +499,11 @@ int ilp_ptrace_spawn(struct ilp_ptrace *pt, char **argv, const void *orig_mask,
 		return err;
 	}
 	t = add_task(pt, pid, pid);
+	if (t) {
+		/* before it runs: what it inherits (the exec drops cloexec ones) */
+		emit_task_info(pt, t);
+		scan_fds(pt, t);
+	}
 	if (!t || write(gate[1], "g", 1) != 1) {
 		close(gate[1]);
 		kill(pid, SIGKILL);
@@ -523,49 +514,47 @@ int ilp_ptrace_spawn(struct ilp_ptrace *pt, char **argv, const void *orig_mask,
 	close(gate[1]);
 	pt->root = pid;
 	pt->root_status = -1;
-	emit_task_info(pt, t);
 	*out = pid;
+	return 0;
+}
+
+struct seize {
+	struct ilp_ptrace *pt;
+	pid_t pid;
+	int n;
+};
+
+static int seize_one(void *ctx, pid_t tid)
+{
+	struct seize *sz = ctx;
+	struct ilp_ptrace *pt = sz->pt;
+	struct task *t;
+
+	if (find_task(pt, tid))
+		return 0;
+	if (ptrace(PTRACE_SEIZE, tid, 0, trace_opts(pt)))
+		return errno == ESRCH ? 0 : -errno;	/* ESRCH: thread ended meanwhile */
+	t = add_task(pt, tid, sz->pid);
+	if (!t) {
+		ptrace(PTRACE_DETACH, tid, 0, 0);
+		return -ENOMEM;
+	}
+	/* stop it once, so it resumes under PTRACE_SYSCALL */
+	ptrace(PTRACE_INTERRUPT, tid, 0, 0);
+	emit_task_info(pt, t);
+	if (tid == sz->pid)
+		scan_fds(pt, t);	/* fds open before we came */
+	sz->n++;
 	return 0;
 }
 
 /* Seizes the threads of pid not yet traced.  Number seized or -errno. */
 static int seize_threads(struct ilp_ptrace *pt, pid_t pid)
 {
-	char path[64];
-	struct dirent *de;
-	int n = 0, err = 0;
-	DIR *d;
+	struct seize sz = { pt, pid, 0 };
+	int err = ilp_procfs_each_task(pid, seize_one, &sz);
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while ((de = readdir(d))) {
-		char *end;
-		long tid = strtol(de->d_name, &end, 10);
-		struct task *t;
-
-		if (*end || tid <= 0 || find_task(pt, (pid_t)tid))
-			continue;
-		if (ptrace(PTRACE_SEIZE, (pid_t)tid, 0, trace_opts(pt))) {
-			if (errno == ESRCH)	/* thread ended meanwhile */
-				continue;
-			err = -errno;
-			break;
-		}
-		t = add_task(pt, (pid_t)tid, pid);
-		if (!t) {
-			ptrace(PTRACE_DETACH, (pid_t)tid, 0, 0);
-			err = -ENOMEM;
-			break;
-		}
-		/* stop it once, so it resumes under PTRACE_SYSCALL */
-		ptrace(PTRACE_INTERRUPT, (pid_t)tid, 0, 0);
-		emit_task_info(pt, t);
-		n++;
-	}
-	closedir(d);
-	return err ? err : n;
+	return err ? err : sz.n;
 }
 
 int ilp_ptrace_attach(struct ilp_ptrace *pt, pid_t pid)
@@ -607,14 +596,14 @@ static void on_new_task(struct ilp_ptrace *pt, struct task *parent, int event)
 	ctid = (pid_t)msg;
 	tgid = ctid;
 	if (event == PTRACE_EVENT_CLONE) {
-		tgid = read_tgid(ctid);
+		tgid = ilp_procfs_tgid(ctid);
 		if (!tgid)
 			tgid = ctid;
 	}
 	ev_init(&ev, ILP_EV_TASK_NEW, parent, ilp_now_ns());
 	ev.task.child = ctid;
 	ev.task.clone_flags = tgid == parent->pid ? CLONE_THREAD : 0;
-	read_comm(parent->tid, ev.task.comm, sizeof(ev.task.comm));
+	ilp_procfs_comm(parent->tid, ev.task.comm, sizeof(ev.task.comm));
 	emit(pt, &ev);
 	child = find_task(pt, ctid);
 	if (!child)
@@ -636,7 +625,7 @@ static void on_exec(struct ilp_ptrace *pt, struct task *t)
 	t->in_call = 0;
 	t->stack_id = -1;
 	ev_init(&ev, ILP_EV_EXEC, t, ilp_now_ns());
-	read_comm(t->tid, ev.task.comm, sizeof(ev.task.comm));
+	ilp_procfs_comm(t->tid, ev.task.comm, sizeof(ev.task.comm));
 	emit(pt, &ev);
 }
 
@@ -690,7 +679,7 @@ static void on_stop(struct ilp_ptrace *pt, pid_t tid, int status)
 
 	if (!t) {
 		/* a new child's first stop before its parent's clone event */
-		t = add_task(pt, tid, read_tgid(tid));
+		t = add_task(pt, tid, ilp_procfs_tgid(tid));
 		if (!t) {
 			ptrace(PTRACE_CONT, tid, 0, 0);
 			return;

@@ -16,9 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "symbolize.h"
+#include "waitmodel.h"
+#include "event.h"
 
 #define PAGE_MASK_U (~(uint64_t)4095)
 
@@ -49,11 +52,19 @@ struct snap {
 	int pid;
 	struct map *maps;
 	size_t nmaps;
+	uint64_t taken_ts;	/* CLOCK_MONOTONIC ns: older than an exec, it is stale */
+};
+
+/* a process forked by parent that has not exec'd: same image as parent's */
+struct forklink {
+	int child, parent;
 };
 
 struct ilp_symbolizer {
 	struct snap *snaps;
 	size_t nsnaps;
+	struct forklink *links;
+	size_t nlinks, links_cap;
 	struct elfobj *objs;
 	size_t nobjs;
 	struct sym *ksyms;	/* kallsyms by addr; size = next addr - addr */
@@ -99,6 +110,7 @@ void ilp_symbolizer_free(struct ilp_symbolizer *s)
 	for (i = 0; i < s->nsnaps; i++)
 		snap_release(&s->snaps[i]);
 	free(s->snaps);
+	free(s->links);
 	for (i = 0; i < s->nobjs; i++) {
 		free(s->objs[i].path);
 		free(s->objs[i].segs);
@@ -124,10 +136,62 @@ int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid)
 	return snap_find(s, pid) != NULL;
 }
 
+static struct forklink *link_find(const struct ilp_symbolizer *s, int child)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlinks; i++)
+		if (s->links[i].child == child)
+			return &s->links[i];
+	return NULL;
+}
+
+int ilp_symbolizer_fork(struct ilp_symbolizer *s, int parent, int child)
+{
+	struct forklink *l = link_find(s, child);
+
+	if (!l) {
+		if (s->nlinks == s->links_cap) {
+			size_t ncap = s->links_cap ? s->links_cap * 2 : 16;
+			struct forklink *nl = realloc(s->links, ncap * sizeof(*nl));
+
+			if (!nl)
+				return -ENOMEM;
+			s->links = nl;
+			s->links_cap = ncap;
+		}
+		l = &s->links[s->nlinks++];
+	}
+	l->child = child;
+	l->parent = parent;
+	return 0;
+}
+
+void ilp_symbolizer_exec(struct ilp_symbolizer *s, int pid, uint64_t ts)
+{
+	struct snap *sn = snap_find(s, pid);
+	struct forklink *l = link_find(s, pid);
+
+	if (sn && sn->taken_ts < ts) {
+		snap_release(sn);
+		*sn = s->snaps[--s->nsnaps];
+	}
+	if (l)
+		*l = s->links[--s->nlinks];
+}
+
+int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid)
+{
+	const struct forklink *l = link_find(s, pid);
+
+	return l ? l->parent : 0;
+}
+
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 {
 	char path[64], line[4096];
-	struct snap *sn, fresh = { pid, NULL, 0 };
+	struct snap *sn, fresh = { pid, NULL, 0, 0 };
+	struct timespec now;
 	size_t cap = 0;
 	FILE *f;
 	int err = -ENOMEM;
@@ -183,6 +247,8 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 	} else {
 		snap_release(sn);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fresh.taken_ts = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 	*sn = fresh;
 	fresh.maps = NULL;
 	fresh.nmaps = 0;
@@ -482,4 +548,40 @@ int ilp_blkdev_name_lookup(uint32_t dev, char *buf, size_t size)
 	}
 	fclose(f);
 	return err;
+}
+
+int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev)
+{
+	/* a forked child has its parent's image until it execs */
+	if (ev->kind == ILP_EV_TASK_NEW && !(ev->task.clone_flags & 0x00010000ull))
+		return ilp_symbolizer_fork(s, ev->tid, ev->task.child);
+	if (ev->kind == ILP_EV_EXEC)
+		ilp_symbolizer_exec(s, ev->pid, ev->ts);
+	return 0;
+}
+
+int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, size_t size)
+{
+	struct ilp_symbolizer *s = sym;
+	int up;
+
+	switch (kind) {
+	case ILP_NAME_DEV:
+		return ilp_blkdev_name_lookup((uint32_t)key, buf, size);
+	case ILP_NAME_KLOCK:
+		return ilp_symbolize_kernel(s, key, buf, size);
+	case ILP_NAME_ULOCK:
+		if (ilp_symbolizer_has(s, pid) && !ilp_symbolize_user(s, pid, key, buf, size))
+			return 0;
+		if (!ilp_symbolizer_snapshot(s, pid))
+			return ilp_symbolize_user(s, pid, key, buf, size);
+		/* gone: a child that never exec'd has its parent's image */
+		for (up = 0; up < 8 && (pid = ilp_symbolizer_parent(s, pid)); up++)
+			if ((ilp_symbolizer_has(s, pid) || !ilp_symbolizer_snapshot(s, pid)) &&
+			    !ilp_symbolize_user(s, pid, key, buf, size))
+				return 0;
+		return -ENOENT;	/* the report shows the address */
+	default:
+		return -ENOENT;
+	}
 }

@@ -10,6 +10,12 @@
 #include <string.h>
 
 #include "tracemeta.h"
+#include "waitmodel.h"
+
+static const char *const name_kinds[] = {
+	[ILP_NAME_DEV] = "dev", [ILP_NAME_ULOCK] = "ulock", [ILP_NAME_KLOCK] = "klock",
+};
+#define NNAME_KINDS ((int)(sizeof(name_kinds) / sizeof(name_kinds[0])))
 
 /* Appends s with control characters as '?'; -ENOSPC if it does not fit. */
 static int put_rest(char *buf, size_t len, int off, const char *s)
@@ -45,8 +51,9 @@ int ilp_meta_format_event(char *buf, size_t len, const struct ilp_event *ev)
 			return put_rest(buf, len, n, comm);
 		}
 	case ILP_EV_FD_INFO:
-		n = snprintf(buf, len, ILP_META_PREFIX "fd ts=%" PRIu64 " pid=%d fd=%d type=%u str=",
-			     ev->ts, (int)ev->pid, (int)ev->fd.fd, (unsigned)ev->fd.type);
+		n = snprintf(buf, len, ILP_META_PREFIX "fd ts=%" PRIu64 " pid=%d tid=%d fd=%d type=%u str=",
+			     ev->ts, (int)ev->pid, (int)ev->tid, (int)ev->fd.fd,
+			     (unsigned)ev->fd.type);
 		if (n < 0 || (size_t)n >= len)
 			return -ENOSPC;
 		return put_rest(buf, len, n, ev->fd.str ? ev->fd.str : "");
@@ -63,6 +70,20 @@ int ilp_meta_format_begin(char *buf, size_t len, uint64_t ts, const char *comman
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return put_rest(buf, len, n, command ? command : "");
+}
+
+int ilp_meta_format_name(char *buf, size_t len, uint64_t ts, int kind, int pid, uint64_t key,
+			 const char *name)
+{
+	int n;
+
+	if (kind < 0 || kind >= NNAME_KINDS || !name_kinds[kind])
+		return -EINVAL;
+	n = snprintf(buf, len, ILP_META_PREFIX "name ts=%" PRIu64 " kind=%s pid=%d key=%" PRIu64
+		     " str=", ts, name_kinds[kind], pid, key);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return put_rest(buf, len, n, name ? name : "");
 }
 
 int ilp_meta_format_end(char *buf, size_t len, uint64_t ts, uint64_t lost, int exit_status)
@@ -174,17 +195,40 @@ int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m)
 		p += 3;
 		m->kind = ILP_META_FD;
 		m->ev.kind = ILP_EV_FD_INFO;
-		if (take_u64(&p, "ts", &m->ts) || take_int(&p, "pid", &m->ev.pid) ||
-		    take_int(&p, "fd", &m->ev.fd.fd) || take_u64(&p, "type", &u) ||
+		/* pid 0: not known when the fact was made (the model maps tid);
+		 * tid= is optional (files before it: the pid's main thread);
+		 * fd may be AT_FDCWD (-100): a path argument's fact */
+		if (take_u64(&p, "ts", &m->ts) || take_int(&p, "pid", &m->ev.pid))
+			return -EINVAL;
+		m->ev.tid = m->ev.pid;
+		if (!strncmp(p, "tid=", 4) && take_int(&p, "tid", &m->ev.tid))
+			return -EINVAL;
+		if (take_int(&p, "fd", &m->ev.fd.fd) || take_u64(&p, "type", &u) ||
 		    u > UINT32_MAX || !(v = take(&p, "str", 1)))
 			return -EINVAL;
-		if (m->ev.pid <= 0 || m->ev.fd.fd < 0)
+		if (m->ev.pid < 0 || m->ev.tid <= 0)
 			return -EINVAL;
 		m->ev.fd.type = (uint32_t)u;
-		m->ev.tid = m->ev.pid;
 		snprintf(m->text, sizeof(m->text), "%s", v);
 		m->ev.fd.str = m->text;
 		m->ev.ts = m->ts;
+		return 1;
+	}
+	if (!strncmp(p, "name ", 5)) {
+		p += 5;
+		m->kind = ILP_META_NAME;
+		if (take_u64(&p, "ts", &m->ts) || !(v = take(&p, "kind", 0)))
+			return -EINVAL;
+		for (x = 0; x < NNAME_KINDS; x++)
+			if (name_kinds[x] && !strcmp(v, name_kinds[x]))
+				break;
+		if (x == NNAME_KINDS)
+			return -EINVAL;
+		m->name_kind = x;
+		if (take_int(&p, "pid", &m->name_pid) || m->name_pid < 0 ||
+		    take_u64(&p, "key", &m->name_key) || !(v = take(&p, "str", 1)) || !*v)
+			return -EINVAL;
+		snprintf(m->text, sizeof(m->text), "%s", v);
 		return 1;
 	}
 	if (!strncmp(p, "end ", 4)) {

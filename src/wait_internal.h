@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "idmap.h"
 #include "model.h"
 #include "waitmodel.h"
 
@@ -40,15 +41,6 @@ int ilp_wait_index(struct ilp_model *m);
 
 /* ---- shared between the wait models ---- */
 
-/* u64-keyed open-addressing map of pointers (no removal) */
-struct ilp_u64map {
-	uint64_t *keys;
-	void **vals;
-	size_t cap, n;
-};
-void *ilp_u64map_get(const struct ilp_u64map *mp, uint64_t key);
-int ilp_u64map_put(struct ilp_u64map *mp, uint64_t key, void *val);
-void ilp_u64map_release(struct ilp_u64map *mp);
 int ilp_wgrow(void **arr, size_t *cap, size_t need, size_t elem);
 /* adds one to tid's count in a set kept sorted by count desc */
 void ilp_tidset_add(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid);
@@ -83,7 +75,7 @@ struct ilp_wproc {
 	struct ilp_sc_offcpu *offcpu_by_nr[ILP_SC_MAX + 1];
 	struct ilp_sc_offcpu **offcpu;
 	size_t noffcpu, offcpu_cap;
-	struct ilp_u64map block_map;	/* hash of (tid, nr, obj) -> chain of struct blocking */
+	struct ilp_idmap block_map;	/* hash of (tid, nr, obj) -> chain of struct blocking */
 	struct ilp_blocking **blocking;
 	size_t nblocking, blocking_cap;
 	struct ilp_slow_call *slow;
@@ -91,15 +83,17 @@ struct ilp_wproc {
 	uint64_t slow_dropped;
 	/* locks */
 	uint64_t futex_calls;
-	struct ilp_u64map ulock_map;
+	struct ilp_idmap ulock_map;
 	struct ulock **ulocks;
 	size_t nulocks, ulocks_cap, nulocks_view;
-	struct ilp_u64map klock_map;
+	struct ilp_idmap klock_map;
 	struct klock **klocks;
 	size_t nklocks, klocks_cap;
 	/* block */
 	struct ilp_blk_stats blk;
 	int has_blk;
+	struct ilp_blk_stats wb;	/* written back by kernel threads, dirtied by it */
+	int has_wb;
 };
 
 struct ilp_wait {

@@ -17,6 +17,7 @@
 #include "model.h"
 #include "report.h"
 #include "source.h"
+#include "waitmodel.h"
 
 static int feed(const struct ilp_event *ev, void *ctx)
 {
@@ -52,6 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		out = fopen("/dev/null", "w");
 		if (m && out) {
 			ilp_tracefile_deliver(f, feed, m);
+			ilp_wait_name_objects(m, ilp_tracefile_name, f);
 			ilp_model_finish(m, fi->end_ts);
 			info.command = fi->command;
 			info.backend = "ftrace";

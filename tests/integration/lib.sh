@@ -61,7 +61,16 @@ show() {
 }
 
 # ilp ARGS...: the tool under a time limit (exit 124 on timeout).
-ilp() { timeout -k 5 "$ILP_TIMEOUT" "$ILP" "$@"; }
+# With ILP_BACKEND set (run.sh does, to run the tests marked "# backend: any"
+# under ptrace when tracefs is unusable), run and attach get --backend.
+ilp() {
+	if [ -n "${ILP_BACKEND:-}" ] && { [ "${1:-}" = run ] || [ "${1:-}" = attach ]; }; then
+		local cmd=$1
+		shift
+		set -- "$cmd" --backend="$ILP_BACKEND" "$@"
+	fi
+	timeout -k 5 "$ILP_TIMEOUT" "$ILP" "$@"
+}
 
 # pid_section REPORT PID: the last section of PID (header to next "== pid").
 pid_section() {

@@ -37,6 +37,25 @@ if [ ! -d "$inst" ]; then
 	mountpoint -q "$TRACEFS" || mount -t tracefs nodev "$TRACEFS" 2>/dev/null
 	[ -d "$inst" ] || skip_all "no tracefs at $TRACEFS (mount -t tracefs nodev $TRACEFS failed)"
 fi
+# A kernel whose tracing lock is held forever (an oops inside tracing code:
+# see dmesg) hangs every instance mkdir, unkillably.  Probe in the
+# background: if mkdir does not return, only the tests marked
+# "# tracefs: not needed" run, the others are skipped with the reason.
+tracefs_stuck=0
+probe_done=$(mktemp -u "${TMPDIR:-/tmp}/ilp-probe.XXXXXX")
+# setsid -f: the probe is nobody's child here, so a hung one is never waited for
+setsid -f sh -c 'mkdir "$1" 2>/dev/null && rmdir "$1"; : > "$2"' probe \
+	"$inst/ilpprobe-$$" "$probe_done" < /dev/null > /dev/null 2>&1
+for _ in $(seq 100); do
+	[ -e "$probe_done" ] && break
+	sleep 0.1
+done
+if [ -e "$probe_done" ]; then
+	rm -f "$probe_done"
+else
+	tracefs_stuck=1
+	echo "run.sh: creating a tracefs instance hangs in the kernel (its tracing lock is held by a crashed task? see dmesg); only tests that need no tracefs run; reboot to run the rest" >&2
+fi
 for f in "$ILP" "$WL/writes" "$WL/threads" "$WL/forkexec" "$WL/sleeper" "$WL/exitcode"; do
 	if [ ! -x "$f" ]; then
 		echo "run.sh: $f is missing; build it first (make all workloads)" >&2
@@ -83,6 +102,17 @@ done
 pass=0 failed=0 skipped=0
 for t in $tests; do
 	name=$(basename "$t" .sh)
+	unset ILP_BACKEND
+	if [ $tracefs_stuck -eq 1 ] && ! grep -q '^# tracefs: not needed' "$t"; then
+		if ! grep -q '^# backend: any' "$t"; then
+			echo "SKIP $name: creating a tracefs instance hangs in this kernel (see dmesg); reboot to run it"
+			skipped=$((skipped + 1))
+			continue
+		fi
+		# the same test, against the ptrace backend
+		export ILP_BACKEND=ptrace
+		name="$name (ptrace backend: tracefs unusable)"
+	fi
 	log=$(mktemp)
 	before=$(list_instances | awk '{ print $1 }')
 	token="$name.$$.$RANDOM"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# tracefs: not needed (runs when instance creation is broken; see run.sh)
 # attach to a pid that does not exist: exit 1, one line on stderr.
 # attach with no pid: usage error, exit 2.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # iolockprof diff:
 #  - handcrafted reports (tests/fixtures/diff_base.json, diff_slower.json):
 #    exact output (tests/fixtures/diff_slower.txt), exit 1 with

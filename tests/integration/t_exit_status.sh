@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # run exits with the app's status: exitcode 7 -> 7; killed by SIGKILL -> 137.
 # The report is printed in both cases.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # run -e write -- writes 1000: the table has write 1000 and no other rows.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # io_fsync 200 FILE (write + fsync per record): exactly one finding,
 # [fsync storm], naming FILE, 200 syncs, 200 - K saved by grouping them
 # into K (one per 100 ms of the span).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # io_nplus1 2000 PORT (a client doing 2000 request/response exchanges with
 # a server thread over TCP on 127.0.0.1): exactly one finding, [N+1], on
 # the client's socket "tcp 127.0.0.1:CPORT -> 127.0.0.1:PORT", 2000 round

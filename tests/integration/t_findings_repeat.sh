@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # io_reopen 1000 FILE (open/read/close in a loop): exactly one finding,
 # [repeat], naming FILE, opened 1000 times; no unbuffered finding for the
 # 1000 small reads (one per open: no buffer merges them).

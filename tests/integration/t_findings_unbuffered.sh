@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # io_unbuffered 20000 FILE: exactly one finding, [unbuffered], naming FILE,
 # 20000 writes of 1 B, 1 write call with a 64 KiB buffer, 19999 saved.
 . "$(dirname "$0")/lib.sh"

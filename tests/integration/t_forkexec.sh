@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # run -- forkexec 3 1000 writes: three 'writes' sections with exactly 1000
 # writes each; the forkexec parent has no writes (absent or 0).
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# tracefs: not needed (runs when instance creation is broken; see run.sh)
 # --help: exit 0, mentions run, attach, EXAMPLES.  --version: exit 0 and a
 # version number.  Unknown option: exit 2.
 . "$(dirname "$0")/lib.sh"

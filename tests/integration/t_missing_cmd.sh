@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # run -- /nonexistent: exit 127, one line 'iolockprof: ...' on stderr;
 # a file that is not executable: exit 126, same one line.
 . "$(dirname "$0")/lib.sh"

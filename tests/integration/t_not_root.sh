@@ -1,4 +1,5 @@
 #!/bin/bash
+# tracefs: not needed (runs when instance creation is broken; see run.sh)
 # As an unprivileged user with --backend=ftrace: exit 1 or 125, one line
 # mentioning root/sudo or tracefs.  (The default, auto, falls back to the
 # ptrace backend instead: t_ptrace.sh.)

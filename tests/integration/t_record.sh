@@ -68,4 +68,74 @@ expect_eq "record of a missing program: exit" "$?" 127
 ls "$T"/none.dat.cpu* > /dev/null 2>&1 && fail "record of a missing program left temp files"
 ilp record -- "$WL/writes" 1 2> "$T/rec_err"
 expect_eq "record without -o: exit" "$?" 2
+# paths, a lock, disk I/O: report -i gives the Findings, the names of the
+# I/O objects, the lock names and the disk counts of a live run of the same
+# workload (fd facts, name facts and the companion's block pages are in
+# the file)
+. "$(dirname "$0")/lib_findings.sh"
+# objects REPORT PID: the sorted object names of pid's "I/O by object",
+# but pipes (the exec-status pipe of run is seen in some runs, not others)
+objects() {
+	pid_section "$1" "$2" | awk '/I\/O by object/ { on = 1; getline; next } on && NF == 0 { exit } on' |
+		sed -E 's/( +[0-9]+){7} .*$//; s/^ +//' | grep -v '^pipe ' | sort
+}
+cf="$T/app.conf"
+printf 'key = value\n' > "$cf"
+ilp record -o "$T/ro.dat" -- "$WL/io_reopen" 1000 "$cf" 2> "$T/rec_err" || { show "$T/rec_err"; fail "record io_reopen failed"; }
+ilp report -i "$T/ro.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report io_reopen failed"; }
+[ -s "$T/rep_err" ] && { show "$T/rep_err"; fail "report io_reopen printed on stderr"; }
+ilp run -o "$T/live" -- "$WL/io_reopen" 1000 "$cf" 2> /dev/null || fail "live io_reopen failed"
+expect_findings "$T/rep" 1
+expect_eq "findings, file vs live" "$(findings "$T/rep")" "$(findings "$T/live")" "$T/rep"
+pid=$(pids_named "$T/rep" io_reopen) lpid=$(pids_named "$T/live" io_reopen)
+grep -q '(unresolved)' <<< "$(pid_section "$T/rep" "$pid")" && { show "$T/rep"; fail "file report has unresolved fds"; }
+objects "$T/rep" "$pid" | grep -Eq "^$(file_obj "$cf")\$" || { show "$T/rep"; fail "file report lacks $cf"; }
+expect_eq "I/O objects, file vs live" "$(objects "$T/rep" "$pid" | tr '\n' '|')" \
+	"$(objects "$T/live" "$lpid" | tr '\n' '|')" "$T/rep"
+
+# locks: hot_lock named from the file's name facts
+ilp record -o "$T/ms.dat" -- "$WL/mutex_storm" 4 200000 > /dev/null 2> "$T/rec_err" || { show "$T/rec_err"; fail "record mutex_storm failed"; }
+ilp report -i "$T/ms.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report mutex_storm failed"; }
+ilp run -o "$T/live" -- "$WL/mutex_storm" 4 200000 > /dev/null 2>&1 || fail "live mutex_storm failed"
+locks() { awk '/^== Locks \(user\) ==/ { on = 1; next } /^== / { on = 0 } on && $1 == "lock" && $2 == "kind" { getline; print $1, $2 }' "$1"; }
+expect_eq "top lock from the file" "$(locks "$T/rep")" "hot_lock mutex" "$T/rep"
+expect_eq "top lock, file vs live" "$(locks "$T/rep")" "$(locks "$T/live")" "$T/rep"
+pid=$(pids_named "$T/rep" mutex_storm)
+hdr=$(awk '/^== Locks \(user\) ==/ { on = 1; next } /^== / { on = 0 } on' "$T/rep" | grep "^pid $pid (mutex_storm)")
+expect_eq "futex calls in Locks (user), file" "$(sed 's/.*futex calls: //' <<< "$hdr")" "$(sc_count "$T/rep" "$pid" futex)" "$T/rep"
+
+# disk: dio_write's N O_DIRECT writes, from the companion's pages
+dir=""
+for d in /var/tmp /work /tmp; do
+	[ -d "$d" ] && [ -w "$d" ] || continue
+	devno=$(stat -c '%d' "$d" 2>/dev/null) || continue
+	maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
+	[ -e "/sys/dev/block/$maj:$min" ] && { dir=$d; break; }
+done
+if [ -z "$dir" ]; then
+	note "no writable directory on a block device: disk round trip not checked"
+else
+	N=100
+	name=$(awk -F= '$1 == "DEVNAME" { print $2 }' "/sys/dev/block/$maj:$min/uevent")
+	df=$(mktemp "$dir/ilp-dio.XXXXXX") || fail "mktemp in $dir"
+	on_exit "rm -f '$df'"
+	dd if=/dev/zero of="$df" bs=4096 count=$N conv=fsync status=none || fail "dd"
+	sync
+	ilp record -o "$T/d.dat" -- "$WL/dio_write" "$df" $N 2> "$T/rec_err"
+	rc=$?
+	if [ $rc -ne 3 ]; then	# 3: the file system refuses O_DIRECT
+		[ $rc -eq 0 ] || { show "$T/rec_err"; fail "record dio_write: exit $rc"; }
+		ilp report -i "$T/d.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report dio_write failed"; }
+		ilp run -o "$T/live" -- "$WL/dio_write" "$df" $N 2> /dev/null || fail "live dio_write failed"
+		# the process's row on the device: requests bytes read write
+		drow() {
+			awk '/^== Disk I\/O ==/ { on = 1 } /^== Locks \(user\)/ { on = 0 } on' "$1" |
+			awk -v dev="$name" -v pid="$2" '/^device / { on = ($2 == dev) } on && $1 == pid { print $2, $3, $4, $5, $6; exit }'
+		}
+		pid=$(pids_named "$T/rep" dio_write) lpid=$(pids_named "$T/live" dio_write)
+		expect_eq "disk row of dio_write from the file" "$(drow "$T/rep" "$pid")" "dio_write $N $((N * 4096)) 0 $N" "$T/rep"
+		expect_eq "disk row, file vs live" "$(drow "$T/rep" "$pid")" "$(drow "$T/live" "$lpid")" "$T/rep"
+		grep -q "^device $name ($maj:$min) " "$T/rep" || { show "$T/rep"; fail "file report: no device line for $name (name fact)"; }
+	fi
+fi
 exit 0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # run -- threads 4 5000: one process, 5 threads, exactly 20000 writes;
 # with --threads, 4 thread sections with exactly 5000 writes each (the main
 # thread, if listed, has none).

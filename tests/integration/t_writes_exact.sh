@@ -1,4 +1,5 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # run -o FILE -- writes 100000: exactly 100000 writes, no lost events, exit 0.
 . "$(dirname "$0")/lib.sh"
 

@@ -64,6 +64,14 @@ static const struct ilp_finding *only(struct fixture *x, const char *kind)
 	return &x->f.v[0];
 }
 
+/* runs every detector: exactly one finding, of kind, about object */
+static const struct ilp_finding *single(struct fixture *x, const char *kind, const char *object)
+{
+	assert_int_equal(run(x, kind), 1);
+	assert_string_equal(only(x, kind)->object, object);
+	return &x->f.v[0];
+}
+
 static void writes(struct fixture *x, int fd, long n, int64_t size)
 {
 	long i;
@@ -81,9 +89,8 @@ static void test_unbuffered_fires(void **state)
 
 	open_named(&x->s, 3, "/tmp/log", 0);
 	writes(x, 3, 1000, 1);
-	assert_int_equal(run(x, "unbuffered"), 1);
-	f = only(x, "unbuffered");
-	assert_string_equal(f->object, "file /tmp/log");
+	f = single(x, "unbuffered", "file /tmp/log");
+	assert_int_equal(f->nr, ilp_syscall_nr("write"));	/* for --stacks call sites */
 	assert_int_equal(f->pid, 100);
 	assert_int_equal(f->tid, 100);
 	assert_int_equal(f->count, 1000);
@@ -96,6 +103,23 @@ static void test_unbuffered_fires(void **state)
 	assert_string_equal(f->what, "1000 writes of 1 B (median) on file /tmp/log");
 	assert_string_equal(f->why, "1000 writes >= 1000 (--min-ops) and median size 1 B < 512 B (--small-bytes)");
 	assert_string_equal(f->fix, "buffer the writes (a 64 KiB buffer: 1000 -> 1 write calls)");
+}
+
+/* the finding's nr is the syscall of most of the calls, wherever it stands */
+static void test_unbuffered_nr_majority(void **state)
+{
+	struct fixture *x = *state;
+	long i;
+
+	open_named(&x->s, 3, "/tmp/in", 0);
+	for (i = 0; i < 400; i++)
+		call(&x->s, "read", 10 * US, 1, 3);
+	for (i = 0; i < 750; i++)
+		call(&x->s, "readv", 10 * US, 1, 3);
+	for (i = 0; i < 300; i++)
+		call(&x->s, "read", 10 * US, 1, 3);
+	assert_int_equal(single(x, "unbuffered", "file /tmp/in")->nr, ilp_syscall_nr("readv"));
+	assert_int_equal(x->f.v[0].count, 1450);
 }
 
 static void test_unbuffered_below_count(void **state)
@@ -117,8 +141,7 @@ static void test_unbuffered_size_boundary(void **state)
 	open_named(&x->s, 4, "/tmp/b", 0);
 	writes(x, 3, 1000, 511);
 	writes(x, 4, 1000, 512);	/* median 512 is not < 512 */
-	assert_int_equal(run(x, "unbuffered"), 1);
-	assert_string_equal(only(x, "unbuffered")->object, "file /tmp/a");
+	single(x, "unbuffered", "file /tmp/a");
 	assert_int_equal(only(x, "unbuffered")->saving_calls, 1000 - 8);	/* 511000 B / 64 KiB */
 }
 
@@ -166,10 +189,8 @@ static void test_nplus1_fires(void **state)
 
 	client_socket(x, 3, "127.0.0.1:41234 -> 127.0.0.1:6379");
 	exchanges(x, 3, 100);
-	assert_int_equal(run(x, "nplus1"), 1);
-	f = only(x, "nplus1");
+	f = single(x, "nplus1", "tcp 127.0.0.1:41234 -> 127.0.0.1:6379");
 	assert_string_equal(f->label, "N+1");
-	assert_string_equal(f->object, "tcp 127.0.0.1:41234 -> 127.0.0.1:6379");
 	assert_int_equal(f->count, 100);
 	assert_int_equal(f->time_ns, 10 * MS);
 	assert_int_equal(f->saving_ns, 9900 * US);
@@ -190,8 +211,7 @@ static void test_nplus1_boundary_and_single(void **state)
 	exchanges(x, 4, 1);		/* a single request/response */
 	assert_int_equal(run(x, "nplus1"), 0);
 	x->th.nplus1_min = 99;
-	assert_int_equal(run(x, "nplus1"), 1);
-	assert_string_equal(only(x, "nplus1")->object, "tcp 127.0.0.1:1 -> 127.0.0.1:2");
+	single(x, "nplus1", "tcp 127.0.0.1:1 -> 127.0.0.1:2");
 }
 
 static void test_nplus1_silent_on_server(void **state)
@@ -232,9 +252,7 @@ static void test_repeat_fires(void **state)
 	const struct ilp_finding *f;
 
 	reopen(x, "/etc/app.conf", 100, 0);
-	assert_int_equal(run(x, "repeat"), 1);
-	f = only(x, "repeat");
-	assert_string_equal(f->object, "file /etc/app.conf");
+	f = single(x, "repeat", "file /etc/app.conf");
 	assert_int_equal(f->count, 100);
 	assert_int_equal(f->time_ns, 100 * 16 * US);
 	assert_int_equal(f->saving_calls, 297);
@@ -249,8 +267,7 @@ static void test_repeat_boundary_mixed(void **state)
 
 	reopen(x, "/a", 60, 39);
 	reopen(x, "/b", 60, 40);
-	assert_int_equal(run(x, "repeat"), 1);
-	assert_string_equal(only(x, "repeat")->object, "file /b");
+	single(x, "repeat", "file /b");
 	assert_int_equal(only(x, "repeat")->count, 100);
 }
 
@@ -286,10 +303,8 @@ static void test_fsync_fires(void **state)
 
 	open_named(&x->s, 3, "/var/db/journal", 0);
 	syncs(x, 3, 10, 0);
-	assert_int_equal(run(x, "fsync"), 1);
-	f = only(x, "fsync");
+	f = single(x, "fsync", "file /var/db/journal");
 	assert_string_equal(f->label, "fsync storm");
-	assert_string_equal(f->object, "file /var/db/journal");
 	assert_int_equal(f->count, 10);
 	assert_int_equal(f->time_ns, 20 * MS);
 	assert_int_equal(f->saving_calls, 9);	/* 10 syncs in 18 ms: one would do */
@@ -307,8 +322,7 @@ static void test_fsync_boundary_and_end(void **state)
 	call(&x->s, "fsync", 50 * MS, 0, 4);	/* one sync at the end */
 	assert_int_equal(run(x, "fsync"), 0);
 	x->th.fsync_min = 9;
-	assert_int_equal(run(x, "fsync"), 1);
-	assert_string_equal(only(x, "fsync")->object, "file /a");
+	single(x, "fsync", "file /a");
 }
 
 static void test_fsync_silent_when_slow(void **state)
@@ -344,9 +358,7 @@ static void test_random_fires(void **state)
 
 	open_named(&x->s, 3, "/data/db", 0);
 	preads(x, 3, 1000, 999);	/* every call but the first jumps */
-	assert_int_equal(run(x, "random"), 1);
-	f = only(x, "random");
-	assert_string_equal(f->object, "file /data/db");
+	f = single(x, "random", "file /data/db");
 	assert_int_equal(f->count, 1000);
 	assert_int_equal(f->size, 4096);
 	assert_int_equal(f->saving_calls, 1000 - 63);	/* 4096000 B / 64 KiB */
@@ -366,8 +378,7 @@ static void test_random_boundaries(void **state)
 	assert_int_equal(run(x, "random"), 0);
 	open_named(&x->s, 6, "/r200", 0);
 	preads(x, 6, 1000, 200);	/* 20 %: fires */
-	assert_int_equal(run(x, "random"), 1);
-	assert_string_equal(only(x, "random")->object, "file /r200");
+	single(x, "random", "file /r200");
 }
 
 /* ---- the pass itself ---- */
@@ -395,13 +406,13 @@ static void test_registry(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(ilp_detector_count(), 5);
+	assert_int_equal(ilp_detector_count(), 7);
 	for (i = 0; i < ilp_detector_count(); i++) {
 		assert_non_null(ilp_detector(i)->fn);
 		assert_true(strlen(ilp_detector(i)->doc) > 10);
 	}
 	assert_string_equal(ilp_detector(0)->name, "unbuffered");
-	assert_null(ilp_detector(5));
+	assert_null(ilp_detector(7));
 	assert_int_equal(ilp_scale(UINT64_MAX, 3, 4), UINT64_MAX / 4 * 3 + 2);
 	assert_int_equal(ilp_share_pm(5, 1000), 5);
 	assert_int_equal(ilp_share_pm(1, 0), 0);
@@ -447,7 +458,7 @@ static void test_text_sections(void **state)
 	free(text);
 	ilp_findings_release(&x->f);
 	text = render(x, 1);	/* analysis ran, nothing found */
-	assert_non_null(strstr(text, "\nFindings: none (5 detectors ran; thresholds: docs/detectors.md)\n"));
+	assert_non_null(strstr(text, "\nFindings: none (7 detectors ran; thresholds: docs/detectors.md)\n"));
 	free(text);
 	text = render(x, 0);	/* analysis not run: no section */
 	assert_null(strstr(text, "Findings"));
@@ -460,6 +471,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_unbuffered_fires),
+		T(test_unbuffered_nr_majority),
 		T(test_unbuffered_below_count),
 		T(test_unbuffered_size_boundary),
 		T(test_unbuffered_silent_on_64k_and_reopen),

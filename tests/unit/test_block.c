@@ -173,6 +173,160 @@ static void test_many_in_flight(void **state)
 	ilp_model_free(m);
 }
 
+static struct ilp_event ev_wb(uint64_t ts, int tid, int kind, uint32_t dev, uint64_t ino)
+{
+	struct ilp_event e = { .ts = ts, .tid = tid, .kind = (uint16_t)kind };
+
+	e.wb.dev = dev;
+	e.wb.ino = ino;
+	return e;
+}
+
+/* a kworker's bios inside writeback_single_inode_start..end of inode I */
+static void flush_inode(struct ilp_model *m, uint64_t t, int kw, uint64_t ino, uint64_t sector,
+			uint32_t bytes)
+{
+	feed(m, ev_wb(t, kw, ILP_EV_WB_START, VDA, ino));
+	feed(m, ev_block(t + 1 * US, kw, ILP_EV_BLOCK_QUEUE, VDA, sector, bytes, "W", "kworker/u8:3"));
+	feed(m, ev_wb(t + 2 * US, kw, ILP_EV_WB_END, VDA, ino));
+	feed(m, ev_block(t + 3 * US, kw, ILP_EV_BLOCK_ISSUE, VDA, sector, bytes, "W", "kworker/u8:3"));
+	feed(m, ev_block(t + 9 * US, 0, ILP_EV_BLOCK_COMPLETE, VDA, sector, bytes, "W", ""));
+}
+
+static const struct ilp_blk_submitter *find_sub(const struct ilp_blkdev *d, int wb, uint64_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < ilp_blkdev_nsubmitters(d); i++) {
+		const struct ilp_blk_submitter *s = ilp_blkdev_submitter(d, i);
+
+		if (!s->pid && s->wb == wb && s->wb_ino == ino)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Writeback: pid 100 dirties inode 11 (twice: one record), pid 200 dirties
+ * inode 22, both dirty inode 33; untraced task 999 dirties inode 44.  The
+ * flusher (tid 50, untraced) writes 11, 22, 33, 44 back, and queues one bio
+ * outside any bracket (journal-like).  A bio queued by the flusher after
+ * its WB_END is not the inode's.
+ */
+static void test_writeback_attribution(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blk_submitter *s;
+	const struct ilp_blkdev *d;
+	const struct ilp_wproc *w1, *w2;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "writer"));
+	feed(m, ev_info(1, 200, 200, "other"));
+	feed(m, ev_wb(1 * MS, 100, ILP_EV_WB_DIRTY, VDA, 11));
+	feed(m, ev_wb(1 * MS + 1, 100, ILP_EV_WB_DIRTY, VDA, 11));
+	feed(m, ev_wb(2 * MS, 200, ILP_EV_WB_DIRTY, VDA, 22));
+	feed(m, ev_wb(3 * MS, 200, ILP_EV_WB_DIRTY, VDA, 33));
+	feed(m, ev_wb(3 * MS + 1, 100, ILP_EV_WB_DIRTY, VDA, 33));
+	feed(m, ev_wb(4 * MS, 999, ILP_EV_WB_DIRTY, VDA, 44));	/* untraced: ignored */
+	/* same inode number on another bdi: not inode 11 of vda */
+	feed(m, ev_wb(4 * MS + 1, 200, ILP_EV_WB_DIRTY, SDB, 11));
+	flush_inode(m, 10 * MS, 50, 11, 1000, 65536);
+	flush_inode(m, 11 * MS, 50, 11, 2000, 8192);
+	flush_inode(m, 12 * MS, 50, 22, 3000, 4096);
+	flush_inode(m, 13 * MS, 50, 33, 4000, 12288);
+	flush_inode(m, 14 * MS, 50, 44, 5000, 16384);
+	/* outside a bracket: journal/metadata */
+	feed(m, ev_block(15 * MS, 50, ILP_EV_BLOCK_QUEUE, VDA, 6000, 4096, "WS", "kworker/u8:3"));
+	feed(m, ev_block(15 * MS + 5, 0, ILP_EV_BLOCK_COMPLETE, VDA, 6000, 4096, "WS", ""));
+	assert_int_equal(ilp_model_index(m, 20 * MS), 0);
+	d = dev_of(m, VDA);
+	assert_int_equal(ilp_blkdev_stats(d)->bytes, 65536 + 8192 + 4096 + 12288 + 16384 + 4096);
+
+	s = find_sub(d, ILP_WB_TRACED, 11);
+	assert_non_null(s);
+	assert_int_equal(s->pid, 0);
+	assert_string_equal(s->comm, "kworker/u8:3");
+	assert_true(s->kernel);
+	assert_int_equal(s->wb_pid, 100);
+	assert_string_equal(s->wb_comm, "writer");
+	assert_int_equal(s->wb_shared, 0);
+	assert_int_equal(s->st.requests, 2);
+	assert_int_equal(s->st.bytes, 65536 + 8192);
+
+	s = find_sub(d, ILP_WB_TRACED, 22);
+	assert_non_null(s);
+	assert_int_equal(s->wb_pid, 200);
+	assert_int_equal(s->st.bytes, 4096);
+
+	s = find_sub(d, ILP_WB_TRACED, 33);	/* last dirtier names it, shared */
+	assert_non_null(s);
+	assert_int_equal(s->wb_pid, 100);
+	assert_int_equal(s->wb_shared, 1);
+	assert_int_equal(s->st.bytes, 12288);
+
+	s = find_sub(d, ILP_WB_UNTRACED, 0);
+	assert_non_null(s);
+	assert_int_equal(s->wb_pid, 0);
+	assert_int_equal(s->st.bytes, 16384);
+
+	s = find_sub(d, ILP_WB_NONE, 0);
+	assert_non_null(s);
+	assert_true(s->kernel);
+	assert_int_equal(s->st.bytes, 4096);
+	assert_int_equal(ilp_blkdev_nsubmitters(d), 5);
+
+	/* the dirtiers: written back for them, nothing submitted by them */
+	w1 = ilp_proc_wait(ilp_model_find_proc(m, 100));
+	w2 = ilp_proc_wait(ilp_model_find_proc(m, 200));
+	assert_null(ilp_wproc_blk(w1));
+	assert_null(ilp_wproc_blk(w2));
+	assert_int_equal(ilp_wproc_blk_writeback(w1)->bytes, 65536 + 8192 + 12288);
+	assert_int_equal(ilp_wproc_blk_writeback(w1)->requests, 3);
+	assert_int_equal(ilp_wproc_blk_writeback(w2)->bytes, 4096);
+	/* the flusher and the untraced dirtier never became processes */
+	assert_int_equal(ilp_model_nprocs(m), 2);
+	ilp_model_free(m);
+}
+
+/* a traced task writing an inode back itself (fsync path) stays its own I/O;
+ * a front merge keeps the writeback owner */
+static void test_writeback_own_and_frontmerge(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blk_submitter *s;
+	const struct ilp_blkdev *d;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "writer"));
+	feed(m, ev_wb(1 * MS, 100, ILP_EV_WB_DIRTY, VDA, 11));
+	feed(m, ev_wb(2 * MS, 100, ILP_EV_WB_START, VDA, 11));
+	feed(m, ev_block(2 * MS + 1, 100, ILP_EV_BLOCK_QUEUE, VDA, 100, 4096, "W", "writer"));
+	feed(m, ev_wb(2 * MS + 2, 100, ILP_EV_WB_END, VDA, 11));
+	feed(m, ev_block(2 * MS + 9, 0, ILP_EV_BLOCK_COMPLETE, VDA, 100, 4096, "W", ""));
+	/* flusher: bio at 208, then one at 200 front-merged into it */
+	feed(m, ev_wb(3 * MS, 50, ILP_EV_WB_START, VDA, 11));
+	feed(m, ev_block(3 * MS + 1, 50, ILP_EV_BLOCK_QUEUE, VDA, 208, 4096, "W", "kworker/u8:1"));
+	feed(m, ev_block(3 * MS + 2, 50, ILP_EV_BLOCK_FRONTMERGE, VDA, 200, 4096, "W", "kworker/u8:1"));
+	feed(m, ev_wb(3 * MS + 3, 50, ILP_EV_WB_END, VDA, 11));
+	feed(m, ev_block(3 * MS + 9, 0, ILP_EV_BLOCK_COMPLETE, VDA, 200, 8192, "W", ""));
+	assert_int_equal(ilp_model_index(m, 20 * MS), 0);
+	d = dev_of(m, VDA);
+	assert_int_equal(ilp_blkdev_nsubmitters(d), 2);
+	s = ilp_blkdev_submitter(d, 0);		/* by bytes desc: the flusher's 8 KiB */
+	assert_int_equal(s->pid, 0);
+	assert_int_equal(s->wb, ILP_WB_TRACED);
+	assert_int_equal(s->wb_pid, 100);
+	assert_int_equal(s->st.bytes, 8192);
+	s = ilp_blkdev_submitter(d, 1);
+	assert_int_equal(s->pid, 100);
+	assert_int_equal(s->wb, ILP_WB_NONE);
+	assert_int_equal(ilp_wproc_blk(ilp_proc_wait(ilp_model_find_proc(m, 100)))->bytes, 4096);
+	assert_int_equal(ilp_wproc_blk_writeback(ilp_proc_wait(ilp_model_find_proc(m, 100)))->bytes,
+			 8192);
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +334,8 @@ int main(void)
 		cmocka_unit_test(test_merges_requeue),
 		cmocka_unit_test(test_unmatched_and_kernel_threads),
 		cmocka_unit_test(test_many_in_flight),
+		cmocka_unit_test(test_writeback_attribution),
+		cmocka_unit_test(test_writeback_own_and_frontmerge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

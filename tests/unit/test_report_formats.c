@@ -328,10 +328,11 @@ static void test_folded_names(void **state)
 #define M_EV(what, pid, tid, name) \
 	"{\"ph\":\"M\",\"name\":\"" what "\",\"pid\":" #pid ",\"tid\":" #tid \
 	",\"args\":{\"name\":\"" name "\"}}"
-#define X_EV(name, pid, tid, ts, dur, ret, arg0, durns) \
-	"{\"ph\":\"X\",\"cat\":\"syscall\",\"name\":\"" name "\",\"pid\":" #pid ",\"tid\":" #tid \
-	",\"ts\":" ts ",\"dur\":" dur ",\"args\":{\"ret\":" #ret ",\"arg0\":" #arg0 \
-	",\"dur_ns\":" #durns "}}"
+/* name: the syscall, then the fd's object the model knows (obj) */
+#define X_EV(name, obj, pid, tid, ts, dur, ret, arg0, durns) \
+	"{\"ph\":\"X\",\"cat\":\"syscall\",\"name\":\"" name " " obj "\",\"pid\":" #pid \
+	",\"tid\":" #tid ",\"ts\":" ts ",\"dur\":" dur ",\"args\":{\"ret\":" #ret \
+	",\"arg0\":" #arg0 ",\"dur_ns\":" #durns ",\"object\":\"" obj "\"}}"
 
 static void test_perfetto(void **state)
 {
@@ -351,11 +352,11 @@ static void test_perfetto(void **state)
 		 M_EV("thread_name", 100, 101, "worker") ","
 		 M_EV("process_name", 200, 200, "db") ","
 		 M_EV("thread_name", 200, 200, "db") ","
-		 X_EV("write", 100, 100, "1000001.000", "1.000", 1, 3, 1000) ","
-		 X_EV("write", 100, 100, "1000003.000", "2.000", 1, 3, 2000) ","
-		 X_EV("write", 100, 100, "1000006.000", "3.000", -9, 9, 3000) ","
-		 X_EV("read", 100, 101, "1000010.000", "5000.000", 0, 4, 5000000) ","
-		 X_EV("fsync", 200, 200, "1000020.000", "1000.000", 0, 5, 1000000)
+		 X_EV("write", "fd 3 (unresolved)", 100, 100, "1000001.000", "1.000", 1, 3, 1000) ","
+		 X_EV("write", "fd 3 (unresolved)", 100, 100, "1000003.000", "2.000", 1, 3, 2000) ","
+		 X_EV("write", "fd 9 (unresolved)", 100, 100, "1000006.000", "3.000", -9, 9, 3000) ","
+		 X_EV("read", "fd 4 (unresolved)", 100, 101, "1000010.000", "5000.000", 0, 4, 5000000) ","
+		 X_EV("fsync", "fd 5 (unresolved)", 200, 200, "1000020.000", "1000.000", 0, 5, 1000000)
 		 "]}\n", ILP_VERSION, ILP_CALLS_TOP);
 	assert_string_equal(out, want);
 	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, NULL), 0);
@@ -389,7 +390,7 @@ static void test_html(void **state)
 	/* one bar per log2 bucket from the first to the last non-empty one:
 	 * read 1, write 3 (512..4095), fsync 1 */
 	assert_int_equal(count(out, "<rect class=\"bar\""), 5);
-	assert_non_null(strstr(out, "<title>512 ns to 1.02 us: 1 calls</title>"));
+	assert_non_null(strstr(out, "<title>512 ns to 1.02 us: 1</title>"));
 	assert_int_equal(count(out, "<section class=\"ilp-proc\">"), 2);
 	assert_non_null(strstr(out, "<h2>pid 100 (app)</h2>"));
 	assert_non_null(strstr(out, "<h3>tid 101 (worker)"));

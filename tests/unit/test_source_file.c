@@ -23,6 +23,7 @@
 #include "source.h"
 #include "syscalls.h"
 #include "tracemeta.h"
+#include "waitmodel.h"
 
 static void fixture(char *buf, size_t size, const char *name)
 {
@@ -189,11 +190,15 @@ static void test_meta_roundtrip(void **state)
 	ev.kind = ILP_EV_FD_INFO;
 	ev.ts = 7;
 	ev.pid = 9;
+	ev.tid = 11;
 	ev.fd.fd = 3;
 	ev.fd.type = 2;
 	ev.fd.str = "/tmp/a file";
 	n = ilp_meta_format_event(line, sizeof(line), &ev);
+	assert_string_equal(line, "iolockprof: fd ts=7 pid=9 tid=11 fd=3 type=2 str=/tmp/a file");
 	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.ev.pid, 9);
+	assert_int_equal(m.ev.tid, 11);
 	assert_int_equal(m.ev.fd.fd, 3);
 	assert_int_equal(m.ev.fd.type, 2);
 	assert_string_equal(m.ev.fd.str, "/tmp/a file");
@@ -207,11 +212,65 @@ static void test_meta_roundtrip(void **state)
 	assert_int_equal(m.lost, 17);
 	assert_int_equal(m.exit_status, 130);
 
+	/* the resolver's facts: pid not known yet (0), a path argument (AT_FDCWD) */
+	assert_int_equal(ilp_meta_parse("iolockprof: fd ts=5 pid=0 tid=77 fd=-100 type=1 str=/etc/x",
+					58, &m), 1);
+	assert_int_equal(m.ev.pid, 0);
+	assert_int_equal(m.ev.tid, 77);
+	assert_int_equal(m.ev.fd.fd, -100);
+	assert_string_equal(m.ev.fd.str, "/etc/x");
+	/* files written before tid=: tid is the pid */
+	assert_int_equal(ilp_meta_parse("iolockprof: fd ts=5 pid=8 fd=4 type=1 str=/a", 44, &m), 1);
+	assert_int_equal(m.ev.tid, 8);
+	assert_int_equal(ilp_meta_parse("iolockprof: fd ts=5 pid=0 fd=4 type=1 str=/a", 44, &m), -EINVAL);
+
+	/* device and lock names */
+	n = ilp_meta_format_name(line, sizeof(line), 12, ILP_NAME_ULOCK, 321, 0x7f00001234ull, "hot_lock");
+	assert_string_equal(line, "iolockprof: name ts=12 kind=ulock pid=321 key=545460851252 str=hot_lock");
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.kind, ILP_META_NAME);
+	assert_int_equal(m.name_kind, ILP_NAME_ULOCK);
+	assert_int_equal(m.name_pid, 321);
+	assert_int_equal(m.name_key, 0x7f00001234ull);
+	assert_string_equal(m.text, "hot_lock");
+	n = ilp_meta_format_name(line, sizeof(line), 1, ILP_NAME_DEV, 0, (254u << 20) | 0, "vda");
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.name_kind, ILP_NAME_DEV);
+	assert_string_equal(m.text, "vda");
+	assert_int_equal(ilp_meta_format_name(line, sizeof(line), 1, 99, 0, 1, "x"), -EINVAL);
+	assert_int_equal(ilp_meta_parse("iolockprof: name ts=1 kind=bogus pid=0 key=1 str=x", 50, &m),
+			 -EINVAL);
+	assert_int_equal(ilp_meta_parse("iolockprof: name ts=1 kind=dev pid=0 key=1 str=", 47, &m),
+			 -EINVAL);
+
 	assert_int_equal(ilp_meta_parse("hello", 5, &m), 0);
 	assert_int_equal(ilp_meta_parse("iolockprof: task ts=x", 21, &m), -EINVAL);
 	assert_int_equal(ilp_meta_parse("iolockprof: what", 16, &m), -EINVAL);
 	ev.kind = ILP_EV_SYS_ENTER;
 	assert_int_equal(ilp_meta_format_event(line, sizeof(line), &ev), -EINVAL);
+}
+
+/* inputs that crash libtracecmd itself: -EINVAL and a reason, no crash */
+static void test_known_crashers(void **state)
+{
+	static const char *const known[] = {
+		"tests/fuzz/known/libtracecmd-buffer-instance-close.dat",
+		"tests/fuzz/known/libtracecmd-huge-alloc-1.dat",
+		"tests/fuzz/known/libtracecmd-huge-alloc-2.dat",
+	};
+	struct ilp_tracefile *f;
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		f = NULL;
+		why = NULL;
+		assert_int_equal(ilp_tracefile_open(known[i], &f, &why), -EINVAL);
+		assert_null(f);
+		assert_non_null(why);
+		assert_string_equal(why, "the trace is corrupt (libtracecmd cannot read it)");
+	}
 }
 
 int main(void)
@@ -221,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_raw_threads),
 		cmocka_unit_test(test_truncated_and_foreign),
 		cmocka_unit_test(test_meta_roundtrip),
+		cmocka_unit_test(test_known_crashers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,9 @@
  *   3. hot lock: 3 threads take one mutex 60 times each and hold it for
  *      1 ms (futex contention);
  *   4. read-back: the log file re-read in 64-byte read(2)s;
- *   5. a 100 ms nanosleep.
+ *   5. a slow answer: one read(2) on a pipe waits 150 ms for a "cache
+ *      warm-up" thread (a slow call, off-CPU in S state); the thread answers
+ *      with one writev(2), so write(2) calls stay 4000 + 2 * 250 + 1.
  *
  * The temp file lives in $TMPDIR (default /var/tmp, usually a real disk)
  * and is always removed.  A one-line summary goes to stdout at the end.
@@ -27,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wl_common.h"
+
 #define LOG_LINES	4000
 #define FSYNC_EVERY	1000
 #define ROUND_TRIPS	250
@@ -35,14 +39,6 @@
 
 static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER;
 static long hot_counter;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void sleep_ms(long ms)
 {
@@ -168,6 +164,37 @@ static int hot_lock_phase(void)
 	return n == LOCK_THREADS ? 0 : -1;
 }
 
+static void *warmup_main(void *arg)
+{
+	int fd = *(int *)arg;
+	struct iovec iov = { "R", 1 };
+
+	sleep_ms(150);	/* "warming the cache" */
+	if (writev(fd, &iov, 1) != 1)
+		return arg;
+	return NULL;
+}
+
+static int slow_answer(void)
+{
+	int p[2], err = -1;
+	pthread_t tid;
+	void *ret = NULL;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	if (pthread_create(&tid, NULL, warmup_main, &p[1]) == 0) {
+		err = read(p[0], &c, 1) == 1 ? 0 : -1;
+		pthread_join(tid, &ret);
+		if (ret)
+			err = -1;
+	}
+	close(p[0]);
+	close(p[1]);
+	return err;
+}
+
 static long read_back(int fd)
 {
 	char buf[64];
@@ -184,7 +211,6 @@ static long read_back(int fd)
 int main(void)
 {
 	const char *dir = getenv("TMPDIR");
-	const char *timing = getenv("WL_TIME");
 	long long t0 = now_ns();
 	char path[4096];
 	long bytes = -1;
@@ -216,7 +242,10 @@ int main(void)
 		fprintf(stderr, "demo: read back: %s\n", strerror(errno));
 		goto out;
 	}
-	sleep_ms(100);
+	if (slow_answer()) {
+		fprintf(stderr, "demo: slow answer failed\n");
+		goto out;
+	}
 	printf("demo: %d log lines (%ld bytes), %d round trips, %ld lock rounds\n",
 	       LOG_LINES, bytes, ROUND_TRIPS, hot_counter);
 	status = 0;
@@ -224,13 +253,7 @@ out:
 	close(fd);
 	unlink(path);
 	fflush(stdout);
-	if (timing && strcmp(timing, "1") == 0) {
-		char buf[64];
-		struct iovec iov = { buf, 0 };
-
-		iov.iov_len = (size_t)snprintf(buf, sizeof(buf), "loop_ns: %lld\n", now_ns() - t0);
-		if (writev(2, &iov, 1) < 0)
-			status = 1;
-	}
+	if (wl_time_report(t0, now_ns()))
+		status = 1;
 	return status;
 }

@@ -10,14 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int parse_count(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return (errno || end == s || *end || *out < 0) ? -1 : 0;
-}
+#include "wl_common.h"
 
 int main(int argc, char **argv)
 {

@@ -15,26 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int parse_count(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return (errno || end == s || *end || *out < 0) ? -1 : 0;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+#include "wl_common.h"
 
 int main(int argc, char **argv)
 {
-	const char *timing = getenv("WL_TIME");
 	long n, w, i, every, done = 0;
 	long long t0, t1;
 	int fd;
@@ -57,13 +41,7 @@ int main(int argc, char **argv)
 		}
 	}
 	t1 = now_ns();
-	if (timing && strcmp(timing, "1") == 0) {
-		char buf[64];
-		struct iovec iov = { buf, 0 };
-
-		iov.iov_len = (size_t)snprintf(buf, sizeof(buf), "loop_ns: %lld\n", t1 - t0);
-		if (writev(2, &iov, 1) < 0)
-			return 1;
-	}
+	if (wl_time_report(t0, t1))
+		return 1;
 	return 0;
 }

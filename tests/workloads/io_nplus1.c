@@ -2,7 +2,8 @@
  * io_nplus1 N PORT - a server thread listens on 127.0.0.1:PORT and answers
  * each 16-byte request with 64 bytes; the main thread connects and does
  * exactly N sequential exchanges (send 16 B, recv until 64 B arrived),
- * holds the connection 300 ms, closes and exits 0.  Prints nothing.  Exit 3 if PORT
+ * holds the connection 300 ms (the server has closed its end by then),
+ * closes and exits 0.  Prints nothing.  Exit 3 if PORT
  * is in use.  Expected finding: [N+1] N round trips on
  * tcp 127.0.0.1:CLIENTPORT -> 127.0.0.1:PORT (the client's socket only:
  * the server side answers, it does not ask).
@@ -35,17 +36,26 @@ static int full_recv(int fd, char *buf, size_t len)
 	return 0;
 }
 
+struct srv {
+	int lfd;
+	long n;
+};
+
+/* answers exactly n requests, then closes: it never waits on the client's
+ * hold, so no call of the server blocks longer than one round trip */
 static void *server(void *arg)
 {
-	int lfd = *(int *)arg, fd, one = 1;
+	const struct srv *s = arg;
+	int lfd = s->lfd, fd, one = 1;
 	char req[REQ], resp[RESP];
+	long i;
 
 	memset(resp, 'a', sizeof(resp));
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
 		return NULL;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	while (full_recv(fd, req, sizeof(req)) == 0)
+	for (i = 0; i < s->n && full_recv(fd, req, sizeof(req)) == 0; i++)
 		if (send(fd, resp, sizeof(resp), 0) != (ssize_t)sizeof(resp))
 			break;
 	close(fd);
@@ -58,6 +68,7 @@ int main(int argc, char **argv)
 	char req[REQ], resp[RESP];
 	long n, i, port;
 	int lfd, fd, one = 1;
+	struct srv srv;
 	pthread_t th;
 
 	if (argc != 3 || parse_count(argv[1], &n) || parse_count(argv[2], &port) ||
@@ -75,7 +86,9 @@ int main(int argc, char **argv)
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)))
 		return 3;
-	if (listen(lfd, 1) || pthread_create(&th, NULL, server, &lfd))
+	srv.lfd = lfd;
+	srv.n = n;
+	if (listen(lfd, 1) || pthread_create(&th, NULL, server, &srv))
 		return 1;
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))

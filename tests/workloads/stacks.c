@@ -11,14 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int parse_count(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return (errno || end == s || *end || *out < 0) ? -1 : 0;
-}
+#include "wl_common.h"
 
 __attribute__((noinline)) static int fetch_user(int fd, long n)
 {

@@ -11,16 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wl_common.h"
+
 static int devnull = -1;
-
-static int parse_count(const char *s, long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return (errno || end == s || *end || *out < 0) ? -1 : 0;
-}
 
 static void *worker(void *arg)
 {

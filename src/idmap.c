@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/* idmap: integer key -> pointer; see include/idmap.h.  Pure C, no I/O. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+
+/* murmur3's 64-bit finalizer: spreads tids and aligned addresses alike */
+static size_t idmap_hash(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (size_t)(key & (cap - 1));
+}
+
+void *ilp_idmap_probe(const struct ilp_idmap *mp, uint64_t key)
+{
+	size_t i;
+
+	if (!mp->cap)
+		return NULL;
+	for (i = idmap_hash(key, mp->cap); mp->vals[i]; i = (i + 1) & (mp->cap - 1))
+		if (mp->keys[i] == key)
+			return mp->vals[i];
+	return NULL;
+}
+
+/* 1 if key was new */
+static int idmap_place(uint64_t *keys, void **vals, size_t cap, uint64_t key, void *val)
+{
+	size_t i;
+	int added = 1;
+
+	for (i = idmap_hash(key, cap); vals[i]; i = (i + 1) & (cap - 1))
+		if (keys[i] == key) {
+			added = 0;
+			break;
+		}
+	keys[i] = key;
+	vals[i] = val;
+	return added;
+}
+
+int ilp_idmap_put(struct ilp_idmap *mp, uint64_t key, void *val)
+{
+	if (!val)
+		return -EINVAL;
+	if ((mp->n + 1) * 2 > mp->cap) {
+		size_t ncap = mp->cap ? mp->cap * 2 : 16, i;
+		uint64_t *keys = calloc(ncap, sizeof(*keys));
+		void **vals = calloc(ncap, sizeof(*vals));
+
+		if (!keys || !vals) {
+			free(keys);
+			free(vals);
+			return -ENOMEM;
+		}
+		for (i = 0; i < mp->cap; i++)
+			if (mp->vals[i])
+				idmap_place(keys, vals, ncap, mp->keys[i], mp->vals[i]);
+		free(mp->keys);
+		free(mp->vals);
+		mp->keys = keys;
+		mp->vals = vals;
+		mp->cap = ncap;
+	}
+	mp->n += idmap_place(mp->keys, mp->vals, mp->cap, key, val);
+	mp->last_key = key;
+	mp->last_val = val;
+	return 0;
+}
+
+void ilp_idmap_release(struct ilp_idmap *mp)
+{
+	free(mp->keys);
+	free(mp->vals);
+	memset(mp, 0, sizeof(*mp));
+}

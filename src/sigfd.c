@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+/* sigfd: stop signals through a signalfd; see include/sigfd.h. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "sigfd.h"
+
+int ilp_sigfd_init(struct ilp_sigfd *s, int with_sigchld)
+{
+	sigset_t set;
+	int err;
+
+	s->fd = -1;
+	s->mask_set = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (with_sigchld)
+		sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &s->oldmask))
+		return -errno;
+	s->mask_set = 1;
+	s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->fd < 0) {
+		err = -errno;
+		ilp_sigfd_release(s);
+		return err;
+	}
+	return 0;
+}
+
+void ilp_sigfd_release(struct ilp_sigfd *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	if (s->mask_set)
+		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	s->mask_set = 0;
+}
+
+int ilp_sigfd_next(struct ilp_sigfd *s, struct signalfd_siginfo *si)
+{
+	return read(s->fd, si, sizeof(*si)) == (ssize_t)sizeof(*si);
+}

@@ -1,0 +1,95 @@
+#!/bin/bash
+# --format json|perfetto|folded|html, the schema 2 sections:
+# mutex_storm 4 20000 + dio_write PATH 64 (schema 2 sections): json has
+#  hot_lock as the top user lock with 4 waiters, and a device whose
+#  dio_write submitter made exactly 64 write requests of 4096 bytes;
+#  perfetto has "lock" X events named "futex futex:hot_lock"; folded has
+#  a futex;futex:hot_lock line; html has the lock and device tables and
+#  a hot_lock chart and a device chart, in Chromium's DOM too.
+. "$(dirname "$0")/lib.sh"
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=$(cd "$(dirname "$ILP")" && pwd)
+export ILP_NODE_DIR="$build/node"
+
+command -v node >/dev/null 2>&1 || skip "node not installed (make deps installs nodejs)"
+if ! sh "$root/scripts/install-node-deps.sh" "$build" > "$T/npm.log" 2>&1; then
+	cat "$T/npm.log" >&2
+	skip "ajv not installable: npm missing or the npm registry unreachable"
+fi
+
+chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
+[ -n "$chrome" ] || skip "chromium not installed (make deps installs it)"
+chrome_run() {
+	timeout -k 5 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" "$@"
+}
+
+# ---- locks and disk in every format ----
+[ -d "$TRACEFS/events/block/block_rq_complete" ] || skip "no block tracepoints in this kernel"
+dir=""
+for d in /var/tmp /work /tmp; do
+	[ -d "$d" ] && [ -w "$d" ] || continue
+	devno=$(stat -c '%d' "$d" 2>/dev/null) || continue
+	maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
+	[ -e "/sys/dev/block/$maj:$min" ] && { dir=$d; break; }
+done
+[ -n "$dir" ] || skip "no writable directory on a block device"
+f=$(mktemp "$dir/ilp-dio.XXXXXX") || fail "mktemp in $dir"
+on_exit "rm -f '$f'"
+dd if=/dev/zero of="$f" bs=4096 count=64 conv=fsync status=none || fail "dd"
+# one process per run: a lock is named from the binary of the process traced
+for fmt in json perfetto folded html; do
+	ilp run --format $fmt -o "$T/lk.$fmt" -- "$WL/mutex_storm" 4 20000 2> "$T/err" ||
+		{ show "$T/err"; fail "$fmt: mutex_storm failed"; }
+done
+for fmt in json html; do
+	ilp run --format $fmt -o "$T/dk.$fmt" -- "$WL/dio_write" "$f" 64 2> "$T/err" ||
+		{ show "$T/err"; fail "$fmt: dio_write failed"; }
+done
+node "$here/validate-json.mjs" "$root/docs/report.schema.json" "$T/lk.json" "$T/dk.json" > "$T/val" 2>&1 ||
+	{ show "$T/val"; fail "json (locks, disk): does not validate"; }
+facts=$(node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const ms = r.processes.find(p => p.comm === "mutex_storm");
+const l = ms && ms.locks_user.length ? ms.locks_user[0] : null;
+const dk = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+let sub = null;
+for (const d of dk.devices) for (const s of d.submitters) if (s.comm === "dio_write") sub = s;
+console.log([l ? l.name : "-", l ? l.waiters.length : 0, l && l.wait.histogram ? 1 : 0,
+	sub ? sub.ops.write.requests : 0, sub ? sub.ops.write.bytes : 0,
+	ms && ms.blocking_calls.some(b => b.object === "futex:hot_lock") ? 1 : 0].join(" "));
+' "$T/lk.json" "$T/dk.json") || fail "json (locks, disk): node could not read it"
+read -r lname nwaiters lhist dwrites dbytes lblock <<< "$facts"
+expect_eq "json: top user lock" "$lname" hot_lock "$T/lk.json"
+expect_eq "json: hot_lock waiters (4 threads)" "$nwaiters" 4 "$T/lk.json"
+expect_eq "json: hot_lock wait histogram" "$lhist" 1 "$T/lk.json"
+expect_eq "json: dio_write write requests" "$dwrites" 64 "$T/lk.json"
+expect_eq "json: dio_write write bytes" "$dbytes" $((64 * 4096)) "$T/lk.json"
+expect_eq "json: a blocking call on futex:hot_lock" "$lblock" 1 "$T/lk.json"
+nlock=$(node -e '
+const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(t.traceEvents.filter(e => e.ph === "X" && e.cat === "lock" &&
+	e.name === "futex futex:hot_lock").length);
+' "$T/lk.perfetto") || fail "perfetto (locks): not JSON"
+[ "$nlock" -ge 1 ] || fail "perfetto: no lock X event named futex futex:hot_lock"
+grep -qE '^mutex_storm-[0-9]+;mutex_storm-[0-9]+;futex;futex:hot_lock [1-9][0-9]*$' "$T/lk.folded" ||
+	{ show "$T/lk.folded"; fail "folded: no futex;futex:hot_lock line"; }
+nbad=$(grep -cvE '^[^; ]+;[^; ]+;[^; ]+(;[^; ]+)? [0-9]+$' "$T/lk.folded")
+expect_eq "folded (locks): malformed lines" "$nbad" 0 "$T/lk.folded"
+for t in ilp-locks ilp-offcpu ilp-blocking; do
+	grep -q "<table class=\"$t\">" "$T/lk.html" || fail "html: no $t table"
+done
+grep -q '<table class="ilp-devices">' "$T/dk.html" || fail "html: no ilp-devices table"
+chrome_run --dump-dom "file://$T/dk.html" > "$T/dkdom.html" 2>> "$T/chrome.err"
+chrome_run --dump-dom "file://$T/lk.html" > "$T/lkdom.html" 2>> "$T/chrome.err"
+grep -q '<svg class="ilp-hist" data-chart="lock"[^>]*aria-label="hot_lock' "$T/lkdom.html" ||
+	fail "html: no hot_lock chart in the DOM"
+ndev=$(grep -o '<svg class="ilp-hist" data-chart="device"[^>]*>' "$T/dkdom.html" | wc -l)
+[ "$ndev" -ge 1 ] || fail "html: no device chart in the DOM"
+chrome_run --screenshot="$T/lk.png" --window-size=1200,2400 "file://$T/lk.html" > /dev/null 2>> "$T/chrome.err"
+[ -s "$T/lk.png" ] || fail "html (locks, disk): no screenshot"
+[ -n "${ILP_KEEP:-}" ] && cp "$T/lk.png" "$T/lk.html" "$T/dk.html" "$ILP_KEEP"/
+exit 0

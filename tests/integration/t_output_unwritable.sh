@@ -1,0 +1,18 @@
+#!/bin/bash
+# A report that cannot be written fails the run, whatever the app did:
+# -o /dev/full (every write fails) exits 125 with one line on stderr, for
+# both backends, and leaves no instance; -o in a missing directory fails
+# before the app starts (it never runs: no output of its own).
+. "$(dirname "$0")/lib.sh"
+
+for b in ftrace ptrace; do
+	ilp run --backend=$b -o /dev/full -- "$WL/exitcode" 0 2> "$T/full.$b"
+	rc=$?
+	[ $rc -eq 125 ] || { show "$T/full.$b"; fail "$b -o /dev/full: exit $rc, want 125"; }
+	expect_one_line "$b -o /dev/full" "$T/full.$b"
+	ilp run --backend=$b -o /nonexistent/x -- "$WL/writes" 1 > "$T/out.$b" 2> "$T/nx.$b"
+	rc=$?
+	[ $rc -eq 125 ] || { show "$T/nx.$b"; fail "$b -o /nonexistent/x: exit $rc, want 125"; }
+	grep -qF '/nonexistent/x: No such file or directory' "$T/nx.$b" || { show "$T/nx.$b"; fail "$b: no reason given"; }
+done
+exit 0

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/* Unit tests for src/idmap.c: put/get/replace, growth, the last-hit cache. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "idmap.h"
+
+static void test_empty(void **state)
+{
+	struct ilp_idmap m = { 0 };
+
+	(void)state;
+	assert_null(ilp_idmap_get(&m, 0));
+	assert_null(ilp_idmap_peek(&m, 42));
+	assert_null(ilp_idmap_probe(&m, 42));
+	assert_int_equal(m.n, 0);
+	ilp_idmap_release(&m);
+	ilp_idmap_release(&m);		/* twice: still a no-op */
+	assert_null(m.keys);
+}
+
+static void test_put_get_replace(void **state)
+{
+	struct ilp_idmap m = { 0 };
+	int a, b, c;
+
+	(void)state;
+	assert_int_equal(ilp_idmap_put(&m, 7, &a), 0);
+	assert_int_equal(ilp_idmap_put(&m, (uint64_t)-1, &b), 0);	/* pid -1 */
+	assert_int_equal(ilp_idmap_put(&m, 0, &c), 0);
+	assert_int_equal(m.n, 3);
+	assert_ptr_equal(ilp_idmap_get(&m, 7), &a);
+	assert_ptr_equal(ilp_idmap_get(&m, (uint64_t)-1), &b);
+	assert_ptr_equal(ilp_idmap_get(&m, 0), &c);
+	assert_null(ilp_idmap_get(&m, 8));
+	/* replace: the count stays, the new value is seen (cached or not) */
+	assert_ptr_equal(ilp_idmap_get(&m, 7), &a);
+	assert_int_equal(ilp_idmap_put(&m, 7, &c), 0);
+	assert_int_equal(m.n, 3);
+	assert_ptr_equal(ilp_idmap_get(&m, 7), &c);
+	assert_ptr_equal(ilp_idmap_probe(&m, 7), &c);
+	assert_int_equal(ilp_idmap_put(&m, 9, NULL), -EINVAL);
+	assert_int_equal(m.n, 3);
+	ilp_idmap_release(&m);
+}
+
+/* the cache never answers for another key, nor keeps a replaced value */
+static void test_cache(void **state)
+{
+	struct ilp_idmap m = { 0 };
+	int a, b;
+
+	(void)state;
+	assert_int_equal(ilp_idmap_put(&m, 1, &a), 0);
+	assert_int_equal(ilp_idmap_put(&m, 2, &b), 0);
+	assert_ptr_equal(ilp_idmap_get(&m, 1), &a);
+	assert_int_equal(m.last_key, 1);
+	assert_ptr_equal(m.last_val, &a);
+	assert_ptr_equal(ilp_idmap_peek(&m, 2), &b);
+	assert_int_equal(m.last_key, 1);	/* peek does not move the cache */
+	assert_null(ilp_idmap_get(&m, 3));
+	assert_ptr_equal(m.last_val, &a);	/* a miss does not either */
+	assert_int_equal(ilp_idmap_put(&m, 1, &b), 0);
+	assert_ptr_equal(ilp_idmap_get(&m, 1), &b);
+	ilp_idmap_release(&m);
+}
+
+/* many keys, clustered like tids and like aligned addresses: all found after growth */
+static void test_growth(void **state)
+{
+	enum { N = 5000 };
+	static int vals[N];
+	struct ilp_idmap m = { 0 };
+	uint64_t i;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		assert_int_equal(ilp_idmap_put(&m, 1000 + i, &vals[i]), 0);
+		assert_int_equal(ilp_idmap_put(&m, 0x7f0000000000ull + i * 64, &vals[N - 1 - i]), 0);
+	}
+	assert_int_equal(m.n, 2 * N);
+	assert_true(m.cap >= 4 * N);
+	assert_int_equal(m.cap & (m.cap - 1), 0);
+	for (i = 0; i < N; i++) {
+		assert_ptr_equal(ilp_idmap_get(&m, 1000 + i), &vals[i]);
+		assert_ptr_equal(ilp_idmap_peek(&m, 0x7f0000000000ull + i * 64), &vals[N - 1 - i]);
+	}
+	assert_null(ilp_idmap_get(&m, 999));
+	assert_null(ilp_idmap_get(&m, 1000 + N));
+	ilp_idmap_release(&m);
+	assert_int_equal(m.n, 0);
+	assert_null(m.last_val);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_put_get_replace),
+		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_growth),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

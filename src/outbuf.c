@@ -10,7 +10,7 @@ void ilp_out_vprintf(FILE *f, int *err, const char *fmt, va_list ap)
 	if (*err)
 		return;
 	if (vfprintf(f, fmt, ap) < 0)
-		*err = -EIO;
+		*err = errno ? -errno : -EIO;
 }
 
 void ilp_out_write(FILE *f, int *err, const void *s, size_t n)
@@ -18,7 +18,7 @@ void ilp_out_write(FILE *f, int *err, const void *s, size_t n)
 	if (*err || !n)
 		return;
 	if (fwrite(s, 1, n, f) != n)
-		*err = -EIO;
+		*err = errno ? -errno : -EIO;
 }
 
 void ilp_out_printf(struct ilp_out *o, const char *fmt, ...)
@@ -32,7 +32,8 @@ void ilp_out_printf(struct ilp_out *o, const char *fmt, ...)
 
 int ilp_out_finish(struct ilp_out *o)
 {
+	errno = 0;
 	if (!o->err && (fflush(o->f) || ferror(o->f)))
-		o->err = -EIO;
+		o->err = errno ? -errno : -EIO;	/* e.g. -ENOSPC for a full disk */
 	return o->err;
 }

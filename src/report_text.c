@@ -443,7 +443,8 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 	if (info->stacks && !w.err)
 		w.err = ilp_report_text_sites(out, m, info->stacks);
 
+	errno = 0;
 	if (fflush(out) || ferror(out))
-		return -EIO;
+		return w.err ? w.err : errno ? -errno : -EIO;
 	return w.err;
 }

@@ -36,7 +36,7 @@ int ilp_text_findings(FILE *out, const struct ilp_report_info *info)
 	if (!info->nfindings) {
 		r |= fprintf(out, "\nFindings: none (%zu detectors ran; thresholds: "
 			     "docs/detectors.md)\n", info->ndetectors) < 0;
-		return r ? -EIO : 0;
+		return r ? (errno ? -errno : -EIO) : 0;
 	}
 	r |= fprintf(out, "\nFindings (%zu, ranked by the time a fix would save):\n",
 		     info->nfindings) < 0;
@@ -62,5 +62,5 @@ int ilp_text_findings(FILE *out, const struct ilp_report_info *info)
 			r |= fprintf(out, INDENT "fix: %s; saves up to ~%s (severity: %s)\n",
 				     f->fix, t, sev_name(f->severity)) < 0;
 	}
-	return r ? -EIO : 0;
+	return r ? (errno ? -errno : -EIO) : 0;
 }

@@ -120,5 +120,5 @@ int ilp_text_io(FILE *out, const struct ilp_proc *p, int top)
 	}
 	if (shown < n)
 		r |= fprintf(out, "  ... %zu more objects\n", n - shown) < 0;
-	return r ? -EIO : 0;
+	return r ? (errno ? -errno : -EIO) : 0;
 }

@@ -299,17 +299,19 @@ static void hex_to_addr(const char *hex, int family, unsigned port, char *out, s
 	unsigned char a[16];
 	char s[INET6_ADDRSTRLEN];
 	size_t words = family == AF_INET ? 1 : 4, w;
+	int ok = strlen(hex) == words * 8;	/* else a line we do not understand */
 
-	for (w = 0; w < words; w++) {
-		char part[9];
+	for (w = 0; ok && w < words; w++) {
+		char part[9], *end;
 		uint32_t v;
 
 		memcpy(part, hex + w * 8, 8);
 		part[8] = '\0';
-		v = (uint32_t)strtoul(part, NULL, 16);
+		v = (uint32_t)strtoul(part, &end, 16);
+		ok = *end == '\0';
 		memcpy(a + w * 4, &v, 4);	/* the kernel printed host-order words */
 	}
-	if (!inet_ntop(family, a, s, sizeof(s)))
+	if (!ok || !inet_ntop(family, a, s, sizeof(s)))
 		snprintf(s, sizeof(s), "?");
 	if (family == AF_INET)
 		snprintf(out, size, "%s:%u", s, port);

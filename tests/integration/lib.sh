@@ -211,3 +211,22 @@ wait_gone() {
 	done
 	return 1
 }
+
+# block_dir: sets dir, maj, min and name to a writable directory on a real
+# block device (not tmpfs/overlay) and that device's numbers and name;
+# returns 1 (dir empty) if there is none.
+block_dir() {
+	local d devno
+	dir="" maj="" min="" name=""
+	for d in /var/tmp /work /tmp; do
+		[ -d "$d" ] && [ -w "$d" ] || continue
+		devno=$(stat -c '%d' "$d" 2>/dev/null) || continue
+		maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
+		if [ -e "/sys/dev/block/$maj:$min" ]; then
+			dir=$d
+			name=$(awk -F= '$1 == "DEVNAME" { print $2 }' "/sys/dev/block/$maj:$min/uevent")
+			return 0
+		fi
+	done
+	return 1
+}

@@ -7,18 +7,8 @@ N=200
 
 [ -d "$TRACEFS/events/block/block_rq_complete" ] || skip "no block tracepoints in this kernel"
 # a directory on a real block device: not tmpfs/overlay
-dir=""
-for d in /var/tmp /work /tmp; do
-	[ -d "$d" ] && [ -w "$d" ] || continue
-	devno=$(stat -c '%d' "$d" 2>/dev/null) || continue
-	maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
-	if [ -e "/sys/dev/block/$maj:$min" ]; then
-		dir=$d
-		break
-	fi
-done
+block_dir
 [ -n "$dir" ] || skip "no writable directory on a block device (/var/tmp, /work, /tmp are tmpfs/overlay)"
-name=$(awk -F= '$1 == "DEVNAME" { print $2 }' "/sys/dev/block/$maj:$min/uevent")
 # a partition's I/O is reported on the partition's own device number
 f=$(mktemp "$dir/ilp-dio.XXXXXX") || fail "mktemp in $dir"
 on_exit "rm -f '$f'"

@@ -105,18 +105,11 @@ hdr=$(awk '/^== Locks \(user\) ==/ { on = 1; next } /^== / { on = 0 } on' "$T/re
 expect_eq "futex calls in Locks (user), file" "$(sed 's/.*futex calls: //' <<< "$hdr")" "$(sc_count "$T/rep" "$pid" futex)" "$T/rep"
 
 # disk: dio_write's N O_DIRECT writes, from the companion's pages
-dir=""
-for d in /var/tmp /work /tmp; do
-	[ -d "$d" ] && [ -w "$d" ] || continue
-	devno=$(stat -c '%d' "$d" 2>/dev/null) || continue
-	maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
-	[ -e "/sys/dev/block/$maj:$min" ] && { dir=$d; break; }
-done
+block_dir
 if [ -z "$dir" ]; then
 	note "no writable directory on a block device: disk round trip not checked"
 else
 	N=100
-	name=$(awk -F= '$1 == "DEVNAME" { print $2 }' "/sys/dev/block/$maj:$min/uevent")
 	df=$(mktemp "$dir/ilp-dio.XXXXXX") || fail "mktemp in $dir"
 	on_exit "rm -f '$df'"
 	dd if=/dev/zero of="$df" bs=4096 count=$N conv=fsync status=none || fail "dd"

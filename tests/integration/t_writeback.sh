@@ -15,16 +15,7 @@ KIB=4096
 [ -d "$TRACEFS/events/writeback/writeback_dirty_folio" ] ||
 	[ -d "$TRACEFS/events/writeback/writeback_dirty_page" ] ||
 	skip "no writeback_dirty_folio/page tracepoint in this kernel"
-dir=""
-for d in /var/tmp /work /tmp; do
-	[ -d "$d" ] && [ -w "$d" ] || continue
-	devno=$(stat -c '%d' "$d" 2>/dev/null) || continue
-	maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
-	if [ -e "/sys/dev/block/$maj:$min" ]; then
-		dir=$d
-		break
-	fi
-done
+block_dir
 [ -n "$dir" ] || skip "no writable directory on a block device (/var/tmp, /work, /tmp are tmpfs/overlay)"
 f=$(mktemp "$dir/ilp-wb.XXXXXX") || fail "mktemp in $dir"
 on_exit "rm -f '$f'"

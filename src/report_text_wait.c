@@ -22,6 +22,7 @@
 #include "report_text_parts.h"
 #include "report_util.h"
 #include "syscalls.h"
+#include "report_wait.h"
 #include "waitmodel.h"
 
 #define TOP_BLOCKING 10
@@ -89,17 +90,6 @@ static void pcts(char *buf, size_t size, const struct ilp_hist *h)
 	}
 	snprintf(buf, size, "p50 %s  p99 %s  max %s", T(&t, ilp_hist_percentile(h, 50)),
 		 T(&t, ilp_hist_percentile(h, 99)), T(&t, ilp_hist_max(h)));
-}
-
-static const char *dev_name(const struct ilp_model *m, uint32_t dev, char *buf, size_t size)
-{
-	const struct ilp_blkdev *d = ilp_model_find_blkdev(m, dev);
-
-	if (d && ilp_blkdev_name(d))
-		snprintf(buf, size, "%s", ilp_blkdev_name(d));
-	else
-		snprintf(buf, size, "%u:%u", dev >> 20, dev & 0xfffff);
-	return buf;
 }
 
 /* sections the ptrace backend has no events for say so, not "none" */
@@ -323,45 +313,6 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 
 /* ---- Blocking calls ---- */
 
-static void object(const struct ilp_model *m, const struct ilp_proc *pr,
-		   const struct ilp_wproc *wp, int kind, uint64_t o, uint32_t dev,
-		   char *buf, size_t size)
-{
-	const struct ilp_ulock *l;
-	char tmp[256] = "", dn[32];
-	size_t len;
-
-	switch (kind) {
-	case ILP_WOBJ_FD: {
-		const struct ilp_fdobj *fo = ilp_fdproc_fd(ilp_proc_fds(pr), (int)o);
-
-		if (fo)
-			ilp_fdobj_format(fo, tmp, sizeof(tmp));
-		snprintf(buf, size, "fd:%d%s%s%s", (int)o, tmp[0] ? " (" : "", tmp, tmp[0] ? ")" : "");
-		break;
-	}
-	case ILP_WOBJ_FUTEX:
-		l = ilp_wproc_find_ulock(wp, o);
-		if (l && l->name)
-			snprintf(buf, size, "futex:%s", l->name);
-		else
-			snprintf(buf, size, "futex:0x%" PRIx64, o);
-		break;
-	case ILP_WOBJ_TIMER:
-		snprintf(buf, size, "timer");
-		break;
-	case ILP_WOBJ_CHILD:
-		snprintf(buf, size, "child:%d", (int)(int64_t)o);
-		break;
-	default:
-		snprintf(buf, size, "-");
-		break;
-	}
-	len = strlen(buf);
-	if (dev && len < size)
-		snprintf(buf + len, size - len, " dev:%s", dev_name(m, dev, dn, sizeof(dn)));
-}
-
 static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
@@ -403,7 +354,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 			for (k = 0; k < nb && k < TOP_BLOCKING; k++) {
 				const struct ilp_blocking *b = ilp_wproc_blocking(wp, k);
 
-				object(m, pr, wp, b->okind, b->obj, b->dev, obj, sizeof(obj));
+				ilp_wait_object(m, pr, b->okind, b->obj, b->dev, obj, sizeof(obj));
 				ilp_out_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
 					  b->tid, ilp_syscall_name(b->nr), b->calls, T(&t, b->wall_ns),
 					  T(&t, b->off_ns[ILP_OFF_S]), T(&t, b->off_ns[ILP_OFF_D]),
@@ -422,7 +373,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 				char start[ILP_FMT_TIME_LEN + 1];
 
 				snprintf(start, sizeof(start), "+%s", T(&t, at));
-				object(m, pr, wp, s->okind, s->obj, s->dev, obj, sizeof(obj));
+				ilp_wait_object(m, pr, s->okind, s->obj, s->dev, obj, sizeof(obj));
 				ilp_out_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
 					  ilp_syscall_name(s->nr), T(&t, s->wall_ns),
 					  T(&t, s->off_ns[ILP_OFF_S]), T(&t, s->off_ns[ILP_OFF_D]),

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_TEST_ANALYZE_FIXTURE_H
+#define ILP_TEST_ANALYZE_FIXTURE_H
+
+/*
+ * The detector tests' fixture: a model fed by a synthetic stream (fdtest.h),
+ * default thresholds, and the findings of one run.  Define WALL (the wall
+ * time the shares are taken of) before including this header.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "fdtest.h"
+
+struct fixture {
+	struct stream s;
+	struct ilp_findings f;
+	struct ilp_thresholds th;
+};
+
+static int setup(void **state)
+{
+	struct fixture *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return -1;
+	x->s.m = ilp_model_new();
+	x->s.ts = 1000 * MS;
+	x->s.pid = x->s.tid = 100;
+	ilp_thresholds_default(&x->th);
+	*state = x;
+	return x->s.m ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *x = *state;
+
+	ilp_findings_release(&x->f);
+	ilp_model_free(x->s.m);
+	free(x);
+	return 0;
+}
+
+/* runs every detector; returns how many findings of kind there are */
+static size_t run(struct fixture *x, const char *kind)
+{
+	size_t i, n = 0;
+
+	assert_int_equal(ilp_model_index(x->s.m, x->s.ts), 0);
+	assert_int_equal(ilp_analyze(x->s.m, &x->th, WALL, &x->f), 0);
+	for (i = 0; i < x->f.n; i++)
+		n += !strcmp(x->f.v[i].kind, kind);
+	return n;
+}
+
+static const struct ilp_finding *only(struct fixture *x, const char *kind)
+{
+	assert_int_equal(x->f.n, 1);
+	assert_string_equal(x->f.v[0].kind, kind);
+	return &x->f.v[0];
+}
+
+#endif

@@ -1,12 +1,15 @@
 #!/bin/bash
-# mutex_storm 4 20000 (4 threads fighting over the global hot_lock): exactly
+# mutex_storm 4 200000 (4 threads fighting over the global hot_lock): exactly
 # one [hot lock] finding, naming hot_lock (mutex) by its symbol, with its
 # waiters and holders among the 4 workers; uncontended locking: no finding
 # of the lock detectors at all.
+# (200000 rounds, as t_locks: long enough for the lock to be named from
+# /proc/PID/maps while the process lives; a process gone within one
+# drain period can keep only the address.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 
-ilp run -o "$T/report" -- "$WL/mutex_storm" 4 20000 > "$T/out" 2> "$T/err"
+ilp run -o "$T/report" -- "$WL/mutex_storm" 4 200000 > "$T/out" 2> "$T/err"
 rc=$?
 [ $rc -eq 0 ] || { show "$T/err"; show "$T/report"; fail "exit status $rc, want 0"; }
 n=$(findings "$T/report" | grep -c '^\[hot lock\]')

@@ -53,8 +53,9 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
  * html: one self-contained page (inline CSS, inline SVG histograms with
  *   class "ilp-hist", no script, no network).
  * perfetto: Chrome trace-event JSON: "X" events (ts/dur in us) for the
- *   longest calls the model keeps per process (callsmodel.h), "M" events
- *   naming processes and threads.
+ *   longest calls the model keeps per process (callsmodel.h) and the
+ *   slowest disk requests it keeps per device (waitmodel.h, on a synthetic
+ *   process per device), "M" events naming processes and threads.
  * folded: "comm-pid;comm-tid;syscall NS" lines, NS = time inside the
  *   syscall in ns (completed + unfinished so far); zero lines omitted.
  */

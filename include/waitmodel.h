@@ -242,6 +242,45 @@ uint64_t ilp_blkdev_unmatched(const struct ilp_blkdev *d);
 uint64_t ilp_blkdev_requeues(const struct ilp_blkdev *d);
 uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d);	/* bios or requests merged */
 
+/*
+ * Individual requests, for timelines (perfetto): besides its aggregates the
+ * model keeps, per device, the ILP_BLK_REQS_TOP completed requests with the
+ * longest service time (ties: the earliest completed stays).  Service time
+ * is issue -> complete, or (queue, else insert) -> complete when the issue
+ * was not seen (start_ts says which).  Memory is fixed: two arrays of
+ * ILP_BLK_REQS_TOP records per device (a min-heap and its sorted view),
+ * allocated at the device's first matched completion; no allocation per
+ * request; O(1) per request that is not among the slowest, O(log K) when
+ * it is.  Unmatched completions (issued before tracing) are not kept.
+ */
+#define ILP_BLK_REQS_TOP 256	/* requests kept per device */
+
+struct ilp_blk_req {
+	uint64_t queue_ts;		/* bio queued (block_bio_queue), 0 if not seen */
+	uint64_t insert_ts;		/* request inserted, 0 if not seen */
+	uint64_t issue_ts;		/* issued to the device (last issue after a requeue), 0 */
+	uint64_t complete_ts;
+	uint64_t start_ts;		/* issue_ts, else queue_ts, else insert_ts */
+	uint64_t dur_ns;		/* complete_ts - start_ts: the ranking key */
+	uint64_t sector;
+	uint32_t dev;
+	uint32_t bytes;
+	int op;				/* enum ilp_blk_op */
+	char rwbs[8];			/* as the kernel printed it at completion */
+	int error;			/* completion error (negative errno), 0 */
+	int pid, tid;			/* traced submitter (process, thread); 0: not traced */
+	char comm[16];			/* submitter: the process's comm, or the task's */
+	int kernel;			/* untraced submitter that looks like a kernel thread */
+	int wb_pid;			/* writeback for this traced process (pid 0 only), 0 */
+};
+
+/* requests kept, <= ILP_BLK_REQS_TOP; i-th in start_ts order (then
+ * complete_ts, sector), NULL if i >= count.  Valid after ilp_model_index(). */
+size_t ilp_blkdev_nreqs(const struct ilp_blkdev *d);
+const struct ilp_blk_req *ilp_blkdev_req(const struct ilp_blkdev *d, size_t i);
+/* matched completions offered to the set (kept or not) */
+uint64_t ilp_blkdev_reqs_seen(const struct ilp_blkdev *d);
+
 /* per process: requests it submitted, all devices (NULL-safe: 0 / NULL) */
 const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w);
 /* per process: requests kernel threads wrote back for it (data it dirtied) */

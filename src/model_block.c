@@ -31,6 +31,13 @@
  * W write, R read, F alone flush, else other), errors, size hist,
  * queue->complete (from queue, else insert) and issue->complete hists.
  *
+ * Kept requests (see ILP_BLK_REQS_TOP): each matched completion is also
+ * offered to its device's top-K set, a min-heap on (dur_ns, -seq) where
+ * seq counts the offers: a request enters only if strictly slower than
+ * the root, so among equal times the earliest completed stays.
+ * ilp_blk_index() copies the heap into a view sorted by start time; the
+ * heap is left intact, so feeding may continue after an index.
+ *
  * Writeback (see enum ilp_blk_wb): WB_DIRTY in a traced thread records
  * (bdi, ino) -> its process (the last one; a second process marks the
  * inode shared); WB_START/WB_END bracket a task's writeback of one inode.
@@ -77,6 +84,11 @@ struct flusher {
 	uint64_t ino;
 };
 
+struct kept_req {
+	struct ilp_blk_req r;
+	uint64_t seq;
+};
+
 struct ilp_blkdev {
 	uint32_t dev;
 	char *name;
@@ -85,6 +97,11 @@ struct ilp_blkdev {
 	struct ilp_blk_submitter **subs;
 	size_t nsubs, subs_cap;
 	uint64_t unmatched, requeues, merges, collisions;
+	/* the slowest requests: ILP_BLK_REQS_TOP each, allocated once */
+	struct kept_req *heap;
+	struct ilp_blk_req *view;
+	size_t nheap, nview;
+	uint64_t reqs_seen;
 };
 
 struct ilp_blk {
@@ -467,6 +484,124 @@ static int set_submitter(struct ilp_model *m, struct req *r, const struct ilp_ev
 	return 0;
 }
 
+/* ---- kept requests: top-K slowest per device ---- */
+
+/* a leaves the set before b */
+static int kept_before(const struct kept_req *a, const struct kept_req *b)
+{
+	if (a->r.dur_ns != b->r.dur_ns)
+		return a->r.dur_ns < b->r.dur_ns;
+	return a->seq > b->seq;		/* later offered leaves first */
+}
+
+static void kept_sift_up(struct kept_req *h, size_t i)
+{
+	while (i) {
+		size_t up = (i - 1) / 2;
+		struct kept_req t;
+
+		if (!kept_before(&h[i], &h[up]))
+			break;
+		t = h[i];
+		h[i] = h[up];
+		h[up] = t;
+		i = up;
+	}
+}
+
+static void kept_sift_down(struct kept_req *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct kept_req t;
+
+		if (l < n && kept_before(&h[l], &h[m]))
+			m = l;
+		if (r < n && kept_before(&h[r], &h[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* offers the completed request r (completion ev) to d's set */
+static int kept_offer(struct ilp_blkdev *d, const struct req *r, const struct ilp_event *ev,
+		      int op, const struct ilp_blk_submitter *s)
+{
+	struct kept_req k;
+	uint64_t from = r->issue_ts ? r->issue_ts : r->queue_ts ? r->queue_ts : r->insert_ts;
+
+	if (!d->heap) {
+		d->heap = calloc(ILP_BLK_REQS_TOP, sizeof(*d->heap));
+		d->view = calloc(ILP_BLK_REQS_TOP, sizeof(*d->view));
+		if (!d->heap || !d->view) {
+			free(d->heap);
+			free(d->view);
+			d->heap = NULL;
+			d->view = NULL;
+			return -ENOMEM;
+		}
+	}
+	k.seq = d->reqs_seen++;
+	if (!from || ev->ts < from)
+		from = ev->ts;
+	if (d->nheap == ILP_BLK_REQS_TOP && ev->ts - from <= d->heap[0].r.dur_ns)
+		return 0;
+	memset(&k.r, 0, sizeof(k.r));
+	k.r.queue_ts = r->queue_ts;
+	k.r.insert_ts = r->insert_ts;
+	k.r.issue_ts = r->issue_ts;
+	k.r.complete_ts = ev->ts;
+	k.r.start_ts = from;
+	k.r.dur_ns = ev->ts - from;
+	k.r.sector = r->sector;
+	k.r.dev = r->dev;
+	k.r.bytes = r->bytes;
+	k.r.op = op;
+	memcpy(k.r.rwbs, ev->block.rwbs, sizeof(k.r.rwbs));
+	k.r.rwbs[sizeof(k.r.rwbs) - 1] = '\0';
+	k.r.error = ev->block.error;
+	k.r.pid = s->pid;
+	k.r.tid = r->wp ? r->tid : 0;
+	memcpy(k.r.comm, s->comm, sizeof(k.r.comm));
+	k.r.kernel = s->kernel;
+	k.r.wb_pid = r->wb == ILP_WB_TRACED ? r->wb_wp->pid : 0;
+	if (d->nheap < ILP_BLK_REQS_TOP) {
+		d->heap[d->nheap] = k;
+		kept_sift_up(d->heap, d->nheap++);
+		return 0;
+	}
+	d->heap[0] = k;
+	kept_sift_down(d->heap, d->nheap, 0);
+	return 0;
+}
+
+static int kept_cmp(const void *a, const void *b)
+{
+	const struct ilp_blk_req *x = a, *y = b;
+
+	if (x->start_ts != y->start_ts)
+		return x->start_ts < y->start_ts ? -1 : 1;
+	if (x->complete_ts != y->complete_ts)
+		return x->complete_ts < y->complete_ts ? -1 : 1;
+	return (x->sector > y->sector) - (x->sector < y->sector);
+}
+
+static void kept_index(struct ilp_blkdev *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nheap; i++)
+		d->view[i] = d->heap[i].r;
+	d->nview = d->nheap;
+	if (d->nview > 1)
+		qsort(d->view, d->nview, sizeof(*d->view), kept_cmp);
+}
+
 static int complete(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
 {
 	struct ilp_blkdev *d = dev_get(m, b, ev->block.dev);
@@ -489,7 +624,7 @@ static int complete(struct ilp_model *m, struct ilp_blk *b, const struct ilp_eve
 	if (r->issue_ts && ev->ts >= r->issue_ts)
 		d2c = ev->ts - r->issue_ts;
 	s = sub_get(d, r);
-	if (!s)
+	if (!s || kept_offer(d, r, ev, op, s))
 		err = -ENOMEM;
 	else if (ilp_blk_stats_add(&d->st, op, bytes, ev->block.error, q2c, d2c) ||
 		 ilp_blk_stats_add(&s->st, op, bytes, ev->block.error, q2c, d2c))
@@ -631,6 +766,8 @@ void ilp_blk_free(struct ilp_blk *b)
 		}
 		free(d->subs);
 		ilp_blk_stats_release(&d->st);
+		free(d->heap);
+		free(d->view);
 		free(d->name);
 		free(d);
 	}
@@ -673,10 +810,12 @@ int ilp_blk_index(struct ilp_blk *b)
 
 	if (b->ndevs > 1)
 		qsort(b->devs, b->ndevs, sizeof(*b->devs), dev_cmp);
-	for (i = 0; i < b->ndevs; i++)
+	for (i = 0; i < b->ndevs; i++) {
 		if (b->devs[i]->nsubs > 1)
 			qsort(b->devs[i]->subs, b->devs[i]->nsubs, sizeof(*b->devs[i]->subs),
 			      sub_cmp);
+		kept_index(b->devs[i]);
+	}
 	return 0;
 }
 
@@ -769,6 +908,21 @@ uint64_t ilp_blkdev_requeues(const struct ilp_blkdev *d)
 uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d)
 {
 	return d->merges;
+}
+
+size_t ilp_blkdev_nreqs(const struct ilp_blkdev *d)
+{
+	return d->nview;
+}
+
+const struct ilp_blk_req *ilp_blkdev_req(const struct ilp_blkdev *d, size_t i)
+{
+	return i < d->nview ? &d->view[i] : NULL;
+}
+
+uint64_t ilp_blkdev_reqs_seen(const struct ilp_blkdev *d)
+{
+	return d->reqs_seen;
 }
 
 const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w)

@@ -4,7 +4,8 @@
  * Format"):
  *
  *   { "displayTimeUnit": "ns",
- *     "otherData": { "tool", "version", "command", "calls_per_process" },
+ *     "otherData": { "tool", "version", "command", "calls_per_process",
+ *                    "note", "disk_requests_per_device", "disk_note" },
  *     "traceEvents": [ metadata..., complete events... ] }
  *
  * - "M" events: process_name (pid, name = comm) for every process shown,
@@ -17,8 +18,27 @@
  *   the fd's object as the model knows it at the end of the capture);
  *   futex calls on an address the lock table knows are cat "lock", name
  *   "futex <lock name>" (lock waits per thread, with the lock's name).
- *   Disk requests are not on the timeline: the model keeps no individual
- *   block requests.
+ * - Disk requests: the slowest requests the model keeps per device (at
+ *   most ILP_BLK_REQS_TOP, see waitmodel.h; "otherData.
+ *   disk_requests_per_device" says the bound) on a synthetic process per
+ *   device: pid ILP_PERFETTO_DISK_PID + 1000 * i (i: the device's index in
+ *   the model's device order, by bytes desc), named "disk vda (254:0)"
+ *   ("disk 254:0" when the device has no name).  Requests that overlap in
+ *   time go to separate thread tracks (lanes: each request takes the first
+ *   lane free at its start), tid = pid + 1 + lane, named "requests #N"
+ *   (N = lane + 1).  One "X" event per request: cat "disk", name = the op
+ *   ("read", "write", "flush", "discard", "other"), ts = issue (or queue,
+ *   insert when the issue was not seen), dur = to the completion; args:
+ *   bytes, sector, rw (rwbs), submitter ("dio (pid 12 tid 13)",
+ *   "kworker/u8:1 (kernel thread)", "cat (not traced)"), submitter_pid and
+ *   submitter_tid (0: not traced), queue_to_issue_ns (queue, else insert,
+ *   to issue; null when either is unknown), dur_ns, error, and
+ *   writeback_for_pid when a kernel thread wrote back a traced process's
+ *   data.
+ * - "i" events (thread scope, cat "disk", name "disk <op> queued") on the
+ *   submitting thread's track at the request's queue (else insert, else
+ *   start) time, for each kept request a shown traced process submitted;
+ *   args: device, bytes, sector.
  *
  * Formatting only: every number comes from the model's accessors.
  */
@@ -34,6 +54,9 @@
 #include "report_wait.h"
 #include "syscalls.h"
 #include "waitmodel.h"
+
+/* first synthetic pid of the disk tracks: above any Linux pid (PID_MAX_LIMIT 2^22) */
+#define ILP_PERFETTO_DISK_PID 1000000000
 
 #ifndef ILP_VERSION
 #error "build with -DILP_VERSION='\"x.y.z\"' (the Makefile does)"
@@ -126,6 +149,124 @@ static void perfetto_calls(struct ilp_jw *w, const struct ilp_model *m, const st
 	}
 }
 
+static const char *const blk_op_names[ILP_BLK_NOPS] = { "read", "write", "flush", "discard",
+							"other" };
+
+static const char *blk_op_name(int op)
+{
+	return op >= 0 && op < ILP_BLK_NOPS ? blk_op_names[op] : "other";
+}
+
+/* one kept request on the disk track (pid, tid) */
+static void disk_req(struct ilp_jw *w, const struct ilp_blk_req *r, int pid, int tid)
+{
+	uint64_t from = r->queue_ts ? r->queue_ts : r->insert_ts;
+	char who[80];
+
+	if (r->pid)
+		snprintf(who, sizeof(who), "%s (pid %d tid %d)", r->comm, r->pid, r->tid);
+	else
+		snprintf(who, sizeof(who), "%s (%s)", r->comm[0] ? r->comm : "?",
+			 r->kernel ? "kernel thread" : "not traced");
+	ilp_jw_obj_begin(w);
+	ilp_jw_kstr(w, "ph", "X");
+	ilp_jw_kstr(w, "cat", "disk");
+	ilp_jw_kstr(w, "name", blk_op_name(r->op));
+	ilp_jw_ki64(w, "pid", pid);
+	ilp_jw_ki64(w, "tid", tid);
+	ilp_jw_key(w, "ts");
+	ilp_jw_ns_as_us(w, r->start_ts);
+	ilp_jw_key(w, "dur");
+	ilp_jw_ns_as_us(w, r->dur_ns);
+	ilp_jw_key(w, "args");
+	ilp_jw_obj_begin(w);
+	ilp_jw_ku64(w, "bytes", r->bytes);
+	ilp_jw_ku64(w, "sector", r->sector);
+	ilp_jw_kstr(w, "rw", r->rwbs);
+	ilp_jw_kstr(w, "submitter", who);
+	ilp_jw_ki64(w, "submitter_pid", r->pid);
+	ilp_jw_ki64(w, "submitter_tid", r->tid);
+	ilp_jw_ku64_or_null(w, "queue_to_issue_ns", from && r->issue_ts && r->issue_ts >= from,
+			    r->issue_ts - from);
+	ilp_jw_ku64(w, "dur_ns", r->dur_ns);
+	ilp_jw_ki64(w, "error", r->error);
+	if (r->wb_pid)
+		ilp_jw_ki64(w, "writeback_for_pid", r->wb_pid);
+	ilp_jw_obj_end(w);
+	ilp_jw_obj_end(w);
+}
+
+/* the request's mark on the submitting thread's track */
+static void disk_queued(struct ilp_jw *w, const struct ilp_blk_req *r, const char *dev)
+{
+	uint64_t ts = r->queue_ts ? r->queue_ts : r->insert_ts ? r->insert_ts : r->start_ts;
+	char name[32];
+
+	snprintf(name, sizeof(name), "disk %s queued", blk_op_name(r->op));
+	ilp_jw_obj_begin(w);
+	ilp_jw_kstr(w, "ph", "i");
+	ilp_jw_kstr(w, "s", "t");
+	ilp_jw_kstr(w, "cat", "disk");
+	ilp_jw_kstr(w, "name", name);
+	ilp_jw_ki64(w, "pid", r->pid);
+	ilp_jw_ki64(w, "tid", r->tid);
+	ilp_jw_key(w, "ts");
+	ilp_jw_ns_as_us(w, ts);
+	ilp_jw_key(w, "args");
+	ilp_jw_obj_begin(w);
+	ilp_jw_kstr(w, "device", dev);
+	ilp_jw_ku64(w, "bytes", r->bytes);
+	ilp_jw_ku64(w, "sector", r->sector);
+	ilp_jw_obj_end(w);
+	ilp_jw_obj_end(w);
+}
+
+/* device i's track: a process, one thread per lane, its kept requests */
+static void perfetto_disk(struct ilp_jw *w, const struct ilp_model *m, size_t i)
+{
+	const struct ilp_blkdev *d = ilp_model_blkdev(m, i);
+	size_t n = ilp_blkdev_nreqs(d), nlanes = 0, j, l;
+	int pid = ILP_PERFETTO_DISK_PID + 1000 * (int)i;
+	uint64_t lane_end[ILP_BLK_REQS_TOP];
+	uint16_t lane[ILP_BLK_REQS_TOP];
+	uint32_t dv = ilp_blkdev_dev(d);
+	char name[96], dev[64];
+
+	if (!n)
+		return;
+	/* requests come in start order: first lane whose last request ended */
+	for (j = 0; j < n && j < ILP_BLK_REQS_TOP; j++) {
+		const struct ilp_blk_req *r = ilp_blkdev_req(d, j);
+
+		for (l = 0; l < nlanes && lane_end[l] > r->start_ts; l++)
+			;
+		if (l == nlanes)
+			nlanes++;
+		lane_end[l] = r->start_ts + r->dur_ns;
+		lane[j] = (uint16_t)l;
+	}
+	if (ilp_blkdev_name(d))
+		snprintf(name, sizeof(name), "disk %s (%u:%u)", ilp_blkdev_name(d), dv >> 20,
+			 dv & 0xfffff);
+	else
+		snprintf(name, sizeof(name), "disk %u:%u", dv >> 20, dv & 0xfffff);
+	meta(w, "process_name", pid, pid, name);
+	for (l = 0; l < nlanes; l++) {
+		snprintf(name, sizeof(name), "requests #%zu", l + 1);
+		meta(w, "thread_name", pid, pid + 1 + (int)l, name);
+	}
+	for (j = 0; j < n && j < ILP_BLK_REQS_TOP; j++)
+		disk_req(w, ilp_blkdev_req(d, j), pid, pid + 1 + lane[j]);
+	ilp_wait_dev_name(m, dv, dev, sizeof(dev));
+	for (j = 0; j < n && j < ILP_BLK_REQS_TOP; j++) {
+		const struct ilp_blk_req *r = ilp_blkdev_req(d, j);
+		const struct ilp_proc *p = r->pid ? ilp_model_find_proc(m, r->pid) : NULL;
+
+		if (p && r->tid && ilp_report_proc_shown(m, p))
+			disk_queued(w, r, dev);
+	}
+}
+
 int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
 			const struct ilp_report_info *info,
 			const struct ilp_report_opts *opts)
@@ -144,6 +285,9 @@ int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
 	ilp_jw_kstr(&w, "command", info->command ? info->command : "");
 	ilp_jw_ku64(&w, "calls_per_process", ilp_calls_cap(NULL));
 	ilp_jw_kstr(&w, "note", "only the longest calls of each process are shown");
+	ilp_jw_ku64(&w, "disk_requests_per_device", ILP_BLK_REQS_TOP);
+	ilp_jw_kstr(&w, "disk_note", "only the slowest requests of each device "
+		    "(issue to complete) are shown");
 	ilp_jw_obj_end(&w);
 	ilp_jw_key(&w, "traceEvents");
 	ilp_jw_arr_begin(&w);
@@ -153,6 +297,8 @@ int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
 	for (i = 0; i < ilp_model_nprocs(m); i++)
 		if (ilp_report_proc_shown(m, ilp_model_proc(m, i)))
 			perfetto_calls(&w, m, ilp_model_proc(m, i));
+	for (i = 0; i < ilp_model_nblkdevs(m); i++)
+		perfetto_disk(&w, m, i);
 	ilp_jw_arr_end(&w);
 	ilp_jw_obj_end(&w);
 	return ilp_jw_finish(&w);

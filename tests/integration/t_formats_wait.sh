@@ -1,9 +1,13 @@
 #!/bin/bash
 # --format json|perfetto|folded|html, the schema 2 sections:
-# mutex_storm 4 20000 + dio_write PATH 64 (schema 2 sections): json has
+# mutex_storm 4 200000 + dio_write PATH 64 (schema 2 sections): json has
 #  hot_lock as the top user lock with 4 waiters, and a device whose
 #  dio_write submitter made exactly 64 write requests of 4096 bytes;
-#  perfetto has "lock" X events named "futex futex:hot_lock"; folded has
+#  perfetto has "lock" X events named "futex futex:hot_lock", and on one
+#  "disk ..." device track exactly 64 "write" X events of 4096 bytes
+#  submitted by dio_write (when the device kept fewer requests than its
+#  bound, disk_requests_per_device: then every matched request is there),
+#  with a "disk write queued" mark on dio_write's thread for each; folded has
 #  a futex;futex:hot_lock line; html has the lock and device tables and
 #  a hot_lock chart and a device chart, in Chromium's DOM too.
 . "$(dirname "$0")/lib.sh"
@@ -42,10 +46,10 @@ on_exit "rm -f '$f'"
 dd if=/dev/zero of="$f" bs=4096 count=64 conv=fsync status=none || fail "dd"
 # one process per run: a lock is named from the binary of the process traced
 for fmt in json perfetto folded html; do
-	ilp run --format $fmt -o "$T/lk.$fmt" -- "$WL/mutex_storm" 4 20000 2> "$T/err" ||
+	ilp run --format $fmt -o "$T/lk.$fmt" -- "$WL/mutex_storm" 4 200000 2> "$T/err" ||
 		{ show "$T/err"; fail "$fmt: mutex_storm failed"; }
 done
-for fmt in json html; do
+for fmt in json html perfetto; do
 	ilp run --format $fmt -o "$T/dk.$fmt" -- "$WL/dio_write" "$f" 64 2> "$T/err" ||
 		{ show "$T/err"; fail "$fmt: dio_write failed"; }
 done
@@ -75,6 +79,38 @@ console.log(t.traceEvents.filter(e => e.ph === "X" && e.cat === "lock" &&
 	e.name === "futex futex:hot_lock").length);
 ' "$T/lk.perfetto") || fail "perfetto (locks): not JSON"
 [ "$nlock" -ge 1 ] || fail "perfetto: no lock X event named futex futex:hot_lock"
+dfacts=$(node -e '
+const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const ev = t.traceEvents;
+const dio = ev.find(e => e.ph === "M" && e.name === "process_name" && e.args.name === "dio_write");
+const disks = new Set(ev.filter(e => e.ph === "M" && e.name === "process_name" &&
+	/^disk .+/.test(e.args.name)).map(e => e.pid));
+const xs = ev.filter(e => e.ph === "X" && e.cat === "disk" && disks.has(e.pid) && dio &&
+	e.args.submitter_pid === dio.pid);
+const w = xs.filter(e => e.name === "write" && e.args.bytes === 4096 && /W/.test(e.args.rw) &&
+	e.dur > 0 && e.args.error === 0);
+const tracks = new Set(xs.map(e => e.pid));
+const k = t.otherData.disk_requests_per_device;
+const full = [...tracks].some(p => ev.filter(e => e.ph === "X" && e.cat === "disk" &&
+	e.pid === p).length >= k) ? 1 : 0;
+const marks = ev.filter(e => e.ph === "i" && e.cat === "disk" && dio && e.pid === dio.pid &&
+	e.name === "disk write queued").length;
+console.log([dio ? 1 : 0, xs.length, w.length, tracks.size, full, marks, k].join(" "));
+' "$T/dk.perfetto") || fail "perfetto (disk): not JSON"
+read -r dproc dx dwx dtracks dfull dmarks dk <<< "$dfacts"
+expect_eq "perfetto: dio_write process named" "$dproc" 1 "$T/dk.perfetto"
+[ "$dk" -ge 64 ] || fail "perfetto: disk_requests_per_device $dk < 64"
+expect_eq "perfetto: device tracks with dio_write requests" "$dtracks" 1 "$T/dk.perfetto"
+if [ "$dfull" = 0 ]; then
+	expect_eq "perfetto: dio_write disk X events" "$dx" 64 "$T/dk.perfetto"
+	expect_eq "perfetto: dio_write 4096-byte write X events" "$dwx" 64 "$T/dk.perfetto"
+	expect_eq "perfetto: disk write queued marks on dio_write" "$dmarks" 64 "$T/dk.perfetto"
+else
+	# a busy device: only its $dk slowest requests are kept
+	[ "$dwx" -ge 1 ] || fail "perfetto: no dio_write write X event on a full device track"
+	expect_eq "perfetto: dio_write requests are 4096-byte writes" "$dwx" "$dx" "$T/dk.perfetto"
+	expect_eq "perfetto: a queued mark per kept dio_write request" "$dmarks" "$dx" "$T/dk.perfetto"
+fi
 grep -qE '^mutex_storm-[0-9]+;mutex_storm-[0-9]+;futex;futex:hot_lock [1-9][0-9]*$' "$T/lk.folded" ||
 	{ show "$T/lk.folded"; fail "folded: no futex;futex:hot_lock line"; }
 nbad=$(grep -cvE '^[^; ]+;[^; ]+;[^; ]+(;[^; ]+)? [0-9]+$' "$T/lk.folded")

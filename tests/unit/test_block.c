@@ -327,6 +327,196 @@ static void test_writeback_own_and_frontmerge(void **state)
 	ilp_model_free(m);
 }
 
+/* the kept request whose sector is sector, NULL if not kept */
+static const struct ilp_blk_req *kept_at(const struct ilp_blkdev *d, uint64_t sector)
+{
+	for (size_t i = 0; i < ilp_blkdev_nreqs(d); i++)
+		if (ilp_blkdev_req(d, i)->sector == sector)
+			return ilp_blkdev_req(d, i);
+	return NULL;
+}
+
+/*
+ * Kept requests, every field: a traced direct write (queue, insert, issue
+ * by a kworker), an untraced read never seen issued, a requeued request,
+ * a kworker writing back data pid 100 dirtied; an unmatched completion is
+ * not kept.  In start order.
+ */
+static void test_kept_requests_exact(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blk_req *r;
+	const struct ilp_blkdev *d;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "dio"));
+	feed(m, ev_block(1 * MS + 1 * US, 100, ILP_EV_BLOCK_QUEUE, VDA, 8, 4096, "WS", "dio"));
+	feed(m, ev_block(1 * MS + 2 * US, 100, ILP_EV_BLOCK_INSERT, VDA, 8, 4096, "WS", "dio"));
+	feed(m, ev_block(1 * MS + 5 * US, 77, ILP_EV_BLOCK_ISSUE, VDA, 8, 4096, "WS", "kworker/0:1H"));
+	feed(m, ev_block(1 * MS + 25 * US, 0, ILP_EV_BLOCK_COMPLETE, VDA, 8, 4096, "WS", ""));
+	feed(m, ev_block(2 * MS, 400, ILP_EV_BLOCK_QUEUE, VDA, 64, 512, "R", "cat"));
+	feed(m, ev_block(2 * MS + 3 * US, 0, ILP_EV_BLOCK_COMPLETE, VDA, 64, 512, "R", ""));
+	feed(m, ev_block(3 * MS, 100, ILP_EV_BLOCK_QUEUE, VDA, 128, 8192, "W", "dio"));
+	feed(m, ev_block(3 * MS + 10, 50, ILP_EV_BLOCK_ISSUE, VDA, 128, 8192, "W", "kworker/1:1"));
+	feed(m, ev_block(3 * MS + 20, 50, ILP_EV_BLOCK_REQUEUE, VDA, 128, 8192, "W", ""));
+	feed(m, ev_block(3 * MS + 100, 50, ILP_EV_BLOCK_ISSUE, VDA, 128, 8192, "W", "kworker/1:1"));
+	feed(m, ev_block(3 * MS + 1100, 0, ILP_EV_BLOCK_COMPLETE, VDA, 128, 8192, "W", ""));
+	feed(m, ev_block(4 * MS, 0, ILP_EV_BLOCK_COMPLETE, VDA, 4096, 0, "W", ""));
+	feed(m, ev_wb(5 * MS, 100, ILP_EV_WB_DIRTY, VDA, 11));
+	flush_inode(m, 10 * MS, 50, 11, 1000, 65536);
+	assert_int_equal(ilp_model_index(m, 20 * MS), 0);
+	d = dev_of(m, VDA);
+	assert_int_equal(ilp_blkdev_unmatched(d), 1);
+	assert_int_equal(ilp_blkdev_reqs_seen(d), 4);
+	assert_int_equal(ilp_blkdev_nreqs(d), 4);
+	assert_null(ilp_blkdev_req(d, 4));
+
+	r = ilp_blkdev_req(d, 0);
+	assert_int_equal(r->sector, 8);
+	assert_int_equal(r->dev, VDA);
+	assert_int_equal(r->queue_ts, 1 * MS + 1 * US);
+	assert_int_equal(r->insert_ts, 1 * MS + 2 * US);
+	assert_int_equal(r->issue_ts, 1 * MS + 5 * US);
+	assert_int_equal(r->complete_ts, 1 * MS + 25 * US);
+	assert_int_equal(r->start_ts, 1 * MS + 5 * US);
+	assert_int_equal(r->dur_ns, 20 * US);
+	assert_int_equal(r->bytes, 4096);
+	assert_int_equal(r->op, ILP_BLK_WRITE);
+	assert_string_equal(r->rwbs, "WS");
+	assert_int_equal(r->error, 0);
+	assert_int_equal(r->pid, 100);		/* the submitter, not the kworker */
+	assert_int_equal(r->tid, 100);
+	assert_string_equal(r->comm, "dio");
+	assert_int_equal(r->kernel, 0);
+	assert_int_equal(r->wb_pid, 0);
+
+	r = ilp_blkdev_req(d, 1);		/* never issued: queue -> complete */
+	assert_int_equal(r->sector, 64);
+	assert_int_equal(r->queue_ts, 2 * MS);
+	assert_int_equal(r->insert_ts, 0);
+	assert_int_equal(r->issue_ts, 0);
+	assert_int_equal(r->start_ts, 2 * MS);
+	assert_int_equal(r->dur_ns, 3 * US);
+	assert_int_equal(r->bytes, 512);
+	assert_int_equal(r->op, ILP_BLK_READ);
+	assert_int_equal(r->pid, 0);
+	assert_int_equal(r->tid, 0);
+	assert_string_equal(r->comm, "cat");
+	assert_int_equal(r->kernel, 0);
+
+	r = ilp_blkdev_req(d, 2);		/* requeued: the last issue counts */
+	assert_int_equal(r->sector, 128);
+	assert_int_equal(r->queue_ts, 3 * MS);
+	assert_int_equal(r->issue_ts, 3 * MS + 100);
+	assert_int_equal(r->complete_ts, 3 * MS + 1100);
+	assert_int_equal(r->dur_ns, 1000);
+	assert_int_equal(r->bytes, 8192);
+	assert_int_equal(r->pid, 100);
+
+	r = ilp_blkdev_req(d, 3);		/* writeback for pid 100 */
+	assert_int_equal(r->sector, 1000);
+	assert_int_equal(r->queue_ts, 10 * MS + 1 * US);
+	assert_int_equal(r->issue_ts, 10 * MS + 3 * US);
+	assert_int_equal(r->complete_ts, 10 * MS + 9 * US);
+	assert_int_equal(r->dur_ns, 6 * US);
+	assert_int_equal(r->bytes, 65536);
+	assert_string_equal(r->rwbs, "W");
+	assert_int_equal(r->pid, 0);
+	assert_int_equal(r->tid, 0);
+	assert_string_equal(r->comm, "kworker/u8:3");
+	assert_int_equal(r->kernel, 1);
+	assert_int_equal(r->wb_pid, 100);
+	ilp_model_free(m);
+}
+
+/*
+ * 10 x ILP_BLK_REQS_TOP requests, one after another; request i (sector
+ * 8 i, 512 * (i % 8 + 1) bytes) is issued at 10 ms + i ms and completes
+ * (i * 997) % N + 1 us later (a permutation of 1..N us): exactly those
+ * with a service time above N - K us are kept, each with its own
+ * timestamps and bytes.  The aggregates still count every request.
+ */
+static void test_kept_requests_bound(void **state)
+{
+	const uint64_t n = 10 * ILP_BLK_REQS_TOP, k = ILP_BLK_REQS_TOP;
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blkdev *d;
+	uint64_t i, nkept = 0;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	for (i = 0; i < n; i++) {
+		uint64_t t = 10 * MS + i * MS, dur = ((i * 997) % n + 1) * US;
+		uint32_t bytes = 512 * (uint32_t)(i % 8 + 1);
+
+		feed(m, ev_block(t - 2 * US, 100, ILP_EV_BLOCK_QUEUE, VDA, 8 * i, bytes, "R", "app"));
+		feed(m, ev_block(t, 100, ILP_EV_BLOCK_ISSUE, VDA, 8 * i, bytes, "R", "app"));
+		feed(m, ev_block(t + dur, 0, ILP_EV_BLOCK_COMPLETE, VDA, 8 * i, bytes, "R", ""));
+	}
+	assert_int_equal(ilp_model_index(m, (n + 20) * MS), 0);
+	d = dev_of(m, VDA);
+	assert_int_equal(ilp_blkdev_stats(d)->requests, n);
+	assert_int_equal(ilp_blkdev_reqs_seen(d), n);
+	assert_int_equal(ilp_blkdev_nreqs(d), k);
+	for (i = 0; i < n; i++) {
+		uint64_t t = 10 * MS + i * MS, dur = ((i * 997) % n + 1) * US;
+		const struct ilp_blk_req *r = kept_at(d, 8 * i);
+
+		if (dur <= (n - k) * US) {
+			assert_null(r);
+			continue;
+		}
+		assert_non_null(r);
+		nkept++;
+		assert_int_equal(r->queue_ts, t - 2 * US);
+		assert_int_equal(r->issue_ts, t);
+		assert_int_equal(r->start_ts, t);
+		assert_int_equal(r->complete_ts, t + dur);
+		assert_int_equal(r->dur_ns, dur);
+		assert_int_equal(r->bytes, 512 * (i % 8 + 1));
+		assert_int_equal(r->pid, 100);
+	}
+	assert_int_equal(nkept, k);
+	for (i = 1; i < k; i++)
+		assert_true(ilp_blkdev_req(d, i)->start_ts > ilp_blkdev_req(d, i - 1)->start_ts);
+	ilp_model_free(m);
+}
+
+/* equal service times: the first K completed stay; feeding after an index
+ * goes on (the heap is intact), the next index sees the new slowest */
+static void test_kept_requests_ties_reindex(void **state)
+{
+	const uint64_t k = ILP_BLK_REQS_TOP;
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_blkdev *d;
+	uint64_t i;
+
+	(void)state;
+	for (i = 0; i < k + 10; i++) {
+		feed(m, ev_block(1 * MS + i * US * 10, 0, ILP_EV_BLOCK_ISSUE, SDB, 8 * i, 4096, "W", "jbd2/sdb-8"));
+		feed(m, ev_block(1 * MS + i * US * 10 + 5 * US, 0, ILP_EV_BLOCK_COMPLETE, SDB, 8 * i, 4096, "W", ""));
+	}
+	assert_int_equal(ilp_model_index(m, 1000 * MS), 0);
+	d = dev_of(m, SDB);
+	assert_int_equal(ilp_blkdev_nreqs(d), k);
+	assert_int_equal(ilp_blkdev_req(d, 0)->sector, 0);
+	assert_int_equal(ilp_blkdev_req(d, k - 1)->sector, 8 * (k - 1));
+	assert_string_equal(ilp_blkdev_req(d, 0)->comm, "jbd2/sdb-8");
+	assert_int_equal(ilp_blkdev_req(d, 0)->kernel, 1);
+	assert_int_equal(ilp_blkdev_req(d, 0)->queue_ts, 0);
+	/* one slower request after the index: it replaces the last-completed tie */
+	feed(m, ev_block(900 * MS, 0, ILP_EV_BLOCK_ISSUE, SDB, 99999, 4096, "W", "jbd2/sdb-8"));
+	feed(m, ev_block(900 * MS + 6 * US, 0, ILP_EV_BLOCK_COMPLETE, SDB, 99999, 4096, "W", ""));
+	assert_int_equal(ilp_model_index(m, 1000 * MS), 0);
+	assert_int_equal(ilp_blkdev_nreqs(d), k);
+	assert_int_equal(ilp_blkdev_reqs_seen(d), k + 11);
+	assert_int_equal(ilp_blkdev_req(d, k - 1)->sector, 99999);
+	assert_int_equal(ilp_blkdev_req(d, k - 1)->dur_ns, 6 * US);
+	assert_int_equal(ilp_blkdev_req(d, k - 2)->sector, 8 * (k - 2));
+	assert_null(kept_at(d, 8 * (k - 1)));
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +526,9 @@ int main(void)
 		cmocka_unit_test(test_many_in_flight),
 		cmocka_unit_test(test_writeback_attribution),
 		cmocka_unit_test(test_writeback_own_and_frontmerge),
+		cmocka_unit_test(test_kept_requests_exact),
+		cmocka_unit_test(test_kept_requests_bound),
+		cmocka_unit_test(test_kept_requests_ties_reindex),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,8 +30,11 @@
 #include "json.h"
 #include "model.h"
 #include "report.h"
+#include "waitmodel.h"
 
 #define T0 UINT64_C(1000000000)
+#define MS_NS UINT64_C(1000000)
+#define VDA ((254u << 20) | 0)
 #define END (T0 + 2000000)
 #define CMD "app \"q\" \\ \x01 \xff"
 
@@ -346,7 +349,8 @@ static void test_perfetto(void **state)
 		 "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"tool\":\"iolockprof\","
 		 "\"version\":\"%s\",\"command\":\"app \\\"q\\\" \\\\ \\u0001 \\ufffd\","
 		 "\"calls_per_process\":%d,\"note\":\"only the longest calls of each process "
-		 "are shown\"},\"traceEvents\":["
+		 "are shown\",\"disk_requests_per_device\":%d,\"disk_note\":\"only the slowest "
+		 "requests of each device (issue to complete) are shown\"},\"traceEvents\":["
 		 M_EV("process_name", 100, 100, "app") ","
 		 M_EV("thread_name", 100, 100, "app") ","
 		 M_EV("thread_name", 100, 101, "worker") ","
@@ -357,10 +361,132 @@ static void test_perfetto(void **state)
 		 X_EV("write", "fd 9 (unresolved)", 100, 100, "1000006.000", "3.000", -9, 9, 3000) ","
 		 X_EV("read", "fd 4 (unresolved)", 100, 101, "1000010.000", "5000.000", 0, 4, 5000000) ","
 		 X_EV("fsync", "fd 5 (unresolved)", 200, 200, "1000020.000", "1000.000", 0, 5, 1000000)
-		 "]}\n", ILP_VERSION, ILP_CALLS_TOP);
+		 "]}\n", ILP_VERSION, ILP_CALLS_TOP, ILP_BLK_REQS_TOP);
 	assert_string_equal(out, want);
 	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, NULL), 0);
 	ilp_json_doc_free(d);
+	free(out);
+	ilp_model_free(m);
+}
+
+static struct ilp_event blk(uint64_t ts, int tid, int kind, uint64_t sector, uint32_t bytes,
+			    const char *rwbs, const char *comm)
+{
+	struct ilp_event e = { .ts = ts, .tid = tid, .kind = (uint16_t)kind };
+
+	e.block.dev = VDA;
+	e.block.sector = sector;
+	e.block.bytes = bytes;
+	snprintf(e.block.rwbs, sizeof(e.block.rwbs), "%s", rwbs);
+	snprintf(e.block.comm, sizeof(e.block.comm), "%s", comm);
+	return e;
+}
+
+static void feed_ev(struct ilp_model *m, struct ilp_event e)
+{
+	assert_int_equal(ilp_model_feed(m, &e), 0);
+}
+
+static int name_vda(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size)
+{
+	(void)ctx;
+	(void)pid;
+	if (kind != ILP_NAME_DEV || key != VDA)
+		return -ENOENT;
+	snprintf(buf, size, "vda");
+	return 0;
+}
+
+static size_t count(const char *hay, const char *needle);
+
+#define DISK_PID "1000000000"
+#define D_X(name, tid, ts, dur, bytes, sector, rw, who, spid, stid, q2i, durns) \
+	"{\"ph\":\"X\",\"cat\":\"disk\",\"name\":\"" name "\",\"pid\":" DISK_PID \
+	",\"tid\":" tid ",\"ts\":" ts ",\"dur\":" dur ",\"args\":{\"bytes\":" #bytes \
+	",\"sector\":" #sector ",\"rw\":\"" rw "\",\"submitter\":\"" who "\"," \
+	"\"submitter_pid\":" #spid ",\"submitter_tid\":" #stid ",\"queue_to_issue_ns\":" \
+	q2i ",\"dur_ns\":" #durns ",\"error\":0}}"
+#define D_I(ts, bytes, sector) \
+	"{\"ph\":\"i\",\"s\":\"t\",\"cat\":\"disk\",\"name\":\"disk write queued\"," \
+	"\"pid\":100,\"tid\":100,\"ts\":" ts ",\"args\":{\"device\":\"vda\",\"bytes\":" \
+	#bytes ",\"sector\":" #sector "}}"
+
+/*
+ * Disk requests on the timeline.  pid 100 "dio" pwrites (100 us) and
+ * queues two overlapping 4 KiB writes (A: queue +2, insert +3, issue +5
+ * by a kworker, complete +25 us; B: queue +10, issue +12, complete +40
+ * us); jbd2 (untraced) writes 8 KiB (C: queue +50, issue +50.5, complete
+ * +60 us) and flushes (D: issue +70 us, complete 9 ns later).  A, C, D on
+ * lane 1, B on lane 2; the queued marks of A and B on tid 100.
+ */
+static void test_perfetto_disk(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_json_doc *d = NULL;
+	char *out;
+
+	(void)state;
+	info_ev(m, 100, 100, "dio");
+	feed(m, T0 + 1000, 100, 100, ILP_EV_SYS_ENTER, SYS_pwrite64, 3);
+	feed_ev(m, blk(T0 + 2000, 100, ILP_EV_BLOCK_QUEUE, 8, 4096, "WS", "dio"));
+	feed_ev(m, blk(T0 + 3000, 100, ILP_EV_BLOCK_INSERT, 8, 4096, "WS", "dio"));
+	feed_ev(m, blk(T0 + 5000, 77, ILP_EV_BLOCK_ISSUE, 8, 4096, "WS", "kworker/0:1H"));
+	feed_ev(m, blk(T0 + 10000, 100, ILP_EV_BLOCK_QUEUE, 16, 4096, "WS", "dio"));
+	feed_ev(m, blk(T0 + 12000, 77, ILP_EV_BLOCK_ISSUE, 16, 4096, "WS", "kworker/0:1H"));
+	feed_ev(m, blk(T0 + 25000, 0, ILP_EV_BLOCK_COMPLETE, 8, 4096, "WS", ""));
+	feed_ev(m, blk(T0 + 40000, 0, ILP_EV_BLOCK_COMPLETE, 16, 4096, "WS", ""));
+	feed_ev(m, blk(T0 + 50000, 300, ILP_EV_BLOCK_QUEUE, 9000, 8192, "WS", "jbd2/vda-8"));
+	feed_ev(m, blk(T0 + 50500, 300, ILP_EV_BLOCK_ISSUE, 9000, 8192, "WS", "jbd2/vda-8"));
+	feed_ev(m, blk(T0 + 60000, 0, ILP_EV_BLOCK_COMPLETE, 9000, 8192, "WS", ""));
+	feed_ev(m, blk(T0 + 70000, 300, ILP_EV_BLOCK_ISSUE, 0, 0, "FF", "jbd2/vda-8"));
+	feed_ev(m, blk(T0 + 70009, 0, ILP_EV_BLOCK_COMPLETE, 0, 0, "FF", ""));
+	feed(m, T0 + 101000, 100, 100, ILP_EV_SYS_EXIT, SYS_pwrite64, 4096);
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	assert_int_equal(ilp_wait_name_objects(m, name_vda, NULL), 0);
+	out = render(ilp_report_perfetto, m, 0);
+	/* the device's section ends the output, exactly */
+	assert_non_null(strstr(out,
+		"," M_EV("process_name", 1000000000, 1000000000, "disk vda (254:0)") ","
+		M_EV("thread_name", 1000000000, 1000000001, "requests #1") ","
+		M_EV("thread_name", 1000000000, 1000000002, "requests #2") ","
+		D_X("write", "1000000001", "1000005.000", "20.000", 4096, 8, "WS",
+		    "dio (pid 100 tid 100)", 100, 100, "3000", 20000) ","
+		D_X("write", "1000000002", "1000012.000", "28.000", 4096, 16, "WS",
+		    "dio (pid 100 tid 100)", 100, 100, "2000", 28000) ","
+		D_X("write", "1000000001", "1000050.500", "9.500", 8192, 9000, "WS",
+		    "jbd2/vda-8 (kernel thread)", 0, 0, "500", 9500) ","
+		D_X("flush", "1000000001", "1000070.000", "0.009", 0, 0, "FF",
+		    "jbd2/vda-8 (kernel thread)", 0, 0, "null", 9) ","
+		D_I("1000002.000", 4096, 8) ","
+		D_I("1000010.000", 4096, 16) "]}\n"));
+	assert_int_equal(count(out, "\"cat\":\"disk\""), 6);
+	assert_int_equal(count(out, "\"ph\":\"X\""), 5);	/* the pwrite + 4 requests */
+	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, NULL), 0);
+	ilp_json_doc_free(d);
+	free(out);
+	ilp_model_free(m);
+}
+
+/* 10 x ILP_BLK_REQS_TOP requests on one device: exactly K X events on it */
+static void test_perfetto_disk_bound(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	char *out;
+
+	(void)state;
+	for (uint64_t i = 0; i < 10 * ILP_BLK_REQS_TOP; i++) {
+		feed_ev(m, blk(T0 + i * 10000, 300, ILP_EV_BLOCK_ISSUE, 8 * i, 4096, "R", "kworker/0:1"));
+		feed_ev(m, blk(T0 + i * 10000 + 100 + i, 0, ILP_EV_BLOCK_COMPLETE, 8 * i, 4096, "R", ""));
+	}
+	ilp_model_finish(m, T0 + 100 * MS_NS);
+	assert_int_equal(ilp_model_index(m, T0 + 100 * MS_NS), 0);
+	out = render(ilp_report_perfetto, m, 0);
+	assert_int_equal(count(out, "\"ph\":\"X\",\"cat\":\"disk\",\"name\":\"read\""),
+			 ILP_BLK_REQS_TOP);
+	/* sequential requests: one lane; the slowest is the last one */
+	assert_int_equal(count(out, "\"requests #"), 1);
+	assert_non_null(strstr(out, "\"dur_ns\":2659,\"error\":0}}]}\n"));
 	free(out);
 	ilp_model_free(m);
 }
@@ -474,6 +600,8 @@ int main(void)
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_folded_names),
 		cmocka_unit_test(test_perfetto),
+		cmocka_unit_test(test_perfetto_disk),
+		cmocka_unit_test(test_perfetto_disk_bound),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_calls_topk),
 		cmocka_unit_test(test_calls_bounded_in_model),

@@ -52,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "heap.h"
 #include "wait_internal.h"
 
 struct req {
@@ -487,45 +488,13 @@ static int set_submitter(struct ilp_model *m, struct req *r, const struct ilp_ev
 /* ---- kept requests: top-K slowest per device ---- */
 
 /* a leaves the set before b */
-static int kept_before(const struct kept_req *a, const struct kept_req *b)
+static int kept_before(const void *pa, const void *pb)
 {
+	const struct kept_req *a = pa, *b = pb;
+
 	if (a->r.dur_ns != b->r.dur_ns)
 		return a->r.dur_ns < b->r.dur_ns;
 	return a->seq > b->seq;		/* later offered leaves first */
-}
-
-static void kept_sift_up(struct kept_req *h, size_t i)
-{
-	while (i) {
-		size_t up = (i - 1) / 2;
-		struct kept_req t;
-
-		if (!kept_before(&h[i], &h[up]))
-			break;
-		t = h[i];
-		h[i] = h[up];
-		h[up] = t;
-		i = up;
-	}
-}
-
-static void kept_sift_down(struct kept_req *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct kept_req t;
-
-		if (l < n && kept_before(&h[l], &h[m]))
-			m = l;
-		if (r < n && kept_before(&h[r], &h[m]))
-			m = r;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
 }
 
 /* offers the completed request r (completion ev) to d's set */
@@ -572,11 +541,11 @@ static int kept_offer(struct ilp_blkdev *d, const struct req *r, const struct il
 	k.r.wb_pid = r->wb == ILP_WB_TRACED ? r->wb_wp->pid : 0;
 	if (d->nheap < ILP_BLK_REQS_TOP) {
 		d->heap[d->nheap] = k;
-		kept_sift_up(d->heap, d->nheap++);
+		ilp_heap_up(d->heap, sizeof(*d->heap), d->nheap++, kept_before);
 		return 0;
 	}
 	d->heap[0] = k;
-	kept_sift_down(d->heap, d->nheap, 0);
+	ilp_heap_down(d->heap, sizeof(*d->heap), d->nheap, 0, kept_before);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "callsmodel.h"
+#include "heap.h"
 
 struct entry {
 	struct ilp_call c;
@@ -28,45 +29,13 @@ struct ilp_calls {
 };
 
 /* a leaves before b */
-static int before(const struct entry *a, const struct entry *b)
+static int before(const void *pa, const void *pb)
 {
+	const struct entry *a = pa, *b = pb;
+
 	if (a->c.dur_ns != b->c.dur_ns)
 		return a->c.dur_ns < b->c.dur_ns;
 	return a->seq > b->seq;		/* later offered leaves first */
-}
-
-static void sift_up(struct entry *h, size_t i)
-{
-	while (i) {
-		size_t up = (i - 1) / 2;
-		struct entry t;
-
-		if (!before(&h[i], &h[up]))
-			break;
-		t = h[i];
-		h[i] = h[up];
-		h[up] = t;
-		i = up;
-	}
-}
-
-static void sift_down(struct entry *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct entry t;
-
-		if (l < n && before(&h[l], &h[m]))
-			m = l;
-		if (r < n && before(&h[r], &h[m]))
-			m = r;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
 }
 
 struct ilp_calls *ilp_calls_new(size_t cap)
@@ -112,13 +81,13 @@ int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
 	e.seq = s->seen++;
 	if (s->n < s->cap) {
 		s->heap[s->n] = e;
-		sift_up(s->heap, s->n++);
+		ilp_heap_up(s->heap, sizeof(*s->heap), s->n++, before);
 		return 0;
 	}
 	if (c->dur_ns <= s->heap[0].c.dur_ns)
 		return 0;
 	s->heap[0] = e;
-	sift_down(s->heap, s->n, 0);
+	ilp_heap_down(s->heap, sizeof(*s->heap), s->n, 0, before);
 	return 0;
 }
 

@@ -281,6 +281,14 @@ int ilp_cmd_record(struct ilp_opts *o)
 			"(see iolockprof --help)\n");
 		return ILP_EXIT_USAGE;
 	}
+	/* a trace.dat is a recording of the ring buffers: ftrace only, never a
+	 * silent fallback to a backend that would write no file */
+	if (o->backend == ILP_BACKEND_PTRACE || o->stacks) {
+		fprintf(stderr, "iolockprof: record: needs the ftrace backend (--backend=ptrace and "
+			"--stacks cannot write a trace file; use run with them)\n");
+		return ILP_EXIT_USAGE;
+	}
+	co.backend = ILP_BACKEND_FTRACE;
 	if (attach && split_pids(o->pids, &pidcopy, &pidv, &co.argc)) {
 		fprintf(stderr, "iolockprof: record: -p '%s' is not a list of process ids\n", o->pids);
 		ret = ILP_EXIT_USAGE;

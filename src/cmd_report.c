@@ -58,6 +58,8 @@ int ilp_cmd_report(struct ilp_opts *o)
 	}
 	fi = ilp_tracefile_info(f);
 	fc.m = ilp_model_new();
+	if (fc.m)
+		ilp_model_set_slow(fc.m, (uint64_t)o->slow_ms * 1000000);
 	if (!fc.m) {
 		ilp_error("report", -ENOMEM);
 		goto out;

@@ -230,3 +230,7 @@ block_dir() {
 	done
 	return 1
 }
+
+# backends: the backends a test that tries each should try: both, or only
+# ILP_BACKEND when run.sh set it (tracefs unusable)
+backends() { echo "${ILP_BACKEND:-ftrace ptrace}"; }

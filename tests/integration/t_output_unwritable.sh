@@ -1,11 +1,12 @@
 #!/bin/bash
+# backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # A report that cannot be written fails the run, whatever the app did:
 # -o /dev/full (every write fails) exits 125 with one line on stderr, for
 # both backends, and leaves no instance; -o in a missing directory fails
 # before the app starts (it never runs: no output of its own).
 . "$(dirname "$0")/lib.sh"
 
-for b in ftrace ptrace; do
+for b in $(backends); do
 	ilp run --backend=$b -o /dev/full -- "$WL/exitcode" 0 2> "$T/full.$b"
 	rc=$?
 	[ $rc -eq 125 ] || { show "$T/full.$b"; fail "$b -o /dev/full: exit $rc, want 125"; }

@@ -6,7 +6,10 @@
 # statuses pass through; signals reach the app and a group-stop holds;
 # attach + detach leaves the target running untraced; --stacks names the
 # function and line of the loop that makes the calls.
+# backend: any (when tracefs is unusable, run.sh sets ILP_BACKEND=ptrace:
+# the comparisons with the ftrace backend are left out, the truths stay)
 . "$(dirname "$0")/lib.sh"
+have_ftrace() { [ -z "${ILP_BACKEND:-}" ]; }
 src=$(cd "$(dirname "$0")/../workloads" && pwd)/stacks.c
 
 command -v setpriv > /dev/null || skip "setpriv not installed"
@@ -32,30 +35,39 @@ expect_eq "stderr of the fallback" "$(cat "$T/w.err")" "$fallback_line"
 grep -qx 'backend:  ptrace' "$N/w" || { show "$N/w"; fail "report header does not say backend: ptrace"; }
 grep -q '^note: .*no disk requests, kernel locks or off-CPU state.* stops (' "$N/w" ||
 	{ show "$N/w"; fail "report header has no ptrace note with the stop count"; }
-ilp run --backend=ftrace -o "$T/wf" -- "$WL/writes" 1000 2> "$T/wf.err" || { show "$T/wf.err"; fail "ftrace run failed"; }
-p=$(pids_named "$N/w" writes); pf=$(pids_named "$T/wf" writes)
+p=$(pids_named "$N/w" writes)
 expect_eq "writes 1000: ptrace write count" "$(sc_count "$N/w" "$p" write)" 1000 "$N/w"
-expect_eq "writes 1000: ftrace write count" "$(sc_count "$T/wf" "$pf" write)" 1000 "$T/wf"
-expect_eq "writes 1000: ptrace openat = ftrace openat" "$(sc_count "$N/w" "$p" openat)" \
-	"$(sc_count "$T/wf" "$pf" openat)" "$N/w"
+if have_ftrace; then
+	ilp run --backend=ftrace -o "$T/wf" -- "$WL/writes" 1000 2> "$T/wf.err" || { show "$T/wf.err"; fail "ftrace run failed"; }
+	pf=$(pids_named "$T/wf" writes)
+	expect_eq "writes 1000: ftrace write count" "$(sc_count "$T/wf" "$pf" write)" 1000 "$T/wf"
+	expect_eq "writes 1000: ptrace openat = ftrace openat" "$(sc_count "$N/w" "$p" openat)" \
+		"$(sc_count "$T/wf" "$pf" openat)" "$N/w"
+fi
 
 nilp run -o "$N/t" -- "$WL/threads" 4 500 2> "$T/t.err"
 rc=$?
 [ $rc -eq 0 ] || { show "$T/t.err"; show "$N/t"; fail "threads 4 500 as nobody: exit $rc"; }
-ilp run --backend=ftrace -o "$T/tf" -- "$WL/threads" 4 500 2> "$T/tf.err" || fail "ftrace threads failed"
-p=$(pids_named "$N/t" threads); pf=$(pids_named "$T/tf" threads)
+p=$(pids_named "$N/t" threads)
 expect_eq "threads: ptrace write count" "$(sc_count "$N/t" "$p" write)" 2000 "$N/t"
-expect_eq "threads: ftrace write count" "$(sc_count "$T/tf" "$pf" write)" 2000 "$T/tf"
-expect_eq "threads: ptrace threads" "$(hdr_field "$N/t" "$p" threads)" "$(hdr_field "$T/tf" "$pf" threads)" "$N/t"
+expect_eq "threads: ptrace threads (main + 4)" "$(hdr_field "$N/t" "$p" threads)" 5 "$N/t"
+if have_ftrace; then
+	ilp run --backend=ftrace -o "$T/tf" -- "$WL/threads" 4 500 2> "$T/tf.err" || fail "ftrace threads failed"
+	pf=$(pids_named "$T/tf" threads)
+	expect_eq "threads: ftrace write count" "$(sc_count "$T/tf" "$pf" write)" 2000 "$T/tf"
+	expect_eq "threads: ptrace threads" "$(hdr_field "$N/t" "$p" threads)" "$(hdr_field "$T/tf" "$pf" threads)" "$N/t"
+fi
 expect_eq "threads: process sections" "$(all_pids "$N/t" | grep -c .)" 1 "$N/t"
 
 nilp run -o "$N/f" -- "$WL/forkexec" 3 100 "$WL/writes" 2> "$T/f.err"
 rc=$?
 [ $rc -eq 0 ] || { show "$T/f.err"; show "$N/f"; fail "forkexec as nobody: exit $rc"; }
-ilp run --backend=ftrace -o "$T/ff" -- "$WL/forkexec" 3 100 "$WL/writes" 2> "$T/ff.err" || fail "ftrace forkexec failed"
 counts() { local r=$1 q; for q in $(pids_named "$r" writes); do sc_count "$r" "$q" write; done | sort | tr '\n' ' '; }
 expect_eq "forkexec: write counts of the writes sections (ptrace)" "$(counts "$N/f")" "100 100 100 " "$N/f"
-expect_eq "forkexec: ptrace = ftrace" "$(counts "$N/f")" "$(counts "$T/ff")" "$N/f"
+if have_ftrace; then
+	ilp run --backend=ftrace -o "$T/ff" -- "$WL/forkexec" 3 100 "$WL/writes" 2> "$T/ff.err" || fail "ftrace forkexec failed"
+	expect_eq "forkexec: ptrace = ftrace" "$(counts "$N/f")" "$(counts "$T/ff")" "$N/f"
+fi
 for q in $(pids_named "$N/f" forkexec); do
 	expect_eq "forkexec parent writes" "$(sc_count "$N/f" "$q" write)" 0 "$N/f"
 done

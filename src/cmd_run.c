@@ -74,6 +74,14 @@ int ilp_cmd_run(struct ilp_opts *o)
 			return b < 0 ? ILP_EXIT_USAGE : ilp_ptrace_cmd_run(o, fb);
 	}
 	err = ilp_capture_new(o, &c);
+	if (err == -ETIMEDOUT && o->backend == ILP_BACKEND_AUTO) {
+		/* the kernel's tracing is stuck: auto means ptrace then */
+		fprintf(stderr, "iolockprof: creating a tracefs instance hangs in the kernel "
+			"(see dmesg): using the ptrace backend (no disk requests, kernel locks "
+			"or off-CPU state; higher overhead)\n");
+		ret = ilp_ptrace_cmd_run(o, 1);
+		goto out;
+	}
 	if (err) {
 		ilp_error("cannot start tracing", err);
 		goto out;

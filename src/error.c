@@ -19,6 +19,9 @@ void ilp_error(const char *what, int err)
 	else if (err == -ENODEV)
 		hint = ": tracefs is not available; mount it with "
 		       "'mount -t tracefs nodev /sys/kernel/tracing' (kernel needs CONFIG_FTRACE)";
+	else if (err == -ETIMEDOUT && !strcmp(what, "cannot start tracing"))
+		hint = ": creating a tracefs instance hangs in the kernel (its tracing lock is "
+		       "held by a crashed task? see dmesg); reboot, or use --backend=ptrace";
 	else if (err == -ENOENT && !strcmp(what, "cannot start tracing"))
 		hint = ": a needed tracepoint (raw_syscalls, task, sched) is missing in this kernel";
 	if (*hint)

@@ -6,12 +6,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <tracefs.h>
@@ -187,6 +190,65 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 	return err;
 }
 
+#define MKDIR_TIMEOUT_MS 10000
+
+/*
+ * Creates the instance directory name, in a child process: a kernel whose
+ * tracing lock is held forever (an oops inside tracing code) hangs every
+ * instance mkdir, unkillably.  Then the child stays behind, stuck, and we
+ * return -ETIMEDOUT instead of hanging with it.  0 or -errno.
+ */
+static int mkdir_instance(const char *name)
+{
+	const char *dir = tracefs_tracing_dir();
+	char path[512];
+	int status, pfd, r, err;
+	struct pollfd p;
+	pid_t pid;
+
+	if (!dir)
+		return -ENODEV;
+	snprintf(path, sizeof(path), "%s/instances/%s", dir, name);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		_exit(mkdir(path, 0750) ? (errno & 0xff) : 0);
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd >= 0) {
+		p.fd = pfd;
+		p.events = POLLIN;
+		do
+			r = poll(&p, 1, MKDIR_TIMEOUT_MS);
+		while (r < 0 && errno == EINTR);
+		close(pfd);
+		if (r == 0)
+			return -ETIMEDOUT;	/* the child is stuck in the kernel */
+	}
+	while ((r = (int)waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return -errno;
+	err = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+	return err ? -err : 0;
+}
+
+/* mkdir_instance, then a libtracefs handle on it */
+static int create_instance(const char *name, struct tracefs_instance **out)
+{
+	int err = mkdir_instance(name);
+
+	*out = NULL;
+	if (err)
+		return err;
+	*out = tracefs_instance_alloc(NULL, name);
+	if (!*out) {
+		err = errno ? -errno : -ENOMEM;
+		destroy_by_name(name);
+	}
+	return err;
+}
+
 /*
  * The companion instance: same clock, no pid filter, only the
  * ILP_TP_UNFILTERED events (block I/O: a few per request, system-wide).
@@ -201,9 +263,9 @@ static int sys_new(struct ilp_instance *in, const struct ilp_instance_opts *o)
 	snprintf(name, sizeof(name), "%s" ILP_INSTANCE_SYS_SUFFIX, in->name);
 	if (tracefs_instance_exists(name))
 		destroy_by_name(name);
-	in->sys = tracefs_instance_create(name);
-	if (!in->sys)
-		return errno ? -errno : -EIO;
+	err = create_instance(name, &in->sys);
+	if (err)
+		return err;
 	if (tracefs_trace_off(in->sys))
 		return -EIO;
 	in->sys_ncpus = count_cpus(in->sys);
@@ -242,11 +304,9 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 	snprintf(in->name, sizeof(in->name), ILP_INSTANCE_PREFIX "%d", (int)getpid());
 	if (tracefs_instance_exists(in->name))
 		destroy_by_name(in->name);
-	in->ti = tracefs_instance_create(in->name);
-	if (!in->ti) {
-		err = errno ? -errno : -EIO;
+	err = create_instance(in->name, &in->ti);
+	if (err)
 		goto out;
-	}
 	/* from here on, ilp_instance_free() removes the directory */
 	err = -EIO;
 	if (tracefs_trace_off(in->ti))

@@ -54,6 +54,7 @@ if [ -e "$probe_done" ]; then
 	rm -f "$probe_done"
 else
 	tracefs_stuck=1
+	export ILP_TRACEFS_STUCK=1
 	echo "run.sh: creating a tracefs instance hangs in the kernel (its tracing lock is held by a crashed task? see dmesg); only tests that need no tracefs run; reboot to run the rest" >&2
 fi
 for f in "$ILP" "$WL/writes" "$WL/threads" "$WL/forkexec" "$WL/sleeper" "$WL/exitcode"; do

@@ -104,8 +104,14 @@ sleep 0.3
 st=$(sed 's/^.*) //' "/proc/$sp/stat" | cut -d' ' -f1)
 case $st in T | t) ;; *) fail "sigcount not stopped 0.3 s after SIGSTOP: '$st'" ;; esac
 expect_eq "sigcount cpu ticks while stopped" "$(awk '{ print $14 + $15 }' "/proc/$sp/stat")" "$c1"
-kill -CONT "$sp"; sleep 0.2
-st=$(sed 's/^.*) //' "/proc/$sp/stat" | cut -d' ' -f1)
+kill -CONT "$sp"
+# running again: S or R seen within 2 s ('t' in between is a normal
+# syscall or signal stop of a traced process, not the group-stop)
+for i in $(seq 40); do
+	st=$(sed 's/^.*) //' "/proc/$sp/stat" | cut -d' ' -f1)
+	case $st in S | R) break ;; esac
+	sleep 0.05
+done
 case $st in S | R) ;; *) fail "sigcount state after SIGCONT: '$st', want S or R" ;; esac
 kill -USR1 "$sp"; sleep 0.2
 kill -USR1 "$sp"

@@ -213,7 +213,8 @@ wait_gone() {
 }
 
 # block_dir: sets dir, maj, min and name to a writable directory on a real
-# block device (not tmpfs/overlay) and that device's numbers and name;
+# block device (not tmpfs/overlay) and the numbers and name of the disk its
+# block requests are reported on (a partition's whole disk);
 # returns 1 (dir empty) if there is none.
 block_dir() {
 	local d devno
@@ -224,6 +225,12 @@ block_dir() {
 		maj=$((devno >> 8 & 0xfff)) min=$(( (devno & 0xff) | (devno >> 12 & 0xfff00) ))
 		if [ -e "/sys/dev/block/$maj:$min" ]; then
 			dir=$d
+			# a partition's requests carry its disk's number (the kernel
+			# remaps the bio to the whole disk before block_bio_queue)
+			if [ -e "/sys/dev/block/$maj:$min/partition" ]; then
+				devno=$(cat "/sys/dev/block/$maj:$min/../dev") || { dir=""; continue; }
+				maj=${devno%%:*} min=${devno##*:}
+			fi
 			name=$(awk -F= '$1 == "DEVNAME" { print $2 }' "/sys/dev/block/$maj:$min/uevent")
 			return 0
 		fi

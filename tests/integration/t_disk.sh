@@ -9,7 +9,7 @@ N=200
 # a directory on a real block device: not tmpfs/overlay
 block_dir
 [ -n "$dir" ] || skip "no writable directory on a block device (/var/tmp, /work, /tmp are tmpfs/overlay)"
-# a partition's I/O is reported on the partition's own device number
+# a partition's I/O is reported on its whole disk's device number (block_dir)
 f=$(mktemp "$dir/ilp-dio.XXXXXX") || fail "mktemp in $dir"
 on_exit "rm -f '$f'"
 dd if=/dev/zero of="$f" bs=4096 count=$N conv=fsync status=none || fail "dd"

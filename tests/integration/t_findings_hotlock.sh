@@ -30,7 +30,7 @@ row=$(awk '/^== Locks \(user\) ==/ { on = 1; next } /^== / { on = 0 } on && $1 =
 read -r _ _ tw _ tt _ <<< "$row"
 expect_eq "waits in finding vs table" "$waits" "$((tw + tt))" "$T/report"
 
-ilp run -o "$T/report2" -- "$WL/uncontended" > /dev/null 2> "$T/err2"
+ilp run -o "$T/report2" -- "$WL/uncontended" 1000000 > /dev/null 2> "$T/err2"
 rc=$?
 [ $rc -eq 0 ] || { show "$T/err2"; show "$T/report2"; fail "uncontended: exit status $rc"; }
 n=$(findings "$T/report2" | grep -c '^\[hot lock\]\|^\[kernel lock\]')

@@ -74,10 +74,13 @@ expect_eq "record without -o: exit" "$?" 2
 # the file)
 . "$(dirname "$0")/lib_findings.sh"
 # objects REPORT PID: the sorted object names of pid's "I/O by object",
-# but pipes (the exec-status pipe of run is seen in some runs, not others)
+# but pipes (the exec-status pipe of run is seen in some runs, not others);
+# whether a name came from /proc or from the call's argument depends on
+# timing, so that mark is left out
 objects() {
 	pid_section "$1" "$2" | awk '/I\/O by object/ { on = 1; getline; next } on && NF == 0 { exit } on' |
-		sed -E 's/( +[0-9]+){7} .*$//; s/^ +//' | grep -v '^pipe ' | sort
+		sed -E 's/( +[0-9]+){7} .*$//; s/^ +//; s/ \(name from call argument\)$//' |
+		grep -v '^pipe ' | sort
 }
 cf="$T/app.conf"
 printf 'key = value\n' > "$cf"
@@ -120,13 +123,14 @@ else
 		[ $rc -eq 0 ] || { show "$T/rec_err"; fail "record dio_write: exit $rc"; }
 		ilp report -i "$T/d.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report dio_write failed"; }
 		ilp run -o "$T/live" -- "$WL/dio_write" "$df" $N 2> /dev/null || fail "live dio_write failed"
-		# the process's row on the device: requests bytes read write
+		# the process's row on the device: comm and write requests (reads:
+		# page-ins of its binary, when the cache is cold, vary between runs)
 		drow() {
 			awk '/^== Disk I\/O ==/ { on = 1 } /^== Locks \(user\)/ { on = 0 } on' "$1" |
-			awk -v dev="$name" -v pid="$2" '/^device / { on = ($2 == dev) } on && $1 == pid { print $2, $3, $4, $5, $6; exit }'
+			awk -v dev="$name" -v pid="$2" '/^device / { on = ($2 == dev) } on && $1 == pid { print $2, $6; exit }'
 		}
 		pid=$(pids_named "$T/rep" dio_write) lpid=$(pids_named "$T/live" dio_write)
-		expect_eq "disk row of dio_write from the file" "$(drow "$T/rep" "$pid")" "dio_write $N $((N * 4096)) 0 $N" "$T/rep"
+		expect_eq "disk row of dio_write from the file" "$(drow "$T/rep" "$pid")" "dio_write $N" "$T/rep"
 		expect_eq "disk row, file vs live" "$(drow "$T/rep" "$pid")" "$(drow "$T/live" "$lpid")" "$T/rep"
 		grep -q "^device $name ($maj:$min) " "$T/rep" || { show "$T/rep"; fail "file report: no device line for $name (name fact)"; }
 	fi

@@ -21,4 +21,11 @@
  */
 int ilp_fmt_time(char *buf, size_t size, uint64_t ns);
 
+/*
+ * For drawing a log2 histogram (ilp_hist_log2): the first non-empty slot
+ * of slot[0..n) (-1 if all are empty) and the largest count, which the
+ * bars are scaled to.
+ */
+void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak);
+
 #endif

@@ -243,15 +243,10 @@ static const struct ilp_sc_stats *thread_row(const void *obj, size_t i)
 static void html_hist(struct ilp_out *o, const struct ilp_hist *hist, const char *kind,
 		      const char *name, const char *what)
 {
-	uint64_t slot[65], peak = 0;
-	int n = ilp_hist_log2(hist, slot), first = -1, nb, width, height;
+	uint64_t slot[65], peak;
+	int n = ilp_hist_log2(hist, slot), first, nb, width, height;
 
-	for (int i = 0; i < n; i++) {
-		if (slot[i] && first < 0)
-			first = i;
-		if (slot[i] > peak)
-			peak = slot[i];
-	}
+	ilp_slots_span(slot, n, &first, &peak);
 	if (first < 0)
 		return;
 	nb = n - first;

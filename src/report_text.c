@@ -254,10 +254,10 @@ static void slot_bounds(int i, uint64_t *lo, uint64_t *hi)
 
 static void print_hist(struct ilp_out *w, const struct ilp_sc_stats *sc)
 {
-	uint64_t slot[65], lo, hi, peak = 0, div;
+	uint64_t slot[65], lo, hi, peak, div;
 	uint64_t max_ns = ilp_hist_max(sc->hist);
 	const char *unit;
-	int n, first = -1, lo_w = 8, hi_w = 13;
+	int n, first, lo_w = 8, hi_w = 13;
 	char bar[HIST_STARS + 1];
 
 	/* the unit from the largest value, like bcc's usecs/msecs */
@@ -277,12 +277,7 @@ static void print_hist(struct ilp_out *w, const struct ilp_sc_stats *sc)
 		slot[1] += slot[0];
 		slot[0] = 0;
 	}
-	for (int i = 0; i < n; i++) {
-		if (slot[i] && first < 0)
-			first = i;
-		if (slot[i] > peak)
-			peak = slot[i];
-	}
+	ilp_slots_span(slot, n, &first, &peak);
 	if (first < 0)
 		return;
 	slot_bounds(n - 1, &lo, &hi);

@@ -51,19 +51,14 @@ static const char *comm_or(const char *s)
 
 static void print_log2(struct ilp_out *w, const char *title, const struct ilp_hist *h, int ns)
 {
-	uint64_t slot[65], peak = 0;
-	int n, i, first = -1;
+	uint64_t slot[65], peak;
+	int n, i, first;
 	char bar[HIST_STARS + 1];
 
 	if (!h || !ilp_hist_count(h))
 		return;
 	n = ilp_hist_log2(h, slot);
-	for (i = 0; i < n; i++) {
-		if (slot[i] && first < 0)
-			first = i;
-		if (slot[i] > peak)
-			peak = slot[i];
-	}
+	ilp_slots_span(slot, n, &first, &peak);
 	if (first < 0)
 		return;
 	ilp_out_printf(w, "    %s\n    %22s : count     distribution\n", title, ns ? "ns" : "bytes");

@@ -45,3 +45,17 @@ int ilp_fmt_time(char *buf, size_t size, uint64_t ns)
 	}
 	return snprintf(buf, size, "?");	/* not reached */
 }
+
+void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak)
+{
+	int i;
+
+	*first = -1;
+	*peak = 0;
+	for (i = 0; i < n; i++) {
+		if (slot[i] && *first < 0)
+			*first = i;
+		if (slot[i] > *peak)
+			*peak = slot[i];
+	}
+}

@@ -119,6 +119,27 @@ static const char *call_name(const struct ilp_model *m, const struct ilp_proc *p
 	return cat;
 }
 
+/*
+ * Opens a complete ("X") event up to its args object: the caller writes the
+ * args, then closes both objects.
+ */
+static void x_begin(struct ilp_jw *w, const char *cat, const char *name, int pid, int tid,
+		    uint64_t start_ns, uint64_t dur_ns)
+{
+	ilp_jw_obj_begin(w);
+	ilp_jw_kstr(w, "ph", "X");
+	ilp_jw_kstr(w, "cat", cat);
+	ilp_jw_kstr(w, "name", name);
+	ilp_jw_ki64(w, "pid", pid);
+	ilp_jw_ki64(w, "tid", tid);
+	ilp_jw_key(w, "ts");
+	ilp_jw_ns_as_us(w, start_ns);
+	ilp_jw_key(w, "dur");
+	ilp_jw_ns_as_us(w, dur_ns);
+	ilp_jw_key(w, "args");
+	ilp_jw_obj_begin(w);
+}
+
 static void perfetto_calls(struct ilp_jw *w, const struct ilp_model *m, const struct ilp_proc *p)
 {
 	const struct ilp_calls *set = ilp_proc_top_calls(p);
@@ -128,18 +149,7 @@ static void perfetto_calls(struct ilp_jw *w, const struct ilp_model *m, const st
 		const struct ilp_call *c = ilp_calls_get(set, i);
 		const char *cat = call_name(m, p, c, name, sizeof(name), obj, sizeof(obj));
 
-		ilp_jw_obj_begin(w);
-		ilp_jw_kstr(w, "ph", "X");
-		ilp_jw_kstr(w, "cat", cat);
-		ilp_jw_kstr(w, "name", name);
-		ilp_jw_ki64(w, "pid", ilp_proc_pid(p));
-		ilp_jw_ki64(w, "tid", c->tid);
-		ilp_jw_key(w, "ts");
-		ilp_jw_ns_as_us(w, c->start_ts);
-		ilp_jw_key(w, "dur");
-		ilp_jw_ns_as_us(w, c->dur_ns);
-		ilp_jw_key(w, "args");
-		ilp_jw_obj_begin(w);
+		x_begin(w, cat, name, ilp_proc_pid(p), c->tid, c->start_ts, c->dur_ns);
 		ilp_jw_ki64(w, "ret", c->ret);
 		ilp_jw_ku64(w, "arg0", c->arg0);
 		ilp_jw_ku64(w, "dur_ns", c->dur_ns);
@@ -168,18 +178,7 @@ static void disk_req(struct ilp_jw *w, const struct ilp_blk_req *r, int pid, int
 	else
 		snprintf(who, sizeof(who), "%s (%s)", r->comm[0] ? r->comm : "?",
 			 r->kernel ? "kernel thread" : "not traced");
-	ilp_jw_obj_begin(w);
-	ilp_jw_kstr(w, "ph", "X");
-	ilp_jw_kstr(w, "cat", "disk");
-	ilp_jw_kstr(w, "name", blk_op_name(r->op));
-	ilp_jw_ki64(w, "pid", pid);
-	ilp_jw_ki64(w, "tid", tid);
-	ilp_jw_key(w, "ts");
-	ilp_jw_ns_as_us(w, r->start_ts);
-	ilp_jw_key(w, "dur");
-	ilp_jw_ns_as_us(w, r->dur_ns);
-	ilp_jw_key(w, "args");
-	ilp_jw_obj_begin(w);
+	x_begin(w, "disk", blk_op_name(r->op), pid, tid, r->start_ts, r->dur_ns);
 	ilp_jw_ku64(w, "bytes", r->bytes);
 	ilp_jw_ku64(w, "sector", r->sector);
 	ilp_jw_kstr(w, "rw", r->rwbs);

@@ -5,7 +5,7 @@
 #   make check      install missing deps, build, run every test (unit, ASan+UBSan, integration)
 #   make unit       unit tests only (cmocka)
 #   make asan       unit tests under AddressSanitizer + UBSan
-#   make integration  end-to-end tests against real tracefs (root)
+#   make integration  end-to-end tests against real tracefs (root); T="record disk" runs only those
 #   make bench      overhead benchmark against strace and perf trace
 #   make deps       install build/test dependencies (Debian, as root)
 
@@ -76,7 +76,7 @@ asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
 
 integration: all workloads
-	$(Q)sh tests/integration/run.sh $(O)
+	$(Q)sh tests/integration/run.sh $(O) $(T)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all workloads

@@ -48,6 +48,10 @@ void ilp_instance_free(struct ilp_instance *in);
 int ilp_instance_add_pids(struct ilp_instance *in, const pid_t *tids, size_t n);
 int ilp_instance_start(struct ilp_instance *in);	/* events on, tracing on */
 int ilp_instance_stop(struct ilp_instance *in);		/* tracing off */
+/* Every event off, the companion's tracing off, the main buffer still on:
+ * no more events come, but trace_marker lines still land in the buffer
+ * (record writes its last facts after the final drain).  0 or -EIO. */
+int ilp_instance_events_off(struct ilp_instance *in);
 
 const char *ilp_instance_name(const struct ilp_instance *in);
 struct tracefs_instance *ilp_instance_tracefs(struct ilp_instance *in);

@@ -450,9 +450,15 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 	if (o->tap && o->tap->end) {	/* record: while tracing is still on */
 		int es = -1, rerr;
 
-		/* name what the buffers hold now, so the names are in the file */
+		/* no more events, but the buffer still takes trace_marker
+		 * lines: read everything, so that every device and lock the
+		 * capture saw is named in the file, then the end fact */
+		rerr = ilp_instance_events_off(c->in);
 		if (!err)
-			err = ilp_ftrace_drain(c->src, 0, feed, c);
+			err = rerr;
+		rerr = ilp_ftrace_drain(c->src, 1, feed, c);
+		if (!err)
+			err = rerr;
 		name_objects(c);
 
 		child = first_child(c);

@@ -390,6 +390,15 @@ int ilp_instance_start(struct ilp_instance *in)
 	return 0;
 }
 
+int ilp_instance_events_off(struct ilp_instance *in)
+{
+	int err = tracefs_event_disable(in->ti, NULL, NULL) ? -EIO : 0;
+
+	if (in->sys && tracefs_trace_off(in->sys))
+		err = -EIO;
+	return err;
+}
+
 int ilp_instance_stop(struct ilp_instance *in)
 {
 	int err = tracefs_trace_off(in->ti) ? -EIO : 0;

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Integration test runner: tests/integration/run.sh BUILD_DIR
+# Integration test runner: tests/integration/run.sh BUILD_DIR [NAME...]
 #
+# NAME... (t_record, or record): only those tests (make integration T=...).
 # Runs every tests/integration/t_*.sh in its own bash process with
 # ILP=BUILD_DIR/iolockprof and WL=BUILD_DIR/workloads.  A test exits 0 (pass),
 # 77 (skip; its last output line is the reason) or anything else (fail).
@@ -18,7 +19,18 @@ export TRACEFS=/sys/kernel/tracing
 inst="$TRACEFS/instances"
 per_test_timeout=${ILP_TEST_TIMEOUT:-180}
 
-tests=$(ls "$here"/t_*.sh 2>/dev/null | sort)
+shift
+if [ $# -gt 0 ]; then
+	tests=""
+	for n in "$@"; do
+		n=${n%.sh}
+		n=t_${n#t_}
+		[ -f "$here/$n.sh" ] || { echo "run.sh: no test $n in $here" >&2; exit 1; }
+		tests="$tests $here/$n.sh"
+	done
+else
+	tests=$(ls "$here"/t_*.sh 2>/dev/null | sort)
+fi
 ntests=$(printf '%s\n' $tests | grep -c .)
 
 skip_all() {

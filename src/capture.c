@@ -4,10 +4,14 @@
  * one reader, one model; a poll loop over the per-CPU buffers, a signalfd
  * and a pidfd per watched process; interim and final reports.
  *
- * Draining: a CPU buffer wakes poll() when it is buffer_percent full (set
- * by instance.c); otherwise the loop drains every IDLE_DRAIN_MS.  Drains
- * are never closer than MIN_GAP_MS, so a storm is read in large batches and
- * the reader costs the traced program nothing measurable.
+ * Draining: a CPU buffer wakes poll() as soon as it holds data
+ * (buffer_percent 0, set by instance.c), but the buffers are polled only
+ * a gap after the last drain: SHORT_GAP_MS after a drain that found little
+ * (a light load is read within milliseconds, so the fd an accept() or
+ * open() made is named from /proc while it still exists), MIN_GAP_MS after
+ * a drain that found more than LIGHT_PAGES pages (a storm is read in large
+ * batches and the reader costs the traced program little).  An idle
+ * program wakes the reader not at all; IDLE_DRAIN_MS bounds the wait.
  */
 #include <errno.h>
 #include <poll.h>
@@ -31,6 +35,8 @@
 
 #define IDLE_DRAIN_MS 50
 #define MIN_GAP_MS 20
+#define SHORT_GAP_MS 2
+#define LIGHT_PAGES 8		/* per drain, all CPUs: 32 KiB of 4 KiB pages */
 #define CHILD_GRACE_MS 5000	/* after forwarding a signal, wait this long */
 #define DEFAULT_BUFFER_KB 16384
 #define MAX_POLL 1024
@@ -386,6 +392,7 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 	uint64_t deadline = o->duration > 0 ? c->start_ts + (uint64_t)(o->duration * 1e9) : 0;
 	uint64_t next_interim = o->interval > 0 ? c->start_ts + (uint64_t)(o->interval * 1e9) : 0;
 	int nsignals = 0, err = 0, exit_status = -1;
+	unsigned gap_ms = SHORT_GAP_MS;
 	struct watch *child;
 	size_t i;
 
@@ -406,9 +413,9 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 			pfd[n++].events = POLLIN;
 		}
 		ncpu_first = n;
-		want_cpu = now - last_drain >= MIN_GAP_MS * 1000000ull;
+		want_cpu = now - last_drain >= gap_ms * 1000000ull;
 		timeout = want_cpu ? ms_until(now, last_drain + IDLE_DRAIN_MS * 1000000ull)
-				   : ms_until(now, last_drain + MIN_GAP_MS * 1000000ull);
+				   : ms_until(now, last_drain + gap_ms * 1000000ull);
 		if (want_cpu)
 			n += ilp_ftrace_pollfds(c->src, pfd + n, MAX_POLL - n);
 		if (deadline && ms_until(now, deadline) < timeout)
@@ -436,11 +443,15 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 			break;
 		if (cpu_ready || now - last_drain >= IDLE_DRAIN_MS * 1000000ull ||
 		    (next_interim && now >= next_interim)) {
+			uint64_t pages = ilp_ftrace_counters(c->src)->pages;
+
 			err = ilp_ftrace_drain(c->src, 0, feed, c);
 			if (err)
 				break;
 			name_objects(c);
 			last_drain = now;
+			pages = ilp_ftrace_counters(c->src)->pages - pages;
+			gap_ms = pages > LIGHT_PAGES ? MIN_GAP_MS : SHORT_GAP_MS;
 		}
 		if (next_interim && now >= next_interim) {
 			report(c, 1, -1);

@@ -281,7 +281,7 @@ static int sys_new(struct ilp_instance *in, const struct ilp_instance_opts *o)
 	if (err)
 		return err;
 	tracefs_option_disable(in->sys, TRACEFS_OPTION_OVERWRITE);
-	write_file(in->sys, "buffer_percent", "25");
+	write_file(in->sys, "buffer_percent", "0");
 	for (i = 0; i < ilp_tracepoint_count(); i++) {
 		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
 
@@ -329,8 +329,9 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 		err = -ENOTSUP;
 		goto out;
 	}
-	/* wake a poll()ing reader when a CPU buffer is a quarter full */
-	write_file(in->ti, "buffer_percent", "25");
+	/* wake a poll()ing reader as soon as a CPU buffer holds data:
+	 * capture.c polls only a gap after each drain */
+	write_file(in->ti, "buffer_percent", "0");
 	err = enable_events(in, o);
 	if (err)
 		goto out;

@@ -15,7 +15,7 @@
 #include "report_text_parts.h"
 #include "report_util.h"
 
-#define OBJ_MAX 64	/* longer names keep their tail: "...dir/file" */
+#define OBJ_MAX 64	/* longer names keep their tail: "file ...dir/file" */
 #define CELL 80
 
 typedef void (*io_cell_fn)(char *buf, size_t size, const struct ilp_fdobj *o);
@@ -26,17 +26,27 @@ struct io_col {
 	io_cell_fn cell;
 };
 
+/* a name longer than OBJ_MAX keeps its tail ("file ...dir/file"); the
+ * "(name from call argument)" mark comes on top of it */
 static void c_obj(char *buf, size_t size, const struct ilp_fdobj *o)
 {
 	char full[512];
-	size_t len;
+	unsigned type = ilp_fdobj_type(o);
+	const char *desc = ilp_fdobj_desc(o), *tname;
+	size_t head, dlen = strlen(desc);
 
 	ilp_fdobj_format(o, full, sizeof(full));
-	len = strlen(full);
-	if (len <= OBJ_MAX)
+	if ((type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED) {
+		snprintf(buf, size, "%s", full);
+		return;
+	}
+	tname = ilp_obj_type_name(type);
+	head = strlen(tname) + 1;
+	if (head + dlen <= OBJ_MAX || head + 3 >= OBJ_MAX)
 		snprintf(buf, size, "%s", full);
 	else
-		snprintf(buf, size, "...%s", full + len - (OBJ_MAX - 3));
+		snprintf(buf, size, "%s ...%s%s", tname, desc + dlen - (OBJ_MAX - head - 3),
+			 full + head + dlen);
 }
 
 #define U64_CELL(name, expr)							\

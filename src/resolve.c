@@ -5,10 +5,11 @@
  * Which calls: a table of names, turned into a number-indexed role array
  * once at ilp_resolver_new.  Which name wins after an open:
  *   1. the live fd's readlink, if the path argument (read from tracee
- *      memory) agrees with it (same last component): the fd was not closed
- *      and reused for something else meanwhile;
+ *      memory) agrees with it (same last component, or the same file once
+ *      made canonical): the fd was not closed and reused meanwhile;
  *   2. else the path argument, made absolute against /proc/TID/cwd (or the
- *      dirfd's path), typed by stat(), flagged ILP_OBJ_F_FROM_ARG;
+ *      dirfd's path) and canonical (realpath), typed by stat(), flagged
+ *      ILP_OBJ_F_FROM_ARG;
  *   3. else, if the argument cannot be read, the live fd's readlink only
  *      when the call is not an open (nothing to cross-check), or nothing.
  * Sockets: the inode from readlink is looked up in /proc/TID/net/ (that
@@ -551,7 +552,26 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 	return err;
 }
 
-/* the path argument, absolute; 0 or -errno */
+/*
+ * path (absolute) as the kernel names the file an fd holds: symlinks and
+ * "." / ".." resolved (/lib/x.so -> /usr/lib/x.so on a merged /usr), so an
+ * object has one name whether it came from /proc/TID/fd or from the call's
+ * argument.  Only when the thread sees our root (else the path means
+ * something else here) and the file still exists; otherwise path is left.
+ */
+static void canonical(int tid, char *path, size_t size)
+{
+	char link[64], real[PATH_MAX];
+	struct stat a, b;
+
+	snprintf(link, sizeof(link), "/proc/%d/root", tid);
+	if (stat(link, &a) || stat("/", &b) || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return;
+	if (realpath(path, real) && strlen(real) < size)
+		memcpy(path, real, strlen(real) + 1);
+}
+
+/* the path argument, absolute and canonical; 0 or -errno */
 static int arg_path(struct ilp_resolver *r, int tid, const struct slot *sl, const struct rinfo *ri,
 		    const char **str, unsigned *type)
 {
@@ -576,6 +596,7 @@ static int arg_path(struct ilp_resolver *r, int tid, const struct slot *sl, cons
 		snprintf(r->tmp, sizeof(r->tmp), "%s%s%s", base, strcmp(base, "/") ? "/" : "",
 			 r->arg);
 	}
+	canonical(tid, r->tmp, sizeof(r->tmp));
 	*type = stat_type(r->tmp);
 	*str = ilp_resolver_intern(r, r->tmp);
 	return *str ? 0 : -ENOMEM;
@@ -706,7 +727,7 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 		if (!have)
 			return 0;	/* nothing to check a live fd against: could be reused */
 		if (!arg_path(r, ev->tid, sl, ri, &astr, &atype)) {
-			if (!err && same_last(str, r->arg))
+			if (!err && (same_last(str, r->arg) || !strcmp(str, astr)))
 				fill(&out[n++], ev, fd, type, str);
 			else
 				fill(&out[n++], ev, fd, atype | ILP_OBJ_F_FROM_ARG, astr);

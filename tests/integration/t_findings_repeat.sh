@@ -2,7 +2,8 @@
 # backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # io_reopen 1000 FILE (open/read/close in a loop): exactly one finding,
 # [repeat], naming FILE, opened 1000 times; no unbuffered finding for the
-# 1000 small reads (one per open: no buffer merges them).
+# 1000 small reads (one per open: no buffer merges them).  Opened through
+# a symlink and "..", relative to the cwd, the file has its one real name.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 
@@ -20,4 +21,11 @@ printf '%s\n' "$blk" | grep -q ': 3000 calls on it (1000 reads, 12000 B) took ' 
 	{ show "$T/report"; fail "evidence line"; }
 printf '%s\n' "$blk" | grep -q 'why: 1000 opens + 0 stats = 1000 >= 100 (--repeat-min)$' ||
 	{ show "$T/report"; fail "why line"; }
+
+mkdir "$T/sub" && ln -s app.conf "$T/link.conf" || fail "symlink"
+(cd "$T" && ilp run -o "$T/report2" -- "$WL/io_reopen" 1000 sub/../link.conf 2> "$T/err") ||
+	{ show "$T/err"; fail "run through a symlink failed"; }
+line=$(findings "$T/report2")
+printf '%s\n' "$line" | grep -Eqx "\[repeat\] $(file_obj "$(realpath "$f")") opened 1000 times and stat'ed 0 times" ||
+	{ show "$T/report2"; fail "through a symlink, finding line: '$line'"; }
 exit 0

@@ -418,12 +418,35 @@ static void test_text_sections(void **state)
 	free(text);
 }
 
+/* a long name keeps its type and the tail of its path; the mark comes on top */
+static void test_text_long_names(void **state)
+{
+	struct fixture *x = *state;
+	char *text;
+
+	call6(&x->s, "openat", 5 * US, 3, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(&x->s, 3, ILP_OBJ_FILE | ILP_OBJ_F_FROM_ARG, "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	call6(&x->s, "openat", 5 * US, 4, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(&x->s, 4, ILP_OBJ_FILE,
+	       "/var/lib/some/very/long/directory/name/that/goes/on/and/on/data.db");
+	writes(x, 3, 2, 1);
+	writes(x, 4, 1, 1);
+	assert_int_equal(run(x, "unbuffered"), 0);
+	text = render(x, 0);
+	assert_non_null(strstr(text,
+		"\n  file /usr/lib/x86_64-linux-gnu/libc.so.6 (name from call argument)      3 "));
+	assert_non_null(strstr(text,
+		"\n  file ...ome/very/long/directory/name/that/goes/on/and/on/data.db        2 "));
+	free(text);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_unbuffered_fires),
+		T(test_text_long_names),
 		T(test_unbuffered_nr_majority),
 		T(test_unbuffered_below_count),
 		T(test_unbuffered_size_boundary),

@@ -99,6 +99,7 @@ bench: all workloads
 # sizes over 2 GiB fail as NULL before the fuzzer's malloc limit sees them
 FUZZ_TIME ?= 60
 fuzz:
+	$(Q)sh scripts/install-deps.sh fuzz
 	$(Q)$(MAKE) --no-print-directory O=$(O)/fuzz CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
 	  $(O)/fuzz/fuzz_tracefile

@@ -3,10 +3,13 @@
 # missing.  Needs root (or sudo) for apt-get.
 #   sh scripts/install-deps.sh build   to build and run it (make, make demo)
 #   sh scripts/install-deps.sh test    also to run every test (make check)
+#   sh scripts/install-deps.sh fuzz    also clang and libFuzzer (make fuzz)
 set -eu
 mode=${1:-test}
 need="gcc make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev"
-if [ "$mode" = test ]; then
+if [ "$mode" = fuzz ]; then
+	need="$need clang libclang-rt-dev"
+elif [ "$mode" = test ]; then
 	# cmocka: unit tests; strace/perf/time: the benchmark and comparisons;
 	# util-linux: setpriv for the unprivileged tests; trace-cmd: opens our
 	# trace.dat in the tests; chromium + node: the HTML and JSON checks

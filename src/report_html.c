@@ -99,6 +99,7 @@ static const char css[] =
 "h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;"
 "border-bottom:2px solid #d6dde8;padding-bottom:.2em}h3{font-size:1em}"
 ".ilp-note{color:#5a6475;font-size:.9em}"
+".ilp-nav a{text-decoration:none}"
 "table{border-collapse:collapse;margin:.6em 0;font-size:.9em}"
 "th,td{padding:.25em .7em;border-bottom:1px solid #e3e8ef}"
 "th{background:#f3f6fa;text-align:right}th:first-child,td:first-child{text-align:left}"
@@ -147,7 +148,7 @@ static void html_findings(struct ilp_out *o, const struct ilp_report_info *info)
 {
 	if (!info->ndetectors)
 		return;
-	ilp_out_printf(o, "<section class=\"ilp-findings\">\n<h2>Findings</h2>\n");
+	ilp_out_printf(o, "<section class=\"ilp-findings\" id=\"findings\">\n<h2>Findings</h2>\n");
 	if (!info->nfindings) {
 		ilp_out_printf(o, "<p class=\"ilp-note\">none (%zu detectors ran)</p>\n</section>\n",
 		   info->ndetectors);
@@ -560,7 +561,7 @@ static void html_disk(struct ilp_out *o, const struct ilp_model *m)
 
 	if (!nd)
 		return;
-	ilp_out_printf(o, "<section class=\"ilp-disk\">\n<h2>Disk I/O</h2>\n");
+	ilp_out_printf(o, "<section class=\"ilp-disk\" id=\"disk\">\n<h2>Disk I/O</h2>\n");
 	table_begin(o, "ilp-devices", "device|submitter|requests|bytes|read|write|flush|discard|"
 		    "q2c p50|d2c p50|d2c p99|d2c max");
 	for (size_t i = 0; i < nd; i++) {
@@ -604,7 +605,8 @@ static void html_disk(struct ilp_out *o, const struct ilp_model *m)
 static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,
 		      const struct ilp_report_info *info, const struct ilp_report_opts *opts)
 {
-	ilp_out_printf(o, "<section class=\"ilp-proc\">\n<h2>pid %d (", ilp_proc_pid(p));
+	ilp_out_printf(o, "<section class=\"ilp-proc\" id=\"pid-%d\">\n<h2>pid %d (",
+		       ilp_proc_pid(p), ilp_proc_pid(p));
 	esc(o, or_unknown(ilp_proc_comm(p)));
 	ilp_out_printf(o, ")</h2>\n<p>threads: %zu &middot; calls: %" PRIu64 " &middot; syscall time: ",
 	   ilp_proc_nthreads_seen(p), ilp_proc_calls(p));
@@ -627,6 +629,36 @@ static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct
 	ilp_out_printf(o, "</section>\n");
 }
 
+/* contents: a link to each section below, processes with their syscall
+ * time (the page of a build with many processes is long) */
+static void html_nav(struct ilp_out *o, const struct ilp_model *m,
+		     const struct ilp_report_info *info)
+{
+	const char *sep = "";
+
+	ilp_out_printf(o, "<nav class=\"ilp-nav\"><p>");
+	if (info->ndetectors) {
+		ilp_out_printf(o, "<a href=\"#findings\">Findings (%zu)</a>", info->nfindings);
+		sep = " &middot; ";
+	}
+	for (size_t i = 0; i < ilp_model_nprocs(m); i++) {
+		const struct ilp_proc *p = ilp_model_proc(m, i);
+
+		if (!ilp_report_proc_shown(m, p))
+			continue;
+		ilp_out_printf(o, "%s<a href=\"#pid-%d\">pid %d (", sep, ilp_proc_pid(p),
+			       ilp_proc_pid(p));
+		esc(o, or_unknown(ilp_proc_comm(p)));
+		ilp_out_printf(o, ") ");
+		pr_time(o, ilp_proc_total_ns(p));
+		ilp_out_printf(o, "</a>");
+		sep = " &middot; ";
+	}
+	if (ilp_model_nblkdevs(m))
+		ilp_out_printf(o, "%s<a href=\"#disk\">Disk I/O</a>", sep);
+	ilp_out_printf(o, "</p></nav>\n");
+}
+
 int ilp_report_html(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts)
@@ -635,6 +667,7 @@ int ilp_report_html(FILE *out, const struct ilp_model *m,
 	size_t printed = 0;
 
 	html_header(&o, info);
+	html_nav(&o, m, info);
 	html_findings(&o, info);
 	for (size_t i = 0; i < ilp_model_nprocs(m); i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);

@@ -517,8 +517,11 @@ static void test_html(void **state)
 	 * read 1, write 3 (512..4095), fsync 1 */
 	assert_int_equal(count(out, "<rect class=\"bar\""), 5);
 	assert_non_null(strstr(out, "<title>512 ns to 1.02 us: 1</title>"));
-	assert_int_equal(count(out, "<section class=\"ilp-proc\">"), 2);
-	assert_non_null(strstr(out, "<h2>pid 100 (app)</h2>"));
+	assert_int_equal(count(out, "<section class=\"ilp-proc\" id=\"pid-"), 2);
+	assert_non_null(strstr(out, "<section class=\"ilp-proc\" id=\"pid-100\">\n<h2>pid 100 (app)</h2>"));
+	/* contents: a link to each process section, with its syscall time */
+	assert_non_null(strstr(out, "<nav class=\"ilp-nav\"><p><a href=\"#pid-100\">pid 100 (app) "));
+	assert_int_equal(count(out, "<a href=\"#pid-"), 2);
 	assert_non_null(strstr(out, "<h3>tid 101 (worker)"));
 	assert_non_null(strstr(out, "unfinished: nanosleep 1 call, 1.97 ms so far"));
 	assert_non_null(strstr(out, "<strong>3 events were lost</strong>"));
@@ -528,7 +531,7 @@ static void test_html(void **state)
 	/* self-contained: nothing fetched, nothing run */
 	assert_null(strstr(out, "<script"));
 	assert_null(strstr(out, "src="));
-	assert_null(strstr(out, "href"));
+	assert_int_equal(count(out, "href"), count(out, "href=\"#"));	/* in-page links only */
 	assert_null(strstr(out, "url("));
 	assert_null(strstr(out, "@import"));
 	assert_int_equal(count(out, "http"), 3);	/* the SVG xmlns only */

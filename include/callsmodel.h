@@ -21,6 +21,8 @@
 
 #define ILP_CALLS_TOP 256	/* calls kept per process */
 
+struct ilp_fdobj;
+
 struct ilp_call {
 	uint64_t start_ts;	/* enter, ns CLOCK_MONOTONIC */
 	uint64_t dur_ns;	/* exit - enter */
@@ -28,6 +30,8 @@ struct ilp_call {
 	uint64_t arg0;		/* first argument (the fd for fd-based calls) */
 	int32_t tid;
 	int32_t nr;		/* exact syscall number (not folded into ILP_SC_OTHER) */
+	const struct ilp_fdobj *fobj;	/* fd-based calls: what arg0 was at the call
+					 * (fdmodel.h, lives with the model); NULL if unknown */
 };
 
 struct ilp_calls;

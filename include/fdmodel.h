@@ -109,6 +109,10 @@ size_t ilp_fdproc_nobjs(const struct ilp_fdproc *f);
 const struct ilp_fdobj *ilp_fdproc_obj(const struct ilp_fdproc *f, size_t i);
 /* the object fd currently refers to (NULL: not open, or open with nothing known) */
 const struct ilp_fdobj *ilp_fdproc_fd(const struct ilp_fdproc *f, int fd);
+/* the object the last ilp_fdm_call of the process counted its call on (the
+ * one its fd argument named then, even if the call closed it); NULL if that
+ * call took no fd */
+const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f);
 /* 1 if fd is open and close-on-exec, 0 if not, -1 if not open */
 int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd);
 /* the object of that type and description, any number of calls; NULL if none */

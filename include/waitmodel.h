@@ -58,6 +58,8 @@ struct ilp_blocking {
 	int okind;		/* enum ilp_wobj_kind */
 	uint64_t obj;
 	uint32_t dev;		/* last block device the thread's I/O went to in such a call, 0 */
+	const struct ilp_fdobj *fobj;	/* ILP_WOBJ_FD: what the fd was at the calls (an fd
+					 * closed and reopened is another row), NULL if unknown */
 	uint64_t calls;
 	uint64_t wall_ns, max_ns;
 	uint64_t off_ns[ILP_OFF_NSTATES];

@@ -398,7 +398,9 @@ static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
 		pe->pub.max_ns = lat;
 	ilp_hist_record(pe->pub.hist, lat);	/* -ENOMEM: still in count/sum */
 	ilp_calls_add(&t->proc->top, &(struct ilp_call){ t->cur_ts, lat, ret,
-			t->cur_args[0], t->tid, t->cur_nr });	/* -ENOMEM: not kept */
+			t->cur_args[0], t->tid, t->cur_nr,
+			(ilp_syscall_class(t->cur_nr) & ILP_SC_FD0) ?
+			ilp_fdproc_call_obj(t->proc->fd) : NULL });	/* -ENOMEM: not kept */
 	t->calls++;
 	t->total_ns += lat;
 	t->proc->calls++;
@@ -539,10 +541,12 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		return 0;
 	case ILP_EV_SYS_EXIT:
 		if (t->in_call && t->cur_nr == ev->nr) {
-			int werr = ilp_wait_call_done(m, t, ev);	/* before the call closes */
-			int cerr = call_complete(t, ev->ts, ev->ret);
+			/* the fd model first: the call's object, even for an fd
+			 * seen first now or closed by the call, is its call_obj */
 			int ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr,
 						t->cur_args, ev->ret, t->cur_ts, ev->ts);
+			int werr = ilp_wait_call_done(m, t, ev);	/* before the call closes */
+			int cerr = call_complete(t, ev->ts, ev->ret);
 
 			return cerr ? cerr : ferr ? ferr : werr;
 		}

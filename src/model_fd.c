@@ -151,6 +151,7 @@ struct ilp_fdproc {
 	uint64_t seq;
 	struct tlast *tl;		/* per thread: its last stream data call (pairs) */
 	size_t ntl, tlcap;		/* open addressing by tid, tlcap a power of 2 */
+	const struct ilp_fdobj *call_obj;	/* the last call's object (ilp_fdproc_call_obj) */
 };
 
 static const char *const type_names[ILP_OBJ_NTYPES] = {
@@ -621,6 +622,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	int role, cloexec = 0, err;
 	struct ilp_fdobj *o;
 
+	if (*fp)
+		(*fp)->call_obj = NULL;
 	if (nr < 0 || nr >= ILP_SC_MAX)
 		return 0;
 	rr = &fdm->by_nr[nr];
@@ -639,6 +642,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	/* the call as an operation on the object its fd argument names */
 	if ((cls & ILP_SC_FD0) && role != R_REBIND) {
 		o = fd_obj(f, (int)args[0]);
+		f->call_obj = o;
 		if (o) {
 			err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
 			if (!err)
@@ -709,6 +713,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		o = fd_obj(f, (int)args[0]);
 		if (!o)
 			return -ENOMEM;
+		f->call_obj = o;	/* the name before connect/bind/listen renames it */
 		err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
 		if (ret == 0 || ret == -EINPROGRESS_V)
 			set_pending(f, tid, nr, role, (int)args[0], 0, 0, args, ret, lat, exit_ts);
@@ -879,6 +884,11 @@ int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd)
 	const struct fdent *e = fd_peek(f, fd);
 
 	return e ? e->cloexec : -1;
+}
+
+const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f)
+{
+	return f ? f->call_obj : NULL;
 }
 
 const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned type,

@@ -133,14 +133,17 @@ static uint64_t blocking_key(int tid, int nr, int kind, uint64_t obj)
 	       ((uint64_t)kind << 17) ^ obj * 0x9e3779b97f4a7c15ull;
 }
 
+/* a row per (thread, syscall, object); for fds the object is what the fd
+ * was (fobj), so fd 3 closed and reopened on another file is another row */
 static struct ilp_blocking *blocking_get(struct ilp_wproc *wp, int tid, int nr, int kind,
-					 uint64_t obj)
+					 uint64_t obj, const struct ilp_fdobj *fobj)
 {
 	uint64_t key = blocking_key(tid, nr, kind, obj);
 	struct blocking *head = ilp_idmap_get(&wp->block_map, key), *b;
 
 	for (b = head; b; b = b->next)
-		if (b->pub.tid == tid && b->pub.nr == nr && b->pub.okind == kind && b->pub.obj == obj)
+		if (b->pub.tid == tid && b->pub.nr == nr && b->pub.okind == kind &&
+		    b->pub.obj == obj && b->pub.fobj == fobj)
 			return &b->pub;
 	if (ilp_wgrow((void **)&wp->blocking, &wp->blocking_cap, wp->nblocking + 1,
 		      sizeof(*wp->blocking)))
@@ -152,6 +155,7 @@ static struct ilp_blocking *blocking_get(struct ilp_wproc *wp, int tid, int nr, 
 	b->pub.nr = nr;
 	b->pub.okind = kind;
 	b->pub.obj = obj;
+	b->pub.fobj = fobj;
 	b->next = head;
 	if (ilp_idmap_put(&wp->block_map, key, b)) {
 		free(b);
@@ -187,6 +191,7 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 	struct ilp_wproc *wp;
 	struct ilp_blocking *b;
 	struct ilp_sc_offcpu *o;
+	const struct ilp_fdobj *fobj = NULL;
 	uint32_t dev = 0;
 	int kind, i;
 	uint64_t obj;
@@ -207,11 +212,13 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 	if (!wp)
 		return -ENOMEM;
 	object_of(w, nr, args, &kind, &obj);
+	if (kind == ILP_WOBJ_FD)	/* model.c fed the fd model the call first */
+		fobj = ilp_fdproc_call_obj(ilp_proc_fds(ilp_thread_proc_of(t)));
 	if (wt && wt->blk_enter_ts == enter_ts)
 		dev = wt->blk_dev;
 	if (off) {
 		o = offcpu_get(wp, nr);
-		b = blocking_get(wp, ilp_thread_tid(t), nr, kind, obj);
+		b = blocking_get(wp, ilp_thread_tid(t), nr, kind, obj, fobj);
 		if (!o || !b)
 			return -ENOMEM;
 		o->blocked_calls++;
@@ -241,8 +248,7 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 			sc->nr = nr;
 			sc->okind = kind;
 			sc->obj = obj;
-			if (kind == ILP_WOBJ_FD)
-				sc->fobj = ilp_fdproc_fd(ilp_proc_fds(ilp_thread_proc_of(t)), (int)obj);
+			sc->fobj = fobj;
 			sc->dev = dev;
 			sc->ret = ev->ret;
 			sc->start_ts = enter_ts;

@@ -75,7 +75,7 @@ static int folded_thread(FILE *out, const struct ilp_model *m, const struct ilp_
 
 			if (b->tid != ilp_thread_tid(t) || b->nr != sc->nr || !b->wall_ns)
 				continue;
-			ilp_wait_object(m, p, b->okind, b->obj, b->dev, obj, sizeof(obj));
+			ilp_wait_object(m, p, b->okind, b->obj, b->fobj, b->dev, obj, sizeof(obj));
 			if (proc_thread(out, p, t) || put_frame(out, ilp_syscall_name(sc->nr), -1) ||
 			    fputc(';', out) == EOF || put_frame(out, obj, -1) ||
 			    line_end(out, b->wall_ns < ns ? b->wall_ns : ns))

@@ -516,7 +516,7 @@ static void html_blocking(struct ilp_out *o, const struct ilp_model *m, const st
 
 		ilp_out_printf(o, "<tr><td>%d</td>", b->tid);
 		td_str(o, ilp_syscall_name(b->nr));
-		td_str(o, ilp_wait_object(m, p, b->okind, b->obj, b->dev, obj, sizeof(obj)));
+		td_str(o, ilp_wait_object(m, p, b->okind, b->obj, b->fobj, b->dev, obj, sizeof(obj)));
 		td_u64(o, b->calls);
 		td_time_or_dash(o, 1, b->wall_ns);
 		for (int k = 0; k < ILP_OFF_NSTATES; k++)

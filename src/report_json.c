@@ -144,6 +144,7 @@ static void json_threads(struct ilp_jw *w, const struct ilp_proc *p)
 static void json_top_calls(struct ilp_jw *w, const struct ilp_proc *p)
 {
 	const struct ilp_calls *set = ilp_proc_top_calls(p);
+	char name[ILP_FINDING_OBJ + 32];
 
 	ilp_jw_key(w, "top_calls");
 	ilp_jw_obj_begin(w);
@@ -162,6 +163,10 @@ static void json_top_calls(struct ilp_jw *w, const struct ilp_proc *p)
 		ilp_jw_ki64(w, "nr", c->nr);
 		ilp_jw_ki64(w, "ret", c->ret);
 		ilp_jw_ku64(w, "arg0", c->arg0);
+		if (c->fobj) {
+			ilp_fdobj_format(c->fobj, name, sizeof(name));
+			ilp_jw_kstr(w, "object", name);
+		}
 		ilp_jw_obj_end(w);
 	}
 	ilp_jw_arr_end(w);

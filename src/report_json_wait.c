@@ -247,7 +247,7 @@ static void blocking(struct ilp_jw *w, const struct ilp_model *m, const struct i
 	for (size_t i = 0; i < ilp_wproc_nblocking(wp); i++) {
 		const struct ilp_blocking *b = ilp_wproc_blocking(wp, i);
 
-		ilp_wait_object(m, p, b->okind, b->obj, b->dev, obj, sizeof(obj));
+		ilp_wait_object(m, p, b->okind, b->obj, b->fobj, b->dev, obj, sizeof(obj));
 		snprintf(name, sizeof(name), "%s %s", ilp_syscall_name(b->nr), obj);
 		ilp_jw_obj_begin(w);
 		ilp_jw_kstr(w, "name", name);
@@ -273,7 +273,7 @@ static void blocking(struct ilp_jw *w, const struct ilp_model *m, const struct i
 	for (size_t i = 0; i < ilp_wproc_nslow(wp); i++) {
 		const struct ilp_slow_call *s = ilp_wproc_slow(wp, i);
 
-		ilp_wait_object(m, p, s->okind, s->obj, s->dev, obj, sizeof(obj));
+		ilp_wait_object(m, p, s->okind, s->obj, s->fobj, s->dev, obj, sizeof(obj));
 		ilp_jw_obj_begin(w);
 		ilp_jw_ki64(w, "tid", s->tid);
 		ilp_jw_kstr(w, "syscall", ilp_syscall_name(s->nr));

@@ -15,7 +15,7 @@
  *   the bound), ts/dur in microseconds with 3 decimals (exact ns), ts on
  *   CLOCK_MONOTONIC, args: ret, arg0, dur_ns, object.  cat "syscall", name
  *   = syscall name, plus the fd's object when known ("read file /x";
- *   the fd's object as the model knows it at the end of the capture);
+ *   what the fd was at the call);
  *   futex calls on an address the lock table knows are cat "lock", name
  *   "futex <lock name>" (lock waits per thread, with the lock's name).
  * - Disk requests: the slowest requests the model keeps per device (at
@@ -110,10 +110,10 @@ static const char *call_name(const struct ilp_model *m, const struct ilp_proc *p
 
 	obj[0] = '\0';
 	if ((cls & ILP_SC_WAIT) && wp && ilp_wproc_find_ulock(wp, c->arg0)) {
-		ilp_wait_object(m, p, ILP_WOBJ_FUTEX, c->arg0, 0, obj, osize);
+		ilp_wait_object(m, p, ILP_WOBJ_FUTEX, c->arg0, NULL, 0, obj, osize);
 		cat = "lock";
-	} else if ((cls & ILP_SC_FD0) && ilp_fdproc_fd(ilp_proc_fds(p), (int)c->arg0)) {
-		ilp_fdobj_format(ilp_fdproc_fd(ilp_proc_fds(p), (int)c->arg0), obj, osize);
+	} else if ((cls & ILP_SC_FD0) && c->fobj) {
+		ilp_fdobj_format(c->fobj, obj, osize);
 	}
 	snprintf(name, size, "%s%s%s", ilp_syscall_name(c->nr), obj[0] ? " " : "", obj);
 	return cat;

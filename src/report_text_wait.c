@@ -349,7 +349,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 			for (k = 0; k < nb && k < TOP_BLOCKING; k++) {
 				const struct ilp_blocking *b = ilp_wproc_blocking(wp, k);
 
-				ilp_wait_object(m, pr, b->okind, b->obj, b->dev, obj, sizeof(obj));
+				ilp_wait_object(m, pr, b->okind, b->obj, b->fobj, b->dev, obj, sizeof(obj));
 				ilp_out_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
 					  b->tid, ilp_syscall_name(b->nr), b->calls, T(&t, b->wall_ns),
 					  T(&t, b->off_ns[ILP_OFF_S]), T(&t, b->off_ns[ILP_OFF_D]),
@@ -368,7 +368,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 				char start[ILP_FMT_TIME_LEN + 1];
 
 				snprintf(start, sizeof(start), "+%s", T(&t, at));
-				ilp_wait_object(m, pr, s->okind, s->obj, s->dev, obj, sizeof(obj));
+				ilp_wait_object(m, pr, s->okind, s->obj, s->fobj, s->dev, obj, sizeof(obj));
 				ilp_out_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
 					  ilp_syscall_name(s->nr), T(&t, s->wall_ns),
 					  T(&t, s->off_ns[ILP_OFF_S]), T(&t, s->off_ns[ILP_OFF_D]),

@@ -34,17 +34,16 @@ const char *ilp_wait_ulock_name(const struct ilp_wproc *w, uint64_t uaddr, char 
 }
 
 const char *ilp_wait_object(const struct ilp_model *m, const struct ilp_proc *p, int kind,
-			    uint64_t obj, uint32_t dev, char *buf, size_t size)
+			    uint64_t obj, const struct ilp_fdobj *fobj, uint32_t dev, char *buf,
+			    size_t size)
 {
 	char tmp[256] = "", dn[32];
-	const struct ilp_fdobj *fo;
 	size_t len;
 
 	switch (kind) {
 	case ILP_WOBJ_FD:
-		fo = ilp_fdproc_fd(ilp_proc_fds(p), (int)obj);
-		if (fo)
-			ilp_fdobj_format(fo, tmp, sizeof(tmp));
+		if (fobj)
+			ilp_fdobj_format(fobj, tmp, sizeof(tmp));
 		snprintf(buf, size, "fd:%d%s%s%s", (int)obj, tmp[0] ? " (" : "", tmp,
 			 tmp[0] ? ")" : "");
 		break;

@@ -234,6 +234,7 @@ static void test_json(void **state)
 	assert_int_equal(u64_at(ilp_json_at(tc, 0), "start_ns"), T0 + 1000);
 	assert_int_equal(u64_at(ilp_json_at(tc, 0), "dur_ns"), 1000);
 	assert_int_equal(u64_at(ilp_json_at(tc, 0), "arg0"), 3);
+	assert_string_equal(ilp_json_get_str(ilp_json_at(tc, 0), "object"), "fd 3 (unresolved)");
 	assert_int_equal(i64_at(ilp_json_at(tc, 2), "ret"), -EBADF);
 	assert_string_equal(ilp_json_get_str(ilp_json_at(tc, 3), "syscall"), "read");
 	assert_int_equal(i64_at(ilp_json_at(tc, 3), "tid"), 101);

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "callsmodel.h"
+#include "fdmodel.h"
+#include "report_wait.h"
 #include "wait_helpers.h"
 
 #define S_STATE 1
@@ -158,6 +161,77 @@ static void test_slow_calls(void **state)
 	ilp_model_free(m);
 }
 
+static struct ilp_event ev_fd(uint64_t ts, int pid, int fd, unsigned type, const char *str)
+{
+	struct ilp_event e = { .ts = ts, .pid = pid, .tid = pid, .kind = ILP_EV_FD_INFO, .nr = -1 };
+
+	e.fd.fd = fd;
+	e.fd.type = type;
+	e.fd.str = str;
+	return e;
+}
+
+/* fd 3 is a pipe for a slow blocking read, then closed and reopened on a
+ * file: the slow call, its blocking row and the kept call name the pipe
+ * (what fd 3 was then), the file's own slow read names the file; a slow
+ * close names what it closed */
+static void test_objects_at_the_call(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int rd = ilp_syscall_nr("read"), cl = ilp_syscall_nr("close");
+	int p2 = ilp_syscall_nr("pipe2"), op = ilp_syscall_nr("openat");
+	const struct ilp_wproc *w;
+	const struct ilp_slow_call *s;
+	const struct ilp_calls *top;
+	char buf[64];
+	size_t i, n = 0;
+
+	(void)state;
+	ilp_model_set_slow(m, 10 * MS);
+	feed(m, ev_info(1, 100, 100, "app"));
+	feed(m, ev_enter(1 * MS, 100, 100, p2, 0x1000, 0));
+	feed(m, ev_exit(1 * MS + 1, 100, 100, p2, 0));
+	feed(m, ev_fd(1 * MS + 1, 100, 3, ILP_OBJ_PIPE, "pipe:[7]"));
+	feed(m, ev_fd(1 * MS + 1, 100, 4, ILP_OBJ_PIPE, "pipe:[7]"));
+	feed(m, ev_enter(2 * MS, 100, 100, rd, 3, 0));
+	feed(m, ev_switch(2 * MS + 1, 100, S_STATE, 0));
+	feed(m, ev_switch(22 * MS, 0, 0, 100));
+	feed(m, ev_exit(22 * MS + 1, 100, 100, rd, 1));	/* 20 ms, blocked */
+	feed(m, ev_enter(30 * MS, 100, 100, cl, 3, 0));
+	feed(m, ev_exit(45 * MS, 100, 100, cl, 0));	/* a 15 ms close, on CPU */
+	feed(m, ev_enter(50 * MS, 100, 100, op, (uint64_t)-100, 0x2000));
+	feed(m, ev_exit(50 * MS + 1, 100, 100, op, 3));
+	feed(m, ev_fd(50 * MS + 1, 100, 3, ILP_OBJ_FILE, "/data/b"));
+	feed(m, ev_enter(60 * MS, 100, 100, rd, 3, 0));
+	feed(m, ev_exit(72 * MS, 100, 100, rd, 1));	/* 12 ms, on CPU */
+	w = wproc(m, 100);
+	assert_int_equal(ilp_wproc_nslow(w), 3);
+	s = ilp_wproc_slow(w, 0);
+	assert_int_equal(s->nr, rd);
+	assert_string_equal(ilp_wait_object(m, ilp_model_find_proc(m, 100), s->okind, s->obj,
+					    s->fobj, s->dev, buf, sizeof(buf)), "fd:3 (pipe pipe:[7])");
+	s = ilp_wproc_slow(w, 1);
+	assert_int_equal(s->nr, cl);
+	assert_non_null(s->fobj);
+	assert_string_equal(ilp_fdobj_desc(s->fobj), "pipe:[7]");
+	s = ilp_wproc_slow(w, 2);
+	assert_string_equal(ilp_wait_object(m, ilp_model_find_proc(m, 100), s->okind, s->obj,
+					    s->fobj, s->dev, buf, sizeof(buf)), "fd:3 (file /data/b)");
+	assert_int_equal(ilp_wproc_nblocking(w), 1);
+	assert_string_equal(ilp_fdobj_desc(ilp_wproc_blocking(w, 0)->fobj), "pipe:[7]");
+	top = ilp_proc_top_calls(ilp_model_find_proc(m, 100));
+	for (i = 0; i < ilp_calls_count(top); i++) {
+		const struct ilp_call *c = ilp_calls_get(top, i);
+
+		if (c->nr != rd)
+			continue;
+		assert_non_null(c->fobj);
+		assert_string_equal(ilp_fdobj_desc(c->fobj), n++ ? "/data/b" : "pipe:[7]");
+	}
+	assert_int_equal(n, 2);
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_d_state_and_preempt),
 		cmocka_unit_test(test_missing_switch_in_and_outside_call),
 		cmocka_unit_test(test_slow_calls),
+		cmocka_unit_test(test_objects_at_the_call),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,11 @@
  *   finding   per (process name, detector, object): time inside the
  *             pattern's calls (time_ns)
  *
+ * Names are compared with what differs between two runs of one program
+ * masked (pipe inodes, addresses, ephemeral ports, temporary-file names:
+ * include/diffmask.h), so a run diffed against a rerun matches its pipes,
+ * sockets, locks and temp files; entries equal once masked are summed.
+ *
  * Entries whose time changed are listed by absolute change, largest
  * first, with base, new, change and % change.  Time is the entry's
  * total_ns (time blocked inside the calls, wall-clock).
@@ -36,6 +41,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "diffmask.h"
 #include "json.h"
 #include "report.h"
 #include "report_util.h"
@@ -108,9 +114,15 @@ static struct entry *entry_get(struct diff *d, const char *kind, const char *lab
 	return e;
 }
 
+/* entries are matched by their names with the run-specific parts masked
+ * (diffmask.h): equal masked names are summed */
 static int add(struct diff *d, int side, const char *kind, const char *label, uint64_t ns)
 {
-	struct entry *e = entry_get(d, kind, label);
+	char key[LABEL_LEN];
+	struct entry *e;
+
+	ilp_diff_mask(label, key, sizeof(key));
+	e = entry_get(d, kind, key);
 
 	if (!e)
 		return -ENOMEM;
@@ -382,7 +394,11 @@ static const char diff_help[] =
 "Compares two reports made with --format json and lists what got slower or\n"
 "faster: total syscall time, each process (matched by name) and its\n"
 "syscalls, objects, user and kernel locks, blocking calls and findings, and\n"
-"each device; largest absolute change first, with % change.\n"
+"each device; largest absolute change first, with % change.  Names are\n"
+"matched with what differs between runs of one program masked as '*': pipe\n"
+"and socket inodes (pipe:[*]), addresses (0x*), child pids (child:*),\n"
+"ephemeral ports 32768-60999 (127.0.0.1:*) and temporary-file suffixes\n"
+"(/tmp/app-*); entries equal once masked are summed.\n"
 "\n"
 "  --fail-above PCT   exit 1 if the total or any entry grew by more than PCT\n"
 "                     percent (entries under 1 ms or 1% of the total are\n"

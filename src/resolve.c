@@ -112,7 +112,7 @@ struct chunk {
 
 struct ilp_resolver {
 	struct rinfo role[ILP_SC_MAX];
-	int nr_connect;
+	int nr_connect, nr_socketpair;
 	struct slot slots[SLOTS];
 	/* intern pool */
 	struct chunk *chunks;
@@ -213,6 +213,7 @@ int ilp_resolver_new(struct ilp_resolver **out)
 		r->role[nr].dirfd = rrows[i].dirfd;
 	}
 	r->nr_connect = ilp_syscall_nr("connect");
+	r->nr_socketpair = ilp_syscall_nr("socketpair");
 	*out = r;
 	return 0;
 }
@@ -765,13 +766,26 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 		fill(&out[n++], ev, (int)sl->args[0], type, str);
 		return n;
 	case RS_PAIR: {
-		int fds[2], i;
+		int fds[2], ok[2], i;
+		unsigned types[2];
+		const char *strs[2];
 
 		if (ev->ret != 0 || !have || read_mem(ev->tid, sl->args[ri->path], fds, sizeof(fds)))
 			return 0;
 		for (i = 0; i < 2; i++)
-			if (!resolve_fd(r, ev->tid, fds[i], 0, 1, &type, &str))
-				fill(&out[n++], ev, fds[i], type, str);
+			ok[i] = !resolve_fd(r, ev->tid, fds[i], 0, 1, &types[i], &strs[i]);
+		/* pipe()'s two fds are the two ends of one pipe: one end named
+		 * names the other, already closed (a socketpair is two sockets) */
+		for (i = 0; i < 2; i++)
+			if (!ok[i] && ok[!i] && (types[!i] & ILP_OBJ_TYPE_MASK) == ILP_OBJ_PIPE &&
+			    ev->nr != r->nr_socketpair) {
+				types[i] = types[!i];	/* pipe2's flags are both ends' */
+				strs[i] = strs[!i];
+				ok[i] = 1;
+			}
+		for (i = 0; i < 2; i++)
+			if (ok[i])
+				fill(&out[n++], ev, fds[i], types[i], strs[i]);
 		return n;
 	}
 	default:

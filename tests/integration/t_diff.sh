@@ -7,6 +7,9 @@
 #  - live: naps 5 2000 (base) vs naps 5 6000 (3x longer sleeps, same comm):
 #    a run against itself is "no change", exit 0; against the slower run the
 #    nanosleep entry is flagged and the exit is 1;
+#  - live, run-specific names: two runs of pipe_block 100 (a read blocked
+#    100 ms on a new pipe each run, pipe:[INODE]) are matched, pipe against
+#    pipe, not listed as one gone and one new; exit 0 with --fail-above 50;
 #  - bad input: one line with file and line:column, exit 2.
 . "$(dirname "$0")/lib.sh"
 
@@ -63,4 +66,15 @@ grep -qE '^syscall +.*naps: nanosleep  REGRESSION$' "$T/out" ||
 	{ show "$T/out"; fail "slower run: nanosleep not flagged"; }
 grep -qE '^total syscall time: .*REGRESSION$' "$T/out" ||
 	{ show "$T/out"; fail "slower run: total not flagged"; }
+
+for i in 1 2; do
+	ilp run --format json -o "$T/pb$i.json" -- "$WL/pipe_block" 100 > /dev/null 2> "$T/err" ||
+		{ show "$T/err"; fail "run pipe_block 100 failed"; }
+done
+"$ILP" diff --fail-above 50 "$T/pb1.json" "$T/pb2.json" > "$T/out" 2>&1; rc=$?
+[ $rc -eq 0 ] || { show "$T/out"; fail "rerun with new pipe inodes: exit $rc with --fail-above 50, want 0"; }
+grep -E ' (new|gone) ' "$T/out" | grep -qE 'pipe pipe|\(pipe ' &&
+	{ show "$T/out"; fail "rerun: a pipe is listed as new or gone"; }
+grep -qE '^(object|blocking) .*pipe_block: (pipe pipe|read fd:3 \(pipe pipe):\[\*\]' "$T/out" ||
+	grep -q '^no change$' "$T/out" || { show "$T/out"; fail "rerun: the pipe's entries are not matched as pipe:[*]"; }
 exit 0

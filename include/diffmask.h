@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_DIFFMASK_H
+#define ILP_DIFFMASK_H
+
+/*
+ * The names diff matches entries by, with what differs from run to run of
+ * the same program masked as '*' (see docs/iolockprof.1, DIFF):
+ *
+ *   pipe:[305833], socket:[12]       inode numbers        -> pipe:[*]
+ *   [anon]@0x7f97e8c0c990            addresses (ASLR)     -> [anon]@0x*
+ *   wait4 child:15227                process ids          -> wait4 child:*
+ *   127.0.0.1:50566 -> 10.0.0.2:5432 ephemeral ports      -> 127.0.0.1:* -> 10.0.0.2:5432
+ *                                    (Linux's default range, 32768-60999)
+ *   /var/tmp/demo-5o5K7O             temporary-file names -> /var/tmp/demo-*
+ *                                    (a last path component's suffix after
+ *                                    '.', '-' or '_': 6 to 12 letters and
+ *                                    digits mixing two of upper case, lower
+ *                                    case and digits, as mkstemp makes them)
+ *   file /x (name from call argument)  how the name was found -> file /x
+ *
+ * Entries whose masked names are equal are summed, as processes of the
+ * same name are.  Pure; out always NUL-terminated (truncated to size).
+ */
+
+#include <stddef.h>
+
+void ilp_diff_mask(const char *name, char *out, size_t size);
+
+#endif

@@ -79,7 +79,7 @@ struct ilp_tracefile {
 	uint64_t end_lost;
 	int err;
 	char command[ILP_META_MAX];
-	char lacks[160];
+	char lacks[512];
 	struct ilp_tracefile_info info;
 	struct ilp_source_counters counters;
 };
@@ -442,23 +442,53 @@ static int name_threads(struct ilp_tracefile *f)
 	return 0;
 }
 
+/* 1 if the file has the event's format (recorded, even with no record) */
+static int has_event(const struct ilp_tracefile *f, const char *sys, const char *name)
+{
+	return tep_find_event_by_name(f->tep, sys, name) != NULL;
+}
+
+/* appends "; " (after the first) and what */
+static void gap(char *buf, size_t size, const char *what)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len ? "; " : "", what);
+}
+
+/*
+ * What a file not recorded by iolockprof lacks, in one line: the facts
+ * (fd names), the task events (processes), and each part of the report a
+ * missing event family leaves empty.
+ */
 static void describe_gaps(struct ilp_tracefile *f)
 {
 	int tasks = f->kind_count[ILP_EV_TASK_NEW] || f->kind_count[ILP_EV_EXEC] ||
 		    f->kind_count[ILP_EV_TASK_EXIT];
 
-	if (!f->kind_count[ILP_EV_SYS_ENTER] && !f->kind_count[ILP_EV_SYS_EXIT])
+	f->lacks[0] = '\0';
+	if (!f->kind_count[ILP_EV_SYS_ENTER] && !f->kind_count[ILP_EV_SYS_EXIT]) {
 		snprintf(f->lacks, sizeof(f->lacks), "trace has no syscall events "
 			 "(record them with trace-cmd record -e raw_syscalls or -e syscalls)");
-	else if (!f->info.recorded && !tasks)
-		snprintf(f->lacks, sizeof(f->lacks), "trace lacks task_newtask/"
-			 "sched_process_exec/sched_process_exit: threads are shown as separate processes");
-	else if (!f->info.recorded)
-		snprintf(f->lacks, sizeof(f->lacks), "trace has no iolockprof facts: "
-			 "threads that existed before tracing are shown as separate processes");
-	else if (f->bad_meta)
-		snprintf(f->lacks, sizeof(f->lacks), "%d iolockprof fact(s) in the trace "
-			 "could not be read", f->bad_meta);
+	} else if (f->info.recorded) {
+		if (f->bad_meta)
+			snprintf(f->lacks, sizeof(f->lacks), "%d iolockprof fact(s) in the trace "
+				 "could not be read", f->bad_meta);
+	} else {
+		gap(f->lacks, sizeof(f->lacks), "not recorded by iolockprof: no fd names "
+		    "(objects show as \"fd N (unresolved)\")");
+		if (!tasks)
+			gap(f->lacks, sizeof(f->lacks), "trace lacks task_newtask/"
+			    "sched_process_exec/sched_process_exit: threads are shown as "
+			    "separate processes");
+		else
+			gap(f->lacks, sizeof(f->lacks), "threads that existed before tracing "
+			    "are shown as separate processes");
+		if (!has_event(f, "sched", "sched_switch"))
+			gap(f->lacks, sizeof(f->lacks), "no sched_switch: no off-CPU time");
+		if (!has_event(f, "block", "block_rq_complete"))
+			gap(f->lacks, sizeof(f->lacks), "no block_rq_complete: no Disk I/O");
+	}
 	f->info.lacks = f->lacks[0] ? f->lacks : NULL;
 }
 

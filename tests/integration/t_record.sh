@@ -89,7 +89,9 @@ ilp report -i "$T/ro.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fai
 [ -s "$T/rep_err" ] && { show "$T/rep_err"; fail "report io_reopen printed on stderr"; }
 ilp run -o "$T/live" -- "$WL/io_reopen" 1000 "$cf" 2> /dev/null || fail "live io_reopen failed"
 expect_findings "$T/rep" 1
-expect_eq "findings, file vs live" "$(findings "$T/rep")" "$(findings "$T/live")" "$T/rep"
+# (the mark: whether one of 1000 opens was still open when decoded is luck)
+nomark() { sed 's/ (name from call argument)//g'; }
+expect_eq "findings, file vs live" "$(findings "$T/rep" | nomark)" "$(findings "$T/live" | nomark)" "$T/rep"
 pid=$(pids_named "$T/rep" io_reopen) lpid=$(pids_named "$T/live" io_reopen)
 grep -q '(unresolved)' <<< "$(pid_section "$T/rep" "$pid")" && { show "$T/rep"; fail "file report has unresolved fds"; }
 objects "$T/rep" "$pid" | grep -Eq "^$(file_obj "$cf")\$" || { show "$T/rep"; fail "file report lacks $cf"; }
@@ -133,6 +135,32 @@ else
 		expect_eq "disk row of dio_write from the file" "$(drow "$T/rep" "$pid")" "dio_write $N" "$T/rep"
 		expect_eq "disk row, file vs live" "$(drow "$T/rep" "$pid")" "$(drow "$T/live" "$lpid")" "$T/rep"
 		grep -q "^device $name ($maj:$min) " "$T/rep" || { show "$T/rep"; fail "file report: no device line for $name (name fact)"; }
+
+		# the same workload in a file trace-cmd itself writes, system-wide
+		# as `trace-cmd record -e syscalls -e block` records (trace-cmd
+		# record needs ftrace_enabled, read-only here: extract of an
+		# instance set up by hand writes the same file): the process's N
+		# writes on the device, its N pwrite64 calls, one line of what the
+		# file lacks
+		inst=/sys/kernel/tracing/instances/iolockprof-$$-tc
+		mkdir "$inst" || fail "mkdir $inst"
+		on_exit "[ -d '$inst' ] && { echo 0 > '$inst/tracing_on'; rmdir '$inst'; }"
+		echo 0 > "$inst/tracing_on"
+		echo 1 > "$inst/events/syscalls/enable" && echo 1 > "$inst/events/block/enable" &&
+			echo 1 > "$inst/events/sched/sched_process_exec/enable" || fail "enable events in $inst"
+		echo 1 > "$inst/tracing_on"
+		"$WL/dio_write" "$df" $N || fail "dio_write under the trace-cmd instance"
+		echo 0 > "$inst/tracing_on"
+		trace-cmd extract -B "iolockprof-$$-tc" -o "$T/tc.dat" > "$T/tc_err" 2>&1 ||
+			{ show "$T/tc_err"; fail "trace-cmd extract failed"; }
+		[ -d "$inst" ] && rmdir "$inst"
+		ilp report -i "$T/tc.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report of trace-cmd's file failed"; }
+		expect_one_line "trace-cmd file note" "$T/rep_err"
+		grep -q "not recorded by iolockprof: no fd names" "$T/rep_err" || { show "$T/rep_err"; fail "trace-cmd file: note"; }
+		pid=$(pids_named "$T/rep" dio_write)
+		expect_eq "trace-cmd file: pwrite64 calls of dio_write" "$(sc_count "$T/rep" "$pid" pwrite64)" $N "$T/rep"
+		name="?"	# no name facts in trace-cmd's file: the device by number
+		expect_eq "trace-cmd file: disk row of dio_write" "$(drow "$T/rep" "$pid")" "dio_write $N" "$T/rep"
 	fi
 fi
 exit 0

@@ -30,6 +30,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "idmap.h"
 #include "resolve.h"
 #include "syscalls.h"
 
@@ -122,6 +123,10 @@ struct ilp_resolver {
 	struct sock *socks;
 	size_t nsocks, sockcap;
 	char link[PATH_MAX], arg[PATH_MAX], tmp[2 * PATH_MAX + 2];
+	struct ilp_idmap canon;		/* interned absolute path -> interned canonical one */
+	dev_t root_dev;			/* our "/": paths of threads under another root */
+	ino_t root_ino;			/* are not made canonical here */
+	int root_known;
 };
 
 /* ---- intern pool ---- */
@@ -198,6 +203,7 @@ const char *ilp_resolver_intern(struct ilp_resolver *r, const char *s)
 int ilp_resolver_new(struct ilp_resolver **out)
 {
 	struct ilp_resolver *r = calloc(1, sizeof(*r));
+	struct stat st;
 	size_t i;
 
 	*out = NULL;
@@ -214,6 +220,11 @@ int ilp_resolver_new(struct ilp_resolver **out)
 	}
 	r->nr_connect = ilp_syscall_nr("connect");
 	r->nr_socketpair = ilp_syscall_nr("socketpair");
+	if (!stat("/", &st)) {
+		r->root_dev = st.st_dev;
+		r->root_ino = st.st_ino;
+		r->root_known = 1;
+	}
 	*out = r;
 	return 0;
 }
@@ -230,6 +241,7 @@ void ilp_resolver_free(struct ilp_resolver *r)
 	}
 	free(r->set);
 	free(r->socks);
+	ilp_idmap_release(&r->canon);
 	free(r);
 }
 
@@ -554,27 +566,38 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 }
 
 /*
- * path (absolute) as the kernel names the file an fd holds: symlinks and
- * "." / ".." resolved (/lib/x.so -> /usr/lib/x.so on a merged /usr), so an
- * object has one name whether it came from /proc/TID/fd or from the call's
- * argument.  Only when the thread sees our root (else the path means
- * something else here) and the file still exists; otherwise path is left.
+ * abs (interned, absolute) as the kernel names the file an fd holds:
+ * symlinks and "." / ".." resolved (/lib/x.so -> /usr/lib/x.so on a merged
+ * /usr), so an object has one name whether it came from /proc/TID/fd or
+ * from the call's argument.  Only when the thread sees our root (else the
+ * path means something else here); a path that cannot be resolved (no such
+ * file) stays as it is.  Cached by abs: a storm of opens or stats of the
+ * same existing paths costs one realpath each.  NULL on ENOMEM.
  */
-static void canonical(int tid, char *path, size_t size)
+static const char *canonical(struct ilp_resolver *r, int tid, const char *abs)
 {
 	char link[64], real[PATH_MAX];
-	struct stat a, b;
+	const char *c = ilp_idmap_get(&r->canon, (uint64_t)(uintptr_t)abs);
+	struct stat st;
 
+	if (c)
+		return c;
 	snprintf(link, sizeof(link), "/proc/%d/root", tid);
-	if (stat(link, &a) || stat("/", &b) || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-		return;
-	if (realpath(path, real) && strlen(real) < size)
-		memcpy(path, real, strlen(real) + 1);
+	if (!r->root_known || stat(link, &st) || st.st_dev != r->root_dev ||
+	    st.st_ino != r->root_ino)
+		return abs;	/* another root: not ours to resolve, nor to cache */
+	if (!realpath(abs, real))
+		return abs;	/* not cached: it may exist at the next call */
+	c = ilp_resolver_intern(r, real);
+	if (!c || ilp_idmap_put(&r->canon, (uint64_t)(uintptr_t)abs, (void *)c))
+		return NULL;
+	return c;
 }
 
-/* the path argument, absolute and canonical; 0 or -errno */
+/* the path argument, absolute (interned in *abs; the raw argument in r->arg);
+ * 0 or -errno */
 static int arg_path(struct ilp_resolver *r, int tid, const struct slot *sl, const struct rinfo *ri,
-		    const char **str, unsigned *type)
+		    const char **abs)
 {
 	char base[PATH_MAX], link[64];
 	int dirfd = ri->dirfd >= 0 ? (int)sl->args[ri->dirfd] : AT_FDCWD_V;
@@ -597,10 +620,24 @@ static int arg_path(struct ilp_resolver *r, int tid, const struct slot *sl, cons
 		snprintf(r->tmp, sizeof(r->tmp), "%s%s%s", base, strcmp(base, "/") ? "/" : "",
 			 r->arg);
 	}
-	canonical(tid, r->tmp, sizeof(r->tmp));
-	*type = stat_type(r->tmp);
-	*str = ilp_resolver_intern(r, r->tmp);
-	return *str ? 0 : -ENOMEM;
+	*abs = ilp_resolver_intern(r, r->tmp);
+	return *abs ? 0 : -ENOMEM;
+}
+
+/* the path argument, canonical, and the type of what it names; 0 or -errno */
+static int arg_name(struct ilp_resolver *r, int tid, const struct slot *sl, const struct rinfo *ri,
+		    const char **str, unsigned *type)
+{
+	const char *abs;
+	int err = arg_path(r, tid, sl, ri, &abs);
+
+	if (err)
+		return err;
+	*str = canonical(r, tid, abs);
+	if (!*str)
+		return -ENOMEM;
+	*type = stat_type(*str);
+	return 0;
 }
 
 /* last path component, trailing slashes ignored: compares "/a/b/" and "b" */
@@ -719,23 +756,28 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 	switch (ri->role) {
 	case RS_OPEN:
 		if (ev->ret < 0) {
-			if (have && !arg_path(r, ev->tid, sl, ri, &astr, &atype))
+			if (have && !arg_name(r, ev->tid, sl, ri, &astr, &atype))
 				fill(&out[n++], ev, ILP_FD_PATHARG, atype, astr);
 			return n;
 		}
 		fd = (int)ev->ret;
 		err = resolve_fd(r, ev->tid, fd, 0, 0, &type, &str);
-		if (!have)
+		if (!have || arg_path(r, ev->tid, sl, ri, &astr))
 			return 0;	/* nothing to check a live fd against: could be reused */
-		if (!arg_path(r, ev->tid, sl, ri, &astr, &atype)) {
-			if (!err && (same_last(str, r->arg) || !strcmp(str, astr)))
-				fill(&out[n++], ev, fd, type, str);
-			else
-				fill(&out[n++], ev, fd, atype | ILP_OBJ_F_FROM_ARG, astr);
+		if (!err && same_last(str, r->arg)) {
+			fill(&out[n++], ev, fd, type, str);
+			return n;
 		}
+		astr = canonical(r, ev->tid, astr);	/* a symlink, "..": the same file? */
+		if (!astr)
+			return 0;
+		if (!err && !strcmp(str, astr))
+			fill(&out[n++], ev, fd, type, str);
+		else
+			fill(&out[n++], ev, fd, stat_type(astr) | ILP_OBJ_F_FROM_ARG, astr);
 		return n;
 	case RS_PATH:
-		if (have && !arg_path(r, ev->tid, sl, ri, &astr, &atype))
+		if (have && !arg_name(r, ev->tid, sl, ri, &astr, &atype))
 			fill(&out[n++], ev, ILP_FD_PATHARG, atype, astr);
 		return n;
 	case RS_SOCKET:

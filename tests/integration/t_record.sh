@@ -2,7 +2,10 @@
 # record -o FILE then report -i FILE: the same syscall counts and process
 # structure as a live run; trace-cmd opens our file; a trace-cmd-made file
 # reports with a one-line "lacks" note; a truncated file is one line and
-# exit 1; record of a missing program exits 127 and leaves no file.
+# exit 1; record of a missing program exits 127 and leaves no file;
+# record -p of a running process; report --slow on a file; findings,
+# object, lock and disk names from the file's facts; a system-wide file
+# trace-cmd wrote itself.
 . "$(dirname "$0")/lib.sh"
 FIX="$(dirname "$0")/../fixtures"
 
@@ -32,6 +35,33 @@ grep -q "^exit: *0" "$T/rep" || { show "$T/rep"; fail "report lacks the exit sta
 trace-cmd report "$T/w.dat" > "$T/tc" 2> "$T/tc_err" || { show "$T/tc_err"; fail "trace-cmd report failed on our file"; }
 grep -q "iolockprof: begin v=1" "$T/tc" || { show "$T/tc"; fail "trace-cmd report: no begin fact"; }
 expect_eq "sys_enter write records seen by trace-cmd" "$(grep -c 'sys_enter: *NR 1 ' "$T/tc")" 1000
+
+# record -p: 2 s of a running 3-thread sleeper (10 ms nanosleep + 1 write
+# per loop in each thread): the file groups the threads, which existed
+# before tracing, into one process from its task facts; the sleeper runs on
+start_sleeper sp 30 threads
+ilp record -o "$T/p.dat" -d 2 -p "$sp" 2> "$T/rec_err" || { show "$T/rec_err"; fail "record -p $sp failed"; }
+ilp report --threads -i "$T/p.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report of record -p failed"; }
+[ -s "$T/rep_err" ] && { show "$T/rep_err"; fail "report of record -p printed on stderr"; }
+expect_eq "record -p: process sections" "$(all_pids "$T/rep" | tr '\n' ' ')" "$sp " "$T/rep"
+expect_eq "record -p: threads of $sp" "$(hdr_field "$T/rep" "$sp" threads)" 3 "$T/rep"
+expect_range "record -p: writes of $sp in 2 s" "$(sc_count "$T/rep" "$sp" write)" 300 750 "$T/rep"
+expect_eq "record -p: lost events" "$(lost_events "$T/rep")" 0 "$T/rep"
+grep -q "^command: *attach $sp (sleeper)\$" "$T/rep" || { show "$T/rep" 8; fail "record -p: command line"; }
+proc_running "$sp" || fail "record -p: sleeper $sp is not running after the capture"
+kill "$sp"
+
+# report --slow on a file: pipe_block 150 (one read blocked ~150 ms on
+# the pipe from fd 3): listed and a finding at --slow 100, neither at 200
+ilp record -o "$T/pb.dat" -- "$WL/pipe_block" 150 > /dev/null 2> "$T/rec_err" ||
+	{ show "$T/rec_err"; fail "record pipe_block failed"; }
+ilp report --slow 100 -i "$T/pb.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report --slow 100 failed"; }
+grep -qE '^  \+[0-9.]+ ms +[0-9]+ +read +1[5-9][0-9] ms .* fd:3 \(pipe pipe:\[[0-9]+\]\)$' "$T/rep" ||
+	{ show "$T/rep" 120; fail "report --slow 100: no slow read on fd 3 (the pipe)"; }
+expect_eq "report --slow 100: findings" "$(grep -c '^\[slow call\] 1 read call of 100 ms or more on pipe pipe:' "$T/rep")" 1 "$T/rep"
+ilp report --slow 200 -i "$T/pb.dat" > "$T/rep" 2> "$T/rep_err" || { show "$T/rep_err"; fail "report --slow 200 failed"; }
+grep -q 'slow calls (>=' "$T/rep" && { show "$T/rep" 120; fail "report --slow 200: a slow call listed"; }
+grep -q '^Findings: none' "$T/rep" || { show "$T/rep" 20; fail "report --slow 200: findings"; }
 
 # threads 4 500: one process, 5 threads, 500 writes in each worker
 ilp record -o "$T/t.dat" -- "$WL/threads" 4 500 2> "$T/rec_err" || { show "$T/rec_err"; fail "record threads failed"; }

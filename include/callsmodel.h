@@ -46,6 +46,11 @@ int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c);
 struct ilp_calls *ilp_calls_new(size_t cap);
 void ilp_calls_free(struct ilp_calls *set);	/* NULL is a no-op */
 
+/* The kept call of tid entered at start_ts on from is now on to (a
+ * connect's socket got its peer's name). */
+void ilp_calls_rename(struct ilp_calls *set, int tid, uint64_t start_ts,
+		      const struct ilp_fdobj *from, const struct ilp_fdobj *to);
+
 /* Sorts the view by start_ts (then tid, then nr); call before reading. */
 void ilp_calls_index(struct ilp_calls *set);
 

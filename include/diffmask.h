@@ -12,11 +12,16 @@
  *   127.0.0.1:50566 -> 10.0.0.2:5432 ephemeral ports      -> 127.0.0.1:* -> 10.0.0.2:5432
  *                                    (Linux's default range, 32768-60999)
  *   /var/tmp/demo-5o5K7O             temporary-file names -> /var/tmp/demo-*
- *                                    (a last path component's suffix after
- *                                    '.', '-' or '_': 6 to 12 letters and
+ *                                    a last path component's suffix after
+ *                                    '.', '-' or '_' of 6 to 12 letters and
  *                                    digits mixing two of upper case, lower
- *                                    case and digits, as mkstemp makes them)
+ *                                    case and digits (mkstemp's); under
+ *                                    /tmp, /var/tmp and /dev/shm any such
+ *                                    suffix of any component, tmpXXXXXXXX
+ *                                    (Python) and #1234 (O_TMPFILE)
+ *   /proc/1234/status, /dev/pts/3    process, terminal    -> the number masked
  *   file /x (name from call argument)  how the name was found -> file /x
+ *   file /x (deleted)                 unlinked in one run  -> file /x
  *
  * Entries whose masked names are equal are summed, as processes of the
  * same name are.  Pure; out always NUL-terminated (truncated to size).

@@ -50,6 +50,8 @@ enum ilp_obj_type {
 #define ILP_OBJ_F_FROM_ARG	(1u << 8)	/* name read from the call's path argument
 						 * in tracee memory (the fd was gone) */
 #define ILP_OBJ_F_CLOEXEC	(1u << 9)	/* the fd is close-on-exec (fdinfo flags) */
+/* what ilp_fdobj_format appends to a name with ILP_OBJ_F_FROM_ARG */
+#define ILP_OBJ_ARG_MARK	" (name from call argument)"
 
 /*
  * FD_INFO fd value meaning "str is the path argument of the call this
@@ -113,6 +115,13 @@ const struct ilp_fdobj *ilp_fdproc_fd(const struct ilp_fdproc *f, int fd);
  * one its fd argument named then, even if the call closed it); NULL if that
  * call took no fd */
 const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f);
+/*
+ * 1 once after ilp_fdm_info renamed the socket of a connect/bind/listen
+ * (thread tid, entered at enter_ts) from *from to *to, so that whoever kept
+ * the call with its object (ilp_fdproc_call_obj) can name the peer; else 0.
+ */
+int ilp_fdproc_take_rename(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
+			   const struct ilp_fdobj **from, const struct ilp_fdobj **to);
 /* 1 if fd is open and close-on-exec, 0 if not, -1 if not open */
 int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd);
 /* the object of that type and description, any number of calls; NULL if none */

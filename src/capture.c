@@ -10,8 +10,14 @@
  * (a light load is read within milliseconds, so the fd an accept() or
  * open() made is named from /proc while it still exists), MIN_GAP_MS after
  * a drain that found more than LIGHT_PAGES pages (a storm is read in large
- * batches and the reader costs the traced program little).  An idle
- * program wakes the reader not at all; IDLE_DRAIN_MS bounds the wait.
+ * batches and the reader costs the traced program little).  No event, no
+ * wake-up (but the companion's block events are system-wide: a disk busy
+ * with other processes wakes the reader too); IDLE_DRAIN_MS bounds the
+ * wait.  record writes every page it reads whole, and a page read 2 ms
+ * after the last is mostly empty: it drains a light load every
+ * IDLE_DRAIN_MS instead, so its file grows by at most 20 pages a second
+ * per CPU (fds of processes shorter than that are more often unresolved
+ * in a file than live).
  */
 #include <errno.h>
 #include <poll.h>
@@ -392,7 +398,7 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 	uint64_t deadline = o->duration > 0 ? c->start_ts + (uint64_t)(o->duration * 1e9) : 0;
 	uint64_t next_interim = o->interval > 0 ? c->start_ts + (uint64_t)(o->interval * 1e9) : 0;
 	int nsignals = 0, err = 0, exit_status = -1;
-	unsigned gap_ms = SHORT_GAP_MS;
+	unsigned light_ms = o->tap ? IDLE_DRAIN_MS : SHORT_GAP_MS, gap_ms = light_ms;
 	struct watch *child;
 	size_t i;
 
@@ -451,7 +457,7 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 			name_objects(c);
 			last_drain = now;
 			pages = ilp_ftrace_counters(c->src)->pages - pages;
-			gap_ms = pages > LIGHT_PAGES ? MIN_GAP_MS : SHORT_GAP_MS;
+			gap_ms = pages > LIGHT_PAGES ? MIN_GAP_MS : light_ms;
 		}
 		if (next_interim && now >= next_interim) {
 			report(c, 1, -1);
@@ -465,6 +471,8 @@ int ilp_capture_loop(struct ilp_capture *c, int *child_status)
 		 * lines: read everything, so that every device and lock the
 		 * capture saw is named in the file, then the end fact */
 		rerr = ilp_instance_events_off(c->in);
+		if (rerr)	/* events may still come: a final drain could never end */
+			ilp_instance_stop(c->in);
 		if (!err)
 			err = rerr;
 		rerr = ilp_ftrace_drain(c->src, 1, feed, c);

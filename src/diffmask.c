@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "diffmask.h"
+#include "fdmodel.h"
 
 #define EPHEMERAL_LO 32768	/* /proc/sys/net/ipv4/ip_local_port_range default */
 #define EPHEMERAL_HI 60999
-#define TMP_MIN 6
-#define TMP_MAX 12
+#define SUFFIX_MIN 6
+#define SUFFIX_MAX 12
 
 struct out {
 	char *p;
@@ -90,40 +91,100 @@ static size_t port_len(const char *start, const char *s)
 	return port >= EPHEMERAL_LO && port <= EPHEMERAL_HI ? i - 1 : 0;
 }
 
-/* a path token [s, e): the offset of a temporary suffix of its last
- * component, or 0 */
-static size_t tmp_suffix(const char *s, const char *e)
+/* the classes (upper, lower, digit) in [s, e) if all alnum, else -1 */
+static int classes(const char *s, const char *e)
 {
-	const char *comp = e, *sep = NULL, *q;
 	int up = 0, low = 0, dig = 0;
-	size_t len;
 
-	while (comp > s && comp[-1] != '/')
-		comp--;
-	if (comp == s && *s != '/')
-		return 0;	/* not a path */
-	for (q = comp; q < e; q++)
-		if (*q == '.' || *q == '-' || *q == '_')
-			sep = q;
-	if (!sep || sep == comp)
-		return 0;
-	len = (size_t)(e - sep - 1);
-	if (len < TMP_MIN || len > TMP_MAX)
-		return 0;
-	for (q = sep + 1; q < e; q++) {
-		if (isupper((unsigned char)*q))
+	for (; s < e; s++) {
+		if (isupper((unsigned char)*s))
 			up = 1;
-		else if (islower((unsigned char)*q))
+		else if (islower((unsigned char)*s))
 			low = 1;
-		else if (isdigit((unsigned char)*q))
+		else if (isdigit((unsigned char)*s))
 			dig = 1;
 		else
-			return 0;
+			return -1;
 	}
-	return up + low + dig >= 2 ? (size_t)(sep + 1 - s) : 0;
+	return up + low + dig;
 }
 
-#define ARG_MARK " (name from call argument)"	/* fdmodel.h: how, not what */
+/* directories whose files are temporary: there any random-looking part
+ * of a name is masked, elsewhere only a mkstemp-like last suffix */
+static int in_tmp_dir(const char *s, const char *e)
+{
+	static const char *const dirs[] = { "/tmp/", "/var/tmp/", "/dev/shm/" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if ((size_t)(e - s) > strlen(dirs[i]) && !strncmp(s, dirs[i], strlen(dirs[i])))
+			return (int)strlen(dirs[i]);
+	return 0;
+}
+
+/*
+ * One path component [c, e) of a path starting at s: how much of it to
+ * keep before a '*' (the whole length: nothing masked).  last: the last
+ * component; tmp: under a temporary directory.
+ */
+static size_t component_keep(const char *s, const char *c, const char *e, int last, int tmp)
+{
+	const char *sep = NULL, *q;
+	size_t len = (size_t)(e - c), slen;
+	int k;
+
+	/* /proc/1234/..., /dev/pts/3: process and terminal numbers */
+	if (classes(c, e) == 1 && isdigit((unsigned char)*c) &&
+	    ((c - s == 6 && !strncmp(s, "/proc/", 6)) || (c - s == 9 && !strncmp(s, "/dev/pts/", 9))))
+		return 0;
+	if (tmp && len == 11 && !strncmp(c, "tmp", 3)) {	/* Python's tempfile: tmpXXXXXXXX */
+		for (q = c + 3; q < e && (isalnum((unsigned char)*q) || *q == '_'); q++)
+			;
+		if (q == e)
+			return 3;
+	}
+	if (tmp && len > 1 && *c == '#' && classes(c + 1, e) == 1 && isdigit((unsigned char)c[1]))
+		return 1;	/* an O_TMPFILE's "#1234567" */
+	if (!last && !tmp)
+		return len;
+	for (q = c; q < e; q++)
+		if (*q == '.' || *q == '-' || *q == '_')
+			sep = q;
+	if (!sep || sep == c)
+		return len;
+	slen = (size_t)(e - sep - 1);
+	if (slen < SUFFIX_MIN || slen > SUFFIX_MAX)
+		return len;
+	k = classes(sep + 1, e);
+	/* under /tmp any mkstemp-length suffix; elsewhere one mixing classes */
+	if (k < 0 || (!tmp && k < 2))
+		return len;
+	return (size_t)(sep + 1 - c);
+}
+
+/* a path token [s, e), masked into o */
+static void put_path(struct out *o, const char *s, const char *e)
+{
+	int tmp = in_tmp_dir(s, e) > 0;
+	const char *c = s + (tmp ? in_tmp_dir(s, e) : 1), *ce;
+
+	put(o, s, (size_t)(c - s));
+	while (c < e) {
+		size_t keep;
+
+		for (ce = c; ce < e && *ce != '/'; ce++)
+			;
+		keep = component_keep(s, c, ce, ce == e, tmp);
+		put(o, c, keep);
+		if (keep < (size_t)(ce - c))
+			put(o, "*", 1);
+		if (ce < e)
+			put(o, "/", 1);
+		c = ce < e ? ce + 1 : e;
+	}
+}
+
+#define ARG_MARK ILP_OBJ_ARG_MARK	/* how the name was found, not what it is */
+#define DELETED " (deleted)"		/* readlink of an unlinked file */
 
 void ilp_diff_mask(const char *name, char *out, size_t size)
 {
@@ -155,14 +216,10 @@ void ilp_diff_mask(const char *name, char *out, size_t size)
 
 			while (*e && *e != ' ' && *e != ')')
 				e++;
-			n = tmp_suffix(s, e);
-			if (n) {
-				put(&o, s, n);
-				put(&o, "*", 1);
-			} else {
-				put(&o, s, (size_t)(e - s));
-			}
+			put_path(&o, s, e);
 			s = e;
+			if (!strncmp(s, DELETED, sizeof(DELETED) - 1))
+				s += sizeof(DELETED) - 1;	/* deleted in one run only */
 		} else {
 			put(&o, s, 1);
 			s++;

@@ -408,6 +408,22 @@ static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
 	return 0;
 }
 
+/* a fact naming an fd; when it renames a connect's socket, the kept
+ * records of that call follow the new name */
+static int fd_info(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev)
+{
+	const struct ilp_fdobj *from, *to;
+	struct ilp_wproc *wp;
+	uint64_t enter_ts;
+	int err = ilp_fdm_info(m->fdm, &t->proc->fd, ev), tid;
+
+	if (err || !ilp_fdproc_take_rename(t->proc->fd, &tid, &enter_ts, &from, &to))
+		return err;
+	ilp_calls_rename(t->proc->top, tid, enter_ts, from, to);
+	wp = *ilp_proc_wslot(t->proc);
+	return wp ? ilp_sched_renamed(wp, tid, enter_ts, from, to) : 0;
+}
+
 /* closes the call in progress as unfinished at ts */
 static int call_close_unfinished(struct ilp_thread *t, uint64_t ts)
 {
@@ -554,7 +570,7 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		t->in_call = 0;
 		return 0;
 	case ILP_EV_FD_INFO:
-		return ilp_fdm_info(m->fdm, &t->proc->fd, ev);
+		return fd_info(m, t, ev);
 	case ILP_EV_EXEC:
 		ilp_fdm_exec(t->proc->fd);
 		set_comm(t->comm, ev->task.comm);

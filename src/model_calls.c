@@ -94,6 +94,17 @@ int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
 	return 0;
 }
 
+void ilp_calls_rename(struct ilp_calls *s, int tid, uint64_t start_ts,
+		      const struct ilp_fdobj *from, const struct ilp_fdobj *to)
+{
+	for (size_t i = 0; s && i < s->n; i++) {
+		struct ilp_call *c = &s->heap[i].c;
+
+		if (c->tid == tid && c->start_ts == start_ts && c->fobj == from)
+			c->fobj = to;
+	}
+}
+
 static int view_cmp(const void *a, const void *b)
 {
 	const struct ilp_call *x = a, *y = b;

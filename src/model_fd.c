@@ -152,6 +152,11 @@ struct ilp_fdproc {
 	struct tlast *tl;		/* per thread: its last stream data call (pairs) */
 	size_t ntl, tlcap;		/* open addressing by tid, tlcap a power of 2 */
 	const struct ilp_fdobj *call_obj;	/* the last call's object (ilp_fdproc_call_obj) */
+	struct {				/* the last rename (ilp_fdproc_take_rename) */
+		int active, tid;
+		uint64_t enter_ts;
+		const struct ilp_fdobj *from, *to;
+	} ren;
 };
 
 static const char *const type_names[ILP_OBJ_NTYPES] = {
@@ -767,6 +772,13 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	if (!e)
 		return fd < 0 || fd >= MAX_FD ? 0 : -ENOMEM;
 	if (match && pd->role == R_REBIND) {
+		if (e->obj && e->obj != o) {
+			f->ren.active = 1;
+			f->ren.tid = pd->tid;
+			f->ren.enter_ts = pd->ts - pd->lat;
+			f->ren.from = e->obj;
+			f->ren.to = o;
+		}
 		e->obj = o;
 		e->open = 1;
 		pd->active = 0;
@@ -891,6 +903,19 @@ const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f)
 	return f ? f->call_obj : NULL;
 }
 
+int ilp_fdproc_take_rename(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
+			   const struct ilp_fdobj **from, const struct ilp_fdobj **to)
+{
+	if (!f || !f->ren.active)
+		return 0;
+	f->ren.active = 0;
+	*tid = f->ren.tid;
+	*enter_ts = f->ren.enter_ts;
+	*from = f->ren.from;
+	*to = f->ren.to;
+	return 1;
+}
+
 const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned type,
 					const char *desc)
 {
@@ -922,5 +947,5 @@ int ilp_fdobj_format(const struct ilp_fdobj *o, char *buf, size_t size)
 	if ((o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED)
 		return snprintf(buf, size, "%s", o->desc);
 	return snprintf(buf, size, "%s %s%s", ilp_obj_type_name(o->type), o->desc,
-			(o->type & ILP_OBJ_F_FROM_ARG) ? " (name from call argument)" : "");
+			(o->type & ILP_OBJ_F_FROM_ARG) ? ILP_OBJ_ARG_MARK : "");
 }

@@ -127,10 +127,12 @@ static void object_of(const struct ilp_wait *w, int nr, const uint64_t *args, in
 	}
 }
 
-static uint64_t blocking_key(int tid, int nr, int kind, uint64_t obj)
+static uint64_t blocking_key(int tid, int nr, int kind, uint64_t obj,
+			     const struct ilp_fdobj *fobj)
 {
 	return ((uint64_t)(uint32_t)tid << 32) ^ ((uint64_t)(uint32_t)nr << 20) ^
-	       ((uint64_t)kind << 17) ^ obj * 0x9e3779b97f4a7c15ull;
+	       ((uint64_t)kind << 17) ^ obj * 0x9e3779b97f4a7c15ull ^
+	       (uint64_t)(uintptr_t)fobj * 0xff51afd7ed558ccdull;
 }
 
 /* a row per (thread, syscall, object); for fds the object is what the fd
@@ -138,7 +140,7 @@ static uint64_t blocking_key(int tid, int nr, int kind, uint64_t obj)
 static struct ilp_blocking *blocking_get(struct ilp_wproc *wp, int tid, int nr, int kind,
 					 uint64_t obj, const struct ilp_fdobj *fobj)
 {
-	uint64_t key = blocking_key(tid, nr, kind, obj);
+	uint64_t key = blocking_key(tid, nr, kind, obj, fobj);
 	struct blocking *head = ilp_idmap_get(&wp->block_map, key), *b;
 
 	for (b = head; b; b = b->next)
@@ -222,7 +224,8 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 		if (!o || !b)
 			return -ENOMEM;
 		o->blocked_calls++;
-		b->calls++;
+		if (!b->calls++)
+			wp->nblocking_shown++;
 		b->wall_ns += lat;
 		if (lat > b->max_ns)
 			b->max_ns = lat;
@@ -232,6 +235,11 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 			o->off_ns[i] += off[i];
 			b->off_ns[i] += off[i];
 		}
+		wp->last_block.row = b;
+		wp->last_block.tid = ilp_thread_tid(t);
+		wp->last_block.enter_ts = enter_ts;
+		wp->last_block.lat = lat;
+		memcpy(wp->last_block.off, off, sizeof(wp->last_block.off));
 	}
 	if (w->slow_ns && lat >= w->slow_ns) {
 		struct ilp_slow_call *sc;
@@ -285,6 +293,8 @@ static int blocking_cmp(const void *a, const void *b)
 	const struct ilp_blocking *y = *(const struct ilp_blocking *const *)b;
 	uint64_t bx = blocked_of(x->off_ns), by = blocked_of(y->off_ns);
 
+	if (!x->calls != !y->calls)	/* rows a rename emptied go last, unshown */
+		return x->calls ? -1 : 1;
 	if (bx != by)
 		return bx > by ? -1 : 1;
 	if (x->wall_ns != y->wall_ns)
@@ -303,6 +313,43 @@ static int slow_cmp(const void *a, const void *b)
 	if (x->start_ts != y->start_ts)
 		return x->start_ts < y->start_ts ? -1 : 1;
 	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
+		      const struct ilp_fdobj *from, const struct ilp_fdobj *to)
+{
+	struct ilp_blocking *b = wp->last_block.row, *nb;
+	size_t i;
+
+	for (i = wp->nslow; i-- > 0;)
+		if (wp->slow[i].tid == tid && wp->slow[i].start_ts == enter_ts &&
+		    wp->slow[i].fobj == from)
+			wp->slow[i].fobj = to;
+	if (!b || wp->last_block.tid != tid || wp->last_block.enter_ts != enter_ts ||
+	    b->fobj != from)
+		return 0;
+	/* move the call from the old row to the new name's row (an old row
+	 * left without calls is not shown; its max stays an upper bound) */
+	nb = blocking_get(wp, tid, b->nr, b->okind, b->obj, to);
+	if (!nb)
+		return -ENOMEM;
+	if (!--b->calls) {
+		wp->nblocking_shown--;
+		b->max_ns = 0;
+	}
+	b->wall_ns -= wp->last_block.lat;
+	if (!nb->calls++)
+		wp->nblocking_shown++;
+	nb->wall_ns += wp->last_block.lat;
+	if (wp->last_block.lat > nb->max_ns)
+		nb->max_ns = wp->last_block.lat;
+	nb->dev = b->dev;
+	for (i = 0; i < ILP_OFF_NSTATES; i++) {
+		b->off_ns[i] -= wp->last_block.off[i];
+		nb->off_ns[i] += wp->last_block.off[i];
+	}
+	wp->last_block.row = nb;
+	return 0;
 }
 
 int ilp_sched_index(struct ilp_wproc *wp)
@@ -361,12 +408,12 @@ const struct ilp_sc_offcpu *ilp_wproc_offcpu(const struct ilp_wproc *w, size_t i
 
 size_t ilp_wproc_nblocking(const struct ilp_wproc *w)
 {
-	return w ? w->nblocking : 0;
+	return w ? w->nblocking_shown : 0;
 }
 
 const struct ilp_blocking *ilp_wproc_blocking(const struct ilp_wproc *w, size_t i)
 {
-	return w && i < w->nblocking ? w->blocking[i] : NULL;
+	return w && i < w->nblocking_shown ? w->blocking[i] : NULL;
 }
 
 size_t ilp_wproc_nslow(const struct ilp_wproc *w)

@@ -602,11 +602,14 @@ static void html_disk(struct ilp_out *o, const struct ilp_model *m)
 	ilp_out_printf(o, "</div>\n</section>\n");
 }
 
+/* idx: the process's index in the model, its section's id ("proc-3"): a
+ * pid reused during the capture has two sections */
 static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,
-		      const struct ilp_report_info *info, const struct ilp_report_opts *opts)
+		      size_t idx, const struct ilp_report_info *info,
+		      const struct ilp_report_opts *opts)
 {
-	ilp_out_printf(o, "<section class=\"ilp-proc\" id=\"pid-%d\">\n<h2>pid %d (",
-		       ilp_proc_pid(p), ilp_proc_pid(p));
+	ilp_out_printf(o, "<section class=\"ilp-proc\" id=\"proc-%zu\">\n<h2>pid %d (", idx,
+		       ilp_proc_pid(p));
 	esc(o, or_unknown(ilp_proc_comm(p)));
 	ilp_out_printf(o, ")</h2>\n<p>threads: %zu &middot; calls: %" PRIu64 " &middot; syscall time: ",
 	   ilp_proc_nthreads_seen(p), ilp_proc_calls(p));
@@ -646,8 +649,7 @@ static void html_nav(struct ilp_out *o, const struct ilp_model *m,
 
 		if (!ilp_report_proc_shown(m, p))
 			continue;
-		ilp_out_printf(o, "%s<a href=\"#pid-%d\">pid %d (", sep, ilp_proc_pid(p),
-			       ilp_proc_pid(p));
+		ilp_out_printf(o, "%s<a href=\"#proc-%zu\">pid %d (", sep, i, ilp_proc_pid(p));
 		esc(o, or_unknown(ilp_proc_comm(p)));
 		ilp_out_printf(o, ") ");
 		pr_time(o, ilp_proc_total_ns(p));
@@ -674,7 +676,7 @@ int ilp_report_html(FILE *out, const struct ilp_model *m,
 
 		if (!ilp_report_proc_shown(m, p))
 			continue;
-		html_proc(&o, m, p, info, opts);
+		html_proc(&o, m, p, i, info, opts);
 		printed++;
 	}
 	if (!printed)

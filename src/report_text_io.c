@@ -16,7 +16,7 @@
 #include "report_util.h"
 
 #define OBJ_MAX 64	/* longer names keep their tail: "file ...dir/file" */
-#define CELL 80
+#define CELL (OBJ_MAX + sizeof(ILP_OBJ_ARG_MARK) + 16)
 
 typedef void (*io_cell_fn)(char *buf, size_t size, const struct ilp_fdobj *o);
 
@@ -30,23 +30,16 @@ struct io_col {
  * "(name from call argument)" mark comes on top of it */
 static void c_obj(char *buf, size_t size, const struct ilp_fdobj *o)
 {
-	char full[512];
 	unsigned type = ilp_fdobj_type(o);
-	const char *desc = ilp_fdobj_desc(o), *tname;
-	size_t head, dlen = strlen(desc);
+	const char *desc = ilp_fdobj_desc(o), *tname = ilp_obj_type_name(type);
+	const char *mark = (type & ILP_OBJ_F_FROM_ARG) ? ILP_OBJ_ARG_MARK : "";
+	size_t head = strlen(tname) + 1, dlen = strlen(desc);
 
-	ilp_fdobj_format(o, full, sizeof(full));
-	if ((type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED) {
-		snprintf(buf, size, "%s", full);
-		return;
-	}
-	tname = ilp_obj_type_name(type);
-	head = strlen(tname) + 1;
-	if (head + dlen <= OBJ_MAX || head + 3 >= OBJ_MAX)
-		snprintf(buf, size, "%s", full);
+	if ((type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED || head + dlen <= OBJ_MAX ||
+	    head + 3 >= OBJ_MAX)
+		ilp_fdobj_format(o, buf, size);
 	else
-		snprintf(buf, size, "%s ...%s%s", tname, desc + dlen - (OBJ_MAX - head - 3),
-			 full + head + dlen);
+		snprintf(buf, size, "%s ...%s%s", tname, desc + dlen - (OBJ_MAX - head - 3), mark);
 }
 
 #define U64_CELL(name, expr)							\

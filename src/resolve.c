@@ -39,6 +39,10 @@
 #define AT_FDCWD_V (-100)
 #define EINPROGRESS_V 115
 
+#define NF_NEVER (-1)
+#define NF_ALWAYS (-2)
+#define AT_SYMLINK_NOFOLLOW_V 0x100
+
 enum rrole {
 	RS_NONE = 0,
 	RS_OPEN,	/* ret: new fd from the path in args[path] */
@@ -54,44 +58,46 @@ static const struct {
 	uint8_t role;
 	int8_t path;	/* argument index of the path (or fd pair), -1 */
 	int8_t dirfd;	/* argument index of the dirfd, -1 */
+	int8_t nofollow;	/* a last symlink is not followed: NF_ALWAYS, or the
+				 * index of a flags argument with AT_SYMLINK_NOFOLLOW */
 } rrows[] = {
-	{ "open", RS_OPEN, 0, -1 },
-	{ "creat", RS_OPEN, 0, -1 },
-	{ "openat", RS_OPEN, 1, 0 },
-	{ "openat2", RS_OPEN, 1, 0 },
-	{ "stat", RS_PATH, 0, -1 },
-	{ "lstat", RS_PATH, 0, -1 },
-	{ "stat64", RS_PATH, 0, -1 },
-	{ "lstat64", RS_PATH, 0, -1 },
-	{ "access", RS_PATH, 0, -1 },
-	{ "statfs", RS_PATH, 0, -1 },
-	{ "newfstatat", RS_PATH, 1, 0 },
-	{ "fstatat64", RS_PATH, 1, 0 },
-	{ "statx", RS_PATH, 1, 0 },
-	{ "faccessat", RS_PATH, 1, 0 },
-	{ "faccessat2", RS_PATH, 1, 0 },
-	{ "socket", RS_SOCKET, -1, -1 },
-	{ "accept", RS_RETFD, -1, -1 },
-	{ "accept4", RS_RETFD, -1, -1 },
-	{ "eventfd", RS_RETFD, -1, -1 },
-	{ "eventfd2", RS_RETFD, -1, -1 },
-	{ "memfd_create", RS_RETFD, -1, -1 },
-	{ "epoll_create", RS_RETFD, -1, -1 },
-	{ "epoll_create1", RS_RETFD, -1, -1 },
-	{ "timerfd_create", RS_RETFD, -1, -1 },
-	{ "inotify_init", RS_RETFD, -1, -1 },
-	{ "inotify_init1", RS_RETFD, -1, -1 },
-	{ "connect", RS_ARG0, -1, -1 },
-	{ "bind", RS_ARG0, -1, -1 },
-	{ "listen", RS_ARG0, -1, -1 },
-	{ "pipe", RS_PAIR, 0, -1 },
-	{ "pipe2", RS_PAIR, 0, -1 },
-	{ "socketpair", RS_PAIR, 3, -1 },
+	{ "open", RS_OPEN, 0, -1, NF_NEVER },
+	{ "creat", RS_OPEN, 0, -1, NF_NEVER },
+	{ "openat", RS_OPEN, 1, 0, NF_NEVER },
+	{ "openat2", RS_OPEN, 1, 0, NF_NEVER },
+	{ "stat", RS_PATH, 0, -1, NF_NEVER },
+	{ "lstat", RS_PATH, 0, -1, NF_ALWAYS },
+	{ "stat64", RS_PATH, 0, -1, NF_NEVER },
+	{ "lstat64", RS_PATH, 0, -1, NF_ALWAYS },
+	{ "access", RS_PATH, 0, -1, NF_NEVER },
+	{ "statfs", RS_PATH, 0, -1, NF_NEVER },
+	{ "newfstatat", RS_PATH, 1, 0, 3 },
+	{ "fstatat64", RS_PATH, 1, 0, 3 },
+	{ "statx", RS_PATH, 1, 0, 2 },
+	{ "faccessat", RS_PATH, 1, 0, NF_NEVER },
+	{ "faccessat2", RS_PATH, 1, 0, 3 },
+	{ "socket", RS_SOCKET, -1, -1, NF_NEVER },
+	{ "accept", RS_RETFD, -1, -1, NF_NEVER },
+	{ "accept4", RS_RETFD, -1, -1, NF_NEVER },
+	{ "eventfd", RS_RETFD, -1, -1, NF_NEVER },
+	{ "eventfd2", RS_RETFD, -1, -1, NF_NEVER },
+	{ "memfd_create", RS_RETFD, -1, -1, NF_NEVER },
+	{ "epoll_create", RS_RETFD, -1, -1, NF_NEVER },
+	{ "epoll_create1", RS_RETFD, -1, -1, NF_NEVER },
+	{ "timerfd_create", RS_RETFD, -1, -1, NF_NEVER },
+	{ "inotify_init", RS_RETFD, -1, -1, NF_NEVER },
+	{ "inotify_init1", RS_RETFD, -1, -1, NF_NEVER },
+	{ "connect", RS_ARG0, -1, -1, NF_NEVER },
+	{ "bind", RS_ARG0, -1, -1, NF_NEVER },
+	{ "listen", RS_ARG0, -1, -1, NF_NEVER },
+	{ "pipe", RS_PAIR, 0, -1, NF_NEVER },
+	{ "pipe2", RS_PAIR, 0, -1, NF_NEVER },
+	{ "socketpair", RS_PAIR, 3, -1, NF_NEVER },
 };
 
 struct rinfo {
 	uint8_t role;
-	int8_t path, dirfd;
+	int8_t path, dirfd, nofollow;
 };
 
 struct slot {
@@ -124,8 +130,8 @@ struct ilp_resolver {
 	size_t nsocks, sockcap;
 	char link[PATH_MAX], arg[PATH_MAX], tmp[2 * PATH_MAX + 2];
 	struct ilp_idmap canon;		/* interned absolute path -> interned canonical one */
-	dev_t root_dev;			/* our "/": paths of threads under another root */
-	ino_t root_ino;			/* are not made canonical here */
+	dev_t root_dev, mntns_dev;	/* our "/" and mount namespace: paths of threads */
+	ino_t root_ino, mntns_ino;	/* with others are not made canonical here */
 	int root_known;
 };
 
@@ -217,13 +223,18 @@ int ilp_resolver_new(struct ilp_resolver **out)
 		r->role[nr].role = rrows[i].role;
 		r->role[nr].path = rrows[i].path;
 		r->role[nr].dirfd = rrows[i].dirfd;
+		r->role[nr].nofollow = rrows[i].nofollow;
 	}
 	r->nr_connect = ilp_syscall_nr("connect");
 	r->nr_socketpair = ilp_syscall_nr("socketpair");
 	if (!stat("/", &st)) {
 		r->root_dev = st.st_dev;
 		r->root_ino = st.st_ino;
-		r->root_known = 1;
+		if (!stat("/proc/self/ns/mnt", &st)) {
+			r->mntns_dev = st.st_dev;
+			r->mntns_ino = st.st_ino;
+			r->root_known = 1;
+		}
 	}
 	*out = r;
 	return 0;
@@ -565,33 +576,87 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 	return err;
 }
 
+/* procfs and devfs names are magic links (/proc/self, /dev/fd/N, /dev/stdin):
+ * resolved here they would name the profiler's own files */
+static int magic_path(const char *p)
+{
+	return !strncmp(p, "/proc/", 6) || !strcmp(p, "/proc") || !strncmp(p, "/dev/", 5);
+}
+
+/* 1 if thread tid sees our root and our mount namespace: only then does a
+ * path of its mean the same file here */
+static int same_view(const struct ilp_resolver *r, int tid)
+{
+	char link[64];
+	struct stat st;
+
+	if (!r->root_known)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/%d/root", tid);
+	if (stat(link, &st) || st.st_dev != r->root_dev || st.st_ino != r->root_ino)
+		return 0;
+	snprintf(link, sizeof(link), "/proc/%d/ns/mnt", tid);
+	return !stat(link, &st) && st.st_dev == r->mntns_dev && st.st_ino == r->mntns_ino;
+}
+
+/* realpath of interned path p, cached (fresh: recomputed); p itself when
+ * it cannot be resolved or resolves into /proc or /dev; NULL on ENOMEM */
+static const char *real_cached(struct ilp_resolver *r, const char *p, int fresh)
+{
+	char real[PATH_MAX];
+	const char *c = fresh ? NULL : ilp_idmap_get(&r->canon, (uint64_t)(uintptr_t)p);
+
+	if (c)
+		return c;
+	if (!realpath(p, real))
+		return p;	/* not cached: it may exist at the next call */
+	if (magic_path(real))
+		return p;	/* /etc/mtab -> /proc/self/mounts: ours, not the tracee's */
+	c = ilp_resolver_intern(r, real);
+	if (!c || ilp_idmap_put(&r->canon, (uint64_t)(uintptr_t)p, (void *)c))
+		return NULL;
+	return c;
+}
+
 /*
  * abs (interned, absolute) as the kernel names the file an fd holds:
  * symlinks and "." / ".." resolved (/lib/x.so -> /usr/lib/x.so on a merged
  * /usr), so an object has one name whether it came from /proc/TID/fd or
- * from the call's argument.  Only when the thread sees our root (else the
- * path means something else here); a path that cannot be resolved (no such
- * file) stays as it is.  Cached by abs: a storm of opens or stats of the
- * same existing paths costs one realpath each.  NULL on ENOMEM.
+ * from the call's argument.  nofollow (lstat, AT_SYMLINK_NOFOLLOW) and a
+ * file that does not exist: only the directory is resolved, the last name
+ * kept.  Left as it is when the thread has another root or mount
+ * namespace (the path means something else here) and for /proc and /dev
+ * names.  Cached by path: a storm of opens or stats of the same paths
+ * costs a stat of the thread's root and namespace each.  fresh: the cache
+ * is not trusted (a symlink may have moved).  NULL on ENOMEM.
  */
-static const char *canonical(struct ilp_resolver *r, int tid, const char *abs)
+static const char *canonical(struct ilp_resolver *r, int tid, const char *abs, int nofollow,
+			     int fresh)
 {
-	char link[64], real[PATH_MAX];
-	const char *c = ilp_idmap_get(&r->canon, (uint64_t)(uintptr_t)abs);
+	char dir[PATH_MAX], buf[2 * PATH_MAX + 2];
+	const char *slash, *base, *d, *c;
 	struct stat st;
 
-	if (c)
+	if (magic_path(abs) || !same_view(r, tid))
+		return abs;
+	if (!nofollow && (c = fresh ? NULL : ilp_idmap_get(&r->canon, (uint64_t)(uintptr_t)abs)))
 		return c;
-	snprintf(link, sizeof(link), "/proc/%d/root", tid);
-	if (!r->root_known || stat(link, &st) || st.st_dev != r->root_dev ||
-	    st.st_ino != r->root_ino)
-		return abs;	/* another root: not ours to resolve, nor to cache */
-	if (!realpath(abs, real))
-		return abs;	/* not cached: it may exist at the next call */
-	c = ilp_resolver_intern(r, real);
-	if (!c || ilp_idmap_put(&r->canon, (uint64_t)(uintptr_t)abs, (void *)c))
+	if (!nofollow && !lstat(abs, &st))
+		return real_cached(r, abs, fresh);
+	slash = strrchr(abs, '/');
+	base = slash + 1;
+	if (!slash || !*base || !strcmp(base, ".") || !strcmp(base, "..") ||
+	    (size_t)(slash - abs) >= sizeof(dir))
+		return abs;
+	memcpy(dir, abs, (size_t)(slash - abs));
+	dir[slash - abs] = '\0';
+	if (!dir[0])
+		return abs;	/* "/name": nothing to resolve above it */
+	d = ilp_resolver_intern(r, dir);
+	if (!d || !(d = real_cached(r, d, fresh)))
 		return NULL;
-	return c;
+	snprintf(buf, sizeof(buf), "%s%s%s", d, strcmp(d, "/") ? "/" : "", base);
+	return ilp_resolver_intern(r, buf);
 }
 
 /* the path argument, absolute (interned in *abs; the raw argument in r->arg);
@@ -624,19 +689,28 @@ static int arg_path(struct ilp_resolver *r, int tid, const struct slot *sl, cons
 	return *abs ? 0 : -ENOMEM;
 }
 
+/* 1 if the call does not follow a last symlink (lstat, AT_SYMLINK_NOFOLLOW) */
+static int no_follow(const struct slot *sl, const struct rinfo *ri)
+{
+	if (ri->nofollow == NF_ALWAYS)
+		return 1;
+	return ri->nofollow >= 0 && (sl->args[ri->nofollow] & AT_SYMLINK_NOFOLLOW_V);
+}
+
 /* the path argument, canonical, and the type of what it names; 0 or -errno */
 static int arg_name(struct ilp_resolver *r, int tid, const struct slot *sl, const struct rinfo *ri,
 		    const char **str, unsigned *type)
 {
 	const char *abs;
-	int err = arg_path(r, tid, sl, ri, &abs);
+	struct stat st;
+	int err = arg_path(r, tid, sl, ri, &abs), nf = no_follow(sl, ri);
 
 	if (err)
 		return err;
-	*str = canonical(r, tid, abs);
+	*str = canonical(r, tid, abs, nf, 0);
 	if (!*str)
 		return -ENOMEM;
-	*type = stat_type(*str);
+	*type = nf && !lstat(*str, &st) && S_ISLNK(st.st_mode) ? ILP_OBJ_FILE : stat_type(*str);
 	return 0;
 }
 
@@ -737,7 +811,7 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 	const struct rinfo *ri;
 	struct slot *sl;
 	unsigned type, atype;
-	const char *str, *astr;
+	const char *str, *astr, *c;
 	int have, fd, err, n = 0;
 
 	if ((ev->kind != ILP_EV_SYS_ENTER && ev->kind != ILP_EV_SYS_EXIT) ||
@@ -768,13 +842,17 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 			fill(&out[n++], ev, fd, type, str);
 			return n;
 		}
-		astr = canonical(r, ev->tid, astr);	/* a symlink, "..": the same file? */
-		if (!astr)
+		/* a symlink, "..": the same file?  Asked again without the cache
+		 * when it says no (a symlink re-pointed since) */
+		c = canonical(r, ev->tid, astr, 0, 0);
+		if (c && !err && strcmp(str, c))
+			c = canonical(r, ev->tid, astr, 0, 1);
+		if (!c)
 			return 0;
-		if (!err && !strcmp(str, astr))
+		if (!err && !strcmp(str, c))
 			fill(&out[n++], ev, fd, type, str);
 		else
-			fill(&out[n++], ev, fd, stat_type(astr) | ILP_OBJ_F_FROM_ARG, astr);
+			fill(&out[n++], ev, fd, stat_type(c) | ILP_OBJ_F_FROM_ARG, c);
 		return n;
 	case RS_PATH:
 		if (have && !arg_name(r, ev->tid, sl, ri, &astr, &atype))

@@ -475,8 +475,11 @@ static void describe_gaps(struct ilp_tracefile *f)
 			snprintf(f->lacks, sizeof(f->lacks), "%d iolockprof fact(s) in the trace "
 				 "could not be read", f->bad_meta);
 	} else {
-		gap(f->lacks, sizeof(f->lacks), "not recorded by iolockprof: no fd names "
-		    "(objects show as \"fd N (unresolved)\")");
+		if (!f->kind_count[ILP_EV_FD_INFO])
+			gap(f->lacks, sizeof(f->lacks), "not recorded by iolockprof: no fd names "
+			    "(objects show as \"fd N (unresolved)\")");
+		else
+			gap(f->lacks, sizeof(f->lacks), "no iolockprof begin fact");
 		if (!tasks)
 			gap(f->lacks, sizeof(f->lacks), "trace lacks task_newtask/"
 			    "sched_process_exec/sched_process_exit: threads are shown as "

@@ -75,9 +75,16 @@ struct ilp_wproc {
 	struct ilp_sc_offcpu *offcpu_by_nr[ILP_SC_MAX + 1];
 	struct ilp_sc_offcpu **offcpu;
 	size_t noffcpu, offcpu_cap;
-	struct ilp_idmap block_map;	/* hash of (tid, nr, obj) -> chain of struct blocking */
+	struct ilp_idmap block_map;	/* hash of (tid, nr, obj, fobj) -> chain of struct blocking */
 	struct ilp_blocking **blocking;
 	size_t nblocking, blocking_cap;
+	size_t nblocking_shown;		/* rows with calls (a renamed call can empty one) */
+	struct {			/* the last call added to a row, for a rename */
+		struct ilp_blocking *row;
+		int tid;
+		uint64_t enter_ts, lat;
+		uint64_t off[ILP_OFF_NSTATES];
+	} last_block;
 	struct ilp_slow_call *slow;
 	size_t nslow, slow_cap;
 	uint64_t slow_dropped;
@@ -117,6 +124,10 @@ void ilp_sched_wakeup(struct ilp_model *m, const struct ilp_event *ev);
 int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
 			int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev);
 int ilp_sched_index(struct ilp_wproc *wp);
+/* tid's call entered at enter_ts, kept on fd object from, is on to now
+ * (ilp_fdproc_take_rename): its slow call and blocking row follow.  0 or -ENOMEM */
+int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
+		      const struct ilp_fdobj *from, const struct ilp_fdobj *to);
 void ilp_sched_release(struct ilp_wproc *wp);
 
 /* model_lock.c */

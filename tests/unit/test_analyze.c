@@ -429,14 +429,36 @@ static void test_text_long_names(void **state)
 	call6(&x->s, "openat", 5 * US, 4, (uint64_t)-100, 0x1000, 0, 0);
 	fdinfo(&x->s, 4, ILP_OBJ_FILE,
 	       "/var/lib/some/very/long/directory/name/that/goes/on/and/on/data.db");
+	call6(&x->s, "openat", 5 * US, 5, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(&x->s, 5, ILP_OBJ_FILE | ILP_OBJ_F_FROM_ARG,
+	       "/srv/a/very/long/path/that/needs/its/tail/kept/and/the/mark/too.log");
+	{	/* longer than the buffer ilp_fdobj_format fills (512) */
+		char lp[700];
+
+		memset(lp, 'x', sizeof(lp));
+		lp[0] = '/';
+		memcpy(lp + sizeof(lp) - 6, "/y.db", 6);
+		call6(&x->s, "openat", 5 * US, 6, (uint64_t)-100, 0x1000, 0, 0);
+		fdinfo(&x->s, 6, ILP_OBJ_FILE | ILP_OBJ_F_FROM_ARG, lp);
+	}
 	writes(x, 3, 2, 1);
 	writes(x, 4, 1, 1);
+	writes(x, 5, 1, 1);
+	writes(x, 6, 1, 1);
 	assert_int_equal(run(x, "unbuffered"), 0);
 	text = render(x, 0);
 	assert_non_null(strstr(text,
-		"\n  file /usr/lib/x86_64-linux-gnu/libc.so.6 (name from call argument)      3 "));
+		"\n  file /usr/lib/x86_64-linux-gnu/libc.so.6 (name from call argument)"
+		"                              3 "));
 	assert_non_null(strstr(text,
-		"\n  file ...ome/very/long/directory/name/that/goes/on/and/on/data.db        2 "));
+		"\n  file ...ome/very/long/directory/name/that/goes/on/and/on/data.db"
+		"                                2 "));
+	assert_non_null(strstr(text,
+		"\n  file .../long/path/that/needs/its/tail/kept/and/the/mark/too.log"
+		" (name from call argument)      2 "));
+	assert_non_null(strstr(text,
+		"\n  file ...xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/y.db"
+		" (name from call argument)      2 "));
 	free(text);
 }
 

@@ -51,16 +51,31 @@ static void test_ports(void **state)
 static void test_temp_files(void **state)
 {
 	(void)state;
+	/* mkstemp's and mktemp(1)'s suffixes */
 	expect("demo: file /var/tmp/iolockprof-demo-5o5K7O", "demo: file /var/tmp/iolockprof-demo-*");
 	expect("t: file /tmp/tmp.vScpfClKPi", "t: file /tmp/tmp.*");
 	expect("t: fsync fd:3 (file /tmp/ilp-dio.Xz8v9q) dev:vda", "t: fsync fd:3 (file /tmp/ilp-dio.*) dev:vda");
-	expect("t: file /tmp/ilp-test.segt4q/app.conf", "t: file /tmp/ilp-test.segt4q/app.conf");
+	/* under a temporary directory: directories too, any suffix, Python's
+	 * and O_TMPFILE's names */
+	expect("t: file /tmp/ilp-test.segt4q/app.conf", "t: file /tmp/ilp-test.*/app.conf");
+	expect("t: file /tmp/demo-abcdef", "t: file /tmp/demo-*");
+	expect("t: file /dev/shm/sem.ABCDEF", "t: file /dev/shm/sem.*");
+	expect("p: file /tmp/tmpk3j9x2ab", "p: file /tmp/tmp*");
+	expect("j: file /tmp/#1234567 (deleted)", "j: file /tmp/#*");
+	/* process and terminal numbers; a file deleted in one run */
+	expect("a: file /proc/1234/status", "a: file /proc/*/status");
+	expect("a: file /proc/self/status", "a: file /proc/self/status");
+	expect("a: dev /dev/pts/3", "a: dev /dev/pts/*");
+	expect("a: file /var/log/app.log (deleted)", "a: file /var/log/app.log");
 	/* kept: words, short suffixes, one class only, no separator, not a path */
 	expect("a: file /var/lib/app/server-backup", "a: file /var/lib/app/server-backup");
 	expect("a: file /usr/lib/x86_64-linux-gnu/libc.so.6", "a: file /usr/lib/x86_64-linux-gnu/libc.so.6");
 	expect("a: file /data/db-123456", "a: file /data/db-123456");
 	expect("a: file /data/ABCDEFGH", "a: file /data/ABCDEFGH");
+	expect("a: file /srv/run-Ab3dEf/x.log", "a: file /srv/run-Ab3dEf/x.log");
+	expect("a: file /tmp/x.log", "a: file /tmp/x.log");
 	expect("a: lock tmp.Ab3dEf", "a: lock tmp.Ab3dEf");
+	expect("a: file /", "a: file /");
 	/* the argument mark says how the name was found, not what it is */
 	expect("a: file /etc/ld.so.cache (name from call argument)", "a: file /etc/ld.so.cache");
 	expect("a: read fd:3 (file /tmp/x.Ab3dEf (name from call argument))",

@@ -518,11 +518,13 @@ static void test_html(void **state)
 	 * read 1, write 3 (512..4095), fsync 1 */
 	assert_int_equal(count(out, "<rect class=\"bar\""), 5);
 	assert_non_null(strstr(out, "<title>512 ns to 1.02 us: 1</title>"));
-	assert_int_equal(count(out, "<section class=\"ilp-proc\" id=\"pid-"), 2);
-	assert_non_null(strstr(out, "<section class=\"ilp-proc\" id=\"pid-100\">\n<h2>pid 100 (app)</h2>"));
+	assert_int_equal(count(out, "<section class=\"ilp-proc\" id=\"proc-"), 2);
+	assert_non_null(strstr(out, "<section class=\"ilp-proc\" id=\"proc-0\">\n<h2>pid 100 (app)</h2>"));
+	assert_non_null(strstr(out, "<section class=\"ilp-proc\" id=\"proc-1\">\n<h2>pid 200 (db)</h2>"));
 	/* contents: a link to each process section, with its syscall time */
-	assert_non_null(strstr(out, "<nav class=\"ilp-nav\"><p><a href=\"#pid-100\">pid 100 (app) "));
-	assert_int_equal(count(out, "<a href=\"#pid-"), 2);
+	assert_non_null(strstr(out, "<nav class=\"ilp-nav\"><p><a href=\"#proc-0\">pid 100 (app) "));
+	assert_non_null(strstr(out, " &middot; <a href=\"#proc-1\">pid 200 (db) "));
+	assert_int_equal(count(out, "<a href=\"#proc-"), 2);
 	assert_non_null(strstr(out, "<h3>tid 101 (worker)"));
 	assert_non_null(strstr(out, "unfinished: nanosleep 1 call, 1.97 ms so far"));
 	assert_non_null(strstr(out, "<strong>3 events were lost</strong>"));

@@ -232,6 +232,93 @@ static void test_objects_at_the_call(void **state)
 	ilp_model_free(m);
 }
 
+/* a slow connect() blocked 20 ms: its socket is renamed by the fact that
+ * follows the exit, and the slow call, the one blocking row and the kept
+ * call name the peer, not "(unconnected, fd 3)"; a second connect of a new
+ * socket on fd 3 gets its own row */
+static void test_connect_renamed(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int so = ilp_syscall_nr("socket"), co = ilp_syscall_nr("connect");
+	int cl = ilp_syscall_nr("close");
+	const struct ilp_wproc *w;
+	const struct ilp_calls *top;
+	size_t i, n = 0;
+
+	(void)state;
+	ilp_model_set_slow(m, 10 * MS);
+	feed(m, ev_info(1, 100, 100, "app"));
+	for (int k = 0; k < 2; k++) {
+		uint64_t t0 = (uint64_t)k * 100 * MS;
+
+		feed(m, ev_enter(t0 + 1 * MS, 100, 100, so, 2, 1));
+		feed(m, ev_exit(t0 + 1 * MS + 1, 100, 100, so, 3));
+		feed(m, ev_fd(t0 + 1 * MS + 1, 100, 3, ILP_OBJ_TCP, "(unconnected, fd 3)"));
+		feed(m, ev_enter(t0 + 2 * MS, 100, 100, co, 3, 0));
+		feed(m, ev_switch(t0 + 2 * MS + 1, 100, S_STATE, 0));
+		feed(m, ev_switch(t0 + 22 * MS, 0, 0, 100));
+		feed(m, ev_exit(t0 + 22 * MS + 1, 100, 100, co, 0));
+		feed(m, ev_fd(t0 + 22 * MS + 1, 100, 3, ILP_OBJ_SOCKET,
+			      k ? "127.0.0.1:2 -> 10.0.0.6:80" : "127.0.0.1:1 -> 10.0.0.5:5432"));
+		feed(m, ev_enter(t0 + 30 * MS, 100, 100, cl, 3, 0));
+		feed(m, ev_exit(t0 + 30 * MS + 1, 100, 100, cl, 0));
+	}
+	w = wproc(m, 100);
+	assert_int_equal(ilp_wproc_nslow(w), 2);
+	assert_string_equal(ilp_fdobj_desc(ilp_wproc_slow(w, 0)->fobj), "127.0.0.1:1 -> 10.0.0.5:5432");
+	assert_int_equal(ilp_fdobj_type(ilp_wproc_slow(w, 0)->fobj) & ILP_OBJ_TYPE_MASK, ILP_OBJ_TCP);
+	assert_string_equal(ilp_fdobj_desc(ilp_wproc_slow(w, 1)->fobj), "127.0.0.1:2 -> 10.0.0.6:80");
+	assert_int_equal(ilp_wproc_nblocking(w), 2);
+	for (i = 0; i < 2; i++) {
+		const struct ilp_blocking *b = ilp_wproc_blocking(w, i);
+
+		assert_int_equal(b->nr, co);
+		assert_int_equal(b->calls, 1);
+		assert_int_equal(b->off_ns[ILP_OFF_S], 20 * MS - 1);
+		assert_null(strstr(ilp_fdobj_desc(b->fobj), "unconnected"));
+	}
+	assert_null(ilp_wproc_blocking(w, 2));
+	top = ilp_proc_top_calls(ilp_model_find_proc(m, 100));
+	for (i = 0; i < ilp_calls_count(top); i++) {
+		const struct ilp_call *c = ilp_calls_get(top, i);
+
+		if (c->nr != co)
+			continue;
+		assert_string_equal(ilp_fdobj_desc(c->fobj), n++ ? "127.0.0.1:2 -> 10.0.0.6:80"
+							  : "127.0.0.1:1 -> 10.0.0.5:5432");
+	}
+	assert_int_equal(n, 2);
+	ilp_model_free(m);
+}
+
+/* many files read through one fd number, each blocked once: one row each */
+static void test_blocking_rows_by_object(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int rd = ilp_syscall_nr("read"), op = ilp_syscall_nr("openat"), cl = ilp_syscall_nr("close");
+	char path[32];
+	int k;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	for (k = 0; k < 2000; k++) {
+		uint64_t t0 = (uint64_t)(k + 1) * MS;
+
+		snprintf(path, sizeof(path), "/data/%d", k);
+		feed(m, ev_enter(t0, 100, 100, op, (uint64_t)-100, 0x1000));
+		feed(m, ev_exit(t0 + 1, 100, 100, op, 3));
+		feed(m, ev_fd(t0 + 1, 100, 3, ILP_OBJ_FILE, path));
+		feed(m, ev_enter(t0 + 10, 100, 100, rd, 3, 0));
+		feed(m, ev_switch(t0 + 11, 100, D_STATE, 0));
+		feed(m, ev_switch(t0 + 511, 0, 0, 100));
+		feed(m, ev_exit(t0 + 512, 100, 100, rd, 1));
+		feed(m, ev_enter(t0 + 600, 100, 100, cl, 3, 0));
+		feed(m, ev_exit(t0 + 601, 100, 100, cl, 0));
+	}
+	assert_int_equal(ilp_wproc_nblocking(wproc(m, 100)), 2000);
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +327,8 @@ int main(void)
 		cmocka_unit_test(test_missing_switch_in_and_outside_call),
 		cmocka_unit_test(test_slow_calls),
 		cmocka_unit_test(test_objects_at_the_call),
+		cmocka_unit_test(test_connect_renamed),
+		cmocka_unit_test(test_blocking_rows_by_object),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,6 +51,13 @@ grep -q "^command: *attach $sp (sleeper)\$" "$T/rep" || { show "$T/rep" 8; fail 
 proc_running "$sp" || fail "record -p: sleeper $sp is not running after the capture"
 kill "$sp"
 
+# a light load (naps 200 10000: a 10 ms sleep at a time, 2 s) is drained
+# every 50 ms, each page read goes whole into the file: it stays small
+# (about 380 KiB, most of it event formats; drained every 2 ms: 1 MiB)
+ilp record -o "$T/light.dat" -- "$WL/naps" 200 10000 2> "$T/rec_err" || { show "$T/rec_err"; fail "record naps failed"; }
+size=$(stat -c %s "$T/light.dat")
+[ "$size" -lt 716800 ] || fail "record of a light 2 s load: $size bytes, want < 700 KiB"
+
 # report --slow on a file: pipe_block 150 (one read blocked ~150 ms on
 # the pipe from fd 3): listed and a finding at --slow 100, neither at 200
 ilp record -o "$T/pb.dat" -- "$WL/pipe_block" 150 > /dev/null 2> "$T/rec_err" ||

@@ -27,8 +27,8 @@ Q := @
 msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-SRCS      := $(wildcard src/*.c)
-LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+SRCS      := $(wildcard src/*/*.c)
+LIB_SRCS  := $(filter-out src/cli/main.c,$(SRCS))
 OBJS      := $(SRCS:src/%.c=$(O)/obj/%.o)
 LIB_OBJS  := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -44,7 +44,7 @@ $(GEN): scripts/gen-syscalls.sh
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D) && CC="$(CC)" sh scripts/gen-syscalls.sh > $@.tmp && mv $@.tmp $@
 
-$(O)/obj/%.o: src/%.c $(GEN) $(wildcard include/*.h)
+$(O)/obj/%.o: src/%.c $(GEN) $(wildcard include/*.h src/*/*.h)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -7,7 +7,7 @@
  * findings: what pattern, where, the evidence, why it fired (the numbers
  * against the thresholds), the fix and what the fix would save.  One file
  * per detector (src/analyze_<name>.c), registered in the table of
- * src/analyze.c.  docs/detectors.md documents every threshold;
+ * src/detect/analyze.c.  docs/detectors.md documents every threshold;
  * docs/adding-a-detector.md is the checklist for a new one.
  */
 

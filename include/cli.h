@@ -4,7 +4,7 @@
 
 /*
  * Options of one command, parsed by main.c into a struct the command owns,
- * and the capture engine shared by run and attach (src/capture.c).
+ * and the capture engine shared by run and attach (src/cli/capture.c).
  */
 
 #include <stddef.h>

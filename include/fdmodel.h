@@ -3,7 +3,7 @@
 #define ILP_FDMODEL_H
 
 /*
- * The fd model (src/model_fd.c): per process, what each fd is (an object:
+ * The fd model (src/model/model_fd.c): per process, what each fd is (an object:
  * a file path, a socket with its addresses, a pipe...) and the I/O done on
  * each object.  Pure C, no I/O: fed by model.c from the same event stream.
  *

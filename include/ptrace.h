@@ -57,7 +57,7 @@ uint32_t ilp_seccomp_arch(void);
 /* Instructions needed for n numbers (upper bound for ilp_seccomp_build). */
 size_t ilp_seccomp_size(size_t n);
 
-/* ---- the tracer (src/source_ptrace.c) ---- */
+/* ---- the tracer (src/source/source_ptrace.c) ---- */
 struct ilp_ptrace;
 
 struct ilp_ptrace_opts {
@@ -108,7 +108,7 @@ struct ilp_ptrace_counters {
 };
 const struct ilp_ptrace_counters *ilp_ptrace_counters(const struct ilp_ptrace *pt);
 
-/* ---- commands (src/cmd_ptrace.c) ---- */
+/* ---- commands (src/cli/cmd_ptrace.c) ---- */
 
 /*
  * Which backend a command uses: 1 ptrace (asked for, or auto without a

@@ -4,7 +4,7 @@
 
 /*
  * Sections of the JSON report (schema_version 2) that live in
- * src/report_json_wait.c: waiting below the syscall (waitmodel.h) and
+ * src/report/report_json_wait.c: waiting below the syscall (waitmodel.h) and
  * call sites (stacks.h).  Formatting only; times are integers in ns.
  */
 

@@ -4,7 +4,7 @@
 
 /*
  * Sections of the text report that live in their own files; called by
- * src/report_text.c.  Formatting only.  Each returns 0 or -EIO.
+ * src/report/report_text.c.  Formatting only.  Each returns 0 or -EIO.
  */
 
 #include <stdio.h>

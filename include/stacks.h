@@ -77,7 +77,7 @@ size_t ilp_stacks_sites(const struct ilp_stacks *s, int pid, int nr,
 void ilp_stack_frame_fmt(const struct ilp_stack_frame *f, char *buf, size_t len);
 
 /*
- * Names the call site of each finding (src/analyze_sites.c): for a finding
+ * Names the call site of each finding (src/detect/analyze_sites.c): for a finding
  * with a syscall (nr >= 0), the top site of that syscall in its process,
  * with the share of the calls made there.  After ilp_stacks_index.
  */
@@ -85,7 +85,7 @@ struct ilp_findings;
 void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s);
 
 /*
- * Text report section "call sites" (src/report_sites.c): per process of m,
+ * Text report section "call sites" (src/report/report_sites.c): per process of m,
  * the top call sites by time inside the call.  After ilp_stacks_index.
  * 0 or -EIO.
  */

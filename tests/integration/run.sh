@@ -42,6 +42,14 @@ skip_all() {
 	exit 0
 }
 
+# One integration suite at a time on this machine: tracefs is shared, and
+# the leftover checks below would take another suite's instances for ours.
+exec 9> "${TMPDIR:-/tmp}/iolockprof-integration.lock"
+if ! flock -n 9; then
+	echo "run.sh: another integration run is in progress; waiting for it" >&2
+	flock 9
+fi
+
 if [ "$(id -u)" -ne 0 ]; then
 	skip_all "not root (integration tests need root for tracefs; try: sudo make integration)"
 fi

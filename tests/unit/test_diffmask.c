@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for src/diffmask.c: what diff masks in names, and what it keeps. */
+/* Unit tests for src/report/diffmask.c: what diff masks in names, and what it keeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for src/idmap.c: put/get/replace, growth, the last-hit cache. */
+/* Unit tests for src/util/idmap.c: put/get/replace, growth, the last-hit cache. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

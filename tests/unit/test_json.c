@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * JSON writer and strict parser (src/json.c): valid documents with exact
+ * JSON writer and strict parser (src/util/json.c): valid documents with exact
  * values, invalid ones with the exact line:column of the error, the depth
  * and size limits, string escapes both ways.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Unit tests for the ptrace backend's seccomp-bpf filter builder and
- * syscall set (src/source_ptrace.c): the program is run through a small
+ * syscall set (src/source/source_ptrace.c): the program is run through a small
  * classic-BPF interpreter for every syscall number, and once for real in a
  * forked child (the kernel must accept it; a traced number with no tracer
  * fails with ENOSYS, the others run).

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for src/stacks.c: interning, call-site choice, merging by
+/* Unit tests for src/model/stacks.c: interning, call-site choice, merging by
  * site, sort order, frame formatting. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -912,7 +912,7 @@ const struct ilp_fdproc *ilp_proc_fds(const struct ilp_proc *p)
 	return p->fd;
 }
 
-/* ---- for the wait models (src/wait_internal.h) ---- */
+/* ---- for the wait models (src/model/wait_internal.h) ---- */
 
 struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m)
 {

@@ -3,7 +3,7 @@
  * The wait models' shared part: per-model state, per-process and
  * per-thread records, the dispatch of sched/block/lock events and of
  * completed calls, indexing and naming.  See include/waitmodel.h and
- * src/wait_internal.h.  Pure C, no I/O.
+ * src/model/wait_internal.h.  Pure C, no I/O.
  *
  * Events of tasks the model does not know (an untraced task switching to a
  * traced one, a kworker issuing a request, an interrupt completing it) never

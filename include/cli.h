@@ -3,8 +3,9 @@
 #define ILP_CLI_H
 
 /*
- * Options of one command, parsed by main.c into a struct the command owns,
- * and the capture engine shared by run and attach (src/cli/capture.c).
+ * Options of one command, parsed by main.c into a struct the command owns;
+ * the commands; the one place errors become messages.  The capture itself
+ * is a session (session.h).
  */
 
 #include <stddef.h>
@@ -24,7 +25,7 @@ enum ilp_format {
 	ILP_FMT_PERFETTO,	/* Chrome trace-event JSON */
 };
 
-enum ilp_backend {
+enum ilp_backend_choice {
 	ILP_BACKEND_AUTO,	/* ftrace if tracefs is usable, else ptrace */
 	ILP_BACKEND_FTRACE,
 	ILP_BACKEND_PTRACE,
@@ -33,7 +34,7 @@ enum ilp_backend {
 struct ilp_opts {
 	const char *output;	/* -o FILE, NULL: stderr */
 	enum ilp_format format;	/* --format */
-	enum ilp_backend backend;	/* --backend */
+	enum ilp_backend_choice backend;	/* --backend */
 	size_t buffer_kb;	/* -b KB per CPU; 0: default */
 	int *syscalls;		/* -e LIST, as numbers; NULL: all */
 	size_t nsyscalls;
@@ -48,7 +49,7 @@ struct ilp_opts {
 	struct ilp_thresholds *th;	/* detector thresholds (analyze.h), set by main; NULL: defaults */
 	const char *input;	/* report: -i FILE (default trace.dat) */
 	const char *pids;	/* record: -p PID[,PID...] */
-	const struct ilp_capture_tap *tap;	/* record: set by cmd_record.c */
+	const char *user;	/* run -u USER: the command runs as USER */
 };
 
 struct ilp_thresholds;
@@ -73,60 +74,9 @@ int ilp_report_emit(FILE *out, struct ilp_model *m, const struct ilp_report_info
 /* The one place where a negative errno becomes a message (main.c). */
 void ilp_error(const char *what, int err);
 
-/* ---- capture engine (capture.c) ---- */
-struct ilp_capture;
-
-/* Checks tracefs, removes stale instances, creates ours, opens the reader,
- * blocks SIGINT/SIGTERM/SIGHUP into a signalfd.  0 or -errno (explained). */
-int ilp_capture_new(const struct ilp_opts *o, struct ilp_capture **out);
-/* Removes the instance, restores the signal mask, frees. NULL ok. */
-void ilp_capture_free(struct ilp_capture *c);
-
-/* What the report header calls the capture ("./app arg", "attach 12 34"). */
-int ilp_capture_set_command(struct ilp_capture *c, const char *command);
-/* Trace these tids (and, through event-fork, what they create). */
-int ilp_capture_add_tids(struct ilp_capture *c, const pid_t *tids, size_t n);
-/* Tell the model tid belongs to process pid named comm, as of now. */
-int ilp_capture_task_info(struct ilp_capture *c, pid_t pid, pid_t tid, const char *comm);
-/* Tell the model fd of process pid is (type, str) as of now (fdmodel.h
- * types); str is copied into the source's pool.  0 or -errno. */
-int ilp_capture_fd_info(struct ilp_capture *c, pid_t pid, int fd, unsigned type, const char *str);
-/* ilp_capture_fd_info for every fd pid has open now (fds opened before
- * tracing: attach, and what run's child inherits).  0 or -errno. */
-int ilp_capture_fd_scan(struct ilp_capture *c, pid_t pid);
-/* Watch a process: the capture ends when every watched process has exited. */
-int ilp_capture_watch(struct ilp_capture *c, pid_t pid, int is_child);
-int ilp_capture_start(struct ilp_capture *c);
-
-/*
- * Runs until all watched processes exit, -d expires, or a signal (for a
- * child: forwarded, then waited for).  Prints interim reports; then the
- * final one.  *child_status gets the wait status of the first is_child
- * process (-1 if none or still running).  0 or -errno.
- */
-int ilp_capture_loop(struct ilp_capture *c, int *child_status);
-
-/* The signal mask the capture saved, for a child to restore before exec. */
-const void *ilp_capture_orig_sigmask(const struct ilp_capture *c);
-
-/*
- * record: with o->tap set, the capture hands the tap every raw page and
- * injected event (see struct ilp_ftrace_tap), calls started() once tracing
- * is on, end() once just before tracing stops (still on: trace_marker
- * writes land in the buffer), and prints no report.
- */
-struct ilp_instance;
-struct ilp_event;
-struct ilp_capture_tap {
-	int (*page)(void *ctx, int cpu, const void *page, size_t size);
-	int (*inject)(void *ctx, const struct ilp_event *ev);
-	int (*started)(void *ctx, struct ilp_instance *in, const char *command,
-		       uint64_t start_ts);
-	/* exit_status: of the first child (128+sig), -1 if none */
-	int (*end)(void *ctx, int exit_status, uint64_t lost);
-	/* a device or lock name the capture found (kind: enum ilp_name_kind) */
-	int (*name)(void *ctx, int kind, int pid, uint64_t key, const char *name);
-	void *ctx;
-};
+/* ---- run and attach with any sink (record uses them with its own) ---- */
+struct ilp_sink;
+int ilp_cli_run(struct ilp_opts *o, struct ilp_sink *sink);	/* cmd_run.c */
+int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink);	/* cmd_attach.c */
 
 #endif

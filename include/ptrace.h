@@ -74,13 +74,13 @@ int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
 void ilp_ptrace_free(struct ilp_ptrace *pt);
 
 /*
- * Forks argv[0] (PATH search), seizes it, has it install the filter and
- * exec.  orig_mask: the signal mask the child restores.  *pid: the child.
- * An exec failure is reported by the child exiting 127 (ENOENT) or 126,
- * after writing the errno to errfd (close-on-exec; -1: none).
+ * run: seizes pid, a forked child that waits until we have (the session's
+ * gate), and names what it inherits.  0 or -errno.
  */
-int ilp_ptrace_spawn(struct ilp_ptrace *pt, char **argv, const void *orig_mask,
-		     int errfd, pid_t *pid);
+int ilp_ptrace_seize_child(struct ilp_ptrace *pt, pid_t pid);
+/* In that child, just before exec: no_new_privs and the seccomp filter
+ * (built by ilp_ptrace_new; no allocation here).  0 or -errno. */
+int ilp_ptrace_child_setup(const struct ilp_ptrace *pt);
 /* Seizes every thread of pid (re-listing until stable); emits TASK_INFO.
  * 0, -ESRCH, -EPERM... */
 int ilp_ptrace_attach(struct ilp_ptrace *pt, pid_t pid);
@@ -107,16 +107,5 @@ struct ilp_ptrace_counters {
 	uint64_t unwinds;	/* --stacks: stacks unwound */
 };
 const struct ilp_ptrace_counters *ilp_ptrace_counters(const struct ilp_ptrace *pt);
-
-/* ---- commands (src/cli/cmd_ptrace.c) ---- */
-
-/*
- * Which backend a command uses: 1 ptrace (asked for, or auto without a
- * usable tracefs: prints the one fallback line, and *fallback = 1), 0
- * ftrace, or -1 after printing a usage error (--stacks with ftrace).
- */
-int ilp_backend_pick(const struct ilp_opts *o, int *fallback);
-int ilp_ptrace_cmd_run(struct ilp_opts *o, int fallback);
-int ilp_ptrace_cmd_attach(struct ilp_opts *o, int fallback);
 
 #endif

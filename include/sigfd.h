@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sigfd: the commands' stop signals (SIGINT, SIGTERM, SIGHUP, optionally
+ * sigfd: the commands' stop signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT; optionally
  * SIGCHLD) blocked and read from a signalfd in the poll loop, and the mask
  * they had before, for the children to restore before exec.
  */

@@ -3,8 +3,9 @@
  * iolockprof record -o FILE (-- CMD | -p PID[,PID...]): the capture of run
  * or attach, kept as a trace-cmd trace.dat instead of reported.
  *
- * The capture engine runs unchanged with a tap (struct ilp_capture_tap):
- * every raw page the reader takes from a CPU is appended to FILE.cpuN, and
+ * The session of run or attach runs with the record sink instead of the
+ * report sink: its tap (struct ilp_record_tap) sees every raw page the
+ * ftrace backend reads from a CPU, appended to FILE.cpuN, and
  * what iolockprof knows outside the ring buffer (command line, process
  * names, fd facts, lost events, exit status) is written as trace_marker
  * lines of our instance (include/tracemeta.h), so those land in the same
@@ -25,11 +26,14 @@
 
 #include "cli.h"
 #include "instance.h"
+#include "session.h"
 #include "source.h"
 #include "tracedat.h"
 #include "tracemeta.h"
 
 struct recorder {
+	struct ilp_sink base;	/* the record sink: a tap, no report */
+	struct ilp_record_tap tap;
 	const char *path;
 	int ncpus;
 	FILE **cpu;
@@ -207,13 +211,13 @@ static void recorder_release(struct recorder *r)
 /*
  * A signal once the capture has ended (a second Ctrl-C while FILE is being
  * written) must not kill us between the per-CPU files and their removal:
- * from before the capture to the end, SIGINT/SIGTERM/SIGHUP run a handler
+ * from before the capture to the end, SIGINT/SIGTERM/SIGHUP/SIGQUIT run a handler
  * that does nothing (the capture blocks them and reads them from its
  * signalfd, as before; an exec'd command gets the default action back, as
  * exec resets handled signals).  The file is finished, the temporary files
  * removed, and the exit status is the capture's.
  */
-static const int late_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+static const int late_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 #define NLATE ((int)(sizeof(late_sigs) / sizeof(late_sigs[0])))
 
 static void on_late_signal(int sig)
@@ -242,6 +246,15 @@ static void release_signals(const struct sigaction *old)
 		sigaction(late_sigs[i], &old[i], NULL);
 }
 
+static const struct ilp_record_tap *recorder_tap(struct ilp_sink *k)
+{
+	return &((struct recorder *)k)->tap;
+}
+
+static const struct ilp_sink_ops record_sink = {
+	.tap = recorder_tap,
+};
+
 /* "12,34" -> argv of PID strings (pointing into a copy of list) */
 static int split_pids(const char *list, char **copy, char ***argv, int *argc)
 {
@@ -260,10 +273,12 @@ static int split_pids(const char *list, char **copy, char ***argv, int *argc)
 
 int ilp_cmd_record(struct ilp_opts *o)
 {
-	struct recorder r = { 0 };
-	struct ilp_capture_tap tap = {
-		.page = tap_page, .inject = tap_inject, .started = tap_started,
-		.end = tap_end, .name = tap_name, .ctx = &r,
+	struct recorder r = {
+		.base.ops = &record_sink,
+		.tap = {
+			.page = tap_page, .inject = tap_inject, .started = tap_started,
+			.end = tap_end, .name = tap_name, .ctx = &r,
+		},
 	};
 	struct ilp_opts co = *o;
 	struct sigaction oldsa[NLATE];
@@ -305,13 +320,12 @@ int ilp_cmd_record(struct ilp_opts *o)
 	}
 	close(fd);
 	r.path = o->output;
-	co.output = NULL;	/* the capture prints no report */
-	co.tap = &tap;
+	co.output = NULL;
 	if (attach)
 		co.argv = pidv;
 	hold_signals(oldsa);
 	held = 1;
-	ret = attach ? ilp_cmd_attach(&co) : ilp_cmd_run(&co);
+	ret = attach ? ilp_cli_attach(&co, &r.base) : ilp_cli_run(&co, &r.base);
 	if (!r.ended)	/* the capture never ran (command not found, bad pid...) */
 		goto out;
 	err = close_cpu_files(&r);

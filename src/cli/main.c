@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ enum cmd_flags {
 	TAKES_PIDLIST = 1 << 3,		/* record: -p PID[,PID...] */
 	TAKES_INPUT = 1 << 4,		/* report: -i FILE, no capture options */
 	OWN_ARGS = 1 << 5,		/* diff: parses its own arguments (o->argv) */
+	ALLOWS_USER = 1 << 6,		/* run, record -- CMD: -u USER */
 };
 
 struct cmd {
@@ -36,11 +38,11 @@ struct cmd {
 };
 
 static const struct cmd commands[] = {
-	{ "run", ilp_cmd_run, TAKES_COMMAND,
+	{ "run", ilp_cmd_run, TAKES_COMMAND | ALLOWS_USER,
 	  "run [options] -- CMD [ARGS...]" },
 	{ "attach", ilp_cmd_attach, TAKES_PIDS | ALLOWS_DURATION,
 	  "attach [options] PID [PID...]" },
-	{ "record", ilp_cmd_record, TAKES_PIDLIST | ALLOWS_DURATION,
+	{ "record", ilp_cmd_record, TAKES_PIDLIST | ALLOWS_DURATION | ALLOWS_USER,
 	  "record -o FILE [options] (-- CMD [ARGS...] | -p PID[,PID...])" },
 	{ "report", ilp_cmd_report, TAKES_INPUT,
 	  "report [-i FILE] [--format FMT] [--threads] [-o OUT]" },
@@ -82,6 +84,9 @@ static const char help_text[] =
 "  -o, --output FILE      write the report to FILE (default: stderr; report:\n"
 "                         stdout); record: the trace.dat to write (required)\n"
 "  -p, --pid PID[,PID]    record: processes to attach to (instead of CMD)\n"
+"  -u, --user USER        run, record -- CMD: run CMD as USER (its uid, group\n"
+"                         and supplementary groups), like strace -u: for\n"
+"                         sudo iolockprof run -u alice -- ./app\n"
 "  -i, --input FILE       report: the trace file to read (default trace.dat)\n"
 "  -e, --syscalls LIST    trace only these syscalls, comma-separated names\n"
 "                         (like strace -e trace=): -e read,write,fsync\n"
@@ -255,7 +260,7 @@ static const struct {
 
 static const struct {
 	const char *name;
-	enum ilp_backend backend;
+	enum ilp_backend_choice backend;
 } backends[] = {
 	{ "auto", ILP_BACKEND_AUTO },
 	{ "ftrace", ILP_BACKEND_FTRACE },
@@ -274,7 +279,7 @@ static int parse_format(const char *s, enum ilp_format *out)
 	return -EINVAL;
 }
 
-static int parse_backend(const char *s, enum ilp_backend *out)
+static int parse_backend(const char *s, enum ilp_backend_choice *out)
 {
 	size_t i;
 
@@ -338,6 +343,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "input", required_argument, NULL, 'i' },
 		/* detector thresholds: same order as thresholds[] */
 		{ "min-ops", required_argument, NULL, OPT_TH_FIRST + 0 },
@@ -360,12 +366,19 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option, so run's command keeps its own */
-	while ((c = getopt_long(argc, argv, "+:o:e:b:d:thp:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:b:d:thp:i:u:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!(cmd->flags & TAKES_PIDLIST))
 				return usage_error("-p: only for record (%s takes its own arguments)", cmd->name);
 			o->pids = optarg;
+			break;
+		case 'u':
+			if (!(cmd->flags & ALLOWS_USER))
+				return usage_error("-u: only for run and record, not %s", cmd->name);
+			if (!*optarg)
+				return usage_error("-u: '%s' is not a user name", optarg);
+			o->user = optarg;
 			break;
 		case 'i':
 			if (!(cmd->flags & TAKES_INPUT))
@@ -442,6 +455,9 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		return usage_error("%s: no command given", cmd->name);
 	if ((cmd->flags & TAKES_PIDS) && o->argc < 1)
 		return usage_error("%s: no process id given", cmd->name);
+	if (o->stacks && o->backend == ILP_BACKEND_FTRACE && strcmp(cmd->name, "record"))
+		return usage_error("--stacks needs the ptrace backend (--backend=ptrace or auto), "
+				   "not %s", "ftrace");
 	return 0;
 }
 
@@ -454,6 +470,10 @@ int main(int argc, char **argv)
 
 	ilp_thresholds_default(&th);
 	o.th = &th;
+	/* a report whose reader left fails with EPIPE and ends the capture in
+	 * order (instances removed), instead of killing us mid-way; the
+	 * command gets SIGPIPE's default back before exec (session.c) */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (argc < 2) {
 		fputs(help_text, stderr);

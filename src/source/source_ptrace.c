@@ -64,6 +64,8 @@ struct ilp_ptrace {
 	int root_status;	/* its wait status, -1 until it ended */
 	struct ilp_unwind *uw;
 	struct ilp_resolver *res;	/* fd -> object, read while the tracee is stopped */
+	struct sock_filter *prog;	/* run: the seccomp filter the child installs */
+	size_t prog_len;
 	uint64_t pcs[ILP_STACK_MAX];
 	struct ilp_ptrace_counters c;
 };
@@ -324,6 +326,23 @@ int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
 	err = ilp_resolver_new(&pt->res);
 	if (err)
 		goto out;
+	if (o->seccomp) {	/* built here: the child only installs it */
+		size_t max = ilp_seccomp_size(o->nsyscalls);
+		int len;
+
+		err = -ENOTSUP;
+		if (!ilp_seccomp_arch())
+			goto out;
+		err = -ENOMEM;
+		pt->prog = calloc(max, sizeof(*pt->prog));
+		if (!pt->prog)
+			goto out;
+		len = ilp_seccomp_build(o->syscalls, o->nsyscalls, ilp_seccomp_arch(), pt->prog, max);
+		err = len;
+		if (len < 0)
+			goto out;
+		pt->prog_len = (size_t)len;
+	}
 	*out = pt;
 	return 0;
 out:
@@ -342,6 +361,7 @@ void ilp_ptrace_free(struct ilp_ptrace *pt)
 	free(pt->t);
 	ilp_unwind_free(pt->uw);
 	ilp_resolver_free(pt->res);
+	free(pt->prog);
 	free(pt);
 }
 
@@ -436,85 +456,34 @@ static long trace_opts(const struct ilp_ptrace *pt)
 	return o;
 }
 
-static void child_run(const struct ilp_ptrace *pt, char **argv, const void *orig_mask,
-		      int gate, int errfd)
+int ilp_ptrace_child_setup(const struct ilp_ptrace *pt)
 {
-	struct sock_filter *prog = NULL;
 	struct sock_fprog fprog;
-	size_t max = ilp_seccomp_size(pt->o.nsyscalls);
-	char go;
-	int len, e;
 
-	if (read(gate, &go, 1) != 1)	/* until the parent has seized us */
-		_exit(125);
-	close(gate);
-	prog = calloc(max, sizeof(*prog));
-	if (!prog)
-		_exit(125);
-	len = ilp_seccomp_build(pt->o.syscalls, pt->o.nsyscalls, ilp_seccomp_arch(), prog, max);
-	if (len < 0 || !ilp_seccomp_arch())
-		_exit(125);
-	fprog.len = (unsigned short)len;
-	fprog.filter = prog;
+	if (!pt->prog)
+		return -ENOTSUP;
+	fprog.len = (unsigned short)pt->prog_len;
+	fprog.filter = pt->prog;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
-		_exit(125);
-	sigprocmask(SIG_SETMASK, orig_mask, NULL);
-	execvp(argv[0], argv);
-	e = errno;
-	if (errfd >= 0 && write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
-		_exit(125);
-	_exit(e == ENOENT ? 127 : 126);
+		return -errno;
+	return 0;
 }
 
-int ilp_ptrace_spawn(struct ilp_ptrace *pt, char **argv, const void *orig_mask,
-		     int errfd, pid_t *out)
+int ilp_ptrace_seize_child(struct ilp_ptrace *pt, pid_t pid)
 {
-	int gate[2], err;
 	struct task *t;
-	pid_t pid;
 
-	*out = -1;
-	if (!ilp_seccomp_arch())
-		return -ENOTSUP;
-	if (pipe2(gate, O_CLOEXEC))
+	if (ptrace(PTRACE_SEIZE, pid, 0, trace_opts(pt)))
 		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(gate[0]);
-		close(gate[1]);
-		return err;
-	}
-	if (pid == 0) {
-		close(gate[1]);
-		child_run(pt, argv, orig_mask, gate[0], errfd);
-	}
-	close(gate[0]);
-	if (ptrace(PTRACE_SEIZE, pid, 0, trace_opts(pt))) {
-		err = -errno;
-		close(gate[1]);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return err;
-	}
 	t = add_task(pt, pid, pid);
-	if (t) {
-		/* before it runs: what it inherits (the exec drops cloexec ones) */
-		emit_task_info(pt, t);
-		scan_fds(pt, t);
-	}
-	if (!t || write(gate[1], "g", 1) != 1) {
-		close(gate[1]);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-		del_task(pt, pid);
+	if (!t)
 		return -ENOMEM;
-	}
-	close(gate[1]);
+	/* before it runs: what it inherits (the exec drops cloexec ones) */
+	emit_task_info(pt, t);
+	scan_fds(pt, t);
 	pt->root = pid;
 	pt->root_status = -1;
-	*out = pid;
 	return 0;
 }
 

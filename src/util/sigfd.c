@@ -16,6 +16,7 @@ int ilp_sigfd_init(struct ilp_sigfd *s, int with_sigchld)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
 	if (with_sigchld)
 		sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, &s->oldmask))

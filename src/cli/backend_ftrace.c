@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ftrace backend (include/session.h): one private tracefs instance
+ * (and its companion for block I/O, instance.h), one reader of the per-CPU
+ * buffers (source.h), fd names from /proc at decode time (resolve.h).
+ *
+ * Draining: a CPU buffer wakes poll() as soon as it holds data
+ * (buffer_percent 0, set by instance.c), but the buffers are polled only a
+ * gap after the last drain: SHORT_GAP_MS after a drain that found little
+ * (a light load is read within milliseconds, so the fd an accept() or
+ * open() made is named from /proc while it still exists), MIN_GAP_MS after
+ * a drain that found more than LIGHT_PAGES pages (a storm is read in large
+ * batches and the reader costs the traced program little).  No event, no
+ * wake-up (but the companion's block events are system-wide: a disk busy
+ * with other processes wakes the reader too); IDLE_DRAIN_MS bounds the
+ * wait.  record writes every page it reads whole, and a page read 2 ms
+ * after the last is mostly empty: it drains a light load every
+ * IDLE_DRAIN_MS instead, so its file grows by at most 20 pages a second
+ * per CPU (fds of processes shorter than that are more often unresolved
+ * in a file than live).
+ *
+ * attach: threads created between our listing and the filter write are
+ * not followed by event-fork, so start() lists every process's threads
+ * again until nothing new appears; then it names the fds they had open
+ * before tracing, from /proc (after start: none missed).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "instance.h"
+#include "procfs.h"
+#include "report.h"
+#include "resolve.h"
+#include "session.h"
+#include "source.h"
+
+#define IDLE_DRAIN_MS 50
+#define MIN_GAP_MS 20
+#define SHORT_GAP_MS 2
+#define LIGHT_PAGES 8		/* per drain, all CPUs: 32 KiB of 4 KiB pages */
+#define DEFAULT_BUFFER_KB 16384
+#define RELIST_PASSES 8
+
+struct pidset {
+	pid_t *v;
+	size_t n, cap;
+};
+
+struct ftrace_be {
+	struct ilp_backend base;
+	struct ilp_instance *in;
+	struct ilp_ftrace *src;
+	struct ilp_ftrace_tap ftap;	/* record: the sink's page/inject */
+	const struct ilp_record_tap *tap;
+	struct pidset procs;		/* attach: the processes; run: the child */
+	struct pidset seen;		/* attach: every thread put in the filter */
+	uint64_t last_drain;
+	unsigned light_ms, gap_ms;
+	int started;
+};
+
+static struct ftrace_be *fb(struct ilp_backend *b)
+{
+	return (struct ftrace_be *)b;
+}
+
+static int pidset_has(const struct pidset *p, pid_t t)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->v[i] == t)
+			return 1;
+	return 0;
+}
+
+static int pidset_add(struct pidset *p, pid_t t)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		pid_t *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = t;
+	return 0;
+}
+
+static size_t default_buffer_kb(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	/* 16 MiB per CPU on small machines, 256 MiB in all on big ones */
+	if (n <= 16)
+		return DEFAULT_BUFFER_KB;
+	return 262144 / (size_t)n < 2048 ? 2048 : 262144 / (size_t)n;
+}
+
+static void ft_free(struct ilp_backend *b)
+{
+	struct ftrace_be *f = fb(b);
+
+	if (!f)
+		return;
+	/* readers first: an open trace_pipe_raw keeps the instance busy */
+	ilp_ftrace_close(f->src);
+	ilp_instance_free(f->in);
+	free(f->procs.v);
+	free(f->seen.v);
+	free(f);
+}
+
+static int ft_open(struct ilp_session *s, struct ilp_backend **out)
+{
+	const struct ilp_opts *o = ilp_session_opts(s);
+	struct ilp_instance_opts io = { 0 };
+	struct ftrace_be *f;
+	int err;
+
+	*out = NULL;
+	err = ilp_tracefs_check();
+	if (err)
+		return err;
+	ilp_instance_remove_stale();
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->base.ops = &ilp_backend_ftrace;
+	f->base.s = s;
+	io.buffer_kb = o->buffer_kb ? o->buffer_kb : default_buffer_kb();
+	io.syscalls = o->syscalls;
+	io.nsyscalls = o->nsyscalls;
+	err = ilp_instance_new(&io, &f->in);
+	if (!err)
+		err = ilp_ftrace_open(f->in, &f->src);
+	if (err)
+		goto out;
+	f->tap = ilp_session_tap(s);
+	if (f->tap) {
+		f->ftap.page = f->tap->page;
+		f->ftap.inject = f->tap->inject;
+		f->ftap.ctx = f->tap->ctx;
+		ilp_ftrace_set_tap(f->src, &f->ftap);
+	}
+	f->light_ms = f->tap ? IDLE_DRAIN_MS : SHORT_GAP_MS;
+	f->gap_ms = f->light_ms;
+	*out = &f->base;
+	return 0;
+out:
+	ft_free(&f->base);
+	return err;
+}
+
+/* an event iolockprof knows from /proc, stamped now, into the stream */
+static void injected_init(struct ilp_event *ev, int kind, pid_t pid, pid_t tid)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = ilp_now_ns();
+	ev->kind = (uint16_t)kind;
+	ev->pid = pid;
+	ev->tid = tid;
+	ev->nr = -1;
+}
+
+static int inject_task_info(struct ftrace_be *f, pid_t pid, pid_t tid, const char *comm)
+{
+	struct ilp_event ev;
+
+	injected_init(&ev, ILP_EV_TASK_INFO, pid, tid);
+	if (comm)	/* truncated to the kernel's TASK_COMM_LEN, as comm is */
+		memcpy(ev.task.comm, comm, strnlen(comm, sizeof(ev.task.comm) - 1));
+	return ilp_ftrace_inject(f->src, &ev);
+}
+
+struct fd_scan {
+	struct ftrace_be *f;
+	pid_t pid;
+};
+
+static int fd_scan_one(void *ctx, int fd, unsigned type, const char *str)
+{
+	struct fd_scan *sc = ctx;
+	struct ilp_event ev;
+
+	injected_init(&ev, ILP_EV_FD_INFO, sc->pid, sc->pid);
+	ev.fd.fd = fd;
+	ev.fd.type = type;
+	/* the event outlives this call: the source's pool owns the string */
+	ev.fd.str = ilp_resolver_intern(ilp_ftrace_resolver(sc->f->src), str ? str : "");
+	if (!ev.fd.str)
+		return -ENOMEM;
+	return ilp_ftrace_inject(sc->f->src, &ev);
+}
+
+/* every fd pid has open now (fds opened before tracing), as FD_INFO */
+static int fd_scan(struct ftrace_be *f, pid_t pid)
+{
+	struct fd_scan sc = { f, pid };
+	int err;
+
+	err = ilp_resolve_scan(ilp_ftrace_resolver(f->src), pid, fd_scan_one, &sc);
+	return err == -ENOENT || err == -ESRCH ? 0 : err;	/* gone meanwhile */
+}
+
+static int ft_add_child(struct ilp_backend *b, pid_t pid)
+{
+	struct ftrace_be *f = fb(b);
+	const char *base;
+	char **argv = ilp_session_opts(b->s)->argv;
+	int err;
+
+	base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	err = ilp_instance_add_pids(f->in, &pid, 1);
+	if (!err)
+		err = inject_task_info(f, pid, pid, base);
+	if (!err)
+		err = pidset_add(&f->procs, pid);
+	return err;
+}
+
+/* a thread not in seen yet: remembered in fresh */
+struct fresh_ctx {
+	const struct pidset *seen;
+	struct pidset fresh;
+};
+
+static int note_fresh(void *ctx, pid_t tid)
+{
+	struct fresh_ctx *fc = ctx;
+
+	return pidset_has(fc->seen, tid) ? 0 : pidset_add(&fc->fresh, tid);
+}
+
+/* Puts every thread of pid not seen yet in the filter.  Number added or -errno. */
+static int add_threads(struct ftrace_be *f, pid_t pid)
+{
+	struct fresh_ctx fc = { &f->seen, { 0 } };
+	char comm[32];
+	size_t i;
+	int err;
+
+	err = ilp_procfs_each_task(pid, note_fresh, &fc);
+	if (!err)
+		err = ilp_instance_add_pids(f->in, fc.fresh.v, fc.fresh.n);
+	for (i = 0; !err && i < fc.fresh.n; i++) {
+		ilp_procfs_comm(fc.fresh.v[i], comm, sizeof(comm));
+		err = inject_task_info(f, pid, fc.fresh.v[i], comm);
+		if (!err)
+			err = pidset_add(&f->seen, fc.fresh.v[i]);
+	}
+	free(fc.fresh.v);
+	return err ? err : (int)fc.fresh.n;
+}
+
+static int ft_attach(struct ilp_backend *b, pid_t pid)
+{
+	struct ftrace_be *f = fb(b);
+	int err = add_threads(f, pid);
+
+	if (err < 0)
+		return err;
+	return pidset_add(&f->procs, pid);
+}
+
+static int ft_start(struct ilp_backend *b)
+{
+	struct ftrace_be *f = fb(b);
+	const struct ilp_record_tap *tap = f->tap;
+	enum ilp_session_mode mode = ilp_session_mode(b->s);
+	size_t i;
+	int err, pass;
+
+	err = ilp_instance_start(f->in);
+	if (err)
+		return err;
+	f->started = 1;
+	f->last_drain = ilp_now_ns();
+	if (tap && tap->started) {
+		err = tap->started(tap->ctx, f->in, ilp_session_command(b->s), f->last_drain);
+		if (err)
+			return err;
+	}
+	for (pass = 0; mode == ILP_SESSION_ATTACH && pass < RELIST_PASSES; pass++) {
+		int added = 0;
+
+		for (i = 0; i < f->procs.n; i++) {
+			err = add_threads(f, f->procs.v[i]);
+			if (err == -ESRCH || err == -ENOENT)	/* exited meanwhile: the loop sees it */
+				err = 0;
+			if (err < 0)
+				return err;
+			added += err;
+		}
+		if (!added)
+			break;
+	}
+	/* fds opened before tracing (attach), or inherited (run's child,
+	 * before it execs), named from /proc */
+	for (i = 0; i < f->procs.n; i++) {
+		err = fd_scan(f, f->procs.v[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static unsigned ms_until(uint64_t now, uint64_t t)
+{
+	return t <= now ? 0 : (unsigned)((t - now + 999999) / 1000000);
+}
+
+static size_t ft_pollfds(struct ilp_backend *b, struct pollfd *fds, size_t max, int *timeout)
+{
+	struct ftrace_be *f = fb(b);
+	uint64_t now = ilp_now_ns();
+	unsigned wait;
+
+	if (now - f->last_drain >= f->gap_ms * 1000000ull) {
+		/* the gap is over: wake on data, or at the idle drain */
+		wait = ms_until(now, f->last_drain + IDLE_DRAIN_MS * 1000000ull);
+		if ((int)wait < *timeout)
+			*timeout = (int)wait;
+		return ilp_ftrace_pollfds(f->src, fds, max);
+	}
+	wait = ms_until(now, f->last_drain + f->gap_ms * 1000000ull);
+	if ((int)wait < *timeout)
+		*timeout = (int)wait;
+	return 0;
+}
+
+static int drain(struct ftrace_be *f, int final)
+{
+	uint64_t pages = ilp_ftrace_counters(f->src)->pages;
+	int err = ilp_ftrace_drain(f->src, final, ilp_session_feed, f->base.s);
+
+	/* names for the model's devices and locks while the processes live */
+	ilp_session_name_objects(f->base.s);
+	f->last_drain = ilp_now_ns();
+	pages = ilp_ftrace_counters(f->src)->pages - pages;
+	f->gap_ms = pages > LIGHT_PAGES ? MIN_GAP_MS : f->light_ms;
+	return err;
+}
+
+static int ft_pump(struct ilp_backend *b, const struct pollfd *fds, size_t n, int flush)
+{
+	struct ftrace_be *f = fb(b);
+	uint64_t now = ilp_now_ns();
+	int ready = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i].revents & POLLIN)
+			ready = 1;
+	if (!ready && !flush && now - f->last_drain < IDLE_DRAIN_MS * 1000000ull)
+		return ILP_PUMP_MORE;
+	return drain(f, 0);
+}
+
+static int ft_stop(struct ilp_backend *b, int early)
+{
+	struct ftrace_be *f = fb(b);
+	const struct ilp_record_tap *tap = f->tap;
+	int err = 0, rerr;
+
+	(void)early;
+	if (!f->started)
+		return 0;
+	/* record: while tracing is still on (not for a command that could
+	 * not even start: no file then) */
+	if (tap && tap->end && !ilp_session_exec_errno(b->s)) {
+		/* no more events, but the buffer still takes trace_marker
+		 * lines: read everything, so that every device and lock the
+		 * capture saw is named in the file, then the end fact */
+		err = ilp_instance_events_off(f->in);
+		if (err)	/* events may still come: a final drain could never end */
+			ilp_instance_stop(f->in);
+		rerr = drain(f, 1);
+		if (!err)
+			err = rerr;
+		rerr = tap->end(tap->ctx, ilp_session_exit_code(b->s), ilp_instance_lost(f->in));
+		if (!err)
+			err = rerr;
+	}
+	/* stop, then read everything the buffers still hold */
+	ilp_instance_stop(f->in);
+	f->started = 0;
+	rerr = drain(f, 1);
+	return err ? err : rerr;
+}
+
+static int ft_describe(struct ilp_backend *b, struct ilp_report_info *info)
+{
+	struct ftrace_be *f = fb(b);
+	const struct ilp_source_counters *sc = ilp_ftrace_counters(f->src);
+	uint64_t lost = ilp_instance_lost(f->in);
+
+	info->events = sc->records;
+	info->lost = lost > sc->missed ? lost : sc->missed;
+	return 0;
+}
+
+const struct ilp_backend_ops ilp_backend_ftrace = {
+	.name = "ftrace",
+	.open = ft_open,
+	.free = ft_free,
+	.add_child = ft_add_child,
+	.attach = ft_attach,
+	.start = ft_start,
+	.pollfds = ft_pollfds,
+	.pump = ft_pump,
+	.stop = ft_stop,
+	.describe = ft_describe,
+};

@@ -86,11 +86,12 @@ int ilp_ptrace_child_setup(const struct ilp_ptrace *pt);
 int ilp_ptrace_attach(struct ilp_ptrace *pt, pid_t pid);
 
 /*
- * Handles the stops that are ready (waitpid WNOHANG, at most max of them).
- * Returns how many were handled (0: none ready), -ECHILD when no tracee is
- * left, or -errno.
+ * Handles every stop that is ready (waitpid WNOHANG), each tracee's once:
+ * all are collected before any is resumed, so none starves.  Returns how
+ * many were handled (0: none ready), -ECHILD when no tracee is left, or
+ * -errno.
  */
-int ilp_ptrace_poll(struct ilp_ptrace *pt, int max);
+int ilp_ptrace_poll(struct ilp_ptrace *pt);
 /* Interrupts and detaches every tracee (they run on).  Waits at most
  * timeout_ms.  0 or -ETIMEDOUT. */
 int ilp_ptrace_detach_all(struct ilp_ptrace *pt, int timeout_ms);

@@ -57,7 +57,9 @@ struct ftrace_be {
 	struct ilp_ftrace_tap ftap;	/* record: the sink's page/inject */
 	const struct ilp_record_tap *tap;
 	struct pidset procs;		/* attach: the processes; run: the child */
-	struct pidset seen;		/* attach: every thread put in the filter */
+	struct pidset seen;		/* attach: every thread listed */
+	struct pidset fresh;		/* ... not yet in the filter */
+	struct pidset fresh_pid;	/* ... and their processes */
 	uint64_t last_drain;
 	unsigned light_ms, gap_ms;
 	int started;
@@ -114,6 +116,8 @@ static void ft_free(struct ilp_backend *b)
 	ilp_instance_free(f->in);
 	free(f->procs.v);
 	free(f->seen.v);
+	free(f->fresh.v);
+	free(f->fresh_pid.v);
 	free(f);
 }
 
@@ -226,44 +230,64 @@ static int ft_add_child(struct ilp_backend *b, pid_t pid)
 	return err;
 }
 
-/* a thread not in seen yet: remembered in fresh */
+/* a thread not in seen yet: remembered in fresh, with its process */
 struct fresh_ctx {
-	const struct pidset *seen;
-	struct pidset fresh;
+	struct ftrace_be *f;
+	pid_t pid;
+	int n;
 };
 
 static int note_fresh(void *ctx, pid_t tid)
 {
 	struct fresh_ctx *fc = ctx;
+	int err;
 
-	return pidset_has(fc->seen, tid) ? 0 : pidset_add(&fc->fresh, tid);
+	if (pidset_has(&fc->f->seen, tid))
+		return 0;
+	err = pidset_add(&fc->f->seen, tid);
+	if (!err)
+		err = pidset_add(&fc->f->fresh, tid);
+	if (!err)
+		err = pidset_add(&fc->f->fresh_pid, fc->pid);
+	if (!err)
+		fc->n++;
+	return err;
 }
 
-/* Puts every thread of pid not seen yet in the filter.  Number added or -errno. */
-static int add_threads(struct ftrace_be *f, pid_t pid)
+/* Notes every thread of pid not seen yet.  Number noted or -errno. */
+static int list_threads(struct ftrace_be *f, pid_t pid)
 {
-	struct fresh_ctx fc = { &f->seen, { 0 } };
+	struct fresh_ctx fc = { f, pid, 0 };
+	int err = ilp_procfs_each_task(pid, note_fresh, &fc);
+
+	return err ? err : fc.n;
+}
+
+/*
+ * Puts the threads noted since the last call in the filter, in one write
+ * (each write of set_event_pid costs the kernel a grace period: one per
+ * thread made attach of 600 processes take longer than they lived), and
+ * tells the model their names.
+ */
+static int add_fresh(struct ftrace_be *f)
+{
 	char comm[32];
 	size_t i;
 	int err;
 
-	err = ilp_procfs_each_task(pid, note_fresh, &fc);
-	if (!err)
-		err = ilp_instance_add_pids(f->in, fc.fresh.v, fc.fresh.n);
-	for (i = 0; !err && i < fc.fresh.n; i++) {
-		ilp_procfs_comm(fc.fresh.v[i], comm, sizeof(comm));
-		err = inject_task_info(f, pid, fc.fresh.v[i], comm);
-		if (!err)
-			err = pidset_add(&f->seen, fc.fresh.v[i]);
+	err = ilp_instance_add_pids(f->in, f->fresh.v, f->fresh.n);
+	for (i = 0; !err && i < f->fresh.n; i++) {
+		ilp_procfs_comm(f->fresh.v[i], comm, sizeof(comm));
+		err = inject_task_info(f, f->fresh_pid.v[i], f->fresh.v[i], comm);
 	}
-	free(fc.fresh.v);
-	return err ? err : (int)fc.fresh.n;
+	f->fresh.n = f->fresh_pid.n = 0;
+	return err;
 }
 
 static int ft_attach(struct ilp_backend *b, pid_t pid)
 {
 	struct ftrace_be *f = fb(b);
-	int err = add_threads(f, pid);
+	int err = list_threads(f, pid);
 
 	if (err < 0)
 		return err;
@@ -278,7 +302,9 @@ static int ft_start(struct ilp_backend *b)
 	size_t i;
 	int err, pass;
 
-	err = ilp_instance_start(f->in);
+	err = add_fresh(f);	/* attach: every thread listed so far */
+	if (!err)
+		err = ilp_instance_start(f->in);
 	if (err)
 		return err;
 	f->started = 1;
@@ -292,13 +318,16 @@ static int ft_start(struct ilp_backend *b)
 		int added = 0;
 
 		for (i = 0; i < f->procs.n; i++) {
-			err = add_threads(f, f->procs.v[i]);
+			err = list_threads(f, f->procs.v[i]);
 			if (err == -ESRCH || err == -ENOENT)	/* exited meanwhile: the loop sees it */
 				err = 0;
 			if (err < 0)
 				return err;
 			added += err;
 		}
+		err = add_fresh(f);
+		if (err)
+			return err;
 		if (!added)
 			break;
 	}

@@ -23,7 +23,6 @@
 #include "source.h"
 #include "stacks.h"
 
-#define BATCH 256		/* stops handled per pump */
 #define NAME_MS 50		/* lock names are asked this often, while processes live */
 #define DETACH_MS 2000		/* the most a stop waits for the tracees */
 #define NOTE_LEN 512
@@ -140,7 +139,7 @@ static int pt_pump(struct ilp_backend *b, const struct pollfd *fds, size_t nfds,
 	(void)flush;	/* every stop handled is delivered at once */
 	if (p->ended)
 		return ILP_PUMP_END;
-	n = ilp_ptrace_poll(p->pt, BATCH);
+	n = ilp_ptrace_poll(p->pt);
 	p->busy = n > 0;	/* more stops are likely: look again without sleeping */
 	if (ilp_now_ns() - p->named_ts >= NAME_MS * 1000000ull) {
 		p->named_ts = ilp_now_ns();
@@ -168,7 +167,7 @@ static int pt_stop(struct ilp_backend *b, int early)
 	}
 	/* stopped early: the app cannot run on without us */
 	ilp_ptrace_kill_all(p->pt);
-	while (ilp_ptrace_poll(p->pt, BATCH) >= 0 && ilp_now_ns() < end)
+	while (ilp_ptrace_poll(p->pt) >= 0 && ilp_now_ns() < end)
 		;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,8 +377,8 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		case 'u':
 			if (!(cmd->flags & ALLOWS_USER))
 				return usage_error("-u: only for run and record, not %s", cmd->name);
-			if (!*optarg)
-				return usage_error("-u: '%s' is not a user name", optarg);
+			if (!*optarg || !getpwnam(optarg))
+				return usage_error("-u: no such user: '%s'", optarg);
 			o->user = optarg;
 			break;
 		case 'i':

@@ -39,6 +39,7 @@
 
 #define CHILD_GRACE_MS 5000	/* after passing a signal on, wait this long */
 #define IDLE_MS 50		/* the loop wakes at least this often */
+#define KILL_CHECK_MS 100	/* a process watched without a pidfd: looked at this often */
 
 struct watch {
 	pid_t pid;
@@ -56,8 +57,9 @@ struct ilp_session {
 	struct ilp_symbolizer *sym;
 	struct ilp_sigfd sig;
 	struct watch *w;
-	size_t nw;
+	size_t nw, npidfds;
 	struct pollfd *pfd;	/* the poll set, grown with the watches */
+	size_t *pidx;		/* pfd slot -> its watch */
 	size_t npfd_cap;
 	pid_t child;		/* run: the command, -1 before */
 	int exec_fd;		/* run: the child's exec result (an errno, or EOF
@@ -243,6 +245,7 @@ void ilp_session_free(struct ilp_session *s)
 			close(s->w[i].pidfd);
 	free(s->w);
 	free(s->pfd);
+	free(s->pidx);
 	free(s->command);
 	free(s->groups);
 	if (s->exec_fd >= 0)
@@ -374,6 +377,16 @@ void ilp_sink_free(struct ilp_sink *k)
 
 /* ---- watched processes ---- */
 
+/* pidfds we may open: half the fd limit (the rest for /proc, tracefs, output) */
+static size_t pidfd_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return 4096;
+	return (size_t)(rl.rlim_cur / 2);
+}
+
 static int watch(struct ilp_session *s, pid_t pid)
 {
 	struct watch *w;
@@ -385,9 +398,14 @@ static int watch(struct ilp_session *s, pid_t pid)
 	if (!w)
 		return -ENOMEM;
 	s->w = w;
-	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	fd = -1;
+	errno = EMFILE;
+	if (s->npidfds < pidfd_budget())
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (fd < 0 && errno != EMFILE && errno != ENFILE && errno != ENOSYS)
 		return -errno;	/* ESRCH: gone already */
+	if (fd >= 0)
+		s->npidfds++;
 	w = &s->w[s->nw++];
 	w->pid = pid;
 	w->pidfd = fd;	/* -1: too many fds: kill(pid, 0) each loop instead */
@@ -421,11 +439,12 @@ static void reap_child(struct ilp_session *s, int block)
 		s->child_status = status;
 }
 
-static void check_watch(struct ilp_session *s, struct watch *w, short revents)
+/* w's pidfd said it ended, or (no pidfd) kill(pid, 0) says so */
+static void check_watch(struct ilp_session *s, struct watch *w)
 {
 	if (w->done)
 		return;
-	if (w->pidfd >= 0 ? !revents : !(kill(w->pid, 0) && errno == ESRCH))
+	if (w->pidfd < 0 && !(kill(w->pid, 0) && errno == ESRCH))
 		return;
 	if (w->pid == s->child) {
 		reap_child(s, 0);
@@ -639,6 +658,7 @@ static int on_signals(struct ilp_session *s, int *nsig, uint64_t *grace_end)
 static int grow_pollset(struct ilp_session *s, size_t want)
 {
 	struct pollfd *p;
+	size_t *x;
 
 	if (want <= s->npfd_cap)
 		return 0;
@@ -646,6 +666,10 @@ static int grow_pollset(struct ilp_session *s, size_t want)
 	if (!p)
 		return -ENOMEM;
 	s->pfd = p;
+	x = realloc(s->pidx, want * sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	s->pidx = x;
 	s->npfd_cap = want;
 	return 0;
 }
@@ -670,8 +694,9 @@ int ilp_session_loop(struct ilp_session *s)
 	uint64_t now, grace_end = 0;
 	uint64_t deadline = o->duration > 0 ? s->start_ts + (uint64_t)(o->duration * 1e9) : 0;
 	uint64_t next_interim = o->interval > 0 ? s->start_ts + (uint64_t)(o->interval * 1e9) : 0;
+	uint64_t kill_ts = 0;
 	int nsig = 0, err = 0, r, early = 1;
-	size_t i;
+	size_t i, nkill;
 
 	/* attach: their maps now, so that a lock of a process that exits
 	 * before its first drain is named (run's command: once it exec'd) */
@@ -688,14 +713,26 @@ int ilp_session_loop(struct ilp_session *s)
 		now = ilp_now_ns();
 		s->pfd[n].fd = s->sig.fd;
 		s->pfd[n++].events = POLLIN;
-		for (i = 0; i < s->nw; i++) {
-			s->pfd[n].fd = s->w[i].done ? -1 : s->w[i].pidfd;
-			s->pfd[n].events = POLLIN;
-			s->pfd[n++].revents = 0;
-		}
 		s->pfd[n].fd = s->exec_fd;
 		s->pfd[n].events = POLLIN;
 		s->pfd[n++].revents = 0;
+		/* the live pidfds only: poll takes no more entries than the
+		 * fd limit, and a PID list may be long */
+		nkill = 0;
+		for (i = 0; i < s->nw; i++) {
+			if (s->w[i].done)
+				continue;
+			if (s->w[i].pidfd < 0) {
+				nkill++;
+				continue;
+			}
+			s->pidx[n] = i;
+			s->pfd[n].fd = s->w[i].pidfd;
+			s->pfd[n].events = POLLIN;
+			s->pfd[n++].revents = 0;
+		}
+		if (nkill && KILL_CHECK_MS < timeout)
+			timeout = KILL_CHECK_MS;
 		nb = s->bops->pollfds(s->b, s->pfd + n, BACKEND_FDS, &timeout);
 		if (deadline && ms_until(now, deadline) < timeout)
 			timeout = ms_until(now, deadline);
@@ -713,11 +750,18 @@ int ilp_session_loop(struct ilp_session *s)
 		}
 		if ((s->pfd[0].revents & POLLIN) && on_signals(s, &nsig, &grace_end))
 			break;
-		for (i = 0; i < s->nw; i++)
-			check_watch(s, &s->w[i], s->pfd[1 + i].revents);
-		if (s->pfd[1 + s->nw].revents && exec_result(s))
+		if (s->pfd[1].revents && exec_result(s))
 			break;	/* the command did not start: no report */
+		for (i = 2; i < n; i++)
+			if (s->pfd[i].revents)
+				check_watch(s, &s->w[s->pidx[i]]);
 		now = ilp_now_ns();
+		if (nkill && now - kill_ts >= KILL_CHECK_MS * 1000000ull) {
+			kill_ts = now;
+			for (i = 0; i < s->nw; i++)
+				if (s->w[i].pidfd < 0)
+					check_watch(s, &s->w[i]);
+		}
 		r = s->bops->pump(s->b, s->pfd + n, nb, next_interim && now >= next_interim);
 		if (r < 0) {
 			err = r;

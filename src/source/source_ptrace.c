@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "idmap.h"
 #include "procfs.h"
 #include "resolve.h"
 #include "ptrace.h"
@@ -49,6 +50,7 @@ struct task {
 	int stack_id;		/* --stacks: id of the entry's stack, -1 none */
 	uint64_t enter_ts;
 	int listening;		/* in group-stop (PTRACE_LISTEN) */
+	size_t idx;		/* in ilp_ptrace.t */
 };
 
 struct ilp_ptrace {
@@ -57,9 +59,11 @@ struct ilp_ptrace {
 	void *ctx;
 	uint8_t profiled[ILP_SC_MAX / 8];
 	int nr_open, nr_creat, nr_openat, nr_openat2;
-	struct task **t;
+	struct task **t;	/* the tasks traced now */
 	size_t nt, cap;
-	size_t last;		/* last-hit index */
+	struct ilp_idmap byid;	/* tid -> task (or &task_gone) */
+	struct ready { pid_t tid; int status; } *got;	/* the stops of one poll */
+	size_t ngot_cap;
 	pid_t root;		/* spawned child */
 	int root_status;	/* its wait status, -1 until it ended */
 	struct ilp_unwind *uw;
@@ -173,18 +177,14 @@ int ilp_seccomp_build(const int *nrs, size_t n, uint32_t arch,
 
 /* ---------------- task table ---------------- */
 
+/* the map's value of a task that is gone (the map has no removal) */
+static char task_gone;
+
 static struct task *find_task(struct ilp_ptrace *pt, pid_t tid)
 {
-	size_t i;
+	void *v = ilp_idmap_get(&pt->byid, (uint64_t)(uint32_t)tid);
 
-	if (pt->last < pt->nt && pt->t[pt->last]->tid == tid)
-		return pt->t[pt->last];
-	for (i = 0; i < pt->nt; i++)
-		if (pt->t[i]->tid == tid) {
-			pt->last = i;
-			return pt->t[i];
-		}
-	return NULL;
+	return v == &task_gone ? NULL : v;
 }
 
 static struct task *add_task(struct ilp_ptrace *pt, pid_t tid, pid_t pid)
@@ -208,21 +208,25 @@ static struct task *add_task(struct ilp_ptrace *pt, pid_t tid, pid_t pid)
 	t->tid = tid;
 	t->pid = pid > 0 ? pid : tid;
 	t->stack_id = -1;
+	if (ilp_idmap_put(&pt->byid, (uint64_t)(uint32_t)tid, t)) {
+		free(t);
+		return NULL;
+	}
+	t->idx = pt->nt;
 	pt->t[pt->nt++] = t;
 	return t;
 }
 
 static void del_task(struct ilp_ptrace *pt, pid_t tid)
 {
-	size_t i;
+	struct task *t = find_task(pt, tid);
 
-	for (i = 0; i < pt->nt; i++)
-		if (pt->t[i]->tid == tid) {
-			free(pt->t[i]);
-			pt->t[i] = pt->t[--pt->nt];
-			pt->last = 0;
-			return;
-		}
+	if (!t)
+		return;
+	ilp_idmap_put(&pt->byid, (uint64_t)(uint32_t)tid, &task_gone);	/* replaces: no ENOMEM */
+	pt->t[t->idx] = pt->t[--pt->nt];
+	pt->t[t->idx]->idx = t->idx;
+	free(t);
 }
 
 /* ---------------- events ---------------- */
@@ -359,6 +363,8 @@ void ilp_ptrace_free(struct ilp_ptrace *pt)
 	for (i = 0; i < pt->nt; i++)
 		free(pt->t[i]);
 	free(pt->t);
+	ilp_idmap_release(&pt->byid);
+	free(pt->got);
 	ilp_unwind_free(pt->uw);
 	ilp_resolver_free(pt->res);
 	free(pt->prog);
@@ -692,32 +698,58 @@ static void on_stop(struct ilp_ptrace *pt, pid_t tid, int status)
 	resume(pt, t, sig);
 }
 
-int ilp_ptrace_poll(struct ilp_ptrace *pt, int max)
+/*
+ * Every ready stop is first collected, then handled: a tracee is resumed
+ * only once every other one with a stop ready got its turn.  waitpid(-1)
+ * reports the first ready tracee in the kernel's list, so handling (and
+ * resuming) each at once, or collecting only some, let the busy tracees at
+ * the head of the list starve the rest (600 attached processes: 85 never
+ * completed a call).
+ */
+int ilp_ptrace_poll(struct ilp_ptrace *pt)
 {
-	int status, n = 0;
+	int status, err = 0;
+	size_t n = 0, i;
 	pid_t tid;
 
-	while (n < max) {
+	for (;;) {
 		tid = waitpid(-1, &status, __WALL | WNOHANG);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == ECHILD)
-				return n ? n : -ECHILD;
-			return -errno;
+			if (errno != ECHILD && !n)
+				return -errno;
+			break;
 		}
 		if (tid == 0)
 			break;
-		n++;
+		if (n == pt->ngot_cap) {
+			size_t cap = pt->ngot_cap ? pt->ngot_cap * 2 : 64;
+			struct ready *v = realloc(pt->got, cap * sizeof(*v));
+
+			if (!v) {	/* handle what we have; the rest stays ready */
+				err = -ENOMEM;
+				if (!n)
+					return err;
+				break;
+			}
+			pt->got = v;
+			pt->ngot_cap = cap;
+		}
+		pt->got[n].tid = tid;
+		pt->got[n++].status = status;
+	}
+	for (i = 0; i < n; i++) {
 		pt->c.stops++;
+		status = pt->got[i].status;
 		if (WIFEXITED(status) || WIFSIGNALED(status))
-			on_gone(pt, tid, status);
+			on_gone(pt, pt->got[i].tid, status);
 		else if (WIFSTOPPED(status))
-			on_stop(pt, tid, status);
+			on_stop(pt, pt->got[i].tid, status);
 	}
 	if (!n && !pt->nt)
 		return -ECHILD;
-	return n;
+	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
 void ilp_ptrace_kill_all(struct ilp_ptrace *pt)

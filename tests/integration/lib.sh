@@ -240,4 +240,16 @@ block_dir() {
 
 # backends: the backends a test that tries each should try: both, or only
 # ILP_BACKEND when run.sh set it (tracefs unusable)
+# public_copy FILE: a copy of FILE that every user can run (T is 0700, and
+# a clone under /root is not searchable by others), in a directory removed
+# at exit; prints its path.
+public_copy() {
+	[ -n "${_pub:-}" ] || {
+		_pub=$(mktemp -d "${TMPDIR:-/tmp}/ilp-pub.XXXXXX") || fail "mktemp"
+		chmod 755 "$_pub"
+		on_exit 'rm -rf "$_pub"'
+	}
+	cp "$1" "$_pub/" && chmod 755 "$_pub/${1##*/}" || fail "cannot copy $1 to $_pub"
+	echo "$_pub/${1##*/}"
+}
 backends() { echo "${ILP_BACKEND:-ftrace ptrace}"; }

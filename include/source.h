@@ -85,15 +85,24 @@ struct ilp_tracefile_info {
 	const char *lacks;	/* one line on what the trace lacks, or NULL */
 };
 
+#define ILP_TRACEFILE_PROBE 1u	/* walk it with libtracecmd in a child first */
+/* the reasons (*why) a file is refused, that callers may compare */
+#define ILP_TRACEFILE_WHY_MAGIC "not a trace-cmd trace file"
+#define ILP_TRACEFILE_WHY_OPEN "the trace's headers or CPU data are corrupt or truncated"
+#define ILP_TRACEFILE_WHY_CRASH "the trace is corrupt (libtracecmd cannot read it)"
+
 /*
- * Reads the whole file (libtracecmd; every buffer instance in it), decodes
- * its records with the shared decoder (raw_syscalls or per-syscall
- * syscalls:sys_enter_X/sys_exit_X events), turns iolockprof's trace_marker
- * facts back into TASK_INFO/FD_INFO events at their own times, and sorts
- * everything by time.  0, -ENOENT, -EACCES, or -EINVAL for a file that is
- * not a trace, is corrupt or truncated (*why then says how, one line).
+ * Parses the trace file open as fd, in this process: reads the whole file
+ * (libtracecmd; every buffer instance in it), decodes its records with the
+ * shared decoder (raw_syscalls or per-syscall syscalls:sys_enter_X/
+ * sys_exit_X events), turns iolockprof's trace_marker facts back into
+ * TASK_INFO/FD_INFO events at their own times, and sorts everything by
+ * time.  fd stays the caller's.  libtracecmd may crash on a hostile file:
+ * run this in a sandbox (ilp_tracereader_open does), or pass
+ * ILP_TRACEFILE_PROBE.  0, -EISDIR, or -EINVAL for a file that is not a
+ * trace, is corrupt or truncated (*why then says how, one line).
  */
-int ilp_tracefile_open(const char *path, struct ilp_tracefile **out, const char **why);
+int ilp_tracefile_open_fd(int fd, unsigned flags, struct ilp_tracefile **out, const char **why);
 void ilp_tracefile_close(struct ilp_tracefile *f);	/* NULL ok */
 /* Delivers every event in time order; 0 or the callback's non-zero return. */
 int ilp_tracefile_deliver(struct ilp_tracefile *f, ilp_event_fn fn, void *ctx);
@@ -102,6 +111,41 @@ const struct ilp_tracefile_info *ilp_tracefile_info(const struct ilp_tracefile *
  * waitmodel.h, ctx the file): 0, or -ENOENT (none: the address is shown). */
 int ilp_tracefile_name(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size);
 const struct ilp_source_counters *ilp_tracefile_counters(const struct ilp_tracefile *f);
+/* Calls fn for every name fact, in file order (a later one for the same
+ * object wins); fn's non-zero return stops and is returned. */
+int ilp_tracefile_each_name(const struct ilp_tracefile *f,
+			    int (*fn)(void *ctx, int kind, int pid, uint64_t key, const char *name),
+			    void *ctx);
+
+/*
+ * ---- the sandboxed trace-file reader (tracefile_reader.c) ----
+ *
+ * What `report -i` uses: the file is opened once, here (a FIFO or device is
+ * refused without blocking on it), and parsed from that fd by
+ * ilp_tracefile_open_fd in a child that has no privileges (root drops to
+ * nobody; no_new_privs), limits on CPU time and memory, and no other fd;
+ * the decoded events stream back through a pipe, checked as they come.  A
+ * parser that crashes, loops or balloons on a hostile file is one line.
+ */
+struct ilp_tracereader;
+
+/* Starts the reader and takes the file's facts (info, names).  0, -errno,
+ * or -EINVAL with the reason in why (one line). */
+int ilp_tracereader_open(const char *path, struct ilp_tracereader **out, char *why,
+			 size_t whysize);
+void ilp_tracereader_close(struct ilp_tracereader *r);	/* kills the child if it runs; NULL ok */
+/* the fd that is readable when events are ready */
+int ilp_tracereader_fd(const struct ilp_tracereader *r);
+/*
+ * Delivers the events that have arrived (without blocking): 0 (more to
+ * come), 1 (all delivered), or -EINVAL with *why (the reader died or sent
+ * what it must not).
+ */
+int ilp_tracereader_pump(struct ilp_tracereader *r, ilp_event_fn fn, void *ctx, const char **why);
+const struct ilp_tracefile_info *ilp_tracereader_info(const struct ilp_tracereader *r);
+const struct ilp_source_counters *ilp_tracereader_counters(const struct ilp_tracereader *r);
+/* the device/lock names of the file's facts (an ilp_namer_fn, ctx the reader) */
+int ilp_tracereader_name(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size);
 
 /* CLOCK_MONOTONIC now, ns: the time base of every ilp_event. */
 uint64_t ilp_now_ns(void);

@@ -2,8 +2,10 @@
 /*
  * The file backend (include/session.h): a trace file (record's, or one
  * trace-cmd made) replayed through the session like a live capture, so the
- * same model, namer and sinks make the report.  Names of devices and locks
- * come from the file's facts, not from this machine.
+ * same model, namer and sinks make the report.  The file is parsed in a
+ * sandboxed child (ilp_tracereader_*, source.h) whose events stream in
+ * through a pipe the session polls.  Names of devices and locks come from
+ * the file's facts, not from this machine.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,10 +21,9 @@
 
 struct file_be {
 	struct ilp_backend base;
-	struct ilp_tracefile *f;
+	struct ilp_tracereader *r;
 	const char *path;
 	char *command;		/* "trace file PATH" for a file without its command line */
-	int delivered;
 };
 
 static struct file_be *fbe(struct ilp_backend *b)
@@ -36,7 +37,7 @@ static void file_free(struct ilp_backend *b)
 
 	if (!f)
 		return;
-	ilp_tracefile_close(f->f);
+	ilp_tracereader_close(f->r);
 	free(f->command);
 	free(f);
 }
@@ -45,7 +46,7 @@ static int file_open(struct ilp_session *s, struct ilp_backend **out)
 {
 	const struct ilp_opts *o = ilp_session_opts(s);
 	const struct ilp_tracefile_info *fi;
-	const char *why = NULL;
+	char why[256];
 	struct file_be *f;
 	int err;
 
@@ -56,16 +57,16 @@ static int file_open(struct ilp_session *s, struct ilp_backend **out)
 	f->base.ops = &ilp_backend_file;
 	f->base.s = s;
 	f->path = o->input ? o->input : DEFAULT_INPUT;
-	err = ilp_tracefile_open(f->path, &f->f, &why);
+	err = ilp_tracereader_open(f->path, &f->r, why, sizeof(why));
 	if (err) {
-		if (why)
+		if (why[0])
 			fprintf(stderr, "iolockprof: %s: %s\n", f->path, why);
 		else
 			ilp_error(f->path, err);
 		err = -ECANCELED;
 		goto out;
 	}
-	fi = ilp_tracefile_info(f->f);
+	fi = ilp_tracereader_info(f->r);
 	if (fi->lacks)
 		fprintf(stderr, "iolockprof: %s: %s\n", f->path, fi->lacks);
 	if (!fi->command[0] && asprintf(&f->command, "trace file %s", f->path) < 0) {
@@ -88,25 +89,35 @@ static int file_start(struct ilp_backend *b)
 
 static size_t file_pollfds(struct ilp_backend *b, struct pollfd *fds, size_t max, int *timeout)
 {
-	(void)b;
-	(void)fds;
-	(void)max;
-	*timeout = 0;	/* everything is there: deliver at once */
-	return 0;
+	(void)timeout;
+	if (!max)
+		return 0;
+	fds[0].fd = ilp_tracereader_fd(fbe(b)->r);
+	fds[0].events = POLLIN;
+	fds[0].revents = 0;
+	return 1;
 }
 
 static int file_pump(struct ilp_backend *b, const struct pollfd *fds, size_t n, int flush)
 {
 	struct file_be *f = fbe(b);
+	const char *why;
+	int r;
 
-	(void)fds;
-	(void)n;
 	(void)flush;
-	if (!f->delivered) {
-		f->delivered = 1;
-		ilp_tracefile_deliver(f->f, ilp_session_feed, b->s);
+	if (n && !fds[0].revents)
+		return ILP_PUMP_MORE;
+	r = ilp_tracereader_pump(f->r, ilp_session_feed, b->s, &why);
+	if (r == 1)
+		return ILP_PUMP_END;
+	if (r < 0) {
+		if (why)
+			fprintf(stderr, "iolockprof: %s: %s\n", f->path, why);
+		else
+			ilp_error(f->path, r);
+		return -ECANCELED;
 	}
-	return ILP_PUMP_END;
+	return ILP_PUMP_MORE;
 }
 
 static int file_stop(struct ilp_backend *b, int early)
@@ -119,19 +130,19 @@ static int file_stop(struct ilp_backend *b, int early)
 static int file_name(struct ilp_backend *b, int kind, int pid, uint64_t key, char *buf,
 		     size_t size)
 {
-	return ilp_tracefile_name(fbe(b)->f, kind, pid, key, buf, size);
+	return ilp_tracereader_name(fbe(b)->r, kind, pid, key, buf, size);
 }
 
 static int file_describe(struct ilp_backend *b, struct ilp_report_info *info)
 {
 	struct file_be *f = fbe(b);
-	const struct ilp_tracefile_info *fi = ilp_tracefile_info(f->f);
+	const struct ilp_tracefile_info *fi = ilp_tracereader_info(f->r);
 
 	info->command = fi->command[0] ? fi->command : f->command;
 	info->backend = "ftrace";	/* what recorded it */
 	info->start_ts = fi->start_ts;
 	info->end_ts = fi->end_ts;
-	info->events = ilp_tracefile_counters(f->f)->records;
+	info->events = ilp_tracereader_counters(f->r)->records;
 	info->lost = fi->lost;
 	info->exit_status = fi->exit_status;
 	return 0;

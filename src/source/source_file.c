@@ -496,16 +496,41 @@ static void describe_gaps(struct ilp_tracefile *f)
 }
 
 /* tracecmd_init_data() prints "File possibly truncated" on stdout */
-static int init_data_quiet(struct tracecmd_input *in)
+/* the file starts with trace-cmd's magic: "\027\010\104tracing" */
+static int has_magic(int fd)
 {
-	int saved, null, ret;
+	static const char magic[] = "\027\010\104tracing";
+	char buf[sizeof(magic) - 1];
 
+	return pread(fd, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf) &&
+	       !memcmp(buf, magic, sizeof(buf));
+}
+
+/*
+ * libtracecmd's handle of the file open as fd (a copy of it: the handle
+ * closes its own), read from the start, headers and CPU data initialised;
+ * its messages (printed on stdout) silenced.  NULL if it cannot.  Opening
+ * by fd, never by path: the file read is the one the caller checked.
+ */
+static struct tracecmd_input *open_trace(int fd)
+{
+	struct tracecmd_input *in;
+	int saved, null, dfd;
+
+	dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dfd < 0 || lseek(dfd, 0, SEEK_SET) < 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return NULL;
+	}
+	tracecmd_set_loglevel(TEP_LOG_NONE);
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
 	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved >= 0 && null >= 0)
 		dup2(null, STDOUT_FILENO);
-	ret = tracecmd_init_data(in);
+	in = tracecmd_open_fd(dfd, TRACECMD_FL_LOAD_NO_PLUGINS |
+				   TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
 	fflush(stdout);
 	if (saved >= 0 && null >= 0)
 		dup2(saved, STDOUT_FILENO);
@@ -513,19 +538,21 @@ static int init_data_quiet(struct tracecmd_input *in)
 		close(saved);
 	if (null >= 0)
 		close(null);
-	return ret < 0 ? -EINVAL : 0;
+	return in;
 }
 
 
 /*
  * libtracecmd 1.3 crashes on some corrupt files (a bad buffer-instance
  * entry in a version-7 file: tracecmd_buffer_instance_handle() frees its
- * half-built handle wrongly; see tests/fuzz/known/).  So the library's
- * whole walk of the file -- open, init, every record of every buffer
- * instance, close -- runs first in a child with stdio on /dev/null; only if
- * the child comes back alive is the file read for real, in this process,
- * by the same calls in the same order.  Only libtracecmd runs in the child:
- * iolockprof's own parsing runs in the parent, where the fuzzer sees it.
+ * half-built handle wrongly; see tests/fuzz/known/).  iolockprof reads
+ * every file in a sandboxed child (tracefile_reader.c), where a crash is
+ * one line.  A caller that parses in its own process (the fuzzer, with
+ * ILP_TRACEFILE_PROBE) has the library's whole walk of the file -- open,
+ * init, every record of every buffer instance, close -- run first in a
+ * child with stdio on /dev/null; only if the child comes back alive is the
+ * file read for real by the same calls in the same order, where the fuzzer
+ * sees iolockprof's own parsing.
  */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -539,8 +566,7 @@ void __sanitizer_set_death_callback(void (*cb)(void));
 /* the child's exit status: what the library could not do (no crash) */
 enum {
 	PROBE_OK = 0,
-	PROBE_HEAD = 3,
-	PROBE_DATA,
+	PROBE_OPEN = 3,
 	PROBE_FORMATS,
 	PROBE_INSTANCE,
 };
@@ -554,7 +580,7 @@ static int probe_record(struct tracecmd_input *in, struct tep_record *rec, int c
 	return 0;
 }
 
-static void probe_child(const char *path, unsigned limit_s)
+static void probe_child(int fd, unsigned limit_s)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP };
 	struct tracecmd_input *in, *b;
@@ -576,13 +602,9 @@ static void probe_child(const char *path, unsigned limit_s)
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 	}
-	tracecmd_set_loglevel(TEP_LOG_NONE);
-	in = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS |
-				      TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	in = open_trace(fd);
 	if (!in)
-		_exit(PROBE_HEAD);
-	if (tracecmd_init_data(in) < 0)
-		_exit(PROBE_DATA);	/* and the handle cannot be closed */
+		_exit(PROBE_OPEN);
 	if (!tracecmd_get_tep(in))
 		_exit(PROBE_FORMATS);
 	tep_set_loglevel(TEP_LOG_NONE);
@@ -607,7 +629,7 @@ static void probe_child(const char *path, unsigned limit_s)
 #define PROBE_BASE_S 5
 #define PROBE_MB_PER_S 10
 
-static int probe_file(const char *path, off_t size, const char **why)
+static int probe_file(int fd, off_t size, const char **why)
 {
 	unsigned limit_s = PROBE_BASE_S + (unsigned)(size / (PROBE_MB_PER_S << 20));
 	int status;
@@ -618,23 +640,17 @@ static int probe_file(const char *path, off_t size, const char **why)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		probe_child(path, limit_s);
+		probe_child(fd, limit_s);
 	do
 		r = waitpid(pid, &status, 0);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
-	/* the parent reads only a file the child read through, so it never
-	 * holds a half-opened handle (which the library can neither close
-	 * safely nor free) */
 	switch (WIFEXITED(status) ? WEXITSTATUS(status) : -1) {
 	case PROBE_OK:
 		return 0;
-	case PROBE_HEAD:
-		*why = "not a trace-cmd trace file, or its headers are corrupt or truncated";
-		break;
-	case PROBE_DATA:
-		*why = "the trace is truncated or its CPU data is corrupt";
+	case PROBE_OPEN:
+		*why = ILP_TRACEFILE_WHY_OPEN;
 		break;
 	case PROBE_FORMATS:
 		*why = "the trace has no event formats";
@@ -643,29 +659,20 @@ static int probe_file(const char *path, off_t size, const char **why)
 		*why = "a buffer instance in the trace is corrupt or truncated";
 		break;
 	default:
-		*why = "the trace is corrupt (libtracecmd cannot read it)";
+		*why = ILP_TRACEFILE_WHY_CRASH;
 		break;
 	}
 	return -EINVAL;
 }
 
-static int open_file(struct ilp_tracefile *f, const char *path, const char **why)
+static int open_file(struct ilp_tracefile *f, int fd, const char **why)
 {
 	struct tep_event *print;
 	int i, nbuf, err;
 
-	tracecmd_set_loglevel(TEP_LOG_NONE);
-	f->in = tracecmd_open_head(path, TRACECMD_FL_LOAD_NO_PLUGINS |
-					 TRACECMD_FL_LOAD_NO_SYSTEM_PLUGINS);
+	f->in = open_trace(fd);
 	if (!f->in) {
-		*why = "not a trace-cmd trace file, or its headers are corrupt or truncated";
-		return -EINVAL;
-	}
-	if (init_data_quiet(f->in)) {
-		/* libtracecmd 1.3's tracecmd_close() crashes on a handle whose
-		 * init failed (truncated version-6 file): leave it */
-		f->in = NULL;
-		*why = "the trace is truncated or its CPU data is corrupt";
+		*why = ILP_TRACEFILE_WHY_OPEN;
 		return -EINVAL;
 	}
 	f->tep = tracecmd_get_tep(f->in);
@@ -734,38 +741,40 @@ static int open_file(struct ilp_tracefile *f, const char *path, const char **why
 	return 0;
 }
 
-int ilp_tracefile_open(const char *path, struct ilp_tracefile **out, const char **why)
+int ilp_tracefile_open_fd(int fd, unsigned flags, struct ilp_tracefile **out, const char **why)
 {
 	struct ilp_tracefile *f;
 	struct stat st;
-	int fd, err;
+	int err;
 
 	*out = NULL;
 	*why = NULL;
-	/* the library's own open reports no reason: find the plain ones first */
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fstat(fd, &st))
 		return -errno;
-	err = fstat(fd, &st) ? -errno : 0;
-	close(fd);
-	if (err)
-		return err;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
+	if (!S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		return -EINVAL;
+	}
 	if (st.st_size == 0) {
 		*why = "the file is empty";
 		return -EINVAL;
 	}
-	err = probe_file(path, st.st_size, why);
-	if (err)
-		return err;
+	if (!has_magic(fd)) {
+		*why = ILP_TRACEFILE_WHY_MAGIC;
+		return -EINVAL;
+	}
+	if (flags & ILP_TRACEFILE_PROBE) {
+		err = probe_file(fd, st.st_size, why);
+		if (err)
+			return err;
+	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	err = open_file(f, path, why);
+	err = open_file(f, fd, why);
 	if (err) {
-		if (!*why && err == -ENOMEM)
-			*why = NULL;
 		ilp_tracefile_close(f);
 		return err;
 	}
@@ -819,6 +828,21 @@ int ilp_tracefile_name(void *ctx, int kind, int pid, uint64_t key, char *buf, si
 			return 0;
 		}
 	return -ENOENT;
+}
+
+int ilp_tracefile_each_name(const struct ilp_tracefile *f,
+			    int (*fn)(void *ctx, int kind, int pid, uint64_t key, const char *name),
+			    void *ctx)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < f->nnames; i++) {
+		err = fn(ctx, f->names[i].kind, f->names[i].pid, f->names[i].key, f->names[i].str);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 const struct ilp_tracefile_info *ilp_tracefile_info(const struct ilp_tracefile *f)

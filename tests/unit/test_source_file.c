@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * The trace-file source on committed trace-cmd fixtures (see
- * tests/fixtures/README.tracefiles): exact counts, the one-line "lacks"
- * note, truncated and foreign files as errors; iolockprof's trace_marker
+ * tests/fixtures/README.tracefiles), through the sandboxed reader report -i
+ * uses and in process: exact counts, the one-line "lacks" note, truncated,
+ * foreign, crashing files and a FIFO as errors; iolockprof's trace_marker
  * facts formatted and parsed back.
  *
  *   ILP_FIXTURES=dir   reads the fixtures elsewhere
@@ -15,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,23 +41,31 @@ static int feed(const struct ilp_event *ev, void *ctx)
 	return ilp_model_feed(ctx, ev);
 }
 
+/* the fixture through the sandboxed reader (what report -i does) */
 static struct ilp_model *load(const char *name, const struct ilp_tracefile_info **info,
-			      struct ilp_tracefile **fp)
+			      struct ilp_tracereader **rp)
 {
-	char path[512];
-	const char *why = NULL;
-	struct ilp_tracefile *f;
+	struct ilp_tracereader *r;
 	struct ilp_model *m;
+	struct pollfd pfd;
+	char path[512], why[256];
+	const char *w;
+	int ret;
 
 	fixture(path, sizeof(path), name);
-	assert_int_equal(ilp_tracefile_open(path, &f, &why), 0);
+	assert_int_equal(ilp_tracereader_open(path, &r, why, sizeof(why)), 0);
 	m = ilp_model_new();
 	assert_non_null(m);
-	assert_int_equal(ilp_tracefile_deliver(f, feed, m), 0);
-	*info = ilp_tracefile_info(f);
+	while ((ret = ilp_tracereader_pump(r, feed, m, &w)) == 0) {
+		pfd.fd = ilp_tracereader_fd(r);
+		pfd.events = POLLIN;
+		assert_true(poll(&pfd, 1, 10000) > 0);
+	}
+	assert_int_equal(ret, 1);
+	*info = ilp_tracereader_info(r);
 	ilp_model_finish(m, (*info)->end_ts);
 	assert_int_equal(ilp_model_index(m, (*info)->end_ts), 0);
-	*fp = f;
+	*rp = r;
 	return m;
 }
 
@@ -68,7 +80,7 @@ static uint64_t calls(const struct ilp_proc *p, const char *sc)
 static void test_syscalls_form(void **state)
 {
 	const struct ilp_tracefile_info *info;
-	struct ilp_tracefile *f;
+	struct ilp_tracereader *f;
 	struct ilp_model *m = load("tracecmd_syscalls_writes50.dat", &info, &f);
 	const struct ilp_proc *p;
 
@@ -89,16 +101,44 @@ static void test_syscalls_form(void **state)
 	assert_int_equal(calls(p, "write"), 50);
 	assert_int_equal(calls(p, "openat"), 3);
 	assert_int_equal(calls(p, "close"), 3);
+	assert_int_equal(ilp_tracereader_counters(f)->records, 113);
+	ilp_model_free(m);
+	ilp_tracereader_close(f);
+}
+
+/* the same file parsed in this process, from an fd (the fuzzer's way) */
+static void test_in_process(void **state)
+{
+	const struct ilp_tracefile_info *info;
+	struct ilp_tracefile *f = NULL;
+	struct ilp_model *m;
+	const char *why = NULL;
+	char path[512];
+	int fd;
+
+	(void)state;
+	fixture(path, sizeof(path), "tracecmd_syscalls_writes50.dat");
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(ilp_tracefile_open_fd(fd, ILP_TRACEFILE_PROBE, &f, &why), 0);
+	m = ilp_model_new();
+	assert_non_null(m);
+	assert_int_equal(ilp_tracefile_deliver(f, feed, m), 0);
+	info = ilp_tracefile_info(f);
+	ilp_model_finish(m, info->end_ts);
+	assert_int_equal(ilp_model_index(m, info->end_ts), 0);
+	assert_int_equal(calls(ilp_model_proc(m, 0), "write"), 50);
 	assert_int_equal(ilp_tracefile_counters(f)->records, 113);
 	ilp_model_free(m);
 	ilp_tracefile_close(f);
+	close(fd);
 }
 
 /* trace-cmd, raw_syscalls only: `threads 2 20`, threads become processes */
 static void test_raw_threads(void **state)
 {
 	const struct ilp_tracefile_info *info;
-	struct ilp_tracefile *f;
+	struct ilp_tracereader *f;
 	struct ilp_model *m = load("tracecmd_raw_threads.dat", &info, &f);
 	size_t i, twenty = 0;
 
@@ -117,28 +157,28 @@ static void test_raw_threads(void **state)
 	}
 	assert_int_equal(twenty, 2);
 	ilp_model_free(m);
-	ilp_tracefile_close(f);
+	ilp_tracereader_close(f);
 }
 
-static int open_bytes(const void *data, size_t n, const char **why)
+/* a file of these bytes through the sandboxed reader: its error, the reason in why */
+static int open_bytes(const void *data, size_t n, char *why, size_t size)
 {
 	char path[] = "/tmp/ilp-test-trace.XXXXXX";
-	struct ilp_tracefile *f = NULL;
+	struct ilp_tracereader *r = NULL;
 	int fd = mkstemp(path), err;
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, data, n), (ssize_t)n);
 	close(fd);
-	err = ilp_tracefile_open(path, &f, why);
+	err = ilp_tracereader_open(path, &r, why, size);
 	unlink(path);
-	assert_null(f);
+	assert_null(r);
 	return err;
 }
 
 static void test_truncated_and_foreign(void **state)
 {
-	char path[512], *buf;
-	const char *why;
+	char path[512], why[256], *buf;
 	FILE *fp;
 	size_t n, cut;
 
@@ -152,18 +192,37 @@ static void test_truncated_and_foreign(void **state)
 	fclose(fp);
 	assert_true(n > 4096);
 	for (cut = 16; cut < n; cut += n / 7) {
-		why = NULL;
-		assert_int_equal(open_bytes(buf, cut, &why), -EINVAL);
-		assert_non_null(why);
+		assert_int_equal(open_bytes(buf, cut, why, sizeof(why)), -EINVAL);
+		assert_true(why[0] != '\0');
 	}
-	why = NULL;
-	assert_int_equal(open_bytes("hello, not a trace\n", 19, &why), -EINVAL);
-	assert_non_null(why);
-	assert_int_equal(open_bytes("", 0, &why), -EINVAL);
+	assert_int_equal(open_bytes("hello, not a trace\n", 19, why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, ILP_TRACEFILE_WHY_MAGIC);
+	assert_int_equal(open_bytes("", 0, why, sizeof(why)), -EINVAL);
 	assert_string_equal(why, "the file is empty");
 	free(buf);
-	assert_int_equal(ilp_tracefile_open("/nonexistent/trace.dat", &(struct ilp_tracefile *){ NULL },
-					    &why), -ENOENT);
+	assert_int_equal(ilp_tracereader_open("/nonexistent/trace.dat",
+					      &(struct ilp_tracereader *){ NULL }, why, sizeof(why)),
+			 -ENOENT);
+}
+
+/* a FIFO planted at the path: refused at once, never waited on */
+static void test_fifo(void **state)
+{
+	char dir[] = "/tmp/ilp-test-fifo.XXXXXX", path[64], why[256];
+	struct ilp_tracereader *r = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/trace.dat", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);	/* a hang fails the test */
+	assert_int_equal(ilp_tracereader_open(path, &r, why, sizeof(why)), -EINVAL);
+	alarm(0);
+	assert_string_equal(why, "not a regular file");
+	assert_null(r);
+	unlink(path);
+	rmdir(dir);
+	assert_int_equal(ilp_tracereader_open("/tmp", &r, why, sizeof(why)), -EISDIR);
 }
 
 static void test_meta_roundtrip(void **state)
@@ -253,7 +312,8 @@ static void test_meta_roundtrip(void **state)
 	assert_int_equal(ilp_meta_format_event(line, sizeof(line), &ev), -EINVAL);
 }
 
-/* inputs that crash libtracecmd itself: -EINVAL and a reason, no crash */
+/* inputs that crash libtracecmd itself: -EINVAL and a reason, no crash;
+ * in the sandbox (report -i) and probed in process (the fuzzer) */
 static void test_known_crashers(void **state)
 {
 	static const char *const known[] = {
@@ -261,18 +321,43 @@ static void test_known_crashers(void **state)
 		"tests/fuzz/known/libtracecmd-huge-alloc-1.dat",
 		"tests/fuzz/known/libtracecmd-huge-alloc-2.dat",
 	};
+	struct ilp_tracereader *r;
 	struct ilp_tracefile *f;
-	const char *why;
+	struct ilp_model *m;
+	const char *why, *w;
+	char buf[256];
 	size_t i;
+	int fd, ret;
 
 	(void)state;
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		f = NULL;
 		why = NULL;
-		assert_int_equal(ilp_tracefile_open(known[i], &f, &why), -EINVAL);
+		fd = open(known[i], O_RDONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(ilp_tracefile_open_fd(fd, ILP_TRACEFILE_PROBE, &f, &why), -EINVAL);
+		close(fd);
 		assert_null(f);
 		assert_non_null(why);
-		assert_string_equal(why, "the trace is corrupt (libtracecmd cannot read it)");
+		assert_string_equal(why, ILP_TRACEFILE_WHY_CRASH);
+
+		/* the reader: refused at open, or its stream ends in the reason */
+		r = NULL;
+		ret = ilp_tracereader_open(known[i], &r, buf, sizeof(buf));
+		if (!ret) {
+			m = ilp_model_new();
+			assert_non_null(m);
+			while ((ret = ilp_tracereader_pump(r, feed, m, &w)) == 0)
+				poll(&(struct pollfd){ ilp_tracereader_fd(r), POLLIN, 0 }, 1, 10000);
+			assert_int_equal(ret, -EINVAL);
+			assert_non_null(w);
+			assert_string_equal(w, ILP_TRACEFILE_WHY_CRASH);
+			ilp_model_free(m);
+			ilp_tracereader_close(r);
+		} else {
+			assert_int_equal(ret, -EINVAL);
+			assert_string_equal(buf, ILP_TRACEFILE_WHY_CRASH);
+		}
 	}
 }
 
@@ -280,8 +365,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syscalls_form),
+		cmocka_unit_test(test_in_process),
 		cmocka_unit_test(test_raw_threads),
 		cmocka_unit_test(test_truncated_and_foreign),
+		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_meta_roundtrip),
 		cmocka_unit_test(test_known_crashers),
 	};

@@ -132,7 +132,7 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 	err = ilp_tracefs_check();
 	if (err)
 		return err;
-	ilp_instance_remove_stale();
+	ilp_instance_remove_stale(NULL, NULL);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "owner.h"
 
 void ilp_error(const char *what, int err)
 {
@@ -19,6 +20,9 @@ void ilp_error(const char *what, int err)
 	else if (err == -ENODEV)
 		hint = ": tracefs is not available; mount it with "
 		       "'mount -t tracefs nodev /sys/kernel/tracing' (kernel needs CONFIG_FTRACE)";
+	else if (err == -EUCLEAN)	/* instance.h: the lock directory is unsafe */
+		hint = ": " ILP_LOCK_DIR " is not a directory that only root can write (a "
+		       "symlink, another owner, or group/other-writable); remove it";
 	else if (err == -ETIMEDOUT && !strcmp(what, "cannot start tracing"))
 		hint = ": creating a tracefs instance hangs in the kernel (its tracing lock is "
 		       "held by a crashed task? see dmesg); reboot, or use --backend=ptrace";

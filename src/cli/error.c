@@ -26,6 +26,12 @@ void ilp_error(const char *what, int err)
 	else if (err == -ETIMEDOUT && !strcmp(what, "cannot start tracing"))
 		hint = ": creating a tracefs instance hangs in the kernel (its tracing lock is "
 		       "held by a crashed task? see dmesg); reboot, or use --backend=ptrace";
+	else if (err == -EXDEV && !strcmp(what, "cannot start tracing"))	/* pidns.h */
+		hint = ": inside a pid namespace the kernel's pids of running processes "
+		       "cannot be learnt; attach from the host, or use --backend=ptrace";
+	else if (err == -EPROTO && !strcmp(what, "cannot start tracing"))	/* pidns.h */
+		hint = ": in a pid namespace, the kernel did not report the command's pid "
+		       "within 2 s (through the instance's trace_marker)";
 	else if (err == -ENOENT && !strcmp(what, "cannot start tracing"))
 		hint = ": a needed tracepoint (raw_syscalls, task, sched) is missing in this kernel";
 	if (*hint)

@@ -20,6 +20,10 @@ void ilp_error(const char *what, int err)
 	else if (err == -ENODEV)
 		hint = ": tracefs is not available; mount it with "
 		       "'mount -t tracefs nodev /sys/kernel/tracing' (kernel needs CONFIG_FTRACE)";
+	else if (err == -EBADFD)	/* outfile.h: a FIFO, device or socket */
+		hint = ": not a regular file (a FIFO, device or socket): reports and traces are "
+		       "written only to regular files (a report also to -, /dev/stdout, "
+		       "/dev/stderr or /dev/null)";
 	else if (err == -EUCLEAN)	/* instance.h: the lock directory is unsafe */
 		hint = ": " ILP_LOCK_DIR " is not a directory that only root can write (a "
 		       "symlink, another owner, or group/other-writable); remove it";

@@ -265,6 +265,16 @@ instance_of() {
 	done
 }
 
+# expect_gone WHAT NAME: neither instance of session NAME nor its lock file is left
+expect_gone() {
+	local n
+	for n in "$2" "$2-sys"; do
+		[ -d "$TRACEFS/instances/$n" ] && fail "$1: instance $n was not removed"
+	done
+	[ -e "$ILP_LOCKDIR/$2.lock" ] && fail "$1: lock file $2.lock was not removed"
+	return 0
+}
+
 # wait_instance_of OUTVAR PID SECONDS: wait until PID holds an instance's
 # lock and both its directories exist; the name in OUTVAR (1 on timeout).
 wait_instance_of() {

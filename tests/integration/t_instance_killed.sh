@@ -25,10 +25,7 @@ wait "$victim" 2>/dev/null
 ilp run -o "$T/next" -- "$WL/writes" 100 2> "$T/next.err" || { show "$T/next.err"; fail "next session failed"; }
 p=$(pids_named "$T/next" writes)
 expect_eq "next session: write calls" "$(sc_count "$T/next" "$p" write)" 100 "$T/next"
-for n in "$vname" "$vname-sys"; do
-	[ -d "$I/$n" ] && fail "the killed session's instance $n was not removed"
-done
-[ -e "$ILP_LOCKDIR/$vname.lock" ] && fail "the killed session's lock file was not removed"
+expect_gone "the killed session" "$vname"
 [ -d "$I/$lname" ] && [ -d "$I/$lname-sys" ] || fail "the live session's instance $lname was removed"
 
 wait "$live"
@@ -38,6 +35,5 @@ p=$(pids_named "$T/live" sleeper)
 n=$(sc_count "$T/live" "$p" write)
 # sleeper 4: one write of its pid, then just under 400 loops of one write
 expect_range "live session: write calls" "$n" 300 401 "$T/live"
-[ -d "$I/$lname" ] && fail "the live session left $lname"
-[ -e "$ILP_LOCKDIR/$lname.lock" ] && fail "the live session left its lock file"
+expect_gone "the live session, at its end" "$lname"
 exit 0

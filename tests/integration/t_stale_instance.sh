@@ -35,10 +35,7 @@ rc=$?
 [ $rc -eq 0 ] || { show "$T/err"; fail "run: exit $rc, want 0"; }
 pid=$(pids_named "$T/report" writes)
 expect_eq "write calls" "$(sc_count "$T/report" "$pid" write)" 10 "$T/report"
-for n in "$dead" "$dead-sys"; do
-	[ -d "$I/$n" ] && fail "dead session's instance $n (lock file free) was not removed"
-done
-[ -e "$ILP_LOCKDIR/$dead.lock" ] && fail "dead session's lock file was not removed"
+expect_gone "a dead session (lock file free)" "$dead"
 for n in "$live" "$live-sys" "$nolock" "$old" "$old-sys" iolockprof-0 iolockprof-Test; do
 	[ -d "$I/$n" ] || fail "instance $n was removed (its owner is not provably dead)"
 done
@@ -50,7 +47,7 @@ wait "$holder" 2>/dev/null
 "$ILP" --remove-stale > "$T/stale" 2>&1 || { show "$T/stale"; fail "--remove-stale failed"; }
 grep -qx "$live: removed (its session is dead)" "$T/stale" || { show "$T/stale"; fail "--remove-stale: $live not removed"; }
 grep -q "^$old: kept (no lock file" "$T/stale" || { show "$T/stale"; fail "--remove-stale: $old not listed as kept"; }
-[ -d "$I/$live" ] && fail "$live survived its owner"
+expect_gone "$live, after its owner died" "$live"
 for n in "$nolock" "$old" "$old-sys" iolockprof-0 iolockprof-Test; do
 	[ -d "$I/$n" ] || fail "instance $n was removed by --remove-stale"
 	rmdir "$I/$n" || fail "cannot remove $I/$n"

@@ -19,6 +19,5 @@ rc=$?
 [ $rc -eq 0 ] || { show "$T/copy.err"; fail "the copy: exit $rc, want 0"; }
 grep -q '^duration: ' "$T/copy" || { show "$T/copy"; fail "the copy: no report"; }
 # and it removed its own, lock file included
-[ -d "$TRACEFS/instances/$name" ] && fail "the copy left $name"
-[ -e "$ILP_LOCKDIR/$name.lock" ] && fail "the copy left its lock file"
+expect_gone "the copy, at its end" "$name"
 exit 0

@@ -6,6 +6,9 @@
 #   make unit       unit tests only (cmocka)
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make integration  end-to-end tests against real tracefs (root); T="record disk" runs only those
+#   make soak       8 sessions started and SIGKILLed at random for 5 minutes, some in pid
+#                   namespaces: no stale instance, exact counts, no dmesg warning (root;
+#                   SOAK_SECONDS=N to shorten; not part of check)
 #   make bench      overhead benchmark against strace and perf trace
 #   make deps       install build/test dependencies (Debian, as root)
 
@@ -37,7 +40,7 @@ WL_SRCS   := $(wildcard tests/workloads/*.c)
 WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
-.PHONY: all demo check unit asan integration bench deps deps-build clean workloads fuzz
+.PHONY: all demo check unit asan integration soak bench deps deps-build clean workloads fuzz
 all: $(O)/iolockprof
 
 $(GEN): scripts/gen-syscalls.sh
@@ -77,6 +80,9 @@ asan:
 
 integration: all workloads
 	$(Q)sh tests/integration/run.sh $(O) $(T)
+
+soak: all workloads
+	$(Q)bash tests/integration/soak.sh $(O)
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all workloads

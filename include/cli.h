@@ -60,6 +60,7 @@ int ilp_cmd_attach(struct ilp_opts *o);
 int ilp_cmd_record(struct ilp_opts *o);	/* cmd_record.c */
 int ilp_cmd_report(struct ilp_opts *o);	/* cmd_report.c */
 int ilp_cmd_diff(struct ilp_opts *o);	/* cmd_diff.c: parses o->argv itself */
+int ilp_cmd_remove_stale(void);		/* cmd_stale.c: --remove-stale */
 
 struct ilp_model;
 struct ilp_report_info;

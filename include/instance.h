@@ -3,9 +3,12 @@
 #define ILP_INSTANCE_H
 
 /*
- * A private tracefs instance, "iolockprof-<our pid>", configured for one
- * capture.  Never touches the top-level buffer or other tools' instances.
- * ilp_instance_free() removes the instance; call it on every exit path.
+ * A private tracefs instance, "iolockprof-<random token>", configured for
+ * one capture, owned provably (include/owner.h: a lock the kernel drops
+ * when we die, and a file held open inside so rmdir fails while we live).
+ * Never touches the top-level buffer, other tools' instances, or another
+ * session's unless its owner is provably dead.  ilp_instance_free()
+ * removes the instance; call it on every exit path.
  */
 
 #include <stddef.h>
@@ -15,11 +18,13 @@
 struct ilp_instance;
 struct tracefs_instance;
 
-#define ILP_INSTANCE_PREFIX "iolockprof-"
-/* the companion instance "iolockprof-<pid>-sys": no pid filter, only the
+#include "owner.h"
+
+#define ILP_INSTANCE_PREFIX ILP_OWNER_PREFIX
+/* the companion instance "iolockprof-<token>-sys": no pid filter, only the
  * ILP_TP_UNFILTERED events (block I/O); created, started, stopped, counted
  * and removed with the main one */
-#define ILP_INSTANCE_SYS_SUFFIX "-sys"
+#define ILP_INSTANCE_SYS_SUFFIX ILP_OWNER_SYS_SUFFIX
 
 struct ilp_instance_opts {
 	size_t buffer_kb;		/* per-CPU ring buffer size */
@@ -33,12 +38,18 @@ struct ilp_instance_opts {
  */
 int ilp_tracefs_check(void);
 
-/* Removes iolockprof-<pid> instances whose pid is dead.  Number removed. */
-int ilp_instance_remove_stale(void);
+/*
+ * Removes the instances of iolockprof sessions that are provably dead
+ * (include/owner.h); note (may be NULL) hears every verdict.  Number of
+ * sessions removed, or -errno.
+ */
+int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx);
 
 /*
  * Creates and configures the instance with tracing off and no pid in the
- * filter yet.  0 or -errno; *out NULL on error.
+ * filter yet.  0 or -errno (-EUCLEAN: ILP_LOCK_DIR is not a directory only
+ * we can write; -ETIMEDOUT: instance creation hangs in the kernel, given
+ * up after 10 s); *out NULL on error.
  */
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out);
 /* Disables tracing, removes the instance and frees.  NULL is a no-op. */

@@ -59,4 +59,14 @@ int ilp_resolve_fd(struct ilp_resolver *r, int tid, int fd, int with_flags,
 int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 		     int (*fn)(void *ctx, int fd, unsigned type, const char *str), void *ctx);
 
+struct ilp_pidns;
+/*
+ * Inside a pid namespace (pidns.h): event pids are the kernel's; /proc is
+ * read for a thread only through ns's proved translation (else no name),
+ * and ilp_resolver_on_event feeds ns every event (it learns the threads).
+ * The pids the functions above take are then kernel pids.  ns must
+ * outlive r; NULL: pids are /proc's (the default).
+ */
+void ilp_resolver_set_pidns(struct ilp_resolver *r, struct ilp_pidns *ns);
+
 #endif

@@ -87,6 +87,10 @@ struct ilp_backend_ops {
 	 * what it creates) from its exec on.  ctx of child_setup below.
 	 */
 	int (*add_child)(struct ilp_backend *b, pid_t pid);
+	/* In the forked child, before it says it is ready (before the
+	 * backend traces it): only async-signal-safe work (the ftrace backend
+	 * in a pid namespace tells the kernel pid, pidns.h).  May be NULL. */
+	void (*child_early)(struct ilp_backend *b);
 	/* In the forked child, once the gate opened, just before exec: only
 	 * async-signal-safe work (a seccomp filter).  0 or -errno.  May be NULL. */
 	int (*child_setup)(struct ilp_backend *b);
@@ -229,6 +233,10 @@ int ilp_session_feed(const struct ilp_event *ev, void *ctx);
 void ilp_session_name_objects(struct ilp_session *s);
 /* Takes a snapshot of pid's maps now (lock names for a short-lived process). */
 void ilp_session_snapshot(struct ilp_session *s, pid_t pid);
+struct ilp_pidns;
+/* Inside a pid namespace (pidns.h): the namer reads /proc only through
+ * ns's proved pids.  ns must outlive the session's captures. */
+void ilp_session_set_pidns(struct ilp_session *s, const struct ilp_pidns *ns);
 
 /* Fills info for a report of the capture as of now (interim) or its end.
  * 0 or -errno. */

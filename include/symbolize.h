@@ -19,8 +19,13 @@ struct ilp_symbolizer;
 int ilp_symbolizer_new(struct ilp_symbolizer **out);	/* 0 or -ENOMEM */
 void ilp_symbolizer_free(struct ilp_symbolizer *s);	/* NULL ok */
 
+struct ilp_pidns;
+/* Inside a pid namespace (pidns.h): pids are the kernel's, and /proc is
+ * read only through ns's proved translation.  ns must outlive s. */
+void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *ns);
+
 /* Reads /proc/PID/maps now, replacing an older snapshot.  0, or -ENOENT
- * (the process is gone), -ENOMEM. */
+ * (the process is gone, or not proved in a pid namespace), -ENOMEM. */
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid);
 /* 1 if a snapshot of pid exists */
 int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid);

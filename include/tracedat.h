@@ -11,10 +11,11 @@
  */
 
 /*
+ * Writes the file to fd (an empty regular file, positioned at 0: an
+ * outfile.h temporary file the caller commits or discards).
  * cpu_files[i]: CPU i's pages, concatenated (empty file: no data).
- * clock: the instance's trace clock ("mono").  0 or -errno; on error the
- * file is removed.
+ * clock: the instance's trace clock ("mono").  0 or -errno.
  */
-int ilp_tracedat_write(const char *path, int ncpus, char *const *cpu_files, const char *clock);
+int ilp_tracedat_write(int fd, int ncpus, char *const *cpu_files, const char *clock);
 
 #endif

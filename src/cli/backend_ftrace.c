@@ -32,6 +32,7 @@
 
 #include "cli.h"
 #include "instance.h"
+#include "pidns.h"
 #include "procfs.h"
 #include "report.h"
 #include "resolve.h"
@@ -63,6 +64,7 @@ struct ftrace_be {
 	uint64_t last_drain;
 	unsigned light_ms, gap_ms;
 	int started;
+	struct ilp_pidns *pidns;	/* run inside a pid namespace (pidns.h) */
 };
 
 static struct ftrace_be *fb(struct ilp_backend *b)
@@ -113,6 +115,7 @@ static void ft_free(struct ilp_backend *b)
 		return;
 	/* readers first: an open trace_pipe_raw keeps the instance busy */
 	ilp_ftrace_close(f->src);
+	ilp_pidns_free(f->pidns);	/* holds a file of the instance until then */
 	ilp_instance_free(f->in);
 	free(f->procs.v);
 	free(f->seen.v);
@@ -132,7 +135,11 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 	err = ilp_tracefs_check();
 	if (err)
 		return err;
-	ilp_instance_remove_stale();
+	/* attach cannot learn the kernel pids of running processes inside a
+	 * pid namespace (pidns.h): refused, never a silent empty report */
+	if (ilp_session_mode(s) == ILP_SESSION_ATTACH && ilp_pidns_nested())
+		return -EXDEV;
+	ilp_instance_remove_stale(NULL, NULL);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
@@ -144,8 +151,16 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 	err = ilp_instance_new(&io, &f->in);
 	if (!err)
 		err = ilp_ftrace_open(f->in, &f->src);
+	/* run inside a pid namespace: the child will tell its kernel pid,
+	 * and /proc is read only through proved pids */
+	if (!err && ilp_session_mode(s) == ILP_SESSION_RUN)
+		err = ilp_pidns_new(f->in, &f->pidns);
 	if (err)
 		goto out;
+	if (f->pidns) {
+		ilp_resolver_set_pidns(ilp_ftrace_resolver(f->src), f->pidns);
+		ilp_session_set_pidns(s, f->pidns);
+	}
 	f->tap = ilp_session_tap(s);
 	if (f->tap) {
 		f->ftap.page = f->tap->page;
@@ -213,15 +228,28 @@ static int fd_scan(struct ftrace_be *f, pid_t pid)
 	return err == -ENOENT || err == -ESRCH ? 0 : err;	/* gone meanwhile */
 }
 
-static int ft_add_child(struct ilp_backend *b, pid_t pid)
+static void ft_child_early(struct ilp_backend *b)
+{
+	ilp_pidns_child(fb(b)->pidns);	/* NULL: not in a pid namespace */
+}
+
+static int ft_add_child(struct ilp_backend *b, pid_t local)
 {
 	struct ftrace_be *f = fb(b);
 	const char *base;
 	char **argv = ilp_session_opts(b->s)->argv;
+	pid_t pid;	/* as the kernel, set_event_pid and every event number it */
 	int err;
 
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
+	err = ilp_pidns_learn(f->pidns, local, &pid);
+	if (err)
+		return err == -ETIMEDOUT ? -EPROTO : err;	/* not the mkdir's timeout */
+	if (f->pidns)
+		fprintf(stderr, "iolockprof: in a pid namespace: the report numbers processes "
+			"as the kernel does (the command is pid %d there, %d here)\n",
+			(int)pid, (int)local);
 	err = ilp_instance_add_pids(f->in, &pid, 1);
 	if (!err)
 		err = inject_task_info(f, pid, pid, base);
@@ -441,6 +469,7 @@ const struct ilp_backend_ops ilp_backend_ftrace = {
 	.open = ft_open,
 	.free = ft_free,
 	.add_child = ft_add_child,
+	.child_early = ft_child_early,
 	.attach = ft_attach,
 	.start = ft_start,
 	.pollfds = ft_pollfds,

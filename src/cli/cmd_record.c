@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "instance.h"
+#include "outfile.h"
 #include "session.h"
 #include "source.h"
 #include "tracedat.h"
@@ -34,7 +35,7 @@
 struct recorder {
 	struct ilp_sink base;	/* the record sink: a tap, no report */
 	struct ilp_record_tap tap;
-	const char *path;
+	struct ilp_outfile *out;	/* the trace file, written at the end (outfile.h) */
 	int ncpus;
 	FILE **cpu;
 	char **cpu_path;
@@ -120,13 +121,13 @@ static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
 	if (!r->cpu || !r->cpu_path)
 		return -ENOMEM;
 	for (cpu = 0; cpu < r->ncpus; cpu++) {
-		if (asprintf(&r->cpu_path[cpu], "%s.cpu%d", r->path, cpu) < 0) {
-			r->cpu_path[cpu] = NULL;
-			return -ENOMEM;
-		}
-		r->cpu[cpu] = fopen(r->cpu_path[cpu], "we");
-		if (!r->cpu[cpu])
-			return -errno;
+		char suffix[24];
+		int err;
+
+		snprintf(suffix, sizeof(suffix), ".cpu%d", cpu);
+		err = ilp_outfile_side(r->out, suffix, &r->cpu[cpu], &r->cpu_path[cpu]);
+		if (err)
+			return err;
 	}
 	r->marker = tracefs_instance_get_file(ilp_instance_tracefs(in), "trace_marker");
 	if (!r->marker)
@@ -283,7 +284,7 @@ int ilp_cmd_record(struct ilp_opts *o)
 	struct ilp_opts co = *o;
 	struct sigaction oldsa[NLATE];
 	char *pidcopy = NULL, **pidv = NULL;
-	int attach = o->pids != NULL, created = 0, held = 0, fd, ret, err;
+	int attach = o->pids != NULL, held = 0, ret, err;
 	int fail = attach ? ILP_EXIT_FAIL : ILP_EXIT_RUN_FAIL;
 	struct stat st;
 
@@ -310,16 +311,12 @@ int ilp_cmd_record(struct ilp_opts *o)
 		goto out;
 	}
 	/* fail now, not after the capture, if FILE cannot be written */
-	created = stat(o->output, &st) != 0;
-	fd = open(o->output, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		created = 0;
-		ilp_error(o->output, -errno);
+	err = ilp_outfile_open(o->output, ILP_OUT_TRACE, &r.out);
+	if (err) {
+		ilp_error(o->output, err);
 		ret = fail;
 		goto out;
 	}
-	close(fd);
-	r.path = o->output;
 	co.output = NULL;
 	if (attach)
 		co.argv = pidv;
@@ -330,13 +327,15 @@ int ilp_cmd_record(struct ilp_opts *o)
 		goto out;
 	err = close_cpu_files(&r);
 	if (!err)
-		err = ilp_tracedat_write(o->output, r.ncpus, r.cpu_path, "mono");
+		err = ilp_tracedat_write(fileno(ilp_outfile_stream(r.out)), r.ncpus, r.cpu_path,
+					 "mono");
+	if (!err)
+		err = ilp_outfile_commit(r.out);
 	if (err) {
 		ilp_error(o->output, err);
 		ret = fail;
 		goto out;
 	}
-	created = 0;
 	if (stat(o->output, &st))
 		st.st_size = 0;
 	fprintf(stderr, "iolockprof: wrote %s (%.1f KiB, %d CPUs, %llu lost events%s)\n",
@@ -344,8 +343,7 @@ int ilp_cmd_record(struct ilp_opts *o)
 		r.dropped ? ", some iolockprof facts could not be written" : "");
 out:
 	recorder_release(&r);
-	if (created)
-		unlink(o->output);
+	ilp_outfile_free(r.out);	/* not committed: the target stays as it was */
 	if (held)
 		release_signals(oldsa);
 	free(pidcopy);

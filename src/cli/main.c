@@ -57,7 +57,7 @@ static const char help_text[] =
 "       iolockprof record -o FILE [options] (-- CMD [ARGS...] | -p PID[,PID...])\n"
 "       iolockprof report [-i FILE] [--format FMT] [--threads] [-o OUT]\n"
 "       iolockprof diff [--fail-above PCT] BASE.json NEW.json\n"
-"       iolockprof --version | --help\n"
+"       iolockprof --remove-stale | --version | --help\n"
 "\n"
 "Profiles where programs wait: the wall-clock time spent inside each\n"
 "syscall (enter to exit, including time blocked off-CPU), per process and\n"
@@ -83,7 +83,10 @@ static const char help_text[] =
 "\n"
 "options:\n"
 "  -o, --output FILE      write the report to FILE (default: stderr; report:\n"
-"                         stdout); record: the trace.dat to write (required)\n"
+"                         stdout; -: stdout); record: the trace.dat to write\n"
+"                         (required, mode 0600); FILE appears whole at the\n"
+"                         end (a temporary file renamed over it; a symlink\n"
+"                         there is replaced, not followed)\n"
 "  -p, --pid PID[,PID]    record: processes to attach to (instead of CMD)\n"
 "  -u, --user USER        run, record -- CMD: run CMD as USER (its uid, group\n"
 "                         and supplementary groups), like strace -u: for\n"
@@ -122,6 +125,9 @@ static const char help_text[] =
 "                         ptrace under auto\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
+"      --remove-stale     remove the tracefs instances of iolockprof\n"
+"                         sessions that are provably dead (every session\n"
+"                         does this when it starts) and say what was kept\n"
 "\n"
 "findings (first in the text report; thresholds in docs/detectors.md):\n"
 "      --min-ops N        unbuffered, random I/O: calls on one object (1000)\n"
@@ -483,6 +489,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		fputs(help_text, stdout);
 		return 0;
+	}
+	if (!strcmp(argv[1], "--remove-stale")) {
+		if (argc > 2)
+			return usage_error("--remove-stale takes no arguments (got '%s')", argv[2]);
+		return ilp_cmd_remove_stale();
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("iolockprof %s\n", ILP_VERSION);

@@ -352,6 +352,11 @@ void ilp_session_name_objects(struct ilp_session *s)
 		s->model_err = -ENOMEM;
 }
 
+void ilp_session_set_pidns(struct ilp_session *s, const struct ilp_pidns *ns)
+{
+	ilp_symbolizer_set_pidns(s->sym, ns);
+}
+
 void ilp_session_snapshot(struct ilp_session *s, pid_t pid)
 {
 	ilp_symbolizer_snapshot(s->sym, pid);
@@ -477,6 +482,8 @@ static void child_main(struct ilp_session *s, char **argv, int gate, int errfd)
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
+	if (s->bops->child_early)
+		s->bops->child_early(s->b);
 	if (write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
 		_exit(ILP_EXIT_RUN_FAIL);
 	if (read(gate, &go, 1) != 1)

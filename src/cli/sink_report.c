@@ -2,7 +2,8 @@
 /*
  * The report sink (include/session.h): each interim and the final report
  * in the chosen --format, through the one dispatch (report.c), to -o FILE
- * or to the default stream.  A reader that went away (EPIPE: SIGPIPE is
+ * (outfile.h: each report appears whole, a failed run leaves the file as
+ * it was) or to the default stream.  A reader that went away (EPIPE: SIGPIPE is
  * ignored) is told to the session, which stops in order.
  */
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "outfile.h"
 #include "report.h"
 #include "session.h"
 
@@ -17,7 +19,7 @@ struct report_sink {
 	struct ilp_sink base;
 	const struct ilp_opts *o;
 	FILE *out;
-	int own;		/* out is -o FILE: closed here */
+	struct ilp_outfile *outf;	/* -o FILE (outfile.h); NULL: the default stream */
 };
 
 static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
@@ -35,6 +37,8 @@ static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 		if (!err)
 			err = errno ? -errno : -EIO;
 	}
+	if (!err)	/* -o FILE: what is written appears, whole, now */
+		err = interim ? ilp_outfile_publish(r->outf) : ilp_outfile_commit(r->outf);
 	return err;
 }
 
@@ -44,8 +48,7 @@ static void report_free(struct ilp_sink *k)
 
 	if (!r)
 		return;
-	if (r->own)
-		fclose(r->out);
+	ilp_outfile_free(r->outf);	/* not committed: the target stays as it was */
 	free(r);
 }
 
@@ -66,13 +69,14 @@ int ilp_sink_report_new(const struct ilp_opts *o, int to_stdout, struct ilp_sink
 	r->o = o;
 	r->out = to_stdout ? stdout : stderr;
 	if (o->output) {
-		r->out = fopen(o->output, "we");
-		if (!r->out) {
-			ilp_error(o->output, -errno);
+		int err = ilp_outfile_open(o->output, ILP_OUT_REPORT, &r->outf);
+
+		if (err) {
+			ilp_error(o->output, err);
 			free(r);
 			return -ECANCELED;	/* explained */
 		}
-		r->own = 1;
+		r->out = ilp_outfile_stream(r->outf);
 	}
 	*out = &r->base;
 	return 0;

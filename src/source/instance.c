@@ -15,30 +15,35 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tracefs.h>
 
 #include "decode.h"
 #include "instance.h"
+#include "owner.h"
 
 #define TRACEFS_MOUNT "/sys/kernel/tracing"
 #define SYS_BUFFER_KB 4096	/* companion's per-CPU buffer, at most */
 
 struct ilp_instance {
 	struct tracefs_instance *ti;
-	char name[64];
+	char name[ILP_OWNER_NAME_MAX];
 	int ncpus;
 	int started;
 	/* companion "<name>-sys", no pid filter: ILP_TP_UNFILTERED events */
 	struct tracefs_instance *sys;
 	int sys_ncpus;
+	struct ilp_owner own;	/* our name's lock (include/owner.h) */
+	int made, made_sys;	/* the directories exist, made by us */
+	int hold, hold_sys;	/* their trace_marker, open: rmdir gets EBUSY */
 };
 
 int ilp_tracefs_check(void)
 {
 	const char *dir;
-	char path[512];
+	char path[1024];
 
 	dir = tracefs_tracing_dir();
 	if (!dir) {
@@ -61,57 +66,32 @@ int ilp_tracefs_check(void)
 	return 0;
 }
 
-/*
- * Is the owner of an instance alive?  By pid only: removing a live
- * session's instance under it crashes some kernels (a NULL dereference in
- * ring_buffer_change_overwrite that leaves the tracing lock held forever),
- * so any live pid counts as the owner, whatever its name (iolockprof may
- * run under another name) and even if the pid was reused: such an
- * instance is removed once that process is gone.
- */
-static int owner_alive(pid_t pid)
+static int instances_dir(char *buf, size_t size)
 {
-	if (pid <= 0)
-		return 0;
-	return !(kill(pid, 0) && errno == ESRCH);
+	const char *dir = tracefs_tracing_dir();
+
+	if (!dir)
+		return -ENODEV;
+	snprintf(buf, size, "%s/instances", dir);
+	return 0;
 }
 
-static int destroy_by_name(const char *name)
+int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx)
 {
-	struct tracefs_instance *ti;
-	int ret;
+	char instances[512];
+	int dirfd = -1, err;
 
-	ti = tracefs_instance_alloc(NULL, name);
-	if (!ti)
-		return -ENOMEM;
-	tracefs_trace_off(ti);
-	ret = tracefs_instance_destroy(ti) ? -EBUSY : 0;
-	tracefs_instance_free(ti);
-	return ret;
-}
-
-int ilp_instance_remove_stale(void)
-{
-	char **names;
-	int i, removed = 0;
-
-	/* iolockprof-<pid> and its companion iolockprof-<pid>-sys */
-	names = tracefs_instances("^" ILP_INSTANCE_PREFIX "[0-9][0-9]*");
-	if (!names)
-		return 0;
-	for (i = 0; names[i]; i++) {
-		char *end;
-		long pid = strtol(names[i] + strlen(ILP_INSTANCE_PREFIX), &end, 10);
-
-		if (!strcmp(end, ILP_INSTANCE_SYS_SUFFIX))
-			end += strlen(ILP_INSTANCE_SYS_SUFFIX);
-		if (*end || pid == getpid() || owner_alive((pid_t)pid))
-			continue;
-		if (destroy_by_name(names[i]) == 0)
-			removed++;
-	}
-	tracefs_list_free(names);
-	return removed;
+	err = instances_dir(instances, sizeof(instances));
+	if (err)
+		return err;
+	/* no lock directory yet: nothing of ours is provably dead */
+	err = ilp_owner_lockdir(ILP_LOCK_DIR, 0, &dirfd);
+	if (err && err != -ENOENT)
+		return err;
+	err = ilp_owner_remove_stale(instances, dirfd, note, ctx);
+	if (dirfd >= 0)
+		close(dirfd);
+	return err;
 }
 
 static int write_file(struct tracefs_instance *ti, const char *file, const char *val)
@@ -191,62 +171,186 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 }
 
 #define MKDIR_TIMEOUT_MS 10000
+#define WAIT_STEP_MS 10
 
 /*
- * Creates the instance directory name, in a child process: a kernel whose
- * tracing lock is held forever (an oops inside tracing code) hangs every
- * instance mkdir, unkillably.  Then the child stays behind, stuck, and we
- * return -ETIMEDOUT instead of hanging with it.  0 or -errno.
+ * Test hook: ILP_TEST_FAULTS, comma-separated: "no-pidfd" (pidfd_open
+ * fails, as before Linux 5.3 or at EMFILE), "mkdir-stall" (the mkdir child
+ * sleeps 60 s first, as if stuck in the kernel).  Only ever slower or
+ * failing, never another behaviour.
  */
-static int mkdir_instance(const char *name)
+static int test_fault(const char *name)
 {
-	const char *dir = tracefs_tracing_dir();
-	char path[512];
-	int status, pfd, r, err;
-	struct pollfd p;
-	pid_t pid;
+	const char *s = getenv("ILP_TEST_FAULTS");
+	size_t n = strlen(name);
 
-	if (!dir)
-		return -ENODEV;
-	snprintf(path, sizeof(path), "%s/instances/%s", dir, name);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(mkdir(path, 0750) ? (errno & 0xff) : 0);
-	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	while (s && *s) {
+		size_t len = strcspn(s, ",");
+
+		if (len == n && !strncmp(s, name, n))
+			return 1;
+		s += len + (s[len] == ',');
+	}
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits at most ms for the child pid to exit: 0 (*status set), -ETIMEDOUT
+ * or -errno.  With a pidfd, poll()s it; without one (a kernel before 5.3,
+ * EMFILE), polls waitpid(WNOHANG) every WAIT_STEP_MS: the limit holds
+ * either way.
+ */
+static int wait_child(pid_t pid, int ms, int *status)
+{
+	uint64_t deadline = now_ms() + (uint64_t)ms, t;
+	struct pollfd p;
+	int pfd = -1, r;
+
+	if (!test_fault("no-pidfd"))
+		pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pfd >= 0) {
 		p.fd = pfd;
 		p.events = POLLIN;
-		do
-			r = poll(&p, 1, MKDIR_TIMEOUT_MS);
-		while (r < 0 && errno == EINTR);
+		do {
+			t = now_ms();
+			r = poll(&p, 1, t >= deadline ? 0 : (int)(deadline - t));
+		} while (r < 0 && errno == EINTR);
 		close(pfd);
 		if (r == 0)
-			return -ETIMEDOUT;	/* the child is stuck in the kernel */
+			return -ETIMEDOUT;
 	}
-	while ((r = (int)waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (r < 0)
+	for (;;) {
+		r = (int)waitpid(pid, status, pfd >= 0 ? 0 : WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r == 0) {
+			struct timespec step = { 0, WAIT_STEP_MS * 1000000L };
+
+			if (now_ms() >= deadline)
+				return -ETIMEDOUT;
+			nanosleep(&step, NULL);
+		}
+	}
+}
+
+/*
+ * Creates instances/name in a child process: a kernel whose tracing lock
+ * is held forever (an oops inside tracing code) hangs every instance
+ * mkdir, unkillably.  After MKDIR_TIMEOUT_MS the child is sent SIGKILL
+ * (it dies when its mkdir returns, if ever; it holds our lock until then)
+ * and we return -ETIMEDOUT instead of hanging with it.  0 or -errno
+ * (-EEXIST: the name is taken).
+ */
+static int mkdir_instance(const char *instances, const char *name)
+{
+	char path[1024];
+	int status, err;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", instances, name);
+	pid = fork();
+	if (pid < 0)
 		return -errno;
+	if (pid == 0) {
+		if (test_fault("mkdir-stall"))
+			sleep(60);
+		_exit(mkdir(path, 0750) ? (errno & 0xff) : 0);
+	}
+	err = wait_child(pid, MKDIR_TIMEOUT_MS, &status);
+	if (err == -ETIMEDOUT)
+		kill(pid, SIGKILL);
+	if (err)
+		return err;
 	err = WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
 	return err ? -err : 0;
 }
 
-/* mkdir_instance, then a libtracefs handle on it */
-static int create_instance(const char *name, struct tracefs_instance **out)
+/* Opens instances/name/trace_marker: while it is open, rmdir of the
+ * instance fails with EBUSY.  fd or -errno. */
+static int hold_open(const char *instances, const char *name)
 {
-	int err = mkdir_instance(name);
+	char path[1024];
+	int fd;
 
-	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s/trace_marker", instances, name);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* rmdir what make_instances made; 1 if nothing of ours is left */
+static int unmake_instances(struct ilp_instance *in)
+{
+	char instances[512], sys[ILP_OWNER_NAME_MAX + 8];
+	int gone = 1;
+
+	if (in->hold_sys >= 0)
+		close(in->hold_sys);
+	if (in->hold >= 0)
+		close(in->hold);
+	in->hold = in->hold_sys = -1;
+	if (instances_dir(instances, sizeof(instances)))
+		return 0;
+	snprintf(sys, sizeof(sys), "%s" ILP_INSTANCE_SYS_SUFFIX, in->name);
+	if (in->made_sys && ilp_owner_remove_instance(instances, sys))
+		gone = 0;
+	if (in->made && ilp_owner_remove_instance(instances, in->name))
+		gone = 0;
+	in->made = in->made_sys = 0;
+	return gone;
+}
+
+/*
+ * Claims a fresh name (include/owner.h) and makes its two instances, each
+ * with a file held open from its creation on.  A name whose directory
+ * exists is someone else's: another name is chosen, nothing is removed.
+ */
+static int make_instances(struct ilp_instance *in)
+{
+	char instances[512], sys[ILP_OWNER_NAME_MAX + 8];
+	int err, tries;
+
+	err = instances_dir(instances, sizeof(instances));
 	if (err)
 		return err;
-	*out = tracefs_instance_alloc(NULL, name);
-	if (!*out) {
-		err = errno ? -errno : -ENOMEM;
-		destroy_by_name(name);
+	for (tries = 0; tries < 8; tries++) {
+		err = ilp_owner_claim(&in->own);
+		if (err)
+			return err;
+		snprintf(in->name, sizeof(in->name), "%s", in->own.name);
+		snprintf(sys, sizeof(sys), "%s" ILP_INSTANCE_SYS_SUFFIX, in->name);
+		err = mkdir_instance(instances, in->name);
+		if (!err) {
+			in->made = 1;
+			in->hold = hold_open(instances, in->name);
+			if (in->hold < 0)
+				return in->hold;
+			err = mkdir_instance(instances, sys);
+		}
+		if (!err) {
+			in->made_sys = 1;
+			in->hold_sys = hold_open(instances, sys);
+			return in->hold_sys < 0 ? in->hold_sys : 0;
+		}
+		if (err != -EEXIST) {
+			/* timed out: a stuck child may still make it, and
+			 * holds our lock until then; the lock file stays */
+			if (err == -ETIMEDOUT)
+				ilp_owner_release(&in->own, 0);
+			return err;
+		}
+		ilp_owner_release(&in->own, unmake_instances(in));
 	}
-	return err;
+	return -EAGAIN;
 }
 
 /*
@@ -254,18 +358,12 @@ static int create_instance(const char *name, struct tracefs_instance **out)
  * ILP_TP_UNFILTERED events (block I/O: a few per request, system-wide).
  * Missing events are not an error: the report then has no disk data.
  */
-static int sys_new(struct ilp_instance *in, const struct ilp_instance_opts *o)
+static int sys_setup(struct ilp_instance *in, const struct ilp_instance_opts *o)
 {
-	char name[80], val[32];
+	char val[32];
 	size_t i;
 	int err;
 
-	snprintf(name, sizeof(name), "%s" ILP_INSTANCE_SYS_SUFFIX, in->name);
-	if (tracefs_instance_exists(name))
-		destroy_by_name(name);
-	err = create_instance(name, &in->sys);
-	if (err)
-		return err;
 	if (tracefs_trace_off(in->sys))
 		return -EIO;
 	in->sys_ncpus = count_cpus(in->sys);
@@ -294,20 +392,30 @@ static int sys_new(struct ilp_instance *in, const struct ilp_instance_opts *o)
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out)
 {
 	struct ilp_instance *in;
-	char val[32];
-	int err = -ENOMEM;
+	char val[32], sys[ILP_OWNER_NAME_MAX + 8];
+	int err = -ENOMEM, dirfd;
 
 	*out = NULL;
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return -ENOMEM;
-	snprintf(in->name, sizeof(in->name), ILP_INSTANCE_PREFIX "%d", (int)getpid());
-	if (tracefs_instance_exists(in->name))
-		destroy_by_name(in->name);
-	err = create_instance(in->name, &in->ti);
+	in->hold = in->hold_sys = -1;
+	err = ilp_owner_lockdir(ILP_LOCK_DIR, 1, &dirfd);
+	if (err) {
+		free(in);
+		return err;
+	}
+	ilp_owner_init(&in->own, dirfd);
+	/* from here on, ilp_instance_free() removes what was made */
+	err = make_instances(in);
 	if (err)
 		goto out;
-	/* from here on, ilp_instance_free() removes the directory */
+	snprintf(sys, sizeof(sys), "%s" ILP_INSTANCE_SYS_SUFFIX, in->name);
+	in->ti = tracefs_instance_alloc(NULL, in->name);
+	in->sys = tracefs_instance_alloc(NULL, sys);
+	err = -ENOMEM;
+	if (!in->ti || !in->sys)
+		goto out;
 	err = -EIO;
 	if (tracefs_trace_off(in->ti))
 		goto out;
@@ -335,7 +443,7 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 	err = enable_events(in, o);
 	if (err)
 		goto out;
-	err = sys_new(in, o);
+	err = sys_setup(in, o);
 	if (err)
 		goto out;
 	*out = in;
@@ -349,16 +457,17 @@ void ilp_instance_free(struct ilp_instance *in)
 {
 	if (!in)
 		return;
-	if (in->sys) {
+	if (in->sys)
 		tracefs_trace_off(in->sys);
-		tracefs_instance_destroy(in->sys);
-		tracefs_instance_free(in->sys);
-	}
-	if (in->ti) {
+	if (in->ti)
 		tracefs_trace_off(in->ti);
-		tracefs_instance_destroy(in->ti);
-		tracefs_instance_free(in->ti);
-	}
+	/* the lock file goes only once both instances are gone: if one
+	 * stays (busy), a later session removes it when it can */
+	ilp_owner_release(&in->own, unmake_instances(in));
+	tracefs_instance_free(in->sys);
+	tracefs_instance_free(in->ti);
+	if (in->own.dirfd >= 0)
+		close(in->own.dirfd);
 	free(in);
 }
 

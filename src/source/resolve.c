@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "idmap.h"
+#include "pidns.h"
 #include "resolve.h"
 #include "syscalls.h"
 
@@ -133,6 +134,7 @@ struct ilp_resolver {
 	dev_t root_dev, mntns_dev;	/* our "/" and mount namespace: paths of threads */
 	ino_t root_ino, mntns_ino;	/* with others are not made canonical here */
 	int root_known;
+	struct ilp_pidns *pidns;	/* in a pid namespace: kernel tid -> /proc pid */
 };
 
 /* ---- intern pool ---- */
@@ -545,7 +547,14 @@ static int resolve_fd(struct ilp_resolver *r, int tid, int fd, int with_flags, i
 int ilp_resolve_fd(struct ilp_resolver *r, int tid, int fd, int with_flags,
 		   unsigned *type, const char **str)
 {
+	if (r->pidns && (tid = ilp_pidns_proc_pid(r->pidns, tid)) <= 0)
+		return -ESRCH;
 	return resolve_fd(r, tid, fd, with_flags, 0, type, str);
+}
+
+void ilp_resolver_set_pidns(struct ilp_resolver *r, struct ilp_pidns *ns)
+{
+	r->pidns = ns;
 }
 
 int ilp_resolve_scan(struct ilp_resolver *r, int pid,
@@ -556,6 +565,8 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 	DIR *d;
 	int err = 0;
 
+	if (r->pidns && (pid = ilp_pidns_proc_pid(r->pidns, pid)) <= 0)
+		return -ESRCH;
 	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
 	d = opendir(path);
 	if (!d)
@@ -812,8 +823,10 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 	struct slot *sl;
 	unsigned type, atype;
 	const char *str, *astr, *c;
-	int have, fd, err, n = 0;
+	int have, fd, err, tid, n = 0;
 
+	if (r->pidns)	/* threads of a proved process, exits */
+		ilp_pidns_on_event(r->pidns, ev);
 	if ((ev->kind != ILP_EV_SYS_ENTER && ev->kind != ILP_EV_SYS_EXIT) ||
 	    ev->nr < 0 || ev->nr >= ILP_SC_MAX || !r->role[ev->nr].role)
 		return 0;
@@ -827,16 +840,22 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 	}
 	have = sl->tid == ev->tid && sl->nr == ev->nr;
 	sl->tid = 0;
+	/* the thread as /proc here knows it: in a pid namespace, its
+	 * process's pid here when proved (threads share its fds and memory),
+	 * else no /proc read at all (pidns.h) */
+	tid = r->pidns ? ilp_pidns_proc_pid(r->pidns, ev->tid) : ev->tid;
+	if (tid <= 0 && ri->role != RS_SOCKET)
+		return 0;
 	switch (ri->role) {
 	case RS_OPEN:
 		if (ev->ret < 0) {
-			if (have && !arg_name(r, ev->tid, sl, ri, &astr, &atype))
+			if (have && !arg_name(r, tid, sl, ri, &astr, &atype))
 				fill(&out[n++], ev, ILP_FD_PATHARG, atype, astr);
 			return n;
 		}
 		fd = (int)ev->ret;
-		err = resolve_fd(r, ev->tid, fd, 0, 0, &type, &str);
-		if (!have || arg_path(r, ev->tid, sl, ri, &astr))
+		err = resolve_fd(r, tid, fd, 0, 0, &type, &str);
+		if (!have || arg_path(r, tid, sl, ri, &astr))
 			return 0;	/* nothing to check a live fd against: could be reused */
 		if (!err && same_last(str, r->arg)) {
 			fill(&out[n++], ev, fd, type, str);
@@ -844,9 +863,9 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 		}
 		/* a symlink, "..": the same file?  Asked again without the cache
 		 * when it says no (a symlink re-pointed since) */
-		c = canonical(r, ev->tid, astr, 0, 0);
+		c = canonical(r, tid, astr, 0, 0);
 		if (c && !err && strcmp(str, c))
-			c = canonical(r, ev->tid, astr, 0, 1);
+			c = canonical(r, tid, astr, 0, 1);
 		if (!c)
 			return 0;
 		if (!err && !strcmp(str, c))
@@ -855,7 +874,7 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 			fill(&out[n++], ev, fd, stat_type(c) | ILP_OBJ_F_FROM_ARG, c);
 		return n;
 	case RS_PATH:
-		if (have && !arg_name(r, ev->tid, sl, ri, &astr, &atype))
+		if (have && !arg_name(r, tid, sl, ri, &astr, &atype))
 			fill(&out[n++], ev, ILP_FD_PATHARG, atype, astr);
 		return n;
 	case RS_SOCKET:
@@ -867,18 +886,18 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 			fill(&out[n++], ev, (int)ev->ret, type, str);
 		return n;
 	case RS_RETFD:
-		if (ev->ret < 0 || resolve_fd(r, ev->tid, (int)ev->ret, 0, 1, &type, &str))
+		if (ev->ret < 0 || resolve_fd(r, tid, (int)ev->ret, 0, 1, &type, &str))
 			return 0;
 		fill(&out[n++], ev, (int)ev->ret, type, str);
 		return n;
 	case RS_ARG0:
 		if ((ev->ret != 0 && ev->ret != -EINPROGRESS_V) || !have)
 			return 0;
-		err = resolve_fd(r, ev->tid, (int)sl->args[0], 0, 1, &type, &str);
+		err = resolve_fd(r, tid, (int)sl->args[0], 0, 1, &type, &str);
 		if (err || (type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_SOCKET) {
 			/* gone, or not in the tables: connect's own argument, or keep the old name */
 			if (ev->nr != r->nr_connect ||
-			    sock_peer_arg(ev->tid, sl->args[1], sl->args[2], r->tmp, sizeof(r->tmp),
+			    sock_peer_arg(tid, sl->args[1], sl->args[2], r->tmp, sizeof(r->tmp),
 					  &type) || !(str = ilp_resolver_intern(r, r->tmp)))
 				return 0;
 			type |= ILP_OBJ_F_FROM_ARG;
@@ -890,10 +909,10 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 		unsigned types[2];
 		const char *strs[2];
 
-		if (ev->ret != 0 || !have || read_mem(ev->tid, sl->args[ri->path], fds, sizeof(fds)))
+		if (ev->ret != 0 || !have || read_mem(tid, sl->args[ri->path], fds, sizeof(fds)))
 			return 0;
 		for (i = 0; i < 2; i++)
-			ok[i] = !resolve_fd(r, ev->tid, fds[i], 0, 1, &types[i], &strs[i]);
+			ok[i] = !resolve_fd(r, tid, fds[i], 0, 1, &types[i], &strs[i]);
 		/* pipe()'s two fds are the two ends of one pipe: one end named
 		 * names the other, already closed (a socketpair is two sockets) */
 		for (i = 0; i < 2; i++)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pidns.h"
 #include "symbolize.h"
 #include "waitmodel.h"
 #include "event.h"
@@ -61,6 +62,7 @@ struct forklink {
 };
 
 struct ilp_symbolizer {
+	const struct ilp_pidns *pidns;	/* in a pid namespace: pid -> /proc pid */
 	struct snap *snaps;
 	size_t nsnaps;
 	struct forklink *links;
@@ -187,6 +189,11 @@ int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid)
 	return l ? l->parent : 0;
 }
 
+void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *ns)
+{
+	s->pidns = ns;
+}
+
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 {
 	char path[64], line[4096];
@@ -194,9 +201,11 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 	struct timespec now;
 	size_t cap = 0;
 	FILE *f;
-	int err = -ENOMEM;
+	int err = -ENOMEM, ppid = ilp_pidns_proc_pid(s->pidns, pid);
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	if (ppid <= 0)		/* pid namespace, not proved: no name (pidns.h) */
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/proc/%d/maps", ppid);
 	f = fopen(path, "re");
 	if (!f)
 		return -ENOENT;

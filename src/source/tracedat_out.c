@@ -9,6 +9,7 @@
  * are copied from that header for libtracecmd 1.3.x.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@ struct tracecmd_event_list {
 	const char *glob;
 };
 #define TRACECMD_OPTION_TRACECLOCK 4
-struct tracecmd_output *tracecmd_output_create(const char *output_file);
+struct tracecmd_output *tracecmd_output_create_fd(int fd);
 int tracecmd_output_set_kallsyms(struct tracecmd_output *handle, const char *kallsyms);
 int tracecmd_output_set_version(struct tracecmd_output *handle, int file_version);
 int tracecmd_output_write_headers(struct tracecmd_output *handle,
@@ -44,7 +45,7 @@ void tracecmd_output_close(struct tracecmd_output *handle);
 
 #define MAX_SYSTEMS 32
 
-int ilp_tracedat_write(const char *path, int ncpus, char *const *cpu_files, const char *clock)
+int ilp_tracedat_write(int fd, int ncpus, char *const *cpu_files, const char *clock)
 {
 	struct tracecmd_event_list list[MAX_SYSTEMS];
 	const char *const *systems = ilp_tracepoint_systems();
@@ -63,10 +64,17 @@ int ilp_tracedat_write(const char *path, int ncpus, char *const *cpu_files, cons
 	/* the library warns on stderr of things that are fine here (no
 	 * buffer description in a version-6 file): errors come back as -1 */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
+	/* a copy of fd: tracecmd_output_close() closes the one it is given */
+	fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
 	errno = 0;
-	out = tracecmd_output_create(path);
-	if (!out)
-		return errno ? -errno : -EIO;
+	out = tracecmd_output_create_fd(fd);
+	if (!out) {
+		err = errno ? -errno : -EIO;
+		close(fd);
+		return err;
+	}
 	tracecmd_set_quiet(out, true);
 	/* a path that does not exist: an empty kallsyms section */
 	if (tracecmd_output_set_kallsyms(out, "/nonexistent/iolockprof-no-kallsyms"))
@@ -90,7 +98,5 @@ int ilp_tracedat_write(const char *path, int ncpus, char *const *cpu_files, cons
 	err = 0;
 out:
 	tracecmd_output_close(out);
-	if (err)
-		unlink(path);
 	return err;
 }

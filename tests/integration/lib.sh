@@ -238,6 +238,58 @@ block_dir() {
 	return 1
 }
 
+# Instance ownership (include/owner.h): a session's instances are
+# iolockprof-<16 letters> and ...-sys; it holds an flock on
+# $ILP_LOCKDIR/<name>.lock while it lives.
+ILP_LOCKDIR=/run/iolockprof
+
+# lock_free NAME: NAME's lock file exists and nobody holds its lock
+lock_free() { [ -f "$ILP_LOCKDIR/$1.lock" ] && ( exec 8< "$ILP_LOCKDIR/$1.lock" && flock -n 8 ) 2>/dev/null; }
+
+# new_token: 16 random lowercase letters (an instance name's token)
+new_token() { tr -dc a-z < /dev/urandom | head -c 16; }
+
+# instance_of PID: the instance (base name) whose lock PID took, as
+# /proc/locks tells it (in our pid namespace); empty if none.
+instance_of() {
+	local f ino
+	for f in "$ILP_LOCKDIR"/iolockprof-*.lock; do
+		[ -f "$f" ] || continue
+		ino=$(stat -c %i "$f") || continue
+		if awk -v ino=":$ino" -v pid="$1" '$2 == "FLOCK" && $5 == pid &&
+		       substr($6, length($6) - length(ino) + 1) == ino { f = 1 } END { exit !f }' /proc/locks; then
+			f=${f##*/}
+			echo "${f%.lock}"
+			return 0
+		fi
+	done
+}
+
+# expect_gone WHAT NAME: neither instance of session NAME nor its lock file is left
+expect_gone() {
+	local n
+	for n in "$2" "$2-sys"; do
+		[ -d "$TRACEFS/instances/$n" ] && fail "$1: instance $n was not removed"
+	done
+	[ -e "$ILP_LOCKDIR/$2.lock" ] && fail "$1: lock file $2.lock was not removed"
+	return 0
+}
+
+# wait_instance_of OUTVAR PID SECONDS: wait until PID holds an instance's
+# lock and both its directories exist; the name in OUTVAR (1 on timeout).
+wait_instance_of() {
+	local _i _n
+	for _i in $(seq $(( $3 * 20 ))); do
+		_n=$(instance_of "$2")
+		if [ -n "$_n" ] && [ -d "$TRACEFS/instances/$_n" ] && [ -d "$TRACEFS/instances/$_n-sys" ]; then
+			printf -v "$1" '%s' "$_n"
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
 # backends: the backends a test that tries each should try: both, or only
 # ILP_BACKEND when run.sh set it (tracefs unusable)
 # public_copy FILE: a copy of FILE that every user can run (T is 0700, and

@@ -6,7 +6,8 @@
 # ILP=BUILD_DIR/iolockprof and WL=BUILD_DIR/workloads.  A test exits 0 (pass),
 # 77 (skip; its last output line is the reason) or anything else (fail).
 # After each test, no iolockprof-* tracefs instance it created may remain:
-# a leftover fails that test and is removed so later tests start clean.
+# a leftover fails that test and is removed (if its owner is provably dead:
+# see remove_stale below) so later tests start clean.
 # Needs root and tracefs (mounted here if it is not).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
@@ -86,39 +87,51 @@ for f in "$ILP" "$WL/writes" "$WL/threads" "$WL/forkexec" "$WL/sleeper" "$WL/exi
 	fi
 done
 
-# Instances named iolockprof-<pid>[...]: print "NAME PID" per line.
+# Instances are owned provably (include/owner.h): a session holds an flock
+# on $lockdir/NAME.lock for its whole life.  Only an instance whose lock can
+# be taken is dead; one without a lock file (an older iolockprof's) cannot
+# be proved dead and is never removed here.
+lockdir=/run/iolockprof
+
+# Base names (without -sys) of the iolockprof instances, one per line.
 list_instances() {
 	local d n
 	for d in "$inst"/iolockprof-*; do
 		[ -d "$d" ] || continue
 		n=${d##*/}
-		echo "$n $(printf '%s' "${n#iolockprof-}" | sed 's/[^0-9].*//')"
-	done
+		n=${n%-sys}
+		printf '%s\n' "$n" | grep -xE 'iolockprof-[a-z]{16}'
+	done | sort -u
+}
+# The pid (as we see it) holding NAME's lock, from /proc/locks; empty if none.
+lock_holder() {
+	local ino
+	ino=$(stat -c %i "$lockdir/$1.lock" 2>/dev/null) || return 0
+	awk -v ino=":$ino" '$2 == "FLOCK" && substr($6, length($6) - length(ino) + 1) == ino { print $5; exit }' /proc/locks
+}
+# True if NAME's lock file exists and its lock is free: its session is dead.
+owner_dead() {
+	[ -f "$lockdir/$1.lock" ] && ( exec 8< "$lockdir/$1.lock" && flock -n 8 ) 2>/dev/null
 }
 # True if PID is alive and carries this run's marker (started by our test).
 ours_alive() {
 	[ -n "$1" ] && [ -r "/proc/$1/environ" ] &&
 		tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | grep -qx "ILP_TEST_TOKEN=$token"
 }
-remove_instance() {
-	local i
-	# rmdir fails (EBUSY) while a dying owner still holds its files: retry.
-	for i in $(seq 30); do
-		[ -d "$inst/$1" ] || return 0
-		{ echo 0 > "$inst/$1/tracing_on"; } 2>/dev/null
-		rmdir "$inst/$1" 2>/dev/null && return 0
+# Removes what is provably dead (the tool's own proof: flock, then rmdir);
+# a dead owner's files close one by one, so rmdir may say busy a moment.
+remove_stale() {
+	local out i
+	for i in $(seq 20); do
+		out=$("$ILP" --remove-stale 2>&1)
+		printf '%s\n' "$out" | grep -v -e ': kept (' -e '^$' | sed 's/^/run.sh: /'
+		printf '%s\n' "$out" | grep -q 'a file of it is open' || return 0
 		sleep 0.1
 	done
-	return 1
 }
 
 # Stale leftovers from earlier runs (owner dead) are not any test's fault.
-list_instances | while read -r name pid; do
-	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
-		echo "run.sh: removing stale instance $name from an earlier run" >&2
-		remove_instance "$name"
-	fi
-done
+remove_stale >&2
 
 pass=0 failed=0 skipped=0
 for t in $tests; do
@@ -135,7 +148,7 @@ for t in $tests; do
 		name="$name (ptrace backend: tracefs unusable)"
 	fi
 	log=$(mktemp)
-	before=$(list_instances | awk '{ print $1 }')
+	before=$(list_instances)
 	token="$name.$$.$RANDOM"
 	ILP_TEST_TOKEN=$token timeout -k 5 "$per_test_timeout" bash "$t" > "$log" 2>&1
 	rc=$?
@@ -145,21 +158,24 @@ for t in $tests; do
 	# or is a process of this test still running; a live owner from
 	# outside (another user's session) is left alone.
 	left=""
-	while read -r iname ipid; do
+	while read -r iname; do
 		[ -n "$iname" ] || continue
 		printf '%s\n' "$before" | grep -qx "$iname" && continue
-		if [ -n "$ipid" ] && kill -0 "$ipid" 2>/dev/null; then
-			ours_alive "$ipid" || continue
+		ipid=$(lock_holder "$iname")
+		if [ -n "$ipid" ] && ours_alive "$ipid"; then
 			echo "  process $ipid ($(cat /proc/$ipid/comm 2>/dev/null)) of this test still running; killing it" >> "$log"
 			kill -KILL "$ipid" 2>/dev/null
-			sleep 0.2
+			for _ in $(seq 50); do owner_dead "$iname" && break; sleep 0.1; done
 		fi
-		left="$left $iname"
-		remove_instance "$iname" ||
-			echo "  could not remove $inst/$iname" >> "$log"
+		if owner_dead "$iname"; then
+			left="$left $iname"
+		elif [ ! -e "$lockdir/$iname.lock" ]; then
+			left="$left $iname(no-lock-file:left-alone)"
+		fi
 	done <<< "$(list_instances)"
 	if [ -n "$left" ]; then
 		echo "  tracefs instance(s) left behind:$left" >> "$log"
+		remove_stale >> "$log"
 		[ $rc -eq 0 ] || [ $rc -eq 77 ] && rc=1
 	fi
 

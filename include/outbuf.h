@@ -28,6 +28,9 @@ void ilp_out_write(FILE *f, int *err, const void *s, size_t n);
 __attribute__((format(printf, 2, 3)))
 void ilp_out_printf(struct ilp_out *o, const char *fmt, ...);
 
+/* s escaped for a terminal (esc.h), any length */
+void ilp_out_esc(struct ilp_out *o, const char *s);
+
 /* flushes; returns o->err, or -EIO if the flush or an earlier write failed */
 int ilp_out_finish(struct ilp_out *o);
 

@@ -25,6 +25,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "esc.h"
 #include "model.h"
 #include "report.h"
 #include "report_wait.h"
@@ -32,9 +33,11 @@
 #include "syscalls.h"
 #include "waitmodel.h"
 
+/* a frame: escaped (esc.h), and ';' and blanks, which the format uses, as '_' */
 static int put_frame(FILE *out, const char *name, int id)
 {
-	const char *s = name && *name ? name : "?";
+	char buf[ILP_ESC_CELL];
+	const char *s = ilp_esc(buf, sizeof(buf), name && *name ? name : "?");
 
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;

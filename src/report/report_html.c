@@ -19,9 +19,11 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "esc.h"
 #include "hist.h"
 #include "json.h"
 #include "outbuf.h"
@@ -48,36 +50,32 @@
 #define BOTTOM_M 52	/* rotated bucket labels */
 
 /* s, HTML-escaped (text and attribute values alike) */
+/* s for HTML: escaped for a terminal first (esc.h: control characters,
+ * invalid UTF-8 and bidi controls as visible \xNN), then the markup
+ * characters as entities */
 static void esc(struct ilp_out *o, const char *s)
 {
-	size_t len = s ? strlen(s) : 0, i = 0, n;
+	char *e = ilp_esc_dup(s ? s : "");
+	size_t i;
 
-	while (i < len && !o->err) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '&': ilp_out_printf(o, "&amp;"); i++; continue;
-		case '<': ilp_out_printf(o, "&lt;"); i++; continue;
-		case '>': ilp_out_printf(o, "&gt;"); i++; continue;
-		case '"': ilp_out_printf(o, "&quot;"); i++; continue;
-		case '\'': ilp_out_printf(o, "&#39;"); i++; continue;
-		default: break;
-		}
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-			ilp_out_printf(o, "&#xFFFD;");
-			i++;
-			continue;
-		}
-		n = ilp_utf8_seq(s + i, len - i);
-		if (!n) {
-			ilp_out_printf(o, "&#xFFFD;");
-			i++;
-			continue;
-		}
-		if (fwrite(s + i, 1, n, o->f) != n)
-			o->err = -EIO;
-		i += n;
+	if (!e) {
+		if (!o->err)
+			o->err = -ENOMEM;
+		return;
 	}
+	for (i = 0; e[i] && !o->err; i++) {
+		switch (e[i]) {
+		case '&': ilp_out_printf(o, "&amp;"); break;
+		case '<': ilp_out_printf(o, "&lt;"); break;
+		case '>': ilp_out_printf(o, "&gt;"); break;
+		case '"': ilp_out_printf(o, "&quot;"); break;
+		case '\'': ilp_out_printf(o, "&#39;"); break;
+		default:
+			if (fputc(e[i], o->f) == EOF)
+				o->err = -EIO;
+		}
+	}
+	free(e);
 }
 
 static const char *or_unknown(const char *s)

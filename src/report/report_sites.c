@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "esc.h"
 #include "model.h"
 #include "report_util.h"
 #include "stacks.h"
@@ -19,6 +20,7 @@ int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp
 {
 	struct ilp_stack sites[TOP_SITES];
 	char total[ILP_FMT_TIME_LEN], max[ILP_FMT_TIME_LEN], where[FRAME_LEN];
+	struct ilp_escv e = { .i = 0 };
 	size_t i, j, n;
 
 	fprintf(out, "\ncall sites (--stacks: user stack at each profiled syscall's entry,"
@@ -31,7 +33,7 @@ int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp
 		n = ilp_stacks_sites(s, ilp_proc_pid(p), -1, sites, TOP_SITES);
 		if (!n)
 			continue;
-		fprintf(out, "  -- pid %d (%s) --\n", ilp_proc_pid(p), ilp_proc_comm(p));
+		fprintf(out, "  -- pid %d (%s) --\n", ilp_proc_pid(p), ilp_escv(&e, ilp_proc_comm(p)));
 		fprintf(out, "  %-16s %10s %10s %10s  %s\n", "syscall", "calls", "total", "max",
 			"call site");
 		for (j = 0; j < n; j++) {
@@ -40,7 +42,7 @@ int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp
 			ilp_stack_frame_fmt(&sites[j].frames[0], where, sizeof(where));
 			fprintf(out, "  %-16s %10" PRIu64 " %10s %10s  %s from %s\n",
 				ilp_syscall_name(sites[j].nr), sites[j].calls, total, max,
-				ilp_syscall_name(sites[j].nr), where);
+				ilp_syscall_name(sites[j].nr), ilp_escv(&e, where));
 		}
 	}
 	return ferror(out) ? -EIO : 0;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "esc.h"
 #include "hist.h"
 #include "model.h"
 #include "report.h"
@@ -322,7 +323,9 @@ static void print_header(struct ilp_out *w, const struct ilp_report_info *info,
 		ilp_out_printf(w, " -- interim report at +%s", t);
 	}
 	ilp_out_printf(w, "\n");
-	ilp_out_printf(w, "command:  %s\n", or_unknown(info->command));
+	ilp_out_printf(w, "command:  ");
+	ilp_out_esc(w, or_unknown(info->command));
+	ilp_out_printf(w, "\n");
 	ilp_out_printf(w, "backend:  %s\n", or_unknown(info->backend));
 	if (info->note)
 		ilp_out_printf(w, "note:     %s\n", info->note);
@@ -358,6 +361,7 @@ static void print_thread(struct ilp_out *w, const struct ilp_thread *t,
 {
 	struct sc_rows rows = { t, ilp_thread_nsyscalls(t), thread_row };
 	char tt[ILP_FMT_TIME_LEN];
+	struct ilp_escv e = { .i = 0 };
 	uint64_t calls = 0;
 
 	/* the model has no ilp_thread_calls(): the sum of its rows */
@@ -365,7 +369,7 @@ static void print_thread(struct ilp_out *w, const struct ilp_thread *t,
 		calls += ilp_thread_syscall(t, i)->calls;
 	ilp_fmt_time(tt, sizeof(tt), ilp_thread_total_ns(t));
 	ilp_out_printf(w, "\n  -- tid %d (%s)  calls: %" PRIu64 "  syscall time: %s --\n",
-		  ilp_thread_tid(t), or_unknown(ilp_thread_comm(t)), calls, tt);
+		  ilp_thread_tid(t), ilp_escv(&e, or_unknown(ilp_thread_comm(t))), calls, tt);
 	print_table(w, "    ", thread_cols,
 		    sizeof(thread_cols) / sizeof(thread_cols[0]), &rows,
 		    opts->top_syscalls, wall_ns);
@@ -376,12 +380,13 @@ static void print_proc(struct ilp_out *w, const struct ilp_proc *p,
 {
 	struct sc_rows rows = { p, ilp_proc_nsyscalls(p), proc_row };
 	char t[ILP_FMT_TIME_LEN];
+	struct ilp_escv e = { .i = 0 };
 	int hists = 0;
 
 	ilp_fmt_time(t, sizeof(t), ilp_proc_total_ns(p));
 	ilp_out_printf(w, "\n== pid %d (%s)  threads: %zu  calls: %" PRIu64
 		  "  syscall time: %s ==\n",
-		  ilp_proc_pid(p), or_unknown(ilp_proc_comm(p)),
+		  ilp_proc_pid(p), ilp_escv(&e, or_unknown(ilp_proc_comm(p))),
 		  ilp_proc_nthreads_seen(p), ilp_proc_calls(p), t);
 	if (!rows.n) {
 		ilp_out_printf(w, "  (no syscalls)\n");

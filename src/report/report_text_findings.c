@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "analyze.h"
+#include "esc.h"
 #include "report_text_parts.h"
 #include "report_util.h"
 
@@ -48,19 +49,28 @@ int ilp_text_findings(FILE *out, const struct ilp_report_info *info)
 			snprintf(tid, sizeof(tid), " tid %d", f->tid);
 		else
 			snprintf(tid, sizeof(tid), " (several threads)");
-		r |= fprintf(out, "\n[%s] %s\n", f->label, f->what) < 0;
-		r |= fprintf(out, INDENT "pid %d (%s)%s: %s\n", f->pid, f->comm[0] ? f->comm : "?",
-			     tid, f->evidence) < 0;
-		if (f->site[0])
-			r |= fprintf(out, INDENT "call site: %s\n", f->site) < 0;
-		r |= fprintf(out, INDENT "why: %s\n", f->why) < 0;
+		/* the texts carry object, process and lock names: escaped */
+		r |= fprintf(out, "\n[%s] ", f->label) < 0;
+		r |= ilp_esc_fputs(f->what, out) == EOF;
+		r |= fprintf(out, "\n" INDENT "pid %d (", f->pid) < 0;
+		r |= ilp_esc_fputs(f->comm[0] ? f->comm : "?", out) == EOF;
+		r |= fprintf(out, ")%s: ", tid) < 0;
+		r |= ilp_esc_fputs(f->evidence, out) == EOF;
+		if (f->site[0]) {
+			r |= fprintf(out, "\n" INDENT "call site: ") < 0;
+			r |= ilp_esc_fputs(f->site, out) == EOF;
+		}
+		r |= fprintf(out, "\n" INDENT "why: ") < 0;
+		r |= ilp_esc_fputs(f->why, out) == EOF;
+		r |= fprintf(out, "\n" INDENT "fix: ") < 0;
+		r |= ilp_esc_fputs(f->fix, out) == EOF;
 		if (f->saving_calls)
-			r |= fprintf(out, INDENT "fix: %s; saves up to ~%s and %" PRIu64
-				     " syscalls (severity: %s)\n", f->fix, t, f->saving_calls,
+			r |= fprintf(out, "; saves up to ~%s and %" PRIu64
+				     " syscalls (severity: %s)\n", t, f->saving_calls,
 				     sev_name(f->severity)) < 0;
 		else	/* the fix moves the wait, it removes no call */
-			r |= fprintf(out, INDENT "fix: %s; saves up to ~%s (severity: %s)\n",
-				     f->fix, t, sev_name(f->severity)) < 0;
+			r |= fprintf(out, "; saves up to ~%s (severity: %s)\n",
+				     t, sev_name(f->severity)) < 0;
 	}
 	return r ? (errno ? -errno : -EIO) : 0;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "esc.h"
 #include "fdmodel.h"
 #include "hist.h"
 #include "report_text_parts.h"
@@ -27,19 +28,31 @@ struct io_col {
 };
 
 /* a name longer than OBJ_MAX keeps its tail ("file ...dir/file"); the
- * "(name from call argument)" mark comes on top of it */
+ * "(name from call argument)" mark comes on top of it.  The name is
+ * escaped (esc.h) before it is cut, at a whole character or escape. */
 static void c_obj(char *buf, size_t size, const struct ilp_fdobj *o)
 {
 	unsigned type = ilp_fdobj_type(o);
-	const char *desc = ilp_fdobj_desc(o), *tname = ilp_obj_type_name(type);
+	const char *tname = ilp_obj_type_name(type), *cut;
 	const char *mark = (type & ILP_OBJ_F_FROM_ARG) ? ILP_OBJ_ARG_MARK : "";
-	size_t head = strlen(tname) + 1, dlen = strlen(desc);
+	char desc[ILP_ESC_CELL], full[ILP_ESC_CELL];
+	size_t head = strlen(tname) + 1, dlen;
 
+	ilp_esc(desc, sizeof(desc), ilp_fdobj_desc(o));
+	dlen = strlen(desc);
 	if ((type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED || head + dlen <= OBJ_MAX ||
-	    head + 3 >= OBJ_MAX)
-		ilp_fdobj_format(o, buf, size);
-	else
-		snprintf(buf, size, "%s ...%s%s", tname, desc + dlen - (OBJ_MAX - head - 3), mark);
+	    head + 3 >= OBJ_MAX) {
+		ilp_fdobj_format(o, full, sizeof(full));
+		ilp_esc(buf, size, full);
+		return;
+	}
+	cut = desc + dlen - (OBJ_MAX - head - 3);
+	/* not inside a UTF-8 character or a \xNN escape */
+	while (*cut && ((*cut & 0xc0) == 0x80 || (cut > desc && cut[-1] == '\\') ||
+			(cut - desc >= 2 && cut[-2] == '\\' && cut[-1] == 'x') ||
+			(cut - desc >= 3 && cut[-3] == '\\' && cut[-2] == 'x')))
+		cut++;
+	snprintf(buf, size, "%s ...%s%s", tname, cut, mark);
 }
 
 #define U64_CELL(name, expr)							\

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fdmodel.h"
+#include "esc.h"
 #include "hist.h"
 #include "model.h"
 #include "outbuf.h"
@@ -44,9 +45,10 @@ static const char *T(struct tbuf *t, uint64_t ns)
 	return b;
 }
 
-static const char *comm_or(const char *s)
+/* a name the tracee or the trace gave (comm, device, lock), escaped */
+static const char *comm_or(struct ilp_escv *e, const char *s)
 {
-	return s && *s ? s : "?";
+	return ilp_escv(e, s && *s ? s : "?");
 }
 
 static void print_log2(struct ilp_out *w, const char *title, const struct ilp_hist *h, int ns)
@@ -101,12 +103,13 @@ static int is_ptrace(const struct ilp_report_info *info)
 static const char *submitter_why(const struct ilp_blk_submitter *sb, char *buf, size_t size)
 {
 	const char *who = sb->kernel ? "kernel thread" : "not traced";
+	struct ilp_escv e = { .i = 0 };
 
 	if (sb->pid)
 		snprintf(buf, size, "%s", "");
 	else if (sb->wb == ILP_WB_TRACED)
 		snprintf(buf, size, "  (%s: written back for pid %d (%s) inode %" PRIu64 "%s)", who,
-			 sb->wb_pid, comm_or(sb->wb_comm), sb->wb_ino,
+			 sb->wb_pid, comm_or(&e, sb->wb_comm), sb->wb_ino,
 			 sb->wb_shared ? ", also dirtied by other traced processes" : "");
 	else if (sb->wb == ILP_WB_UNTRACED)
 		snprintf(buf, size, "  (%s: writeback of untraced data)", who);
@@ -120,6 +123,7 @@ static const char *submitter_why(const struct ilp_blk_submitter *sb, char *buf, 
 /* per process: what it submitted, what kernel threads wrote back for it */
 static void print_disk_procs(struct ilp_out *w, const struct ilp_model *m)
 {
+	struct ilp_escv e = { .i = 0 };
 	size_t np = ilp_model_nprocs(m), i;
 
 	for (i = 0; i < np; i++) {
@@ -131,7 +135,7 @@ static void print_disk_procs(struct ilp_out *w, const struct ilp_model *m)
 			continue;
 		ilp_out_printf(w, "pid %d (%s)  submitted: %" PRIu64 " requests, %" PRIu64 " bytes"
 			  "  written back for it by kernel threads: %" PRIu64 " requests, %"
-			  PRIu64 " bytes\n", ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)),
+			  PRIu64 " bytes\n", ilp_proc_pid(pr), comm_or(&e, ilp_proc_comm(pr)),
 			  own ? own->requests : 0, own ? own->bytes : 0,
 			  wb ? wb->requests : 0, wb ? wb->bytes : 0);
 	}
@@ -139,6 +143,7 @@ static void print_disk_procs(struct ilp_out *w, const struct ilp_model *m)
 
 static void print_disk(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
+	struct ilp_escv e = { .i = 0 };
 	size_t nd = ilp_model_nblkdevs(m), i, k;
 	struct tbuf t = { .i = 0 };
 	char p1[128], p2[128];
@@ -160,7 +165,7 @@ static void print_disk(struct ilp_out *w, const struct ilp_model *m, const struc
 		ilp_out_printf(w, "device %s (%u:%u)  requests: %" PRIu64 "  bytes: %" PRIu64
 			  "  read: %" PRIu64 "  write: %" PRIu64 "  flush: %" PRIu64
 			  "  discard: %" PRIu64 "  errors: %" PRIu64 "\n",
-			  comm_or(ilp_blkdev_name(d)), dev >> 20, dev & 0xfffff, s->requests,
+			  comm_or(&e, ilp_blkdev_name(d)), dev >> 20, dev & 0xfffff, s->requests,
 			  s->bytes, s->ops[ILP_BLK_READ], s->ops[ILP_BLK_WRITE],
 			  s->ops[ILP_BLK_FLUSH], s->ops[ILP_BLK_DISCARD], s->errors);
 		ilp_out_printf(w, "  merged: %" PRIu64 "  requeued: %" PRIu64
@@ -180,7 +185,7 @@ static void print_disk(struct ilp_out *w, const struct ilp_model *m, const struc
 			snprintf(pid, sizeof(pid), "%d", sb->pid);
 			ilp_out_printf(w, "  %-7s %-16s %8" PRIu64 " %12" PRIu64 " %6" PRIu64 " %6" PRIu64
 				  " %6" PRIu64 " %7" PRIu64 " %9s %9s %9s%s\n",
-				  sb->pid ? pid : "-", comm_or(sb->comm), ss->requests, ss->bytes,
+				  sb->pid ? pid : "-", comm_or(&e, sb->comm), ss->requests, ss->bytes,
 				  ss->ops[ILP_BLK_READ], ss->ops[ILP_BLK_WRITE], ss->ops[ILP_BLK_FLUSH],
 				  ss->ops[ILP_BLK_DISCARD],
 				  ilp_hist_count(ss->d2c) ? T(&t, ilp_hist_percentile(ss->d2c, 50)) : "-",
@@ -222,6 +227,7 @@ static const char *ulock_name(const struct ilp_ulock *l, char *buf, size_t size)
 
 static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
+	struct ilp_escv e = { .i = 0 };
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 	char name[256], p[128];
@@ -239,7 +245,7 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 			continue;
 		shown++;
 		ilp_out_printf(w, "pid %d (%s)  contended futexes: %zu  futex calls: %" PRIu64 "\n",
-			  ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)), n,
+			  ilp_proc_pid(pr), comm_or(&e, ilp_proc_comm(pr)), n,
 			  ilp_wproc_futex_calls(wp));
 		ilp_out_printf(w, "  %-24s %-8s %8s %7s %8s %6s %8s %9s %9s %9s\n", "lock", "kind",
 			  "waits", "eagain", "timeouts", "other", "wakes", "wait", "avg", "max");
@@ -248,7 +254,7 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 
 			ilp_out_printf(w, "  %-24s %-8s %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %6" PRIu64
 				  " %8" PRIu64 " %9s %9s %9s\n",
-				  ulock_name(l, name, sizeof(name)), ilp_ulock_kind_name(l->kind),
+				  ilp_escv(&e, ulock_name(l, name, sizeof(name))), ilp_ulock_kind_name(l->kind),
 				  l->waits, l->eagain, l->timeouts, l->intr, l->wake_calls,
 				  T(&t, l->wait_ns), l->waits ? T(&t, l->wait_ns / l->waits) : "-",
 				  T(&t, l->max_ns));
@@ -268,6 +274,7 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 
 static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
+	struct ilp_escv e = { .i = 0 };
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 
@@ -285,7 +292,7 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 			continue;
 		shown++;
 		ilp_out_printf(w, "pid %d (%s)  contended kernel locks: %zu\n", ilp_proc_pid(pr),
-			  comm_or(ilp_proc_comm(pr)), n);
+			  comm_or(&e, ilp_proc_comm(pr)), n);
 		ilp_out_printf(w, "  %-32s %-20s %-18s %8s %9s %9s %9s\n", "lock", "address", "type",
 			  "waits", "wait", "avg", "max");
 		for (k = 0; k < n && k < TOP_LOCKS; k++) {
@@ -294,7 +301,7 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 
 			snprintf(addr, sizeof(addr), "0x%" PRIx64, l->addr);
 			ilp_out_printf(w, "  %-32s %-20s %-18s %8" PRIu64 " %9s %9s %9s\n",
-				  l->name ? l->name : "(dynamic)", addr, ilp_klock_type(l->flags),
+				  ilp_escv(&e, l->name ? l->name : "(dynamic)"), addr, ilp_klock_type(l->flags),
 				  l->waits, T(&t, l->wait_ns), T(&t, l->wait_ns / l->waits),
 				  T(&t, l->max_ns));
 			tidset(w, "waiters (tid x waits)", l->waiters, l->nwaiters, l->waiters_more);
@@ -310,6 +317,7 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 
 static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
+	struct ilp_escv e = { .i = 0 };
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 	uint64_t slow = ilp_model_slow(m);
@@ -329,7 +337,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 			ilp_out_printf(w, "off-CPU time inside syscalls: S = sleeping until an event (pipe, "
 				  "socket, futex, timer), D = uninterruptible (usually disk), R = "
 				  "runnable (preempted, or woken and waiting for a CPU)\n");
-		ilp_out_printf(w, "pid %d (%s)\n", ilp_proc_pid(pr), comm_or(ilp_proc_comm(pr)));
+		ilp_out_printf(w, "pid %d (%s)\n", ilp_proc_pid(pr), comm_or(&e, ilp_proc_comm(pr)));
 		if (no) {
 			ilp_out_printf(w, "  %-16s %8s %8s %9s %9s %9s %9s %9s\n", "syscall", "calls",
 				  "blocked", "total", "on-CPU", "off-S", "off-D", "off-R");
@@ -353,7 +361,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 				ilp_out_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
 					  b->tid, ilp_syscall_name(b->nr), b->calls, T(&t, b->wall_ns),
 					  T(&t, b->off_ns[ILP_OFF_S]), T(&t, b->off_ns[ILP_OFF_D]),
-					  T(&t, b->off_ns[ILP_OFF_R]), T(&t, b->max_ns), obj);
+					  T(&t, b->off_ns[ILP_OFF_R]), T(&t, b->max_ns), ilp_escv(&e, obj));
 			}
 			if (nb > TOP_BLOCKING)
 				ilp_out_printf(w, "  ... %zu more\n", nb - TOP_BLOCKING);
@@ -372,7 +380,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 				ilp_out_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
 					  ilp_syscall_name(s->nr), T(&t, s->wall_ns),
 					  T(&t, s->off_ns[ILP_OFF_S]), T(&t, s->off_ns[ILP_OFF_D]),
-					  T(&t, s->off_ns[ILP_OFF_R]), obj);
+					  T(&t, s->off_ns[ILP_OFF_R]), ilp_escv(&e, obj));
 			}
 			if (ns > TOP_SLOW || ilp_wproc_slow_dropped(wp))
 				ilp_out_printf(w, "  ... %" PRIu64 " more slow calls\n",

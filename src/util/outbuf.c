@@ -3,6 +3,7 @@
 
 #include <errno.h>
 
+#include "esc.h"
 #include "outbuf.h"
 
 void ilp_out_vprintf(FILE *f, int *err, const char *fmt, va_list ap)
@@ -28,6 +29,12 @@ void ilp_out_printf(struct ilp_out *o, const char *fmt, ...)
 	va_start(ap, fmt);
 	ilp_out_vprintf(o->f, &o->err, fmt, ap);
 	va_end(ap);
+}
+
+void ilp_out_esc(struct ilp_out *o, const char *s)
+{
+	if (!o->err && ilp_esc_fputs(s, o->f))
+		o->err = errno ? -errno : -EIO;
 }
 
 int ilp_out_finish(struct ilp_out *o)

@@ -317,12 +317,13 @@ static void test_folded_names(void **state)
 	char *out;
 
 	(void)state;
-	info_ev(m, 7, 7, "a;b c\td");
+	info_ev(m, 7, 7, "a;b c\td\n\xff");
 	call(m, 7, 7, SYS_read, T0 + 10, 5, 0, 0);
 	ilp_model_finish(m, END);
 	assert_int_equal(ilp_model_index(m, END), 0);
 	out = render(ilp_report_folded, m, 0);
-	assert_string_equal(out, "a_b_c_d-7;a_b_c_d-7;read 5\n");
+	/* ';' and blanks are the format's: '_'; the rest escaped as in text */
+	assert_string_equal(out, "a_b_c\\x09d\\x0a\\xff-7;a_b_c\\x09d\\x0a\\xff-7;read 5\n");
 	free(out);
 	ilp_model_free(m);
 }
@@ -529,8 +530,9 @@ static void test_html(void **state)
 	assert_non_null(strstr(out, "unfinished: nanosleep 1 call, 1.97 ms so far"));
 	assert_non_null(strstr(out, "<strong>3 events were lost</strong>"));
 	assert_non_null(strstr(out, "<tr><th>exit status</th><td>0</td></tr>"));
-	/* escaping: quotes, backslash kept, control char and bad byte replaced */
-	assert_non_null(strstr(out, "<td>app &quot;q&quot; \\ &#xFFFD; &#xFFFD;</td>"));
+	/* escaping: quotes as entities; backslash, control char and bad byte
+	 * shown as esc.h escapes */
+	assert_non_null(strstr(out, "<td>app &quot;q&quot; \\\\ \\x01 \\xff</td>"));
 	/* self-contained: nothing fetched, nothing run */
 	assert_null(strstr(out, "<script"));
 	assert_null(strstr(out, "src="));

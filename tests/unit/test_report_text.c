@@ -491,6 +491,52 @@ static void test_write_failure(void **state)
 	ilp_model_free(s.m);
 }
 
+/*
+ * Names the tracee supplies (command line, comm, a path with a newline,
+ * an escape sequence and a byte that is not UTF-8) come out escaped: no
+ * control character but the line ends reaches the terminal.
+ */
+static void test_hostile_names(void **state)
+{
+	struct stream s;
+	struct ilp_report_info info = default_info;
+	struct ilp_report_opts opts = default_opts;
+	struct ilp_event fi = { .ts = T0 + 500, .pid = 1, .tid = 1, .kind = ILP_EV_FD_INFO };
+	char *out;
+	size_t i;
+
+	(void)state;
+	stream_init(&s);
+	task_info(&s, 1, 1, "ev\x1b[2Jil\n");
+	fi.fd.fd = 3;
+	fi.fd.type = 1;		/* ILP_OBJ_FILE */
+	fi.fd.str = "/tmp/a b\nc\xff\x1b" "]0;pwned\x07";
+	feed(&s, &fi);
+	for (i = 0; i < 3; i++) {
+		struct ilp_event en = { .ts = T0 + 2000 + i * 100, .pid = 1, .tid = 1,
+					.kind = ILP_EV_SYS_ENTER, .nr = SYS_write,
+					.args = { 3, 0, 2 } };
+
+		feed(&s, &en);
+		sys_exit(&s, 1, 1, SYS_write, en.ts + 50, 2);
+	}
+	ilp_model_finish(s.m, T0 + 10 * MS);
+	assert_int_equal(ilp_model_index(s.m, T0 + 10 * MS), 0);
+	info.command = "./app '\n' \x9b" "31m";
+	opts.top_objects = 5;
+	out = render(s.m, &info, &opts);
+	for (i = 0; out[i]; i++)
+		if ((unsigned char)out[i] < 0x20 && out[i] != '\n')
+			fail_msg("control byte 0x%02x at %zu", (unsigned char)out[i], i);
+	assert_null(strchr(out, '\x9b'));
+	assert_null(strchr(out, '\xff'));
+	assert_non_null(strstr(out, "command:  ./app '\\x0a' \\x9b31m\n"));
+	assert_non_null(strstr(out, "== pid 1 (ev\\x1b[2Jil\\x0a)"));
+	assert_non_null(strstr(out, "  file /tmp/a b\\x0ac\\xff\\x1b]0;pwned\\x07 "));
+	free(out);
+	ilp_model_free(s.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_top_syscalls),
 		cmocka_unit_test(test_time_edges_report),
 		cmocka_unit_test(test_write_failure),
+		cmocka_unit_test(test_hostile_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,11 @@
  *     and friends in the creating call's flags, fcntl(F_SETFD), dup3's
  *     flags, close_range(CLOSE_RANGE_CLOEXEC), or ILP_OBJ_F_CLOEXEC from
  *     the source);
- *   - an fd used with no object known is "fd N (unresolved)": never a guess.
+ *   - an fd used with no object known is "fd N (unresolved)": never a guess;
+ *   - an FD_INFO of source LOST names the fd "fd N (name lost: WHY)";
+ *   - an FD_INFO that does not complete a call (the attach scan, a second
+ *     name for the same fd) replaces the fd's name only when its source is
+ *     as trusted as the one the fd has, or more (enum ilp_name_src).
  */
 
 #include <stddef.h>
@@ -47,11 +51,43 @@ enum ilp_obj_type {
 };
 
 #define ILP_OBJ_TYPE_MASK	0xffu
-#define ILP_OBJ_F_FROM_ARG	(1u << 8)	/* name read from the call's path argument
-						 * in tracee memory (the fd was gone) */
+#define ILP_OBJ_F_FROM_ARG	(1u << 8)	/* legacy (trace files of older versions): a
+						 * name read from the call's path argument in
+						 * tracee memory and never verified */
 #define ILP_OBJ_F_CLOEXEC	(1u << 9)	/* the fd is close-on-exec (fdinfo flags) */
 /* what ilp_fdobj_format appends to a name with ILP_OBJ_F_FROM_ARG */
 #define ILP_OBJ_ARG_MARK	" (name from call argument)"
+
+/*
+ * Where a name came from, in FD_INFO fd.type bits 10..12, most trusted
+ * last (the order of trust: README "Where names come from").  Every
+ * source except LOST gives the real name; LOST says no source could make
+ * it certain, and the event's str says why ("closed before it could be
+ * read"): the model names the fd "fd N (name lost: WHY)".
+ */
+enum ilp_name_src {
+	ILP_NAME_SRC_NONE = 0,	/* not said (synthetic events, older trace files) */
+	ILP_NAME_SRC_LOST,	/* no certain name: str is the reason */
+	ILP_NAME_SRC_ARG,	/* the path argument read from tracee memory after
+				 * the call, verified against the fd (same dev:ino) or
+				 * confirmed by a later event of the fd */
+	ILP_NAME_SRC_PROC,	/* /proc/PID/fd (and fdinfo, sock_diag, /proc/PID/net)
+				 * while the fd was open, unchanged since the call */
+	ILP_NAME_SRC_KERNEL,	/* the copy of the argument the kernel made at the
+				 * call (the syscall event's string field) */
+	ILP_NAME_SRC_CALL,	/* read at the call while the tracee was stopped
+				 * (the ptrace backend, --names=exact) */
+	ILP_NAME_SRC_NSRC
+};
+#define ILP_OBJ_SRC_SHIFT	10
+#define ILP_OBJ_SRC_MASK	(7u << ILP_OBJ_SRC_SHIFT)
+#define ILP_OBJ_SRC(src)	((unsigned)(src) << ILP_OBJ_SRC_SHIFT)
+/* the enum ilp_name_src of an FD_INFO type or an object's type */
+#define ILP_OBJ_SRC_OF(type)	(((type) & ILP_OBJ_SRC_MASK) >> ILP_OBJ_SRC_SHIFT)
+
+/* "call", "kernel", "proc", "arg", "lost", "unresolved" (no name at all),
+ * "unknown" (ILP_NAME_SRC_NONE): an object's name_source (type | flags) */
+const char *ilp_name_src_name(unsigned type);
 
 /*
  * FD_INFO fd value meaning "str is the path argument of the call this
@@ -128,7 +164,7 @@ int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd);
 const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned type,
 					const char *desc);
 
-unsigned ilp_fdobj_type(const struct ilp_fdobj *o);	/* type | flags */
+unsigned ilp_fdobj_type(const struct ilp_fdobj *o);	/* type | flags | ILP_OBJ_SRC(best source) */
 const char *ilp_fdobj_desc(const struct ilp_fdobj *o);
 /* the only thread that did calls on it, 0 if several */
 int ilp_fdobj_tid(const struct ilp_fdobj *o);

@@ -47,6 +47,7 @@
 #define FD_CLOEXEC_V 1
 #define CLOSE_RANGE_CLOEXEC_F (1u << 2)
 #define EBADF_V 9
+#define ILP_LOST_DESC 256	/* "fd N (name lost: WHY)" */
 #define EINPROGRESS_V 115
 
 enum role {
@@ -180,6 +181,33 @@ const char *ilp_obj_type_name(unsigned type)
 	return type < ILP_OBJ_NTYPES ? type_names[type] : "?";
 }
 
+static const char *const src_names[ILP_NAME_SRC_NSRC] = {
+	[ILP_NAME_SRC_NONE] = "unknown",
+	[ILP_NAME_SRC_LOST] = "lost",
+	[ILP_NAME_SRC_ARG] = "arg",
+	[ILP_NAME_SRC_PROC] = "proc",
+	[ILP_NAME_SRC_KERNEL] = "kernel",
+	[ILP_NAME_SRC_CALL] = "call",
+};
+
+const char *ilp_name_src_name(unsigned type)
+{
+	unsigned src = ILP_OBJ_SRC_OF(type);
+
+	if ((type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED && src != ILP_NAME_SRC_LOST)
+		return "unresolved";
+	return src < ILP_NAME_SRC_NSRC ? src_names[src] : "unknown";
+}
+
+/* how much a name of this source is trusted: NONE (a source that does not
+ * say) counts as /proc, the source every name had before sources were told */
+static unsigned src_rank(unsigned type)
+{
+	unsigned src = ILP_OBJ_SRC_OF(type);
+
+	return src == ILP_NAME_SRC_NONE ? ILP_NAME_SRC_PROC : src;
+}
+
 /* ---- per-model numbers ---- */
 
 struct ilp_fdm *ilp_fdm_new(void)
@@ -267,9 +295,12 @@ static struct ilp_fdobj *obj_intern(struct ilp_fdproc *f, unsigned type, const c
 	size_t j;
 
 	if (o) {
-		/* "from the argument" only while no name came from the live fd */
+		/* "from the argument" (legacy) only while no name came from the
+		 * live fd; the source shown is the most trusted that named it */
 		if (!(type & ILP_OBJ_F_FROM_ARG))
 			o->type &= ~ILP_OBJ_F_FROM_ARG;
+		if (ILP_OBJ_SRC_OF(type) > ILP_OBJ_SRC_OF(o->type))
+			o->type = (o->type & ~ILP_OBJ_SRC_MASK) | (type & ILP_OBJ_SRC_MASK);
 		return o;
 	}
 	if (hash_grow(f))
@@ -747,11 +778,19 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	match = pd->active && pd->tid == ev->tid &&
 		(pd->fd == fd || (pd->role == R_PAIR && fd >= 0));
 	if (!match) {
+		const struct fdent *cur;
+
 		err = commit_pending(f);
 		if (err)
 			return err;
 		if (fd == ILP_FD_PATHARG)
 			return 0;	/* names a call we did not see complete */
+		/* not a call's completion (the attach scan, a second source
+		 * for a call already named): a less trusted name does not
+		 * replace the fd's */
+		cur = fd_peek(f, fd);
+		if (cur && cur->obj && src_rank(type) < src_rank(cur->obj->type))
+			return 0;
 	}
 	if (match && pd->role == R_REBIND && (type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_SOCKET) {
 		const struct fdent *old = fd_peek(f, fd);
@@ -761,7 +800,22 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 		    (old->obj->type & ILP_OBJ_TYPE_MASK) <= ILP_OBJ_UNIX)
 			type = (type & ~ILP_OBJ_TYPE_MASK) | (old->obj->type & ILP_OBJ_TYPE_MASK);
 	}
-	o = obj_intern(f, type, ev->fd.str ? ev->fd.str : "");
+	if (ILP_OBJ_SRC_OF(type) == ILP_NAME_SRC_LOST) {
+		/* the fd's name could not be made certain: an honest "lost",
+		 * never a guess (a path call's lost name counts on nothing) */
+		char desc[ILP_LOST_DESC];
+
+		if (fd == ILP_FD_PATHARG) {
+			pd->active = 0;
+			return 0;
+		}
+		snprintf(desc, sizeof(desc), "fd %d (name lost: %s)", fd,
+			 ev->fd.str && *ev->fd.str ? ev->fd.str : "no source could read it");
+		type = (type & ~ILP_OBJ_TYPE_MASK) | ILP_OBJ_UNRESOLVED;
+		o = obj_intern(f, type, desc);
+	} else {
+		o = obj_intern(f, type, ev->fd.str ? ev->fd.str : "");
+	}
 	if (!o)
 		return -ENOMEM;
 	if (fd == ILP_FD_PATHARG) {
@@ -784,9 +838,11 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 		pd->active = 0;
 		return 0;
 	}
-	fd_install(f, fd, o, (match && pd->cloexec) || (type & ILP_OBJ_F_CLOEXEC));
-	if (!match)
+	if (!match) {
+		fd_install(f, fd, o, type & ILP_OBJ_F_CLOEXEC);
 		return 0;
+	}
+	fd_install(f, fd, o, pd->cloexec || (type & ILP_OBJ_F_CLOEXEC));
 	if (pd->role == R_PAIR)
 		return 0;	/* stays pending: the pair's other fd follows */
 	pd->active = 0;

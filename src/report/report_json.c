@@ -15,6 +15,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "analyze.h"
 #include "callsmodel.h"
@@ -174,6 +176,29 @@ static void json_top_calls(struct ilp_jw *w, const struct ilp_proc *p)
 }
 
 /* I/O by object (fdmodel.h): every object with a call, by total time */
+/* a name that is not valid UTF-8 cannot be a JSON string exactly (its bad
+ * bytes become U+FFFD): its exact bytes, in hex, beside it */
+static void desc_hex(struct ilp_jw *w, const char *s)
+{
+	size_t len = strlen(s), i, n;
+	char *hex;
+
+	for (i = 0; i < len; i += n)
+		if (!(n = ilp_utf8_seq(s + i, len - i)))
+			break;
+	if (i == len)
+		return;
+	hex = malloc(len * 2 + 1);
+	if (!hex) {
+		w->err = -ENOMEM;
+		return;
+	}
+	for (i = 0; i < len; i++)
+		snprintf(hex + i * 2, 3, "%02x", (unsigned char)s[i]);
+	ilp_jw_kstr(w, "desc_hex", hex);
+	free(hex);
+}
+
 static void json_objects(struct ilp_jw *w, const struct ilp_proc *p)
 {
 	const struct ilp_fdproc *f = ilp_proc_fds(p);
@@ -190,6 +215,8 @@ static void json_objects(struct ilp_jw *w, const struct ilp_proc *p)
 		ilp_jw_kstr(w, "name", name);
 		ilp_jw_kstr(w, "type", ilp_obj_type_name(ilp_fdobj_type(o)));
 		ilp_jw_kstr(w, "desc", ilp_fdobj_desc(o));
+		desc_hex(w, ilp_fdobj_desc(o));
+		ilp_jw_kstr(w, "name_source", ilp_name_src_name(ilp_fdobj_type(o)));
 		ilp_jw_ki64(w, "tid", ilp_fdobj_tid(o));
 		ilp_jw_ku64(w, "ops", st->ops);
 		ilp_jw_ku64(w, "errors", st->errors);

@@ -321,6 +321,85 @@ static void test_sorted_view(void **state)
 	st_free(s);
 }
 
+/* a name that could not be made certain: "fd N (name lost: WHY)", its
+ * call counted there, type unresolved, name_source "lost" */
+static void test_name_lost(void **state)
+{
+	struct stream *s = st_new();
+	const struct ilp_fdobj *o;
+	char buf[128];
+
+	(void)state;
+	call6(s, "openat", 5 * US, 5, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(s, 5, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_LOST),
+	       "closed before it could be read");
+	call(s, "write", 10 * US, 2, 5);
+	call(s, "close", 1 * US, 0, 5);
+	o = ilp_fdproc_find(fds_of(s, 100), ILP_OBJ_UNRESOLVED,
+			    "fd 5 (name lost: closed before it could be read)");
+	assert_non_null(o);
+	assert_int_equal(ilp_fdobj_stats(o)->opens, 1);
+	assert_int_equal(ilp_fdobj_stats(o)->writes, 1);
+	ilp_fdobj_format(o, buf, sizeof(buf));
+	assert_string_equal(buf, "fd 5 (name lost: closed before it could be read)");
+	assert_string_equal(ilp_name_src_name(ilp_fdobj_type(o)), "lost");
+	/* a path call whose name is lost counts on no object */
+	call6(s, "newfstatat", 2 * US, 0, (uint64_t)-100, 0x2000, 0x3000, 0);
+	fdinfo(s, ILP_FD_PATHARG, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_LOST), "gone");
+	assert_int_equal(ilp_fdproc_nobjs(fds_of(s, 100)), 1);
+	st_free(s);
+}
+
+/*
+ * Each source is recorded on the object (the most trusted one that named
+ * it), and a name that completes no call (a later, second source for the
+ * same fd) replaces the fd's name only when it is trusted as much or more.
+ */
+static void test_name_source_order(void **state)
+{
+	struct stream *s = st_new();
+	const struct ilp_fdobj *o;
+
+	(void)state;
+	/* the open named from /proc; then a lost name for the same fd does
+	 * not replace it: the write still counts on the file */
+	call6(s, "openat", 5 * US, 3, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(s, 3, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_PROC), "/tmp/p");
+	fdinfo(s, 3, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_LOST), "late");
+	call(s, "write", 10 * US, 2, 3);
+	o = ilp_fdproc_find(fds_of(s, 100), ILP_OBJ_FILE, "/tmp/p");
+	assert_non_null(o);
+	assert_int_equal(ilp_fdobj_stats(o)->writes, 1);
+	assert_string_equal(ilp_name_src_name(ilp_fdobj_type(o)), "proc");
+	assert_null(ilp_fdproc_find(fds_of(s, 100), ILP_OBJ_UNRESOLVED, "fd 3 (name lost: late)"));
+	/* an exact name read at the call (--names=exact) replaces a lost one */
+	call6(s, "openat", 5 * US, 4, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(s, 4, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_LOST), "closed");
+	fdinfo(s, 4, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_CALL), "/tmp/exact");
+	call(s, "write", 10 * US, 2, 4);
+	o = ilp_fdproc_find(fds_of(s, 100), ILP_OBJ_FILE, "/tmp/exact");
+	assert_non_null(o);
+	assert_int_equal(ilp_fdobj_stats(o)->writes, 1);
+	assert_string_equal(ilp_name_src_name(ilp_fdobj_type(o)), "call");
+	/* the same file named again by a more trusted source: one object,
+	 * its source the best one */
+	call6(s, "openat", 5 * US, 6, (uint64_t)-100, 0x1000, 0, 0);
+	fdinfo(s, 6, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_KERNEL), "/tmp/p");
+	o = ilp_fdproc_find(fds_of(s, 100), ILP_OBJ_FILE, "/tmp/p");
+	assert_int_equal(ilp_fdobj_stats(o)->opens, 2);
+	assert_string_equal(ilp_name_src_name(ilp_fdobj_type(o)), "kernel");
+	assert_int_equal(ILP_OBJ_TYPE_MASK & ilp_fdobj_type(o), ILP_OBJ_FILE);
+	/* a source that does not say counts as /proc: it replaces a verified
+	 * argument's name, not an exact one */
+	fdinfo(s, 4, ILP_OBJ_FILE, "/tmp/other");
+	assert_ptr_equal(ilp_fdproc_fd(fds_of(s, 100), 4),
+			 ilp_fdproc_find(fds_of(s, 100), ILP_OBJ_FILE, "/tmp/exact"));
+	assert_string_equal(ilp_name_src_name(ILP_OBJ_FILE), "unknown");
+	assert_string_equal(ilp_name_src_name(ILP_OBJ_UNRESOLVED), "unresolved");
+	assert_string_equal(ilp_name_src_name(ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_ARG)), "arg");
+	st_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +414,8 @@ int main(void)
 		cmocka_unit_test(test_positioned),
 		cmocka_unit_test(test_close_range_and_pipe),
 		cmocka_unit_test(test_sorted_view),
+		cmocka_unit_test(test_name_lost),
+		cmocka_unit_test(test_name_source_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

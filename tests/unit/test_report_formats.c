@@ -27,6 +27,7 @@
 
 #include "callsmodel.h"
 #include "event.h"
+#include "fdmodel.h"
 #include "json.h"
 #include "model.h"
 #include "report.h"
@@ -328,6 +329,57 @@ static void test_folded_names(void **state)
 	ilp_model_free(m);
 }
 
+/* an object's name_source, and a name that is not UTF-8 exactly in desc_hex */
+static void test_json_objects(void **state)
+{
+	static const char odd[] = "/tmp/a b\nc\xff";
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_event fi = { .ts = T0 + 10, .pid = 7, .tid = 7, .kind = ILP_EV_FD_INFO };
+	const struct ilp_json *objs, *o, *l;
+	struct ilp_json_doc *d = NULL;
+	struct ilp_json_error e;
+	char *out;
+
+	(void)state;
+	assert_non_null(m);
+	info_ev(m, 7, 7, "app");
+	call(m, 7, 7, SYS_openat, T0 + 100, 1000, 3, 0);
+	fi.ts = T0 + 1100;
+	fi.fd.fd = 3;
+	fi.fd.type = ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_PROC);
+	fi.fd.str = odd;
+	assert_int_equal(ilp_model_feed(m, &fi), 0);
+	call(m, 7, 7, SYS_write, T0 + 2000, 5000, 2, 3);
+	call(m, 7, 7, SYS_openat, T0 + 8000, 1000, 4, 0);
+	fi.ts = T0 + 9000;
+	fi.fd.fd = 4;
+	fi.fd.type = ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_LOST);
+	fi.fd.str = "closed before it could be read";
+	assert_int_equal(ilp_model_feed(m, &fi), 0);
+	call(m, 7, 7, SYS_write, T0 + 10000, 500, 2, 4);
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	out = render(ilp_report_json, m, 0);
+	if (ilp_json_parse(out, strlen(out), NULL, &d, &e))
+		fail_msg("json output does not parse: %d:%d: %s", e.line, e.col, e.msg);
+	objs = ilp_json_get(ilp_json_at(ilp_json_get(ilp_json_root(d), "processes"), 0), "objects");
+	assert_int_equal(ilp_json_len(objs), 2);
+	o = ilp_json_at(objs, 0);
+	assert_string_equal(ilp_json_get_str(o, "type"), "file");
+	assert_string_equal(ilp_json_get_str(o, "desc"), "/tmp/a b\nc\xef\xbf\xbd");
+	assert_string_equal(ilp_json_get_str(o, "desc_hex"), "2f746d702f6120620a63ff");
+	assert_string_equal(ilp_json_get_str(o, "name_source"), "proc");
+	l = ilp_json_at(objs, 1);
+	assert_string_equal(ilp_json_get_str(l, "type"), "unresolved");
+	assert_string_equal(ilp_json_get_str(l, "name"),
+			    "fd 4 (name lost: closed before it could be read)");
+	assert_string_equal(ilp_json_get_str(l, "name_source"), "lost");
+	assert_null(ilp_json_get(l, "desc_hex"));	/* valid UTF-8: none */
+	ilp_json_doc_free(d);
+	free(out);
+	ilp_model_free(m);
+}
+
 /* ---- perfetto ---- */
 
 #define M_EV(what, pid, tid, name) \
@@ -607,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_json_no_exit_status),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_folded_names),
+		cmocka_unit_test(test_json_objects),
 		cmocka_unit_test(test_perfetto),
 		cmocka_unit_test(test_perfetto_disk),
 		cmocka_unit_test(test_perfetto_disk_bound),

@@ -16,6 +16,7 @@
 #include "event.h"
 
 struct tep_handle;
+struct tep_event;
 struct ilp_decoder;
 
 enum ilp_tp_flags {
@@ -58,5 +59,24 @@ int ilp_decoder_has(const struct ilp_decoder *d, const char *system, const char 
  */
 int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	       uint64_t ts, int cpu, struct ilp_event *ev);
+
+/*
+ * Syscall events that carry the user string (Linux 6.19+): the kernel
+ * copies the string a pointer argument points to into the event, as a
+ * "__data_loc char[] __ARG_val" field after the arguments.  Found in the
+ * event's format, never from the kernel version.
+ *
+ * ilp_userstr_arg: for a syscalls:sys_enter_X format, the index of the
+ * argument the kernel copies (its name in argname, if not NULL), or -1.
+ * ilp_decoder_add_userstr: decode every such event of tep as
+ * ILP_EV_SYS_ARGSTR (the first copied argument); the number added, or
+ * -ENOMEM.
+ *
+ * The copy: non-printable bytes replaced by '.', and a string longer than
+ * the instance's syscall_user_buf_size cut there with "..." appended; a
+ * faulting read leaves it empty (len 0).
+ */
+int ilp_userstr_arg(struct tep_event *ev, char *argname, size_t size);
+int ilp_decoder_add_userstr(struct ilp_decoder *d, struct tep_handle *tep);
 
 #endif

@@ -38,6 +38,10 @@ enum ilp_event_kind {
 	ILP_EV_WB_DIRTY,	/* tid dirtied page(s) of inode wb.ino on bdi wb.dev */
 	ILP_EV_WB_START,	/* tid (a flusher) starts writing back inode wb.ino on wb.dev */
 	ILP_EV_WB_END,		/* ... and is done with it */
+	ILP_EV_SYS_ARGSTR,	/* the kernel's copy of a path argument at a syscall's
+				 * entry (syscalls:sys_enter_X with a string field,
+				 * Linux 6.19+): for the fd-name resolver only, never
+				 * delivered to the model */
 	ILP_EV_KIND_MAX
 };
 
@@ -84,6 +88,14 @@ struct ilp_event {
 			uint32_t flags;		/* BEGIN: LCB_F_* */
 			int32_t ret;		/* END */
 		} lock;
+		struct {			/* SYS_ARGSTR (nr is the syscall) */
+			const char *str;	/* the copy's bytes, not NUL-terminated: valid
+						 * only while its record is decoded */
+			uint32_t len;		/* bytes at str (the kernel's NUL included
+						 * when it ended the string) */
+			int32_t arg;		/* which argument it copies */
+			uint64_t ptr;		/* that argument: the user address */
+		} ustr;
 		struct {			/* WB_* */
 			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
 						 * a bdi name that is not one */

@@ -38,10 +38,20 @@ struct resolved {
 	struct field f[MAX_FIELDS];
 };
 
+/* a syscalls:sys_enter_X event with the kernel's copy of a path argument */
+struct ustr_ev {
+	struct field nr, ptr, loc;	/* __syscall_nr, the pointer argument, __ARG_val */
+	int arg;			/* which argument */
+	size_t min_size;
+};
+
 struct ilp_decoder {
 	struct resolved *res;	/* one per row */
-	int16_t *by_id;		/* event id -> row index, -1 */
+	int16_t *by_id;		/* event id -> row index (< NROWS), NROWS + user-string
+				 * event index, or -1 */
 	int max_id;
+	struct ustr_ev *ustr;
+	size_t nustr;
 };
 
 /* ---- field readers: records are native-endian (same machine) ---- */
@@ -419,6 +429,7 @@ void ilp_decoder_free(struct ilp_decoder *d)
 		return;
 	free(d->res);
 	free(d->by_id);
+	free(d->ustr);
 	free(d);
 }
 
@@ -430,6 +441,126 @@ int ilp_decoder_has(const struct ilp_decoder *d, const char *system, const char 
 		if (!strcmp(rows[i].tp.system, system) && !strcmp(rows[i].tp.name, name))
 			return d->res[i].id >= 0;
 	return 0;
+}
+
+/* ---- syscall events that carry the user string (Linux 6.19+) ---- */
+
+int ilp_userstr_arg(struct tep_event *ev, char *argname, size_t size)
+{
+	struct tep_format_field **fields, *f;
+	int i, arg = -1, idx = 0;
+
+	if (!ev || !ev->system || !ev->name || strcmp(ev->system, "syscalls") ||
+	    strncmp(ev->name, "sys_enter_", 10))
+		return -1;
+	fields = tep_event_fields(ev);
+	if (!fields)
+		return -1;
+	/* after __syscall_nr, one field per argument, then one
+	 * "__data_loc char[] __ARG_val" per argument the kernel copied */
+	for (i = 0; fields[i] && arg < 0; i++) {
+		size_t len;
+
+		f = fields[i];
+		len = strlen(f->name);
+		if (!strcmp(f->name, "__syscall_nr"))
+			continue;
+		if (len > 6 && !strncmp(f->name, "__", 2) && !strcmp(f->name + len - 4, "_val") &&
+		    (f->flags & TEP_FIELD_IS_DYNAMIC) && (f->flags & TEP_FIELD_IS_STRING)) {
+			struct tep_format_field *a;
+			int k;
+
+			/* its argument: the field named ARG */
+			for (k = 0, idx = 0; fields[k]; k++) {
+				a = fields[k];
+				if (!strcmp(a->name, "__syscall_nr") || !strncmp(a->name, "__", 2))
+					continue;
+				if (strlen(a->name) == len - 6 && !strncmp(a->name, f->name + 2, len - 6)) {
+					arg = idx;
+					if (argname)
+						snprintf(argname, size, "%s", a->name);
+					break;
+				}
+				idx++;
+			}
+		}
+	}
+	free(fields);
+	return arg < 6 ? arg : -1;
+}
+
+int ilp_decoder_add_userstr(struct ilp_decoder *d, struct tep_handle *tep)
+{
+	int i, n = tep_get_events_count(tep), added = 0;
+
+	for (i = 0; i < n; i++) {
+		struct tep_event *ev = tep_get_event(tep, i);
+		struct tep_format_field *nr, *ptr, *loc;
+		char name[64], lname[80];
+		struct ustr_ev *u;
+		int arg = ilp_userstr_arg(ev, name, sizeof(name));
+
+		if (arg < 0 || ev->id < 0 || ev->id > INT16_MAX)
+			continue;
+		snprintf(lname, sizeof(lname), "__%s_val", name);
+		nr = tep_find_field(ev, "__syscall_nr");
+		ptr = tep_find_field(ev, name);
+		loc = tep_find_field(ev, lname);
+		if (!nr || !ptr || !loc || loc->size < 4 || ptr->size != 8 ||
+		    nr->offset < 0 || ptr->offset < 0 || loc->offset < 0 ||
+		    nr->offset + nr->size > 65535 || ptr->offset + 8 > 65535 ||
+		    loc->offset + 4 > 65535)
+			continue;
+		if (ev->id > d->max_id) {
+			int16_t *v = realloc(d->by_id, sizeof(*v) * (size_t)(ev->id + 1));
+			int k;
+
+			if (!v)
+				goto nomem;
+			for (k = d->max_id + 1; k <= ev->id; k++)
+				v[k] = -1;
+			d->by_id = v;
+			d->max_id = ev->id;
+		}
+		u = realloc(d->ustr, (d->nustr + 1) * sizeof(*u));
+		if (!u)
+			goto nomem;
+		d->ustr = u;
+		u += d->nustr;
+		u->nr = (struct field){ nr->offset, nr->size };
+		u->ptr = (struct field){ ptr->offset, 8 };
+		u->loc = (struct field){ loc->offset, 4 };
+		u->arg = arg;
+		u->min_size = (size_t)loc->offset + 4;
+		if ((size_t)(ptr->offset + 8) > u->min_size)
+			u->min_size = (size_t)ptr->offset + 8;
+		d->by_id[ev->id] = (int16_t)(NROWS + d->nustr);
+		d->nustr++;
+		added++;
+	}
+	return added;
+nomem:
+	return -ENOMEM;
+}
+
+static int dec_userstr(const struct ustr_ev *u, const unsigned char *d, size_t size,
+		       struct ilp_event *ev)
+{
+	const unsigned char *str;
+	size_t len;
+
+	if (size < u->min_size)
+		return -EINVAL;
+	ev->kind = ILP_EV_SYS_ARGSTR;
+	ev->nr = (int32_t)rd_s(d, u->nr);
+	ev->ustr.ptr = rd_u(d, u->ptr);
+	ev->ustr.arg = u->arg;
+	str = data_loc(d, size, u->loc, &len);
+	if (!str)
+		return -EINVAL;
+	ev->ustr.str = (const char *)str;
+	ev->ustr.len = (uint32_t)len;
+	return 1;
 }
 
 int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
@@ -447,6 +578,14 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	if ((int)type > d->max_id || d->by_id[type] < 0)
 		return 0;
 	row = d->by_id[type];
+	if (row >= (int)NROWS) {
+		memcpy(&tid, p + 4, 4);
+		memset(ev, 0, sizeof(*ev));
+		ev->ts = ts;
+		ev->tid = tid;
+		ev->cpu = (uint16_t)cpu;
+		return dec_userstr(&d->ustr[row - (int)NROWS], p, size, ev);
+	}
 	res = &d->res[row];
 	if (size < res->min_size)
 		return -EINVAL;

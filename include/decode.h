@@ -33,6 +33,9 @@ struct ilp_tracepoint {
 	unsigned flags;		/* enum ilp_tp_flags */
 };
 
+/* the filter an event gets in our instance (we need only some of it), or NULL */
+const char *ilp_tracepoint_filter(const struct ilp_tracepoint *tp);
+
 /* The tracepoints the decoder understands: i < ilp_tracepoint_count(). */
 size_t ilp_tracepoint_count(void);
 const struct ilp_tracepoint *ilp_tracepoint(size_t i);

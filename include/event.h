@@ -38,6 +38,9 @@ enum ilp_event_kind {
 	ILP_EV_WB_DIRTY,	/* tid dirtied page(s) of inode wb.ino on bdi wb.dev */
 	ILP_EV_WB_START,	/* tid (a flusher) starts writing back inode wb.ino on wb.dev */
 	ILP_EV_WB_END,		/* ... and is done with it */
+	ILP_EV_FILE_READ,	/* tid read the first page of inode wb.ino on wb.dev
+				 * (filemap:mm_filemap_get_pages, index 0): which file
+				 * a read's fd holds, for the fd-name resolver */
 	ILP_EV_SYS_ARGSTR,	/* the kernel's copy of a path argument at a syscall's
 				 * entry (syscalls:sys_enter_X with a string field,
 				 * Linux 6.19+): for the fd-name resolver only, never
@@ -96,9 +99,10 @@ struct ilp_event {
 			int32_t arg;		/* which argument it copies */
 			uint64_t ptr;		/* that argument: the user address */
 		} ustr;
-		struct {			/* WB_* */
+		struct {			/* WB_*, FILE_READ */
 			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
-						 * a bdi name that is not one */
+						 * a bdi name that is not one; FILE_READ: the
+						 * file's s_dev (MAJ << 20 | MIN) */
 			uint64_t ino;
 		} wb;
 	};

@@ -263,6 +263,16 @@ ino:
 	return 1;
 }
 
+/* filemap:mm_filemap_get_pages: s_dev is already MAJ << 20 | MIN */
+static int dec_file(const struct field *f, const unsigned char *d, size_t size,
+		    struct ilp_event *ev)
+{
+	(void)size;
+	ev->wb.dev = (uint32_t)rd_u(d, f[0]);
+	ev->wb.ino = rd_u(d, f[1]);
+	return 1;
+}
+
 /* the slots dec_block reads; "?-" names no field: a slot this event lacks */
 #define BLOCK_FIELDS(bytes, comm, error) \
 	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
@@ -319,6 +329,10 @@ static const struct row rows[] = {
 	  { "name", "ino" }, ILP_EV_WB_START, dec_wb },
 	{ { "writeback", "writeback_single_inode", ILP_TP_UNFILTERED },
 	  { "name", "ino" }, ILP_EV_WB_END, dec_wb },
+	/* the file a read's fd holds (the resolver confirms a name with it):
+	 * only the first page, so a read storm costs at most a page of events */
+	{ { "filemap", "mm_filemap_get_pages", 0 },
+	  { "s_dev", "i_ino" }, ILP_EV_FILE_READ, dec_file },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -333,10 +347,19 @@ const struct ilp_tracepoint *ilp_tracepoint(size_t i)
 	return i < NROWS ? &rows[i].tp : NULL;
 }
 
+const char *ilp_tracepoint_filter(const struct ilp_tracepoint *tp)
+{
+	/* mm_filemap_get_pages: the first page of a file is enough to tell
+	 * which file a read's fd holds; a read storm then costs a page of events */
+	if (!strcmp(tp->system, "filemap") && !strcmp(tp->name, "mm_filemap_get_pages"))
+		return "index == 0";
+	return NULL;
+}
+
 const char *const *ilp_tracepoint_systems(void)
 {
 	static const char *const systems[] = { "raw_syscalls", "task", "sched",
-					       "block", "lock", "writeback", NULL };
+					       "block", "lock", "writeback", "filemap", NULL };
 	return systems;
 }
 

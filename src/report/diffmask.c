@@ -185,6 +185,7 @@ static void put_path(struct out *o, const char *s, const char *e)
 
 #define ARG_MARK ILP_OBJ_ARG_MARK	/* how the name was found, not what it is */
 #define DELETED " (deleted)"		/* readlink of an unlinked file */
+#define LOST "(name lost: "		/* why depends on the run's timing */
 
 void ilp_diff_mask(const char *name, char *out, size_t size)
 {
@@ -198,6 +199,12 @@ void ilp_diff_mask(const char *name, char *out, size_t size)
 	while (*s) {
 		if (!strncmp(s, ARG_MARK, sizeof(ARG_MARK) - 1)) {
 			s += sizeof(ARG_MARK) - 1;
+		} else if (!strncmp(s, LOST, sizeof(LOST) - 1)) {
+			/* "(name lost: WHY)" -> "(name lost)" (WHY has no parenthesis) */
+			const char *e = strchr(s, ')');
+
+			put(&o, "(name lost)", 11);
+			s = e ? e + 1 : s + strlen(s);
 		} else if ((n = child_len(name, s))) {
 			put(&o, "child:*", 7);
 			s += n;

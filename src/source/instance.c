@@ -23,6 +23,7 @@
 #include "decode.h"
 #include "instance.h"
 #include "owner.h"
+#include "userstr.h"
 
 #define TRACEFS_MOUNT "/sys/kernel/tracing"
 #define SYS_BUFFER_KB 4096	/* companion's per-CPU buffer, at most */
@@ -162,10 +163,17 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 			if (err)
 				break;
 		}
+		if (ilp_tracepoint_filter(tp)) {	/* an event we need some of: best effort */
+			snprintf(file, sizeof(file), "events/%s/%s/filter", tp->system, tp->name);
+			write_file(in->ti, file, ilp_tracepoint_filter(tp));
+		}
 		if (tracefs_event_enable(in->ti, tp->system, tp->name) &&
 		    (tp->flags & ILP_TP_REQUIRED))
 			err = -ENOENT;
 	}
+	/* the kernel's copies of path arguments, where it makes them (userstr.h) */
+	if (!err)
+		ilp_userstr_enable(in->ti, o->syscalls, o->nsyscalls);
 	free(filter);
 	return err;
 }

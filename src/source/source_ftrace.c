@@ -28,6 +28,7 @@
 #include "instance.h"
 #include "resolve.h"
 #include "source.h"
+#include "userstr.h"
 
 #define PAGES_PER_ROUND 1024	/* per CPU per merge round: 4 MiB of 4 KiB pages */
 #define MAX_ROUNDS 64		/* per live drain; the rest waits for the next */
@@ -95,9 +96,8 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 	unsigned long long ts;
 	struct ilp_event *ev;
 	struct evvec *out = &f->cpu[cpu];
-	struct ilp_event info[ILP_RESOLVE_MAX];
 	void *d;
-	int missed, r, i;
+	int missed, r;
 
 	if (kbuffer_load_subbuffer(f->kbuf, page) < 0)
 		return -EINVAL;
@@ -123,21 +123,11 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 			continue;
 		}
 		f->counters.records++;
-		/* name the fd an open/socket/accept... just made, while it lives */
-		r = ilp_resolver_on_event(f->res, ev, info);
-		for (i = 0; i < r; i++) {
-			/* record: the fact goes into the file, at its own ts */
-			if (f->tap && f->tap->inject) {
-				int err = f->tap->inject(f->tap->ctx, &info[i]);
-
-				if (err)
-					return err;
-			}
-			ev = vec_push(out);
-			if (!ev)
-				return -ENOMEM;
-			*ev = info[i];
-		}
+		/* what will not last (an fd's /proc link, a path in memory),
+		 * read at once; the names are decided at delivery */
+		ilp_resolver_on_record(f->res, ev);
+		if (ev->kind == ILP_EV_SYS_ARGSTR)
+			ev->ustr.str = NULL;	/* it pointed into the page */
 	}
 	return 0;
 }
@@ -168,6 +158,8 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 	err = ilp_decoder_new(f->tep, &f->dec);
 	if (!err)
 		err = ilp_resolver_new(&f->res);
+	if (!err && ilp_userstr_load(ti, f->tep, f->dec) < 0)
+		err = -ENOMEM;
 	if (err)
 		goto out;
 	f->kbuf = tep_kbuffer(f->tep);
@@ -307,17 +299,38 @@ static int merge_all(struct ilp_ftrace *f)
 	return 0;
 }
 
-/* Delivers the merged events stamped up to limit; keeps the rest. */
-static int deliver(struct ilp_ftrace *f, uint64_t limit, ilp_event_fn fn, void *ctx)
+/*
+ * Delivers the merged events stamped up to limit; keeps the rest.  Each
+ * goes through the resolver first, which may add the FD_INFO of the fd a
+ * call made (record's tap gets those too, at their own ts); the kernel's
+ * path copies stay with the resolver.  horizon: every event up to it has
+ * been read (the resolver checks its /proc reads against them).
+ */
+static int deliver(struct ilp_ftrace *f, uint64_t limit, uint64_t horizon, ilp_event_fn fn,
+		   void *ctx)
 {
+	struct ilp_event info[ILP_RESOLVE_MAX];
 	struct evvec tmp;
 	size_t i;
-	int err = 0;
+	int err = 0, n, k;
 
+	ilp_resolver_window(f->res, f->merged.v, f->merged.n, horizon);
 	for (i = 0; i < f->merged.n && f->merged.v[i].ts <= limit; i++) {
-		err = fn(&f->merged.v[i], ctx);
-		if (err)
+		const struct ilp_event *ev = &f->merged.v[i];
+
+		n = ilp_resolver_on_event(f->res, ev, info);
+		if (ev->kind != ILP_EV_SYS_ARGSTR)
+			err = fn(ev, ctx);
+		for (k = 0; !err && k < n; k++) {
+			if (f->tap && f->tap->inject)
+				err = f->tap->inject(f->tap->ctx, &info[k]);
+			if (!err)
+				err = fn(&info[k], ctx);
+		}
+		if (err) {
+			i++;
 			break;
+		}
 	}
 	/* keep the rest for later: swap buffers, no copy of the vector */
 	tmp = f->held;
@@ -336,7 +349,7 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 
 	f->prev_start = start;
 	do {
-		uint64_t limit = base;
+		uint64_t limit = base, horizon = final ? UINT64_MAX : start;
 
 		more = 0;
 		for (cpu = 0; cpu < f->ncpus; cpu++) {
@@ -350,12 +363,15 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 				more = 1;
 				if (f->last_ts[cpu] < limit)
 					limit = f->last_ts[cpu];
+				if (f->last_ts[cpu] < horizon)
+					horizon = f->last_ts[cpu];
 			}
 		}
+		ilp_resolver_round_end(f->res);	/* the round's sockets, in one lookup */
 		r = merge_all(f);
 		if (r)
 			return r;
-		r = deliver(f, limit, fn, ctx);
+		r = deliver(f, limit, horizon, fn, ctx);
 		if (r)
 			return r;
 		/* live: a writer faster than us must not keep us here */

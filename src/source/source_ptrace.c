@@ -237,12 +237,14 @@ static void emit(struct ilp_ptrace *pt, struct ilp_event *ev)
 	int i, n = 0;
 
 	/*
-	 * The same resolver as the ftrace source, but exact: the tracee is
-	 * stopped at this entry or exit, so /proc/TID/fd and the path
-	 * argument in its memory are what the call saw.
+	 * The same resolver as the ftrace source, but every name is read at
+	 * the call: the tracee is stopped at this entry or exit, so the path
+	 * argument in its memory and /proc/TID/fd are what the call saw.
 	 */
-	if (ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT)
-		n = ilp_resolver_on_event(pt->res, ev, out);
+	if (ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT ||
+	    ev->kind == ILP_EV_TASK_NEW || ev->kind == ILP_EV_EXEC || ev->kind == ILP_EV_TASK_EXIT ||
+	    ev->kind == ILP_EV_TASK_INFO)
+		n = ilp_resolver_stopped_event(pt->res, ev, out);
 	pt->c.events++;
 	pt->fn(ev, pt->ctx);
 	for (i = 0; i < n; i++) {

@@ -112,11 +112,11 @@ expect_eq "record without -o: exit" "$?" 2
 . "$(dirname "$0")/lib_findings.sh"
 # objects REPORT PID: the sorted object names of pid's "I/O by object",
 # but pipes (the exec-status pipe of run is seen in some runs, not others);
-# whether a name came from /proc or from the call's argument depends on
-# timing, so that mark is left out
+# why a name was lost (closed, or its fd reused, before it was read)
+# depends on timing, so the reason is left out
 objects() {
 	pid_section "$1" "$2" | awk '/I\/O by object/ { on = 1; getline; next } on && NF == 0 { exit } on' |
-		sed -E 's/( +[0-9]+){7} .*$//; s/^ +//; s/ \(name from call argument\)$//' |
+		sed -E 's/( +[0-9]+){7} .*$//; s/^ +//; s/ \(name lost: .*\)$/ (name lost)/' |
 		grep -v '^pipe ' | sort
 }
 cf="$T/app.conf"

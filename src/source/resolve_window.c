@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The window: the events the source is about to deliver and the ones it
+ * read after them, indexed so that a name read from /proc at time S can be
+ * checked against what the process did between its call and S.
+ *
+ *   fd changes   (pid, fd) -> times an fd stopped being what it was: the
+ *                entry of close(fd), dup2/dup3 onto it
+ *   pid changes  pid -> close_range (fds lo..hi), exec and exit (every fd),
+ *                chdir/fchdir/chroot (the cwd), pipe/pipe2/socketpair exits
+ *   dirtied      (pid, fd) -> dev:ino the kernel reported for a thread inside
+ *                a read or write on fd: a page dirtied (writeback_dirty_folio)
+ *                or the first page read (mm_filemap_get_pages)
+ *
+ * Every event up to the horizon has been read: a read at S <= horizon can
+ * be checked; a later one cannot, and is not trusted.  Built once per
+ * delivery (O(events)); queries are binary searches.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolve_internal.h"
+
+#define CLOSE_RANGE_CLOEXEC_F (1u << 2)
+
+struct wranges {
+	struct wrange *v;
+	size_t n, cap;
+};
+
+struct wdirties {
+	struct wdirty *v;
+	size_t n, cap;
+};
+
+static uint64_t fdkey(int pid, int fd)
+{
+	return (uint64_t)(uint32_t)pid << 32 | (uint32_t)fd;
+}
+
+static void *grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 8;
+	nv = realloc(v, ncap * elem);
+	if (!nv)
+		return NULL;
+	*cap = ncap;
+	return nv;
+}
+
+static void add_ts(struct ilp_umap *m, uint64_t key, uint64_t ts)
+{
+	struct wvec *w = ilp_umap_get(m, key);
+	uint64_t *v;
+
+	if (!w) {
+		w = calloc(1, sizeof(*w));
+		if (!w || ilp_umap_put(m, key, w)) {
+			free(w);
+			return;
+		}
+	}
+	v = grow(w->ts, &w->cap, w->n, sizeof(*v));
+	if (!v)
+		return;
+	w->ts = v;
+	w->ts[w->n++] = ts;
+}
+
+static void add_range_ptr(struct ilp_umap *m, int pid, uint64_t ts, int lo, int hi, int kind,
+			  uint64_t ptr)
+{
+	struct wranges *w = ilp_umap_get(m, (uint64_t)(uint32_t)pid);
+	struct wrange *v;
+
+	if (!w) {
+		w = calloc(1, sizeof(*w));
+		if (!w || ilp_umap_put(m, (uint64_t)(uint32_t)pid, w)) {
+			free(w);
+			return;
+		}
+	}
+	v = grow(w->v, &w->cap, w->n, sizeof(*v));
+	if (!v)
+		return;
+	w->v = v;
+	w->v[w->n++] = (struct wrange){ ts, lo, hi, (uint8_t)kind, ptr };
+}
+
+static void add_range(struct ilp_umap *m, int pid, uint64_t ts, int lo, int hi, int kind)
+{
+	add_range_ptr(m, pid, ts, lo, hi, kind, 0);
+}
+
+static void add_dirty(struct ilp_umap *m, int pid, int fd, uint64_t ts, uint32_t dev,
+		      uint64_t ino)
+{
+	struct wdirties *w = ilp_umap_get(m, fdkey(pid, fd));
+	struct wdirty *v;
+
+	if (!w) {
+		w = calloc(1, sizeof(*w));
+		if (!w || ilp_umap_put(m, fdkey(pid, fd), w)) {
+			free(w);
+			return;
+		}
+	}
+	v = grow(w->v, &w->cap, w->n, sizeof(*v));
+	if (!v)
+		return;
+	w->v = v;
+	w->v[w->n++] = (struct wdirty){ ts, fd, dev, ino };
+}
+
+/* empties every list, keeping their memory for the next window */
+static void clear(struct window *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->fdchg.cap; i++) {
+		struct wvec *v = ilp_umap_slot(&w->fdchg, i, NULL);
+
+		if (v)
+			v->n = 0;
+	}
+	for (i = 0; i < w->pidchg.cap; i++) {
+		struct wranges *v = ilp_umap_slot(&w->pidchg, i, NULL);
+
+		if (v)
+			v->n = 0;
+	}
+	for (i = 0; i < w->dirty.cap; i++) {
+		struct wdirties *v = ilp_umap_slot(&w->dirty, i, NULL);
+
+		if (v)
+			v->n = 0;
+	}
+}
+
+void ilp_res_window_release(struct window *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->fdchg.cap; i++) {
+		struct wvec *v = ilp_umap_slot(&w->fdchg, i, NULL);
+
+		if (v) {
+			free(v->ts);
+			free(v);
+		}
+	}
+	for (i = 0; i < w->pidchg.cap; i++) {
+		struct wranges *v = ilp_umap_slot(&w->pidchg, i, NULL);
+
+		if (v) {
+			free(v->v);
+			free(v);
+		}
+	}
+	for (i = 0; i < w->dirty.cap; i++) {
+		struct wdirties *v = ilp_umap_slot(&w->dirty, i, NULL);
+
+		if (v) {
+			free(v->v);
+			free(v);
+		}
+	}
+	ilp_umap_release(&w->fdchg);
+	ilp_umap_release(&w->pidchg);
+	ilp_umap_release(&w->dirty);
+	ilp_umap_release(&w->wtid);
+	ilp_umap_release(&w->wpair);
+	memset(w, 0, sizeof(*w));
+}
+
+/* A list this large means a storm: start it afresh instead of growing */
+#define FRESH_LIMIT 65536
+
+void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, size_t n,
+			  uint64_t horizon)
+{
+	struct window *w = &r->w;
+	size_t i;
+
+	if (w->fdchg.n > FRESH_LIMIT || w->dirty.n > FRESH_LIMIT || w->pidchg.n > FRESH_LIMIT) {
+		ilp_res_window_release(w);
+	} else {
+		clear(w);
+		ilp_umap_release(&w->wtid);
+		ilp_umap_release(&w->wpair);
+	}
+	w->horizon = horizon;
+	w->valid = 1;
+	for (i = 0; i < n; i++) {
+		const struct ilp_event *ev = &v[i];
+		const struct rinfo *ri;
+		int pid;
+
+		switch (ev->kind) {
+		case ILP_EV_TASK_NEW:
+		case ILP_EV_TASK_INFO:
+			/* learn who is who as the delivery will (idempotent) */
+			if (ev->kind == ILP_EV_TASK_INFO && ev->pid > 0)
+				ilp_res_thread(r, ev->tid)->pid = ev->pid;
+			else if (ev->kind == ILP_EV_TASK_NEW)
+				ilp_res_thread(r, ev->task.child)->pid =
+					(ev->task.clone_flags & 0x00010000ull) ?
+					ilp_res_pid_of(r, ev->tid) : ev->task.child;
+			continue;
+		case ILP_EV_EXEC:
+			add_range(&w->pidchg, ev->pid ? ev->pid : ev->tid, ev->ts, -1, -1, W_FDS);
+			continue;
+		case ILP_EV_TASK_EXIT:
+			if (ev->task.group_dead)
+				add_range(&w->pidchg, ilp_res_pid_of(r, ev->tid), ev->ts, -1, -1, W_FDS);
+			continue;
+		case ILP_EV_WB_DIRTY:
+		case ILP_EV_FILE_READ: {
+			uintptr_t fd1 = (uintptr_t)ilp_umap_get(&w->wtid, (uint64_t)(uint32_t)ev->tid);
+
+			if (fd1)
+				add_dirty(&w->dirty, ilp_res_pid_of(r, ev->tid), (int)fd1 - 1, ev->ts,
+					  ev->wb.dev, ev->wb.ino);
+			continue;
+		}
+		case ILP_EV_SYS_ENTER:
+		case ILP_EV_SYS_EXIT:
+			break;
+		default:
+			continue;
+		}
+		if (ev->nr < 0 || ev->nr >= ILP_SC_MAX)
+			continue;
+		pid = ilp_res_pid_of(r, ev->tid);
+		if (ev->kind == ILP_EV_SYS_EXIT) {
+			ilp_umap_del(&w->wtid, (uint64_t)(uint32_t)ev->tid);
+			if (r->role[ev->nr].role == RS_PAIR) {
+				uint64_t *p = ilp_umap_del(&w->wpair, (uint64_t)(uint32_t)ev->tid);
+
+				if (p && ev->ret == 0)
+					add_range_ptr(&w->pidchg, pid, ev->ts, 0, 0, W_PAIR, *p);
+				free(p);
+			}
+			continue;
+		}
+		/* entries: a data call on an fd, for the inodes it reports */
+		if ((ilp_syscall_class(ev->nr) & (ILP_SC_WRITE | ILP_SC_READ)) &&
+		    (ilp_syscall_class(ev->nr) & ILP_SC_FD0) && (int)ev->args[0] >= 0)
+			ilp_umap_put(&w->wtid, (uint64_t)(uint32_t)ev->tid,
+				     (void *)(uintptr_t)((unsigned)ev->args[0] + 1u));
+		ri = &r->role[ev->nr];
+		if (ri->role == RS_PAIR && ri->path >= 0) {
+			uint64_t *p = malloc(sizeof(*p));
+
+			free(ilp_umap_del(&w->wpair, (uint64_t)(uint32_t)ev->tid));
+			if (p) {
+				*p = ev->args[ri->path];
+				if (ilp_umap_put(&w->wpair, (uint64_t)(uint32_t)ev->tid, p))
+					free(p);
+			}
+		} else if (ri->role == RS_CHDIR || ri->role == RS_FCHDIR) {
+			add_range(&w->pidchg, pid, ev->ts, 0, 0, W_CWD);
+		} else if (ri->role == RS_FDGONE) {
+			if (ri->sub == FG_CLOSE)
+				add_ts(&w->fdchg, fdkey(pid, (int)ev->args[0]), ev->ts);
+			else if (ri->sub == FG_RANGE) {
+				if (!(ev->args[2] & CLOSE_RANGE_CLOEXEC_F))
+					add_range(&w->pidchg, pid, ev->ts, (int)(unsigned)ev->args[0],
+						  ev->args[1] > 0x7fffffff ? 0x7fffffff : (int)ev->args[1],
+						  W_FDS);
+			} else if (ri->sub == FG_ROOT) {
+				add_range(&w->pidchg, pid, ev->ts, 0, 0, W_CWD);
+			} else {	/* FG_DUP: dup2, dup3: newfd is args[1] */
+				add_ts(&w->fdchg, fdkey(pid, (int)ev->args[1]), ev->ts);
+			}
+		}
+	}
+}
+
+/* index of the first t > a in v (sorted) */
+static size_t after(const uint64_t *v, size_t n, uint64_t a)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* the first time after a when (pid, fd) stopped being what it was; UINT64_MAX if none */
+static uint64_t first_change(const struct ilp_resolver *r, int pid, int fd, uint64_t a)
+{
+	const struct wvec *v = ilp_umap_get(&r->w.fdchg, fdkey(pid, fd));
+	const struct wranges *g = ilp_umap_get(&r->w.pidchg, (uint64_t)(uint32_t)pid);
+	uint64_t best = UINT64_MAX;
+	size_t i;
+
+	if (v) {
+		i = after(v->ts, v->n, a);
+		if (i < v->n)
+			best = v->ts[i];
+	}
+	for (i = 0; g && i < g->n; i++) {
+		const struct wrange *x = &g->v[i];
+
+		if (x->kind != W_FDS || x->ts <= a || x->ts >= best)
+			continue;
+		if (x->lo < 0 || (fd >= x->lo && fd <= x->hi))
+			best = x->ts;
+	}
+	return best;
+}
+
+int ilp_res_fd_changed(const struct ilp_resolver *r, int pid, int fd, uint64_t a, uint64_t b)
+{
+	return first_change(r, pid, fd, a) < b;
+}
+
+static int kind_between(const struct ilp_resolver *r, int pid, int kind, uint64_t ptr,
+			uint64_t a, uint64_t b)
+{
+	const struct wranges *g = ilp_umap_get(&r->w.pidchg, (uint64_t)(uint32_t)pid);
+	size_t i;
+
+	for (i = 0; g && i < g->n; i++)
+		if (g->v[i].kind == kind && g->v[i].ts > a && g->v[i].ts < b &&
+		    (kind != W_PAIR || g->v[i].ptr == ptr))
+			return 1;
+	return 0;
+}
+
+int ilp_res_cwd_changed(const struct ilp_resolver *r, int pid, uint64_t a, uint64_t b)
+{
+	return kind_between(r, pid, W_CWD, 0, a, b);
+}
+
+int ilp_res_pair_between(const struct ilp_resolver *r, int pid, uint64_t ptr, uint64_t a,
+			 uint64_t b)
+{
+	return kind_between(r, pid, W_PAIR, ptr, a, b);
+}
+
+int ilp_res_dirtied(const struct ilp_resolver *r, int pid, int fd, uint64_t a, uint32_t dev,
+		    uint64_t ino)
+{
+	const struct wdirties *d = ilp_umap_get(&r->w.dirty, fdkey(pid, fd));
+	uint64_t end = first_change(r, pid, fd, a);
+	size_t i;
+
+	for (i = 0; d && i < d->n; i++)
+		if (d->v[i].ts > a && d->v[i].ts < end && d->v[i].dev == dev && d->v[i].ino == ino)
+			return 1;
+	return 0;
+}

@@ -820,7 +820,12 @@ static int name_open(struct ilp_resolver *r, const struct ilp_event *ev, const s
 		note_dir(p, fd, type, name);
 		return 1;
 	}
-	/* the fd is gone (or was reused): the argument, if the kernel confirms it */
+	/* the fd is gone (or was reused): the argument, if the kernel confirms
+	 * it (when it was read does not matter: the confirmation is by inode) */
+	if (have && f && !f->arg_state && ri->path >= 0 && !r->stopped) {
+		f->arg_state = ilp_res_read_str(ev->tid, t->args[ri->path], &f->arg) ? 2 : 1;
+		f->arg_at = ilp_res_now();
+	}
 	if (have && f && f->arg_state == 1 && printable(f->arg) &&
 	    (cand = absolute(p, ri, t->args, f->arg)) &&
 	    confirmed(r, ev->tid, pid, view, fd, ev->ts, cand)) {

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * src/source/sockdiag.c on this process's own sockets: a listening TCP
+ * socket, a connected pair over loopback, a bound unix socket and an
+ * abstract one, each named by its inode alone (sock_diag, one batch), and
+ * an inode that is no socket left unnamed.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fdmodel.h"
+#include "sockdiag.h"
+
+static unsigned long ino_of(int fd)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	return (unsigned long)st.st_ino;
+}
+
+static unsigned port_of(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	return ntohs(a.sin_port);
+}
+
+static void test_own_sockets(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_un u = { .sun_family = AF_UNIX };
+	struct ilp_sock_query q[5];
+	struct ilp_sockdiag *d = NULL;
+	int l, c, s, us, ua;
+	char want[160];
+	uint64_t ndiag, nproc;
+	struct stat st;
+
+	(void)state;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	a.sin_port = htons((unsigned short)port_of(l));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	s = accept(l, NULL, NULL);
+	assert_true(s >= 0);
+	us = socket(AF_UNIX, SOCK_STREAM, 0);
+	snprintf(u.sun_path, sizeof(u.sun_path), "/tmp/ilp-sockdiag-%d.sock", (int)getpid());
+	unlink(u.sun_path);
+	assert_int_equal(bind(us, (struct sockaddr *)&u, sizeof(u)), 0);
+	ua = socket(AF_UNIX, SOCK_DGRAM, 0);
+	memset(u.sun_path, 0, sizeof(u.sun_path));
+	snprintf(u.sun_path + 1, sizeof(u.sun_path) - 1, "ilp-abstract-%d", (int)getpid());
+	assert_int_equal(bind(ua, (struct sockaddr *)&u,
+			      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+					  strlen(u.sun_path + 1))), 0);
+	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+
+	memset(q, 0, sizeof(q));
+	q[0].ino = ino_of(l);
+	q[1].ino = ino_of(c);
+	q[2].ino = ino_of(us);
+	q[3].ino = ino_of(ua);
+	q[4].ino = ino_of(0) + 1000000;	/* no socket */
+	for (int i = 0; i < 5; i++) {
+		q[i].tid = getpid();
+		q[i].netns = st.st_ino;
+	}
+	assert_int_equal(ilp_sockdiag_new(&d), 0);
+	ilp_sockdiag_lookup(d, q, 5);
+	assert_int_equal(q[0].found, 1);
+	assert_int_equal(q[0].type, ILP_OBJ_TCP);
+	snprintf(want, sizeof(want), "127.0.0.1:%u (listening)", port_of(l));
+	assert_string_equal(q[0].desc, want);
+	assert_int_equal(q[1].found, 1);
+	snprintf(want, sizeof(want), "127.0.0.1:%u -> 127.0.0.1:%u", port_of(c), port_of(l));
+	assert_string_equal(q[1].desc, want);
+	assert_int_equal(q[2].found, 1);
+	assert_int_equal(q[2].type, ILP_OBJ_UNIX);
+	snprintf(want, sizeof(want), "/tmp/ilp-sockdiag-%d.sock", (int)getpid());
+	assert_string_equal(q[2].desc, want);
+	assert_int_equal(q[3].found, 1);
+	snprintf(want, sizeof(want), "@ilp-abstract-%d", (int)getpid());
+	assert_string_equal(q[3].desc, want);
+	assert_int_equal(q[4].found, 0);
+	ilp_sockdiag_counts(d, &ndiag, &nproc);
+	/* as root, sock_diag; elsewhere the /proc/self/net fallback */
+	assert_int_equal(ndiag + nproc, 5);
+	ilp_sockdiag_free(d);
+	ilp_sockdiag_free(NULL);
+	assert_int_equal(ilp_sock_link_ino("socket:[12345]"), 12345);
+	assert_int_equal(ilp_sock_link_ino("pipe:[12345]"), 0);
+	assert_int_equal(ilp_sock_link_ino("socket:[12345"), 0);
+	snprintf(u.sun_path, sizeof(u.sun_path), "/tmp/ilp-sockdiag-%d.sock", (int)getpid());
+	unlink(u.sun_path);
+	close(l);
+	close(c);
+	close(s);
+	close(us);
+	close(ua);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_sockets),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -3,6 +3,7 @@
  * iolockprof facts as trace_marker lines: format and parse.  See
  * include/tracemeta.h and docs/trace-format.md.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,17 +18,46 @@ static const char *const name_kinds[] = {
 };
 #define NNAME_KINDS ((int)(sizeof(name_kinds) / sizeof(name_kinds[0])))
 
-/* Appends s with control characters as '?'; -ENOSPC if it does not fit. */
-static int put_rest(char *buf, size_t len, int off, const char *s)
+/*
+ * Appends "KEY=s", or, when s has a control character or a backslash,
+ * "KEYx=" and s with those as \xNN (a backslash as \\): the marker line
+ * stays one line and the value comes back exactly.  -ENOSPC if it does
+ * not fit.
+ */
+static int put_rest(char *buf, size_t len, int off, const char *key, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
 	size_t i, o = (size_t)off;
+	int esc = 0, n;
 
+	for (i = 0; s[i]; i++)
+		esc |= (unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\';
 	if (off < 0 || o >= len)
 		return -ENOSPC;
+	n = snprintf(buf + o, len - o, "%s%s=", key, esc ? "x" : "");
+	if (n < 0 || (size_t)n >= len - o)
+		return -ENOSPC;
+	o += (size_t)n;
 	for (i = 0; s[i]; i++) {
-		if (o + 1 >= len)
-			return -ENOSPC;
-		buf[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+		unsigned char c = (unsigned char)s[i];
+
+		if (!esc || (c >= 0x20 && c != 0x7f && c != '\\')) {
+			if (o + 1 >= len)
+				return -ENOSPC;
+			buf[o++] = (char)c;
+		} else if (c == '\\') {
+			if (o + 2 >= len)
+				return -ENOSPC;
+			buf[o++] = '\\';
+			buf[o++] = '\\';
+		} else {
+			if (o + 4 >= len)
+				return -ENOSPC;
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
 	}
 	buf[o] = '\0';
 	return (int)o;
@@ -39,7 +69,7 @@ int ilp_meta_format_event(char *buf, size_t len, const struct ilp_event *ev)
 
 	switch (ev->kind) {
 	case ILP_EV_TASK_INFO:
-		n = snprintf(buf, len, ILP_META_PREFIX "task ts=%" PRIu64 " pid=%d tid=%d comm=",
+		n = snprintf(buf, len, ILP_META_PREFIX "task ts=%" PRIu64 " pid=%d tid=%d ",
 			     ev->ts, (int)ev->pid, (int)ev->tid);
 		if (n < 0 || (size_t)n >= len)
 			return -ENOSPC;
@@ -48,15 +78,15 @@ int ilp_meta_format_event(char *buf, size_t len, const struct ilp_event *ev)
 
 			memcpy(comm, ev->task.comm, ILP_COMM_LEN);
 			comm[ILP_COMM_LEN] = '\0';
-			return put_rest(buf, len, n, comm);
+			return put_rest(buf, len, n, "comm", comm);
 		}
 	case ILP_EV_FD_INFO:
-		n = snprintf(buf, len, ILP_META_PREFIX "fd ts=%" PRIu64 " pid=%d tid=%d fd=%d type=%u str=",
+		n = snprintf(buf, len, ILP_META_PREFIX "fd ts=%" PRIu64 " pid=%d tid=%d fd=%d type=%u ",
 			     ev->ts, (int)ev->pid, (int)ev->tid, (int)ev->fd.fd,
 			     (unsigned)ev->fd.type);
 		if (n < 0 || (size_t)n >= len)
 			return -ENOSPC;
-		return put_rest(buf, len, n, ev->fd.str ? ev->fd.str : "");
+		return put_rest(buf, len, n, "str", ev->fd.str ? ev->fd.str : "");
 	default:
 		return -EINVAL;
 	}
@@ -64,12 +94,12 @@ int ilp_meta_format_event(char *buf, size_t len, const struct ilp_event *ev)
 
 int ilp_meta_format_begin(char *buf, size_t len, uint64_t ts, const char *command)
 {
-	int n = snprintf(buf, len, ILP_META_PREFIX "begin v=%d ts=%" PRIu64 " cmd=",
+	int n = snprintf(buf, len, ILP_META_PREFIX "begin v=%d ts=%" PRIu64 " ",
 			 ILP_META_VERSION, ts);
 
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
-	return put_rest(buf, len, n, command ? command : "");
+	return put_rest(buf, len, n, "cmd", command ? command : "");
 }
 
 int ilp_meta_format_name(char *buf, size_t len, uint64_t ts, int kind, int pid, uint64_t key,
@@ -80,10 +110,10 @@ int ilp_meta_format_name(char *buf, size_t len, uint64_t ts, int kind, int pid, 
 	if (kind < 0 || kind >= NNAME_KINDS || !name_kinds[kind])
 		return -EINVAL;
 	n = snprintf(buf, len, ILP_META_PREFIX "name ts=%" PRIu64 " kind=%s pid=%d key=%" PRIu64
-		     " str=", ts, name_kinds[kind], pid, key);
+		     " ", ts, name_kinds[kind], pid, key);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
-	return put_rest(buf, len, n, name ? name : "");
+	return put_rest(buf, len, n, "str", name ? name : "");
 }
 
 int ilp_meta_format_end(char *buf, size_t len, uint64_t ts, uint64_t lost, int exit_status)
@@ -115,6 +145,39 @@ static const char *take(char **p, const char *key, int rest)
 		*p = v + strlen(v);
 	}
 	return v;
+}
+
+/* the last key's value, "KEY=" as written, "KEYx=" with \xNN and \\
+ * decoded (in place); NULL if neither is there or an escape is bad */
+static const char *take_rest(char **p, const char *key)
+{
+	char xkey[16], *start, *v, *o;
+
+	v = (char *)take(p, key, 1);
+	if (v)
+		return v;
+	snprintf(xkey, sizeof(xkey), "%sx", key);
+	start = (char *)take(p, xkey, 1);
+	if (!start)
+		return NULL;
+	for (v = o = start; *v; v++) {
+		if (*v != '\\') {
+			*o++ = *v;
+		} else if (v[1] == '\\') {
+			*o++ = '\\';
+			v++;
+		} else if (v[1] == 'x' && isxdigit((unsigned char)v[2]) &&
+			   isxdigit((unsigned char)v[3])) {
+			char h[3] = { v[2], v[3], 0 };
+
+			*o++ = (char)strtoul(h, NULL, 16);
+			v += 3;
+		} else {
+			return NULL;
+		}
+	}
+	*o = '\0';
+	return start;
 }
 
 static int take_u64(char **p, const char *key, uint64_t *out)
@@ -173,7 +236,7 @@ int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m)
 		p += 6;
 		m->kind = ILP_META_BEGIN;
 		if (take_int(&p, "v", &m->version) || m->version < 1 ||
-		    take_u64(&p, "ts", &m->ts) || !(v = take(&p, "cmd", 1)))
+		    take_u64(&p, "ts", &m->ts) || !(v = take_rest(&p, "cmd")))
 			return -EINVAL;
 		snprintf(m->text, sizeof(m->text), "%s", v);
 		return 1;
@@ -183,7 +246,7 @@ int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m)
 		m->kind = ILP_META_TASK;
 		m->ev.kind = ILP_EV_TASK_INFO;
 		if (take_u64(&p, "ts", &m->ts) || take_int(&p, "pid", &m->ev.pid) ||
-		    take_int(&p, "tid", &m->ev.tid) || !(v = take(&p, "comm", 1)))
+		    take_int(&p, "tid", &m->ev.tid) || !(v = take_rest(&p, "comm")))
 			return -EINVAL;
 		if (m->ev.pid <= 0 || m->ev.tid <= 0)
 			return -EINVAL;
@@ -204,7 +267,7 @@ int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m)
 		if (!strncmp(p, "tid=", 4) && take_int(&p, "tid", &m->ev.tid))
 			return -EINVAL;
 		if (take_int(&p, "fd", &m->ev.fd.fd) || take_u64(&p, "type", &u) ||
-		    u > UINT32_MAX || !(v = take(&p, "str", 1)))
+		    u > UINT32_MAX || !(v = take_rest(&p, "str")))
 			return -EINVAL;
 		if (m->ev.pid < 0 || m->ev.tid <= 0)
 			return -EINVAL;
@@ -226,7 +289,7 @@ int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m)
 			return -EINVAL;
 		m->name_kind = x;
 		if (take_int(&p, "pid", &m->name_pid) || m->name_pid < 0 ||
-		    take_u64(&p, "key", &m->name_key) || !(v = take(&p, "str", 1)) || !*v)
+		    take_u64(&p, "key", &m->name_key) || !(v = take_rest(&p, "str")) || !*v)
 			return -EINVAL;
 		snprintf(m->text, sizeof(m->text), "%s", v);
 		return 1;

@@ -239,14 +239,15 @@ static void test_meta_roundtrip(void **state)
 	ev.tid = 43;
 	strcpy(ev.task.comm, "my app\n");
 	n = ilp_meta_format_event(line, sizeof(line), &ev);
-	assert_string_equal(line, "iolockprof: task ts=123456789012 pid=42 tid=43 comm=my app?");
+	/* a control character: the value escaped, under commx=, exact on return */
+	assert_string_equal(line, "iolockprof: task ts=123456789012 pid=42 tid=43 commx=my app\\x0a");
 	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
 	assert_int_equal(m.kind, ILP_META_TASK);
 	assert_int_equal(m.ev.kind, ILP_EV_TASK_INFO);
 	assert_int_equal(m.ev.ts, 123456789012ull);
 	assert_int_equal(m.ev.pid, 42);
 	assert_int_equal(m.ev.tid, 43);
-	assert_string_equal(m.ev.task.comm, "my app?");
+	assert_string_equal(m.ev.task.comm, "my app\n");
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ILP_EV_FD_INFO;
@@ -265,6 +266,15 @@ static void test_meta_roundtrip(void **state)
 	assert_int_equal(m.ev.fd.type, 2);
 	assert_string_equal(m.ev.fd.str, "/tmp/a file");
 
+	/* a name with a newline, a backslash and a byte that is not UTF-8 */
+	ev.fd.str = "/tmp/a b\nc\\d\xff";
+	n = ilp_meta_format_event(line, sizeof(line), &ev);
+	assert_string_equal(line, "iolockprof: fd ts=7 pid=9 tid=11 fd=3 type=2 "
+			    "strx=/tmp/a b\\x0ac\\\\d\xff");
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_string_equal(m.ev.fd.str, "/tmp/a b\nc\\d\xff");
+	assert_int_equal(ilp_meta_parse("iolockprof: fd ts=7 pid=9 fd=3 type=2 strx=/a\\q", 48, &m),
+			 -EINVAL);	/* not an escape */
 	n = ilp_meta_format_begin(line, sizeof(line), 5, "./app -x 'y z'");
 	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
 	assert_int_equal(m.kind, ILP_META_BEGIN);

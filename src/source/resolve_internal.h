@@ -141,13 +141,20 @@ struct wdirty {
 
 enum { W_FDS = 1, W_CWD, W_PAIR };
 
+#define WTIDS 1024
+
+struct wtid {
+	int tid, fd;		/* tid 0: none */
+};
+
 struct window {
 	uint64_t horizon;
 	int valid;		/* 0: no window given (stopped source): reads are at the call */
 	struct ilp_umap fdchg;	/* (pid, fd) -> struct wvec of change times */
 	struct ilp_umap pidchg;	/* pid -> struct wranges */
 	struct ilp_umap dirty;	/* (pid, fd) -> struct wdirties */
-	struct ilp_umap wtid;	/* tid -> the fd of the write it is in (+1) */
+	struct wtid wtid[WTIDS];	/* per tid (direct-mapped): the read or write
+					 * it is in */
 	struct ilp_umap wpair;	/* tid -> the int[2] of the pipe/socketpair it is in */
 };
 

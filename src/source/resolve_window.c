@@ -174,7 +174,6 @@ void ilp_res_window_release(struct window *w)
 	ilp_umap_release(&w->fdchg);
 	ilp_umap_release(&w->pidchg);
 	ilp_umap_release(&w->dirty);
-	ilp_umap_release(&w->wtid);
 	ilp_umap_release(&w->wpair);
 	memset(w, 0, sizeof(*w));
 }
@@ -192,8 +191,8 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 		ilp_res_window_release(w);
 	} else {
 		clear(w);
-		ilp_umap_release(&w->wtid);
 		ilp_umap_release(&w->wpair);
+		memset(w->wtid, 0, sizeof(w->wtid));
 	}
 	w->horizon = horizon;
 	w->valid = 1;
@@ -222,10 +221,10 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 			continue;
 		case ILP_EV_WB_DIRTY:
 		case ILP_EV_FILE_READ: {
-			uintptr_t fd1 = (uintptr_t)ilp_umap_get(&w->wtid, (uint64_t)(uint32_t)ev->tid);
+			const struct wtid *x = &w->wtid[(unsigned)ev->tid % WTIDS];
 
-			if (fd1)
-				add_dirty(&w->dirty, ilp_res_pid_of(r, ev->tid), (int)fd1 - 1, ev->ts,
+			if (x->tid == ev->tid)
+				add_dirty(&w->dirty, ilp_res_pid_of(r, ev->tid), x->fd, ev->ts,
 					  ev->wb.dev, ev->wb.ino);
 			continue;
 		}
@@ -239,7 +238,8 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 			continue;
 		pid = ilp_res_pid_of(r, ev->tid);
 		if (ev->kind == ILP_EV_SYS_EXIT) {
-			ilp_umap_del(&w->wtid, (uint64_t)(uint32_t)ev->tid);
+			if (w->wtid[(unsigned)ev->tid % WTIDS].tid == ev->tid)
+				w->wtid[(unsigned)ev->tid % WTIDS].tid = 0;
 			if (r->role[ev->nr].role == RS_PAIR) {
 				uint64_t *p = ilp_umap_del(&w->wpair, (uint64_t)(uint32_t)ev->tid);
 
@@ -251,9 +251,10 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 		}
 		/* entries: a data call on an fd, for the inodes it reports */
 		if ((ilp_syscall_class(ev->nr) & (ILP_SC_WRITE | ILP_SC_READ)) &&
-		    (ilp_syscall_class(ev->nr) & ILP_SC_FD0) && (int)ev->args[0] >= 0)
-			ilp_umap_put(&w->wtid, (uint64_t)(uint32_t)ev->tid,
-				     (void *)(uintptr_t)((unsigned)ev->args[0] + 1u));
+		    (ilp_syscall_class(ev->nr) & ILP_SC_FD0) && (int)ev->args[0] >= 0) {
+			w->wtid[(unsigned)ev->tid % WTIDS].tid = ev->tid;
+			w->wtid[(unsigned)ev->tid % WTIDS].fd = (int)ev->args[0];
+		}
 		ri = &r->role[ev->nr];
 		if (ri->role == RS_PAIR && ri->path >= 0) {
 			uint64_t *p = malloc(sizeof(*p));

@@ -39,6 +39,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "pidns.h"
 #include "resolve_internal.h"
 
 #define EINPROGRESS_V 115
@@ -157,6 +158,11 @@ static void thread_free(struct tstate *t)
 	free(t);
 }
 
+int ilp_res_ptid(const struct ilp_resolver *r, int ktid)
+{
+	return r->pidns ? ilp_pidns_proc_pid(r->pidns, ktid) : ktid;
+}
+
 int ilp_res_pid_of(const struct ilp_resolver *r, int tid)
 {
 	const struct tstate *t = ilp_umap_get(&r->threads, (uint64_t)(uint32_t)tid);
@@ -263,6 +269,8 @@ static void set_cwd(struct pstate *p, const char *cwd)
 /* the view of process p (its root and mount namespace ours?), asked once */
 static int view_of(struct ilp_resolver *r, struct pstate *p, int tid)
 {
+	if (tid <= 0)
+		return 0;	/* not proved (pid namespace): never our view */
 	if (!p)
 		return ilp_res_same_view(r, tid) == 1;
 	if (p->view < 0)
@@ -462,57 +470,63 @@ static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
 	const struct rinfo *ri = &r->role[ev->nr];
 	struct p1slot *sl = slot1(r, ev->cpu, ev->tid);
 	const uint64_t *args = sl->tid == ev->tid && sl->nr == ev->nr ? sl->args : NULL;
+	int pt = ilp_res_ptid(r, ev->tid), fds[2], i;
 	struct fact *f;
-	int fds[2], i;
 
 	if (args)
 		sl->tid = 0;
+	if (pt <= 0)
+		return;	/* a pid namespace's unproved process: no /proc read (pidns.h) */
 	switch (ri->role) {
 	case RS_OPEN:
 	case RS_PATH:
 		f = fact_new(r, ev->tid, ev->ts, ev->nr);
 		if (!f)
 			return;
+		f->ptid = pt;
 		if (ri->role == RS_OPEN && ev->ret >= 0) {
 			f->nfd = 1;
 			f->fds[0] = (int)ev->ret;
-			ilp_res_snap(r, ev->tid, (int)ev->ret, &f->snap[0]);
+			ilp_res_snap(r, pt, (int)ev->ret, &f->snap[0]);
 		}
 		/* the argument: for a fd that is gone, a " (deleted)" name, a
 		 * kernel copy to check; never needed when stopped (read at the call) */
 		if (args && !r->stopped) {
 			f->arg_ptr = args[ri->path];
-			f->arg_state = ilp_res_read_str(ev->tid, f->arg_ptr, &f->arg) ? 2 : 1;
+			f->arg_state = ilp_res_read_str(pt, f->arg_ptr, &f->arg) ? 2 : 1;
 			f->arg_at = ilp_res_now();
 		}
 		return;
 	case RS_RETFD:
 		if (ev->ret < 0 || !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
 			return;
+		f->ptid = pt;
 		f->nfd = 1;
 		f->fds[0] = (int)ev->ret;
-		ilp_res_snap(r, ev->tid, (int)ev->ret, &f->snap[0]);
+		ilp_res_snap(r, pt, (int)ev->ret, &f->snap[0]);
 		ask_sock(r, f, &f->snap[0]);
 		return;
 	case RS_ARG0:
 		if ((ev->ret != 0 && ev->ret != -EINPROGRESS_V) || !args ||
 		    !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
 			return;
+		f->ptid = pt;
 		f->nfd = 1;
 		f->fds[0] = (int)args[0];
-		ilp_res_snap(r, ev->tid, (int)args[0], &f->snap[0]);
+		ilp_res_snap(r, pt, (int)args[0], &f->snap[0]);
 		ask_sock(r, f, &f->snap[0]);
 		return;
 	case RS_PAIR:
-		if (ev->ret != 0 || !args || ilp_res_read_mem(ev->tid, args[ri->path], fds, sizeof(fds)) ||
+		if (ev->ret != 0 || !args || ilp_res_read_mem(pt, args[ri->path], fds, sizeof(fds)) ||
 		    !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
 			return;
+		f->ptid = pt;
 		f->pair_state = 1;
 		f->pair_at = ilp_res_now();
 		f->nfd = 2;
 		for (i = 0; i < 2; i++) {
 			f->fds[i] = fds[i];
-			ilp_res_snap(r, ev->tid, fds[i], &f->snap[i]);
+			ilp_res_snap(r, pt, fds[i], &f->snap[i]);
 			ask_sock(r, f, &f->snap[i]);
 		}
 		return;
@@ -523,7 +537,7 @@ static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
 		} else {
 			char path[64];
 
-			snprintf(path, sizeof(path), "/proc/%d/cwd", ev->tid);
+			snprintf(path, sizeof(path), "/proc/%d/cwd", pt);
 			if (ilp_res_link(path, &f->cwd) || ends_with(f->cwd, DELETED)) {
 				free(f->cwd);
 				f->cwd = NULL;
@@ -540,6 +554,8 @@ void ilp_resolver_on_record(struct ilp_resolver *r, const struct ilp_event *ev)
 {
 	struct fact *f;
 
+	if (r->pidns)	/* threads of a proved process, exits: as they are decoded */
+		ilp_pidns_on_event(r->pidns, ev);
 	if (ev->nr < 0 || ev->nr >= ILP_SC_MAX)
 		return;
 	switch (ev->kind) {
@@ -594,7 +610,7 @@ void ilp_resolver_round_end(struct ilp_resolver *r)
 				if (f->snap[k].sock_asked) {
 					q[i].ino = f->snap[k].sock;
 					q[i].netns = f->snap[k].netns;
-					q[i++].tid = f->tid;
+					q[i++].tid = f->ptid;
 				}
 		ilp_sockdiag_lookup(r->sd, q, n);
 		for (i = 0, f = r->pending; f; f = f->pnext)
@@ -788,19 +804,20 @@ static int name_open(struct ilp_resolver *r, const struct ilp_event *ev, const s
 	char *abs = have ? copy_path(&t->copy, p, ri, t->args, f) : NULL;
 	char name[PATH_MAX + 64], *cand = NULL;
 	unsigned type = ILP_OBJ_FILE, src;
+	int pt = ilp_res_ptid(r, ev->tid);
 
-	view = view_of(r, p, ev->tid);
+	view = view_of(r, p, pt);
 	if (abs) {
 		/* a copy made at the call: the name it gives */
 		src = t->copy.src;
-		ilp_res_canonical(r, ev->tid, view, abs, 0, name, sizeof(name));
+		ilp_res_canonical(r, pt, view, abs, 0, name, sizeof(name));
 		if (sv == SV_VALID && !ilp_res_snap_name(s, &type, r->tmp, sizeof(r->tmp)) &&
 		    r->tmp[0] == '/' && strcmp(r->tmp, name) && !ends_with(r->tmp, DELETED)) {
 			/* a symlink moved since: the file the fd holds is the truth */
 			scopy(name, sizeof(name), r->tmp);
 			src = ILP_NAME_SRC_PROC;
 		} else if (sv != SV_VALID) {
-			type = stat_type(ev->tid, view, name, 0);
+			type = stat_type(pt, view, name, 0);
 		}
 		put(r, out, 0, ev, fd, type, src, name);
 		free(abs);
@@ -822,14 +839,14 @@ static int name_open(struct ilp_resolver *r, const struct ilp_event *ev, const s
 	}
 	/* the fd is gone (or was reused): the argument, if the kernel confirms
 	 * it (when it was read does not matter: the confirmation is by inode) */
-	if (have && f && !f->arg_state && ri->path >= 0 && !r->stopped) {
-		f->arg_state = ilp_res_read_str(ev->tid, t->args[ri->path], &f->arg) ? 2 : 1;
+	if (have && f && !f->arg_state && ri->path >= 0 && !r->stopped && pt > 0) {
+		f->arg_state = ilp_res_read_str(pt, t->args[ri->path], &f->arg) ? 2 : 1;
 		f->arg_at = ilp_res_now();
 	}
 	if (have && f && f->arg_state == 1 && printable(f->arg) &&
 	    (cand = absolute(p, ri, t->args, f->arg)) &&
-	    confirmed(r, ev->tid, pid, view, fd, ev->ts, cand)) {
-		ilp_res_canonical(r, ev->tid, view, cand, 0, name, sizeof(name));
+	    confirmed(r, pt, pid, view, fd, ev->ts, cand)) {
+		ilp_res_canonical(r, pt, view, cand, 0, name, sizeof(name));
 		put(r, out, 0, ev, fd, ILP_OBJ_FILE, ILP_NAME_SRC_ARG, name);
 		free(cand);
 		dir_forget(p, fd, fd);
@@ -849,13 +866,13 @@ static int name_path(struct ilp_resolver *r, const struct ilp_event *ev, const s
 	const struct rinfo *ri = &r->role[ev->nr];
 	struct pstate *p = proc_get(r, t->pid);
 	char *abs = copy_path(&t->copy, p, ri, t->args, f), name[PATH_MAX + 64];
-	int nf = no_follow(ri, t->args), view;
+	int nf = no_follow(ri, t->args), view, pt = ilp_res_ptid(r, ev->tid);
 
 	if (!abs)
 		return 0;
-	view = view_of(r, p, ev->tid);
-	ilp_res_canonical(r, ev->tid, view, abs, nf, name, sizeof(name));
-	put(r, out, 0, ev, ILP_FD_PATHARG, stat_type(ev->tid, view, name, nf), t->copy.src, name);
+	view = view_of(r, p, pt);
+	ilp_res_canonical(r, pt, view, abs, nf, name, sizeof(name));
+	put(r, out, 0, ev, ILP_FD_PATHARG, stat_type(pt, view, name, nf), t->copy.src, name);
 	free(abs);
 	return 1;
 }
@@ -954,7 +971,9 @@ static void track_cwd(struct ilp_resolver *r, const struct ilp_event *ev, const 
 	if (!p || ev->ret != 0)
 		return;
 	if (have && ri->role == RS_CHDIR && (abs = copy_path(&t->copy, p, ri, t->args, f))) {
-		ilp_res_canonical(r, ev->tid, view_of(r, p, ev->tid), abs, 0, name, sizeof(name));
+		int pt = ilp_res_ptid(r, ev->tid);
+
+		ilp_res_canonical(r, pt, view_of(r, p, pt), abs, 0, name, sizeof(name));
 		set_cwd(p, name);
 		free(abs);
 		return;
@@ -1207,17 +1226,20 @@ int ilp_resolver_at_call(struct ilp_resolver *r, int tid, int nr, const uint64_t
 	struct tstate *t;
 	struct copy c = { 0 };
 	char link[64], *base = NULL;
-	int err;
+	int err, pt;
 
 	if (nr < 0 || nr >= ILP_SC_MAX)
 		return -ENOENT;
 	ri = &r->role[nr];
 	if ((ri->role != RS_OPEN && ri->role != RS_PATH && ri->role != RS_CHDIR) || ri->path < 0)
 		return -ENOENT;
+	pt = ilp_res_ptid(r, tid);
+	if (pt <= 0)
+		return -ESRCH;	/* a pid namespace's unproved process (pidns.h) */
 	t = ilp_res_thread(r, tid);
 	if (!t)
 		return -ENOMEM;
-	err = ilp_res_read_str(tid, args[ri->path], &c.raw);
+	err = ilp_res_read_str(pt, args[ri->path], &c.raw);
 	if (err)
 		return err;
 	c.src = ILP_NAME_SRC_CALL;
@@ -1229,9 +1251,9 @@ int ilp_resolver_at_call(struct ilp_resolver *r, int tid, int nr, const uint64_t
 	} else if (c.raw[0]) {
 		/* the base of that moment: the tracee is stopped, it is exact */
 		if (ri->dirfd < 0 || (int)args[ri->dirfd] == AT_FDCWD_V)
-			snprintf(link, sizeof(link), "/proc/%d/cwd", tid);
+			snprintf(link, sizeof(link), "/proc/%d/cwd", pt);
 		else
-			snprintf(link, sizeof(link), "/proc/%d/fd/%d", tid, (int)args[ri->dirfd]);
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", pt, (int)args[ri->dirfd]);
 		if (!ilp_res_link(link, &base) && base[0] == '/' && !ends_with(base, DELETED) &&
 		    asprintf(&c.abs, "%s%s%s", base, strcmp(base, "/") ? "/" : "", c.raw) < 0)
 			c.abs = NULL;
@@ -1303,21 +1325,23 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 {
 	struct fact *all = NULL, *f, *next;
 	char path[64], *cwd = NULL, name[PATH_MAX + 64];
-	struct pstate *p = proc_get(r, pid);
+	struct pstate *p = proc_get(r, pid);	/* by the events' pid */
+	int err = 0, pp = ilp_res_ptid(r, pid);	/* /proc's */
 	struct dirent *de;
-	int err = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	if (pp <= 0)
+		return -ESRCH;	/* a pid namespace's unproved process (pidns.h) */
+	snprintf(path, sizeof(path), "/proc/%d/fd", pp);
 	d = opendir(path);
 	if (!d)
 		return -errno;
-	snprintf(path, sizeof(path), "/proc/%d/cwd", pid);
+	snprintf(path, sizeof(path), "/proc/%d/cwd", pp);
 	if (!ilp_res_link(path, &cwd) && !ends_with(cwd, DELETED))
 		set_cwd(p, cwd);
 	free(cwd);
 	if (p)
-		p->view = (int8_t)ilp_res_same_view(r, pid);
+		p->view = (int8_t)ilp_res_same_view(r, pp);
 	/* every fd first, then the sockets among them in one lookup */
 	while ((de = readdir(d))) {
 		char *end;
@@ -1329,9 +1353,10 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 		if (!f)
 			break;
 		f->tid = pid;
+		f->ptid = pp;
 		f->fds[0] = (int)fd;
 		f->nfd = 1;
-		ilp_res_snap(r, pid, (int)fd, &f->snap[0]);
+		ilp_res_snap(r, pp, (int)fd, &f->snap[0]);
 		ask_sock(r, f, &f->snap[0]);
 		f->next = all;
 		all = f;
@@ -1353,7 +1378,7 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 				type |= ILP_OBJ_SRC(ILP_NAME_SRC_PROC);
 				r->counts.named[ILP_NAME_SRC_PROC]++;
 			}
-			if (fd_cloexec(pid, f->fds[0]))
+			if (fd_cloexec(pp, f->fds[0]))
 				type |= ILP_OBJ_F_CLOEXEC;
 			err = fn(ctx, f->fds[0], type, s);
 		}

@@ -66,6 +66,7 @@ struct fact {
 	struct fact *next;	/* hash chain (same key slot) */
 	struct fact *pnext;	/* the round's socket lookups */
 	int tid, nr;
+	int ptid;		/* the thread as /proc here knows it (pid namespace) */
 	uint64_t ts;
 	int nfd;
 	int fds[2];
@@ -235,6 +236,9 @@ int ilp_res_dirtied(const struct ilp_resolver *r, int pid, int fd, uint64_t a, u
 /* ---- resolve.c ---- */
 
 struct tstate *ilp_res_thread(struct ilp_resolver *r, int tid);	/* created if needed */
+/* the pid /proc here knows kernel tid ktid by (pidns.h); <= 0: not proved,
+ * do not read /proc for it */
+int ilp_res_ptid(const struct ilp_resolver *r, int ktid);
 int ilp_res_pid_of(const struct ilp_resolver *r, int tid);
 
 #endif

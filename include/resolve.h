@@ -101,6 +101,18 @@ int ilp_resolver_stopped_event(struct ilp_resolver *r, const struct ilp_event *e
 int ilp_resolver_at_call(struct ilp_resolver *r, int tid, int nr, const uint64_t args[6]);
 
 /*
+ * --names=exact, for the calls that make or rename an fd (open, socket,
+ * accept, pipe, connect...): thread tid is stopped at the exit of syscall
+ * nr, which returned ret (args: the call's, as at its entry), after its
+ * SYS_EXIT event was recorded (a PTRACE_SYSCALL exit stop).  Reads the fd
+ * (/proc, sock_diag) or the pipe's two now; the exit's FD_INFO then comes
+ * from this read, source "call".  0, -ENOENT (nr makes no fd, or failed),
+ * -ESRCH (an unproved pid namespace process), -ENOMEM.
+ */
+int ilp_resolver_at_exit(struct ilp_resolver *r, int tid, int nr, const uint64_t args[6],
+			 int64_t ret);
+
+/*
  * Calls fn for every open fd of process pid (attach, run before exec),
  * with ILP_OBJ_F_CLOEXEC from fdinfo and ILP_OBJ_SRC(PROC); str is pooled.
  * Also takes the process's cwd, for the paths it gives relative to it.

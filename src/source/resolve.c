@@ -119,6 +119,8 @@ const char *ilp_resolve_path_call(size_t i)
 
 /* ---- state ---- */
 
+static void fact_free(struct fact *f);
+
 static void copy_release(struct copy *c)
 {
 	free(c->raw);
@@ -155,6 +157,12 @@ static void thread_free(struct tstate *t)
 	for (i = 0; i < t->natq; i++)
 		copy_release(&t->atq[(t->atq_head + i) % t->atq_cap]);
 	free(t->atq);
+	while (t->exitq) {
+		struct fact *f = t->exitq;
+
+		t->exitq = f->next;
+		fact_free(f);
+	}
 	free(t);
 }
 
@@ -465,62 +473,63 @@ static int ends_with(const char *s, const char *tail)
 	return ls >= lt && !strcmp(s + ls - lt, tail);
 }
 
-static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
+/* 1 if the exit of a call of role ri (ret, args: NULL if not known) has
+ * something to read */
+static int exit_wants(const struct rinfo *ri, int64_t ret, const uint64_t *args)
 {
-	const struct rinfo *ri = &r->role[ev->nr];
-	struct p1slot *sl = slot1(r, ev->cpu, ev->tid);
-	const uint64_t *args = sl->tid == ev->tid && sl->nr == ev->nr ? sl->args : NULL;
-	int pt = ilp_res_ptid(r, ev->tid), fds[2], i;
-	struct fact *f;
-
-	if (args)
-		sl->tid = 0;
-	if (pt <= 0)
-		return;	/* a pid namespace's unproved process: no /proc read (pidns.h) */
 	switch (ri->role) {
 	case RS_OPEN:
 	case RS_PATH:
-		f = fact_new(r, ev->tid, ev->ts, ev->nr);
-		if (!f)
-			return;
-		f->ptid = pt;
-		if (ri->role == RS_OPEN && ev->ret >= 0) {
+		return 1;
+	case RS_RETFD:
+		return ret >= 0;
+	case RS_ARG0:
+		return (ret == 0 || ret == -EINPROGRESS_V) && args;
+	case RS_PAIR:
+		return ret == 0 && args;
+	case RS_CHDIR:
+	case RS_FCHDIR:
+		return ret == 0;
+	default:
+		return 0;
+	}
+}
+
+/* the reads the exit of a call of role ri needs, now, into f (thread pt as
+ * /proc knows it); args NULL when phase one could not pair the entry */
+static void exit_reads(struct ilp_resolver *r, struct fact *f, int pt, const struct rinfo *ri,
+		       int64_t ret, const uint64_t *args)
+{
+	char path[64];
+	int fds[2], i;
+
+	f->ptid = pt;
+	switch (ri->role) {
+	case RS_OPEN:
+	case RS_PATH:
+		if (ri->role == RS_OPEN && ret >= 0) {
 			f->nfd = 1;
-			f->fds[0] = (int)ev->ret;
-			ilp_res_snap(r, pt, (int)ev->ret, &f->snap[0]);
+			f->fds[0] = (int)ret;
+			ilp_res_snap(r, pt, (int)ret, &f->snap[0]);
 		}
 		/* the argument: for a fd that is gone, a " (deleted)" name, a
-		 * kernel copy to check; never needed when stopped (read at the call) */
-		if (args && !r->stopped) {
+		 * kernel copy to check; never needed when read at the call */
+		if (args && !r->stopped && !f->stopped) {
 			f->arg_ptr = args[ri->path];
 			f->arg_state = ilp_res_read_str(pt, f->arg_ptr, &f->arg) ? 2 : 1;
 			f->arg_at = ilp_res_now();
 		}
-		return;
+		break;
 	case RS_RETFD:
-		if (ev->ret < 0 || !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
-			return;
-		f->ptid = pt;
-		f->nfd = 1;
-		f->fds[0] = (int)ev->ret;
-		ilp_res_snap(r, pt, (int)ev->ret, &f->snap[0]);
-		ask_sock(r, f, &f->snap[0]);
-		return;
 	case RS_ARG0:
-		if ((ev->ret != 0 && ev->ret != -EINPROGRESS_V) || !args ||
-		    !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
-			return;
-		f->ptid = pt;
 		f->nfd = 1;
-		f->fds[0] = (int)args[0];
-		ilp_res_snap(r, pt, (int)args[0], &f->snap[0]);
+		f->fds[0] = ri->role == RS_RETFD ? (int)ret : (int)args[0];
+		ilp_res_snap(r, pt, f->fds[0], &f->snap[0]);
 		ask_sock(r, f, &f->snap[0]);
-		return;
+		break;
 	case RS_PAIR:
-		if (ev->ret != 0 || !args || ilp_res_read_mem(pt, args[ri->path], fds, sizeof(fds)) ||
-		    !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
-			return;
-		f->ptid = pt;
+		if (ilp_res_read_mem(pt, args[ri->path], fds, sizeof(fds)))
+			break;
 		f->pair_state = 1;
 		f->pair_at = ilp_res_now();
 		f->nfd = 2;
@@ -529,25 +538,36 @@ static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
 			ilp_res_snap(r, pt, fds[i], &f->snap[i]);
 			ask_sock(r, f, &f->snap[i]);
 		}
-		return;
+		break;
 	case RS_CHDIR:
 	case RS_FCHDIR:
-		if (ev->ret != 0 || !(f = fact_new(r, ev->tid, ev->ts, ev->nr))) {
-			return;
-		} else {
-			char path[64];
-
-			snprintf(path, sizeof(path), "/proc/%d/cwd", pt);
-			if (ilp_res_link(path, &f->cwd) || ends_with(f->cwd, DELETED)) {
-				free(f->cwd);
-				f->cwd = NULL;
-			}
-			f->cwd_at = ilp_res_now();
+		snprintf(path, sizeof(path), "/proc/%d/cwd", pt);
+		if (ilp_res_link(path, &f->cwd) || ends_with(f->cwd, DELETED)) {
+			free(f->cwd);
+			f->cwd = NULL;
 		}
-		return;
-	default:
-		return;
+		f->cwd_at = ilp_res_now();
+		break;
 	}
+	for (i = 0; f->stopped && i < f->nfd; i++)
+		f->snap[i].stopped = 1;
+}
+
+static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
+{
+	const struct rinfo *ri = &r->role[ev->nr];
+	struct p1slot *sl = slot1(r, ev->cpu, ev->tid);
+	const uint64_t *args = sl->tid == ev->tid && sl->nr == ev->nr ? sl->args : NULL;
+	int pt = ilp_res_ptid(r, ev->tid);
+	struct fact *f;
+
+	if (args)
+		sl->tid = 0;
+	if (pt <= 0)
+		return;	/* a pid namespace's unproved process: no /proc read (pidns.h) */
+	if (!exit_wants(ri, ev->ret, args) || !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
+		return;
+	exit_reads(r, f, pt, ri, ev->ret, args);
 }
 
 void ilp_resolver_on_record(struct ilp_resolver *r, const struct ilp_event *ev)
@@ -669,7 +689,7 @@ static enum sv snap_check(const struct ilp_resolver *r, int pid, int fd, uint64_
 		return SV_GONE;
 	if (s->state == SNAP_NOPROC)
 		return SV_NOPROC;
-	if (r->stopped || !r->w.valid)
+	if (r->stopped || !r->w.valid || s->stopped)
 		return SV_VALID;	/* read while the tracee waited at the call */
 	if (s->at > r->w.horizon)
 		return SV_LATE;
@@ -825,6 +845,7 @@ static int name_open(struct ilp_resolver *r, const struct ilp_event *ev, const s
 		return 1;
 	}
 	if (sv == SV_VALID && !ilp_res_snap_name(s, &type, name, sizeof(name))) {
+		src = r->stopped || s->stopped ? ILP_NAME_SRC_CALL : ILP_NAME_SRC_PROC;
 		/* unlinked since: the path the call used, when its argument agrees */
 		if (name[0] == '/' && ends_with(name, DELETED) && have && f && f->arg_state == 1 &&
 		    (cand = absolute(p, ri, t->args, f->arg))) {
@@ -833,7 +854,7 @@ static int name_open(struct ilp_resolver *r, const struct ilp_event *ev, const s
 				name[strlen(cand)] = '\0';
 			free(cand);
 		}
-		put(r, out, 0, ev, fd, type, ILP_NAME_SRC_PROC, name);
+		put(r, out, 0, ev, fd, type, src, name);
 		note_dir(p, fd, type, name);
 		return 1;
 	}
@@ -886,7 +907,8 @@ static int name_fd(struct ilp_resolver *r, const struct ilp_event *ev, int pid, 
 	unsigned type;
 
 	if (sv == SV_VALID && !ilp_res_snap_name(s, &type, name, sizeof(name))) {
-		put(r, out + i, i, ev, fd, type, ILP_NAME_SRC_PROC, name);
+		put(r, out + i, i, ev, fd, type,
+		    r->stopped || s->stopped ? ILP_NAME_SRC_CALL : ILP_NAME_SRC_PROC, name);
 		note_dir(proc_get(r, pid), fd, type, name);
 	} else {
 		put_lost(r, out + i, i, ev, fd, lost_why[sv]);
@@ -951,7 +973,8 @@ static int name_pair(struct ilp_resolver *r, const struct ilp_event *ev, int pid
 		return 0;
 	for (i = 0; i < 2; i++) {
 		if (ok[i])
-			put(r, out + n, n, ev, f->fds[i], types[i], ILP_NAME_SRC_PROC, names[i]);
+			put(r, out + n, n, ev, f->fds[i], types[i],
+			    r->stopped || f->stopped ? ILP_NAME_SRC_CALL : ILP_NAME_SRC_PROC, names[i]);
 		else
 			put_lost(r, out + n, n, ev, f->fds[i], lost_why[sv[i]]);
 		n++;
@@ -1034,17 +1057,50 @@ static void track_fds(struct ilp_resolver *r, const struct ilp_event *ev, const 
 	}
 }
 
+/* the read ilp_resolver_at_exit made at this exit's stop, or NULL; reads
+ * of exits never seen (read before this one's event) are dropped */
+static struct fact *take_exitq(struct tstate *t, const struct ilp_event *ev)
+{
+	struct fact *f;
+
+	while ((f = t->exitq)) {
+		if (f->at < ev->ts) {	/* an earlier exit's: its event never came */
+			t->exitq = f->next;
+			t->nexitq--;
+			fact_free(f);
+			continue;
+		}
+		if (f->nr != ev->nr || f->ret != ev->ret)
+			return NULL;	/* a later call's: this exit had no stop */
+		t->exitq = f->next;
+		t->nexitq--;
+		f->next = NULL;
+		return f;
+	}
+	return NULL;
+}
+
 static int on_exit_ev(struct ilp_resolver *r, const struct ilp_event *ev,
 		      struct ilp_event out[ILP_RESOLVE_MAX])
 {
 	const struct rinfo *ri = &r->role[ev->nr];
 	struct tstate *t = ilp_res_thread(r, ev->tid);
-	struct fact *f = fact_take(r, ev->tid, ev->ts);
+	struct fact *f = fact_take(r, ev->tid, ev->ts), *sf;
 	int have, n = 0;
 
 	if (!t) {
 		fact_free(f);
 		return 0;
+	}
+	if (t->exitq && (sf = take_exitq(t, ev))) {
+		/* read at the exit stop: certain; what phase one read, not needed */
+		if (f && f->arg_state == 1 && !sf->arg_state) {
+			sf->arg = f->arg;
+			sf->arg_state = 1;
+			f->arg = NULL;
+		}
+		fact_free(f);
+		f = sf;
 	}
 	have = t->in_call && t->nr == ev->nr;
 	t->in_call = 0;
@@ -1284,6 +1340,54 @@ int ilp_resolver_at_call(struct ilp_resolver *r, int tid, int nr, const uint64_t
 	}
 	t->atq[(t->atq_head + t->natq) % t->atq_cap] = c;
 	t->natq++;
+	return 0;
+}
+
+#define EXITQ_MAX 65536	/* --names=exact reads waiting per thread */
+
+int ilp_resolver_at_exit(struct ilp_resolver *r, int tid, int nr, const uint64_t args[6],
+			 int64_t ret)
+{
+	const struct rinfo *ri;
+	struct tstate *t;
+	struct fact *f;
+	int pt;
+
+	if (nr < 0 || nr >= ILP_SC_MAX)
+		return -ENOENT;
+	ri = &r->role[nr];
+	if (!exit_wants(ri, ret, args) || ri->role == RS_PATH || ri->role == RS_CHDIR ||
+	    ri->role == RS_FCHDIR || (ri->role == RS_OPEN && ret < 0))
+		return -ENOENT;	/* no fd made or renamed */
+	pt = ilp_res_ptid(r, tid);
+	if (pt <= 0)
+		return -ESRCH;
+	t = ilp_res_thread(r, tid);
+	f = calloc(1, sizeof(*f));
+	if (!t || !f) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->tid = tid;
+	f->nr = nr;
+	f->ret = ret;
+	f->stopped = 1;
+	exit_reads(r, f, pt, ri, ret, args);
+	ilp_resolver_round_end(r);	/* its socket, now */
+	f->at = ilp_res_now();
+	if (t->nexitq >= EXITQ_MAX) {	/* the oldest goes: its call uses the other sources */
+		struct fact *old = t->exitq;
+
+		t->exitq = old->next;
+		t->nexitq--;
+		fact_free(old);
+	}
+	if (t->exitq)
+		t->exitq_tail->next = f;
+	else
+		t->exitq = f;
+	t->exitq_tail = f;
+	t->nexitq++;
 	return 0;
 }
 

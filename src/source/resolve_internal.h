@@ -50,6 +50,7 @@ struct snap {
 	uint8_t stat_ok;
 	uint8_t sock_asked;	/* a socket inode waits for the round's lookup */
 	uint8_t sock_found;
+	uint8_t stopped;	/* read while the thread was stopped at the call's exit */
 	uint64_t at;		/* when read (CLOCK_MONOTONIC ns, the events' clock) */
 	char *link;		/* readlink of /proc/TID/fd/N */
 	dev_t dev;
@@ -82,6 +83,9 @@ struct fact {
 	size_t kcopy_len;
 	uint64_t kptr;
 	uint8_t kcut;		/* the kernel did not end it: cut, or a fault */
+	uint8_t stopped;	/* read at the exit stop (ilp_resolver_at_exit) */
+	int64_t ret;		/* at_exit: the call's return, to match its event */
+	uint64_t at;		/* at_exit: when it was read */
 };
 
 /* the path argument as the call saw it */
@@ -104,6 +108,8 @@ struct tstate {
 	uint64_t kpend_ts;
 	struct copy *atq;	/* ilp_resolver_at_call's copies, oldest at atq_head */
 	size_t atq_head, natq, atq_cap;
+	struct fact *exitq, *exitq_tail;	/* ilp_resolver_at_exit's reads, oldest first */
+	size_t nexitq;
 };
 
 struct dirfd {

@@ -385,6 +385,58 @@ static void test_call_copy(void **state)
 	assert_int_equal(ilp_resolver_at_call(c->r, c->tid, NR("read"), args), -ENOENT);
 }
 
+/* call, at the exit: a thread stopped at the exit of a call that made an
+ * fd (--names=exact's exit stop): the fd read then names it, even closed
+ * before anything else could read it */
+static void test_call_at_exit(void **state)
+{
+	struct ctx *c = *state;
+	uint64_t args[6] = { 0 };
+	char path[128];
+	int fd, p[2];
+
+	snprintf(path, sizeof(path), "%s/exit.txt", c->dir);
+	make_file(path, "x");
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	args[0] = AT_FDCWD_V;
+	args[1] = (uint64_t)(uintptr_t)path;
+	enter(c, "openat", 10, AT_FDCWD_V, (uint64_t)(uintptr_t)path, O_RDONLY);
+	leave(c, "openat", 20, fd);
+	/* the stop comes after the exit's event; then the program closes it */
+	assert_int_equal(ilp_resolver_at_exit(c->r, c->tid, NR("openat"), args, fd), 0);
+	close(fd);
+	run(c, now_ns() + MS);
+	expect_name(c, 1, 0, fd, ILP_NAME_SRC_CALL, ILP_OBJ_FILE, path);
+	/* a pipe's two fds, read at the stop */
+	assert_int_equal(pipe(p), 0);
+	args[0] = (uint64_t)(uintptr_t)p;
+	c->t0 = now_ns() - 10 * MS;
+	enter(c, "pipe2", 10, (uint64_t)(uintptr_t)p, 0, 0);
+	leave(c, "pipe2", 20, 0);
+	assert_int_equal(ilp_resolver_at_exit(c->r, c->tid, NR("pipe2"), args, 0), 0);
+	close(p[0]);
+	close(p[1]);
+	run(c, now_ns() + MS);
+	assert_int_equal(c->nres[1], 2);
+	assert_int_equal(ILP_OBJ_SRC_OF(c->res[1][0].fd.type), ILP_NAME_SRC_CALL);
+	assert_int_equal(ILP_OBJ_SRC_OF(c->res[1][1].fd.type), ILP_NAME_SRC_CALL);
+	/* a read older than the exit is of an exit never seen: not used */
+	fd = open(path, O_RDONLY);
+	args[0] = AT_FDCWD_V;
+	assert_int_equal(ilp_resolver_at_exit(c->r, c->tid, NR("openat"), args, fd), 0);
+	close(fd);
+	c->t0 = now_ns() + 1000;	/* this exit comes after that read */
+	enter(c, "openat", 10, AT_FDCWD_V, (uint64_t)(uintptr_t)path, O_RDONLY);
+	leave(c, "openat", 20, fd);
+	run(c, UINT64_MAX);
+	expect_name(c, 1, 0, fd, ILP_NAME_SRC_LOST, ILP_OBJ_UNRESOLVED, LOST_CLOSED);
+	/* no fd made: nothing to read */
+	assert_int_equal(ilp_resolver_at_exit(c->r, c->tid, NR("openat"), args, -2), -ENOENT);
+	assert_int_equal(ilp_resolver_at_exit(c->r, c->tid, NR("newfstatat"), args, 0), -ENOENT);
+	c->t0 = now_ns() - 50 * MS;
+}
+
 static struct ilp_event *argstr(struct ctx *c, const char *call, uint64_t dt, const char *copy,
 				size_t len, const void *ptr, int arg)
 {
@@ -596,6 +648,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_late_read_is_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arg_confirmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_call_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_call_at_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_without_base, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dirfd_base, setup, teardown),

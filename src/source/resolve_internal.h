@@ -127,10 +127,6 @@ struct pstate {
 };
 
 /* the window's index (resolve_window.c) */
-struct wvec {
-	uint64_t *ts;
-	size_t n, cap;
-};
 
 struct wrange {
 	uint64_t ts;
@@ -154,15 +150,22 @@ struct wtid {
 	int tid, fd;		/* tid 0: none */
 };
 
+struct wpair {
+	int tid;		/* 0: none */
+	uint64_t ptr;
+};
+
 struct window {
 	uint64_t horizon;
 	int valid;		/* 0: no window given (stopped source): reads are at the call */
-	struct ilp_umap fdchg;	/* (pid, fd) -> struct wvec of change times */
-	struct ilp_umap pidchg;	/* pid -> struct wranges */
-	struct ilp_umap dirty;	/* (pid, fd) -> struct wdirties */
+	int incomplete;		/* a fact could not be indexed (ENOMEM): it proves nothing */
+	struct ilp_umap fdchg;	/* (pid, fd) -> list of change times (uint64_t) */
+	struct ilp_umap pidchg;	/* pid -> list of struct wrange */
+	struct ilp_umap dirty;	/* (pid, fd) -> list of struct wdirty */
 	struct wtid wtid[WTIDS];	/* per tid (direct-mapped): the read or write
 					 * it is in */
-	struct ilp_umap wpair;	/* tid -> the int[2] of the pipe/socketpair it is in */
+	struct wpair wpair[WTIDS];	/* per tid (direct-mapped): the int[2] of the
+					 * pipe/socketpair it is in */
 };
 
 #define SLOTS1 4096		/* phase one: last entry per (cpu, tid), direct-mapped */

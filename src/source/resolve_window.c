@@ -24,13 +24,9 @@
 
 #define CLOSE_RANGE_CLOEXEC_F (1u << 2)
 
-struct wranges {
-	struct wrange *v;
-	size_t n, cap;
-};
-
-struct wdirties {
-	struct wdirty *v;
+/* every list of the index: a growable array of one element type */
+struct wlist {
+	void *v;
 	size_t n, cap;
 };
 
@@ -39,142 +35,92 @@ static uint64_t fdkey(int pid, int fd)
 	return (uint64_t)(uint32_t)pid << 32 | (uint32_t)fd;
 }
 
-static void *grow(void *v, size_t *cap, size_t n, size_t elem)
+/*
+ * Room for one more element of size elem at the end of key's list in m
+ * (created if needed).  On ENOMEM, NULL, and the window is incomplete: it
+ * then proves nothing (a name is lost, never wrongly kept).
+ */
+static void *push(struct window *win, struct ilp_umap *m, uint64_t key, size_t elem)
 {
-	size_t ncap;
-	void *nv;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap ? *cap * 2 : 8;
-	nv = realloc(v, ncap * elem);
-	if (!nv)
-		return NULL;
-	*cap = ncap;
-	return nv;
-}
-
-static void add_ts(struct ilp_umap *m, uint64_t key, uint64_t ts)
-{
-	struct wvec *w = ilp_umap_get(m, key);
-	uint64_t *v;
+	struct wlist *w = ilp_umap_get(m, key);
 
 	if (!w) {
 		w = calloc(1, sizeof(*w));
 		if (!w || ilp_umap_put(m, key, w)) {
 			free(w);
-			return;
+			win->incomplete = 1;
+			return NULL;
 		}
 	}
-	v = grow(w->ts, &w->cap, w->n, sizeof(*v));
-	if (!v)
-		return;
-	w->ts = v;
-	w->ts[w->n++] = ts;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 8;
+		void *v = realloc(w->v, cap * elem);
+
+		if (!v) {
+			win->incomplete = 1;
+			return NULL;
+		}
+		w->v = v;
+		w->cap = cap;
+	}
+	return (char *)w->v + elem * w->n++;
 }
 
-static void add_range_ptr(struct ilp_umap *m, int pid, uint64_t ts, int lo, int hi, int kind,
+static void add_ts(struct window *w, uint64_t key, uint64_t ts)
+{
+	uint64_t *x = push(w, &w->fdchg, key, sizeof(*x));
+
+	if (x)
+		*x = ts;
+}
+
+static void add_range_ptr(struct window *w, int pid, uint64_t ts, int lo, int hi, int kind,
 			  uint64_t ptr)
 {
-	struct wranges *w = ilp_umap_get(m, (uint64_t)(uint32_t)pid);
-	struct wrange *v;
+	struct wrange *x = push(w, &w->pidchg, (uint64_t)(uint32_t)pid, sizeof(*x));
 
-	if (!w) {
-		w = calloc(1, sizeof(*w));
-		if (!w || ilp_umap_put(m, (uint64_t)(uint32_t)pid, w)) {
-			free(w);
-			return;
-		}
-	}
-	v = grow(w->v, &w->cap, w->n, sizeof(*v));
-	if (!v)
-		return;
-	w->v = v;
-	w->v[w->n++] = (struct wrange){ ts, lo, hi, (uint8_t)kind, ptr };
+	if (x)
+		*x = (struct wrange){ ts, lo, hi, (uint8_t)kind, ptr };
 }
 
-static void add_range(struct ilp_umap *m, int pid, uint64_t ts, int lo, int hi, int kind)
+static void add_range(struct window *w, int pid, uint64_t ts, int lo, int hi, int kind)
 {
-	add_range_ptr(m, pid, ts, lo, hi, kind, 0);
+	add_range_ptr(w, pid, ts, lo, hi, kind, 0);
 }
 
-static void add_dirty(struct ilp_umap *m, int pid, int fd, uint64_t ts, uint32_t dev,
+static void add_dirty(struct window *w, int pid, int fd, uint64_t ts, uint32_t dev,
 		      uint64_t ino)
 {
-	struct wdirties *w = ilp_umap_get(m, fdkey(pid, fd));
-	struct wdirty *v;
+	struct wdirty *x = push(w, &w->dirty, fdkey(pid, fd), sizeof(*x));
 
-	if (!w) {
-		w = calloc(1, sizeof(*w));
-		if (!w || ilp_umap_put(m, fdkey(pid, fd), w)) {
-			free(w);
-			return;
-		}
-	}
-	v = grow(w->v, &w->cap, w->n, sizeof(*v));
-	if (!v)
-		return;
-	w->v = v;
-	w->v[w->n++] = (struct wdirty){ ts, fd, dev, ino };
+	if (x)
+		*x = (struct wdirty){ ts, fd, dev, ino };
 }
 
-/* empties every list, keeping their memory for the next window */
-static void clear(struct window *w)
+/* empties (keep: keeping the memory for the next window) or frees m's lists */
+static void lists_reset(struct ilp_umap *m, int keep)
 {
 	size_t i;
 
-	for (i = 0; i < w->fdchg.cap; i++) {
-		struct wvec *v = ilp_umap_slot(&w->fdchg, i, NULL);
+	for (i = 0; i < m->cap; i++) {
+		struct wlist *v = ilp_umap_slot(m, i, NULL);
 
-		if (v)
+		if (v && keep) {
 			v->n = 0;
+		} else if (v) {
+			free(v->v);
+			free(v);
+		}
 	}
-	for (i = 0; i < w->pidchg.cap; i++) {
-		struct wranges *v = ilp_umap_slot(&w->pidchg, i, NULL);
-
-		if (v)
-			v->n = 0;
-	}
-	for (i = 0; i < w->dirty.cap; i++) {
-		struct wdirties *v = ilp_umap_slot(&w->dirty, i, NULL);
-
-		if (v)
-			v->n = 0;
-	}
+	if (!keep)
+		ilp_umap_release(m);
 }
 
 void ilp_res_window_release(struct window *w)
 {
-	size_t i;
-
-	for (i = 0; i < w->fdchg.cap; i++) {
-		struct wvec *v = ilp_umap_slot(&w->fdchg, i, NULL);
-
-		if (v) {
-			free(v->ts);
-			free(v);
-		}
-	}
-	for (i = 0; i < w->pidchg.cap; i++) {
-		struct wranges *v = ilp_umap_slot(&w->pidchg, i, NULL);
-
-		if (v) {
-			free(v->v);
-			free(v);
-		}
-	}
-	for (i = 0; i < w->dirty.cap; i++) {
-		struct wdirties *v = ilp_umap_slot(&w->dirty, i, NULL);
-
-		if (v) {
-			free(v->v);
-			free(v);
-		}
-	}
-	ilp_umap_release(&w->fdchg);
-	ilp_umap_release(&w->pidchg);
-	ilp_umap_release(&w->dirty);
-	ilp_umap_release(&w->wpair);
+	lists_reset(&w->fdchg, 0);
+	lists_reset(&w->pidchg, 0);
+	lists_reset(&w->dirty, 0);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -190,12 +136,15 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 	if (w->fdchg.n > FRESH_LIMIT || w->dirty.n > FRESH_LIMIT || w->pidchg.n > FRESH_LIMIT) {
 		ilp_res_window_release(w);
 	} else {
-		clear(w);
-		ilp_umap_release(&w->wpair);
+		lists_reset(&w->fdchg, 1);
+		lists_reset(&w->pidchg, 1);
+		lists_reset(&w->dirty, 1);
 		memset(w->wtid, 0, sizeof(w->wtid));
+		memset(w->wpair, 0, sizeof(w->wpair));
 	}
 	w->horizon = horizon;
 	w->valid = 1;
+	w->incomplete = 0;
 	for (i = 0; i < n; i++) {
 		const struct ilp_event *ev = &v[i];
 		const struct rinfo *ri;
@@ -213,18 +162,18 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 					ilp_res_pid_of(r, ev->tid) : ev->task.child;
 			continue;
 		case ILP_EV_EXEC:
-			add_range(&w->pidchg, ev->pid ? ev->pid : ev->tid, ev->ts, -1, -1, W_FDS);
+			add_range(w, ev->pid ? ev->pid : ev->tid, ev->ts, -1, -1, W_FDS);
 			continue;
 		case ILP_EV_TASK_EXIT:
 			if (ev->task.group_dead)
-				add_range(&w->pidchg, ilp_res_pid_of(r, ev->tid), ev->ts, -1, -1, W_FDS);
+				add_range(w, ilp_res_pid_of(r, ev->tid), ev->ts, -1, -1, W_FDS);
 			continue;
 		case ILP_EV_WB_DIRTY:
 		case ILP_EV_FILE_READ: {
 			const struct wtid *x = &w->wtid[(unsigned)ev->tid % WTIDS];
 
 			if (x->tid == ev->tid)
-				add_dirty(&w->dirty, ilp_res_pid_of(r, ev->tid), x->fd, ev->ts,
+				add_dirty(w, ilp_res_pid_of(r, ev->tid), x->fd, ev->ts,
 					  ev->wb.dev, ev->wb.ino);
 			continue;
 		}
@@ -241,11 +190,15 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 			if (w->wtid[(unsigned)ev->tid % WTIDS].tid == ev->tid)
 				w->wtid[(unsigned)ev->tid % WTIDS].tid = 0;
 			if (r->role[ev->nr].role == RS_PAIR) {
-				uint64_t *p = ilp_umap_del(&w->wpair, (uint64_t)(uint32_t)ev->tid);
+				struct wpair *p = &w->wpair[(unsigned)ev->tid % WTIDS];
 
-				if (p && ev->ret == 0)
-					add_range_ptr(&w->pidchg, pid, ev->ts, 0, 0, W_PAIR, *p);
-				free(p);
+				if (p->tid == ev->tid && ev->ret == 0)
+					add_range_ptr(w, pid, ev->ts, 0, 0, W_PAIR, p->ptr);
+				else if (p->tid != ev->tid && ev->ret == 0)
+					/* its entry was not indexed: any buffer */
+					add_range_ptr(w, pid, ev->ts, 0, 0, W_PAIR, UINT64_MAX);
+				if (p->tid == ev->tid)
+					p->tid = 0;
 			}
 			continue;
 		}
@@ -257,28 +210,22 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 		}
 		ri = &r->role[ev->nr];
 		if (ri->role == RS_PAIR && ri->path >= 0) {
-			uint64_t *p = malloc(sizeof(*p));
-
-			free(ilp_umap_del(&w->wpair, (uint64_t)(uint32_t)ev->tid));
-			if (p) {
-				*p = ev->args[ri->path];
-				if (ilp_umap_put(&w->wpair, (uint64_t)(uint32_t)ev->tid, p))
-					free(p);
-			}
+			w->wpair[(unsigned)ev->tid % WTIDS].tid = ev->tid;
+			w->wpair[(unsigned)ev->tid % WTIDS].ptr = ev->args[ri->path];
 		} else if (ri->role == RS_CHDIR || ri->role == RS_FCHDIR) {
-			add_range(&w->pidchg, pid, ev->ts, 0, 0, W_CWD);
+			add_range(w, pid, ev->ts, 0, 0, W_CWD);
 		} else if (ri->role == RS_FDGONE) {
 			if (ri->sub == FG_CLOSE)
-				add_ts(&w->fdchg, fdkey(pid, (int)ev->args[0]), ev->ts);
+				add_ts(w, fdkey(pid, (int)ev->args[0]), ev->ts);
 			else if (ri->sub == FG_RANGE) {
 				if (!(ev->args[2] & CLOSE_RANGE_CLOEXEC_F))
-					add_range(&w->pidchg, pid, ev->ts, (int)(unsigned)ev->args[0],
+					add_range(w, pid, ev->ts, (int)(unsigned)ev->args[0],
 						  ev->args[1] > 0x7fffffff ? 0x7fffffff : (int)ev->args[1],
 						  W_FDS);
 			} else if (ri->sub == FG_ROOT) {
-				add_range(&w->pidchg, pid, ev->ts, 0, 0, W_CWD);
+				add_range(w, pid, ev->ts, 0, 0, W_CWD);
 			} else {	/* FG_DUP: dup2, dup3: newfd is args[1] */
-				add_ts(&w->fdchg, fdkey(pid, (int)ev->args[1]), ev->ts);
+				add_ts(w, fdkey(pid, (int)ev->args[1]), ev->ts);
 			}
 		}
 	}
@@ -303,18 +250,18 @@ static size_t after(const uint64_t *v, size_t n, uint64_t a)
 /* the first time after a when (pid, fd) stopped being what it was; UINT64_MAX if none */
 static uint64_t first_change(const struct ilp_resolver *r, int pid, int fd, uint64_t a)
 {
-	const struct wvec *v = ilp_umap_get(&r->w.fdchg, fdkey(pid, fd));
-	const struct wranges *g = ilp_umap_get(&r->w.pidchg, (uint64_t)(uint32_t)pid);
+	const struct wlist *v = ilp_umap_get(&r->w.fdchg, fdkey(pid, fd));
+	const struct wlist *g = ilp_umap_get(&r->w.pidchg, (uint64_t)(uint32_t)pid);
 	uint64_t best = UINT64_MAX;
 	size_t i;
 
 	if (v) {
-		i = after(v->ts, v->n, a);
+		i = after(v->v, v->n, a);
 		if (i < v->n)
-			best = v->ts[i];
+			best = ((const uint64_t *)v->v)[i];
 	}
 	for (i = 0; g && i < g->n; i++) {
-		const struct wrange *x = &g->v[i];
+		const struct wrange *x = (const struct wrange *)g->v + i;
 
 		if (x->kind != W_FDS || x->ts <= a || x->ts >= best)
 			continue;
@@ -326,42 +273,46 @@ static uint64_t first_change(const struct ilp_resolver *r, int pid, int fd, uint
 
 int ilp_res_fd_changed(const struct ilp_resolver *r, int pid, int fd, uint64_t a, uint64_t b)
 {
-	return first_change(r, pid, fd, a) < b;
+	return r->w.incomplete || first_change(r, pid, fd, a) < b;
 }
 
 static int kind_between(const struct ilp_resolver *r, int pid, int kind, uint64_t ptr,
 			uint64_t a, uint64_t b)
 {
-	const struct wranges *g = ilp_umap_get(&r->w.pidchg, (uint64_t)(uint32_t)pid);
+	const struct wlist *g = ilp_umap_get(&r->w.pidchg, (uint64_t)(uint32_t)pid);
+	const struct wrange *x = g ? g->v : NULL;
 	size_t i;
 
 	for (i = 0; g && i < g->n; i++)
-		if (g->v[i].kind == kind && g->v[i].ts > a && g->v[i].ts < b &&
-		    (kind != W_PAIR || g->v[i].ptr == ptr))
+		if (x[i].kind == kind && x[i].ts > a && x[i].ts < b &&
+		    (kind != W_PAIR || x[i].ptr == ptr || x[i].ptr == UINT64_MAX))
 			return 1;
 	return 0;
 }
 
 int ilp_res_cwd_changed(const struct ilp_resolver *r, int pid, uint64_t a, uint64_t b)
 {
-	return kind_between(r, pid, W_CWD, 0, a, b);
+	return r->w.incomplete || kind_between(r, pid, W_CWD, 0, a, b);
 }
 
 int ilp_res_pair_between(const struct ilp_resolver *r, int pid, uint64_t ptr, uint64_t a,
 			 uint64_t b)
 {
-	return kind_between(r, pid, W_PAIR, ptr, a, b);
+	return r->w.incomplete || kind_between(r, pid, W_PAIR, ptr, a, b);
 }
 
 int ilp_res_dirtied(const struct ilp_resolver *r, int pid, int fd, uint64_t a, uint32_t dev,
 		    uint64_t ino)
 {
-	const struct wdirties *d = ilp_umap_get(&r->w.dirty, fdkey(pid, fd));
+	const struct wlist *d = ilp_umap_get(&r->w.dirty, fdkey(pid, fd));
+	const struct wdirty *x = d ? d->v : NULL;
 	uint64_t end = first_change(r, pid, fd, a);
 	size_t i;
 
+	if (r->w.incomplete)
+		return 0;
 	for (i = 0; d && i < d->n; i++)
-		if (d->v[i].ts > a && d->v[i].ts < end && d->v[i].dev == dev && d->v[i].ino == ino)
+		if (x[i].ts > a && x[i].ts < end && x[i].dev == dev && x[i].ino == ino)
 			return 1;
 	return 0;
 }

@@ -24,6 +24,10 @@ for try in 1 2 3; do
 		# lost: its write is on a lost object
 		[ "$(sum_col "$objs" 4 lost)" -ge 1 ] || fail "first.txt neither named nor lost: $objs"
 	fi
-	note "try $try: first.txt ${first:+named ($(cut -f1 <<< "$first"))}${first:-lost}"
+	if [ -n "$first" ]; then
+		note "try $try: first.txt named ($(cut -f1 <<< "$first"))"
+	else
+		note "try $try: first.txt lost"
+	fi
 done
 exit 0

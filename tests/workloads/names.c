@@ -13,8 +13,9 @@
  *   keep N     the same, each path in a buffer of its own, kept
  *   cwd        chdir(DIR/a), open("rel.txt"), 50 writes, close;
  *              chdir(DIR/b), the same; openat(dirfd of DIR/a, "at.txt"),
- *              50 writes, close; each fd held 100 ms before its close
- *   cwdquick   the same, no hold
+ *              50 writes, close; each fd held 100 ms before its close;
+ *              then 300 ms before the dirfd's close and the exit
+ *   cwdquick   the same, no hold before each close
  *   odd        DIR/"a b\nc\xff.txt": 2000 writes of 2 B, held 100 ms
  *   rename     DIR/before.txt opened, renamed to DIR/after.txt, held
  *              100 ms, 2000 writes of 2 B, close
@@ -113,6 +114,7 @@ static int cwd(const char *dir, long hold_ms)
 	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || one(dfd, "at.txt", 50, hold_ms))
 		return -1;
+	nap(300);	/* alive while its calls are decoded (its memory, its cwd) */
 	return close(dfd);
 }
 

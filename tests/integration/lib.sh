@@ -278,12 +278,17 @@ expect_gone() {
 # wait_instance_of OUTVAR PID SECONDS: wait until PID holds an instance's
 # lock and both its directories exist; the name in OUTVAR (1 on timeout).
 wait_instance_of() {
-	local _i _n
+	local _i _n _prev=""
 	for _i in $(seq $(( $3 * 20 ))); do
 		_n=$(instance_of "$2")
 		if [ -n "$_n" ] && [ -d "$TRACEFS/instances/$_n" ] && [ -d "$TRACEFS/instances/$_n-sys" ]; then
-			printf -v "$1" '%s' "$_n"
-			return 0
+			# twice in a row: a session holds a stale instance's lock too,
+			# for the moment it takes to remove it
+			if [ "$_n" = "$_prev" ]; then
+				printf -v "$1" '%s' "$_n"
+				return 0
+			fi
+			_prev=$_n
 		fi
 		sleep 0.05
 	done

@@ -50,6 +50,7 @@ struct ilp_opts {
 	const char *input;	/* report: -i FILE (default trace.dat) */
 	const char *pids;	/* record: -p PID[,PID...] */
 	const char *user;	/* run -u USER: the command runs as USER */
+	int names_exact;	/* --names=exact: run under ftrace reads each path at the call */
 };
 
 struct ilp_thresholds;

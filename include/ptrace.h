@@ -65,7 +65,19 @@ struct ilp_ptrace_opts {
 	size_t nsyscalls;
 	int seccomp;		/* 1: run mode (tracees carry our filter) */
 	struct ilp_stacks *stacks;	/* non-NULL: unwind at each profiled entry */
+	/*
+	 * --names=exact under ftrace: the tracer only reads names for this
+	 * resolver (the ftrace source's), at the seccomp stop of a path-taking
+	 * call (ilp_resolver_at_call) and at the exit stop of a call that
+	 * makes an fd without a path (ilp_resolver_at_exit); it emits no event
+	 * (ftrace gives them all).  syscalls: ilp_ptrace_names_set's.
+	 */
+	struct ilp_resolver *names_for;
 };
+
+/* The syscalls --names=exact stops at (sorted, unique, at most max): the
+ * resolver's path-taking and fd-making calls.  The count or -E2BIG. */
+int ilp_ptrace_names_set(int *out, size_t max);
 
 /* 0 or -errno; the tracer keeps pointers to o's arrays. */
 int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,

@@ -135,6 +135,9 @@ void ilp_resolver_set_pidns(struct ilp_resolver *r, struct ilp_pidns *ns);
 /* Names of the syscalls whose path argument the resolver reads (i < n;
  * NULL past the end): the events that may carry the kernel's copy. */
 const char *ilp_resolve_path_call(size_t i);
+/* Names of the syscalls that make or name an fd without a path (socket,
+ * accept, pipe, connect...): ilp_resolver_at_exit's (i < n; NULL past). */
+const char *ilp_resolve_exit_call(size_t i);
 
 /* What the resolver counted (reports, tests). */
 struct ilp_resolve_counts {

@@ -34,6 +34,7 @@
 #include "instance.h"
 #include "pidns.h"
 #include "procfs.h"
+#include "ptrace.h"
 #include "report.h"
 #include "resolve.h"
 #include "session.h"
@@ -65,6 +66,10 @@ struct ftrace_be {
 	unsigned light_ms, gap_ms;
 	int started;
 	struct ilp_pidns *pidns;	/* run inside a pid namespace (pidns.h) */
+	struct ilp_ptrace *names;	/* --names=exact: the name reader */
+	int *names_nrs;			/* the calls it stops at */
+	int names_busy;			/* it handled stops: look again at once */
+	int names_ended;		/* no process left to read names of */
 };
 
 static struct ftrace_be *fb(struct ilp_backend *b)
@@ -117,11 +122,50 @@ static void ft_free(struct ilp_backend *b)
 	ilp_ftrace_close(f->src);
 	ilp_pidns_free(f->pidns);	/* holds a file of the instance until then */
 	ilp_instance_free(f->in);
+	ilp_ptrace_free(f->names);
+	free(f->names_nrs);
 	free(f->procs.v);
 	free(f->seen.v);
 	free(f->fresh.v);
 	free(f->fresh_pid.v);
 	free(f);
+}
+
+static int no_event(const struct ilp_event *ev, void *ctx)
+{
+	(void)ev;
+	(void)ctx;
+	return 0;
+}
+
+/*
+ * --names=exact: a ptrace side channel on the ftrace capture.  The command
+ * installs a seccomp filter that stops it only at the path-taking calls
+ * (the path is read there, at the call, for the resolver of the ftrace
+ * source) and at the calls that make an fd without a path (read at their
+ * exit); every event still comes from ftrace.
+ */
+static int names_open(struct ftrace_be *f, struct ilp_session *s)
+{
+	struct ilp_ptrace_opts po = { 0 };
+	int n;
+
+	if (ilp_pidns_nested()) {
+		fprintf(stderr, "iolockprof: --names=exact does not work inside a pid namespace "
+			"(the kernel's numbers of the command's threads cannot be proved here)\n");
+		return -ECANCELED;
+	}
+	f->names_nrs = calloc(ILP_SC_MAX, sizeof(int));
+	if (!f->names_nrs)
+		return -ENOMEM;
+	n = ilp_ptrace_names_set(f->names_nrs, ILP_SC_MAX);
+	if (n < 0)
+		return n;
+	po.syscalls = f->names_nrs;
+	po.nsyscalls = (size_t)n;
+	po.seccomp = 1;
+	po.names_for = ilp_ftrace_resolver(f->src);
+	return ilp_ptrace_new(&po, no_event, s, &f->names);
 }
 
 static int ft_open(struct ilp_session *s, struct ilp_backend **out)
@@ -168,6 +212,11 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 		f->ftap.ctx = f->tap->ctx;
 		ilp_ftrace_set_tap(f->src, &f->ftap);
 	}
+	if (o->names_exact && ilp_session_mode(s) == ILP_SESSION_RUN) {
+		err = names_open(f, s);
+		if (err)
+			goto out;
+	}
 	f->light_ms = f->tap ? IDLE_DRAIN_MS : SHORT_GAP_MS;
 	f->gap_ms = f->light_ms;
 	*out = &f->base;
@@ -175,6 +224,13 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 out:
 	ft_free(&f->base);
 	return err;
+}
+
+static unsigned ft_traits(struct ilp_backend *b)
+{
+	/* --names=exact: the command and everything it makes carry a seccomp
+	 * filter that stops them for the name reader, which reaps them */
+	return fb(b)->names ? ILP_BK_REAPS | ILP_BK_TETHERED : 0;
 }
 
 /* an event iolockprof knows from /proc, stamped now, into the stream */
@@ -255,7 +311,23 @@ static int ft_add_child(struct ilp_backend *b, pid_t local)
 		err = inject_task_info(f, pid, pid, base);
 	if (!err)
 		err = pidset_add(&f->procs, pid);
+	if (!err && f->names)
+		err = ilp_ptrace_seize_child(f->names, local);
 	return err;
+}
+
+static int ft_child_setup(struct ilp_backend *b)
+{
+	struct ftrace_be *f = fb(b);
+
+	return f->names ? ilp_ptrace_child_setup(f->names) : 0;
+}
+
+static int ft_child_status(struct ilp_backend *b, pid_t pid)
+{
+	struct ftrace_be *f = fb(b);
+
+	return f->names ? ilp_ptrace_exit_status(f->names, pid) : -1;
 }
 
 /* a thread not in seen yet: remembered in fresh, with its process */
@@ -380,6 +452,9 @@ static size_t ft_pollfds(struct ilp_backend *b, struct pollfd *fds, size_t max, 
 	uint64_t now = ilp_now_ns();
 	unsigned wait;
 
+	if (f->names_busy)	/* name-reader stops come as SIGCHLD; more are likely */
+		*timeout = 0;
+
 	if (now - f->last_drain >= f->gap_ms * 1000000ull) {
 		/* the gap is over: wake on data, or at the idle drain */
 		wait = ms_until(now, f->last_drain + IDLE_DRAIN_MS * 1000000ull);
@@ -413,12 +488,25 @@ static int ft_pump(struct ilp_backend *b, const struct pollfd *fds, size_t n, in
 	int ready = 0;
 	size_t i;
 
+	int err;
+
+	if (f->names && !f->names_ended) {	/* the stopped first: they wait for us */
+		err = ilp_ptrace_poll(f->names);
+		f->names_busy = err > 0;
+		if (err == -ECHILD)
+			f->names_ended = 1;	/* the command and all it made are gone */
+		else if (err < 0)
+			return err;
+	}
 	for (i = 0; i < n; i++)
 		if (fds[i].revents & POLLIN)
 			ready = 1;
-	if (!ready && !flush && now - f->last_drain < IDLE_DRAIN_MS * 1000000ull)
-		return ILP_PUMP_MORE;
-	return drain(f, 0);
+	if (ready || flush || now - f->last_drain >= IDLE_DRAIN_MS * 1000000ull) {
+		err = drain(f, 0);
+		if (err)
+			return err;
+	}
+	return f->names_ended ? ILP_PUMP_END : ILP_PUMP_MORE;
 }
 
 static int ft_stop(struct ilp_backend *b, int early)
@@ -427,7 +515,16 @@ static int ft_stop(struct ilp_backend *b, int early)
 	const struct ilp_record_tap *tap = f->tap;
 	int err = 0, rerr;
 
-	(void)early;
+	if (f->names && !f->names_ended && early) {
+		/* the command cannot run on without its name reader (its
+		 * filter would fail its calls): killed, as under ptrace */
+		uint64_t end = ilp_now_ns() + 2000000000ull;
+
+		ilp_ptrace_kill_all(f->names);
+		while (ilp_ptrace_poll(f->names) >= 0 && ilp_now_ns() < end)
+			;
+		f->names_ended = 1;
+	}
 	if (!f->started)
 		return 0;
 	/* record: while tracing is still on (not for a command that could
@@ -470,6 +567,9 @@ const struct ilp_backend_ops ilp_backend_ftrace = {
 	.free = ft_free,
 	.add_child = ft_add_child,
 	.child_early = ft_child_early,
+	.child_setup = ft_child_setup,
+	.child_status = ft_child_status,
+	.traits = ft_traits,
 	.attach = ft_attach,
 	.start = ft_start,
 	.pollfds = ft_pollfds,

@@ -304,6 +304,11 @@ int ilp_cmd_record(struct ilp_opts *o)
 			"--stacks cannot write a trace file; use run with them)\n");
 		return ILP_EXIT_USAGE;
 	}
+	if (attach && o->names_exact) {
+		fprintf(stderr, "iolockprof: record: --names=exact needs -- CMD (the filter must be "
+			"there before the command starts), not -p\n");
+		return ILP_EXIT_USAGE;
+	}
 	co.backend = ILP_BACKEND_FTRACE;
 	if (attach && split_pids(o->pids, &pidcopy, &pidv, &co.argc)) {
 		fprintf(stderr, "iolockprof: record: -p '%s' is not a list of process ids\n", o->pids);

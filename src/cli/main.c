@@ -123,6 +123,13 @@ static const char help_text[] =
 "                         syscall (libdw) and report the call sites,\n"
 "                         e.g. \"write from fetch_user (app.c:42)\"; picks\n"
 "                         ptrace under auto\n"
+"      --names MODE       run, record -- CMD: how fd names are read under\n"
+"                         ftrace: fast (default: from /proc and the\n"
+"                         kernel, a name that cannot be made certain is\n"
+"                         shown as \"name lost\") or exact (a seccomp filter\n"
+"                         stops the app at calls that take a path or make\n"
+"                         an fd, and reads the name there: every name\n"
+"                         exact; an open storm runs several times slower)\n"
 "  -h, --help             this help\n"
 "  -V, --version          print the version\n"
 "      --remove-stale     remove the tracefs instances of iolockprof\n"
@@ -251,7 +258,7 @@ static int parse_syscalls(const char *list, struct ilp_opts *o)
 	return err;
 }
 
-enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_SLOW,
+enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_SLOW, OPT_NAMES,
        OPT_TH_FIRST };	/* then one per row of thresholds[] */
 
 static const struct {
@@ -348,6 +355,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "slow", required_argument, NULL, OPT_SLOW },
+		{ "names", required_argument, NULL, OPT_NAMES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' },
@@ -434,6 +442,18 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 			break;
 		case OPT_STACKS:
 			o->stacks = 1;
+			break;
+		case OPT_NAMES:
+			if (!(cmd->flags & ALLOWS_USER))
+				return usage_error("--names: only for run and record -- CMD, not %s "
+						   "(the filter must be there before the command starts)",
+						   cmd->name);
+			if (!strcmp(optarg, "exact"))
+				o->names_exact = 1;
+			else if (!strcmp(optarg, "fast"))
+				o->names_exact = 0;
+			else
+				return usage_error("--names: '%s' is not one of exact, fast", optarg);
 			break;
 		case OPT_SLOW:
 			if (parse_uint(optarg, 86400000, &v))

@@ -791,6 +791,7 @@ int ilp_session_loop(struct ilp_session *s)
 			}
 		}
 	}
+	reap_child(s, 0);	/* its exit status for the stop (record's end fact) */
 	r = s->bops->stop(s->b, early);
 	s->stopped = 1;
 	if (!err)

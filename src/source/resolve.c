@@ -117,6 +117,17 @@ const char *ilp_resolve_path_call(size_t i)
 	return NULL;
 }
 
+const char *ilp_resolve_exit_call(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < NROWS; k++)
+		if ((rrows[k].role == RS_RETFD || rrows[k].role == RS_PAIR ||
+		     rrows[k].role == RS_SOCKET || rrows[k].role == RS_ARG0) && !i--)
+			return rrows[k].name;
+	return NULL;
+}
+
 /* ---- state ---- */
 
 static void fact_free(struct fact *f);
@@ -553,6 +564,15 @@ static void exit_reads(struct ilp_resolver *r, struct fact *f, int pt, const str
 		f->snap[i].stopped = 1;
 }
 
+/* a copy ilp_resolver_at_call made waits for tid's next call nr: its
+ * exit needs no reads of its own (the tracer-stopped read is exact) */
+static int exact_pending(struct ilp_resolver *r, int tid, int nr)
+{
+	struct tstate *t = ilp_umap_get(&r->threads, (uint64_t)(uint32_t)tid);
+
+	return t && t->natq && t->atq[t->atq_head].nr == nr;
+}
+
 static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
 {
 	const struct rinfo *ri = &r->role[ev->nr];
@@ -565,6 +585,8 @@ static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
 		sl->tid = 0;
 	if (pt <= 0)
 		return;	/* a pid namespace's unproved process: no /proc read (pidns.h) */
+	if (exact_pending(r, ev->tid, ev->nr))
+		return;	/* --names=exact read it at the call: no late read to pay for */
 	if (!exit_wants(ri, ev->ret, args) || !(f = fact_new(r, ev->tid, ev->ts, ev->nr)))
 		return;
 	exit_reads(r, f, pt, ri, ev->ret, args);

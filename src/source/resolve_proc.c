@@ -6,10 +6,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,19 +33,38 @@ uint64_t ilp_res_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * n bytes of tid's memory at a into buf, with no file opened (the tracee
+ * waits while --names=exact reads it: process_vm_readv is one call), else
+ * through /proc/TID/mem (*fd: opened on first need).  Bytes read, or -1.
+ */
+static ssize_t read_at(int tid, int *fd, uint64_t a, void *buf, size_t n)
+{
+	struct iovec local = { buf, n }, remote = { (void *)(uintptr_t)a, n };
+	char path[64];
+	ssize_t r;
+
+	if (*fd < 0) {
+		r = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+		if (r >= 0 || (errno != ENOSYS && errno != EPERM))
+			return r;
+		snprintf(path, sizeof(path), "/proc/%d/mem", tid);
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (*fd < 0)
+			return -1;
+	}
+	return pread(*fd, buf, n, (off_t)a);
+}
+
 int ilp_res_read_str(int tid, uint64_t addr, char **out)
 {
-	char path[64], buf[PATH_MAX];
+	char buf[PATH_MAX];
 	size_t got = 0;
-	int fd, err = -EFAULT;
+	int fd = -1, err = -EFAULT;
 
 	*out = NULL;
 	if (!addr)
 		return -EFAULT;
-	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	/* page by page: the string may end just before an unmapped page */
 	while (got + 1 < sizeof(buf)) {
 		uint64_t a = addr + got;
@@ -53,9 +74,12 @@ int ilp_res_read_str(int tid, uint64_t addr, char **out)
 
 		if (want > sizeof(buf) - 1 - got)
 			want = sizeof(buf) - 1 - got;
-		n = pread(fd, buf + got, want, (off_t)a);
-		if (n <= 0)
+		n = read_at(tid, &fd, a, buf + got, want);
+		if (n <= 0) {
+			if (n < 0 && errno == ESRCH)
+				err = -ESRCH;
 			break;
+		}
 		nul = memchr(buf + got, '\0', (size_t)n);
 		got += (size_t)n;
 		if (nul) {
@@ -63,7 +87,8 @@ int ilp_res_read_str(int tid, uint64_t addr, char **out)
 			break;
 		}
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (err)
 		return err;
 	*out = strdup(buf);
@@ -72,16 +97,14 @@ int ilp_res_read_str(int tid, uint64_t addr, char **out)
 
 int ilp_res_read_mem(int tid, uint64_t addr, void *buf, size_t len)
 {
-	char path[64];
-	ssize_t n;
-	int fd;
+	int fd = -1;
+	ssize_t n = read_at(tid, &fd, addr, buf, len);
+	int err = n < 0 ? -errno : 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/mem", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = pread(fd, buf, len, (off_t)addr);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		return err == -ESRCH || err == -ENOENT ? err : -EFAULT;
 	return n == (ssize_t)len ? 0 : -EFAULT;
 }
 

@@ -43,6 +43,7 @@
 #define SECCOMP_CHUNK 64	/* compares per block: jump offsets stay < 256 */
 
 struct task {
+	uint64_t args[6];	/* names mode: the entry's, for the exit */
 	pid_t tid;
 	pid_t pid;		/* tgid */
 	int in_call;		/* SYS_ENTER emitted, exit pending */
@@ -58,6 +59,8 @@ struct ilp_ptrace {
 	ilp_event_fn fn;
 	void *ctx;
 	uint8_t profiled[ILP_SC_MAX / 8];
+	uint8_t at_call[ILP_SC_MAX / 8];	/* names mode: read the path at entry */
+	uint8_t at_exit[ILP_SC_MAX / 8];	/* names mode: read the fd at exit */
 	int nr_open, nr_creat, nr_openat, nr_openat2;
 	struct task **t;	/* the tasks traced now */
 	size_t nt, cap;
@@ -126,6 +129,28 @@ int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max)
 	return (int)j;
 }
 
+int ilp_ptrace_names_set(int *out, size_t max)
+{
+	const char *name;
+	size_t i, k = 0, j;
+	int nr, pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; (name = pass ? ilp_resolve_exit_call(i) : ilp_resolve_path_call(i)); i++) {
+			nr = ilp_syscall_nr(name);
+			if (nr < 0)
+				continue;	/* not on this architecture */
+			if (k == max)
+				return -E2BIG;
+			out[k++] = nr;
+		}
+	qsort(out, k, sizeof(*out), cmp_int);
+	for (i = 0, j = 0; i < k; i++)
+		if (!j || out[j - 1] != out[i])
+			out[j++] = out[i];
+	return (int)j;
+}
+
 uint32_t ilp_seccomp_arch(void)
 {
 #if defined(__x86_64__)
@@ -173,6 +198,17 @@ int ilp_seccomp_build(const int *nrs, size_t n, uint32_t arch,
 	}
 	prog[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	return (int)k;
+}
+
+static int bit(const uint8_t *set, int nr)
+{
+	return nr >= 0 && nr < ILP_SC_MAX && (set[nr / 8] & (1u << (nr % 8)));
+}
+
+static void set_bit(uint8_t *set, int nr)
+{
+	if (nr >= 0 && nr < ILP_SC_MAX)
+		set[nr / 8] |= (uint8_t)(1u << (nr % 8));
 }
 
 /* ---------------- task table ---------------- */
@@ -235,6 +271,9 @@ static void emit(struct ilp_ptrace *pt, struct ilp_event *ev)
 {
 	struct ilp_event out[ILP_RESOLVE_MAX];
 	int i, n = 0;
+
+	if (pt->o.names_for)
+		return;	/* names mode: ftrace gives every event */
 
 	/*
 	 * The same resolver as the ftrace source, but every name is read at
@@ -321,8 +360,15 @@ int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
 	pt->root = -1;
 	pt->root_status = -1;
 	for (i = 0; i < o->nsyscalls; i++)
-		if (o->syscalls[i] >= 0 && o->syscalls[i] < ILP_SC_MAX)
-			pt->profiled[o->syscalls[i] / 8] |= (uint8_t)(1u << (o->syscalls[i] % 8));
+		set_bit(pt->profiled, o->syscalls[i]);
+	if (o->names_for) {
+		const char *name;
+
+		for (i = 0; (name = ilp_resolve_path_call(i)); i++)
+			set_bit(pt->at_call, ilp_syscall_nr(name));
+		for (i = 0; (name = ilp_resolve_exit_call(i)); i++)
+			set_bit(pt->at_exit, ilp_syscall_nr(name));
+	}
 	pt->nr_open = ilp_syscall_nr("open");
 	pt->nr_creat = ilp_syscall_nr("creat");
 	pt->nr_openat = ilp_syscall_nr("openat");
@@ -390,7 +436,7 @@ const struct ilp_ptrace_counters *ilp_ptrace_counters(const struct ilp_ptrace *p
 
 static int is_profiled(const struct ilp_ptrace *pt, int nr)
 {
-	return nr >= 0 && nr < ILP_SC_MAX && (pt->profiled[nr / 8] & (1u << (nr % 8)));
+	return bit(pt->profiled, nr);
 }
 
 static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
@@ -417,10 +463,26 @@ static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
 	t->stack_id = id;
 }
 
+/* names mode: the path now; the exit stop asked for a call that makes an fd */
+static void names_enter(struct ilp_ptrace *pt, struct task *t, int nr, const uint64_t *args)
+{
+	if (bit(pt->at_call, nr))
+		ilp_resolver_at_call(pt->o.names_for, t->tid, nr, args);
+	if (bit(pt->at_exit, nr)) {
+		t->in_call = 1;
+		t->nr = nr;
+		memcpy(t->args, args, sizeof(t->args));
+	}
+}
+
 static void on_enter(struct ilp_ptrace *pt, struct task *t, int nr, const uint64_t *args)
 {
 	struct ilp_event ev;
 
+	if (pt->o.names_for) {
+		names_enter(pt, t, nr, args);
+		return;
+	}
 	if (!is_profiled(pt, nr))
 		return;
 	if (pt->o.stacks)
@@ -440,6 +502,11 @@ static void on_exit_stop(struct ilp_ptrace *pt, struct task *t, int64_t ret)
 
 	if (!t->in_call)
 		return;
+	if (pt->o.names_for) {
+		t->in_call = 0;
+		ilp_resolver_at_exit(pt->o.names_for, t->tid, t->nr, t->args, ret);
+		return;
+	}
 	ev_init(&ev, ILP_EV_SYS_EXIT, t, ilp_now_ns());
 	ev.nr = t->nr;
 	ev.ret = ret;
@@ -487,9 +554,12 @@ int ilp_ptrace_seize_child(struct ilp_ptrace *pt, pid_t pid)
 	t = add_task(pt, pid, pid);
 	if (!t)
 		return -ENOMEM;
-	/* before it runs: what it inherits (the exec drops cloexec ones) */
-	emit_task_info(pt, t);
-	scan_fds(pt, t);
+	/* before it runs: what it inherits (the exec drops cloexec ones);
+	 * names mode: the ftrace backend does that */
+	if (!pt->o.names_for) {
+		emit_task_info(pt, t);
+		scan_fds(pt, t);
+	}
 	pt->root = pid;
 	pt->root_status = -1;
 	return 0;

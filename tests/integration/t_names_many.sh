@@ -7,7 +7,7 @@
 # read of it names a later file: such names must be lost); keep gives each
 # path a buffer of its own (the argument, confirmed by the inode the
 # kernel reports dirtied in the write, names nearly all of them).  Read at
-# the call (ptrace): all 1000 exact.
+# the call (ptrace, and ftrace with --names=exact): all 1000 exact.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_names.sh"
 
@@ -44,4 +44,10 @@ fi
 check many ptrace --backend=ptrace
 expect_eq "ptrace: exact names" "$many_named" 1000
 expect_sources "$objs" "$T/many.ptrace/many-" call
+if [ "${ILP_BACKEND:-}" != ptrace ]; then
+	# ftrace with the path read at the call: all exact too
+	check many exact --names=exact
+	expect_eq "--names=exact: exact names" "$many_named" 1000
+	expect_sources "$objs" "$T/many.exact/many-" call
+fi
 exit 0

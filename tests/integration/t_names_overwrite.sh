@@ -3,7 +3,7 @@
 # overwritten with bytes that are no path (0xf3) and freed, then 5000
 # writes of 2 B.  The [unbuffered] finding names the file exactly or says
 # the name was lost; never the reused memory, never a path of the
-# profiler's cwd.  Read at the call (ptrace), it is exact.
+# profiler's cwd.  Read at the call (ptrace, --names=exact), it is exact.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 . "$(dirname "$0")/lib_names.sh"
@@ -12,13 +12,15 @@ d="$T/d"
 mkdir "$d" "$T/elsewhere" || fail "mkdir"
 exact="[unbuffered] 5000 writes of 2 B (median) on file $d/overwrite.txt"
 lost_re='^\[unbuffered\] 5000 writes of 2 B \(median\) on fd [0-9]+ \(name lost: [a-z ,;=.-]+\)$'
-for backend in default ptrace; do
+for backend in default ptrace exact; do
+	[ "$backend" = exact ] && [ "${ILP_BACKEND:-}" = ptrace ] && continue
 	args=()
 	[ "$backend" = ptrace ] && args=(--backend=ptrace)
+	[ "$backend" = exact ] && args=(--names=exact)
 	(cd "$T/elsewhere" && ilp run "${args[@]}" -o "$T/r.$backend" -- "$WL/names" overwrite "$d") 2> "$T/err" ||
 		{ show "$T/err"; fail "$backend: run failed"; }
 	line=$(findings "$T/r.$backend")
-	if [ "$backend" = ptrace ] || [ "${ILP_BACKEND:-}" = ptrace ]; then
+	if [ "$backend" != default ] || [ "${ILP_BACKEND:-}" = ptrace ]; then
 		expect_eq "$backend: finding" "$line" "$exact" "$T/r.$backend"
 	elif [ "$line" != "$exact" ] && ! grep -Eqx "$lost_re" <<< "$line"; then
 		show "$T/r.$backend"

@@ -3,8 +3,8 @@
  * idmap: an integer-keyed map of pointers for the model's hot path
  * (tid -> thread, pid -> process, futex address -> lock, ...).
  *
- * Open addressing, linear probing, power-of-two size, load <= 1/2, no
- * removal (put replaces).  NULL values mean "empty slot" and cannot be
+ * Open addressing, linear probing, power-of-two size, load <= 1/2; put
+ * replaces, del removes with a backward shift (no tombstones).  NULL values mean "empty slot" and cannot be
  * stored.  A last-hit cache makes the common case (the same id as the
  * previous event) one compare.  The struct is embedded in its owner: a
  * zeroed struct is an empty map; ilp_idmap_release() frees its insides.
@@ -28,6 +28,8 @@ struct ilp_idmap {
 void *ilp_idmap_probe(const struct ilp_idmap *mp, uint64_t key);
 /* insert or replace (val != NULL); 0 or -ENOMEM (map unchanged) */
 int ilp_idmap_put(struct ilp_idmap *mp, uint64_t key, void *val);
+/* removes key: its value, or NULL if it was not there (never shrinks) */
+void *ilp_idmap_del(struct ilp_idmap *mp, uint64_t key);
 /* frees the tables; the map is empty (zeroed) afterwards */
 void ilp_idmap_release(struct ilp_idmap *mp);
 

@@ -72,6 +72,37 @@ int ilp_idmap_put(struct ilp_idmap *mp, uint64_t key, void *val)
 	return 0;
 }
 
+void *ilp_idmap_del(struct ilp_idmap *mp, uint64_t key)
+{
+	size_t i, j, k, mask = mp->cap - 1;
+	void *val;
+
+	if (!mp->cap)
+		return NULL;
+	for (i = idmap_hash(key, mp->cap); mp->vals[i]; i = (i + 1) & mask)
+		if (mp->keys[i] == key)
+			break;
+	val = mp->vals[i];
+	if (!val)
+		return NULL;
+	if (mp->last_val && mp->last_key == key)
+		mp->last_val = NULL;
+	mp->vals[i] = NULL;
+	mp->n--;
+	/* backward shift: an entry after the hole moves into it unless its
+	 * home slot k lies cyclically in (i, j] */
+	for (j = (i + 1) & mask; mp->vals[j]; j = (j + 1) & mask) {
+		k = idmap_hash(mp->keys[j], mp->cap);
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		mp->keys[i] = mp->keys[j];
+		mp->vals[i] = mp->vals[j];
+		mp->vals[j] = NULL;
+		i = j;
+	}
+	return val;
+}
+
 void ilp_idmap_release(struct ilp_idmap *mp)
 {
 	free(mp->keys);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for src/util/idmap.c: put/get/replace, growth, the last-hit cache. */
+/* Unit tests for src/util/idmap.c: put/get/replace, growth, the last-hit cache, del. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,6 +97,75 @@ static void test_growth(void **state)
 	assert_null(m.last_val);
 }
 
+/* del: the value back, the key gone, every other key still found (the
+ * backward shift keeps probe chains whole, also across the table's end) */
+static void test_del(void **state)
+{
+	enum { N = 3000 };
+	static int vals[N];
+	struct ilp_idmap m = { 0 };
+	uint64_t i;
+
+	(void)state;
+	assert_null(ilp_idmap_del(&m, 1));	/* empty map */
+	for (i = 0; i < N; i++)
+		assert_int_equal(ilp_idmap_put(&m, i * 7, &vals[i]), 0);
+	assert_ptr_equal(ilp_idmap_get(&m, 7), &vals[1]);	/* cached */
+	assert_ptr_equal(ilp_idmap_del(&m, 7), &vals[1]);
+	assert_null(ilp_idmap_get(&m, 7));	/* not from the cache */
+	assert_null(ilp_idmap_del(&m, 7));
+	for (i = 0; i < N; i += 2)
+		if (i != 1)
+			assert_ptr_equal(ilp_idmap_del(&m, i * 7), &vals[i]);
+	assert_int_equal(m.n, N / 2 - 1);
+	for (i = 0; i < N; i++) {
+		if (i % 2 == 0 || i == 1)
+			assert_null(ilp_idmap_probe(&m, i * 7));
+		else
+			assert_ptr_equal(ilp_idmap_probe(&m, i * 7), &vals[i]);
+	}
+	/* put again after del: found, counted once */
+	assert_int_equal(ilp_idmap_put(&m, 7, &vals[0]), 0);
+	assert_int_equal(ilp_idmap_put(&m, 7, &vals[2]), 0);
+	assert_int_equal(m.n, N / 2);
+	assert_ptr_equal(ilp_idmap_peek(&m, 7), &vals[2]);
+	ilp_idmap_release(&m);
+}
+
+/* a full cluster wrapping around the end of a small table */
+static void test_del_wrap(void **state)
+{
+	struct ilp_idmap m = { 0 };
+	int vals[7];
+	uint64_t keys[7], k;
+	size_t n = 0, i;
+
+	(void)state;
+	assert_int_equal(ilp_idmap_put(&m, 0, &vals[0]), 0);	/* cap 16 */
+	ilp_idmap_del(&m, 0);
+	/* keys whose home slots are 14 and 15: their chains wrap to 0, 1... */
+	for (k = 1; n < 7 && k < 100000; k++) {
+		uint64_t h = k ^ (k >> 33);
+
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 33;
+		if ((h & 15) >= 14)
+			keys[n++] = k;
+	}
+	assert_int_equal(n, 7);
+	for (i = 0; i < n; i++)
+		assert_int_equal(ilp_idmap_put(&m, keys[i], &vals[i]), 0);
+	assert_int_equal(m.cap, 16);
+	for (i = 0; i < n; i += 2) {
+		size_t j;
+
+		assert_ptr_equal(ilp_idmap_del(&m, keys[i]), &vals[i]);
+		for (j = i + 1; j < n; j++)
+			assert_ptr_equal(ilp_idmap_probe(&m, keys[j]), &vals[j]);
+	}
+	ilp_idmap_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +173,8 @@ int main(void)
 		cmocka_unit_test(test_put_get_replace),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_growth),
+		cmocka_unit_test(test_del),
+		cmocka_unit_test(test_del_wrap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

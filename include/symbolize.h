@@ -9,6 +9,14 @@
  * /sys/dev/block.  This is I/O: the capture calls it, never the model or a
  * reporter.  Snapshots are taken while the process lives (a process that
  * exited has no maps); ELF files are read from disk when asked.
+ *
+ * The tracee is not trusted: a mapped file is opened through
+ * /proc/PID/map_files (or, without CAP_SYS_ADMIN, by path with
+ * O_NOFOLLOW), never blocking (O_NONBLOCK), and read only if it is a
+ * regular file with the maps line's dev:ino; ELF headers and sections are
+ * checked against the file before they are read, and what is read and
+ * kept is capped (4 GiB files, 64 MiB symbol tables, 1 Mi symbols per
+ * file, 4 Mi in all, 1024 files).
  */
 
 #include <stddef.h>
@@ -25,7 +33,8 @@ struct ilp_pidns;
 void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *ns);
 
 /* Reads /proc/PID/maps now, replacing an older snapshot.  0, or -ENOENT
- * (the process is gone, or not proved in a pid namespace), -ENOMEM. */
+ * (the process is gone, or not proved in a pid namespace), -ENOMEM.  Lines
+ * longer than 8 KiB are skipped. */
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid);
 /* 1 if a snapshot of pid exists */
 int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid);
@@ -66,7 +75,9 @@ int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev
  * An ilp_namer_fn (waitmodel.h) with ctx = the symbolizer: devices from
  * /sys/dev/block, kernel locks from kallsyms, user locks from the
  * process's maps while it lives (a snapshot taken at its first lock,
- * refreshed when an address is not covered); a forked child gone before
+ * refreshed when an address is not covered or its file mapping changed
+ * since; a snapshot younger than 5 ms, or than 10 times its own read
+ * time, is not read again: -EAGAIN, asked at the next pass); a forked child gone before
  * it is asked about is named from its parent's maps unless it exec'd;
  * another short-lived process stays unnamed (-ENOENT: the address shows).
  */

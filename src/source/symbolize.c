@@ -7,7 +7,20 @@
  * segment), so a global in .bss, which lives in the anonymous mapping just
  * after the file's data, still finds its symbol.  ELF files are parsed
  * once (symbols sorted by address); /proc/kallsyms once.
+ *
+ * The tracee is not trusted.  A mapped file is never opened by the path
+ * its maps line shows (a hostile tracee can put a FIFO, a device or a
+ * symlink there, or the file may be gone): it is opened through
+ * /proc/PID/map_files/START-END, which is the mapped file itself, or, where
+ * that is not allowed (not CAP_SYS_ADMIN), by path with O_NOFOLLOW, and in
+ * both cases only if stat says a regular file with the maps line's
+ * dev:ino, checked again with fstat on the open fd; O_NONBLOCK so that no
+ * open can wait.  The file's ELF headers are checked before libelf reads
+ * them (section and program header counts and offsets inside the file),
+ * every section used is checked against the file size, and the sizes read
+ * and kept are capped (ILP_ELF_*).  Parsed files are keyed by dev:ino.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -16,15 +29,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pidns.h"
 #include "symbolize.h"
+#include "idmap.h"
 #include "waitmodel.h"
 #include "event.h"
 
 #define PAGE_MASK_U (~(uint64_t)4095)
+
+/* what is read of a mapped ELF file, at most */
+#define ILP_ELF_MAX_BYTES (4ull << 30)	/* larger files are not parsed */
+#define ILP_ELF_MAX_HDRS 65536u		/* section or program headers */
+#define ILP_ELF_MAX_TABLE (64ull << 20)	/* bytes of a symbol table or its strings */
+#define ILP_ELF_MAX_SYMS (1u << 20)	/* symbols kept per file */
+#define ILP_ELF_SYM_BUDGET (4u << 20)	/* symbols kept over all files */
+#define ILP_ELF_MAX_OBJS 1024u		/* distinct files parsed */
+#define ILP_SYM_NAME_MAX 255		/* bytes of a symbol name kept */
+/* a snapshot missing an address is read again only when it is older than
+ * this and than 10 times its own read time: a tracee with 65530 mappings
+ * and many unmapped lock addresses cannot keep the profiler reading maps */
+#define ILP_SNAP_MIN_AGE_NS 5000000ull
+#define BTRFS_MAGIC_V 0x9123683eL
 
 struct sym {
 	uint64_t addr, size;
@@ -36,7 +67,8 @@ struct seg {
 };
 
 struct elfobj {
-	char *path;
+	uint64_t dev, ino;	/* the file (maps line's dev:ino) */
+	struct elfobj *next;	/* same key hash */
 	int ok;			/* parsed */
 	struct seg *segs;
 	size_t nsegs;
@@ -46,14 +78,15 @@ struct elfobj {
 
 struct map {
 	uint64_t start, end, offset;
+	uint64_t dev, ino;	/* 0 0 for anonymous */
 	char *path;		/* "" for anonymous */
 };
 
 struct snap {
-	int pid;
 	struct map *maps;
 	size_t nmaps;
 	uint64_t taken_ts;	/* CLOCK_MONOTONIC ns: older than an exec, it is stale */
+	uint64_t read_ns;	/* how long reading it took */
 };
 
 /* a process forked by parent that has not exec'd: same image as parent's */
@@ -63,16 +96,27 @@ struct forklink {
 
 struct ilp_symbolizer {
 	const struct ilp_pidns *pidns;	/* in a pid namespace: pid -> /proc pid */
-	struct snap *snaps;
-	size_t nsnaps;
-	struct forklink *links;
-	size_t nlinks, links_cap;
-	struct elfobj *objs;
-	size_t nobjs;
+	struct ilp_idmap snaps;		/* pid -> struct snap */
+	struct ilp_idmap links;		/* child pid -> struct forklink */
+	struct ilp_idmap objs;		/* obj_key(dev, ino) -> struct elfobj chain */
+	size_t nobjs, nsyms_kept;
 	struct sym *ksyms;	/* kallsyms by addr; size = next addr - addr */
 	size_t nksyms;
 	int kloaded;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+}
+
+static uint64_t obj_key(uint64_t dev, uint64_t ino)
+{
+	return ino ^ (dev * 0x9e3779b97f4a7c15ull);
+}
 
 int ilp_symbolizer_new(struct ilp_symbolizer **out)
 {
@@ -103,34 +147,44 @@ static void syms_free(struct sym *s, size_t n)
 	free(s);
 }
 
+static void elfobj_free(struct elfobj *o)
+{
+	free(o->segs);
+	syms_free(o->syms, o->nsyms);
+	free(o);
+}
+
 void ilp_symbolizer_free(struct ilp_symbolizer *s)
 {
 	size_t i;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->nsnaps; i++)
-		snap_release(&s->snaps[i]);
-	free(s->snaps);
-	free(s->links);
-	for (i = 0; i < s->nobjs; i++) {
-		free(s->objs[i].path);
-		free(s->objs[i].segs);
-		syms_free(s->objs[i].syms, s->objs[i].nsyms);
+	for (i = 0; i < s->snaps.cap; i++)
+		if (s->snaps.vals[i]) {
+			snap_release(s->snaps.vals[i]);
+			free(s->snaps.vals[i]);
+		}
+	ilp_idmap_release(&s->snaps);
+	for (i = 0; i < s->links.cap; i++)
+		free(s->links.vals[i]);
+	ilp_idmap_release(&s->links);
+	for (i = 0; i < s->objs.cap; i++) {
+		struct elfobj *o = s->objs.vals[i], *next;
+
+		for (; o; o = next) {
+			next = o->next;
+			elfobj_free(o);
+		}
 	}
-	free(s->objs);
+	ilp_idmap_release(&s->objs);
 	syms_free(s->ksyms, s->nksyms);
 	free(s);
 }
 
 static struct snap *snap_find(const struct ilp_symbolizer *s, int pid)
 {
-	size_t i;
-
-	for (i = 0; i < s->nsnaps; i++)
-		if (s->snaps[i].pid == pid)
-			return &s->snaps[i];
-	return NULL;
+	return ilp_idmap_peek(&s->snaps, (uint64_t)(uint32_t)pid);
 }
 
 int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid)
@@ -140,12 +194,7 @@ int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid)
 
 static struct forklink *link_find(const struct ilp_symbolizer *s, int child)
 {
-	size_t i;
-
-	for (i = 0; i < s->nlinks; i++)
-		if (s->links[i].child == child)
-			return &s->links[i];
-	return NULL;
+	return ilp_idmap_peek(&s->links, (uint64_t)(uint32_t)child);
 }
 
 int ilp_symbolizer_fork(struct ilp_symbolizer *s, int parent, int child)
@@ -153,16 +202,11 @@ int ilp_symbolizer_fork(struct ilp_symbolizer *s, int parent, int child)
 	struct forklink *l = link_find(s, child);
 
 	if (!l) {
-		if (s->nlinks == s->links_cap) {
-			size_t ncap = s->links_cap ? s->links_cap * 2 : 16;
-			struct forklink *nl = realloc(s->links, ncap * sizeof(*nl));
-
-			if (!nl)
-				return -ENOMEM;
-			s->links = nl;
-			s->links_cap = ncap;
+		l = calloc(1, sizeof(*l));
+		if (!l || ilp_idmap_put(&s->links, (uint64_t)(uint32_t)child, l)) {
+			free(l);
+			return -ENOMEM;
 		}
-		l = &s->links[s->nlinks++];
 	}
 	l->child = child;
 	l->parent = parent;
@@ -172,14 +216,13 @@ int ilp_symbolizer_fork(struct ilp_symbolizer *s, int parent, int child)
 void ilp_symbolizer_exec(struct ilp_symbolizer *s, int pid, uint64_t ts)
 {
 	struct snap *sn = snap_find(s, pid);
-	struct forklink *l = link_find(s, pid);
 
 	if (sn && sn->taken_ts < ts) {
+		ilp_idmap_del(&s->snaps, (uint64_t)(uint32_t)pid);
 		snap_release(sn);
-		*sn = s->snaps[--s->nsnaps];
+		free(sn);
 	}
-	if (l)
-		*l = s->links[--s->nlinks];
+	free(ilp_idmap_del(&s->links, (uint64_t)(uint32_t)pid));
 }
 
 int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid)
@@ -194,14 +237,40 @@ void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *
 	s->pidns = ns;
 }
 
+/* one line of /proc/PID/maps into m: 0, -EINVAL (not a mapping line), -ENOMEM */
+static int map_parse(char *line, struct map *m)
+{
+	unsigned long long start, end, off, ino;
+	unsigned maj, min;
+	char perms[8], *p, *nl;
+	int pos = 0;
+
+	if (sscanf(line, "%llx-%llx %7s %llx %x:%x %llu%n", &start, &end, perms, &off, &maj,
+		   &min, &ino, &pos) < 7 || !pos)
+		return -EINVAL;
+	p = line + pos;
+	while (*p == ' ')
+		p++;
+	nl = strchr(p, '\n');
+	if (nl)
+		*nl = '\0';
+	m->start = start;
+	m->end = end;
+	m->offset = off;
+	m->dev = makedev(maj, min);
+	m->ino = ino;
+	m->path = strdup(p);
+	return m->path ? 0 : -ENOMEM;
+}
+
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 {
-	char path[64], line[4096];
-	struct snap *sn, fresh = { pid, NULL, 0, 0 };
-	struct timespec now;
+	char path[64], line[8192];
+	struct snap *sn, fresh = { NULL, 0, 0, 0 };
+	uint64_t t0 = now_ns();
 	size_t cap = 0;
+	int err = -ENOMEM, skip = 0, ppid = ilp_pidns_proc_pid(s->pidns, pid);
 	FILE *f;
-	int err = -ENOMEM, ppid = ilp_pidns_proc_pid(s->pidns, pid);
 
 	if (ppid <= 0)		/* pid namespace, not proved: no name (pidns.h) */
 		return -ENOENT;
@@ -210,13 +279,13 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 	if (!f)
 		return -ENOENT;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long start, end, off;
-		char perms[8], *p, *nl;
-		int pos = 0;
-		struct map *m;
+		int whole = strchr(line, '\n') != NULL, r;
 
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &start, &end, perms, &off, &pos) < 4)
+		/* a line longer than the buffer (a very long path): skipped whole */
+		if (skip || !whole) {
+			skip = !whole;
 			continue;
+		}
 		if (fresh.nmaps == cap) {
 			struct map *nm = realloc(fresh.maps, (cap ? cap * 2 : 64) * sizeof(*nm));
 
@@ -225,20 +294,11 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 			fresh.maps = nm;
 			cap = cap ? cap * 2 : 64;
 		}
-		p = line + pos;
-		while (*p == ' ')
-			p++;
-		nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		m = &fresh.maps[fresh.nmaps];
-		m->start = start;
-		m->end = end;
-		m->offset = off;
-		m->path = strdup(p);
-		if (!m->path)
+		r = map_parse(line, &fresh.maps[fresh.nmaps]);
+		if (r == -ENOMEM)
 			goto out;
-		fresh.nmaps++;
+		if (!r)
+			fresh.nmaps++;
 	}
 	/* a process that exited leaves an empty maps file */
 	err = fresh.nmaps ? 0 : -ENOENT;
@@ -246,18 +306,17 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 		goto out;
 	sn = snap_find(s, pid);
 	if (!sn) {
-		sn = realloc(s->snaps, (s->nsnaps + 1) * sizeof(*sn));
-		if (!sn) {
+		sn = calloc(1, sizeof(*sn));
+		if (!sn || ilp_idmap_put(&s->snaps, (uint64_t)(uint32_t)pid, sn)) {
+			free(sn);
 			err = -ENOMEM;
 			goto out;
 		}
-		s->snaps = sn;
-		sn = &s->snaps[s->nsnaps++];
 	} else {
 		snap_release(sn);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	fresh.taken_ts = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	fresh.taken_ts = now_ns();
+	fresh.read_ns = fresh.taken_ts - t0;
 	*sn = fresh;
 	fresh.maps = NULL;
 	fresh.nmaps = 0;
@@ -274,19 +333,215 @@ static int sym_cmp(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-static void elf_load(struct elfobj *o)
+/* st is the file the maps line m names: a regular file of at most
+ * ILP_ELF_MAX_BYTES with m's inode and device (btrfs: maps shows the
+ * superblock's device, stat the subvolume's, so the inode alone there) */
+static int same_file(const struct stat *st, const struct map *m, const char *path)
+{
+	struct statfs sf;
+
+	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_ino != m->ino ||
+	    (uint64_t)st->st_size > ILP_ELF_MAX_BYTES)
+		return 0;
+	if ((uint64_t)st->st_dev == m->dev)
+		return 1;
+	return path && !statfs(path, &sf) && sf.f_type == BTRFS_MAGIC_V;
+}
+
+/* opens path if it is m's file (stat before, fstat after): fd or -errno */
+static int open_checked(const char *path, int magic_link, const struct map *m)
+{
+	struct stat st;
+	int fd;
+
+	if (magic_link ? stat(path, &st) : lstat(path, &st))
+		return -errno;
+	if (!same_file(&st, m, path))
+		return -ESTALE;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (magic_link ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !same_file(&st, m, path)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+/*
+ * The file mapped at m in pid, never by a path the tracee controls alone:
+ * fd or -errno (map_files' error: -ENOENT when the mapping is no longer
+ * there as the snapshot saw it).  map_files needs CAP_SYS_ADMIN and a live
+ * mapping; else the path, if it still names that very file.
+ */
+static int open_mapped(int pid, const struct map *m)
+{
+	static const char deleted[] = " (deleted)";
+	char mf[96];
+	size_t len = strlen(m->path);
+	int fd, fd2;
+
+	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, m->start, m->end);
+	fd = open_checked(mf, 1, m);
+	if (fd >= 0 || fd == -ESTALE)
+		return fd;
+	if (len >= sizeof(deleted) - 1 && !strcmp(m->path + len - (sizeof(deleted) - 1), deleted))
+		return fd;
+	fd2 = open_checked(m->path, 0, m);
+	return fd2 >= 0 ? fd2 : fd;
+}
+
+/* from a 32- or 64-bit ELF header (native byte order) */
+struct ehdr_fields {
+	uint64_t shoff, phoff, shnum, phnum, shentsize, phentsize;
+};
+
+static int pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	return pread(fd, buf, n, (off_t)off) == (ssize_t)n ? 0 : -EIO;
+}
+
+/* count and entries inside the file, count <= ILP_ELF_MAX_HDRS */
+static int table_in_file(uint64_t off, uint64_t num, uint64_t entsize, uint64_t fsize)
+{
+	return num <= ILP_ELF_MAX_HDRS && entsize <= 65535 && off <= fsize &&
+	       num * entsize <= fsize - off;
+}
+
+/*
+ * Reads and checks the ELF header before libelf does: libelf allocates per
+ * section and program header, up to what the file size allows.  Extended
+ * numbering (e_shnum 0, e_phnum PN_XNUM) reads section 0.  0 or -EINVAL.
+ */
+static int elf_header_check(int fd, uint64_t fsize)
+{
+	union {
+		unsigned char id[EI_NIDENT];
+		Elf32_Ehdr e32;
+		Elf64_Ehdr e64;
+	} h;
+	struct ehdr_fields f;
+	uint64_t sh0_size = 0, sh0_info = 0;
+	int is64;
+	const union { uint16_t v; uint8_t b[2]; } order = { 1 };
+
+	if (fsize < sizeof(h.e32) || pread_full(fd, &h, sizeof(h.e32), 0) ||
+	    memcmp(h.id, ELFMAG, SELFMAG) ||
+	    h.id[EI_DATA] != (order.b[0] ? ELFDATA2LSB : ELFDATA2MSB))
+		return -EINVAL;
+	is64 = h.id[EI_CLASS] == ELFCLASS64;
+	if (!is64 && h.id[EI_CLASS] != ELFCLASS32)
+		return -EINVAL;
+	if (is64) {
+		if (fsize < sizeof(h.e64) || pread_full(fd, &h, sizeof(h.e64), 0))
+			return -EINVAL;
+		f = (struct ehdr_fields){ h.e64.e_shoff, h.e64.e_phoff, h.e64.e_shnum,
+					  h.e64.e_phnum, h.e64.e_shentsize, h.e64.e_phentsize };
+	} else {
+		f = (struct ehdr_fields){ h.e32.e_shoff, h.e32.e_phoff, h.e32.e_shnum,
+					  h.e32.e_phnum, h.e32.e_shentsize, h.e32.e_phentsize };
+	}
+	if (f.shoff && (f.shnum == 0 || f.phnum == PN_XNUM)) {
+		Elf64_Shdr s64;
+		Elf32_Shdr s32;
+
+		if (is64 ? pread_full(fd, &s64, sizeof(s64), f.shoff)
+			 : pread_full(fd, &s32, sizeof(s32), f.shoff))
+			return -EINVAL;
+		sh0_size = is64 ? s64.sh_size : s32.sh_size;
+		sh0_info = is64 ? s64.sh_info : s32.sh_info;
+		if (f.shnum == 0)
+			f.shnum = sh0_size;
+		if (f.phnum == PN_XNUM)
+			f.phnum = sh0_info;
+	}
+	if ((f.shnum && !table_in_file(f.shoff, f.shnum, f.shentsize, fsize)) ||
+	    (f.phnum && !table_in_file(f.phoff, f.phnum, f.phentsize, fsize)))
+		return -EINVAL;
+	return 0;
+}
+
+/* a section whose bytes lie inside the file, at most ILP_ELF_MAX_TABLE of them */
+static int section_ok(const GElf_Shdr *sh, uint64_t fsize)
+{
+	return sh->sh_type != SHT_NOBITS && !(sh->sh_flags & SHF_COMPRESSED) &&
+	       sh->sh_offset <= fsize && sh->sh_size <= fsize - sh->sh_offset &&
+	       sh->sh_size <= ILP_ELF_MAX_TABLE;
+}
+
+/* the symbol table scn (type SHT_SYMTAB or SHT_DYNSYM) and its strings are sane */
+static int symtab_ok(Elf *e, const GElf_Shdr *sh, uint64_t fsize)
+{
+	size_t shnum;
+	GElf_Shdr ssh;
+	Elf_Scn *strs;
+
+	if (!section_ok(sh, fsize) || sh->sh_entsize != gelf_fsize(e, ELF_T_SYM, 1, EV_CURRENT) ||
+	    elf_getshdrnum(e, &shnum) || !sh->sh_link || sh->sh_link >= shnum)
+		return 0;
+	strs = elf_getscn(e, sh->sh_link);
+	return strs && gelf_getshdr(strs, &ssh) && ssh.sh_type == SHT_STRTAB &&
+	       section_ok(&ssh, fsize);
+}
+
+/* the symbols of section scn into o, at most max of them: 0 or -ENOMEM */
+static int syms_load(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct elfobj *o, size_t max)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	size_t k, cnt, cap = 0;
+
+	if (!d || !sh->sh_entsize)
+		return 0;
+	cnt = d->d_size / sh->sh_entsize;	/* what was read, not what sh_size says */
+	for (k = 0; k < cnt && o->nsyms < max && k <= INT32_MAX; k++) {
+		GElf_Sym st;
+		const char *name;
+		int type;
+
+		if (!gelf_getsym(d, (int)k, &st) || !st.st_value || st.st_shndx == SHN_UNDEF)
+			continue;
+		type = GELF_ST_TYPE(st.st_info);
+		if (type != STT_OBJECT && type != STT_FUNC && type != STT_TLS && type != STT_NOTYPE)
+			continue;
+		name = elf_strptr(e, sh->sh_link, st.st_name);	/* bounds-checked by libelf */
+		if (!name || !*name)
+			continue;
+		if (o->nsyms == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct sym *ns;
+
+			if (ncap > max)
+				ncap = max;
+			ns = realloc(o->syms, ncap * sizeof(*ns));
+			if (!ns)
+				return -ENOMEM;
+			o->syms = ns;
+			cap = ncap;
+		}
+		o->syms[o->nsyms].addr = st.st_value;
+		o->syms[o->nsyms].size = st.st_size;
+		o->syms[o->nsyms].name = strndup(name, ILP_SYM_NAME_MAX);
+		if (!o->syms[o->nsyms].name)
+			return -ENOMEM;
+		o->nsyms++;
+	}
+	return 0;
+}
+
+/* parses the ELF file open at fd into o; o->ok if it is one */
+static void elf_load(struct ilp_symbolizer *s, struct elfobj *o, int fd)
 {
 	Elf *e = NULL;
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
-	size_t i, n, cap = 0;
-	int fd, have_symtab = 0;
+	struct stat st;
+	size_t i, n, budget;
+	int have_symtab = 0;
 
-	fd = open(o->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fstat(fd, &st) || elf_header_check(fd, (uint64_t)st.st_size))
 		return;
 	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || !gelf_getehdr(e, &eh) || elf_getphdrnum(e, &n))
+	if (!e || !gelf_getehdr(e, &eh) || elf_getphdrnum(e, &n) || n > ILP_ELF_MAX_HDRS)
 		goto out;
 	o->segs = calloc(n ? n : 1, sizeof(*o->segs));
 	if (!o->segs)
@@ -305,79 +560,65 @@ static void elf_load(struct elfobj *o)
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB &&
+		    symtab_ok(e, &sh, (uint64_t)st.st_size))
 			have_symtab = 1;
 	}
+	budget = ILP_ELF_SYM_BUDGET - s->nsyms_kept;
+	if (budget > ILP_ELF_MAX_SYMS)
+		budget = ILP_ELF_MAX_SYMS;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
-		Elf_Data *d;
-		size_t k, cnt;
 
-		if (!gelf_getshdr(scn, &sh) ||
-		    sh.sh_type != (have_symtab ? SHT_SYMTAB : SHT_DYNSYM) || !sh.sh_entsize)
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != (have_symtab ? SHT_SYMTAB : SHT_DYNSYM) ||
+		    !symtab_ok(e, &sh, (uint64_t)st.st_size))
 			continue;
-		d = elf_getdata(scn, NULL);
-		if (!d)
-			continue;
-		cnt = sh.sh_size / sh.sh_entsize;
-		for (k = 0; k < cnt; k++) {
-			GElf_Sym st;
-			const char *name;
-			int type;
-
-			if (!gelf_getsym(d, (int)k, &st) || !st.st_value || st.st_shndx == SHN_UNDEF)
-				continue;
-			type = GELF_ST_TYPE(st.st_info);
-			if (type != STT_OBJECT && type != STT_FUNC && type != STT_TLS &&
-			    type != STT_NOTYPE)
-				continue;
-			name = elf_strptr(e, sh.sh_link, st.st_name);
-			if (!name || !*name)
-				continue;
-			if (o->nsyms == cap) {
-				struct sym *ns = realloc(o->syms, (cap ? cap * 2 : 256) * sizeof(*ns));
-
-				if (!ns)
-					goto out;
-				o->syms = ns;
-				cap = cap ? cap * 2 : 256;
-			}
-			o->syms[o->nsyms].addr = st.st_value;
-			o->syms[o->nsyms].size = st.st_size;
-			o->syms[o->nsyms].name = strdup(name);
-			if (!o->syms[o->nsyms].name)
-				goto out;
-			o->nsyms++;
-		}
+		if (syms_load(e, scn, &sh, o, budget))
+			goto out;
 	}
 	if (o->nsyms > 1)
 		qsort(o->syms, o->nsyms, sizeof(*o->syms), sym_cmp);
+	s->nsyms_kept += o->nsyms;
 	o->ok = 1;
 out:
 	if (e)
 		elf_end(e);
-	close(fd);
 }
 
-static struct elfobj *elf_get(struct ilp_symbolizer *s, const char *path)
+/*
+ * The parsed ELF file mapped at m in pid (parsed now if new), NULL if it
+ * cannot be opened as m's file now (*err: why; asked again later) or the
+ * cache is full.
+ */
+static struct elfobj *elf_get(struct ilp_symbolizer *s, int pid, const struct map *m, int *err)
 {
-	struct elfobj *o;
-	size_t i;
+	uint64_t key = obj_key(m->dev, m->ino);
+	struct elfobj *o, *head = ilp_idmap_peek(&s->objs, key);
+	int fd, ppid;
 
-	for (i = 0; i < s->nobjs; i++)
-		if (!strcmp(s->objs[i].path, path))
-			return &s->objs[i];
-	o = realloc(s->objs, (s->nobjs + 1) * sizeof(*o));
-	if (!o)
+	for (o = head; o; o = o->next)
+		if (o->dev == m->dev && o->ino == m->ino)
+			return o;
+	if (!m->ino || s->nobjs >= ILP_ELF_MAX_OBJS)
 		return NULL;
-	s->objs = o;
-	o = &s->objs[s->nobjs];
-	memset(o, 0, sizeof(*o));
-	o->path = strdup(path);
-	if (!o->path)
+	ppid = ilp_pidns_proc_pid(s->pidns, pid);	/* pid namespace: the /proc pid */
+	fd = ppid > 0 ? open_mapped(ppid, m) : -ENOENT;
+	if (fd < 0) {
+		*err = fd;
 		return NULL;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o || ilp_idmap_put(&s->objs, key, o)) {
+		free(o);
+		close(fd);
+		return NULL;
+	}
+	o->dev = m->dev;
+	o->ino = m->ino;
+	o->next = head;
 	s->nobjs++;
-	elf_load(o);
+	elf_load(s, o, fd);
+	close(fd);
 	return o;
 }
 
@@ -416,22 +657,32 @@ static const char *base(const char *path)
 	return b ? b + 1 : path;
 }
 
-int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,
-		       size_t size)
+/*
+ * ilp_symbolize_user; *stale set when a file mapping of the snapshot is no
+ * longer there as it was (map_files has no such range: ld.so's mprotect
+ * split it, or it was unmapped), so a snapshot read again may name addr
+ * by its symbol where this one only has the mapping.
+ */
+static int symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,
+			  size_t size, int *stale)
 {
 	struct snap *sn = snap_find(s, pid);
 	size_t i, k;
 
+	*stale = 0;
 	if (!sn)
 		return -ENOENT;
 	/* ELF objects: any mapping starting a PT_LOAD gives the bias */
 	for (i = 0; i < sn->nmaps; i++) {
 		const struct map *m = &sn->maps[i];
 		struct elfobj *o;
+		int err = 0;
 
-		if (m->path[0] != '/')
+		if (!m->ino || m->path[0] != '/')
 			continue;
-		o = elf_get(s, m->path);
+		o = elf_get(s, pid, m, &err);
+		if (err == -ENOENT)
+			*stale = 1;
 		if (!o || !o->ok)
 			continue;
 		for (k = 0; k < o->nsegs; k++) {
@@ -475,6 +726,14 @@ int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *b
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,
+		       size_t size)
+{
+	int stale;
+
+	return symbolize_user(s, pid, addr, buf, size, &stale);
 }
 
 static void kallsyms_load(struct ilp_symbolizer *s)
@@ -569,10 +828,19 @@ int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev
 	return 0;
 }
 
+/* old enough to be read again (ILP_SNAP_MIN_AGE_NS) */
+static int snap_stale(const struct snap *sn)
+{
+	uint64_t age = now_ns() - sn->taken_ts, min = 10 * sn->read_ns;
+
+	return age >= (min > ILP_SNAP_MIN_AGE_NS ? min : ILP_SNAP_MIN_AGE_NS);
+}
+
 int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, size_t size)
 {
 	struct ilp_symbolizer *s = sym;
-	int up;
+	struct snap *sn;
+	int up, stale = 0, r = -ENOENT;
 
 	switch (kind) {
 	case ILP_NAME_DEV:
@@ -580,10 +848,21 @@ int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, 
 	case ILP_NAME_KLOCK:
 		return ilp_symbolize_kernel(s, key, buf, size);
 	case ILP_NAME_ULOCK:
-		if (ilp_symbolizer_has(s, pid) && !ilp_symbolize_user(s, pid, key, buf, size))
-			return 0;
+		/* not covered, or covered by a mapping that changed since:
+		 * maps read again, unless the snapshot is too fresh for that
+		 * (ask again at the next pass) */
+		sn = snap_find(s, pid);
+		if (sn) {
+			r = symbolize_user(s, pid, key, buf, size, &stale);
+			if (!r && !stale)
+				return 0;
+			if (!snap_stale(sn))
+				return -EAGAIN;
+		}
 		if (!ilp_symbolizer_snapshot(s, pid))
 			return ilp_symbolize_user(s, pid, key, buf, size);
+		if (sn && !r)
+			return 0;	/* gone: the mapping's name from its last snapshot */
 		/* gone: a child that never exec'd has its parent's image */
 		for (up = 0; up < 8 && (pid = ilp_symbolizer_parent(s, pid)); up++)
 			if ((ilp_symbolizer_has(s, pid) || !ilp_symbolizer_snapshot(s, pid)) &&

@@ -93,14 +93,16 @@ static void copy_str(char *dst, size_t dstlen, const unsigned char *src, size_t 
 	dst[i] = '\0';
 }
 
-/* __data_loc string: returns its bytes and length, or NULL if out of bounds */
+/* __data_loc string: returns its bytes and length, or NULL if out of
+ * bounds.  The loc is 4 bytes: a trace file's format may give the field
+ * fewer (the record holds only off + size bytes of it). */
 static const unsigned char *data_loc(const unsigned char *d, size_t size, struct field f,
 				     size_t *len)
 {
 	uint32_t loc;
 	size_t off;
 
-	if (f.off < 0)
+	if (f.off < 0 || f.size < 4)
 		return NULL;
 	memcpy(&loc, d + f.off, 4);
 	off = loc & 0xffff;

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The decoder (src/decode/decode.c) on formats a trace file can carry:
+ * __data_loc fields read only when the format gives them their 4 bytes
+ * (a 2-byte filename field made the exec decoder read 2 bytes past the
+ * field, and past the record when the field ended it).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <event-parse.h>
+
+#include "decode.h"
+
+#define EXEC_ID 300
+
+/* sched_process_exec with filename's __data_loc at offset off, size size,
+ * pid at pid_off */
+static struct ilp_decoder *exec_decoder(struct tep_handle **tep, int off, int size, int pid_off)
+{
+	char fmt[1024];
+	struct ilp_decoder *d = NULL;
+	int n;
+
+	n = snprintf(fmt, sizeof(fmt),
+		     "name: sched_process_exec\nID: %d\nformat:\n"
+		     "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		     "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+		     "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+		     "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		     "\tfield:pid_t pid;\toffset:%d;\tsize:4;\tsigned:1;\n"
+		     "\tfield:__data_loc char[] filename;\toffset:%d;\tsize:%d;\tsigned:0;\n\n"
+		     "print fmt: \"filename=%%s pid=%%d\", __get_str(filename), REC->pid\n",
+		     EXEC_ID, pid_off, off, size);
+	*tep = tep_alloc();
+	assert_non_null(*tep);
+	assert_int_equal(tep_parse_event(*tep, fmt, (unsigned long)n, "sched"), 0);
+	assert_int_equal(ilp_decoder_new_any(*tep, &d), 0);
+	assert_true(ilp_decoder_has(d, "sched", "sched_process_exec"));
+	return d;
+}
+
+/* a record: common header, pid 42 at pid_off, a 4-byte loc at loc_off
+ * (when >= 0) naming "/bin/app" at 24 */
+static unsigned char *exec_record(size_t size, int pid_off, int loc_off)
+{
+	unsigned char *r = calloc(1, size);
+	uint16_t type = EXEC_ID;
+	int32_t pid = 42;
+	uint32_t loc = (9u << 16) | 24u;
+
+	assert_non_null(r);
+	memcpy(r, &type, 2);
+	memcpy(r + 4, &pid, 4);
+	memcpy(r + pid_off, &pid, 4);
+	if (loc_off >= 0)
+		memcpy(r + loc_off, &loc, 4);
+	if (size >= 24 + 9)
+		memcpy(r + 24, "/bin/app", 9);
+	return r;
+}
+
+/* a proper 4-byte __data_loc: decoded, the comm from the file name */
+static void test_exec_data_loc(void **state)
+{
+	struct tep_handle *tep;
+	struct ilp_decoder *d = exec_decoder(&tep, 12, 4, 8);
+	unsigned char *r = exec_record(40, 8, 12);
+	struct ilp_event ev;
+
+	(void)state;
+	assert_int_equal(ilp_decode(d, r, 40, 7, 0, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_EXEC);
+	assert_int_equal(ev.pid, 42);
+	assert_string_equal(ev.task.comm, "app");
+	free(r);
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
+/* a 2-byte __data_loc field whose next 2 bytes (pid's) would make a
+ * valid loc: malformed, never read past the field */
+static void test_short_data_loc_field(void **state)
+{
+	struct tep_handle *tep;
+	struct ilp_decoder *d = exec_decoder(&tep, 8, 2, 12);
+	unsigned char *r = exec_record(40, 12, 8);	/* loc spans 8..11 */
+	struct ilp_event ev;
+
+	(void)state;
+	assert_int_equal(ilp_decode(d, r, 40, 7, 0, &ev), -EINVAL);
+	free(r);
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
+/* the short field ends the record: reading 4 bytes would leave the
+ * allocation (ASan: heap-buffer-overflow) */
+static void test_short_data_loc_at_end(void **state)
+{
+	struct tep_handle *tep;
+	struct ilp_decoder *d = exec_decoder(&tep, 12, 2, 8);
+	unsigned char *r = exec_record(14, 8, -1);
+	struct ilp_event ev;
+
+	(void)state;
+	assert_int_equal(ilp_decode(d, r, 14, 7, 0, &ev), -EINVAL);
+	free(r);
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exec_data_loc),
+		cmocka_unit_test(test_short_data_loc_field),
+		cmocka_unit_test(test_short_data_loc_at_end),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -10,7 +10,10 @@
  * Objects are interned per process by (type, description): the same path
  * opened 1000 times through different fds is one object, which is what
  * "repeated work on one path" needs.  Memory grows with distinct objects
- * and fds, never with events.
+ * and open fds, never with events, and is capped per process: the first
+ * ILP_FDOBJ_MAX objects are kept apart, fds at or above 1024 are tracked
+ * up to ILP_FD_SPARSE_MAX of them; calls past either cap are counted
+ * together on the process's "more" object (ilp_fdproc_more).
  *
  * What the model believes about an fd, in order:
  *   - ILP_EV_FD_INFO(fd, type, str) binds fd to the object (type, str);
@@ -21,6 +24,8 @@
  *     flags, close_range(CLOSE_RANGE_CLOEXEC), or ILP_OBJ_F_CLOEXEC from
  *     the source);
  *   - an fd used with no object known is "fd N (unresolved)": never a guess;
+ *   - a call failing with EBADF on an fd not known open creates nothing and
+ *     is counted on no object (read(1048575) names no fd);
  *   - an FD_INFO of source LOST names the fd "fd N (name lost: WHY)";
  *   - an FD_INFO that does not complete a call (the attach scan, a second
  *     name for the same fd) replaces the fd's name only when its source is
@@ -47,8 +52,12 @@ enum ilp_obj_type {
 	ILP_OBJ_EVENTFD,
 	ILP_OBJ_ANON,		/* other anon inodes: "[eventpoll]", "[timerfd]"... */
 	ILP_OBJ_OTHER,		/* whatever readlink gave, e.g. a deleted file */
+	ILP_OBJ_MORE,		/* the calls past the caps below (ilp_fdproc_more) */
 	ILP_OBJ_NTYPES
 };
+
+#define ILP_FDOBJ_MAX 4096u		/* objects kept apart per process */
+#define ILP_FD_SPARSE_MAX 16384u	/* fds >= 1024 tracked per process */
 
 #define ILP_OBJ_TYPE_MASK	0xffu
 #define ILP_OBJ_F_FROM_ARG	(1u << 8)	/* legacy (trace files of older versions): a
@@ -145,6 +154,15 @@ const struct ilp_fdproc *ilp_proc_fds(const struct ilp_proc *p);
 /* Objects with at least one call, by total time desc (after ilp_model_index). NULL-safe. */
 size_t ilp_fdproc_nobjs(const struct ilp_fdproc *f);
 const struct ilp_fdobj *ilp_fdproc_obj(const struct ilp_fdproc *f, size_t i);
+/*
+ * The calls on objects past the first ILP_FDOBJ_MAX of the process and on
+ * fds opened past ILP_FD_SPARSE_MAX, counted together on one object (not
+ * among ilp_fdproc_obj's, so no detector takes it for one object), or NULL
+ * if the process stayed under both caps.  *nobjs: distinct objects folded
+ * in (*exact 0: at least that many), *nfds: fds opened past the fd cap.
+ */
+const struct ilp_fdobj *ilp_fdproc_more(const struct ilp_fdproc *f, uint64_t *nobjs, int *exact,
+					uint64_t *nfds);
 /* the object fd currently refers to (NULL: not open, or open with nothing known) */
 const struct ilp_fdobj *ilp_fdproc_fd(const struct ilp_fdproc *f, int fd);
 /* the object the last ilp_fdm_call of the process counted its call on (the

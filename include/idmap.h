@@ -56,4 +56,19 @@ static inline void *ilp_idmap_get(struct ilp_idmap *mp, uint64_t key)
 	return v;
 }
 
+/*
+ * Distinct keys counted up to ILP_IDCOUNT_MAX (a table's "N more"): n is
+ * exact while !over, a lower bound after.  Zeroed: empty.
+ */
+#define ILP_IDCOUNT_MAX (1u << 18)
+struct ilp_idcount {
+	struct ilp_idmap seen;		/* key -> (void *)1 */
+	uint64_t n;
+	int over;			/* more than ILP_IDCOUNT_MAX keys: n stopped there */
+};
+
+/* counts key once: 0 or -ENOMEM */
+int ilp_idcount_add(struct ilp_idcount *c, uint64_t key);
+void ilp_idcount_release(struct ilp_idcount *c);
+
 #endif

@@ -3,9 +3,14 @@
  * The fd model: fd -> object per process, and per-object I/O counters.
  * See include/fdmodel.h for what it believes and when.  Pure C, no I/O.
  *
- * Cost: O(1) per call (an fd-indexed array, a hash of objects by type and
- * description); memory grows with distinct objects and the highest fd
- * seen, never with the number of events.
+ * Cost: O(1) per call (fds below FD_DENSE in an fd-indexed array, higher
+ * ones in a hash, objects in a hash by type and description); memory grows
+ * with distinct objects and open fds, never with the number of events or
+ * the fd numbers, and is capped per process: ILP_FDOBJ_MAX objects,
+ * ILP_FD_SPARSE_MAX fds at or above FD_DENSE.  Calls past either cap are
+ * counted on the process's "more" object (ilp_fdproc_more), so every call
+ * still counts once.  A call failing with EBADF on an fd the model does
+ * not know creates nothing (read(1048575) is not an fd).
  *
  * Calls that create an fd (open, socket, accept, pipe...) or take a path
  * (stat, access, a failed open) are completed in two steps: the call is
@@ -36,9 +41,10 @@
 #include <string.h>
 
 #include "fdmodel.h"
+#include "idmap.h"
 #include "syscalls.h"
 
-#define MAX_FD (1 << 20)
+#define FD_DENSE 1024		/* fds below: an array indexed by fd */
 #define O_CLOEXEC_F 02000000ull	/* O_CLOEXEC = SOCK_CLOEXEC = EFD_CLOEXEC = TFD_CLOEXEC */
 #define MFD_CLOEXEC_F 1ull
 #define F_DUPFD_V 0
@@ -140,8 +146,12 @@ struct pending {
 };
 
 struct ilp_fdproc {
-	struct fdent *fds;
+	struct fdent *fds;		/* fd < FD_DENSE */
 	size_t nfds;
+	struct ilp_idmap sparse;	/* fd >= FD_DENSE -> struct fdent */
+	uint64_t fds_over;		/* fds opened past ILP_FD_SPARSE_MAX: not tracked */
+	struct ilp_fdobj *more;		/* calls past the caps (not in objs) */
+	struct ilp_idcount more_objs;	/* distinct objects folded into more */
 	struct ilp_fdobj **objs;	/* creation order */
 	size_t nobjs, cap;
 	size_t *hash;			/* index + 1; 0 empty */
@@ -173,6 +183,7 @@ static const char *const type_names[ILP_OBJ_NTYPES] = {
 	[ILP_OBJ_EVENTFD] = "eventfd",
 	[ILP_OBJ_ANON] = "anon",
 	[ILP_OBJ_OTHER] = "other",
+	[ILP_OBJ_MORE] = "more",
 };
 
 const char *ilp_obj_type_name(unsigned type)
@@ -289,6 +300,37 @@ static int hash_grow(struct ilp_fdproc *f)
 	return 0;
 }
 
+static struct ilp_fdobj *obj_new(unsigned type, const char *desc)
+{
+	struct ilp_fdobj *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->desc = strdup(desc);
+	o->st.lat = ilp_hist_new();
+	if (!o->desc || !o->st.lat) {
+		free(o->desc);
+		ilp_hist_free(o->st.lat);
+		free(o);
+		return NULL;
+	}
+	o->type = type & ~ILP_OBJ_F_CLOEXEC;
+	return o;
+}
+
+/* the process's "more" object (created on first need), NULL on ENOMEM */
+static struct ilp_fdobj *more_obj(struct ilp_fdproc *f)
+{
+	char desc[64];
+
+	if (!f->more) {
+		snprintf(desc, sizeof(desc), "more objects (past the first %u of the process)",
+			 ILP_FDOBJ_MAX);
+		f->more = obj_new(ILP_OBJ_MORE, desc);
+	}
+	return f->more;
+}
+
 static struct ilp_fdobj *obj_intern(struct ilp_fdproc *f, unsigned type, const char *desc)
 {
 	struct ilp_fdobj *o = obj_lookup(f, type, desc);
@@ -303,6 +345,8 @@ static struct ilp_fdobj *obj_intern(struct ilp_fdproc *f, unsigned type, const c
 			o->type = (o->type & ~ILP_OBJ_SRC_MASK) | (type & ILP_OBJ_SRC_MASK);
 		return o;
 	}
+	if (f->nobjs >= ILP_FDOBJ_MAX)
+		return ilp_idcount_add(&f->more_objs, str_hash(type, desc)) ? NULL : more_obj(f);
 	if (hash_grow(f))
 		return NULL;
 	if (f->nobjs == f->cap) {
@@ -314,18 +358,9 @@ static struct ilp_fdobj *obj_intern(struct ilp_fdproc *f, unsigned type, const c
 		f->objs = v;
 		f->cap = cap;
 	}
-	o = calloc(1, sizeof(*o));
+	o = obj_new(type, desc);
 	if (!o)
 		return NULL;
-	o->desc = strdup(desc);
-	o->st.lat = ilp_hist_new();
-	if (!o->desc || !o->st.lat) {
-		free(o->desc);
-		ilp_hist_free(o->st.lat);
-		free(o);
-		return NULL;
-	}
-	o->type = type & ~ILP_OBJ_F_CLOEXEC;
 	o->seq = f->seq++;
 	f->objs[f->nobjs++] = o;
 	for (j = str_hash(type, desc) & (f->hcap - 1); f->hash[j]; j = (j + 1) & (f->hcap - 1))
@@ -361,6 +396,12 @@ void ilp_fdproc_free(struct ilp_fdproc *f)
 		return;
 	for (i = 0; i < f->nobjs; i++)
 		obj_free(f->objs[i]);
+	if (f->more)
+		obj_free(f->more);
+	ilp_idcount_release(&f->more_objs);
+	for (i = 0; i < f->sparse.cap; i++)
+		free(f->sparse.vals[i]);
+	ilp_idmap_release(&f->sparse);
 	free(f->objs);
 	free(f->hash);
 	free(f->fds);
@@ -369,13 +410,40 @@ void ilp_fdproc_free(struct ilp_fdproc *f)
 	free(f);
 }
 
+/* fd >= FD_DENSE: its entry, created unless the table is full; NULL if full
+ * or on ENOMEM (fd_untracked tells) */
+static struct fdent *sparse_slot(struct ilp_fdproc *f, int64_t fd)
+{
+	struct fdent *e = ilp_idmap_get(&f->sparse, (uint64_t)fd);
+
+	if (e || f->sparse.n >= ILP_FD_SPARSE_MAX)
+		return e;
+	e = calloc(1, sizeof(*e));
+	if (!e || ilp_idmap_put(&f->sparse, (uint64_t)fd, e)) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* 1 if fd has no entry and gets none: not an fd number, or past the cap */
+static int fd_untracked(const struct ilp_fdproc *f, int64_t fd)
+{
+	return fd < 0 || fd > INT32_MAX ||
+	       (fd >= FD_DENSE && !ilp_idmap_probe(&f->sparse, (uint64_t)fd) &&
+		f->sparse.n >= ILP_FD_SPARSE_MAX);
+}
+
+/* fd's entry, created if new; NULL: fd_untracked, or ENOMEM */
 static struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
 {
 	size_t n;
 	struct fdent *v;
 
-	if (fd < 0 || fd >= MAX_FD)
+	if (fd < 0 || fd > INT32_MAX)
 		return NULL;
+	if (fd >= FD_DENSE)
+		return sparse_slot(f, fd);
 	if ((size_t)fd < f->nfds)
 		return &f->fds[fd];
 	n = f->nfds ? f->nfds : 64;
@@ -390,21 +458,32 @@ static struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
 	return &f->fds[fd];
 }
 
-static const struct fdent *fd_peek(const struct ilp_fdproc *f, int64_t fd)
+/* fd's entry if it has one (open or not), never created */
+static struct fdent *fd_find(const struct ilp_fdproc *f, int64_t fd)
 {
-	if (!f || fd < 0 || (uint64_t)fd >= f->nfds || !f->fds[fd].open)
+	if (!f || fd < 0 || fd > INT32_MAX)
 		return NULL;
-	return &f->fds[fd];
+	if (fd >= FD_DENSE)
+		return ilp_idmap_peek(&f->sparse, (uint64_t)fd);
+	return (uint64_t)fd < f->nfds ? &f->fds[fd] : NULL;
 }
 
-/* the object fd refers to, "fd N (unresolved)" if nothing is known */
+static const struct fdent *fd_peek(const struct ilp_fdproc *f, int64_t fd)
+{
+	const struct fdent *e = fd_find(f, fd);
+
+	return e && e->open ? e : NULL;
+}
+
+/* the object fd refers to, "fd N (unresolved)" if nothing is known, the
+ * "more" object for an fd past the table's cap */
 static struct ilp_fdobj *fd_obj(struct ilp_fdproc *f, int64_t fd)
 {
 	struct fdent *e = fd_slot(f, fd);
 	char desc[48];
 
 	if (!e)
-		return NULL;
+		return fd >= 0 && fd_untracked(f, fd) ? more_obj(f) : NULL;
 	if (e->open && e->obj)
 		return e->obj;
 	snprintf(desc, sizeof(desc), "fd %lld (unresolved)", (long long)fd);
@@ -418,8 +497,12 @@ static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int
 {
 	struct fdent *e = fd_slot(f, fd);
 
-	if (!e)
-		return fd < 0 || fd >= MAX_FD ? 0 : -ENOMEM;
+	if (!e) {
+		if (!fd_untracked(f, fd))
+			return -ENOMEM;
+		f->fds_over += fd >= 0;
+		return 0;
+	}
 	e->open = 1;
 	e->obj = o;
 	e->cloexec = (uint8_t)!!cloexec;
@@ -428,8 +511,28 @@ static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int
 
 static void fd_remove(struct ilp_fdproc *f, int64_t fd)
 {
-	if (fd >= 0 && (uint64_t)fd < f->nfds)
+	if (fd >= FD_DENSE && fd <= INT32_MAX)
+		free(ilp_idmap_del(&f->sparse, (uint64_t)fd));
+	else if (fd >= 0 && (uint64_t)fd < f->nfds)
 		memset(&f->fds[fd], 0, sizeof(f->fds[fd]));
+}
+
+/* the fds >= FD_DENSE with an entry, in *out (malloc'd, NULL if none): how
+ * many, or -ENOMEM */
+static int64_t sparse_fds(const struct ilp_fdproc *f, int64_t **out)
+{
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (!f->sparse.n)
+		return 0;
+	*out = malloc(f->sparse.n * sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < f->sparse.cap; i++)
+		if (f->sparse.vals[i])
+			(*out)[n++] = (int64_t)f->sparse.keys[i];
+	return (int64_t)n;
 }
 
 static int fd_dup(struct ilp_fdproc *f, int64_t oldfd, int64_t newfd, int cloexec)
@@ -675,6 +778,9 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	if (rr->flag_arg >= 0)
 		cloexec = !!(args[rr->flag_arg] & rr->flag_mask);
 
+	/* a call failing with EBADF on an fd not known open names no fd */
+	if (ret == -EBADF_V && (cls & ILP_SC_FD0) && !fd_peek(f, (int)args[0]))
+		return 0;
 	/* the call as an operation on the object its fd argument names */
 	if ((cls & ILP_SC_FD0) && role != R_REBIND) {
 		o = fd_obj(f, (int)args[0]);
@@ -720,7 +826,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		if ((int)args[1] == F_DUPFD_V || (int)args[1] == F_DUPFD_CLOEXEC_V)
 			return fd_dup(f, (int)args[0], ret, (int)args[1] == F_DUPFD_CLOEXEC_V);
 		if ((int)args[1] == F_SETFD_V) {
-			struct fdent *e = fd_slot(f, (int)args[0]);
+			struct fdent *e = fd_find(f, (int)args[0]);
 
 			if (e && e->open)
 				e->cloexec = (uint8_t)!!(args[2] & FD_CLOEXEC_V);
@@ -732,9 +838,24 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		return 0;
 	case R_CLOSE_RANGE: {
 		uint64_t lo = (unsigned)args[0], hi = (unsigned)args[1], i;
+		int64_t *high, n, k;
 
 		if (ret != 0)
 			return 0;
+		n = sparse_fds(f, &high);
+		if (n < 0)
+			return (int)n;
+		for (k = 0; k < n; k++) {
+			struct fdent *e = fd_find(f, high[k]);
+
+			if ((uint64_t)high[k] < lo || (uint64_t)high[k] > hi)
+				continue;
+			if (!(args[2] & CLOSE_RANGE_CLOEXEC_F))
+				fd_remove(f, high[k]);
+			else if (e->open)
+				e->cloexec = 1;
+		}
+		free(high);
 		for (i = lo; i <= hi && i < f->nfds; i++) {
 			if (args[2] & CLOSE_RANGE_CLOEXEC_F) {
 				if (f->fds[i].open)
@@ -748,7 +869,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	case R_REBIND:
 		o = fd_obj(f, (int)args[0]);
 		if (!o)
-			return -ENOMEM;
+			return (int)args[0] < 0 ? 0 : -ENOMEM;
 		f->call_obj = o;	/* the name before connect/bind/listen renames it */
 		err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
 		if (ret == 0 || ret == -EINPROGRESS_V)
@@ -824,7 +945,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	}
 	e = fd_slot(f, fd);
 	if (!e)
-		return fd < 0 || fd >= MAX_FD ? 0 : -ENOMEM;
+		return fd_untracked(f, fd) ? 0 : -ENOMEM;
 	if (match && pd->role == R_REBIND) {
 		if (e->obj && e->obj != o) {
 			f->ren.active = 1;
@@ -855,35 +976,54 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
 }
 
+/* fork: child gets fd's entry e of parent, its object interned in child */
+static int fork_one(const struct ilp_fdproc *parent, struct ilp_fdproc *c, int64_t fd,
+		    const struct fdent *e)
+{
+	struct ilp_fdobj *o = NULL;
+
+	if (!e->open)
+		return 0;
+	if (e->obj == parent->more)
+		o = more_obj(c);
+	else if (e->obj)
+		o = obj_intern(c, e->obj->type, e->obj->desc);
+	if (e->obj && !o)
+		return -ENOMEM;
+	return fd_install(c, fd, o, e->cloexec);
+}
+
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child)
 {
 	struct ilp_fdproc *c;
+	int64_t *high = NULL, n, k;
 	size_t i;
+	int err = -ENOMEM;
 
 	if (!parent)
 		return 0;
 	c = fdproc_get(child);
 	if (!c)
 		return -ENOMEM;
-	for (i = 0; i < parent->nfds; i++) {
-		const struct fdent *e = &parent->fds[i];
-		struct ilp_fdobj *o = NULL;
-
-		if (!e->open)
-			continue;
-		if (e->obj) {
-			o = obj_intern(c, e->obj->type, e->obj->desc);
-			if (!o)
-				return -ENOMEM;
-		}
-		if (fd_install(c, (int64_t)i, o, e->cloexec))
-			return -ENOMEM;
-	}
-	return 0;
+	for (i = 0; i < parent->nfds; i++)
+		if (fork_one(parent, c, (int64_t)i, &parent->fds[i]))
+			goto out;
+	n = sparse_fds(parent, &high);
+	if (n < 0)
+		goto out;
+	for (k = 0; k < n; k++)
+		if (fork_one(parent, c, high[k], fd_find(parent, high[k])))
+			goto out;
+	c->fds_over = parent->fds_over;
+	err = 0;
+out:
+	free(high);
+	return err;
 }
 
 void ilp_fdm_exec(struct ilp_fdproc *f)
 {
+	int64_t *high, n, k;
 	size_t i;
 
 	if (!f)
@@ -892,6 +1032,11 @@ void ilp_fdm_exec(struct ilp_fdproc *f)
 	for (i = 0; i < f->nfds; i++)
 		if (f->fds[i].open && f->fds[i].cloexec)
 			fd_remove(f, (int64_t)i);
+	n = sparse_fds(f, &high);
+	for (k = 0; k < n; k++)
+		if (fd_peek(f, high[k]) && fd_peek(f, high[k])->cloexec)
+			fd_remove(f, high[k]);
+	free(high);
 }
 
 static int obj_cmp(const void *a, const void *b)
@@ -998,9 +1143,21 @@ const struct ilp_io_stats *ilp_fdobj_stats(const struct ilp_fdobj *o)
 	return &o->st;
 }
 
+const struct ilp_fdobj *ilp_fdproc_more(const struct ilp_fdproc *f, uint64_t *nobjs, int *exact,
+					uint64_t *nfds)
+{
+	if (!f || (!f->more_objs.n && !f->fds_over && (!f->more || !f->more->st.ops)))
+		return NULL;
+	*nobjs = f->more_objs.n;
+	*exact = !f->more_objs.over;
+	*nfds = f->fds_over;
+	return f->more;
+}
+
 int ilp_fdobj_format(const struct ilp_fdobj *o, char *buf, size_t size)
 {
-	if ((o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED)
+	if ((o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED ||
+	    (o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_MORE)
 		return snprintf(buf, size, "%s", o->desc);
 	return snprintf(buf, size, "%s %s%s", ilp_obj_type_name(o->type), o->desc,
 			(o->type & ILP_OBJ_F_FROM_ARG) ? ILP_OBJ_ARG_MARK : "");

@@ -109,3 +109,28 @@ void ilp_idmap_release(struct ilp_idmap *mp)
 	free(mp->vals);
 	memset(mp, 0, sizeof(*mp));
 }
+
+int ilp_idcount_add(struct ilp_idcount *c, uint64_t key)
+{
+	static char one;
+	int err;
+
+	if (c->over || ilp_idmap_probe(&c->seen, key))
+		return 0;
+	if (c->n >= ILP_IDCOUNT_MAX) {
+		/* from here on, new keys cannot be told from seen ones */
+		c->over = 1;
+		ilp_idmap_release(&c->seen);
+		return 0;
+	}
+	err = ilp_idmap_put(&c->seen, key, &one);
+	if (!err)
+		c->n++;
+	return err;
+}
+
+void ilp_idcount_release(struct ilp_idcount *c)
+{
+	ilp_idmap_release(&c->seen);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* fd model unit tests: synthetic ilp_event streams, exact expected numbers. */
 
+#include <malloc.h>
+
 #include "fdtest.h"
 
 #define O_CLOEXEC_V 02000000ull
@@ -400,6 +402,151 @@ static void test_name_source_order(void **state)
 	st_free(s);
 }
 
+/* EBADF on an fd never opened: no object, no fd state; on a known fd
+ * (read on a write-only fd) the call counts on it as an error */
+static void test_ebadf(void **state)
+{
+	struct stream *s = st_new();
+	const struct ilp_fdproc *f;
+
+	(void)state;
+	call(s, "read", 1 * US, -9, 1048575);
+	call(s, "read", 1 * US, -9, 2147483647);
+	call(s, "fstat", 1 * US, -9, 77);
+	call6(s, "connect", 1 * US, -9, 78, 0, 16, 0);
+	call6(s, "fcntl", 1 * US, -9, 79, 2 /* F_SETFD */, 1, 0);
+	f = fds_of(s, 100);
+	assert_int_equal(ilp_fdproc_nobjs(f), 0);
+	assert_null(ilp_fdproc_fd(f, 1048575));
+	assert_int_equal(ilp_fdproc_fd_cloexec(f, 79), -1);
+	open_named(s, 3, "/w", 0);
+	call(s, "read", 1 * US, -9, 3);
+	assert_int_equal(obj_stats(s, 100, ILP_OBJ_FILE, "/w")->reads, 1);
+	assert_int_equal(obj_stats(s, 100, ILP_OBJ_FILE, "/w")->errors, 1);
+	assert_int_equal(ilp_fdproc_nobjs(fds_of(s, 100)), 1);
+	st_free(s);
+}
+
+static void fork_to(struct stream *s, int child)
+{
+	struct ilp_event e = { .kind = ILP_EV_TASK_NEW };
+
+	e.ts = s->ts;
+	e.pid = s->pid;
+	e.tid = s->tid;
+	e.task.child = child;
+	e.task.clone_flags = SIGCHLD_V;
+	feed(s, e);
+}
+
+/*
+ * fds far above 1024: dup2 onto fd 1000000 and 2^31-1, calls counted on
+ * the object, copied by fork, dropped by close, close_range and exec
+ * (cloexec); 64 forks of a process holding fd 1000000 cost little heap
+ * (a dense table up to the fd was 16 MB per process).
+ */
+static void test_high_fds(void **state)
+{
+	struct stream *s = st_new();
+	struct ilp_event e = { .kind = ILP_EV_EXEC };
+	const struct ilp_fdproc *f;
+	size_t heap0;
+	int i;
+
+	(void)state;
+	open_named(s, 3, "/dev/null", 0);
+	call6(s, "dup2", 1 * US, 1000000, 3, 1000000, 0, 0);
+	call6(s, "dup3", 1 * US, 2147483647, 3, 2147483647, O_CLOEXEC_V, 0);
+	call(s, "write", 1 * US, 1, 1000000);
+	call(s, "write", 1 * US, 1, 2147483647);
+	f = fds_of(s, 100);
+	assert_string_equal(ilp_fdobj_desc(ilp_fdproc_fd(f, 1000000)), "/dev/null");
+	assert_int_equal(ilp_fdproc_fd_cloexec(f, 2147483647), 1);
+	assert_int_equal(obj_stats(s, 100, ILP_OBJ_FILE, "/dev/null")->writes, 2);
+	heap0 = mallinfo2().uordblks;
+	for (i = 0; i < 64; i++) {
+		s->pid = s->tid = 100;
+		fork_to(s, 1000 + i);
+		s->pid = s->tid = 1000 + i;
+		call(s, "write", 1 * US, 1, 1000000);
+	}
+#ifndef __SANITIZE_ADDRESS__
+	/* 64 processes with an fd table and one object each: measured 2.2 MiB
+	 * (the model's own per-process records); a table dense up to fd
+	 * 1000000 was 16 MiB each */
+	assert_true(mallinfo2().uordblks - heap0 < 64 * 65536);
+#else
+	(void)heap0;
+#endif
+	assert_int_equal(obj_stats(s, 1063, ILP_OBJ_FILE, "/dev/null")->writes, 1);
+	s->pid = s->tid = 1000;
+	call(s, "close", 1 * US, 0, 1000000);
+	assert_null(ilp_fdproc_fd(fds_of(s, 1000), 1000000));
+	s->pid = s->tid = 1001;
+	call6(s, "close_range", 1 * US, 0, 1024, ~0u, 0, 0);
+	f = fds_of(s, 1001);
+	assert_null(ilp_fdproc_fd(f, 1000000));
+	assert_null(ilp_fdproc_fd(f, 2147483647));
+	assert_non_null(ilp_fdproc_fd(f, 3));
+	e.ts = s->ts;
+	e.pid = e.tid = 1002;
+	feed(s, e);
+	f = fds_of(s, 1002);
+	assert_non_null(ilp_fdproc_fd(f, 1000000));
+	assert_null(ilp_fdproc_fd(f, 2147483647));	/* close-on-exec */
+	st_free(s);
+}
+
+/*
+ * Past ILP_FD_SPARSE_MAX fds above 1024, and past ILP_FDOBJ_MAX objects:
+ * the calls count on the "more" object, exactly, out of the sorted view.
+ */
+static void test_caps(void **state)
+{
+	struct stream *s = st_new();
+	const struct ilp_fdproc *f;
+	const struct ilp_fdobj *more;
+	uint64_t nobjs = 0, nfds = 0, ops = 0;
+	int exact = 0;
+	size_t i;
+	char path[32], buf[64];
+
+	(void)state;
+	open_named(s, 3, "/x", 0);
+	for (i = 0; i < ILP_FD_SPARSE_MAX + 10; i++)
+		call6(s, "dup2", 1 * US, 2000 + (int64_t)i, 3, 2000 + i, 0, 0);
+	call(s, "write", 1 * US, 1, 2000);
+	call(s, "write", 1 * US, 1, 2000 + ILP_FD_SPARSE_MAX + 5);	/* not tracked */
+	f = fds_of(s, 100);
+	assert_non_null(ilp_fdproc_fd(f, 2000));
+	assert_null(ilp_fdproc_fd(f, 2000 + ILP_FD_SPARSE_MAX + 5));
+	more = ilp_fdproc_more(f, &nobjs, &exact, &nfds);
+	assert_non_null(more);
+	assert_int_equal(nfds, 10);
+	assert_int_equal(nobjs, 0);
+	assert_int_equal(ilp_fdobj_stats(more)->writes, 1);
+	/* 5000 distinct paths opened twice each: 4096 kept in all ("/x" and 4095) */
+	for (i = 0; i < 2 * 5000; i++) {
+		snprintf(path, sizeof(path), "/p%zu", i % 5000);
+		open_named(s, 4, path, 0);
+		call(s, "close", 1 * US, 0, 4);
+	}
+	f = fds_of(s, 100);
+	assert_int_equal(ilp_fdproc_nobjs(f), ILP_FDOBJ_MAX);
+	more = ilp_fdproc_more(f, &nobjs, &exact, &nfds);
+	assert_int_equal(nobjs, 5000 - (ILP_FDOBJ_MAX - 1));
+	assert_true(exact);
+	for (i = 0; i < ilp_fdproc_nobjs(f); i++)
+		ops += ilp_fdobj_stats(ilp_fdproc_obj(f, i))->ops;
+	/* every call on an fd counted once: kept objects + more */
+	assert_int_equal(ops + ilp_fdobj_stats(more)->ops, 1 + ILP_FD_SPARSE_MAX + 10 + 2 + 4 * 5000);
+	assert_int_equal(ilp_fdobj_stats(more)->opens, 2 * (5000 - (ILP_FDOBJ_MAX - 1)));
+	assert_int_equal(ilp_fdobj_type(more), ILP_OBJ_MORE);
+	ilp_fdobj_format(more, buf, sizeof(buf));
+	assert_string_equal(buf, "more objects (past the first 4096 of the process)");
+	st_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +561,9 @@ int main(void)
 		cmocka_unit_test(test_positioned),
 		cmocka_unit_test(test_close_range_and_pipe),
 		cmocka_unit_test(test_sorted_view),
+		cmocka_unit_test(test_ebadf),
+		cmocka_unit_test(test_high_fds),
+		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_name_lost),
 		cmocka_unit_test(test_name_source_order),
 	};

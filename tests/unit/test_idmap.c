@@ -166,6 +166,30 @@ static void test_del_wrap(void **state)
 	ilp_idmap_release(&m);
 }
 
+/* distinct keys counted exactly up to ILP_IDCOUNT_MAX, then a lower bound */
+static void test_idcount(void **state)
+{
+	struct ilp_idcount c = { 0 };
+	uint64_t i;
+
+	(void)state;
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(ilp_idcount_add(&c, i % 300), 0);
+		assert_int_equal(ilp_idcount_add(&c, 0x7f0000000000ull + i * 8), 0);
+	}
+	assert_int_equal(c.n, 1300);
+	assert_false(c.over);
+	for (i = 0; i < ILP_IDCOUNT_MAX; i++)
+		assert_int_equal(ilp_idcount_add(&c, 1000000 + i), 0);
+	assert_int_equal(c.n, ILP_IDCOUNT_MAX);
+	assert_true(c.over);
+	assert_null(c.seen.keys);	/* the set is freed once it cannot answer */
+	assert_int_equal(ilp_idcount_add(&c, 5), 0);
+	assert_int_equal(c.n, ILP_IDCOUNT_MAX);
+	ilp_idcount_release(&c);
+	assert_int_equal(c.n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_del_wrap),
+		cmocka_unit_test(test_idcount),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

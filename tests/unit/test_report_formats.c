@@ -412,7 +412,10 @@ static void test_perfetto(void **state)
 		 M_EV("thread_name", 200, 200, "db") ","
 		 X_EV("write", "fd 3 (unresolved)", 100, 100, "1000001.000", "1.000", 1, 3, 1000) ","
 		 X_EV("write", "fd 3 (unresolved)", 100, 100, "1000003.000", "2.000", 1, 3, 2000) ","
-		 X_EV("write", "fd 9 (unresolved)", 100, 100, "1000006.000", "3.000", -9, 9, 3000) ","
+		 /* EBADF on fd 9, never opened: a call on no object */
+		 "{\"ph\":\"X\",\"cat\":\"syscall\",\"name\":\"write\",\"pid\":100,"
+		 "\"tid\":100,\"ts\":1000006.000,\"dur\":3.000,\"args\":{\"ret\":-9,"
+		 "\"arg0\":9,\"dur_ns\":3000,\"object\":\"\"}},"
 		 X_EV("read", "fd 4 (unresolved)", 100, 101, "1000010.000", "5000.000", 0, 4, 5000000) ","
 		 X_EV("fsync", "fd 5 (unresolved)", 200, 200, "1000020.000", "1000.000", 0, 5, 1000000)
 		 "]}\n", ILP_VERSION, ILP_CALLS_TOP, ILP_BLK_REQS_TOP);

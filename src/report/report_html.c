@@ -375,34 +375,47 @@ static void table_begin(struct ilp_out *o, const char *cls, const char *heads)
 	ilp_out_printf(o, "</th></tr>\n");
 }
 
+static void html_object_row(struct ilp_out *o, const struct ilp_fdobj *ob)
+{
+	const struct ilp_io_stats *st = ilp_fdobj_stats(ob);
+	char name[ILP_FINDING_OBJ + 32];
+
+	ilp_fdobj_format(ob, name, sizeof(name));
+	ilp_out_printf(o, "<tr>");
+	td_str(o, name);
+	td_u64(o, st->ops);
+	td_u64(o, st->errors);
+	td_time_or_dash(o, 1, st->total_ns);
+	td_u64(o, st->reads);
+	td_u64(o, st->rbytes);
+	td_u64(o, st->writes);
+	td_u64(o, st->wbytes);
+	td_u64(o, st->syncs);
+	ilp_out_printf(o, "</tr>\n");
+}
+
 static void html_objects(struct ilp_out *o, const struct ilp_proc *p, int top)
 {
 	const struct ilp_fdproc *f = ilp_proc_fds(p);
 	size_t n = ilp_fdproc_nobjs(f);
-	char name[ILP_FINDING_OBJ + 32];
+	uint64_t nobjs = 0, nfds = 0;
+	int exact = 1;
+	const struct ilp_fdobj *more = ilp_fdproc_more(f, &nobjs, &exact, &nfds);
 
-	if (!n || top <= 0)
+	if ((!n && !more) || top <= 0)
 		return;
 	ilp_out_printf(o, "<h3>I/O by object</h3>\n");
 	table_begin(o, "ilp-objects", "object|ops|errors|total|reads|read bytes|writes|write bytes|syncs");
-	for (size_t i = 0; i < n && i < (size_t)top; i++) {
-		const struct ilp_fdobj *ob = ilp_fdproc_obj(f, i);
-		const struct ilp_io_stats *st = ilp_fdobj_stats(ob);
-
-		ilp_fdobj_format(ob, name, sizeof(name));
-		ilp_out_printf(o, "<tr>");
-		td_str(o, name);
-		td_u64(o, st->ops);
-		td_u64(o, st->errors);
-		td_time_or_dash(o, 1, st->total_ns);
-		td_u64(o, st->reads);
-		td_u64(o, st->rbytes);
-		td_u64(o, st->writes);
-		td_u64(o, st->wbytes);
-		td_u64(o, st->syncs);
-		ilp_out_printf(o, "</tr>\n");
-	}
+	for (size_t i = 0; i < n && i < (size_t)top; i++)
+		html_object_row(o, ilp_fdproc_obj(f, i));
+	if (more)
+		html_object_row(o, more);
 	ilp_out_printf(o, "</table>\n");
+	if (more)
+		ilp_out_printf(o, "<p>The last row: the calls on %s%" PRIu64 " objects past the first %u "
+			       "and on %" PRIu64 " fds opened past the %u fds &ge; 1024 tracked, counted "
+			       "together.</p>\n", exact ? "" : "at least ", nobjs, ILP_FDOBJ_MAX, nfds,
+			       ILP_FD_SPARSE_MAX);
 }
 
 static void tids(struct ilp_out *o, const struct ilp_tidcount *set, size_t n, uint64_t more)

@@ -175,7 +175,6 @@ static void json_top_calls(struct ilp_jw *w, const struct ilp_proc *p)
 	ilp_jw_obj_end(w);
 }
 
-/* I/O by object (fdmodel.h): every object with a call, by total time */
 /* a name that is not valid UTF-8 cannot be a JSON string exactly (its bad
  * bytes become U+FFFD): its exact bytes, in hex, beside it */
 static void desc_hex(struct ilp_jw *w, const char *s)
@@ -199,49 +198,69 @@ static void desc_hex(struct ilp_jw *w, const char *s)
 	free(hex);
 }
 
+/* one object's name and counters, inside its JSON object */
+static void json_object_fields(struct ilp_jw *w, const struct ilp_fdobj *o)
+{
+	const struct ilp_io_stats *st = ilp_fdobj_stats(o);
+	char name[ILP_FINDING_OBJ + 32];
+
+	ilp_fdobj_format(o, name, sizeof(name));
+	ilp_jw_kstr(w, "name", name);
+	ilp_jw_kstr(w, "type", ilp_obj_type_name(ilp_fdobj_type(o)));
+	ilp_jw_kstr(w, "desc", ilp_fdobj_desc(o));
+	desc_hex(w, ilp_fdobj_desc(o));
+	ilp_jw_kstr(w, "name_source", ilp_name_src_name(ilp_fdobj_type(o)));
+	ilp_jw_ki64(w, "tid", ilp_fdobj_tid(o));
+	ilp_jw_ku64(w, "ops", st->ops);
+	ilp_jw_ku64(w, "errors", st->errors);
+	ilp_jw_ku64(w, "total_ns", st->total_ns);
+	ilp_jw_ku64(w, "reads", st->reads);
+	ilp_jw_ku64(w, "read_bytes", st->rbytes);
+	ilp_jw_ku64(w, "read_ns", st->read_ns);
+	ilp_jw_ku64(w, "writes", st->writes);
+	ilp_jw_ku64(w, "write_bytes", st->wbytes);
+	ilp_jw_ku64(w, "write_ns", st->write_ns);
+	ilp_jw_ku64(w, "syncs", st->syncs);
+	ilp_jw_ku64(w, "sync_ns", st->sync_ns);
+	ilp_jw_ku64(w, "opens", st->opens);
+	ilp_jw_ku64(w, "open_ns", st->open_ns);
+	ilp_jw_ku64(w, "stats", st->stats);
+	ilp_jw_ku64(w, "stat_ns", st->stat_ns);
+	ilp_jw_ku64(w, "closes", st->closes);
+	ilp_jw_ku64(w, "close_ns", st->close_ns);
+	ilp_jw_ku64(w, "others", st->others);
+	ilp_jw_ku64(w, "other_ns", st->other_ns);
+	ilp_jw_ku64(w, "round_trips", st->round_trips);
+	ilp_jw_ku64(w, "round_trip_wait_ns", st->rt_wait_ns);
+}
+
+/* I/O by object (fdmodel.h): every object with a call, by total time; the
+ * calls past the process's caps in objects_more */
 static void json_objects(struct ilp_jw *w, const struct ilp_proc *p)
 {
 	const struct ilp_fdproc *f = ilp_proc_fds(p);
-	char name[ILP_FINDING_OBJ + 32];
+	uint64_t nobjs = 0, nfds = 0;
+	int exact = 1;
+	const struct ilp_fdobj *more = ilp_fdproc_more(f, &nobjs, &exact, &nfds);
 
 	ilp_jw_key(w, "objects");
 	ilp_jw_arr_begin(w);
 	for (size_t i = 0; i < ilp_fdproc_nobjs(f); i++) {
-		const struct ilp_fdobj *o = ilp_fdproc_obj(f, i);
-		const struct ilp_io_stats *st = ilp_fdobj_stats(o);
-
-		ilp_fdobj_format(o, name, sizeof(name));
 		ilp_jw_obj_begin(w);
-		ilp_jw_kstr(w, "name", name);
-		ilp_jw_kstr(w, "type", ilp_obj_type_name(ilp_fdobj_type(o)));
-		ilp_jw_kstr(w, "desc", ilp_fdobj_desc(o));
-		desc_hex(w, ilp_fdobj_desc(o));
-		ilp_jw_kstr(w, "name_source", ilp_name_src_name(ilp_fdobj_type(o)));
-		ilp_jw_ki64(w, "tid", ilp_fdobj_tid(o));
-		ilp_jw_ku64(w, "ops", st->ops);
-		ilp_jw_ku64(w, "errors", st->errors);
-		ilp_jw_ku64(w, "total_ns", st->total_ns);
-		ilp_jw_ku64(w, "reads", st->reads);
-		ilp_jw_ku64(w, "read_bytes", st->rbytes);
-		ilp_jw_ku64(w, "read_ns", st->read_ns);
-		ilp_jw_ku64(w, "writes", st->writes);
-		ilp_jw_ku64(w, "write_bytes", st->wbytes);
-		ilp_jw_ku64(w, "write_ns", st->write_ns);
-		ilp_jw_ku64(w, "syncs", st->syncs);
-		ilp_jw_ku64(w, "sync_ns", st->sync_ns);
-		ilp_jw_ku64(w, "opens", st->opens);
-		ilp_jw_ku64(w, "open_ns", st->open_ns);
-		ilp_jw_ku64(w, "stats", st->stats);
-		ilp_jw_ku64(w, "stat_ns", st->stat_ns);
-		ilp_jw_ku64(w, "closes", st->closes);
-		ilp_jw_ku64(w, "close_ns", st->close_ns);
-		ilp_jw_ku64(w, "others", st->others);
-		ilp_jw_ku64(w, "other_ns", st->other_ns);
-		ilp_jw_ku64(w, "round_trips", st->round_trips);
-		ilp_jw_ku64(w, "round_trip_wait_ns", st->rt_wait_ns);
+		json_object_fields(w, ilp_fdproc_obj(f, i));
 		ilp_jw_obj_end(w);
 	}
 	ilp_jw_arr_end(w);
+	if (!more)
+		return;
+	ilp_jw_key(w, "objects_more");
+	ilp_jw_obj_begin(w);
+	json_object_fields(w, more);
+	ilp_jw_ku64(w, "objects", nobjs);
+	ilp_jw_kbool(w, "objects_exact", exact);
+	ilp_jw_ku64(w, "objects_kept", ILP_FDOBJ_MAX);
+	ilp_jw_ku64(w, "fds_untracked", nfds);
+	ilp_jw_obj_end(w);
 }
 
 static void json_proc(struct ilp_jw *w, const struct ilp_model *m, const struct ilp_proc *p,

@@ -100,20 +100,30 @@ static const struct io_col cols[] = {
 
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
+/* row i of the table: the top objects, then the "more" object if any */
+static const struct ilp_fdobj *row(const struct ilp_fdproc *fds, size_t i, size_t shown,
+				   const struct ilp_fdobj *more)
+{
+	return i < shown ? ilp_fdproc_obj(fds, i) : more;
+}
+
 int ilp_text_io(FILE *out, const struct ilp_proc *p, int top)
 {
 	const struct ilp_fdproc *fds = ilp_proc_fds(p);
-	size_t n = ilp_fdproc_nobjs(fds), shown = n < (size_t)top ? n : (size_t)top;
-	int width[NCOLS], r = 0;
+	size_t n = ilp_fdproc_nobjs(fds), shown = n < (size_t)top ? n : (size_t)top, rows;
+	uint64_t more_objs = 0, more_fds = 0;
+	int width[NCOLS], r = 0, exact = 1;
+	const struct ilp_fdobj *more = ilp_fdproc_more(fds, &more_objs, &exact, &more_fds);
 	char cell[CELL];
 	size_t c, i;
 
-	if (!n)
+	if (!n && !more)
 		return 0;
+	rows = shown + (more != NULL);
 	for (c = 0; c < NCOLS; c++) {
 		width[c] = (int)strlen(cols[c].header);
-		for (i = 0; i < shown; i++) {
-			cols[c].cell(cell, sizeof(cell), ilp_fdproc_obj(fds, i));
+		for (i = 0; i < rows; i++) {
+			cols[c].cell(cell, sizeof(cell), row(fds, i, shown, more));
 			if ((int)strlen(cell) > width[c])
 				width[c] = (int)strlen(cell);
 		}
@@ -125,16 +135,23 @@ int ilp_text_io(FILE *out, const struct ilp_proc *p, int top)
 		r |= fprintf(out, "%s%*s", c ? "  " : "", cols[c].left ? -width[c] : width[c],
 			     cols[c].header) < 0;
 	r |= fprintf(out, "\n") < 0;
-	for (i = 0; i < shown; i++) {
+	for (i = 0; i < rows; i++) {
+		if (i == shown && shown < n)
+			r |= fprintf(out, "  ... %zu more objects\n", n - shown) < 0;
 		r |= fprintf(out, "  ") < 0;
 		for (c = 0; c < NCOLS; c++) {
-			cols[c].cell(cell, sizeof(cell), ilp_fdproc_obj(fds, i));
+			cols[c].cell(cell, sizeof(cell), row(fds, i, shown, more));
 			r |= fprintf(out, "%s%*s", c ? "  " : "",
 				     cols[c].left ? -width[c] : width[c], cell) < 0;
 		}
 		r |= fprintf(out, "\n") < 0;
 	}
-	if (shown < n)
+	if (!more && shown < n)
 		r |= fprintf(out, "  ... %zu more objects\n", n - shown) < 0;
+	if (more)
+		r |= fprintf(out, "  (the last row: the calls on %s%" PRIu64 " objects past the first %u "
+			     "and on %" PRIu64 " fds opened past the %u fds >= 1024 tracked, counted "
+			     "together)\n", exact ? "" : "at least ", more_objs, ILP_FDOBJ_MAX,
+			     more_fds, ILP_FD_SPARSE_MAX) < 0;
 	return r ? (errno ? -errno : -EIO) : 0;
 }

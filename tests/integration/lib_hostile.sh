@@ -51,3 +51,30 @@ expect_rss_below() {
 
 # locks_user REPORT: the Locks (user) section of a text report
 locks_user() { awk '/^== Locks \(user\) ==/ { on = 1; next } /^== / { on = 0 } on' "$1"; }
+
+# json_eval FILE PID EXPR: node evaluates EXPR with p = process PID of the
+# JSON report FILE (and r = the report); prints the result
+json_eval() {
+	command -v node > /dev/null 2>&1 || fail "node not installed (make deps installs nodejs)"
+	node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const p = r.processes.find(x => x.pid == process.argv[2]);
+const sum = (a, f) => (a || []).reduce((s, x) => s + f(x), 0);
+console.log(String(eval(process.argv[3])));' "$1" "$2" "$3" || fail "node could not read $1"
+}
+
+# validate_json FILE: FILE validates against docs/report.schema.json (ajv;
+# noted and not checked when ajv cannot be installed: no npm registry)
+validate_json() {
+	local here root build
+	here=$(cd "$(dirname "$0")" && pwd)
+	root=$(cd "$here/../.." && pwd)
+	build=$(cd "$(dirname "$ILP")" && pwd)
+	export ILP_NODE_DIR="$build/node"
+	if ! sh "$root/scripts/install-node-deps.sh" "$build" > "$T/npm.log" 2>&1; then
+		note "ajv not installable (npm registry unreachable?): $1 not validated"
+		return 0
+	fi
+	node "$here/validate-json.mjs" "$root/docs/report.schema.json" "$1" > "$T/val" 2>&1 ||
+		{ show "$T/val"; fail "$1 does not validate against docs/report.schema.json"; }
+}

@@ -94,9 +94,10 @@ static const struct ilp_report_info info = {
 typedef int (*reporter)(FILE *, const struct ilp_model *, const struct ilp_report_info *,
 			const struct ilp_report_opts *);
 
-static char *render(reporter fn, const struct ilp_model *m, int threads)
+static char *render_top(reporter fn, const struct ilp_model *m, int threads, int top_objects)
 {
-	struct ilp_report_opts opts = { .threads = threads, .top_hist = 3 };
+	struct ilp_report_opts opts = { .threads = threads, .top_hist = 3,
+					 .top_objects = top_objects };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -105,6 +106,11 @@ static char *render(reporter fn, const struct ilp_model *m, int threads)
 	assert_int_equal(fn(f, m, &info, &opts), 0);
 	fclose(f);
 	return buf;
+}
+
+static char *render(reporter fn, const struct ilp_model *m, int threads)
+{
+	return render_top(fn, m, threads, 0);
 }
 
 /* ---- json ---- */
@@ -599,6 +605,70 @@ static void test_html(void **state)
 	ilp_model_free(m);
 }
 
+/* ---- caps: the "more" rows ---- */
+
+/* one process writing once on each of ILP_FDOBJ_MAX + 5 fds never named:
+ * 5 objects past the cap, their calls counted together */
+static struct ilp_model *build_many_objects(void)
+{
+	struct ilp_model *m = ilp_model_new();
+	uint64_t i;
+
+	assert_non_null(m);
+	info_ev(m, 100, 100, "app");
+	for (i = 0; i < ILP_FDOBJ_MAX + 5; i++)
+		call(m, 100, 100, SYS_write, T0 + 1000 + i * 100, 10 + (i >= ILP_FDOBJ_MAX), 1, 3 + i);
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	return m;
+}
+
+static void test_objects_more(void **state)
+{
+	struct ilp_model *m = build_many_objects();
+	struct ilp_json_doc *d = NULL;
+	const struct ilp_json *p, *objs, *more;
+	uint64_t ops = 0;
+	char *out;
+
+	(void)state;
+	out = render_top(ilp_report_text, m, 0, 10);
+	assert_non_null(strstr(out, "I/O by object (time inside calls on it; top 10 of 4096):"));
+	assert_non_null(strstr(out, "  ... 4086 more objects\n  more objects (past the first 4096 "
+			       "of the process)      5  "));
+	assert_non_null(strstr(out, "  (the last row: the calls on 5 objects past the first 4096 and "
+			       "on 0 fds opened past the 16384 fds >= 1024 tracked, counted together)\n"));
+	free(out);
+	out = render(ilp_report_json, m, 0);
+	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, NULL), 0);
+	p = ilp_json_at(ilp_json_get(ilp_json_root(d), "processes"), 0);
+	objs = ilp_json_get(p, "objects");
+	assert_int_equal(ilp_json_len(objs), ILP_FDOBJ_MAX);
+	for (size_t i = 0; i < ilp_json_len(objs); i++)
+		ops += u64_at(ilp_json_at(objs, i), "ops");
+	more = ilp_json_get(p, "objects_more");
+	assert_non_null(more);
+	assert_string_equal(ilp_json_get_str(more, "type"), "more");
+	assert_string_equal(ilp_json_get_str(more, "name"),
+			    "more objects (past the first 4096 of the process)");
+	assert_int_equal(u64_at(more, "ops"), 5);
+	assert_int_equal(u64_at(more, "writes"), 5);
+	assert_int_equal(u64_at(more, "total_ns"), 5 * 11);
+	assert_int_equal(u64_at(more, "objects"), 5);
+	assert_int_equal(ilp_json_bool(ilp_json_get(more, "objects_exact")), 1);
+	assert_int_equal(u64_at(more, "objects_kept"), ILP_FDOBJ_MAX);
+	assert_int_equal(u64_at(more, "fds_untracked"), 0);
+	assert_int_equal(ops + u64_at(more, "ops"), ILP_FDOBJ_MAX + 5);	/* every call once */
+	ilp_json_doc_free(d);
+	free(out);
+	out = render_top(ilp_report_html, m, 0, 10);
+	assert_non_null(strstr(out, "<tr><td>more objects (past the first 4096 of the process)</td>"
+			       "<td>5</td>"));
+	assert_non_null(strstr(out, "<p>The last row: the calls on 5 objects past the first 4096"));
+	free(out);
+	ilp_model_free(m);
+}
+
 /* ---- calls model ---- */
 
 static void test_calls_topk(void **state)
@@ -667,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_perfetto_disk),
 		cmocka_unit_test(test_perfetto_disk_bound),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_objects_more),
 		cmocka_unit_test(test_calls_topk),
 		cmocka_unit_test(test_calls_bounded_in_model),
 	};

@@ -157,6 +157,20 @@ struct ilp_ulock {
 	const char *name;		/* "hot_lock", "[heap]+0x10"; NULL until named */
 };
 
+/*
+ * Memory is bounded per process: ILP_ULOCK_MAX futex addresses are kept
+ * apart (when the table is full, the addresses that never slept, wake-only
+ * or EAGAIN ones, are let go first), ILP_KLOCK_MAX kernel lock addresses;
+ * the calls on any further address are counted together in one record,
+ * *_more (uaddr / addr 0, not among the listed ones), with how many
+ * distinct addresses it holds (*exact 0: at least that many).  NULL if the
+ * process stayed under the cap.
+ */
+#define ILP_ULOCK_MAX 4096u
+#define ILP_KLOCK_MAX 4096u
+const struct ilp_ulock *ilp_wproc_ulock_more(const struct ilp_wproc *w, uint64_t *naddrs,
+					     int *exact);
+
 /* completed calls of the futex family (futex, futex_wait, futex_wake,
  * futex_waitv), every op: what the lock table accounts for */
 uint64_t ilp_wproc_futex_calls(const struct ilp_wproc *w);
@@ -185,6 +199,9 @@ const char *ilp_klock_type(uint32_t flags);
 
 size_t ilp_wproc_nklocks(const struct ilp_wproc *w);
 const struct ilp_klock *ilp_wproc_klock(const struct ilp_wproc *w, size_t i);
+/* kernel lock addresses past ILP_KLOCK_MAX, counted together (see above) */
+const struct ilp_klock *ilp_wproc_klock_more(const struct ilp_wproc *w, uint64_t *naddrs,
+					     int *exact);
 
 /* ---- block I/O (model_block.c) ---- */
 

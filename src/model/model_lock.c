@@ -25,6 +25,15 @@
  *   - addresses with no wait attempt (only wakes) are not listed; the
  *     others are ranked by sleeps (waits + timeouts), then wait time: a
  *     lock slept on 1000 times ranks above one pthread_join's long wait.
+ * Caps, per process: ILP_ULOCK_MAX futex addresses and ILP_KLOCK_MAX
+ * kernel lock addresses are kept apart.  A new futex address when the
+ * table is full first lets go of the addresses that never slept (only
+ * wakes, EAGAIN or errors: no wait time to show), all at once when they
+ * are a quarter of the table or more, their counts moved into the
+ * process's ulock_more; if the table stays full the new address's calls go
+ * to ulock_more too.  Kernel locks past the cap go to klock_more.  So the
+ * counts of all records add up to every call, and memory stays bounded
+ * whatever addresses a tracee uses.
  * Kernel locks, per (process, lock address): contention_begin opens a wait
  * (a second begin on the same address, e.g. spin then sleep, only adds its
  * flags), contention_end on that address closes it: waits++, time, the
@@ -129,25 +138,129 @@ const char *ilp_klock_type(uint32_t flags)
 	return "lock";
 }
 
+static struct ulock *ulock_new(uint64_t uaddr)
+{
+	struct ulock *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->pub.uaddr = uaddr;
+	l->pub.hist = ilp_hist_new();
+	if (!l->pub.hist) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+static void ulock_free(struct ulock *l)
+{
+	if (!l)
+		return;
+	ilp_hist_free(l->pub.hist);
+	free((char *)l->pub.name);
+	free(l);
+}
+
+static void tidset_merge(struct ilp_tidcount *dst, size_t *n, uint64_t *more,
+			 const struct ilp_tidcount *src, size_t sn, uint64_t smore)
+{
+	size_t i;
+
+	for (i = 0; i < sn; i++)
+		ilp_tidset_add_n(dst, n, more, src[i].tid, src[i].n);
+	*more += smore;
+}
+
+/* adds src's counts to dst (the "more" record): 0 or -ENOMEM */
+static int ulock_fold(struct ulock *dst, const struct ulock *src)
+{
+	struct ilp_ulock *d = &dst->pub;
+	const struct ilp_ulock *s = &src->pub;
+	int k;
+
+	d->waits += s->waits;
+	d->wait_ns += s->wait_ns;
+	if (s->max_ns > d->max_ns)
+		d->max_ns = s->max_ns;
+	d->timeouts += s->timeouts;
+	d->timeout_ns += s->timeout_ns;
+	d->eagain += s->eagain;
+	d->intr += s->intr;
+	d->wake_calls += s->wake_calls;
+	d->woken += s->woken;
+	for (k = 0; k < ILP_ULOCK_NKINDS; k++)
+		dst->kinds[k] += src->kinds[k];
+	tidset_merge(d->waiters, &d->nwaiters, &d->waiters_more, s->waiters, s->nwaiters,
+		     s->waiters_more);
+	tidset_merge(d->wakers, &d->nwakers, &d->wakers_more, s->wakers, s->nwakers,
+		     s->wakers_more);
+	tidset_merge(d->wakecallers, &d->nwakecallers, &d->wakecallers_more, s->wakecallers,
+		     s->nwakecallers, s->wakecallers_more);
+	return ilp_hist_merge(d->hist, s->hist);
+}
+
+static int ulock_slept(const struct ulock *l)
+{
+	return l->pub.waits || l->pub.timeouts;
+}
+
+/* the process's ulock_more (created on first need), NULL on ENOMEM */
+static struct ulock *ulock_more(struct ilp_wproc *wp)
+{
+	if (!wp->ulock_more)
+		wp->ulock_more = ulock_new(0);
+	return wp->ulock_more;
+}
+
+/* the table is full: moves every kept address that never slept into
+ * ulock_more (when they are a quarter of the table or more).  0 or -ENOMEM */
+static int ulock_let_go(struct ilp_wproc *wp)
+{
+	struct ulock *more;
+	size_t i = 0;
+
+	if (wp->nulocks_nosleep < ILP_ULOCK_MAX / 4)
+		return 0;
+	more = ulock_more(wp);
+	if (!more)
+		return -ENOMEM;
+	while (i < wp->nulocks) {
+		struct ulock *l = wp->ulocks[i];
+
+		if (ulock_slept(l)) {
+			i++;
+			continue;
+		}
+		if (ulock_fold(more, l) || ilp_idcount_add(&wp->ulock_more_addrs, l->pub.uaddr))
+			return -ENOMEM;
+		ilp_idmap_del(&wp->ulock_map, l->pub.uaddr);
+		ulock_free(l);
+		wp->ulocks[i] = wp->ulocks[--wp->nulocks];
+		wp->nulocks_nosleep--;
+	}
+	return 0;
+}
+
 static struct ulock *ulock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_t uaddr)
 {
 	struct ulock *l = ilp_idmap_get(&wp->ulock_map, uaddr);
 
 	if (l)
 		return l;
+	if (wp->nulocks >= ILP_ULOCK_MAX && ulock_let_go(wp))
+		return NULL;
+	if (wp->nulocks >= ILP_ULOCK_MAX)
+		return ilp_idcount_add(&wp->ulock_more_addrs, uaddr) ? NULL : ulock_more(wp);
 	if (ilp_wgrow((void **)&wp->ulocks, &wp->ulocks_cap, wp->nulocks + 1, sizeof(*wp->ulocks)))
 		return NULL;
-	l = calloc(1, sizeof(*l));
-	if (!l)
-		return NULL;
-	l->pub.uaddr = uaddr;
-	l->pub.hist = ilp_hist_new();
-	if (!l->pub.hist || ilp_idmap_put(&wp->ulock_map, uaddr, l)) {
-		ilp_hist_free(l->pub.hist);
-		free(l);
+	l = ulock_new(uaddr);
+	if (!l || ilp_idmap_put(&wp->ulock_map, uaddr, l)) {
+		ulock_free(l);
 		return NULL;
 	}
 	wp->ulocks[wp->nulocks++] = l;
+	wp->nulocks_nosleep++;
 	w->unnamed++;
 	return l;
 }
@@ -190,6 +303,8 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 		return 0;
 	}
 	l->kinds[kind]++;
+	if ((ret >= 0 || ret == -ERR_TIMEDOUT) && !ulock_slept(l) && l != wp->ulock_more)
+		wp->nulocks_nosleep--;	/* sleeps now: kept for good */
 	if (ret >= 0) {
 		l->pub.waits++;
 		l->pub.wait_ns += lat;
@@ -212,22 +327,48 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 	return 0;
 }
 
+static struct klock *klock_new(uint64_t addr)
+{
+	struct klock *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->pub.addr = addr;
+	l->pub.hist = ilp_hist_new();
+	if (!l->pub.hist) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
+static void klock_free(struct klock *l)
+{
+	if (!l)
+		return;
+	ilp_hist_free(l->pub.hist);
+	free((char *)l->pub.name);
+	free(l);
+}
+
 static struct klock *klock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_t addr)
 {
 	struct klock *l = ilp_idmap_get(&wp->klock_map, addr);
 
 	if (l)
 		return l;
+	if (wp->nklocks >= ILP_KLOCK_MAX) {
+		if (ilp_idcount_add(&wp->klock_more_addrs, addr))
+			return NULL;
+		if (!wp->klock_more)
+			wp->klock_more = klock_new(0);
+		return wp->klock_more;
+	}
 	if (ilp_wgrow((void **)&wp->klocks, &wp->klocks_cap, wp->nklocks + 1, sizeof(*wp->klocks)))
 		return NULL;
-	l = calloc(1, sizeof(*l));
-	if (!l)
-		return NULL;
-	l->pub.addr = addr;
-	l->pub.hist = ilp_hist_new();
-	if (!l->pub.hist || ilp_idmap_put(&wp->klock_map, addr, l)) {
-		ilp_hist_free(l->pub.hist);
-		free(l);
+	l = klock_new(addr);
+	if (!l || ilp_idmap_put(&wp->klock_map, addr, l)) {
+		klock_free(l);
 		return NULL;
 	}
 	wp->klocks[wp->nklocks++] = l;
@@ -312,20 +453,24 @@ static int klock_cmp(const void *a, const void *b)
 	return (x->pub.addr > y->pub.addr) - (x->pub.addr < y->pub.addr);
 }
 
+static void ulock_set_kind(struct ulock *l)
+{
+	int k, best = ILP_ULOCK_WAIT;
+
+	for (k = 0; k < ILP_ULOCK_NKINDS; k++)
+		if (l->kinds[k] > l->kinds[best])
+			best = k;
+	l->pub.kind = best;
+}
+
 void ilp_lock_index(struct ilp_wproc *wp)
 {
 	size_t i;
-	int k;
 
-	for (i = 0; i < wp->nulocks; i++) {
-		struct ulock *l = wp->ulocks[i];
-		int best = ILP_ULOCK_WAIT;
-
-		for (k = 0; k < ILP_ULOCK_NKINDS; k++)
-			if (l->kinds[k] > l->kinds[best])
-				best = k;
-		l->pub.kind = best;
-	}
+	for (i = 0; i < wp->nulocks; i++)
+		ulock_set_kind(wp->ulocks[i]);
+	if (wp->ulock_more)
+		ulock_set_kind(wp->ulock_more);
 	if (wp->nulocks > 1)
 		qsort(wp->ulocks, wp->nulocks, sizeof(*wp->ulocks), ulock_cmp);
 	for (i = 0; i < wp->nulocks && ulock_visible(wp->ulocks[i]); i++)
@@ -339,19 +484,17 @@ void ilp_lock_release(struct ilp_wproc *wp)
 {
 	size_t i;
 
-	for (i = 0; i < wp->nulocks; i++) {
-		ilp_hist_free(wp->ulocks[i]->pub.hist);
-		free((char *)wp->ulocks[i]->pub.name);
-		free(wp->ulocks[i]);
-	}
+	for (i = 0; i < wp->nulocks; i++)
+		ulock_free(wp->ulocks[i]);
 	free(wp->ulocks);
+	ulock_free(wp->ulock_more);
+	ilp_idcount_release(&wp->ulock_more_addrs);
 	ilp_idmap_release(&wp->ulock_map);
-	for (i = 0; i < wp->nklocks; i++) {
-		ilp_hist_free(wp->klocks[i]->pub.hist);
-		free((char *)wp->klocks[i]->pub.name);
-		free(wp->klocks[i]);
-	}
+	for (i = 0; i < wp->nklocks; i++)
+		klock_free(wp->klocks[i]);
 	free(wp->klocks);
+	klock_free(wp->klock_more);
+	ilp_idcount_release(&wp->klock_more_addrs);
 	ilp_idmap_release(&wp->klock_map);
 }
 
@@ -418,6 +561,26 @@ size_t ilp_wproc_nklocks(const struct ilp_wproc *w)
 const struct ilp_klock *ilp_wproc_klock(const struct ilp_wproc *w, size_t i)
 {
 	return w && i < w->nklocks ? &w->klocks[i]->pub : NULL;
+}
+
+const struct ilp_ulock *ilp_wproc_ulock_more(const struct ilp_wproc *w, uint64_t *naddrs,
+					     int *exact)
+{
+	if (!w || !w->ulock_more)
+		return NULL;
+	*naddrs = w->ulock_more_addrs.n;
+	*exact = !w->ulock_more_addrs.over;
+	return &w->ulock_more->pub;
+}
+
+const struct ilp_klock *ilp_wproc_klock_more(const struct ilp_wproc *w, uint64_t *naddrs,
+					     int *exact)
+{
+	if (!w || !w->klock_more)
+		return NULL;
+	*naddrs = w->klock_more_addrs.n;
+	*exact = !w->klock_more_addrs.over;
+	return &w->klock_more->pub;
 }
 
 uint64_t ilp_wproc_futex_calls(const struct ilp_wproc *w)

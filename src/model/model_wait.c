@@ -39,20 +39,25 @@ int ilp_wgrow(void **arr, size_t *cap, size_t need, size_t elem)
 
 void ilp_tidset_add(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid)
 {
+	ilp_tidset_add_n(set, n, more, tid, 1);
+}
+
+void ilp_tidset_add_n(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid, uint64_t count)
+{
 	size_t i;
 
 	for (i = 0; i < *n && set[i].tid != tid; i++)
 		;
 	if (i == *n) {
 		if (*n == ILP_SET_MAX) {
-			(*more)++;
+			(*more) += count;
 			return;
 		}
 		set[i].tid = tid;
 		set[i].n = 0;
 		(*n)++;
 	}
-	set[i].n++;
+	set[i].n += count;
 	/* keep count desc, ties by tid asc */
 	while (i > 0 && (set[i - 1].n < set[i].n ||
 			 (set[i - 1].n == set[i].n && set[i - 1].tid > set[i].tid))) {

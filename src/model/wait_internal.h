@@ -42,8 +42,9 @@ int ilp_wait_index(struct ilp_model *m);
 /* ---- shared between the wait models ---- */
 
 int ilp_wgrow(void **arr, size_t *cap, size_t need, size_t elem);
-/* adds one to tid's count in a set kept sorted by count desc */
+/* adds one (count) to tid's count in a set kept sorted by count desc */
 void ilp_tidset_add(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid);
+void ilp_tidset_add_n(struct ilp_tidcount *set, size_t *n, uint64_t *more, int tid, uint64_t count);
 
 struct ilp_wthread {
 	int tid;
@@ -88,14 +89,20 @@ struct ilp_wproc {
 	struct ilp_slow_call *slow;
 	size_t nslow, slow_cap;
 	uint64_t slow_dropped;
-	/* locks */
+	/* locks: at most ILP_ULOCK_MAX / ILP_KLOCK_MAX kept apart, the rest
+	 * counted together in the *_more records (not in the arrays) */
 	uint64_t futex_calls;
 	struct ilp_idmap ulock_map;
 	struct ulock **ulocks;
 	size_t nulocks, ulocks_cap, nulocks_view;
+	size_t nulocks_nosleep;		/* kept ones that never slept: let go first */
+	struct ulock *ulock_more;
+	struct ilp_idcount ulock_more_addrs;
 	struct ilp_idmap klock_map;
 	struct klock **klocks;
 	size_t nklocks, klocks_cap;
+	struct klock *klock_more;
+	struct ilp_idcount klock_more_addrs;
 	/* block */
 	struct ilp_blk_stats blk;
 	int has_blk;

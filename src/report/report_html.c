@@ -428,12 +428,42 @@ static void tids(struct ilp_out *o, const struct ilp_tidcount *set, size_t n, ui
 	ilp_out_printf(o, "%s</td>", n || more ? "" : "-");
 }
 
+static void html_ulock_row(struct ilp_out *o, const char *name, const struct ilp_ulock *l)
+{
+	ilp_out_printf(o, "<tr>");
+	td_str(o, name);
+	td_str(o, ilp_ulock_kind_name(l->kind));
+	td_u64(o, l->waits);
+	td_u64(o, l->eagain);
+	td_u64(o, l->timeouts);
+	td_u64(o, l->intr);
+	td_u64(o, l->wake_calls);
+	td_time_or_dash(o, 1, l->wait_ns + l->timeout_ns);
+	td_time_or_dash(o, l->waits > 0, l->waits ? l->wait_ns / l->waits : 0);
+	td_pct(o, l->hist, 50);
+	td_pct(o, l->hist, 99);
+	td_time_or_dash(o, l->waits + l->timeouts > 0, l->max_ns);
+	tids(o, l->waiters, l->nwaiters, l->waiters_more);
+	tids(o, l->wakers, l->nwakers, l->wakers_more);
+	ilp_out_printf(o, "</tr>\n");
+}
+
+/* the note under a table whose last row holds the addresses past the cap */
+static void more_note(struct ilp_out *o, uint64_t naddrs, int exact, unsigned kept)
+{
+	ilp_out_printf(o, "<p>The last row: %s%" PRIu64 " addresses past the %u kept apart, "
+		       "counted together.</p>\n", exact ? "" : "at least ", naddrs, kept);
+}
+
 static void html_ulocks(struct ilp_out *o, const struct ilp_wproc *wp)
 {
 	size_t n = ilp_wproc_nulocks(wp);
+	uint64_t naddrs = 0;
+	int exact = 1;
+	const struct ilp_ulock *more = ilp_wproc_ulock_more(wp, &naddrs, &exact);
 	char name[256];
 
-	if (!n)
+	if (!n && !more)
 		return;
 	ilp_out_printf(o, "<h3>Locks (user)</h3>\n");
 	table_begin(o, "ilp-locks", "lock|kind|waits|eagain|timeouts|other|wakes|total|avg|p50|p99|max|"
@@ -441,24 +471,14 @@ static void html_ulocks(struct ilp_out *o, const struct ilp_wproc *wp)
 	for (size_t i = 0; i < n; i++) {
 		const struct ilp_ulock *l = ilp_wproc_ulock(wp, i);
 
-		ilp_out_printf(o, "<tr>");
-		td_str(o, ilp_wait_ulock_name(wp, l->uaddr, name, sizeof(name)));
-		td_str(o, ilp_ulock_kind_name(l->kind));
-		td_u64(o, l->waits);
-		td_u64(o, l->eagain);
-		td_u64(o, l->timeouts);
-		td_u64(o, l->intr);
-		td_u64(o, l->wake_calls);
-		td_time_or_dash(o, 1, l->wait_ns + l->timeout_ns);
-		td_time_or_dash(o, l->waits > 0, l->waits ? l->wait_ns / l->waits : 0);
-		td_pct(o, l->hist, 50);
-		td_pct(o, l->hist, 99);
-		td_time_or_dash(o, l->waits + l->timeouts > 0, l->max_ns);
-		tids(o, l->waiters, l->nwaiters, l->waiters_more);
-		tids(o, l->wakers, l->nwakers, l->wakers_more);
-		ilp_out_printf(o, "</tr>\n");
+		html_ulock_row(o, ilp_wait_ulock_name(wp, l->uaddr, name, sizeof(name)), l);
 	}
-	ilp_out_printf(o, "</table>\n<div class=\"ilp-charts\">\n");
+	if (more)
+		html_ulock_row(o, "(more addresses)", more);
+	ilp_out_printf(o, "</table>\n");
+	if (more)
+		more_note(o, naddrs, exact, ILP_ULOCK_MAX);
+	ilp_out_printf(o, "<div class=\"ilp-charts\">\n");
 	for (size_t i = 0; i < n && i < 3; i++) {
 		const struct ilp_ulock *l = ilp_wproc_ulock(wp, i);
 
@@ -469,9 +489,26 @@ static void html_ulocks(struct ilp_out *o, const struct ilp_wproc *wp)
 	ilp_out_printf(o, "</div>\n");
 }
 
+static void html_klock_row(struct ilp_out *o, const char *name, const struct ilp_klock *l)
+{
+	ilp_out_printf(o, "<tr>");
+	td_str(o, name);
+	td_str(o, ilp_klock_type(l->flags));
+	td_u64(o, l->waits);
+	td_time_or_dash(o, 1, l->wait_ns);
+	td_pct(o, l->hist, 50);
+	td_pct(o, l->hist, 99);
+	td_time_or_dash(o, l->waits > 0, l->max_ns);
+	tids(o, l->waiters, l->nwaiters, l->waiters_more);
+	ilp_out_printf(o, "</tr>\n");
+}
+
 static void html_klocks(struct ilp_out *o, const struct ilp_wproc *wp)
 {
 	size_t n = ilp_wproc_nklocks(wp);
+	uint64_t naddrs = 0;
+	int exact = 1;
+	const struct ilp_klock *more = ilp_wproc_klock_more(wp, &naddrs, &exact);
 	char name[32];
 
 	if (!n)
@@ -482,18 +519,13 @@ static void html_klocks(struct ilp_out *o, const struct ilp_wproc *wp)
 		const struct ilp_klock *l = ilp_wproc_klock(wp, i);
 
 		snprintf(name, sizeof(name), "0x%" PRIx64, l->addr);
-		ilp_out_printf(o, "<tr>");
-		td_str(o, l->name ? l->name : name);
-		td_str(o, ilp_klock_type(l->flags));
-		td_u64(o, l->waits);
-		td_time_or_dash(o, 1, l->wait_ns);
-		td_pct(o, l->hist, 50);
-		td_pct(o, l->hist, 99);
-		td_time_or_dash(o, l->waits > 0, l->max_ns);
-		tids(o, l->waiters, l->nwaiters, l->waiters_more);
-		ilp_out_printf(o, "</tr>\n");
+		html_klock_row(o, l->name ? l->name : name, l);
 	}
+	if (more)
+		html_klock_row(o, "(more addresses)", more);
 	ilp_out_printf(o, "</table>\n");
+	if (more)
+		more_note(o, naddrs, exact, ILP_KLOCK_MAX);
 }
 
 static void html_blocking(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,

@@ -153,9 +153,43 @@ static void addr(struct ilp_jw *w, uint64_t a)
 	ilp_jw_kstr(w, "address", buf);
 }
 
+static void ulock_fields(struct ilp_jw *w, const char *name, const struct ilp_ulock *l)
+{
+	ilp_jw_kstr(w, "name", name);
+	addr(w, l->uaddr);
+	ilp_jw_kstr(w, "kind", ilp_ulock_kind_name(l->kind));
+	ilp_jw_ku64(w, "waits", l->waits);
+	ilp_jw_ku64(w, "eagain", l->eagain);
+	ilp_jw_ku64(w, "timeouts", l->timeouts);
+	ilp_jw_ku64(w, "timeout_ns", l->timeout_ns);
+	ilp_jw_ku64(w, "other", l->intr);
+	ilp_jw_ku64(w, "wake_calls", l->wake_calls);
+	ilp_jw_ku64(w, "woken", l->woken);
+	ilp_jw_ku64(w, "wait_ns", l->wait_ns);
+	ilp_jw_ku64(w, "total_ns", l->wait_ns + l->timeout_ns);
+	ilp_jw_ku64_or_null(w, "avg_ns", l->waits != 0,
+			    l->waits ? (l->wait_ns + l->waits / 2) / l->waits : 0);
+	ilp_jw_ku64_or_null(w, "max_ns", l->waits + l->timeouts != 0, l->max_ns);
+	latency(w, "wait", l->hist, 1);
+	tidset(w, "waiters", l->waiters, l->nwaiters, l->waiters_more);
+	tidset(w, "wakers", l->wakers, l->nwakers, l->wakers_more);
+	tidset(w, "wake_callers", l->wakecallers, l->nwakecallers, l->wakecallers_more);
+}
+
+/* the addresses past the cap (waitmodel.h): count, exact, kept */
+static void more_addrs(struct ilp_jw *w, uint64_t naddrs, int exact, unsigned kept)
+{
+	ilp_jw_ku64(w, "addresses", naddrs);
+	ilp_jw_kbool(w, "addresses_exact", exact);
+	ilp_jw_ku64(w, "addresses_kept", kept);
+}
+
 static void locks_user(struct ilp_jw *w, const struct ilp_wproc *wp)
 {
 	char name[256];
+	uint64_t naddrs = 0;
+	int exact = 1;
+	const struct ilp_ulock *more = ilp_wproc_ulock_more(wp, &naddrs, &exact);
 
 	ilp_jw_ku64(w, "futex_calls", ilp_wproc_futex_calls(wp));
 	ilp_jw_key(w, "locks_user");
@@ -164,33 +198,40 @@ static void locks_user(struct ilp_jw *w, const struct ilp_wproc *wp)
 		const struct ilp_ulock *l = ilp_wproc_ulock(wp, i);
 
 		ilp_jw_obj_begin(w);
-		ilp_jw_kstr(w, "name", ilp_wait_ulock_name(wp, l->uaddr, name, sizeof(name)));
-		addr(w, l->uaddr);
-		ilp_jw_kstr(w, "kind", ilp_ulock_kind_name(l->kind));
-		ilp_jw_ku64(w, "waits", l->waits);
-		ilp_jw_ku64(w, "eagain", l->eagain);
-		ilp_jw_ku64(w, "timeouts", l->timeouts);
-		ilp_jw_ku64(w, "timeout_ns", l->timeout_ns);
-		ilp_jw_ku64(w, "other", l->intr);
-		ilp_jw_ku64(w, "wake_calls", l->wake_calls);
-		ilp_jw_ku64(w, "woken", l->woken);
-		ilp_jw_ku64(w, "wait_ns", l->wait_ns);
-		ilp_jw_ku64(w, "total_ns", l->wait_ns + l->timeout_ns);
-		ilp_jw_ku64_or_null(w, "avg_ns", l->waits != 0,
-				    l->waits ? (l->wait_ns + l->waits / 2) / l->waits : 0);
-		ilp_jw_ku64_or_null(w, "max_ns", l->waits + l->timeouts != 0, l->max_ns);
-		latency(w, "wait", l->hist, 1);
-		tidset(w, "waiters", l->waiters, l->nwaiters, l->waiters_more);
-		tidset(w, "wakers", l->wakers, l->nwakers, l->wakers_more);
-		tidset(w, "wake_callers", l->wakecallers, l->nwakecallers, l->wakecallers_more);
+		ulock_fields(w, ilp_wait_ulock_name(wp, l->uaddr, name, sizeof(name)), l);
 		ilp_jw_obj_end(w);
 	}
 	ilp_jw_arr_end(w);
+	if (!more)
+		return;
+	ilp_jw_key(w, "locks_user_more");
+	ilp_jw_obj_begin(w);
+	ulock_fields(w, "(more addresses)", more);
+	more_addrs(w, naddrs, exact, ILP_ULOCK_MAX);
+	ilp_jw_obj_end(w);
+}
+
+static void klock_fields(struct ilp_jw *w, const char *name, const struct ilp_klock *l)
+{
+	ilp_jw_kstr(w, "name", name);
+	addr(w, l->addr);
+	ilp_jw_kstr(w, "type", ilp_klock_type(l->flags));
+	ilp_jw_ku64(w, "waits", l->waits);
+	ilp_jw_ku64(w, "errors", l->errors);
+	ilp_jw_ku64(w, "total_ns", l->wait_ns);
+	ilp_jw_ku64_or_null(w, "avg_ns", l->waits != 0,
+			    l->waits ? (l->wait_ns + l->waits / 2) / l->waits : 0);
+	ilp_jw_ku64_or_null(w, "max_ns", l->waits != 0, l->max_ns);
+	latency(w, "wait", l->hist, 1);
+	tidset(w, "waiters", l->waiters, l->nwaiters, l->waiters_more);
 }
 
 static void locks_kernel(struct ilp_jw *w, const struct ilp_wproc *wp)
 {
 	char name[32];
+	uint64_t naddrs = 0;
+	int exact = 1;
+	const struct ilp_klock *more = ilp_wproc_klock_more(wp, &naddrs, &exact);
 
 	ilp_jw_key(w, "locks_kernel");
 	ilp_jw_arr_begin(w);
@@ -199,20 +240,17 @@ static void locks_kernel(struct ilp_jw *w, const struct ilp_wproc *wp)
 
 		snprintf(name, sizeof(name), "0x%llx", (unsigned long long)l->addr);
 		ilp_jw_obj_begin(w);
-		ilp_jw_kstr(w, "name", l->name ? l->name : name);
-		addr(w, l->addr);
-		ilp_jw_kstr(w, "type", ilp_klock_type(l->flags));
-		ilp_jw_ku64(w, "waits", l->waits);
-		ilp_jw_ku64(w, "errors", l->errors);
-		ilp_jw_ku64(w, "total_ns", l->wait_ns);
-		ilp_jw_ku64_or_null(w, "avg_ns", l->waits != 0,
-				    l->waits ? (l->wait_ns + l->waits / 2) / l->waits : 0);
-		ilp_jw_ku64_or_null(w, "max_ns", l->waits != 0, l->max_ns);
-		latency(w, "wait", l->hist, 1);
-		tidset(w, "waiters", l->waiters, l->nwaiters, l->waiters_more);
+		klock_fields(w, l->name ? l->name : name, l);
 		ilp_jw_obj_end(w);
 	}
 	ilp_jw_arr_end(w);
+	if (!more)
+		return;
+	ilp_jw_key(w, "locks_kernel_more");
+	ilp_jw_obj_begin(w);
+	klock_fields(w, "(more addresses)", more);
+	more_addrs(w, naddrs, exact, ILP_KLOCK_MAX);
+	ilp_jw_obj_end(w);
 }
 
 static void off_states(struct ilp_jw *w, const uint64_t off[ILP_OFF_NSTATES])

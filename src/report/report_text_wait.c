@@ -225,6 +225,16 @@ static const char *ulock_name(const struct ilp_ulock *l, char *buf, size_t size)
 	return buf;
 }
 
+static void ulock_row(struct ilp_out *w, struct tbuf *t, const char *name,
+		      const struct ilp_ulock *l)
+{
+	ilp_out_printf(w, "  %-24s %-8s %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %6" PRIu64
+		       " %8" PRIu64 " %9s %9s %9s\n", name, ilp_ulock_kind_name(l->kind),
+		       l->waits, l->eagain, l->timeouts, l->intr, l->wake_calls,
+		       T(t, l->wait_ns), l->waits ? T(t, l->wait_ns / l->waits) : "-",
+		       T(t, l->max_ns));
+}
+
 static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	struct ilp_escv e = { .i = 0 };
@@ -240,24 +250,25 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 		const struct ilp_proc *pr = ilp_model_proc(m, i);
 		const struct ilp_wproc *wp = ilp_proc_wait(pr);
 		size_t n = ilp_wproc_nulocks(wp);
+		uint64_t naddrs = 0;
+		int exact = 1;
+		const struct ilp_ulock *more = ilp_wproc_ulock_more(wp, &naddrs, &exact);
 
-		if (!n)
+		if (!n && !more)
 			continue;
 		shown++;
-		ilp_out_printf(w, "pid %d (%s)  contended futexes: %zu  futex calls: %" PRIu64 "\n",
-			  ilp_proc_pid(pr), comm_or(&e, ilp_proc_comm(pr)), n,
-			  ilp_wproc_futex_calls(wp));
+		ilp_out_printf(w, "pid %d (%s)  contended futexes: %zu", ilp_proc_pid(pr),
+			       comm_or(&e, ilp_proc_comm(pr)), n);
+		if (more)
+			ilp_out_printf(w, " (+%s%" PRIu64 " more addresses)", exact ? "" : "at least ",
+				       naddrs);
+		ilp_out_printf(w, "  futex calls: %" PRIu64 "\n", ilp_wproc_futex_calls(wp));
 		ilp_out_printf(w, "  %-24s %-8s %8s %7s %8s %6s %8s %9s %9s %9s\n", "lock", "kind",
 			  "waits", "eagain", "timeouts", "other", "wakes", "wait", "avg", "max");
 		for (k = 0; k < n && k < TOP_LOCKS; k++) {
 			const struct ilp_ulock *l = ilp_wproc_ulock(wp, k);
 
-			ilp_out_printf(w, "  %-24s %-8s %8" PRIu64 " %7" PRIu64 " %8" PRIu64 " %6" PRIu64
-				  " %8" PRIu64 " %9s %9s %9s\n",
-				  ilp_escv(&e, ulock_name(l, name, sizeof(name))), ilp_ulock_kind_name(l->kind),
-				  l->waits, l->eagain, l->timeouts, l->intr, l->wake_calls,
-				  T(&t, l->wait_ns), l->waits ? T(&t, l->wait_ns / l->waits) : "-",
-				  T(&t, l->max_ns));
+			ulock_row(w, &t, ilp_escv(&e, ulock_name(l, name, sizeof(name))), l);
 			pcts(p, sizeof(p), l->hist);
 			ilp_out_printf(w, "    address 0x%" PRIx64 "  wait time %s\n", l->uaddr, p);
 			tidset(w, "waiters (tid x waits)", l->waiters, l->nwaiters, l->waiters_more);
@@ -267,6 +278,12 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 		}
 		if (n > TOP_LOCKS)
 			ilp_out_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
+		if (more) {
+			ulock_row(w, &t, "(more addresses)", more);
+			ilp_out_printf(w, "    %s%" PRIu64 " addresses past the %u kept apart, counted "
+				       "together (those that never slept are let go first)\n",
+				       exact ? "" : "at least ", naddrs, ILP_ULOCK_MAX);
+		}
 	}
 	if (!shown)
 		ilp_out_printf(w, "no contended user locks (no futex wait was made)\n");
@@ -287,12 +304,19 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 		const struct ilp_proc *pr = ilp_model_proc(m, i);
 		const struct ilp_wproc *wp = ilp_proc_wait(pr);
 		size_t n = ilp_wproc_nklocks(wp);
+		uint64_t naddrs = 0;
+		int exact = 1;
+		const struct ilp_klock *more = ilp_wproc_klock_more(wp, &naddrs, &exact);
 
 		if (!n)
 			continue;
 		shown++;
-		ilp_out_printf(w, "pid %d (%s)  contended kernel locks: %zu\n", ilp_proc_pid(pr),
+		ilp_out_printf(w, "pid %d (%s)  contended kernel locks: %zu", ilp_proc_pid(pr),
 			  comm_or(&e, ilp_proc_comm(pr)), n);
+		if (more)
+			ilp_out_printf(w, " (+%s%" PRIu64 " more addresses)", exact ? "" : "at least ",
+				       naddrs);
+		ilp_out_printf(w, "\n");
 		ilp_out_printf(w, "  %-32s %-20s %-18s %8s %9s %9s %9s\n", "lock", "address", "type",
 			  "waits", "wait", "avg", "max");
 		for (k = 0; k < n && k < TOP_LOCKS; k++) {
@@ -308,6 +332,14 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 		}
 		if (n > TOP_LOCKS)
 			ilp_out_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
+		if (more) {
+			ilp_out_printf(w, "  %-32s %-20s %-18s %8" PRIu64 " %9s %9s %9s\n",
+				       "(more addresses)", "-", ilp_klock_type(more->flags), more->waits,
+				       T(&t, more->wait_ns), T(&t, more->wait_ns / more->waits),
+				       T(&t, more->max_ns));
+			ilp_out_printf(w, "    %s%" PRIu64 " addresses past the %u kept apart, counted "
+				       "together\n", exact ? "" : "at least ", naddrs, ILP_KLOCK_MAX);
+		}
 	}
 	if (!shown)
 		ilp_out_printf(w, "no kernel lock contention in the traced tasks\n");

@@ -200,9 +200,141 @@ static void test_naming(void **state)
 	ilp_model_free(m);
 }
 
+/* one futex call by tid on addr with op, returning ret after lat */
+static void futex_call(struct ilp_model *m, uint64_t *t, int tid, uint64_t addr, uint64_t op,
+		       int64_t ret, uint64_t lat)
+{
+	int fx = ilp_syscall_nr("futex");
+
+	feed(m, ev_enter(*t, 100, tid, fx, addr, op));
+	feed(m, ev_exit(*t + lat, 100, tid, fx, ret));
+	*t += lat + 1 * US;
+}
+
+/*
+ * 100000 addresses that never sleep (an EAGAIN and a wake each) fill the
+ * table; they are let go into ulock_more, so LOCK, contended after them,
+ * is still kept and listed first; every count adds up across the kept
+ * records and the more record.
+ */
+static void test_ulock_cap_lets_go(void **state)
+{
+	enum { N = 100000 };
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_wproc *w;
+	const struct ilp_ulock *l, *more;
+	uint64_t t = 1 * MS, naddrs = 0, eagain = 0, wakes = 0;
+	int exact = 0;
+	size_t i;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	feed(m, ev_info(2, 100, 101, "app"));
+	for (i = 0; i < N; i++) {
+		futex_call(m, &t, 100, 0x10000 + 4 * i, 0 | 128, -11, 1 * US);
+		futex_call(m, &t, 100, 0x10000 + 4 * i, 1 | 128, 0, 1 * US);
+	}
+	for (i = 0; i < 10; i++)
+		futex_call(m, &t, 101, LOCK, 0 | 128, 0, 100 * US);
+	assert_int_equal(ilp_model_index(m, t), 0);
+	w = ilp_proc_wait(ilp_model_find_proc(m, 100));
+	assert_int_equal(ilp_wproc_futex_calls(w), 2 * N + 10);
+	l = ilp_wproc_ulock(w, 0);
+	assert_int_equal(l->uaddr, LOCK);
+	assert_int_equal(l->waits, 10);
+	more = ilp_wproc_ulock_more(w, &naddrs, &exact);
+	assert_non_null(more);
+	assert_int_equal(more->uaddr, 0);
+	assert_true(exact);
+	/* kept: LOCK and the addresses seen since the last letting go */
+	assert_int_equal(naddrs + ilp_wproc_nulocks(w) - 1, N);
+	assert_true(ilp_wproc_nulocks(w) <= ILP_ULOCK_MAX);
+	for (i = 0; i < ilp_wproc_nulocks(w); i++) {
+		eagain += ilp_wproc_ulock(w, i)->eagain;
+		wakes += ilp_wproc_ulock(w, i)->wake_calls;
+	}
+	assert_int_equal(eagain + more->eagain, N);
+	assert_int_equal(wakes + more->wake_calls, N);
+	assert_int_equal(more->waits, 0);
+	assert_int_equal(more->nwakecallers, 0);	/* the wakes woke nobody */
+	assert_null(ilp_wproc_find_ulock(w, 0x10000));	/* let go */
+	ilp_model_free(m);
+}
+
+/* addresses that all sleep: the first ILP_ULOCK_MAX kept, the rest counted
+ * together (waits, time, waiters) */
+static void test_ulock_cap_full(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_wproc *w;
+	const struct ilp_ulock *more;
+	uint64_t t = 1 * MS, naddrs = 0;
+	int exact = 0;
+	size_t i;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	for (i = 0; i < ILP_ULOCK_MAX + 100; i++)
+		futex_call(m, &t, 100, 0x10000 + 4 * (i % (ILP_ULOCK_MAX + 50)), 0 | 128, 0, 10 * US);
+	assert_int_equal(ilp_model_index(m, t), 0);
+	w = ilp_proc_wait(ilp_model_find_proc(m, 100));
+	assert_int_equal(ilp_wproc_nulocks(w), ILP_ULOCK_MAX);
+	more = ilp_wproc_ulock_more(w, &naddrs, &exact);
+	assert_non_null(more);
+	assert_int_equal(naddrs, 50);
+	assert_int_equal(more->waits, 100 - 50);	/* the first 50 came back: kept ones */
+	assert_int_equal(more->wait_ns, 50 * 10 * US);
+	assert_int_equal(more->kind, ILP_ULOCK_WAIT);
+	assert_int_equal(ilp_hist_count(more->hist), 50);
+	assert_int_equal(more->nwaiters, 1);
+	assert_int_equal(more->waiters[0].n, 50);
+	assert_int_equal(ilp_wproc_ulock(w, 0)->waits, 2);	/* 0x10000: twice */
+	ilp_model_free(m);
+}
+
+/* kernel lock addresses past ILP_KLOCK_MAX: counted together */
+static void test_klock_cap(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	const struct ilp_wproc *w;
+	const struct ilp_klock *more;
+	uint64_t naddrs = 0, waits = 0;
+	int wr = ilp_syscall_nr("write"), exact = 0;
+	size_t i;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	feed(m, ev_enter(1 * MS, 100, 100, wr, 1, 0));
+	for (i = 0; i < ILP_KLOCK_MAX + 7; i++) {
+		struct ilp_event b = { .ts = 2 * MS + 10 * i, .tid = 100, .kind = ILP_EV_LOCK_BEGIN };
+		struct ilp_event e = { .ts = 2 * MS + 10 * i + 5, .tid = 100, .kind = ILP_EV_LOCK_END };
+
+		b.lock.addr = e.lock.addr = 0xffff888000000000ull + 64 * i;
+		feed(m, b);
+		feed(m, e);
+	}
+	feed(m, ev_exit(3 * MS, 100, 100, wr, 1));
+	assert_int_equal(ilp_model_index(m, 4 * MS), 0);
+	w = ilp_proc_wait(ilp_model_find_proc(m, 100));
+	assert_int_equal(ilp_wproc_nklocks(w), ILP_KLOCK_MAX);
+	for (i = 0; i < ilp_wproc_nklocks(w); i++)
+		waits += ilp_wproc_klock(w, i)->waits;
+	more = ilp_wproc_klock_more(w, &naddrs, &exact);
+	assert_non_null(more);
+	assert_int_equal(naddrs, 7);
+	assert_true(exact);
+	assert_int_equal(more->waits, 7);
+	assert_int_equal(more->wait_ns, 7 * 5);
+	assert_int_equal(waits + more->waits, ILP_KLOCK_MAX + 7);
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ulock_cap_lets_go),
+		cmocka_unit_test(test_ulock_cap_full),
+		cmocka_unit_test(test_klock_cap),
 		cmocka_unit_test(test_op_decoding),
 		cmocka_unit_test(test_waits_wakers),
 		cmocka_unit_test(test_uncontended_and_kernel),

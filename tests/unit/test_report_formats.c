@@ -669,6 +669,61 @@ static void test_objects_more(void **state)
 	ilp_model_free(m);
 }
 
+/* one process waiting once (woken, 10 us) on each of ILP_ULOCK_MAX + 3
+ * futex addresses: 3 past the cap, counted together */
+static void test_locks_more(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_json_doc *d = NULL;
+	const struct ilp_json *p, *more;
+	uint64_t i;
+	char *out;
+
+	(void)state;
+	assert_non_null(m);
+	info_ev(m, 100, 100, "app");
+	for (i = 0; i < ILP_ULOCK_MAX + 3; i++) {
+		struct ilp_event ev = { .ts = T0 + 100 * i, .pid = 100, .tid = 100,
+					.kind = ILP_EV_SYS_ENTER, .nr = SYS_futex };
+
+		ev.args[0] = 0x10000 + 4 * i;
+		ev.args[1] = 0 | 128;		/* FUTEX_WAIT_PRIVATE */
+		assert_int_equal(ilp_model_feed(m, &ev), 0);
+		feed(m, T0 + 100 * i + 10000, 100, 100, ILP_EV_SYS_EXIT, SYS_futex, 0);
+	}
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	out = render(ilp_report_text, m, 0);
+	assert_non_null(strstr(out, "pid 100 (app)  contended futexes: 4096 (+3 more addresses)  "
+			       "futex calls: 4099\n"));
+	assert_non_null(strstr(out, "  (more addresses)         mutex           3       0        0"
+			       "      0        0   30.0 us   10.0 us   10.0 us\n"
+			       "    3 addresses past the 4096 kept apart, counted together"));
+	free(out);
+	out = render(ilp_report_json, m, 0);
+	assert_int_equal(ilp_json_parse(out, strlen(out), NULL, &d, NULL), 0);
+	p = ilp_json_at(ilp_json_get(ilp_json_root(d), "processes"), 0);
+	assert_int_equal(ilp_json_len(ilp_json_get(p, "locks_user")), ILP_ULOCK_MAX);
+	more = ilp_json_get(p, "locks_user_more");
+	assert_non_null(more);
+	assert_string_equal(ilp_json_get_str(more, "name"), "(more addresses)");
+	assert_string_equal(ilp_json_get_str(more, "address"), "0x0");
+	assert_int_equal(u64_at(more, "waits"), 3);
+	assert_int_equal(u64_at(more, "wait_ns"), 30000);
+	assert_int_equal(u64_at(more, "addresses"), 3);
+	assert_int_equal(ilp_json_bool(ilp_json_get(more, "addresses_exact")), 1);
+	assert_int_equal(u64_at(more, "addresses_kept"), ILP_ULOCK_MAX);
+	assert_null(ilp_json_get(p, "locks_kernel_more"));
+	ilp_json_doc_free(d);
+	free(out);
+	out = render(ilp_report_html, m, 0);
+	assert_non_null(strstr(out, "<tr><td>(more addresses)</td><td>mutex</td><td>3</td>"));
+	assert_non_null(strstr(out, "<p>The last row: 3 addresses past the 4096 kept apart, "
+			       "counted together.</p>"));
+	free(out);
+	ilp_model_free(m);
+}
+
 /* ---- calls model ---- */
 
 static void test_calls_topk(void **state)
@@ -738,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_perfetto_disk_bound),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_objects_more),
+		cmocka_unit_test(test_locks_more),
 		cmocka_unit_test(test_calls_topk),
 		cmocka_unit_test(test_calls_bounded_in_model),
 	};

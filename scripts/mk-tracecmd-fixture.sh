@@ -2,6 +2,7 @@
 # scripts/mk-tracecmd-fixture.sh OUT SYS/EVENT... -- CMD [ARGS]: trace CMD in a private instance with
 # these events, then write OUT with `trace-cmd extract -B` (only these event
 # formats and no kallsyms, so the file stays a few KB).  Root.
+# ILP_FIXTURE_BUFFER_KB=N: per-CPU ring buffer size (default: the kernel's).
 set -u
 out=$1; shift
 ev=(); while [ "$1" != "--" ]; do ev+=("$1"); shift; done; shift
@@ -10,6 +11,7 @@ I=$T/instances/$name
 mkdir "$I" || exit 1
 trap 'rmdir "$I" 2>/dev/null; rm -rf "$tmp"' EXIT
 echo 0 > "$I/tracing_on"; echo mono > "$I/trace_clock"; echo 1 > "$I/options/event-fork"
+[ -n "${ILP_FIXTURE_BUFFER_KB:-}" ] && echo "$ILP_FIXTURE_BUFFER_KB" > "$I/buffer_size_kb"
 mkdir -p "$tmp/ev"; cp "$T/events/header_page" "$T/events/header_event" "$tmp/ev/"
 for f in "$T"/events/ftrace/*/format; do s=${f#$T/events/}; mkdir -p "$tmp/ev/${s%/format}"; cp "$f" "$tmp/ev/$s"; done
 for e in "${ev[@]}"; do

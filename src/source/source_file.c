@@ -28,6 +28,7 @@
 #include <trace-cmd/trace-cmd.h>
 
 #include "decode.h"
+#include "idmap.h"
 #include "source.h"
 #include "tracemeta.h"
 
@@ -52,11 +53,7 @@ struct objname {
 	int kind, pid;
 	uint64_t key;
 	char *str;
-};
-
-struct tidset {
-	int32_t *v;
-	size_t n, cap;
+	size_t older;		/* index + 1 of an older name with the same hash, 0 */
 };
 
 struct ilp_tracefile {
@@ -69,10 +66,11 @@ struct ilp_tracefile {
 	int sc_max_id;
 	struct evvec ev;
 	char **strs;			/* FD_INFO strings, owned */
-	size_t nstrs;
-	struct tidset named;		/* tids given a TASK_INFO from cmdlines */
+	size_t nstrs, strs_cap;
+	struct ilp_idmap named;		/* tids given a TASK_INFO from cmdlines */
 	struct objname *names;		/* device and lock names (name facts) */
-	size_t nnames;
+	size_t nnames, names_cap;
+	struct ilp_idmap name_idx;	/* name_hash -> index + 1 of the newest such name */
 	uint64_t first_ts, last_ts;
 	uint64_t kind_count[ILP_EV_KIND_MAX];
 	int seen_begin, seen_end, bad_meta;
@@ -222,17 +220,64 @@ static int decode_syscall_event(const struct ilp_tracefile *f, const unsigned ch
 	return 1;
 }
 
-static int keep_str(struct ilp_tracefile *f, const char *s, const char **out)
+/* *arr holds at least need elements of elem bytes (capacity doubles): 0 or -ENOMEM */
+static int vec_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	char **v = realloc(f->strs, (f->nstrs + 1) * sizeof(*v));
+	size_t ncap = *cap ? *cap : 16;
+	void *v;
 
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	v = realloc(*arr, ncap * elem);
 	if (!v)
 		return -ENOMEM;
-	f->strs = v;
+	*arr = v;
+	*cap = ncap;
+	return 0;
+}
+
+static int keep_str(struct ilp_tracefile *f, const char *s, const char **out)
+{
+	char **v;
+
+	if (vec_grow((void **)&f->strs, &f->strs_cap, f->nstrs + 1, sizeof(*v)))
+		return -ENOMEM;
+	v = f->strs;
 	v[f->nstrs] = strdup(s);
 	if (!v[f->nstrs])
 		return -ENOMEM;
 	*out = v[f->nstrs++];
+	return 0;
+}
+
+static uint64_t name_hash(int kind, int pid, uint64_t key)
+{
+	return (key ^ ((uint64_t)(uint32_t)pid << 32 | (uint32_t)kind)) * 0x9e3779b97f4a7c15ull;
+}
+
+/* a name fact: the newest for (kind, pid, key) is the one asked for */
+static int name_add(struct ilp_tracefile *f, int kind, int pid, uint64_t key, const char *str)
+{
+	uint64_t h = name_hash(kind, pid, key);
+	struct objname *v;
+
+	if (vec_grow((void **)&f->names, &f->names_cap, f->nnames + 1, sizeof(*v)))
+		return -ENOMEM;
+	v = &f->names[f->nnames];
+	v->str = strdup(str);
+	if (!v->str)
+		return -ENOMEM;
+	v->kind = kind;
+	v->pid = pid;
+	v->key = key;
+	v->older = (size_t)(uintptr_t)ilp_idmap_probe(&f->name_idx, h);
+	if (ilp_idmap_put(&f->name_idx, h, (void *)(uintptr_t)(f->nnames + 1))) {
+		free(v->str);
+		return -ENOMEM;
+	}
+	f->nnames++;
 	return 0;
 }
 
@@ -260,20 +305,8 @@ static int on_print(struct ilp_tracefile *f, const unsigned char *d, size_t size
 			snprintf(f->command, sizeof(f->command), "%s", m.text);
 		}
 		return 0;
-	case ILP_META_NAME: {
-		struct objname *v = realloc(f->names, (f->nnames + 1) * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		f->names = v;
-		v[f->nnames].str = strdup(m.text);
-		if (!v[f->nnames].str)
-			return -ENOMEM;
-		v[f->nnames].kind = m.name_kind;
-		v[f->nnames].pid = m.name_pid;
-		v[f->nnames++].key = m.name_key;
-		return 0;
-	}
+	case ILP_META_NAME:
+		return name_add(f, m.name_kind, m.name_pid, m.name_key, m.text);
 	case ILP_META_END:
 		f->seen_end = 1;
 		f->info.end_ts = m.ts;
@@ -380,31 +413,6 @@ static int sort_events(struct evvec *e)
 	return 0;
 }
 
-static int tid_named(struct tidset *s, int32_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->v[i] == tid)
-			return 1;
-	return 0;
-}
-
-static int tid_add(struct tidset *s, int32_t tid)
-{
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		int32_t *v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	s->v[s->n++] = tid;
-	return 0;
-}
-
 /*
  * A file without iolockprof facts or task events: name each thread from
  * the file's saved_cmdlines, as its own process, at its first event.
@@ -420,9 +428,9 @@ static int name_threads(struct ilp_tracefile *f)
 		uint64_t ts;
 		int32_t tid = ev->tid;
 
-		if (tid <= 0 || tid_named(&f->named, tid))
+		if (tid <= 0 || ilp_idmap_get(&f->named, (uint64_t)tid))
 			continue;
-		err = tid_add(&f->named, tid);
+		err = ilp_idmap_put(&f->named, (uint64_t)tid, f);	/* any non-NULL value */
 		if (err)
 			return err;
 		ts = ev->ts;
@@ -797,7 +805,8 @@ void ilp_tracefile_close(struct ilp_tracefile *f)
 	for (i = 0; i < f->nstrs; i++)
 		free(f->strs[i]);
 	free(f->strs);
-	free(f->named.v);
+	ilp_idmap_release(&f->named);
+	ilp_idmap_release(&f->name_idx);
 	for (i = 0; i < f->nnames; i++)
 		free(f->names[i].str);
 	free(f->names);
@@ -822,11 +831,16 @@ int ilp_tracefile_name(void *ctx, int kind, int pid, uint64_t key, char *buf, si
 	const struct ilp_tracefile *f = ctx;
 	size_t i;
 
-	for (i = f->nnames; i-- > 0;)
-		if (f->names[i].kind == kind && f->names[i].pid == pid && f->names[i].key == key) {
-			snprintf(buf, size, "%s", f->names[i].str);
+	/* newest first, along the names with the same hash */
+	for (i = (size_t)(uintptr_t)ilp_idmap_peek(&f->name_idx, name_hash(kind, pid, key)); i;
+	     i = f->names[i - 1].older) {
+		const struct objname *n = &f->names[i - 1];
+
+		if (n->kind == kind && n->pid == pid && n->key == key) {
+			snprintf(buf, size, "%s", n->str);
 			return 0;
 		}
+	}
 	return -ENOENT;
 }
 

@@ -38,6 +38,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 WL_SRCS   := $(wildcard tests/workloads/*.c)
 WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%)
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
 .PHONY: all demo check unit asan integration soak bench deps deps-build clean workloads fuzz
@@ -58,6 +60,10 @@ $(O)/iolockprof: $(OBJS)
 $(O)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) $(TEST_LDLIBS)
+
+$(O)/bench/%: tests/bench/%.c $(LIB_OBJS)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 $(O)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$<)
@@ -94,7 +100,7 @@ demo: deps-build
 	$(Q)$(MAKE) --no-print-directory all workloads
 	$(Q)sh scripts/demo.sh $(O)
 
-bench: all workloads
+bench: all workloads $(BENCH_BINS)
 	$(Q)sh scripts/bench.sh $(O)
 
 # fuzz the trace-file reader (libFuzzer, clang): FUZZ_TIME seconds, new

@@ -90,13 +90,20 @@ struct kept_req {
 	uint64_t seq;
 };
 
+/* a submitter, in its device's hash: pub first (freed as one block) */
+struct sub {
+	struct ilp_blk_submitter pub;
+	struct sub *older;		/* same key hash */
+};
+
 struct ilp_blkdev {
 	uint32_t dev;
 	char *name;
 	int named;
 	struct ilp_blk_stats st;
-	struct ilp_blk_submitter **subs;
+	struct ilp_blk_submitter **subs;	/* struct sub's pub */
 	size_t nsubs, subs_cap;
+	struct ilp_idmap sub_idx;	/* sub_hash -> newest struct sub with that hash */
 	uint64_t unmatched, requeues, merges, collisions;
 	/* the slowest requests: ILP_BLK_REQS_TOP each, allocated once */
 	struct kept_req *heap;
@@ -284,19 +291,32 @@ static int is_kernel_comm(const char *c)
 	return 0;
 }
 
+/* a submitter's key: the traced pid, else (comm, wb, wb_pid, wb_ino) */
+static uint64_t sub_hash(int pid, const char *comm, int wb, int wb_pid, uint64_t wb_ino)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	if (pid)
+		return (uint64_t)(uint32_t)pid * 0x9e3779b97f4a7c15ull;
+	for (; *comm; comm++)
+		h = (h ^ (unsigned char)*comm) * 1099511628211ull;
+	return h ^ ((uint64_t)(uint32_t)wb << 56) ^ ((uint64_t)(uint32_t)wb_pid << 24) ^ wb_ino;
+}
+
 static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req *r)
 {
 	struct ilp_blk_submitter *s;
+	struct sub *e, *head;
 	int pid = r->wp ? r->wp->pid : 0;
-	size_t i;
-
 	int wb_pid = r->wb == ILP_WB_TRACED ? r->wb_wp->pid : 0;
 	uint64_t wb_ino = r->wb == ILP_WB_TRACED ? r->wb_ino : 0;
+	uint64_t h = sub_hash(pid, r->comm, r->wb, wb_pid, wb_ino);
 
-	for (i = 0; i < d->nsubs; i++) {
-		s = d->subs[i];
+	head = ilp_idmap_get(&d->sub_idx, h);
+	for (e = head; e; e = e->older) {
+		s = &e->pub;
 		if (pid ? s->pid == pid
-			: (!s->pid && !strcmp(s->comm, r->comm) && s->wb == r->wb &&
+			: (!s->pid && !strcmp(s->comm, r->comm[0] ? r->comm : "?") && s->wb == r->wb &&
 			   s->wb_pid == wb_pid && s->wb_ino == wb_ino)) {
 			s->wb_shared |= r->wb_shared;
 			return s;
@@ -304,9 +324,13 @@ static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req 
 	}
 	if (ilp_wgrow((void **)&d->subs, &d->subs_cap, d->nsubs + 1, sizeof(*d->subs)))
 		return NULL;
-	s = calloc(1, sizeof(*s));
-	if (!s)
+	e = calloc(1, sizeof(*e));
+	if (!e || ilp_idmap_put(&d->sub_idx, h, e)) {
+		free(e);
 		return NULL;
+	}
+	e->older = head;
+	s = &e->pub;
 	s->pid = pid;
 	if (pid)
 		snprintf(s->comm, sizeof(s->comm), "%s", ilp_proc_comm(r->wp->proc));
@@ -731,9 +755,10 @@ void ilp_blk_free(struct ilp_blk *b)
 
 		for (j = 0; j < d->nsubs; j++) {
 			ilp_blk_stats_release(&d->subs[j]->st);
-			free(d->subs[j]);
+			free((struct sub *)d->subs[j]);	/* pub is its first member */
 		}
 		free(d->subs);
+		ilp_idmap_release(&d->sub_idx);
 		ilp_blk_stats_release(&d->st);
 		free(d->heap);
 		free(d->view);

@@ -42,6 +42,7 @@
 
 #include "cli.h"
 #include "diffmask.h"
+#include "idmap.h"
 #include "json.h"
 #include "report.h"
 #include "report_util.h"
@@ -74,11 +75,13 @@ struct entry {
 	char label[LABEL_LEN];
 	uint64_t ns[2];		/* base, new */
 	int seen[2];
+	size_t older;		/* index + 1 of an entry with the same key hash, 0 */
 };
 
 struct diff {
 	struct entry *e;
 	size_t n, cap;
+	struct ilp_idmap idx;	/* entry_hash -> index + 1 of the newest such entry */
 	uint64_t total[2];
 	const char *path[2];
 	double fail_above;	/* < 0: no gate */
@@ -91,13 +94,29 @@ static void say(const char *fmt, const char *a, const char *b)
 	fputc('\n', stderr);
 }
 
+static uint64_t entry_hash(const char *kind, const char *label)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *kind; kind++)
+		h = (h ^ (unsigned char)*kind) * 1099511628211ull;
+	h = (h ^ 0xff) * 1099511628211ull;	/* no byte of a string */
+	for (; *label; label++)
+		h = (h ^ (unsigned char)*label) * 1099511628211ull;
+	return h;
+}
+
+/* the entry (kind, label), created if new: keyed, so a report with 100000
+ * objects loads in linear time */
 static struct entry *entry_get(struct diff *d, const char *kind, const char *label)
 {
+	uint64_t h = entry_hash(kind, label);
+	size_t head = (size_t)(uintptr_t)ilp_idmap_get(&d->idx, h), i;
 	struct entry *e;
 
-	for (size_t i = 0; i < d->n; i++)
-		if (!strcmp(d->e[i].kind, kind) && !strcmp(d->e[i].label, label))
-			return &d->e[i];
+	for (i = head; i; i = d->e[i - 1].older)
+		if (!strcmp(d->e[i - 1].kind, kind) && !strcmp(d->e[i - 1].label, label))
+			return &d->e[i - 1];
 	if (d->n == d->cap) {
 		size_t ncap = d->cap ? d->cap * 2 : 64;
 		struct entry *ne = realloc(d->e, ncap * sizeof(*ne));
@@ -107,10 +126,13 @@ static struct entry *entry_get(struct diff *d, const char *kind, const char *lab
 		d->e = ne;
 		d->cap = ncap;
 	}
+	if (ilp_idmap_put(&d->idx, h, (void *)(uintptr_t)(d->n + 1)))
+		return NULL;
 	e = &d->e[d->n++];
 	memset(e, 0, sizeof(*e));
 	snprintf(e->kind, sizeof(e->kind), "%s", kind);
 	snprintf(e->label, sizeof(e->label), "%s", label);
+	e->older = head;
 	return e;
 }
 
@@ -326,7 +348,7 @@ static void put_clean(const char *s)
 static int print_diff(struct diff *d)
 {
 	char b[ILP_FMT_TIME_LEN], n[ILP_FMT_TIME_LEN], ch[ILP_FMT_TIME_LEN + 2], pct[24];
-	struct entry tot = { "total", "", { d->total[0], d->total[1] }, { 1, 1 } };
+	struct entry tot = { "total", "", { d->total[0], d->total[1] }, { 1, 1 }, 0 };
 	size_t changed = 0, listed = 0, nreg = 0;
 	uint64_t rest = 0;
 
@@ -480,5 +502,6 @@ file:
 	}
 out:
 	free(d.e);
+	ilp_idmap_release(&d.idx);
 	return ret;
 }

@@ -51,8 +51,9 @@ void ilp_calls_free(struct ilp_calls *set);	/* NULL is a no-op */
 void ilp_calls_rename(struct ilp_calls *set, int tid, uint64_t start_ts,
 		      const struct ilp_fdobj *from, const struct ilp_fdobj *to);
 
-/* Sorts the view by start_ts (then tid, then nr); call before reading. */
-void ilp_calls_index(struct ilp_calls *set);
+/* Sorts the view by start_ts (then tid, then nr); call before reading.
+ * 0, or -ENOMEM (the view is then empty). */
+int ilp_calls_index(struct ilp_calls *set);
 
 size_t ilp_calls_count(const struct ilp_calls *set);	/* 0 for NULL */
 size_t ilp_calls_cap(const struct ilp_calls *set);	/* ILP_CALLS_TOP for NULL */

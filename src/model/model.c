@@ -746,7 +746,8 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		struct ilp_proc *p = m->procs[i];
 
 		sc_sort(&p->sc);
-		ilp_calls_index(p->top);
+		if (ilp_calls_index(p->top))
+			err = -ENOMEM;
 		if (ilp_fdm_index(p->fd))
 			err = -ENOMEM;
 		if (p->nthreads > 1)

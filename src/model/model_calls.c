@@ -7,6 +7,9 @@
  * than the root (so among equal durations the earliest offered stays).
  * ilp_calls_index() copies the heap into a view sorted by start time; the
  * heap itself is left intact, so feeding may continue after an index.
+ * Both arrays grow with the calls kept (doubling up to cap): a process that
+ * makes a handful of calls costs a few hundred bytes, not cap entries (a
+ * fork storm of 100000 short processes was 3.5 GB).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,10 +26,13 @@ struct entry {
 struct ilp_calls {
 	size_t cap, n;
 	uint64_t seen;
-	struct entry *heap;	/* cap entries */
+	struct entry *heap;	/* alloc entries, alloc <= cap */
+	size_t alloc;
 	struct ilp_call *view;	/* n sorted copies, after index */
-	size_t nview;
+	size_t nview, view_alloc;
 };
+
+#define CALLS_FIRST 8	/* entries allocated at the first call */
 
 /* a leaves before b */
 static int before(const void *pa, const void *pb)
@@ -48,12 +54,6 @@ struct ilp_calls *ilp_calls_new(size_t cap)
 	if (!s)
 		return NULL;
 	s->cap = cap;
-	s->heap = calloc(cap, sizeof(*s->heap));
-	s->view = calloc(cap, sizeof(*s->view));
-	if (!s->heap || !s->view) {
-		ilp_calls_free(s);
-		return NULL;
-	}
 	return s;
 }
 
@@ -81,6 +81,18 @@ int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
 	if (s->n == s->cap && c->dur_ns <= s->heap[0].c.dur_ns) {
 		s->seen++;
 		return 0;
+	}
+	if (s->n == s->alloc && s->alloc < s->cap) {
+		size_t na = s->alloc ? s->alloc * 2 : CALLS_FIRST;
+		struct entry *h;
+
+		if (na > s->cap)
+			na = s->cap;
+		h = realloc(s->heap, na * sizeof(*h));
+		if (!h)
+			return -ENOMEM;
+		s->heap = h;
+		s->alloc = na;
 	}
 	e.c = *c;
 	e.seq = s->seen++;
@@ -116,14 +128,25 @@ static int view_cmp(const void *a, const void *b)
 	return (x->nr > y->nr) - (x->nr < y->nr);
 }
 
-void ilp_calls_index(struct ilp_calls *s)
+int ilp_calls_index(struct ilp_calls *s)
 {
 	if (!s)
-		return;
+		return 0;
+	if (s->view_alloc < s->n) {
+		struct ilp_call *v = realloc(s->view, s->n * sizeof(*v));
+
+		if (!v) {
+			s->nview = 0;
+			return -ENOMEM;
+		}
+		s->view = v;
+		s->view_alloc = s->n;
+	}
 	for (size_t i = 0; i < s->n; i++)
 		s->view[i] = s->heap[i].c;
 	s->nview = s->n;
 	qsort(s->view, s->nview, sizeof(*s->view), view_cmp);
+	return 0;
 }
 
 size_t ilp_calls_count(const struct ilp_calls *s)

@@ -18,6 +18,10 @@
 # seccomp filter stops the app only at profiled syscalls.
 # Then iolockprof's peak RSS at 100k, 1M and 3M calls: it plateaus (bounded by
 # the per-CPU read round and the drain period), it does not grow with events.
+# Then the hostile tracees of tests/integration/t_hostile_*.sh (wall time and
+# peak RSS of iolockprof run, medians of 3), and the lookups that were linear
+# scans, timed on large synthetic inputs (BENCH_SKIP_HOSTILE=1 skips both,
+# BENCH_ONLY_HOSTILE=1 runs only them).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
@@ -166,7 +170,80 @@ bench() {
 	done
 }
 
+# hostile NAME CMD...: 3 runs of iolockprof run on CMD (@DIR: a fresh empty
+# directory each run); medians of wall time and peak RSS (GNU time %M: the
+# profiler's, the workloads' own peaks are 1-2 MB), events and lost
+hostile() {
+	local name=$1 r d
+	shift
+	rm -f "$T/h.wall" "$T/h.rss"
+	for r in 1 2 3; do
+		d=$(mktemp -d "$T/hd.XXXXXX")
+		if timeout -k 5 600 "$TIME" -f '%e %M' -o "$T/time" -- "$ILP" run -o "$T/h.out" -- \
+			"${@//@DIR/$d}" > /dev/null 2>&1; then
+			tail -n 1 "$T/time" | awk '{ print $1 }' >> "$T/h.wall"
+			tail -n 1 "$T/time" | awk '{ print $2 / 1024 }' >> "$T/h.rss"
+		fi
+		rm -rf "$d"
+	done
+	if [ ! -s "$T/h.wall" ]; then
+		printf '%-44s %s\n' "$name" "(every run failed or hung)"
+		return
+	fi
+	printf '%-44s %8.2f %8.1f %10s %8s\n' "$name" "$(median < "$T/h.wall")" \
+		"$(median < "$T/h.rss")" "$(events_ilp "$T/h.out")" "$(lost_ilp "$T/h.out")"
+}
+
+# gen_report N K: a JSON report of one process with N objects (diff input)
+gen_report() {
+	awk -v n="$1" -v k="$2" 'BEGIN {
+		printf "{\"schema_version\":2,\"processes\":[{\"comm\":\"app\",\"total_ns\":%d,\"objects\":[", n * 1000
+		for (i = 0; i < n; i++)
+			printf "%s{\"name\":\"file /data/f%d\",\"total_ns\":%d}", i ? "," : "", i, 1000 + (i % 7) * k
+		print "]}]}" }'
+}
+
+# the hostile-tracee and lookup benchmarks (BENCH_ONLY_HOSTILE=1: only these)
+hostile_benches() {
+	echo
+	echo "== hostile tracees: iolockprof run (median of 3; tests/integration/t_hostile_*.sh)"
+	printf '%-44s %8s %8s %10s %8s\n' workload "wall s" "rss MB" events lost
+	hostile "FIFO at '<lib> (deleted)', 4 x 100000 locks" "$WL/hostile_fifo_maps" @DIR 4 100000
+	hostile "fd 1048575 read + 64 forks on a high fd" "$WL/hostile_fds" 64
+	hostile "200000 futex addresses, then a hot lock" "$WL/hostile_futex" 200000 4 100000
+	hostile "100000 distinct paths" "$WL/hostile_paths" @DIR 100000
+	hostile "10000 TCP connections kept open" "$WL/hostile_sockets" 10000
+
+	echo
+	echo "== lookups on large inputs (one run each; they were linear scans per event or entry)"
+	if [ -x "$build/bench/bench_blk" ]; then
+		"$build/bench/bench_blk" 50000
+	else
+		echo "(bench_blk missing: make bench builds it)"
+	fi
+	gen_report 50000 1 > "$T/diff_a.json"
+	gen_report 50000 3 > "$T/diff_b.json"
+	"$TIME" -f '%e' -o "$T/time" -- "$ILP" diff "$T/diff_a.json" "$T/diff_b.json" > /dev/null 2>&1
+	printf 'diff: two reports of 50000 objects: %s s\n' "$(tail -n 1 "$T/time")"
+	# report -i of a trace-cmd file with 10000 processes (threads named from
+	# saved_cmdlines: one lookup per event)
+	if command -v trace-cmd > /dev/null &&
+	   ILP_FIXTURE_BUFFER_KB=131072 bash "$(dirname "$0")/mk-tracecmd-fixture.sh" "$T/tids.dat" \
+		raw_syscalls/sys_enter raw_syscalls/sys_exit -- \
+		sh -c 'i=0; while [ $i -lt 10000 ]; do /bin/true; i=$((i + 1)); done' > /dev/null 2>&1; then
+		"$TIME" -f '%e %M' -o "$T/time" -- "$ILP" report -i "$T/tids.dat" -o "$T/tids.txt" \
+			> /dev/null 2>&1
+		printf 'report -i: trace-cmd file of %s processes, %s events: %s s, %s MB\n' \
+			"$(grep -c '^== pid' "$T/tids.txt")" "$(events_ilp "$T/tids.txt")" \
+			"$(tail -n 1 "$T/time" | awk '{ print $1 }')" \
+			"$(tail -n 1 "$T/time" | awk '{ print $2 / 1024 }')"
+	else
+		echo "report -i: (trace-cmd missing or the fixture could not be recorded)"
+	fi
+}
+
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
+[ "${BENCH_ONLY_HOSTILE:-0}" = 1 ] && { hostile_benches; exit 0; }
 [ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
 [ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
 echo "ftrace floor = the kernel recording the same events into a private instance with no reader at all;"
@@ -216,4 +293,5 @@ for n in 100000 1000000 3000000; do
 	printf '%-22s %10s %8s %8.1f\n' "writes $n" "$(events_ilp "$T/r.$n")" "$(lost_ilp "$T/r.$n")" \
 		"$(median < "$T/rss" | awk '{ print $1 / 1024 }')"
 done
+[ "${BENCH_SKIP_HOSTILE:-0}" = 1 ] || hostile_benches
 exit 0

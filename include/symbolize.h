@@ -76,7 +76,7 @@ int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev
  * /sys/dev/block, kernel locks from kallsyms, user locks from the
  * process's maps while it lives (a snapshot taken at its first lock,
  * refreshed when an address is not covered or its file mapping changed
- * since; a snapshot younger than 5 ms, or than 10 times its own read
+ * since; a snapshot younger than 1 ms, or than 10 times its own read
  * time, is not read again: -EAGAIN, asked at the next pass); a forked child gone before
  * it is asked about is named from its parent's maps unless it exec'd;
  * another short-lived process stays unnamed (-ENOENT: the address shows).

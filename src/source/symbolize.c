@@ -54,7 +54,7 @@
 /* a snapshot missing an address is read again only when it is older than
  * this and than 10 times its own read time: a tracee with 65530 mappings
  * and many unmapped lock addresses cannot keep the profiler reading maps */
-#define ILP_SNAP_MIN_AGE_NS 5000000ull
+#define ILP_SNAP_MIN_AGE_NS 1000000ull
 #define BTRFS_MAGIC_V 0x9123683eL
 
 struct sym {

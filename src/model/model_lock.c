@@ -40,6 +40,7 @@
  * thread in the waiters; ret != 0 is counted in errors.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,28 +139,41 @@ const char *ilp_klock_type(uint32_t flags)
 	return "lock";
 }
 
-static struct ulock *ulock_new(uint64_t uaddr)
+/* a zeroed lock record of size bytes with its histogram (the member at
+ * hist_off) allocated, NULL on ENOMEM */
+static void *rec_new(size_t size, size_t hist_off)
 {
-	struct ulock *l = calloc(1, sizeof(*l));
+	char *r = calloc(1, size);
+	struct ilp_hist *h = r ? ilp_hist_new() : NULL;
 
-	if (!l)
-		return NULL;
-	l->pub.uaddr = uaddr;
-	l->pub.hist = ilp_hist_new();
-	if (!l->pub.hist) {
-		free(l);
+	if (!h) {
+		free(r);
 		return NULL;
 	}
+	memcpy(r + hist_off, &h, sizeof(h));
+	return r;
+}
+
+static void rec_free(void *r, struct ilp_hist *hist, const char *name)
+{
+	ilp_hist_free(hist);
+	free((char *)name);
+	free(r);
+}
+
+static struct ulock *ulock_new(uint64_t uaddr)
+{
+	struct ulock *l = rec_new(sizeof(*l), offsetof(struct ulock, pub.hist));
+
+	if (l)
+		l->pub.uaddr = uaddr;
 	return l;
 }
 
 static void ulock_free(struct ulock *l)
 {
-	if (!l)
-		return;
-	ilp_hist_free(l->pub.hist);
-	free((char *)l->pub.name);
-	free(l);
+	if (l)
+		rec_free(l, l->pub.hist, l->pub.name);
 }
 
 static void tidset_merge(struct ilp_tidcount *dst, size_t *n, uint64_t *more,
@@ -329,26 +343,17 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 
 static struct klock *klock_new(uint64_t addr)
 {
-	struct klock *l = calloc(1, sizeof(*l));
+	struct klock *l = rec_new(sizeof(*l), offsetof(struct klock, pub.hist));
 
-	if (!l)
-		return NULL;
-	l->pub.addr = addr;
-	l->pub.hist = ilp_hist_new();
-	if (!l->pub.hist) {
-		free(l);
-		return NULL;
-	}
+	if (l)
+		l->pub.addr = addr;
 	return l;
 }
 
 static void klock_free(struct klock *l)
 {
-	if (!l)
-		return;
-	ilp_hist_free(l->pub.hist);
-	free((char *)l->pub.name);
-	free(l);
+	if (l)
+		rec_free(l, l->pub.hist, l->pub.name);
 }
 
 static struct klock *klock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_t addr)

@@ -8,7 +8,8 @@
  * profiler names the contended locks from the maps: an address in no
  * mapped ELF file (heap_lock) makes it look at every file mapping.
  * A profiler that opens "DIR/lib.so (deleted)" blocks forever in open(2):
- * nobody ever writes to the FIFO.  At the end the FIFO is removed.
+ * nobody ever writes to the FIFO.  Then it holds 300 ms (io_common.h: the
+ * locks are named while it lives) and removes the FIFO.
  * Prints "hot_lock ADDR", "heap_lock ADDR" and "fifo PATH" on stdout; exit 0, 1 on error.
  */
 #include <fcntl.h>
@@ -19,7 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "wl_common.h"
+#include "io_common.h"
+#include "wl_mutex.h"
 
 pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t *heap_lock;
@@ -29,18 +31,11 @@ static long iters;
 static void *worker(void *arg)
 {
 	long i;
-	int k;
 
 	(void)arg;
 	for (i = 0; i < iters; i++) {
-		pthread_mutex_lock(&hot_lock);
-		for (k = 0; k < 200; k++)
-			counter++;
-		pthread_mutex_unlock(&hot_lock);
-		pthread_mutex_lock(heap_lock);
-		for (k = 0; k < 200; k++)
-			heap_counter++;
-		pthread_mutex_unlock(heap_lock);
+		wl_contend(&hot_lock, &counter, 1);
+		wl_contend(heap_lock, &heap_counter, 1);
 	}
 	return NULL;
 }
@@ -72,8 +67,7 @@ static int copy_self(const char *path)
 int main(int argc, char **argv)
 {
 	char lib[4096], fifo[4096 + 16];
-	pthread_t th[64];
-	long t, i;
+	long t;
 	void *map;
 	int fd;
 
@@ -99,11 +93,9 @@ int main(int argc, char **argv)
 		return 1;
 	printf("hot_lock %p\nheap_lock %p\nfifo %s\n", (void *)&hot_lock, (void *)heap_lock, fifo);
 	fflush(stdout);
-	for (i = 0; i < t; i++)
-		if (pthread_create(&th[i], NULL, worker, NULL))
-			return 1;
-	for (i = 0; i < t; i++)
-		pthread_join(th[i], NULL);
+	if (wl_threads(t, worker))
+		return 1;
+	hold();
 	unlink(fifo);
 	munmap(map, 4096);
 	free(heap_lock);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "wl_common.h"
+#include "wl_mutex.h"
 
 pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile unsigned long counter;
@@ -25,22 +26,13 @@ static long rounds;
 
 static void *worker(void *arg)
 {
-	long i;
-	int k;
-
 	(void)arg;
-	for (i = 0; i < rounds; i++) {
-		pthread_mutex_lock(&hot_lock);
-		for (k = 0; k < 200; k++)
-			counter++;
-		pthread_mutex_unlock(&hot_lock);
-	}
+	wl_contend(&hot_lock, &counter, rounds);
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	pthread_t th[64];
 	long n, t, i;
 	int *a;
 
@@ -60,11 +52,8 @@ int main(int argc, char **argv)
 		if (syscall(SYS_futex, &a[i], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) != 0)
 			return 1;
 	}
-	for (i = 0; i < t; i++)
-		if (pthread_create(&th[i], NULL, worker, NULL))
-			return 1;
-	for (i = 0; i < t; i++)
-		pthread_join(th[i], NULL);
+	if (wl_threads(t, worker))
+		return 1;
 	free(a);
 	return counter == (unsigned long)t * (unsigned long)rounds * 200 ? 0 : 1;
 }

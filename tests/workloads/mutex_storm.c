@@ -10,29 +10,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "wl_mutex.h"
+
 pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile unsigned long counter;
 static long iters;
 
 static void *worker(void *arg)
 {
-	long i;
-	int k;
-
 	(void)arg;
-	for (i = 0; i < iters; i++) {
-		pthread_mutex_lock(&hot_lock);
-		for (k = 0; k < 200; k++)
-			counter++;
-		pthread_mutex_unlock(&hot_lock);
-	}
+	wl_contend(&hot_lock, &counter, iters);
 	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	pthread_t th[64];
-	long t, i;
+	long t;
 
 	if (argc != 3 || (t = atol(argv[1])) < 1 || t > 64 || (iters = atol(argv[2])) < 1) {
 		fprintf(stderr, "usage: mutex_storm THREADS N\n");
@@ -40,10 +33,7 @@ int main(int argc, char **argv)
 	}
 	printf("hot_lock %p\n", (void *)&hot_lock);
 	fflush(stdout);
-	for (i = 0; i < t; i++)
-		if (pthread_create(&th[i], NULL, worker, NULL))
-			return 1;
-	for (i = 0; i < t; i++)
-		pthread_join(th[i], NULL);
+	if (wl_threads(t, worker))
+		return 1;
 	return counter == (unsigned long)t * (unsigned long)iters * 200 ? 0 : 1;
 }

@@ -15,7 +15,10 @@
 #            user memory only: kernel ring buffers are not counted)
 #   writes   write(2) calls the tracer reported, against the known truth
 # "ptrace backend" is iolockprof run --backend=ptrace (no root needed): a
-# seccomp filter stops the app only at profiled syscalls.
+# seccomp filter stops the app only at profiled syscalls.  "--names=exact"
+# is iolockprof run --names=exact: ftrace, plus a seccomp filter that
+# stops the app at path-taking and fd-making calls only (the write storm
+# never stops; the open storm stops at every open).
 # Then iolockprof's peak RSS at 100k, 1M and 3M calls: it plateaus (bounded by
 # the per-CPU read round and the drain period), it does not grow with events.
 # Then the hostile tracees of tests/integration/t_hostile_*.sh (wall time and
@@ -77,10 +80,12 @@ trap 'rm -rf "$T"' EXIT
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# Write counts from each tool's output file.
-writes_ilp() { awk '/^syscall /{ t = 1; next } /^[ \t]*$/{ t = 0 } t && $1 == "write" { s += $2 } END { print s + 0 }' "$1"; }
-writes_strace() { awk '$NF == "write" && $4 ~ /^[0-9]+$/ { s += $4 } END { print s + 0 }' "$1"; }
-writes_perf() { awk '$1 == "write" && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' "$1"; }
+# Calls of syscall $SC (write, or openat for the open storm) from each
+# tool's output file.
+SC=write
+writes_ilp() { awk -v sc="$SC" '/^syscall /{ t = 1; next } /^[ \t]*$/{ t = 0 } t && $1 == sc { s += $2 } END { print s + 0 }' "$1"; }
+writes_strace() { awk -v sc="$SC" '$NF == sc && $4 ~ /^[0-9]+$/ { s += $4 } END { print s + 0 }' "$1"; }
+writes_perf() { awk -v sc="$SC" '$1 == sc && $2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' "$1"; }
 lost_ilp() { awk '/^duration:/ { for (i = 1; i < NF; i++) if ($i == "lost" && $(i + 1) == "events:") v = $(i + 2) } END { print v }' "$1"; }
 events_ilp() { awk '/^duration:/ { for (i = 2; i < NF; i++) if ($i == "events:" && $(i - 1) != "lost") v = $(i + 1) } END { print v }' "$1"; }
 # perf trace prints "LOST n events!" when it notices; with -s it often does not.
@@ -94,6 +99,7 @@ run_one() {
 	case $tool in
 	untraced)   set -- "$@" ;;
 	iolockprof) set -- "$ILP" run -o "$out" -- "$@" ;;
+	exact)      set -- "$ILP" run --names=exact -o "$out" -- "$@" ;;
 	ptrace)     set -- "$ILP" run --backend=ptrace -o "$out" -- "$@" ;;
 	floor)      set -- bash "$0" --floor "$@" ;;
 	strace)     set -- strace -f -c -o "$out" "$@" ;;
@@ -116,7 +122,7 @@ run_one() {
 bench() {
 	local name=$1 truth=$2 tool r out
 	shift 3
-	local tools="untraced floor iolockprof ptrace"
+	local tools="untraced floor iolockprof exact ptrace"
 	[ $have_strace -eq 1 ] && tools="$tools strace"
 	[ $have_perf -eq 1 ] && tools="$tools perf"
 	rm -f "$T"/*.samples "$T"/*.out "$T"/*.stderr "$T"/*.failed
@@ -133,15 +139,16 @@ bench() {
 	base_cpu=$(cut -d' ' -f2 "$T/untraced.samples" | median)
 	base_loop=$(cut -d' ' -f4 "$T/untraced.samples" | median)
 	echo
-	echo "== $name   ($REPS runs each, medians; truth: $truth write calls)"
+	echo "== $name   ($REPS runs each, medians; truth: $truth $SC calls)"
 	printf '%-16s %9s %7s %10s %7s %8s %11s %8s %10s %7s\n' \
-		tracer "wall s" "x" "loop ms" "x" "cpu s" "tracer cpu" "rss MB" writes lost
+		tracer "wall s" "x" "loop ms" "x" "cpu s" "tracer cpu" "rss MB" "$SC" lost
 	for tool in $tools; do
 		local s="$T/$tool.samples" label wall loop cpu rss w lost
 		case $tool in
 		untraced)   label="untraced" ;;
 		floor)      label="ftrace floor" ;;
 		iolockprof) label="iolockprof run" ;;
+		exact)      label="--names=exact" ;;
 		ptrace)     label="ptrace backend" ;;
 		strace)     label="strace -f -c" ;;
 		perf)       label="perf trace -s" ;;
@@ -156,7 +163,7 @@ bench() {
 		loop=$(cut -d' ' -f4 "$s" | median)
 		case $tool in
 		untraced|floor) w="-" lost="-" ;;
-		iolockprof | ptrace) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
+		iolockprof | exact | ptrace) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
 		strace)     w=$(writes_strace "$T/$tool.out") lost="n/a" ;;
 		perf)       w=$(writes_perf "$T/$tool.out") lost=$(lost_perf "$T/$tool.out" "$T/$tool.out.stderr") ;;
 		esac
@@ -257,6 +264,14 @@ bench "syscall storm: writes 100000" 100000 -- "$WL/writes" 100000
 [ -x "$WL/getpids" ] &&
 	bench "mostly unprofiled: getpids 200000 200 (200k getppid, 200 writes)" 200 -- "$WL/getpids" 200000 200
 bench "realistic: demo (log writes, fsync, pipe round trips, mutex)" demo -- "$WL/demo"
+# what reading every path at the call costs: --names=exact stops the app at
+# each open (the closes run unstopped), ptrace and strace at both
+if [ -x "$WL/opens" ]; then
+	mkdir -p "$T/opens"
+	# truth: the loop's 100000 and the loader's two (ld.so.cache, libc)
+	SC=openat bench "open storm: opens 100000 (open + close of 64 files)" 100002 -- \
+		"$WL/opens" 100000 "$T/opens"
+fi
 
 # Lock storm: mutex_storm 4 threads x 1000000 lock/unlock of one mutex
 # (futex waits/wakes, sched_switch/sched_waking, kernel lock contention).

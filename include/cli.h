@@ -73,8 +73,10 @@ struct ilp_report_info;
 int ilp_report_emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
 		    const struct ilp_opts *o);
 
-/* The one place where a negative errno becomes a message (main.c). */
+/* The one place where a negative errno becomes a message (error.c). */
 void ilp_error(const char *what, int err);
+/* what the ptrace backend could not do, for ilp_error's hint */
+#define ILP_WHAT_PTRACE "cannot trace the command (ptrace)"
 
 /* ---- run and attach with any sink (record uses them with its own) ---- */
 struct ilp_sink;

@@ -192,6 +192,13 @@ int ilp_session_set_command(struct ilp_session *s, const char *command);
  */
 int ilp_session_spawn(struct ilp_session *s, char **argv);
 int ilp_session_exec_errno(const struct ilp_session *s);	/* 0: none */
+/* the step of the child's start that failed (with ilp_session_exec_errno) */
+enum ilp_exec_stage {
+	ILP_EXEC_EXEC = 0,	/* execvp: 127 (ENOENT) or 126 */
+	ILP_EXEC_USER,		/* -u USER: setgroups, setgid, setuid */
+	ILP_EXEC_SETUP,		/* the backend's child_setup (a seccomp filter) */
+};
+enum ilp_exec_stage ilp_session_exec_stage(const struct ilp_session *s);
 /* attach: every thread of pid, and what it creates later.  Call for each
  * pid, then ilp_session_start. */
 int ilp_session_attach(struct ilp_session *s, pid_t pid);
@@ -224,6 +231,8 @@ const void *ilp_session_orig_sigmask(const struct ilp_session *s);
 const struct ilp_record_tap *ilp_session_tap(const struct ilp_session *s);
 /* the backend used (1 if auto fell back to ptrace: the report says so) */
 int ilp_session_fell_back(const struct ilp_session *s);
+/* "ftrace", "ptrace", "file": the backend in use */
+const char *ilp_session_backend(const struct ilp_session *s);
 
 /* One event for the model (and the namer's fork/exec hooks): the backends'
  * ilp_event_fn (ctx = the session).  Always 0; an allocation failure is

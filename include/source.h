@@ -123,16 +123,20 @@ int ilp_tracefile_each_name(const struct ilp_tracefile *f,
  * What `report -i` uses: the file is opened once, here (a FIFO or device is
  * refused without blocking on it), and parsed from that fd by
  * ilp_tracefile_open_fd in a child that has no privileges (root drops to
- * nobody; no_new_privs), limits on CPU time and memory, and no other fd;
- * the decoded events stream back through a pipe, checked as they come.  A
- * parser that crashes, loops or balloons on a hostile file is one line.
+ * nobody; no_new_privs), limits on CPU time, memory and file size, no other
+ * fd, and a seccomp filter that leaves it reading, mapping memory and
+ * writing to its pipe; the decoded events stream back through that pipe,
+ * checked as they come.  A parser that crashes, loops or balloons on a
+ * hostile file is one line.
  */
 struct ilp_tracereader;
 
-/* Starts the reader and takes the file's facts (info, names).  0, -errno,
- * or -EINVAL with the reason in why (one line). */
-int ilp_tracereader_open(const char *path, struct ilp_tracereader **out, char *why,
-			 size_t whysize);
+/* Opens path (-EISDIR, -EBADFD for a FIFO, device or socket, without
+ * blocking on it) and starts the reader.  Its facts (info, names) come
+ * first through ilp_tracereader_pump.  0 or -errno. */
+int ilp_tracereader_open(const char *path, struct ilp_tracereader **out);
+/* the file's facts have arrived (ilp_tracereader_info is valid) */
+int ilp_tracereader_has_info(const struct ilp_tracereader *r);
 void ilp_tracereader_close(struct ilp_tracereader *r);	/* kills the child if it runs; NULL ok */
 /* the fd that is readable when events are ready */
 int ilp_tracereader_fd(const struct ilp_tracereader *r);

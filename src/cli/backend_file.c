@@ -24,6 +24,7 @@ struct file_be {
 	struct ilp_tracereader *r;
 	const char *path;
 	char *command;		/* "trace file PATH" for a file without its command line */
+	int told;		/* what the file lacks was said */
 };
 
 static struct file_be *fbe(struct ilp_backend *b)
@@ -45,8 +46,6 @@ static void file_free(struct ilp_backend *b)
 static int file_open(struct ilp_session *s, struct ilp_backend **out)
 {
 	const struct ilp_opts *o = ilp_session_opts(s);
-	const struct ilp_tracefile_info *fi;
-	char why[256];
 	struct file_be *f;
 	int err;
 
@@ -57,23 +56,23 @@ static int file_open(struct ilp_session *s, struct ilp_backend **out)
 	f->base.ops = &ilp_backend_file;
 	f->base.s = s;
 	f->path = o->input ? o->input : DEFAULT_INPUT;
-	err = ilp_tracereader_open(f->path, &f->r, why, sizeof(why));
-	if (err) {
-		if (why[0])
-			fprintf(stderr, "iolockprof: %s: %s\n", f->path, why);
-		else
-			ilp_error(f->path, err);
-		err = -ECANCELED;
-		goto out;
-	}
-	fi = ilp_tracereader_info(f->r);
-	if (fi->lacks)
-		fprintf(stderr, "iolockprof: %s: %s\n", f->path, fi->lacks);
-	if (!fi->command[0] && asprintf(&f->command, "trace file %s", f->path) < 0) {
+	if (asprintf(&f->command, "trace file %s", f->path) < 0) {
 		f->command = NULL;
 		err = -ENOMEM;
 		goto out;
 	}
+	/* the file's facts and errors come through the pump: a signal ends
+	 * even the reader's first pass over a large file */
+	err = ilp_tracereader_open(f->path, &f->r);
+	if (err == -EBADFD) {
+		fprintf(stderr, "iolockprof: %s: not a regular file\n", f->path);
+		err = -ECANCELED;
+	} else if (err) {
+		ilp_error(f->path, err);
+		err = -ECANCELED;
+	}
+	if (err)
+		goto out;
 	*out = &f->base;
 	return 0;
 out:
@@ -108,6 +107,13 @@ static int file_pump(struct ilp_backend *b, const struct pollfd *fds, size_t n, 
 	if (n && !fds[0].revents)
 		return ILP_PUMP_MORE;
 	r = ilp_tracereader_pump(f->r, ilp_session_feed, b->s, &why);
+	if (!f->told && ilp_tracereader_has_info(f->r)) {
+		const struct ilp_tracefile_info *fi = ilp_tracereader_info(f->r);
+
+		f->told = 1;
+		if (fi->lacks)
+			fprintf(stderr, "iolockprof: %s: %s\n", f->path, fi->lacks);
+	}
 	if (r == 1)
 		return ILP_PUMP_END;
 	if (r < 0) {
@@ -138,7 +144,7 @@ static int file_describe(struct ilp_backend *b, struct ilp_report_info *info)
 	struct file_be *f = fbe(b);
 	const struct ilp_tracefile_info *fi = ilp_tracereader_info(f->r);
 
-	info->command = fi->command[0] ? fi->command : f->command;
+	info->command = fi->command && fi->command[0] ? fi->command : f->command;
 	info->backend = "ftrace";	/* what recorded it */
 	info->start_ts = fi->start_ts;
 	info->end_ts = fi->end_ts;

@@ -12,7 +12,9 @@
  *   object    per (process name, object: "file /x", "tcp A -> B", ...)
  *   ...       every other per-process section listed in sections[] below
  *             (each an array of objects with a name and a time field)
- *   device    per block device name: device time (issue -> complete), summed
+ *   device    per block device name: device time (issue -> complete) of
+ *             the traced processes' requests, summed (the whole device's
+ *             for a report that does not say who submitted)
  *   finding   per (process name, detector, object): time inside the
  *             pattern's calls (time_ns)
  *
@@ -192,6 +194,47 @@ static int load_section(struct diff *d, int side, const struct ilp_json *proc,
 	return 0;
 }
 
+/*
+ * top-level "devices": device time by device name, of the traced
+ * processes only where the report says who submitted (submitters[].pid
+ * not null): the disk is shared, and another program's I/O during one
+ * run is not a regression of this one.  A report without submitters:
+ * the device's whole time.
+ */
+static int load_devices(struct diff *d, int side, const struct ilp_json *root)
+{
+	const struct ilp_json *arr = ilp_json_get(root, "devices"), *subs, *sub;
+	char what[96];
+	uint64_t ns, t;
+
+	if (!arr)
+		return 0;
+	for (size_t i = 0; i < ilp_json_len(arr); i++) {
+		const struct ilp_json *dev = ilp_json_at(arr, i);
+		const char *name = ilp_json_get_str(dev, "name");
+
+		if (!name || ilp_json_u64(ilp_json_get(dev, "total_ns"), &ns)) {
+			snprintf(what, sizeof(what), "devices[%zu]: no name or total_ns", i);
+			return bad(d, side, what);
+		}
+		subs = ilp_json_get(dev, "submitters");
+		if (subs && ilp_json_type(subs) == ILP_JSON_ARRAY) {
+			ns = 0;
+			for (size_t j = 0; j < ilp_json_len(subs); j++) {
+				sub = ilp_json_at(subs, j);
+				if (ilp_json_type(ilp_json_get(sub, "pid")) == ILP_JSON_NULL)
+					continue;	/* not traced */
+				if (!ilp_json_u64(ilp_json_get(ilp_json_get(sub, "issue_to_complete"),
+							       "total_ns"), &t))
+					ns += t;
+			}
+		}
+		if (add(d, side, devices.kind, name, ns))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* top-level "findings": keyed by comm, kind and object; time_ns */
 static int load_findings(struct diff *d, int side, const struct ilp_json *root)
 {
@@ -274,7 +317,7 @@ static int load(struct diff *d, int side)
 				goto out;
 		err = -EINVAL;
 	}
-	if ((err = load_section(d, side, root, NULL, &devices, 0)))
+	if ((err = load_devices(d, side, root)))
 		goto out;
 	err = load_findings(d, side, root);
 out:

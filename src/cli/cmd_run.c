@@ -50,16 +50,29 @@ int ilp_cli_run(struct ilp_opts *o, struct ilp_sink *sink)
 	if (!err)
 		err = ilp_session_spawn(s, o->argv);
 	if (err) {
-		ilp_error("cannot start tracing", err);
+		ilp_error(strcmp(ilp_session_backend(s), "ptrace") ? "cannot start tracing"
+								  : ILP_WHAT_PTRACE, err);
 		goto out;
 	}
 	err = ilp_session_loop(s);
 	exec_errno = ilp_session_exec_errno(s);
 	if (exec_errno) {
-		fprintf(stderr, "iolockprof: cannot run '%s': %s\n", o->argv[0],
-			strerror(exec_errno));
-		ret = exec_errno == ENOENT ? 127 : 126;
-		goto out;
+		switch (ilp_session_exec_stage(s)) {
+		case ILP_EXEC_USER:
+			fprintf(stderr, "iolockprof: cannot switch to user '%s' to run '%s': %s\n",
+				o->user, o->argv[0], strerror(exec_errno));
+			break;
+		case ILP_EXEC_SETUP:
+			fprintf(stderr, "iolockprof: cannot install the seccomp filter for '%s': %s\n",
+				o->argv[0], strerror(exec_errno));
+			break;
+		default:
+			fprintf(stderr, "iolockprof: cannot run '%s': %s\n", o->argv[0],
+				strerror(exec_errno));
+			ret = exec_errno == ENOENT ? 127 : 126;
+			goto out;
+		}
+		goto out;	/* ILP_EXIT_RUN_FAIL: iolockprof's failure, not the command's */
 	}
 	if (err)
 		ilp_error("capture", err);

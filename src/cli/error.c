@@ -15,7 +15,10 @@ void ilp_error(const char *what, int err)
 
 	if (err == -ECANCELED)	/* already explained where it happened */
 		return;
-	if (err == -EPERM || err == -EACCES)
+	if ((err == -EPERM || err == -EACCES) && !strcmp(what, ILP_WHAT_PTRACE))
+		hint = ": ptrace is not allowed here (kernel.yama.ptrace_scope, a container's "
+		       "seccomp policy, or another user's process)";
+	else if (err == -EPERM || err == -EACCES)
 		hint = ": tracefs needs root; run it with sudo";
 	else if (err == -ENODEV)
 		hint = ": tracefs is not available; mount it with "

@@ -532,10 +532,11 @@ int main(int argc, char **argv)
 		if (!ret)
 			ret = commands[i].fn(&o);
 		free(o.syscalls);
-		if (fflush(stdout) || ferror(stdout)) {
+		/* a reader that left (EPIPE) is no error: the command stopped
+		 * in order; an error a command already reported is not told twice */
+		if ((fflush(stdout) || ferror(stdout)) && errno != EPIPE && !ret) {
 			fprintf(stderr, "iolockprof: error writing to stdout\n");
-			if (!ret)
-				ret = ILP_EXIT_FAIL;
+			ret = ILP_EXIT_FAIL;
 		}
 		return ret;
 	}

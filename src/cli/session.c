@@ -64,7 +64,9 @@ struct ilp_session {
 	pid_t child;		/* run: the command, -1 before */
 	int exec_fd;		/* run: the child's exec result (an errno, or EOF
 				 * once exec closed it), -1 once known */
-	int exec_errno;		/* the exec failed with this */
+	int exec_errno;		/* the exec failed with this ... */
+	int exec_stage;		/* ... at this step (enum ilp_exec_stage) */
+	int child_pidfd;	/* run's command, for passing signals on (no pid reuse) */
 	int child_status;	/* its wait status, -1 until reaped */
 	char *command;
 	uint64_t start_ts, end_ts;
@@ -203,6 +205,7 @@ int ilp_session_new(const struct ilp_opts *o, enum ilp_session_mode mode,
 	s->sig.fd = -1;
 	s->child = -1;
 	s->child_status = -1;
+	s->child_pidfd = -1;
 	s->exec_fd = -1;
 	s->model = ilp_model_new();
 	if (!s->model || ilp_symbolizer_new(&s->sym))
@@ -233,11 +236,11 @@ void ilp_session_free(struct ilp_session *s)
 		s->bops->stop(s->b, 1);
 	if (s->b)
 		s->bops->free(s->b);
-	if (s->child > 0 && s->child_status == -1 && !(traits(s) & ILP_BK_REAPS)) {
-		/* a run that failed after the fork: the command never ran for real */
-		kill(s->child, SIGKILL);
-		waitpid(s->child, NULL, 0);
-	}
+	/* run's command, once let go, is never killed here: a capture ended
+	 * by -d, a signal or a gone reader leaves it running (ftrace), and
+	 * a backend it cannot live without killed it in its stop */
+	if (s->child_pidfd >= 0)
+		close(s->child_pidfd);
 	ilp_model_free(s->model);
 	ilp_symbolizer_free(s->sym);
 	for (i = 0; i < s->nw; i++)
@@ -287,6 +290,11 @@ const struct ilp_record_tap *ilp_session_tap(const struct ilp_session *s)
 int ilp_session_fell_back(const struct ilp_session *s)
 {
 	return s->fell_back;
+}
+
+const char *ilp_session_backend(const struct ilp_session *s)
+{
+	return s->bops->name;
 }
 
 int ilp_session_set_command(struct ilp_session *s, const char *command)
@@ -478,7 +486,7 @@ static void child_main(struct ilp_session *s, char **argv, int gate, int errfd)
 {
 	struct sigaction dfl;
 	char go;
-	int e = 0;
+	int e = 0, stage, msg;
 
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
@@ -490,19 +498,24 @@ static void child_main(struct ilp_session *s, char **argv, int gate, int errfd)
 		_exit(ILP_EXIT_RUN_FAIL);
 	sigaction(SIGPIPE, &dfl, NULL);	/* ignored by iolockprof: not by the app */
 	sigprocmask(SIG_SETMASK, ilp_session_orig_sigmask(s), NULL);
-	e = 0;
-	if (s->o->user)
-		e = become_user(s);
-	if (!e && s->bops->child_setup)
+	stage = ILP_EXEC_USER;
+	e = s->o->user ? become_user(s) : 0;
+	if (!e && s->bops->child_setup) {
+		stage = ILP_EXEC_SETUP;
 		e = s->bops->child_setup(s->b);
+	}
 	if (!e) {
+		stage = ILP_EXEC_EXEC;
 		execvp(argv[0], argv);
 		e = -errno;
 	}
 	e = -e;
-	if (write(errfd, &e, sizeof(e)) != (ssize_t)sizeof(e))
+	if (e <= 0 || e > 0xffff)
+		e = EIO;
+	msg = e | stage << 16;
+	if (write(errfd, &msg, sizeof(msg)) != (ssize_t)sizeof(msg))
 		_exit(ILP_EXIT_RUN_FAIL);
-	_exit(e == ENOENT ? 127 : 126);
+	_exit(stage != ILP_EXEC_EXEC ? ILP_EXIT_RUN_FAIL : e == ENOENT ? 127 : 126);
 }
 
 /* The child's "ready" (an int 0 on fd): 0, or -ECHILD if it died first. */
@@ -539,6 +552,7 @@ int ilp_session_spawn(struct ilp_session *s, char **argv)
 		child_main(s, argv, gate[0], errp[1]);
 	}
 	s->child = pid;
+	s->child_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);	/* -1: kill() then */
 	close(gate[0]);
 	close(errp[1]);
 	gate[0] = errp[1] = -1;
@@ -565,14 +579,15 @@ int ilp_session_spawn(struct ilp_session *s, char **argv)
 	errp[0] = -1;
 out:
 	if (err && s->child > 0) {
+		/* it never left the gate: gone for good, traced or not (a
+		 * backend that reaps may have done so in its stop: ECHILD) */
 		if (s->b && s->started && !s->stopped) {
-			s->bops->stop(s->b, 1);	/* ptrace: kills and reaps it */
+			s->bops->stop(s->b, 1);
 			s->stopped = 1;
 		}
-		if (!(traits(s) & ILP_BK_REAPS)) {
-			kill(s->child, SIGKILL);
-			waitpid(s->child, NULL, 0);
-		}
+		kill(s->child, SIGKILL);
+		while (waitpid(s->child, NULL, __WALL) < 0 && errno == EINTR)
+			;
 		s->child_status = 0;	/* never to be waited for again */
 	}
 	if (gate[0] >= 0)
@@ -609,6 +624,11 @@ int ilp_session_exec_errno(const struct ilp_session *s)
 	return s->exec_errno;
 }
 
+enum ilp_exec_stage ilp_session_exec_stage(const struct ilp_session *s)
+{
+	return (enum ilp_exec_stage)s->exec_stage;
+}
+
 /* The exec result is readable: 1 if the exec failed (s->exec_errno). */
 static int exec_result(struct ilp_session *s)
 {
@@ -629,7 +649,8 @@ static int exec_result(struct ilp_session *s)
 		ilp_session_snapshot(s, s->child);
 		return 0;
 	}
-	s->exec_errno = e > 0 ? e : EIO;
+	s->exec_errno = e & 0xffff ? e & 0xffff : EIO;
+	s->exec_stage = (e >> 16) & 0xff;
 	return 1;
 }
 
@@ -640,6 +661,16 @@ static int ms_until(uint64_t now, uint64_t t)
 	if (t <= now)
 		return 0;
 	return (int)((t - now + 999999) / 1000000);
+}
+
+/* sig to run's command: through its pidfd, so never to a process that
+ * reused its pid after a backend reaped it */
+static void pass_on(struct ilp_session *s, int sig)
+{
+	if (s->child_pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, s->child_pidfd, sig, NULL, 0);
+	else if (s->child_status == -1)
+		kill(s->child, sig);
 }
 
 /* Reads our signals: 1 when the capture should end now. */
@@ -655,8 +686,8 @@ static int on_signals(struct ilp_session *s, int *nsig, uint64_t *grace_end)
 			return 1;
 		/* a terminal's Ctrl-C already reached the app's process group;
 		 * a signal sent to us alone (kill PID) is passed on */
-		if ((si.ssi_code == SI_USER || si.ssi_code == SI_QUEUE) && s->child_status == -1)
-			kill(s->child, (int)si.ssi_signo);
+		if (si.ssi_code == SI_USER || si.ssi_code == SI_QUEUE)
+			pass_on(s, (int)si.ssi_signo);
 		*grace_end = ilp_now_ns() + CHILD_GRACE_MS * 1000000ull;
 	}
 	return 0;
@@ -810,10 +841,16 @@ int ilp_session_loop(struct ilp_session *s)
 		s->end_ts = info.end_ts;
 	}
 	ilp_model_finish(s->model, s->end_ts);
+	/* an exec failure the loop did not read (the child's exit seen
+	 * first): its write end is closed by now, the read does not block */
+	if (s->exec_fd >= 0 && s->child_status != -1)
+		exec_result(s);
 	if (s->exec_errno) {
 		reap_child(s, 1);
 		return -ECHILD;	/* ilp_session_exec_errno says why */
 	}
+	if (err && s->mode == ILP_SESSION_REPLAY)
+		return err;	/* a file read part way: its error, no half report */
 	r = emit(s, 0);
 	if (!err && r != -EPIPE)
 		err = r;

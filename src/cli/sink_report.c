@@ -32,10 +32,15 @@ static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 	if (!err)
 		err = ilp_report_emit(r->out, ilp_session_model(s), &info, r->o);
 	if (fflush(r->out) || ferror(r->out)) {
-		if (errno == EPIPE)
+		int e = errno;
+
+		/* told here, once: the stream's error is not left for main's
+		 * check of stdout to tell again */
+		clearerr(r->out);
+		if (e == EPIPE)
 			return -EPIPE;
 		if (!err)
-			err = errno ? -errno : -EIO;
+			err = e ? -e : -EIO;
 	}
 	if (!err)	/* -o FILE: what is written appears, whole, now */
 		err = interim ? ilp_outfile_publish(r->outf) : ilp_outfile_commit(r->outf);

@@ -185,11 +185,11 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 		}
 		if (ev->nr < 0 || ev->nr >= ILP_SC_MAX)
 			continue;
-		pid = ilp_res_pid_of(r, ev->tid);
 		if (ev->kind == ILP_EV_SYS_EXIT) {
 			if (w->wtid[(unsigned)ev->tid % WTIDS].tid == ev->tid)
 				w->wtid[(unsigned)ev->tid % WTIDS].tid = 0;
 			if (r->role[ev->nr].role == RS_PAIR) {
+				pid = ilp_res_pid_of(r, ev->tid);
 				struct wpair *p = &w->wpair[(unsigned)ev->tid % WTIDS];
 
 				if (p->tid == ev->tid && ev->ret == 0)
@@ -209,6 +209,9 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 			w->wtid[(unsigned)ev->tid % WTIDS].fd = (int)ev->args[0];
 		}
 		ri = &r->role[ev->nr];
+		if (!ri->role)
+			continue;	/* no pid lookup per data call: a storm stays cheap */
+		pid = ilp_res_pid_of(r, ev->tid);
 		if (ri->role == RS_PAIR && ri->path >= 0) {
 			w->wpair[(unsigned)ev->tid % WTIDS].tid = ev->tid;
 			w->wpair[(unsigned)ev->tid % WTIDS].ptr = ev->args[ri->path];

@@ -8,9 +8,10 @@
  *     the path is refused, not waited on) and must be a regular file; it
  *     is never opened again by path;
  *   - a child parses it from that fd (ilp_tracefile_open_fd) with limits on
- *     CPU time and memory, no privileges (root becomes nobody; no_new_privs),
- *     no fd but the file, the pipe and /dev/null, and no right to write
- *     files or fork;
+ *     CPU time, memory and file size, no privileges (root becomes nobody;
+ *     no_new_privs), no fd but the file, the pipe and /dev/null, and a
+ *     seccomp filter that lets it read, map memory, write to its pipe and
+ *     exit, nothing else (open, unlink, kill, fork, socket... fail);
  *   - the child streams what it decoded back through a pipe, as records
  *     (struct wire_hdr + payload): the file's facts first (INFO, NAMEs),
  *     then every EVENT in time order, then END with the counters; or one
@@ -28,6 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -97,7 +102,7 @@ struct ilp_tracereader {
 	struct ilp_tracefile_info info;
 	char *command, *lacks;
 	struct name *names;	/* sorted by (kind, pid, key) once the events start */
-	size_t nnames;
+	size_t nnames, names_cap;
 	int names_sorted;
 	struct ilp_source_counters counters;
 	int ended;		/* END received */
@@ -179,7 +184,52 @@ static void limit(int res, rlim_t v)
 	setrlimit(res, &rl);
 }
 
-/* The child's cage: limits, no fds but ours, no privileges.  0 or -errno. */
+/*
+ * The calls the parser may make: reading its file (read, pread, lseek,
+ * fstat, mmap), memory, writing to its pipe, time, exiting.  Anything else
+ * (open, unlink, rename, kill, socket, fork, exec, ptrace...) fails with
+ * EPERM, so a parser the file subverted can only write garbage into the
+ * pipe.  Another architecture's calls (x32, i386) kill it.  A sanitizer
+ * runtime makes calls of its own: not under one.
+ */
+static int allow_only(void)
+{
+#if !defined(ILP_READER_SANITIZED) && defined(__x86_64__)
+	static const int ok[] = {
+		SYS_read, SYS_write, SYS_pread64, SYS_readv, SYS_writev, SYS_lseek, SYS_fstat,
+		SYS_newfstatat, SYS_statx, SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect,
+		SYS_brk, SYS_madvise, SYS_close, SYS_exit, SYS_exit_group, SYS_rt_sigreturn,
+		SYS_rt_sigprocmask, SYS_futex, SYS_getpid, SYS_gettid, SYS_clock_gettime,
+		SYS_getrandom, SYS_fcntl, SYS_sched_yield, SYS_dup, SYS_dup2, SYS_dup3,
+		SYS_sysinfo, SYS_uname,
+	};
+	enum { N = sizeof(ok) / sizeof(ok[0]) };
+	struct sock_filter prog[5 + N + 2];
+	struct sock_fprog fprog = { (unsigned short)(5 + N + 2), prog };
+	size_t i;
+
+	prog[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					       offsetof(struct seccomp_data, arch));
+	prog[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	prog[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+	prog[3] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					       offsetof(struct seccomp_data, nr));
+	/* x32 numbers have bit 30 set: none is allowed */
+	prog[4] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, N + 1, 0);
+	for (i = 0; i < N; i++)	/* on a match, jump to the ALLOW after the EPERM */
+		prog[5 + i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							   (unsigned)ok[i], (uint8_t)(N - i), 0);
+	prog[5 + N] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						   SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	prog[6 + N] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
+		return -errno;
+#endif
+	return 0;
+}
+
+/* The child's cage: limits, no fds but ours, no privileges, a few calls.
+ * 0 or -errno. */
 static int cage(off_t size)
 {
 	rlim_t cpu = CPU_BASE_S + (rlim_t)(size / ((off_t)CPU_MB_PER_S << 20));
@@ -214,7 +264,7 @@ static int cage(off_t size)
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return -errno;
-	return 0;
+	return allow_only();
 }
 
 static void child_main(off_t size)
@@ -277,15 +327,31 @@ static void child_main(off_t size)
 
 /* ---------------- the parent ---------------- */
 
+/*
+ * The child's end, once it said END or closed the pipe: it has nothing
+ * left to do, so it gets REAP_GRACE_MS to exit; one that lingers (a child
+ * the file subverted, pausing) is killed.
+ */
+#define REAP_GRACE_MS 1000
 static int reap(struct ilp_tracereader *r, int *status)
 {
 	pid_t p;
+	int i;
 
 	if (r->pid <= 0)
 		return -ECHILD;
-	do
-		p = waitpid(r->pid, status, 0);
-	while (p < 0 && errno == EINTR);
+	for (i = 0; i < REAP_GRACE_MS / 10; i++) {
+		p = waitpid(r->pid, status, WNOHANG);
+		if (p == r->pid || (p < 0 && errno != EINTR))
+			break;
+		usleep(10000);
+	}
+	if (p != r->pid) {
+		kill(r->pid, SIGKILL);
+		do
+			p = waitpid(r->pid, status, 0);
+		while (p < 0 && errno == EINTR);
+	}
 	r->pid = -1;
 	return p < 0 ? -errno : 0;
 }
@@ -297,11 +363,16 @@ static int child_gone(struct ilp_tracereader *r, const char **why)
 
 	if (reap(r, &status))
 		snprintf(r->why, sizeof(r->why), "the trace reader vanished");
-	else if (WIFSIGNALED(status) &&
-		 (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+	else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
 		snprintf(r->why, sizeof(r->why),
 			 "reading the trace took more than %lld s of CPU: it is corrupt or hostile",
 			 (long long)(CPU_BASE_S + r->size / ((off_t)CPU_MB_PER_S << 20)));
+	else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		snprintf(r->why, sizeof(r->why), "the trace reader was killed (its CPU limit "
+			 "of %lld s, or out of memory)",
+			 (long long)(CPU_BASE_S + r->size / ((off_t)CPU_MB_PER_S << 20) + 5));
+	else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		snprintf(r->why, sizeof(r->why), "the trace reader made a call its sandbox forbids");
 	else if (WIFSIGNALED(status))
 		snprintf(r->why, sizeof(r->why), "%s", ILP_TRACEFILE_WHY_CRASH);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 125)
@@ -360,10 +431,19 @@ static int take_name(struct ilp_tracereader *r, const unsigned char *p, size_t n
 	if (n <= sizeof(wn) || !terminated(p + sizeof(wn), n - sizeof(wn)) || r->names_sorted)
 		return bad(r, why, "a malformed name");
 	memcpy(&wn, p, sizeof(wn));
-	v = realloc(r->names, (r->nnames + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	r->names = v;
+	/* a name fact is a trace_marker line of some 40 bytes at least */
+	if (r->nnames >= 1024 + (size_t)r->size / 32)
+		return bad(r, why, "more names than the file can hold");
+	if (r->nnames == r->names_cap) {
+		size_t cap = r->names_cap ? r->names_cap * 2 : 64;
+
+		v = realloc(r->names, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r->names = v;
+		r->names_cap = cap;
+	}
+	v = r->names;
 	v[r->nnames].str = strdup((const char *)p + sizeof(wn));
 	if (!v[r->nnames].str)
 		return -ENOMEM;
@@ -435,8 +515,8 @@ static int take_event(struct ilp_tracereader *r, const unsigned char *p, size_t 
 }
 
 /*
- * Takes the complete records in r->buf: events go to fn (NULL: stop at the
- * first event, before taking it).  0, 1 after END, or -errno/-EINVAL.
+ * Takes the complete records in r->buf, events to fn.  0, 1 after END, or
+ * -errno/-EINVAL.
  */
 static int take(struct ilp_tracereader *r, ilp_event_fn fn, void *ctx, const char **why)
 {
@@ -454,8 +534,6 @@ static int take(struct ilp_tracereader *r, ilp_event_fn fn, void *ctx, const cha
 		}
 		if (r->len - off - sizeof(h) < h.len)
 			break;	/* the rest of it comes later */
-		if (h.type == W_EVENT && !fn)
-			break;
 		p = r->buf + off + sizeof(h);
 		off += sizeof(h) + h.len;
 		switch (h.type) {
@@ -506,20 +584,14 @@ static int take(struct ilp_tracereader *r, ilp_event_fn fn, void *ctx, const cha
 	return err;
 }
 
-/* Reads what the pipe holds (up to READ_CHUNK): 1 read some, 0 none now, -EPIPE EOF. */
+/* Reads what the pipe holds (what fits: a partial record and a chunk):
+ * 1 read some, 0 none now, -EPIPE EOF. */
 static int fill(struct ilp_tracereader *r)
 {
 	ssize_t n;
 
-	if (r->cap - r->len < WIRE_MAX) {
-		size_t cap = r->cap ? r->cap * 2 : READ_CHUNK + WIRE_MAX;
-		unsigned char *b = realloc(r->buf, cap);
-
-		if (!b)
-			return -ENOMEM;
-		r->buf = b;
-		r->cap = cap;
-	}
+	if (r->len >= r->cap)
+		return 0;	/* cannot be: take() leaves less than a record */
 	do
 		n = read(r->fd, r->buf + r->len, r->cap - r->len);
 	while (n < 0 && errno == EINTR);
@@ -557,18 +629,13 @@ int ilp_tracereader_pump(struct ilp_tracereader *r, ilp_event_fn fn, void *ctx, 
 	return err;
 }
 
-int ilp_tracereader_open(const char *path, struct ilp_tracereader **out, char *whybuf,
-			 size_t whysize)
+int ilp_tracereader_open(const char *path, struct ilp_tracereader **out)
 {
-	const char *whyp = NULL, **why = &whyp;
 	struct ilp_tracereader *r;
 	int fd, p[2] = { -1, -1 }, err;
 	struct stat st;
-	struct pollfd pfd;
 
 	*out = NULL;
-	if (whysize)
-		whybuf[0] = '\0';
 	/* never blocks (a FIFO at the path) and never a controlling tty */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
@@ -580,14 +647,17 @@ int ilp_tracereader_open(const char *path, struct ilp_tracereader **out, char *w
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		if (S_ISDIR(st.st_mode))
-			return -EISDIR;
-		snprintf(whybuf, whysize, "not a regular file");
-		return -EINVAL;
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EBADFD;
 	}
 	r = calloc(1, sizeof(*r));
-	if (!r || pipe2(p, O_CLOEXEC)) {
-		err = r ? -errno : -ENOMEM;
+	if (r) {
+		r->cap = READ_CHUNK + WIRE_MAX;	/* a partial record and a chunk: never more */
+		r->buf = malloc(r->cap);
+	}
+	if (!r || !r->buf || pipe2(p, O_CLOEXEC)) {
+		err = r && r->buf ? -errno : -ENOMEM;
+		if (r)
+			free(r->buf);
 		free(r);
 		close(fd);
 		return err;
@@ -605,8 +675,13 @@ int ilp_tracereader_open(const char *path, struct ilp_tracereader **out, char *w
 		return err;
 	}
 	if (r->pid == 0) {
-		/* the file and the pipe at known numbers, everything else closed */
-		if (dup2(fd, CHILD_FILE_FD) < 0 || dup2(p[1], CHILD_PIPE_FD) < 0)
+		/* the file and the pipe at known numbers (moved above them first:
+		 * with stdio closed, the file may itself be fd 1 or 3),
+		 * everything else closed */
+		int hf = fcntl(fd, F_DUPFD, CHILD_PIPE_FD + 1);
+		int hp = fcntl(p[1], F_DUPFD, CHILD_PIPE_FD + 1);
+
+		if (hf < 0 || hp < 0 || dup2(hf, CHILD_FILE_FD) < 0 || dup2(hp, CHILD_PIPE_FD) < 0)
 			_exit(125);
 		child_main(st.st_size);
 	}
@@ -614,37 +689,16 @@ int ilp_tracereader_open(const char *path, struct ilp_tracereader **out, char *w
 	close(p[1]);
 	if (fcntl(r->fd, F_SETFL, O_NONBLOCK)) {
 		err = -errno;
-		goto fail;
+		ilp_tracereader_close(r);
+		return err;
 	}
-	/* the facts come first: wait for them (or the reason it failed) */
-	for (;;) {
-		err = take(r, NULL, NULL, why);
-		if (err || r->command)
-			break;
-		err = fill(r);
-		if (err == -EPIPE) {
-			err = child_gone(r, why);
-			break;
-		}
-		if (err < 0)
-			break;
-		pfd.fd = r->fd;
-		pfd.events = POLLIN;
-		if (!err && poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-		err = 0;
-	}
-	if (err < 0)
-		goto fail;
 	*out = r;
 	return 0;
-fail:
-	if (*why)	/* it outlives r */
-		snprintf(whybuf, whysize, "%s", *why);
-	ilp_tracereader_close(r);
-	return err;
+}
+
+int ilp_tracereader_has_info(const struct ilp_tracereader *r)
+{
+	return r->command != NULL;
 }
 
 void ilp_tracereader_close(struct ilp_tracereader *r)

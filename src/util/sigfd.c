@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* sigfd: stop signals through a signalfd; see include/sigfd.h. */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sigfd.h"
@@ -33,11 +34,28 @@ int ilp_sigfd_init(struct ilp_sigfd *s, int with_sigchld)
 
 void ilp_sigfd_release(struct ilp_sigfd *s)
 {
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction ign, old;
+	size_t i;
+
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
-	if (s->mask_set)
+	if (s->mask_set) {
+		/*
+		 * A stop signal that came after the loop's last read (during
+		 * the final report) is still pending: unblocked, it would kill
+		 * us with its default action after the capture ended in order,
+		 * and turn run's exit status into 130.  Ignoring a signal
+		 * discards its pending instance; then the old action is back.
+		 */
+		memset(&ign, 0, sizeof(ign));
+		ign.sa_handler = SIG_IGN;
+		for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+			if (!sigaction(stops[i], &ign, &old))
+				sigaction(stops[i], &old, NULL);
 		sigprocmask(SIG_SETMASK, &s->oldmask, NULL);
+	}
 	s->mask_set = 0;
 }
 

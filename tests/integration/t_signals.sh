@@ -72,4 +72,24 @@ for be in $(backends); do
 	"$ILP" run --backend="$be" -o "$T/p.run" -- bash -c 'yes | head -c 1 > /dev/null; exit "${PIPESTATUS[0]}"' 2> "$T/p.err"
 	expect_eq "$be: exit of 'yes' writing to a closed pipe under run" "$?" 141 "$T/p.err"
 done
+
+# ftrace: a second signal ends the capture at once; a command that ignored
+# the first one runs on untraced (it was killed on the way out, before)
+if [ "${ILP_BACKEND:-}" != ptrace ]; then
+	"$ILP" run -o "$T/t2" -- bash -c 'trap "" TERM; echo $$; sleep 4' > "$T/t2.out" 2> "$T/t2.err" &
+	ilp_pid=$!
+	bg_track "$ilp_pid"
+	for _ in $(seq 50); do [ -s "$T/t2.out" ] && break; sleep 0.1; done
+	app=$(head -1 "$T/t2.out")
+	[ -n "$app" ] || { show "$T/t2.err"; fail "the TERM-ignoring command did not start"; }
+	bg_track "$app"
+	kill -TERM "$ilp_pid"
+	sleep 0.5
+	kill -TERM "$ilp_pid"
+	wait_gone "$ilp_pid" 5 || fail "run still running 5 s after a second SIGTERM"
+	wait "$ilp_pid"
+	expect_eq "run exit after two SIGTERMs (the command still runs)" "$?" 130 "$T/t2.err"
+	proc_running "$app" || fail "the command was killed when the capture ended"
+	[ -n "$(pid_section "$T/t2" "$app")" ] || { show "$T/t2"; fail "no report after two SIGTERMs"; }
+fi
 exit 0

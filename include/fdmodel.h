@@ -108,9 +108,32 @@ const char *ilp_name_src_name(unsigned type);
 /* "file", "tcp", ... for a type (flags ignored); "?" if out of range */
 const char *ilp_obj_type_name(unsigned type);
 
+/*
+ * What a call counts as on its object: the cells of the findings' ledger
+ * (src/detect/ledger.c).  Every call counted on an object is in exactly
+ * one category: data calls by direction (stream or positioned), then
+ * sync, open, stat, close, and the rest.
+ */
+enum ilp_io_cat {
+	ILP_IO_OPEN,		/* open/openat/creat (failed ones too, by path) */
+	ILP_IO_STAT,		/* fstat and stat-by-path */
+	ILP_IO_CLOSE,
+	ILP_IO_SREAD,		/* stream reads: read, readv, recvfrom... */
+	ILP_IO_SWRITE,		/* stream writes */
+	ILP_IO_POS,		/* positioned reads and writes: pread64, pwrite64... */
+	ILP_IO_SYNC,		/* fsync, fdatasync, sync_file_range */
+	ILP_IO_OTHER,		/* lseek, fcntl, ioctl, connect, fchown... */
+	ILP_IO_NCATS
+};
+/* the category of a call of class cls (ilp_syscall_class) on its object */
+int ilp_io_cat(unsigned cls);
+
 /* Per-object I/O counters; every time is wall-clock time inside the calls. */
 struct ilp_io_stats {
 	uint64_t ops, total_ns, errors;		/* every completed call on the object */
+	/* per category: calls and their wall share (the ns of the wall time
+	 * the calls had to themselves, model_share.c); share_ns: all of them */
+	uint64_t cat_calls[ILP_IO_NCATS], cat_share[ILP_IO_NCATS], share_ns;
 	uint64_t reads, writes;			/* data calls, positioned ones included */
 	uint64_t rbytes, wbytes;		/* bytes moved (sum of positive returns) */
 	uint64_t read_ns, write_ns;
@@ -126,14 +149,14 @@ struct ilp_io_stats {
 	/* positioned data calls (pread64, pwrite64, preadv...): the random detector */
 	uint64_t pops, pops_random, pbytes, pos_ns;
 	/* request/response: a read returning data right after a write on the object */
-	uint64_t round_trips, rt_wait_ns;
+	uint64_t round_trips, rt_wait_ns, rt_share;
 	int rt_nr;				/* syscall of the last read closing a round trip */
 	int client;				/* first data call on it was a write (and not accepted) */
 	int accepted;				/* the object came from accept/accept4 */
 	/* request/response over two objects: a stream read returning data on
 	 * this object by a thread whose previous stream data call was a write
 	 * on another object (the request): the N+1 detector's pair case */
-	uint64_t pair_trips, pair_wait_ns;
+	uint64_t pair_trips, pair_wait_ns, pair_share;
 	int pair_nr;				/* syscall of the last read closing a pair */
 	int pair_first;				/* the first read returning data here closed a pair */
 	int pair_multi;				/* requests went to more than one other object */
@@ -176,6 +199,13 @@ const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f);
  */
 int ilp_fdproc_take_rename(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
 			   const struct ilp_fdobj **from, const struct ilp_fdobj **to);
+/*
+ * 1 once after a call that waited for the source's name (open, stat by
+ * path...: thread tid, entered at enter_ts) was counted on *obj, so that
+ * whoever kept the call learns where its time went; else 0.
+ */
+int ilp_fdproc_take_counted(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
+			    const struct ilp_fdobj **obj);
 /* 1 if fd is open and close-on-exec, 0 if not, -1 if not open */
 int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd);
 /* the object of that type and description, any number of calls; NULL if none */
@@ -197,9 +227,11 @@ struct ilp_fdm *ilp_fdm_new(void);
 void ilp_fdm_free(struct ilp_fdm *fdm);
 void ilp_fdproc_free(struct ilp_fdproc *f);
 
-/* A completed call of process *fp (allocated on first need): 0 or -ENOMEM */
+/* A completed call of process *fp (allocated on first need), share its wall
+ * share: 0 or -ENOMEM */
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
-		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts);
+		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
+		 uint64_t share);
 int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct ilp_event *ev);
 /* fork: child's table becomes a copy of parent's (parent NULL: nothing) */
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child);

@@ -135,14 +135,21 @@ struct fdent {
 	uint8_t open, cloexec;
 };
 
-struct pending {
-	int active;
-	int tid, nr, fd;	/* fd: created fd, ILP_FD_PATHARG, or -1 (pair) */
-	uint8_t role, cloexec;
+/* a completed call, as it counts on an object */
+struct fcall {
+	int tid, nr;
 	unsigned cls;		/* how the call counts on its object */
 	int64_t ret;
-	uint64_t lat, ts;
+	uint64_t lat, ts;	/* latency; exit time */
+	uint64_t share;		/* its wall share (model_share.c) */
 	uint64_t args[6];
+};
+
+struct pending {
+	int active;
+	int fd;			/* created fd, ILP_FD_PATHARG, or -1 (pair) */
+	uint8_t role, cloexec;
+	struct fcall c;
 };
 
 struct ilp_fdproc {
@@ -168,6 +175,11 @@ struct ilp_fdproc {
 		uint64_t enter_ts;
 		const struct ilp_fdobj *from, *to;
 	} ren;
+	struct {				/* the last pending call counted (ilp_fdproc_take_counted) */
+		int active, tid;
+		uint64_t enter_ts;
+		const struct ilp_fdobj *obj;
+	} cnt;
 };
 
 static const char *const type_names[ILP_OBJ_NTYPES] = {
@@ -565,17 +577,38 @@ static int hist_add(struct ilp_hist **h, uint64_t v)
 	return ilp_hist_record(*h, v);
 }
 
-static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uint64_t *args,
-		   int64_t ret, uint64_t lat, uint64_t ts)
+int ilp_io_cat(unsigned cls)
+{
+	if (cls & (ILP_SC_READ | ILP_SC_WRITE))
+		return (cls & ILP_SC_POS) ? ILP_IO_POS : (cls & ILP_SC_READ) ? ILP_IO_SREAD
+									  : ILP_IO_SWRITE;
+	if (cls & ILP_SC_SYNC)
+		return ILP_IO_SYNC;
+	if (cls & ILP_SC_OPEN)
+		return ILP_IO_OPEN;
+	if (cls & ILP_SC_STAT)
+		return ILP_IO_STAT;
+	if (cls & ILP_SC_CLOSE)
+		return ILP_IO_CLOSE;
+	return ILP_IO_OTHER;
+}
+
+static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall *c)
 {
 	struct ilp_io_stats *s = &o->st;
-	uint64_t got = ret > 0 ? (uint64_t)ret : 0;
-	int failed = ret >= -4095 && ret <= -1, err = 0;
+	uint64_t got = c->ret > 0 ? (uint64_t)c->ret : 0, lat = c->lat, ts = c->ts;
+	unsigned cls = c->cls;
+	int failed = c->ret >= -4095 && c->ret <= -1, err = 0, nr = c->nr, tid = c->tid, cat;
 
+	(void)f;
 	if (!o->tid)
 		o->tid = tid;
 	else if (o->tid != tid)
 		o->multi_tid = 1;
+	cat = ilp_io_cat(cls);
+	s->cat_calls[cat]++;
+	s->cat_share[cat] += c->share;
+	s->share_ns += c->share;
 	s->ops++;
 	s->total_ns += lat;
 	s->errors += failed;
@@ -593,7 +626,7 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 			s->write_ns += lat;
 		}
 		if (cls & ILP_SC_POS) {
-			uint64_t off = args ? args[3] : 0;
+			uint64_t off = c->args[3];
 
 			if (s->pops && off != o->pos_next)
 				s->pops_random++;
@@ -625,6 +658,7 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 		if (is_read && got && o->last_dir == 2) {
 			s->round_trips++;
 			s->rt_wait_ns += lat;
+			s->rt_share += c->share;
 			s->rt_nr = nr;
 		}
 		o->last_dir = is_read ? 1 : 2;
@@ -652,6 +686,18 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 	return 0;
 }
 
+/* a pending call counted on o now: whoever kept it learns its object */
+static int account_pending(struct ilp_fdproc *f, struct ilp_fdobj *o)
+{
+	struct pending *pd = &f->pend;
+
+	f->cnt.active = 1;
+	f->cnt.tid = pd->c.tid;
+	f->cnt.enter_ts = pd->c.ts - pd->c.lat;
+	f->cnt.obj = o;
+	return account(f, o, &pd->c);
+}
+
 /* the pending call found no FD_INFO: count it where the model stands */
 static int commit_pending(struct ilp_fdproc *f)
 {
@@ -666,25 +712,21 @@ static int commit_pending(struct ilp_fdproc *f)
 	o = fd_obj(f, pd->fd);
 	if (!o)
 		return -ENOMEM;
-	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+	return account_pending(f, o);
 }
 
-static void set_pending(struct ilp_fdproc *f, int tid, int nr, int role, int fd, int cloexec,
-			unsigned cls, const uint64_t *args, int64_t ret, uint64_t lat, uint64_t ts)
+/* the call c waits for the source's name; cls: how it will count */
+static void set_pending(struct ilp_fdproc *f, const struct fcall *c, int role, int fd,
+			int cloexec, unsigned cls)
 {
 	struct pending *pd = &f->pend;
 
 	pd->active = 1;
-	pd->tid = tid;
-	pd->nr = nr;
 	pd->role = (uint8_t)role;
 	pd->fd = fd;
 	pd->cloexec = (uint8_t)cloexec;
-	pd->cls = cls;
-	pd->ret = ret;
-	pd->lat = lat;
-	pd->ts = ts;
-	memcpy(pd->args, args, sizeof(pd->args));
+	pd->c = *c;
+	pd->c.cls = cls;
 }
 
 static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
@@ -718,9 +760,12 @@ static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
 }
 
 /* a completed stream data call of tid on o: pair round trips (see the top) */
-static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr, unsigned cls,
-		      int64_t ret, uint64_t lat)
+static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall *c)
 {
+	int tid = c->tid, nr = c->nr;
+	unsigned cls = c->cls;
+	int64_t ret = c->ret;
+	uint64_t lat = c->lat;
 	struct ilp_io_stats *s = &o->st;
 	struct tlast *t;
 	int is_read = !!(cls & ILP_SC_READ), pair;
@@ -743,6 +788,7 @@ static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr
 				s->pair_multi = 1;
 			s->pair_trips++;
 			s->pair_wait_ns += lat;
+			s->pair_share += c->share;
 			s->pair_nr = nr;
 		}
 	}
@@ -752,7 +798,8 @@ static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr
 }
 
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
-		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts)
+		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
+		 uint64_t share)
 {
 	struct ilp_fdproc *f;
 	const struct role_row *rr;
@@ -760,6 +807,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	uint64_t lat = exit_ts > enter_ts ? exit_ts - enter_ts : 0;
 	int role, cloexec = 0, err;
 	struct ilp_fdobj *o;
+	struct fcall c = { .tid = tid, .nr = nr, .cls = cls, .ret = ret, .lat = lat,
+			   .ts = exit_ts, .share = share };
 
 	if (*fp)
 		(*fp)->call_obj = NULL;
@@ -777,6 +826,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		return err;
 	if (rr->flag_arg >= 0)
 		cloexec = !!(args[rr->flag_arg] & rr->flag_mask);
+	memcpy(c.args, args, sizeof(c.args));
 
 	/* a call failing with EBADF on an fd not known open names no fd */
 	if (ret == -EBADF_V && (cls & ILP_SC_FD0) && !fd_peek(f, (int)args[0]))
@@ -786,9 +836,9 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		o = fd_obj(f, (int)args[0]);
 		f->call_obj = o;
 		if (o) {
-			err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+			err = account(f, o, &c);
 			if (!err)
-				err = pair_track(f, o, tid, nr, cls, ret, lat);
+				err = pair_track(f, o, &c);
 			if (err)
 				return err;
 		}
@@ -797,9 +847,9 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	case R_OPEN:
 		if (ret >= 0) {
 			err = fd_install(f, ret, NULL, cloexec);
-			set_pending(f, tid, nr, role, (int)ret, cloexec, ILP_SC_OPEN, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, (int)ret, cloexec, ILP_SC_OPEN);
 		} else {
-			set_pending(f, tid, nr, role, ILP_FD_PATHARG, 0, ILP_SC_OPEN, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, ILP_FD_PATHARG, 0, ILP_SC_OPEN);
 		}
 		return err;
 	case R_CREATE:
@@ -807,11 +857,11 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		if (ret < 0)
 			return 0;
 		err = fd_install(f, ret, NULL, cloexec);
-		set_pending(f, tid, nr, role, (int)ret, cloexec, 0, args, ret, lat, exit_ts);
+		set_pending(f, &c, role, (int)ret, cloexec, 0);
 		return err;
 	case R_PAIR:
 		if (ret == 0)
-			set_pending(f, tid, nr, role, -1, cloexec, 0, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, -1, cloexec, 0);
 		return 0;
 	case R_DUP:
 		return ret >= 0 ? fd_dup(f, (int)args[0], ret, 0) : 0;
@@ -871,12 +921,12 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		if (!o)
 			return (int)args[0] < 0 ? 0 : -ENOMEM;
 		f->call_obj = o;	/* the name before connect/bind/listen renames it */
-		err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+		err = account(f, o, &c);
 		if (ret == 0 || ret == -EINPROGRESS_V)
-			set_pending(f, tid, nr, role, (int)args[0], 0, 0, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, (int)args[0], 0, 0);
 		return err;
 	case R_PATH:
-		set_pending(f, tid, nr, role, ILP_FD_PATHARG, 0, ILP_SC_STAT, args, ret, lat, exit_ts);
+		set_pending(f, &c, role, ILP_FD_PATHARG, 0, ILP_SC_STAT);
 		return 0;
 	default:
 		return 0;
@@ -896,7 +946,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	if (!f)
 		return -ENOMEM;
 	pd = &f->pend;
-	match = pd->active && pd->tid == ev->tid &&
+	match = pd->active && pd->c.tid == ev->tid &&
 		(pd->fd == fd || (pd->role == R_PAIR && fd >= 0));
 	if (!match) {
 		const struct fdent *cur;
@@ -941,7 +991,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 		return -ENOMEM;
 	if (fd == ILP_FD_PATHARG) {
 		pd->active = 0;
-		return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+		return account_pending(f, o);
 	}
 	e = fd_slot(f, fd);
 	if (!e)
@@ -949,8 +999,8 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	if (match && pd->role == R_REBIND) {
 		if (e->obj && e->obj != o) {
 			f->ren.active = 1;
-			f->ren.tid = pd->tid;
-			f->ren.enter_ts = pd->ts - pd->lat;
+			f->ren.tid = pd->c.tid;
+			f->ren.enter_ts = pd->c.ts - pd->c.lat;
 			f->ren.from = e->obj;
 			f->ren.to = o;
 		}
@@ -973,7 +1023,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	}
 	if (pd->role == R_CREATE)
 		return 0;
-	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+	return account_pending(f, o);
 }
 
 /* fork: child gets fd's entry e of parent, its object interned in child */
@@ -1114,6 +1164,18 @@ int ilp_fdproc_take_rename(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
 	*enter_ts = f->ren.enter_ts;
 	*from = f->ren.from;
 	*to = f->ren.to;
+	return 1;
+}
+
+int ilp_fdproc_take_counted(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
+			    const struct ilp_fdobj **obj)
+{
+	if (!f || !f->cnt.active)
+		return 0;
+	f->cnt.active = 0;
+	*tid = f->cnt.tid;
+	*enter_ts = f->cnt.enter_ts;
+	*obj = f->cnt.obj;
 	return 1;
 }
 

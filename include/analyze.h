@@ -67,6 +67,7 @@ struct ilp_finding {
 	char fix[ILP_FINDING_TEXT];	/* "buffer the writes (64 KiB: 20000 -> 1 calls)" */
 	char site[ILP_FINDING_TEXT];	/* --stacks (ptrace): the top call site of nr in pid,
 					 * "fetch_user (app.c:42) (1000 of 1500 write calls)"; "" if unknown */
+	const struct ilp_fdobj *fobj;	/* the fd object it is about (the model's), NULL */
 };
 
 struct ilp_findings {
@@ -74,11 +75,14 @@ struct ilp_findings {
 	size_t n, cap;
 };
 
+struct ilp_ledger;
+
 /* What a detector reads. */
 struct ilp_analysis {
 	const struct ilp_model *m;
 	const struct ilp_thresholds *th;
 	uint64_t wall_ns;	/* capture duration, for shares of wall time */
+	struct ilp_ledger *ledger;	/* what the savings are taken from (ledger.c) */
 };
 
 typedef int (*ilp_detector_fn)(const struct ilp_analysis *a, const struct ilp_proc *p,
@@ -102,6 +106,40 @@ const struct ilp_detector *ilp_detector(size_t i);
 int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
 		struct ilp_findings *out);
 void ilp_findings_release(struct ilp_findings *f);	/* frees the insides */
+
+/*
+ * ---- the ledger (src/detect/ledger.c): savings that add up ----
+ *
+ * A finding's saving is what it claims: calls and their wall share
+ * (ilp_proc_share_ns), taken from the model's disjoint cells (an fd
+ * object's category, a futex lock, a kernel lock, the process's other
+ * calls).  A claim gets what the cell still holds; what it got is gone
+ * for the detectors after it (table order).  So each call and its time
+ * count toward at most one saving, and all savings add up to at most the
+ * wall time and the threads' time inside syscalls.
+ */
+struct ilp_claim {
+	uint64_t calls;		/* calls taken */
+	uint64_t share_ns;	/* their wall share: the saving */
+};
+struct ilp_ledger *ilp_ledger_new(void);	/* NULL on ENOMEM */
+void ilp_ledger_free(struct ilp_ledger *l);	/* NULL is a no-op */
+struct ilp_fdobj;
+struct ilp_ulock;
+struct ilp_klock;
+/* each: adds what it got to c; 0, -ENOMEM or -EINVAL */
+int ilp_claim_io(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_fdobj *o,
+		 int cat, uint64_t calls, uint64_t share_ns);
+/* num/den of all the calls (and their share) of o in category cat */
+int ilp_claim_io_part(const struct ilp_analysis *a, struct ilp_claim *c,
+		      const struct ilp_fdobj *o, int cat, uint64_t num, uint64_t den);
+int ilp_claim_ulock(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_proc *p,
+		    const struct ilp_ulock *u, uint64_t calls, uint64_t share_ns);
+int ilp_claim_klock(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_proc *p,
+		    const struct ilp_klock *k, uint64_t share_ns);
+/* the process's calls on no object and no lock */
+int ilp_claim_rest(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_proc *p,
+		   uint64_t calls, uint64_t share_ns);
 
 /* ---- for detectors ---- */
 /* a zeroed finding appended to out, pid/comm/severity filled later; NULL on ENOMEM */

@@ -16,20 +16,24 @@
 _Static_assert(sizeof(((struct ilp_share_text *)0)->time) >= ILP_FMT_TIME_LEN,
 	       "ilp_share_text.time holds any ilp_fmt_time()");
 
+/* The order is the ledger's priority (ledger.c): a detector claims the
+ * calls and time no detector above it took.  The specific ones first (each
+ * on one category of one object), then repeat (every call on a path),
+ * then the locks (their own cells), then slowcall (what is left, and it
+ * skips the calls the others report). */
 static const struct ilp_detector detectors[] = {
-	{ "unbuffered", ilp_detect_unbuffered,
-	  "many small reads or writes on one object: a buffer would merge them" },
 	{ "nplus1", ilp_detect_nplus1,
 	  "request/response round trips on one socket: batch or pipeline them" },
-	{ "repeat", ilp_detect_repeat,
-	  "the same path opened or stat'ed again and again: keep the fd or cache" },
 	{ "fsync", ilp_detect_fsync,
 	  "many syncs per second on one file: group the commits" },
 	{ "random", ilp_detect_random,
 	  "small positioned reads/writes at scattered offsets on one file" },
+	{ "unbuffered", ilp_detect_unbuffered,
+	  "many small reads or writes on one object: a buffer would merge them" },
+	{ "repeat", ilp_detect_repeat,
+	  "the same path opened or stat'ed again and again: keep the fd or cache" },
 	{ "hotlock", ilp_detect_hotlock,
 	  "a user or kernel lock whose contended waits take a large share of wall time" },
-	/* after hotlock, fsync and nplus1: skips the calls their findings report */
 	{ "slowcall", ilp_detect_slowcall,
 	  "single calls above --slow, per thread, syscall and object" },
 };
@@ -129,6 +133,7 @@ struct ilp_finding *ilp_finding_add_obj(struct ilp_findings *out, const char *ki
 		return NULL;
 	f->tid = ilp_fdobj_tid(o);
 	f->obj_type = ilp_fdobj_type(o);
+	f->fobj = o;
 	ilp_fdobj_format(o, f->object, sizeof(f->object));
 	return f;
 }
@@ -166,20 +171,22 @@ static int finding_cmp(const void *a, const void *b)
 int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
 		struct ilp_findings *out)
 {
-	struct ilp_analysis a = { m, th, wall_ns };
+	struct ilp_analysis a = { m, th, wall_ns, ilp_ledger_new() };
 	size_t i, d, keep = 0;
-	int err;
+	int err = 0;
 
 	out->n = 0;
-	for (i = 0; i < ilp_model_nprocs(m); i++) {
+	if (!a.ledger)
+		return -ENOMEM;
+	for (i = 0; i < ilp_model_nprocs(m) && !err; i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);
 
-		for (d = 0; d < NDETECTORS; d++) {
+		for (d = 0; d < NDETECTORS && !err; d++)
 			err = detectors[d].fn(&a, p, out);
-			if (err)
-				return err;
-		}
 	}
+	ilp_ledger_free(a.ledger);
+	if (err)
+		return err;
 	for (i = 0; i < out->n; i++) {
 		struct ilp_finding *f = &out->v[i];
 		uint64_t pm = ilp_share_pm(f->saving_ns, wall_ns);

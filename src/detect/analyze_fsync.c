@@ -8,8 +8,8 @@
  * second (a span of 0 counts as infinitely fast).
  *
  * Saving: grouping the commits so that at most one sync runs every
- * GROUP_MS leaves span / GROUP_MS + 1 syncs; the rest go, with their share
- * of the time measured in the sync calls.
+ * GROUP_MS leaves span / GROUP_MS + 1 syncs; the rest go, with their part
+ * of the sync calls' wall share (ledger.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +29,7 @@ static int fsync_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t span, rate, needed;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
+	struct ilp_claim cl = { 0 };
 
 	if (s->syncs < th->fsync_min || s->syncs < 2)
 		return 0;
@@ -46,8 +47,10 @@ static int fsync_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->bytes = s->wbytes;
 	f->time_ns = s->sync_ns;
 	f->threshold = th->fsync_min;
-	f->saving_calls = s->syncs - needed;
-	f->saving_ns = ilp_scale(s->sync_ns, s->syncs - needed, s->syncs);
+	if (ilp_claim_io_part(a, &cl, o, ILP_IO_SYNC, s->syncs - needed, s->syncs))
+		return -ENOMEM;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
 	ilp_share_text(&st, s->sync_ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%" PRIu64 " syncs on %s", s->syncs, f->object);
 	if (span)

@@ -9,8 +9,8 @@
  *
  * Saving: reading the same bytes in contiguous th->buffer_bytes pieces
  * (sorting or batching the offsets) would need ceil(bytes / buffer)
- * calls; the rest go, with their share of the measured time.  An upper
- * bound: the data may not allow it.
+ * calls; the rest go, with their part of the calls' wall share
+ * (ledger.c).  An upper bound: the data may not allow it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,6 +28,7 @@ static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t med, needed, pct;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
+	struct ilp_claim cl = { 0 };
 
 	if (s->pops < th->min_ops || !s->psize)
 		return 0;
@@ -50,8 +51,10 @@ static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->size = med;
 	f->time_ns = s->pos_ns;
 	f->threshold = th->min_ops;
-	f->saving_calls = s->pops - needed;
-	f->saving_ns = ilp_scale(s->pos_ns, s->pops - needed, s->pops);
+	if (ilp_claim_io_part(a, &cl, o, ILP_IO_POS, s->pops - needed, s->pops))
+		return -ENOMEM;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
 	ilp_share_text(&st, s->pos_ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%" PRIu64 " positioned reads/writes of %" PRIu64
 		 " B (median) on %s, %" PRIu64 "%% at random offsets", s->pops, med,

@@ -18,8 +18,10 @@
  *     [fsync storm] finding;
  *   - reads on the object an [N+1] finding blocks on.
  *
- * Saving ("up to"): the wall time of the group's calls, what taking them
- * off the thread's critical path (async I/O, a timeout, a worker) removes.
+ * Saving ("up to"): the group's calls' wall share, what taking them off
+ * the thread's critical path (async I/O, a timeout, a worker) removes,
+ * from the cells the calls were counted in (ledger.c): a call an earlier
+ * finding took brings nothing.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -80,6 +82,21 @@ static int skipped(const struct ilp_analysis *a, const struct ilp_wproc *w,
 	if ((cls & ILP_SC_READ) && sc->fobj && ilp_nplus1_obj_fires(a, sc->fobj))
 		return 1;
 	return 0;
+}
+
+/* one slow call's time, from the cell the model counted it in */
+static int claim_call(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      const struct ilp_wproc *w, const struct ilp_slow_call *sc,
+		      struct ilp_claim *cl)
+{
+	const struct ilp_ulock *l;
+
+	if (sc->okind == ILP_WOBJ_FUTEX && (l = ilp_wproc_find_ulock(w, sc->obj)))
+		return ilp_claim_ulock(a, cl, p, l, 1, sc->share_ns);
+	if (sc->cobj)
+		return ilp_claim_io(a, cl, sc->cobj, ilp_io_cat(ilp_syscall_class(sc->nr)), 1,
+				    sc->share_ns);
+	return ilp_claim_rest(a, cl, p, 1, sc->share_ns);
 }
 
 static void object_name(const struct ilp_wproc *w, const struct ilp_slow_call *sc, char *buf,
@@ -148,6 +165,7 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 		     tsd[ILP_FMT_TIME_LEN], ton[ILP_FMT_TIME_LEN], lim[ILP_FMT_TIME_LEN];
 		char dev[48] = "";
 		struct ilp_finding *f;
+		struct ilp_claim cl = { 0 };
 		int k;
 
 		for (j = 0; j < i; j++)
@@ -162,6 +180,8 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 			y = ilp_wproc_slow(w, j);
 			if (!same_group(y, sc))
 				continue;
+			if (claim_call(a, p, w, y, &cl))
+				return -ENOMEM;
 			calls++;
 			total += y->wall_ns;
 			if (y->wall_ns > max)
@@ -180,8 +200,9 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 		f->count = calls;
 		f->time_ns = total;
 		f->threshold = slow;
-		f->saving_ns = total;
-		f->saving_calls = 0;
+		f->fobj = sc->fobj;
+		f->saving_ns = cl.share_ns;
+		f->saving_calls = 0;	/* the fix moves the calls, it removes none */
 		ilp_fmt_time(t, sizeof(t), total);
 		ilp_fmt_time(mx, sizeof(mx), max);
 		ilp_fmt_time(ts, sizeof(ts), off[ILP_OFF_S]);

@@ -13,8 +13,8 @@
  * request/response loop, the N+1 detector's business; buffering cannot
  * merge a request with its answer.
  *
- * Saving: (calls - needed) calls, and the measured time of the calls in
- * proportion.  The finding's nr is the syscall making most of the calls
+ * Saving: (calls - needed) calls, and their share of the calls' wall
+ * share (the ledger's; ledger.c).  The finding's nr is the syscall making most of the calls
  * (read, readv, recvfrom...: a majority vote kept by the model).
  */
 #include <errno.h>
@@ -39,6 +39,7 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t med, needed, per_open;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
+	struct ilp_claim cl = { 0 };
 
 	if (n < th->min_ops || !h || !ilp_hist_count(h))
 		return 0;
@@ -62,8 +63,10 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->size = med;
 	f->time_ns = ns;
 	f->threshold = th->min_ops;
-	f->saving_calls = n - needed;
-	f->saving_ns = ilp_scale(ns, n - needed, n);
+	if (ilp_claim_io_part(a, &cl, o, is_read ? ILP_IO_SREAD : ILP_IO_SWRITE, n - needed, n))
+		return -ENOMEM;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
 	ilp_share_text(&st, ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%" PRIu64 " %ss of %" PRIu64 " B (median) on %s",
 		 n, dir, med, f->object);

@@ -42,6 +42,7 @@
 
 #include "fdmodel.h"
 #include "idmap.h"
+#include "loopmodel.h"
 #include "syscalls.h"
 
 #define FD_DENSE 1024		/* fds below: an array indexed by fd */
@@ -66,6 +67,8 @@ enum role {
 	R_CLOSE, R_CLOSE_RANGE,
 	R_REBIND,	/* connect, bind, listen: the socket's name changes */
 	R_PATH,		/* takes a path, no fd: stat, access... */
+	R_FSPATH,	/* changes the file system by path, no name from the source
+			 * (unlink, rename...): a loop step on no object */
 };
 
 struct role_row {
@@ -105,6 +108,19 @@ static const struct role_row role_rows[] = {
 	{ "connect", R_REBIND, -1, 0 },
 	{ "bind", R_REBIND, -1, 0 },
 	{ "listen", R_REBIND, -1, 0 },
+	{ "unlink", R_FSPATH, -1, 0 },
+	{ "unlinkat", R_FSPATH, -1, 0 },
+	{ "rename", R_FSPATH, -1, 0 },
+	{ "renameat", R_FSPATH, -1, 0 },
+	{ "renameat2", R_FSPATH, -1, 0 },
+	{ "mkdir", R_FSPATH, -1, 0 },
+	{ "mkdirat", R_FSPATH, -1, 0 },
+	{ "rmdir", R_FSPATH, -1, 0 },
+	{ "link", R_FSPATH, -1, 0 },
+	{ "linkat", R_FSPATH, -1, 0 },
+	{ "symlink", R_FSPATH, -1, 0 },
+	{ "symlinkat", R_FSPATH, -1, 0 },
+	{ "truncate", R_FSPATH, -1, 0 },
 };
 
 struct ilp_fdm {
@@ -123,11 +139,13 @@ struct ilp_fdobj {
 	struct ilp_io_stats st;
 };
 
-/* a thread's last stream data call, for round trips over two objects */
+/* per thread: its last stream data call, for round trips over two
+ * objects, and its loop tracker (model_loop.c) */
 struct tlast {
 	int tid;			/* 0: empty slot */
 	int wrote;			/* it was a write (else a read) */
 	struct ilp_fdobj *obj;
+	struct ilp_loopt *loop;		/* made at its first call on an object */
 };
 
 struct fdent {
@@ -167,8 +185,10 @@ struct ilp_fdproc {
 	size_t nview;
 	struct pending pend;
 	uint64_t seq;
-	struct tlast *tl;		/* per thread: its last stream data call (pairs) */
+	struct tlast *tl;		/* per thread: its last stream data call (pairs), loops */
 	size_t ntl, tlcap;		/* open addressing by tid, tlcap a power of 2 */
+	const struct ilp_loop **loops;	/* every thread's, after ilp_fdm_index */
+	size_t nloops;
 	const struct ilp_fdobj *call_obj;	/* the last call's object (ilp_fdproc_call_obj) */
 	struct {				/* the last rename (ilp_fdproc_take_rename) */
 		int active, tid;
@@ -414,6 +434,10 @@ void ilp_fdproc_free(struct ilp_fdproc *f)
 	for (i = 0; i < f->sparse.cap; i++)
 		free(f->sparse.vals[i]);
 	ilp_idmap_release(&f->sparse);
+	for (i = 0; i < f->tlcap; i++)
+		if (f->tl[i].tid)
+			ilp_loopt_free(f->tl[i].loop);
+	free(f->loops);
 	free(f->objs);
 	free(f->hash);
 	free(f->fds);
@@ -593,14 +617,33 @@ int ilp_io_cat(unsigned cls)
 	return ILP_IO_OTHER;
 }
 
+static struct tlast *tlast_get(struct ilp_fdproc *f, int tid);
+
+/* a call of the thread, on o (NULL: a path call with no name), for its loops */
+static int loop_feed(struct ilp_fdproc *f, const struct ilp_fdobj *o, const struct fcall *c)
+{
+	struct tlast *t;
+
+	if (!c->tid)
+		return 0;
+	t = tlast_get(f, c->tid);
+	if (!t)
+		return -ENOMEM;
+	if (!t->loop && !(t->loop = ilp_loopt_new(c->tid)))
+		return -ENOMEM;
+	return ilp_loopt_call(t->loop, c->nr, o, c->lat, c->share, c->ts);
+}
+
 static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall *c)
 {
 	struct ilp_io_stats *s = &o->st;
 	uint64_t got = c->ret > 0 ? (uint64_t)c->ret : 0, lat = c->lat, ts = c->ts;
 	unsigned cls = c->cls;
-	int failed = c->ret >= -4095 && c->ret <= -1, err = 0, nr = c->nr, tid = c->tid, cat;
+	int failed = c->ret >= -4095 && c->ret <= -1, err, nr = c->nr, tid = c->tid, cat;
 
-	(void)f;
+	err = loop_feed(f, o, c);
+	if (err)
+		return err;
 	if (!o->tid)
 		o->tid = tid;
 	else if (o->tid != tid)
@@ -928,6 +971,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	case R_PATH:
 		set_pending(f, &c, role, ILP_FD_PATHARG, 0, ILP_SC_STAT);
 		return 0;
+	case R_FSPATH:
+		return loop_feed(f, NULL, &c);
 	default:
 		return 0;
 	}
@@ -1101,6 +1146,30 @@ static int obj_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
+/* every thread's loops, their runs in progress counted */
+static int loops_index(struct ilp_fdproc *f)
+{
+	size_t i, j, n = 0;
+	const struct ilp_loop **v;
+
+	for (i = 0; i < f->tlcap; i++)
+		if (f->tl[i].tid && f->tl[i].loop) {
+			ilp_loopt_flush(f->tl[i].loop);
+			n += ilp_loopt_nloops(f->tl[i].loop);
+		}
+	f->nloops = 0;
+	if (!n)
+		return 0;
+	v = realloc(f->loops, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->loops = v;
+	for (i = 0; i < f->tlcap; i++)
+		for (j = 0; f->tl[i].tid && j < ilp_loopt_nloops(f->tl[i].loop); j++)
+			f->loops[f->nloops++] = ilp_loopt_loop(f->tl[i].loop, j);
+	return 0;
+}
+
 int ilp_fdm_index(struct ilp_fdproc *f)
 {
 	struct ilp_fdobj **v;
@@ -1120,10 +1189,20 @@ int ilp_fdm_index(struct ilp_fdproc *f)
 			f->view[f->nview++] = f->objs[i];
 	if (f->nview > 1)
 		qsort(f->view, f->nview, sizeof(*f->view), obj_cmp);
-	return err;
+	return err ? err : loops_index(f);
 }
 
 /* ---- accessors ---- */
+
+size_t ilp_fdproc_nloops(const struct ilp_fdproc *f)
+{
+	return f ? f->nloops : 0;
+}
+
+const struct ilp_loop *ilp_fdproc_loop(const struct ilp_fdproc *f, size_t i)
+{
+	return f && i < f->nloops ? f->loops[i] : NULL;
+}
 
 size_t ilp_fdproc_nobjs(const struct ilp_fdproc *f)
 {

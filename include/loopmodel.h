@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_LOOPMODEL_H
+#define ILP_LOOPMODEL_H
+
+/*
+ * Loops (src/model/model_loop.c): per thread, a sequence of calls on the
+ * same objects repeated in the same order, such as a transaction per item
+ * (open journal -> pwrite x10 -> fdatasync x2 -> close -> unlink -> fsync
+ * dir, 300 times).  Pure C, no I/O, fed by the fd model with every call it
+ * counts on an object (and the path calls it cannot name: unlink, rename,
+ * mkdir...: a step with no object).
+ *
+ * How: a thread's calls become steps; a run of the same call on the same
+ * object is one step (pwrite x10 is one step, whatever the count).  The
+ * last 2 * ILP_LOOP_PERIOD steps stay in a ring; for every period p, the
+ * length of the current run of steps equal to the step p back is kept.
+ * Two full copies of a period (p >= 2) lock the thread on that sequence;
+ * from then on each step is matched against it in O(1): a complete match
+ * is an iteration.  Steps that do not match (noise: a log write now and
+ * then) are skipped; an iteration is only counted when all its steps came
+ * in order.  No iteration for 2 periods' worth of steps ends the run.  A
+ * longer period confirmed while the short one keeps meeting noise takes
+ * over (an inner pattern seen first), and the short one's iterations in
+ * that span are dropped.
+ *
+ * Memory: per thread that made calls on objects, a ring of 128 steps
+ * (6 KiB), 3 KiB more while locked, and at most ILP_LOOP_SEQS distinct
+ * sequences (when full, one with fewer than 4 iterations makes room):
+ * bounded by threads and distinct sequences, never by events.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ILP_LOOP_PERIOD 64	/* steps per iteration at most */
+#define ILP_LOOP_SEQS 16	/* distinct sequences kept per thread */
+
+struct ilp_fdobj;
+
+struct ilp_loop_step {
+	int nr;				/* the syscall */
+	const struct ilp_fdobj *obj;	/* its object; NULL: a path call the model cannot name */
+	uint64_t calls, ns, share;	/* over the counted iterations: calls, their time
+					 * and their wall share */
+};
+
+struct ilp_loop {
+	int tid;
+	uint64_t iterations;		/* complete iterations counted */
+	uint64_t episodes;		/* runs they came in (noise or other work between) */
+	uint64_t first_ts, last_ts;	/* enter of the first iteration, exit of the last */
+	size_t nsteps;
+	struct ilp_loop_step steps[ILP_LOOP_PERIOD];	/* in order, from the first step seen */
+};
+
+struct ilp_fdproc;
+/* the process's loops (each thread's), after ilp_model_index; NULL-safe */
+size_t ilp_fdproc_nloops(const struct ilp_fdproc *f);
+const struct ilp_loop *ilp_fdproc_loop(const struct ilp_fdproc *f, size_t i);
+
+/* ---- for the fd model (model_fd.c) ---- */
+struct ilp_loopt;	/* one thread's tracker */
+
+struct ilp_loopt *ilp_loopt_new(int tid);	/* NULL on ENOMEM */
+void ilp_loopt_free(struct ilp_loopt *t);	/* NULL ok */
+/* one completed call of the thread: 0 or -ENOMEM */
+int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uint64_t lat,
+		   uint64_t share, uint64_t exit_ts);
+/* counts the iterations of the run in progress (an index: they stay counted) */
+void ilp_loopt_flush(struct ilp_loopt *t);
+size_t ilp_loopt_nloops(const struct ilp_loopt *t);
+const struct ilp_loop *ilp_loopt_loop(const struct ilp_loopt *t, size_t i);
+
+#endif

@@ -30,6 +30,7 @@ struct ilp_thresholds {
 	uint64_t lock_min;	/* --lock-min: hot lock needs this many contended waits (10) */
 	uint64_t lock_pct;	/* --lock-pct: ... and wait time >= this % of wall time (5), */
 	uint64_t lock_ns;	/* --lock-ms: ... or >= this much wait time (50 ms) */
+	uint64_t loop_min;	/* --loop-min: iterations of a loop of calls (20) */
 	int no_offcpu;		/* not a threshold: the backend saw no scheduler events
 				 * (ptrace), so no on/off-CPU split can be stated */
 };
@@ -43,7 +44,9 @@ enum ilp_severity {
 };
 
 #define ILP_FINDING_OBJ 256
-#define ILP_FINDING_TEXT 512
+#define ILP_FINDING_TEXT 1024
+
+struct ilp_loop;
 
 struct ilp_finding {
 	const char *kind;	/* detector name: "unbuffered", "nplus1", ... (static) */
@@ -68,6 +71,12 @@ struct ilp_finding {
 	char site[ILP_FINDING_TEXT];	/* --stacks (ptrace): the top call site of nr in pid,
 					 * "fetch_user (app.c:42) (1000 of 1500 write calls)"; "" if unknown */
 	const struct ilp_fdobj *fobj;	/* the fd object it is about (the model's), NULL */
+	const struct ilp_loop *loop;	/* a loop finding: its loop (the model's), else NULL */
+	/* grouping: a finding on an object of a loop nests under the loop's
+	 * finding, right after it in the list (docs/detectors.md) */
+	size_t nchildren;	/* a group: the findings nested under it, which follow it */
+	int nested;		/* 1: inside the group before it (its saving is what the
+				 * group left: the group's saving covers its calls) */
 };
 
 struct ilp_findings {
@@ -98,10 +107,12 @@ size_t ilp_detector_count(void);
 const struct ilp_detector *ilp_detector(size_t i);
 
 /*
- * Runs every detector on every process of an indexed model; findings
- * saving less than th->min_saving_ns are dropped; the rest are ranked by
- * saving_ns desc (then pid, kind, object).  out is reset first.  0 or
- * -ENOMEM.
+ * Runs every detector on every process of an indexed model, nests the
+ * findings on a loop's objects under the loop's finding, drops the groups
+ * and findings saving less than th->min_saving_ns (nested ones stay with
+ * their group), ranks the rest by saving_ns desc (then pid, kind, object),
+ * each group followed by its nested findings (by time_ns desc).  out is
+ * reset first.  0 or -ENOMEM.
  */
 int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
 		struct ilp_findings *out);
@@ -171,6 +182,8 @@ uint64_t ilp_scale(uint64_t v, uint64_t num, uint64_t den);
 uint64_t ilp_share_pm(uint64_t ns, uint64_t wall_ns);
 
 /* the detectors (one file each) */
+int ilp_detect_loop(const struct ilp_analysis *a, const struct ilp_proc *p,
+		    struct ilp_findings *out);
 int ilp_detect_unbuffered(const struct ilp_analysis *a, const struct ilp_proc *p,
 			  struct ilp_findings *out);
 int ilp_detect_nplus1(const struct ilp_analysis *a, const struct ilp_proc *p,
@@ -192,5 +205,12 @@ struct ilp_fdobj;
 int ilp_hotlock_ulock_fires(const struct ilp_analysis *a, const struct ilp_ulock *l);
 /* o is the object an [N+1] finding blocks on (its round trips' reads) */
 int ilp_nplus1_obj_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+/* o is one of the loop's objects */
+int ilp_loop_has_obj(const struct ilp_loop *l, const struct ilp_fdobj *o);
+/* the per-object detectors fire on o (whatever the ledger grants them) */
+int ilp_fsync_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+int ilp_repeat_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+int ilp_random_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+int ilp_unbuffered_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
 
 #endif

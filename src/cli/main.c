@@ -137,6 +137,9 @@ static const char help_text[] =
 "                         does this when it starts) and say what was kept\n"
 "\n"
 "findings (first in the text report; thresholds in docs/detectors.md):\n"
+"      --loop-min N       loop: iterations of the same calls on the same\n"
+"                         objects in one thread, such as a transaction per\n"
+"                         item; the findings on its objects nest under it (20)\n"
 "      --min-ops N        unbuffered, random I/O: calls on one object (1000)\n"
 "      --small-bytes B    unbuffered: median call size below B is small (512)\n"
 "      --nplus1-min N     N+1: request/response round trips on one socket,\n"
@@ -322,6 +325,7 @@ static const struct {
 	{ "lock-min", offsetof(struct ilp_thresholds, lock_min), 1, 1000000000, 1, "a count (1 or more)" },
 	{ "lock-pct", offsetof(struct ilp_thresholds, lock_pct), 0, 100, 1, "a percentage (0 to 100)" },
 	{ "lock-ms", offsetof(struct ilp_thresholds, lock_ns), 0, 3600000, 1000000, "milliseconds" },
+	{ "loop-min", offsetof(struct ilp_thresholds, loop_min), 2, 1000000000, 1, "a count (2 or more)" },
 };
 
 #define NTHRESHOLDS (sizeof(thresholds) / sizeof(thresholds[0]))
@@ -371,6 +375,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "lock-min", required_argument, NULL, OPT_TH_FIRST + 7 },
 		{ "lock-pct", required_argument, NULL, OPT_TH_FIRST + 8 },
 		{ "lock-ms", required_argument, NULL, OPT_TH_FIRST + 9 },
+		{ "loop-min", required_argument, NULL, OPT_TH_FIRST + 10 },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;

@@ -21,24 +21,40 @@
 
 #define GROUP_MS 100
 
+/* the rule: 1 with the syncs a grouping leaves (*needed) and the rate */
+static int fires(const struct ilp_thresholds *th, const struct ilp_io_stats *s,
+		 uint64_t *needed, uint64_t *rate)
+{
+	uint64_t span;
+
+	if (s->syncs < th->fsync_min || s->syncs < 2)
+		return 0;
+	span = s->last_sync_ts - s->first_sync_ts;
+	*rate = span ? ilp_scale(s->syncs - 1, 1000000000ull, span) : UINT64_MAX;
+	if (*rate < th->fsync_per_s)
+		return 0;
+	*needed = span / (GROUP_MS * 1000000ull) + 1;
+	return *needed < s->syncs;
+}
+
+int ilp_fsync_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
+{
+	uint64_t needed, rate;
+
+	return fires(a->th, ilp_fdobj_stats(o), &needed, &rate);
+}
+
 static int fsync_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 		     const struct ilp_fdobj *o, const struct ilp_io_stats *s,
 		     struct ilp_findings *out)
 {
 	const struct ilp_thresholds *th = a->th;
-	uint64_t span, rate, needed;
+	uint64_t span = s->last_sync_ts - s->first_sync_ts, rate, needed;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
 	struct ilp_claim cl = { 0 };
 
-	if (s->syncs < th->fsync_min || s->syncs < 2)
-		return 0;
-	span = s->last_sync_ts - s->first_sync_ts;
-	rate = span ? ilp_scale(s->syncs - 1, 1000000000ull, span) : UINT64_MAX;
-	if (rate < th->fsync_per_s)
-		return 0;
-	needed = span / (GROUP_MS * 1000000ull) + 1;
-	if (needed >= s->syncs)
+	if (!fires(th, s, &needed, &rate))
 		return 0;
 	f = ilp_finding_add_obj(out, "fsync", "fsync storm", p, o);
 	if (!f)

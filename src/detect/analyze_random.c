@@ -20,6 +20,30 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+/* the rule: 1 with the median size and the calls left */
+static int fires(const struct ilp_thresholds *th, const struct ilp_io_stats *s, uint64_t *med,
+		 uint64_t *needed)
+{
+	if (s->pops < th->min_ops || !s->psize)
+		return 0;
+	if (s->pops_random * 100 < th->random_pct * s->pops)
+		return 0;
+	*med = ilp_hist_percentile(s->psize, 50.0);
+	if (*med >= th->buffer_bytes)
+		return 0;
+	*needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
+	if (!*needed)
+		*needed = 1;
+	return *needed < s->pops;
+}
+
+int ilp_random_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
+{
+	uint64_t med, needed;
+
+	return fires(a->th, ilp_fdobj_stats(o), &med, &needed);
+}
+
 static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
 		      struct ilp_findings *out)
@@ -30,17 +54,7 @@ static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	struct ilp_share_text st;
 	struct ilp_claim cl = { 0 };
 
-	if (s->pops < th->min_ops || !s->psize)
-		return 0;
-	if (s->pops_random * 100 < th->random_pct * s->pops)
-		return 0;
-	med = ilp_hist_percentile(s->psize, 50.0);
-	if (med >= th->buffer_bytes)
-		return 0;
-	needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
-	if (!needed)
-		needed = 1;
-	if (needed >= s->pops)
+	if (!fires(th, s, &med, &needed))
 		return 0;
 	f = ilp_finding_add_obj(out, "random", "random I/O", p, o);
 	if (!f)

@@ -21,19 +21,26 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+int ilp_repeat_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
+{
+	unsigned type = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
+	const struct ilp_io_stats *s = ilp_fdobj_stats(o);
+
+	return (type == ILP_OBJ_FILE || type == ILP_OBJ_DIR) && s->opens + s->stats >= a->th->repeat_min;
+}
+
 static int repeat_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
 		      struct ilp_findings *out)
 {
 	const struct ilp_thresholds *th = a->th;
-	unsigned type = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
 	uint64_t n = s->opens + s->stats;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
 	struct ilp_claim cl = { 0 };
 	int cat;
 
-	if ((type != ILP_OBJ_FILE && type != ILP_OBJ_DIR) || n < th->repeat_min)
+	if (!ilp_repeat_fires(a, o))
 		return 0;
 	f = ilp_finding_add_obj(out, "repeat", "repeat", p, o);
 	if (!f)

@@ -25,6 +25,39 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+/* the rule for one direction: 1 with the median size and the calls left */
+static int fires(const struct ilp_thresholds *th, const struct ilp_io_stats *s, int is_read,
+		 uint64_t *med, uint64_t *needed)
+{
+	uint64_t n = is_read ? s->sreads : s->swrites;
+	uint64_t bytes = is_read ? s->srbytes : s->swbytes;
+	const struct ilp_hist *h = is_read ? s->rsize : s->wsize;
+	uint64_t per_open;
+
+	if (s->round_trips && s->round_trips * 2 >= s->swrites)
+		return 0;	/* request/response: the N+1 detector's */
+	if (n < th->min_ops || !h || !ilp_hist_count(h))
+		return 0;
+	*med = ilp_hist_percentile(h, 50.0);
+	if (*med >= th->small_bytes)
+		return 0;
+	*needed = (bytes + th->buffer_bytes - 1) / th->buffer_bytes;
+	per_open = s->opens * (is_read ? 2 : 1);
+	if (*needed < per_open)
+		*needed = per_open;
+	if (!*needed)
+		*needed = 1;
+	return *needed < n;
+}
+
+int ilp_unbuffered_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
+{
+	uint64_t med, needed;
+
+	return fires(a->th, ilp_fdobj_stats(o), 0, &med, &needed) ||
+	       fires(a->th, ilp_fdobj_stats(o), 1, &med, &needed);
+}
+
 static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 		   const struct ilp_fdobj *o, int is_read, struct ilp_findings *out)
 {
@@ -34,25 +67,13 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t bytes = is_read ? s->srbytes : s->swbytes;
 	uint64_t ns = is_read ? s->sread_ns : s->swrite_ns;
 	int nr = is_read ? s->sread_nr : s->swrite_nr;
-	const struct ilp_hist *h = is_read ? s->rsize : s->wsize;
 	const char *dir = is_read ? "read" : "write";
-	uint64_t med, needed, per_open;
+	uint64_t med, needed;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
 	struct ilp_claim cl = { 0 };
 
-	if (n < th->min_ops || !h || !ilp_hist_count(h))
-		return 0;
-	med = ilp_hist_percentile(h, 50.0);
-	if (med >= th->small_bytes)
-		return 0;
-	needed = (bytes + th->buffer_bytes - 1) / th->buffer_bytes;
-	per_open = s->opens * (is_read ? 2 : 1);
-	if (needed < per_open)
-		needed = per_open;
-	if (!needed)
-		needed = 1;
-	if (needed >= n)
+	if (!fires(th, s, is_read, &med, &needed))
 		return 0;
 	f = ilp_finding_add_obj(out, "unbuffered", "unbuffered", p, o);
 	if (!f)
@@ -87,8 +108,7 @@ static int unbuffered_obj(const struct ilp_analysis *a, const struct ilp_proc *p
 {
 	int err;
 
-	if (s->round_trips && s->round_trips * 2 >= s->swrites)
-		return 0;	/* request/response: the N+1 detector's */
+	(void)s;
 	err = one_dir(a, p, o, 0, out);
 	return err ? err : one_dir(a, p, o, 1, out);
 }

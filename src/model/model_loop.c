@@ -19,9 +19,11 @@
  * a complete iteration the run ends and its iterations are counted.
  *
  * An inner pattern can lock first (a b a b in a b a b c): when a longer
- * period is confirmed while the locked one met noise within that longer
- * period's two copies, the longer one takes over; the short run's
- * iterations are dropped if it began inside those two copies.
+ * period is confirmed and at least 1 in NOISE_SHARE of the steps in its
+ * two copies were noise to the locked one, the longer one takes over; the
+ * short run's iterations are dropped if it began inside those two copies.
+ * Rarer noise (a log line every few transactions) is noise: the short
+ * loop stays.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +35,8 @@
 #define RING (2 * W)
 #define RMASK (RING - 1)
 #define EVICT_BELOW 4		/* iterations: a sequence this rare may make room */
+#define NOISE_SHARE 10		/* 1 step in this many noise to the lock: a longer
+				 * period confirmed over them is the loop */
 
 _Static_assert((RING & RMASK) == 0, "the ring is a power of 2");
 
@@ -73,6 +77,7 @@ struct ilp_loopt {
 	int tid;
 	int locked;
 	uint64_t n;		/* steps so far */
+	uint64_t noise[RING / 64];	/* per ring slot: the step was noise to the lock */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
 	struct tok ring[RING];
 	uint16_t run[W + 1];
@@ -330,8 +335,25 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	}
 	lk->target = -1;		/* noise */
 	lk->last_noise = t->n;
+	t->noise[((t->n - 1) & RMASK) / 64] |= 1ull << ((t->n - 1) & 63);
 	if (lk->since_iter > 2 * p)
 		end_run(t, 1);		/* the loop is over */
+}
+
+/* noise steps among the last k (k <= RING) */
+static unsigned noise_in_last(const struct ilp_loopt *t, size_t k)
+{
+	unsigned c = 0, bit;
+	uint64_t i = t->n - k, len, mask;
+
+	while (i < t->n) {	/* a word at a time */
+		bit = (unsigned)(i & 63);
+		len = 64 - bit < t->n - i ? 64 - bit : t->n - i;
+		mask = (len == 64 ? ~0ull : (1ull << len) - 1) << bit;
+		c += (unsigned)__builtin_popcountll(t->noise[(i & RMASK) / 64] & mask);
+		i += len;
+	}
+	return c;
 }
 
 /* updates run[] for the newest step; the smallest period confirmed, 0 if none */
@@ -388,13 +410,15 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uin
 	}
 	x = &t->ring[t->n & RMASK];
 	*x = (struct tok){ obj, nr, 1, lat, share, exit_ts - lat, exit_ts };
+	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
 	best = scan(t);
 	if (t->locked) {
 		struct lockst *lk = t->lk;
 		size_t p = lk->s->pub.nsteps;
 
-		if (best > p && lk->last_noise && lk->last_noise + 2 * best > t->n) {
+		if (best > p && lk->last_noise && lk->last_noise + 2 * best > t->n &&
+		    noise_in_last(t, 2 * best) * NOISE_SHARE >= 2 * best) {
 			/* a longer sequence explains the noise: it takes over */
 			end_run(t, lk->ep_start + 2 * best < t->n);
 			return lock(t, best);

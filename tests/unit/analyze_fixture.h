@@ -64,7 +64,7 @@ static size_t run(struct fixture *x, const char *kind)
 	return n;
 }
 
-static const struct ilp_finding *only(struct fixture *x, const char *kind)
+static inline const struct ilp_finding *only(struct fixture *x, const char *kind)
 {
 	assert_int_equal(x->f.n, 1);
 	assert_string_equal(x->f.v[0].kind, kind);

@@ -134,6 +134,24 @@ static void test_noise(void **state)
 	rm(s);
 }
 
+/* a log line after every other transaction: rare enough to be noise (not
+ * a 17-step loop of two transactions) */
+static void test_noise_every_other(void **state)
+{
+	struct stream *s = mk();
+	int i;
+
+	(void)state;
+	open_named(s, 9, "/var/log/app.log", 0);
+	for (i = 0; i < 300; i++) {
+		txn(s, 3, "/db/journal", "/db");
+		if (i % 2)
+			call(s, "write", 3 * US, 40, 9);
+	}
+	assert_txn_loop(only_loop(s, 100), 100, 300);
+	rm(s);
+}
+
 /* two threads of one process, their calls interleaved: each its own loop */
 static void test_two_threads(void **state)
 {
@@ -280,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_transaction_per_item),
 		cmocka_unit_test(test_noise),
+		cmocka_unit_test(test_noise_every_other),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_inner_pattern),
 		cmocka_unit_test(test_resumed),

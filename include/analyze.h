@@ -117,6 +117,9 @@ const struct ilp_detector *ilp_detector(size_t i);
 int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
 		struct ilp_findings *out);
 void ilp_findings_release(struct ilp_findings *f);	/* frees the insides */
+/* a top-level finding saving under 1 % of the wall time (severity low): the
+ * text and html reports fold it, with its group, unless --all */
+int ilp_finding_minor(const struct ilp_finding *f);
 
 /*
  * ---- the ledger (src/detect/ledger.c): savings that add up ----

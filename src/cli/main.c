@@ -154,6 +154,9 @@ static const char help_text[] =
 "      --lock-ms MS       MS milliseconds (50)\n"
 "      --slow MS          also: slow call findings, calls >= MS (100)\n"
 "      --min-saving MS    hide findings that would save less (1 ms)\n"
+"      --all              list every finding: the ones under 1% of the wall\n"
+"                         time fold into one \"minor:\" line otherwise (text,\n"
+"                         html; json lists them all)\n"
 "\n"
 "exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
 "if CMD is not found, 126 if it cannot be executed, 125 if iolockprof\n"
@@ -262,7 +265,7 @@ static int parse_syscalls(const char *list, struct ilp_opts *o)
 }
 
 enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_SLOW, OPT_NAMES,
-       OPT_TH_FIRST };	/* then one per row of thresholds[] */
+       OPT_ALL, OPT_TH_FIRST };	/* then one per row of thresholds[] */
 
 static const struct {
 	const char *name;
@@ -360,6 +363,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "names", required_argument, NULL, OPT_NAMES },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' },
@@ -459,6 +463,9 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 				o->names_exact = 0;
 			else
 				return usage_error("--names: '%s' is not one of exact, fast", optarg);
+			break;
+		case OPT_ALL:
+			o->all_findings = 1;
 			break;
 		case OPT_SLOW:
 			if (parse_uint(optarg, 86400000, &v))

@@ -152,6 +152,11 @@ void ilp_share_text(struct ilp_share_text *st, uint64_t ns, uint64_t wall_ns)
 		 pm / 10, pm % 10);
 }
 
+int ilp_finding_minor(const struct ilp_finding *f)
+{
+	return !f->nested && f->severity == ILP_SEV_LOW;
+}
+
 void ilp_findings_release(struct ilp_findings *f)
 {
 	if (!f)

@@ -13,6 +13,8 @@
 
 #include "analyze.h"
 #include "fdtest.h"
+#include "report.h"
+#include "report_text_parts.h"
 #include "sumrule.h"
 
 #define START (1000 * MS)	/* the streams' first call */
@@ -62,6 +64,18 @@ static size_t run(struct fixture *x, const char *kind)
 	for (i = 0; i < x->f.n; i++)
 		n += !strcmp(x->f.v[i].kind, kind);
 	return n;
+}
+
+/* the Findings section of the text report for the last run, to f */
+static inline void render_findings(struct fixture *x, FILE *f, int with_findings, int all)
+{
+	struct ilp_report_info info = { 0 };
+
+	info.findings = x->f.v;
+	info.nfindings = x->f.n;
+	info.ndetectors = with_findings ? ilp_detector_count() : 0;
+	info.end_ts = WALL;	/* the wall time of the run */
+	assert_int_equal(ilp_text_findings(f, &info, all), 0);
 }
 
 static inline const struct ilp_finding *only(struct fixture *x, const char *kind)

@@ -435,18 +435,14 @@ static void test_registry(void **state)
 
 /* ---- text sections (formatting only) ---- */
 
-static char *render(struct fixture *x, int with_findings)
+static char *render(struct fixture *x, int with_findings, int all)
 {
-	struct ilp_report_info info = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	info.findings = x->f.v;
-	info.nfindings = x->f.n;
-	info.ndetectors = with_findings ? ilp_detector_count() : 0;
-	assert_int_equal(ilp_text_findings(f, &info), 0);
+	render_findings(x, f, with_findings, all);
 	assert_int_equal(ilp_text_io(f, ilp_model_find_proc(x->s.m, 100), 10), 0);
 	fclose(f);
 	return buf;
@@ -460,9 +456,10 @@ static void test_text_sections(void **state)
 	open_named(&x->s, 3, "/tmp/log", 0);
 	writes(x, 3, 1000, 1);
 	assert_int_equal(run(x, "unbuffered"), 1);
-	text = render(x, 1);
+	text = render(x, 1, 1);		/* --all */
 	assert_string_equal(text,
-		"\nFindings (1, ranked by the time a fix would save):\n"
+		"\nFindings (1, ranked by the time a fix would save; their savings add up to"
+		" ~9.99 ms, 0.1% of wall time):\n"
 		"\n[unbuffered] 1000 writes of 1 B (median) on file /tmp/log\n"
 		"      pid 100 (?) tid 100: 1000 B in 10.0 ms inside write calls (0.1% of wall time)\n"
 		"      why: 1000 writes >= 1000 (--min-ops) and median size 1 B < 512 B (--small-bytes)\n"
@@ -471,11 +468,19 @@ static void test_text_sections(void **state)
 		"  object         calls  reads  writes  read B  written B  syncs  other     time      p99\n"
 		"  file /tmp/log   1001      0    1000       0       1000      0      1  10.0 ms  10.0 us\n");
 	free(text);
+	text = render(x, 1, 0);		/* under 1 %: one "minor" line */
+	assert_non_null(strstr(text,
+		"\nFindings (1, ranked by the time a fix would save; their savings add up to"
+		" ~9.99 ms, 0.1% of wall time):\n"
+		"\nminor: 1 finding under 1% of wall time each ([unbuffered]), saving ~9.99 ms"
+		" in all; --all lists them\n"));
+	assert_null(strstr(text, "[unbuffered] 1000"));
+	free(text);
 	ilp_findings_release(&x->f);
-	text = render(x, 1);	/* analysis ran, nothing found */
+	text = render(x, 1, 0);	/* analysis ran, nothing found */
 	assert_non_null(strstr(text, "\nFindings: none (8 detectors ran; thresholds: docs/detectors.md)\n"));
 	free(text);
-	text = render(x, 0);	/* analysis not run: no section */
+	text = render(x, 0, 0);	/* analysis not run: no section */
 	assert_null(strstr(text, "Findings"));
 	free(text);
 }
@@ -508,7 +513,7 @@ static void test_text_long_names(void **state)
 	writes(x, 5, 1, 1);
 	writes(x, 6, 1, 1);
 	assert_int_equal(run(x, "unbuffered"), 0);
-	text = render(x, 0);
+	text = render(x, 0, 0);
 	assert_non_null(strstr(text,
 		"\n  file /usr/lib/x86_64-linux-gnu/libc.so.6 (name from call argument)"
 		"                              3 "));

@@ -214,6 +214,92 @@ static void test_two_threads(void **state)
 	assert_true(x->f.v[0].tid != x->f.v[5].tid);
 }
 
+/* the text: the group, its nested findings indented under it, then the
+ * minor line for what is under 1 % of the wall time */
+static void test_text_group(void **state)
+{
+	struct fixture *x = *state;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int k;
+
+	for (k = 0; k < 300; k++)
+		txn(&x->s, 3, "/db/journal", "/db");
+	open_named(&x->s, 7, "/tmp/log", 0);
+	for (k = 0; k < 1000; k++)	/* 9.99 ms to save: minor */
+		call(&x->s, "write", 10 * US, 1, 7);
+	run(x, "loop");
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	render_findings(x, f, 1, 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nFindings (2, ranked by the time a fix would save; their"
+				 " savings add up to ~800 ms, 8.0% of wall time):\n\n[loop] a transaction"
+				 " per item, 300 times: openat A -> "));
+	assert_non_null(strstr(buf, "; saves up to ~788 ms and 5382 syscalls (severity: medium)\n"
+				 "      inside it (4 findings on its objects):\n"
+				 "        [repeat] file /db/journal opened 300 times and stat'ed 0 times\n"
+				 "              pid 100 (?) tid 100: 4200 calls on it"));
+	assert_non_null(strstr(buf, "\n        [fsync storm] 600 syncs on file /db/journal\n"));
+	assert_non_null(strstr(buf, "; saves up to ~500 us more than the group\n"
+				 "\nminor: 1 finding under 1% of wall time each ([unbuffered]), saving"
+				 " ~9.99 ms in all; --all lists them\n"));
+	assert_null(strstr(buf, "\n[unbuffered]"));
+	free(buf);
+}
+
+/* json: the group's nested findings in its "children"; html: nested rows
+ * under the group, the minor findings in a closed <details> */
+static void test_json_html_group(void **state)
+{
+	struct fixture *x = *state;
+	struct ilp_report_info info = { 0 };
+	struct ilp_report_opts ro = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	const char *p;
+	FILE *f;
+	int k;
+
+	for (k = 0; k < 300; k++)
+		txn(&x->s, 3, "/db/journal", "/db");
+	open_named(&x->s, 7, "/tmp/log", 0);
+	for (k = 0; k < 1000; k++)
+		call(&x->s, "write", 10 * US, 1, 7);
+	run(x, "loop");
+	info.findings = x->f.v;
+	info.nfindings = x->f.n;
+	info.ndetectors = ilp_detector_count();
+	info.end_ts = WALL;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(ilp_report_json(f, x->s.m, &info, &ro), 0);
+	fclose(f);
+	p = strstr(buf, "\"kind\": \"loop\"");
+	assert_non_null(p);
+	p = strstr(p, "\"children\": [");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "\"kind\": \"fsync\""));
+	/* the minor one is listed (json lists all), after the group, childless */
+	p = strstr(buf, "\"kind\": \"unbuffered\"");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "\"children\": []"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(ilp_report_html(f, x->s.m, &info, &ro), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "<tr class=\"ilp-nested\"><td>-</td><td>&#8627; fsync storm</td>"));
+	p = strstr(buf, "<details><summary>1 minor finding, each under 1% of the wall time,"
+		   " saving 9.99 ms in all</summary>");
+	assert_non_null(p);
+	assert_non_null(strstr(p, "<td>unbuffered</td>"));
+	assert_non_null(strstr(buf, "<a href=\"#findings\">Findings (2)</a>"));
+	free(buf);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -225,6 +311,8 @@ int main(void)
 		T(test_one_object),
 		T(test_silent),
 		T(test_two_threads),
+		T(test_text_group),
+		T(test_json_html_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,7 +236,8 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 /* fork: child's table becomes a copy of parent's (parent NULL: nothing) */
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child);
 void ilp_fdm_exec(struct ilp_fdproc *f);
-/* commits pending state, builds the sorted view: 0 or -ENOMEM */
-int ilp_fdm_index(struct ilp_fdproc *f);
+/* commits pending state, builds the sorted view (final: the trace is over,
+ * runs of loops end): 0 or -ENOMEM */
+int ilp_fdm_index(struct ilp_fdproc *f, int final);
 
 #endif

@@ -17,8 +17,19 @@
  * Two full copies of a period (p >= 2) lock the thread on that sequence;
  * from then on each step is matched against it in O(1): a complete match
  * is an iteration.  Steps that do not match (noise: a log write now and
- * then) are skipped; an iteration is only counted when all its steps came
- * in order.  No iteration for 2 periods' worth of steps ends the run.  A
+ * then) are skipped; an iteration counts when its steps came in order, up
+ * to 2 of them skipped (an item with less to do: nothing to unlink), and
+ * is dropped when it met more noise than it has steps (another kind of
+ * item).  A step on an unresolved fd (a name the source missed) matches a
+ * step of the same syscall on another object, and so does the same name
+ * typed otherwise: the iteration counts, an unresolved fd's calls are kept
+ * apart as the step's alternate object.  A new sequence starts at the open
+ * of the object whose life in an iteration is longest (an item begins
+ * there); the first item counts when the repetition began up to 2 steps
+ * into it.  No iteration for 2 periods' worth of steps ends the run; the
+ * iteration in progress then counts if more than half its steps came (the
+ * last item has no next one to begin: a transaction's lock, taken at the
+ * start of the next item, ends the sequence).  A
  * longer period confirmed while the short one keeps meeting noise takes
  * over (an inner pattern seen first), and the short one's iterations in
  * that span are dropped.
@@ -42,6 +53,12 @@ struct ilp_loop_step {
 	const struct ilp_fdobj *obj;	/* its object; NULL: a path call the model cannot name */
 	uint64_t calls, ns, share;	/* over the counted iterations: calls, their time
 					 * and their wall share */
+	int wild;			/* obj is an unresolved fd ("fd N (unresolved)") */
+	/* the other object seen at this step, when one of the two is an
+	 * unresolved fd (a name the source missed in some iterations): the
+	 * calls it took, counted apart; NULL: none */
+	const struct ilp_fdobj *alt;
+	uint64_t alt_calls, alt_ns, alt_share;
 };
 
 struct ilp_loop {
@@ -63,11 +80,12 @@ struct ilp_loopt;	/* one thread's tracker */
 
 struct ilp_loopt *ilp_loopt_new(int tid);	/* NULL on ENOMEM */
 void ilp_loopt_free(struct ilp_loopt *t);	/* NULL ok */
-/* one completed call of the thread: 0 or -ENOMEM */
-int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uint64_t lat,
-		   uint64_t share, uint64_t exit_ts);
-/* counts the iterations of the run in progress (an index: they stay counted) */
-void ilp_loopt_flush(struct ilp_loopt *t);
+/* one completed call of the thread (wild: obj is an unresolved fd): 0 or -ENOMEM */
+int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int wild,
+		   uint64_t lat, uint64_t share, uint64_t exit_ts);
+/* counts the iterations of the run in progress (an index: they stay
+ * counted); final: the trace is over, the run ends */
+void ilp_loopt_flush(struct ilp_loopt *t, int final);
 size_t ilp_loopt_nloops(const struct ilp_loopt *t);
 const struct ilp_loop *ilp_loopt_loop(const struct ilp_loopt *t, size_t i);
 

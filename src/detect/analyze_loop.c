@@ -34,15 +34,27 @@
 
 #define MAX_OBJS 26		/* named A..Z; more share "?" */
 
-struct objs {
-	const struct ilp_fdobj *v[MAX_OBJS];
+/* a step as shown: its resolved object, and the unresolved fd that stood
+ * for it in some iterations */
+struct vstep {
+	int nr;
+	const struct ilp_fdobj *obj;	/* NULL: a path call with no name */
+	const struct ilp_fdobj *other;	/* NULL: none */
+	uint64_t calls, ns, other_calls;
+};
+
+/* the loop as shown: steps from the display start, objects as letters */
+struct view {
+	struct vstep v[ILP_LOOP_PERIOD];
 	size_t n;
+	const struct ilp_fdobj *objs[MAX_OBJS];
+	size_t nobjs;
 	int more;		/* more distinct objects than letters */
 };
 
-static int cat_of(const struct ilp_loop_step *s)
+static int cat_of(int nr)
 {
-	return ilp_io_cat(ilp_syscall_class(s->nr));
+	return ilp_io_cat(ilp_syscall_class(nr));
 }
 
 static int ipc(const struct ilp_fdobj *o)
@@ -53,31 +65,76 @@ static int ipc(const struct ilp_fdobj *o)
 	       t == ILP_OBJ_SOCKET || t == ILP_OBJ_UNRESOLVED;
 }
 
-static void objs_of(const struct ilp_loop *l, struct objs *os)
+/*
+ * Where the shown sequence starts: at the open of the object whose life in
+ * an iteration is longest (open ... close of the journal: a transaction
+ * reads from its open), else where the model first saw it.
+ */
+static size_t display_start(const struct vstep *v, size_t n)
 {
-	size_t k, i;
+	size_t k, d, best = 0, best_len = 0;
 
-	memset(os, 0, sizeof(*os));
+	for (k = 0; k < n; k++) {
+		if (!v[k].obj || cat_of(v[k].nr) != ILP_IO_OPEN)
+			continue;
+		for (d = 1; d < n; d++) {
+			const struct vstep *c = &v[(k + d) % n];
+
+			if (c->obj == v[k].obj && cat_of(c->nr) == ILP_IO_CLOSE)
+				break;
+		}
+		if (d < n && d > best_len) {
+			best_len = d;
+			best = k;
+		}
+	}
+	return best;
+}
+
+static void view_of(const struct ilp_loop *l, struct view *w)
+{
+	struct vstep tmp[ILP_LOOP_PERIOD];
+	size_t k, i, start;
+
+	memset(w, 0, sizeof(*w));
 	for (k = 0; k < l->nsteps; k++) {
-		if (!l->steps[k].obj)
+		const struct ilp_loop_step *s = &l->steps[k];
+		struct vstep *v = &tmp[k];
+		int swap = s->wild && s->alt;	/* show the resolved one */
+
+		v->nr = s->nr;
+		v->obj = swap ? s->alt : s->obj;
+		v->other = swap ? s->obj : s->alt;
+		v->calls = s->calls + s->alt_calls;
+		v->ns = s->ns + s->alt_ns;
+		v->other_calls = swap ? s->calls : s->alt_calls;
+	}
+	w->n = l->nsteps;
+	start = display_start(tmp, w->n);
+	for (k = 0; k < w->n; k++)
+		w->v[k] = tmp[(start + k) % w->n];
+	for (k = 0; k < w->n; k++) {
+		const struct ilp_fdobj *o = w->v[k].obj;
+
+		if (!o)
 			continue;
-		for (i = 0; i < os->n && os->v[i] != l->steps[k].obj; i++)
+		for (i = 0; i < w->nobjs && w->objs[i] != o; i++)
 			;
-		if (i < os->n)
+		if (i < w->nobjs)
 			continue;
-		if (os->n < MAX_OBJS)
-			os->v[os->n++] = l->steps[k].obj;
+		if (w->nobjs < MAX_OBJS)
+			w->objs[w->nobjs++] = o;
 		else
-			os->more = 1;
+			w->more = 1;
 	}
 }
 
-static char letter(const struct objs *os, const struct ilp_fdobj *o)
+static char letter(const struct view *w, const struct ilp_fdobj *o)
 {
 	size_t i;
 
-	for (i = 0; i < os->n; i++)
-		if (os->v[i] == o)
+	for (i = 0; i < w->nobjs; i++)
+		if (w->objs[i] == o)
 			return (char)('A' + i);
 	return '?';
 }
@@ -87,23 +144,23 @@ int ilp_loop_has_obj(const struct ilp_loop *l, const struct ilp_fdobj *o)
 	size_t k;
 
 	for (k = 0; o && k < l->nsteps; k++)
-		if (l->steps[k].obj == o)
+		if (l->steps[k].obj == o || l->steps[k].alt == o)
 			return 1;
 	return 0;
 }
 
 enum pattern { P_SAME, P_OPENS, P_REQUEST, P_TXN };
 
-static int pattern_of(const struct ilp_loop *l, int *overhead, int *pure_rr)
+static int pattern_of(const struct view *w, int *overhead, int *pure_rr)
 {
 	int p = P_SAME, wrote = 0;
 	size_t k;
 
 	*overhead = 0;
 	*pure_rr = 1;
-	for (k = 0; k < l->nsteps; k++) {
-		const struct ilp_loop_step *s = &l->steps[k];
-		int cat = cat_of(s);
+	for (k = 0; k < w->n; k++) {
+		const struct vstep *s = &w->v[k];
+		int cat = cat_of(s->nr);
 
 		if (!s->obj || cat == ILP_IO_OPEN || cat == ILP_IO_CLOSE || cat == ILP_IO_SYNC ||
 		    cat == ILP_IO_STAT)
@@ -130,15 +187,15 @@ static const char *const pattern_words[] = {
 };
 
 /* the per-object detectors that fire on the loop's objects */
-static int grouped(const struct ilp_analysis *a, const struct objs *os)
+static int grouped(const struct ilp_analysis *a, const struct view *w)
 {
 	int n = 0;
 	size_t i;
 
-	for (i = 0; i < os->n; i++)
-		n += ilp_fsync_fires(a, os->v[i]) + ilp_repeat_fires(a, os->v[i]) +
-		     ilp_random_fires(a, os->v[i]) + ilp_unbuffered_fires(a, os->v[i]) +
-		     ilp_nplus1_obj_fires(a, os->v[i]);
+	for (i = 0; i < w->nobjs; i++)
+		n += ilp_fsync_fires(a, w->objs[i]) + ilp_repeat_fires(a, w->objs[i]) +
+		     ilp_random_fires(a, w->objs[i]) + ilp_unbuffered_fires(a, w->objs[i]) +
+		     ilp_nplus1_obj_fires(a, w->objs[i]);
 	return n;
 }
 
@@ -185,35 +242,48 @@ static void append(char *buf, size_t size, size_t *len, const char *s)
 	*len += n;
 }
 
-static void describe(struct ilp_finding *f, const struct ilp_loop *l, const struct objs *os,
+static void describe(struct ilp_finding *f, const struct ilp_loop *l, const struct view *w,
 		     int pattern)
 {
-	char legend[ILP_FINDING_TEXT] = "", piece[ILP_FINDING_OBJ + 32], name[ILP_FINDING_OBJ],
-	     x[32];
-	size_t k, len = 0, llen = 0, olen = 0, i;
+	char legend[ILP_FINDING_TEXT] = "", piece[2 * ILP_FINDING_OBJ + 64],
+	     name[ILP_FINDING_OBJ], other[ILP_FINDING_OBJ], x[32];
+	size_t k, j, len = 0, llen = 0, olen = 0, i;
 	int n;
 
-	for (i = 0; i < os->n; i++) {
-		ilp_fdobj_format(os->v[i], name, sizeof(name));
+	for (i = 0; i < w->nobjs; i++) {
+		ilp_fdobj_format(w->objs[i], name, sizeof(name));
 		snprintf(piece, sizeof(piece), "%s%c = %s", i ? ", " : "", (char)('A' + i), name);
 		append(legend, sizeof(legend), &llen, piece);
 		snprintf(piece, sizeof(piece), "%s%s", i ? ", " : "", name);
 		append(f->object, sizeof(f->object), &olen, piece);
+		/* the unresolved fds that stood for it (names the source missed) */
+		for (k = 0; k < w->n; k++) {
+			if (w->v[k].obj != w->objs[i] || !w->v[k].other)
+				continue;
+			for (j = 0; j < k && !(w->v[j].obj == w->objs[i] &&
+					       w->v[j].other == w->v[k].other); j++)
+				;
+			if (j < k)
+				continue;
+			ilp_fdobj_format(w->v[k].other, other, sizeof(other));
+			snprintf(piece, sizeof(piece), ", named %s in some iterations", other);
+			append(legend, sizeof(legend), &llen, piece);
+		}
 	}
-	if (os->more) {
+	if (w->more) {
 		append(legend, sizeof(legend), &llen, ", ...");
 		append(f->object, sizeof(f->object), &olen, ", ...");
 	}
 	n = snprintf(f->what, sizeof(f->what), "%s, %" PRIu64 " times: ", pattern_words[pattern],
 		     l->iterations);
 	len = n > 0 ? (size_t)n : 0;
-	for (k = 0; k < l->nsteps; k++) {
-		const struct ilp_loop_step *s = &l->steps[k];
+	for (k = 0; k < w->n; k++) {
+		const struct vstep *s = &w->v[k];
 
 		per_iter(x, sizeof(x), s->calls, l->iterations);
 		if (s->obj)
 			snprintf(piece, sizeof(piece), "%s%s%s %c", k ? " -> " : "",
-				 ilp_syscall_name(s->nr), x, letter(os, s->obj));
+				 ilp_syscall_name(s->nr), x, letter(w, s->obj));
 		else
 			snprintf(piece, sizeof(piece), "%s%s%s", k ? " -> " : "",
 				 ilp_syscall_name(s->nr), x);
@@ -231,70 +301,30 @@ static void describe(struct ilp_finding *f, const struct ilp_loop *l, const stru
 	}
 }
 
-static int loop_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
-			const struct ilp_loop *l, struct ilp_findings *out)
+/* (n - 1) / n of every step's calls and share, on both its objects */
+static int claim(const struct ilp_analysis *a, const struct ilp_proc *p,
+		 const struct ilp_loop *l, struct ilp_claim *cl)
 {
-	const struct ilp_thresholds *th = a->th;
-	uint64_t n = l->iterations, calls = 0, ns = 0, top_ns = 0;
-	char per[ILP_FMT_TIME_LEN], top[ILP_FMT_TIME_LEN], span[ILP_FMT_TIME_LEN], x[32], c[24],
-	     on[8];
-	const struct ilp_loop_step *costly = &l->steps[0];
-	struct ilp_claim cl = { 0 };
-	struct ilp_share_text st;
-	struct ilp_finding *f;
-	struct objs os;
-	int overhead, pure_rr, pattern, err = 0;
+	uint64_t n = l->iterations;
 	size_t k;
+	int err = 0;
 
-	if (n < th->loop_min || n < 2)
-		return 0;
-	objs_of(l, &os);
-	pattern = pattern_of(l, &overhead, &pure_rr);
-	if (pure_rr || !((overhead && os.n + os.more >= 2) || grouped(a, &os) >= 2))
-		return 0;
-	f = ilp_finding_add(out, "loop", "loop", p);
-	if (!f)
-		return -ENOMEM;
-	f->tid = l->tid;
-	f->loop = l;
-	f->count = n;
-	f->threshold = th->loop_min;
 	for (k = 0; k < l->nsteps && !err; k++) {
 		const struct ilp_loop_step *s = &l->steps[k];
 		uint64_t c = ilp_scale(s->calls, n - 1, n), sh = ilp_scale(s->share, n - 1, n);
 
-		calls += s->calls;
-		ns += s->ns;
-		if (s->ns > top_ns) {
-			top_ns = s->ns;
-			costly = s;
-		}
-		err = s->obj ? ilp_claim_io(a, &cl, s->obj, cat_of(s), c, sh)
-			     : ilp_claim_rest(a, &cl, p, c, sh);
+		err = s->obj ? ilp_claim_io(a, cl, s->obj, cat_of(s->nr), c, sh)
+			     : ilp_claim_rest(a, cl, p, c, sh);
+		if (!err && s->alt)
+			err = ilp_claim_io(a, cl, s->alt, cat_of(s->nr),
+					   ilp_scale(s->alt_calls, n - 1, n),
+					   ilp_scale(s->alt_share, n - 1, n));
 	}
-	if (err)
-		return err;
-	f->time_ns = ns;
-	f->saving_calls = cl.calls;
-	f->saving_ns = cl.share_ns;
-	describe(f, l, &os, pattern);
-	ilp_fmt_time(per, sizeof(per), ns / n);
-	ilp_fmt_time(top, sizeof(top), top_ns / n);
-	ilp_fmt_time(span, sizeof(span), l->last_ts > l->first_ts ? l->last_ts - l->first_ts : 0);
-	ilp_share_text(&st, ns, a->wall_ns);
-	per_iter(x, sizeof(x), costly->calls, n);
-	avg(c, sizeof(c), calls, n);
-	snprintf(on, sizeof(on), costly->obj ? " on %c" : "", letter(&os, costly->obj));
-	snprintf(f->evidence, sizeof(f->evidence),
-		 "each iteration: %s calls in %s (%s%s%s: %s); %s inside the loop's calls (%s),"
-		 " over %s", c, per, ilp_syscall_name(costly->nr), x, on, top, st.time, st.share,
-		 span);
-	snprintf(f->why, sizeof(f->why),
-		 "the same %zu steps on %zu object%s, in order, %" PRIu64 " times >= %" PRIu64
-		 " (--loop-min)%s", l->nsteps, os.n, os.n == 1 ? "" : "s", n, th->loop_min,
-		 pattern == P_TXN ? "; every iteration syncs" :
-		 pattern == P_REQUEST ? "; every iteration writes a request and reads the answer" :
-		 pattern == P_OPENS ? "; every iteration opens its files again" : "");
+	return err;
+}
+
+static void fix_of(struct ilp_finding *f, int pattern, int overhead)
+{
 	switch (pattern) {
 	case P_TXN:
 		snprintf(f->fix, sizeof(f->fix),
@@ -315,6 +345,65 @@ static int loop_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
 		snprintf(f->fix, sizeof(f->fix), "do the per-item calls once per batch of items");
 		break;
 	}
+}
+
+static int loop_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
+			const struct ilp_loop *l, struct ilp_findings *out)
+{
+	const struct ilp_thresholds *th = a->th;
+	uint64_t n = l->iterations, calls = 0, ns = 0;
+	char per[ILP_FMT_TIME_LEN], top[ILP_FMT_TIME_LEN], span[ILP_FMT_TIME_LEN], x[32], c[24],
+	     on[8];
+	const struct vstep *costly;
+	struct ilp_claim cl = { 0 };
+	struct ilp_share_text st;
+	struct ilp_finding *f;
+	struct view w;
+	int overhead, pure_rr, pattern;
+	size_t k;
+
+	if (n < th->loop_min || n < 2)
+		return 0;
+	view_of(l, &w);
+	pattern = pattern_of(&w, &overhead, &pure_rr);
+	if (pure_rr || !((overhead && w.nobjs + w.more >= 2) || grouped(a, &w) >= 2))
+		return 0;
+	f = ilp_finding_add(out, "loop", "loop", p);
+	if (!f || claim(a, p, l, &cl))
+		return -ENOMEM;
+	f->tid = l->tid;
+	f->loop = l;
+	f->count = n;
+	f->threshold = th->loop_min;
+	costly = &w.v[0];
+	for (k = 0; k < w.n; k++) {
+		calls += w.v[k].calls;
+		ns += w.v[k].ns;
+		if (w.v[k].ns > costly->ns)
+			costly = &w.v[k];
+	}
+	f->time_ns = ns;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
+	describe(f, l, &w, pattern);
+	ilp_fmt_time(per, sizeof(per), ns / n);
+	ilp_fmt_time(top, sizeof(top), costly->ns / n);
+	ilp_fmt_time(span, sizeof(span), l->last_ts > l->first_ts ? l->last_ts - l->first_ts : 0);
+	ilp_share_text(&st, ns, a->wall_ns);
+	per_iter(x, sizeof(x), costly->calls, n);
+	avg(c, sizeof(c), calls, n);
+	snprintf(on, sizeof(on), costly->obj ? " on %c" : "", letter(&w, costly->obj));
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "each iteration: %s calls in %s (%s%s%s: %s); %s inside the loop's calls (%s),"
+		 " over %s", c, per, ilp_syscall_name(costly->nr), x, on, top, st.time, st.share,
+		 span);
+	snprintf(f->why, sizeof(f->why),
+		 "the same %zu steps on %zu object%s, in order, %" PRIu64 " times >= %" PRIu64
+		 " (--loop-min)%s", w.n, w.nobjs, w.nobjs == 1 ? "" : "s", n, th->loop_min,
+		 pattern == P_TXN ? "; every iteration syncs" :
+		 pattern == P_REQUEST ? "; every iteration writes a request and reads the answer" :
+		 pattern == P_OPENS ? "; every iteration opens its files again" : "");
+	fix_of(f, pattern, overhead);
 	return 0;
 }
 

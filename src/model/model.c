@@ -816,7 +816,7 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		sc_sort(&p->sc);
 		if (ilp_calls_index(p->top))
 			err = -ENOMEM;
-		if (ilp_fdm_index(p->fd))
+		if (ilp_fdm_index(p->fd, m->finished))
 			err = -ENOMEM;
 		counted_forward(p);
 		if (p->nthreads > 1)

@@ -631,7 +631,9 @@ static int loop_feed(struct ilp_fdproc *f, const struct ilp_fdobj *o, const stru
 		return -ENOMEM;
 	if (!t->loop && !(t->loop = ilp_loopt_new(c->tid)))
 		return -ENOMEM;
-	return ilp_loopt_call(t->loop, c->nr, o, c->lat, c->share, c->ts);
+	return ilp_loopt_call(t->loop, c->nr, o,
+			      o && (o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED, c->lat,
+			      c->share, c->ts);
 }
 
 static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall *c)
@@ -1147,14 +1149,14 @@ static int obj_cmp(const void *a, const void *b)
 }
 
 /* every thread's loops, their runs in progress counted */
-static int loops_index(struct ilp_fdproc *f)
+static int loops_index(struct ilp_fdproc *f, int final)
 {
 	size_t i, j, n = 0;
 	const struct ilp_loop **v;
 
 	for (i = 0; i < f->tlcap; i++)
 		if (f->tl[i].tid && f->tl[i].loop) {
-			ilp_loopt_flush(f->tl[i].loop);
+			ilp_loopt_flush(f->tl[i].loop, final);
 			n += ilp_loopt_nloops(f->tl[i].loop);
 		}
 	f->nloops = 0;
@@ -1170,7 +1172,7 @@ static int loops_index(struct ilp_fdproc *f)
 	return 0;
 }
 
-int ilp_fdm_index(struct ilp_fdproc *f)
+int ilp_fdm_index(struct ilp_fdproc *f, int final)
 {
 	struct ilp_fdobj **v;
 	size_t i;
@@ -1189,7 +1191,7 @@ int ilp_fdm_index(struct ilp_fdproc *f)
 			f->view[f->nview++] = f->objs[i];
 	if (f->nview > 1)
 		qsort(f->view, f->nview, sizeof(*f->view), obj_cmp);
-	return err ? err : loops_index(f);
+	return err ? err : loops_index(f, final);
 }
 
 /* ---- accessors ---- */

@@ -13,28 +13,36 @@
  * run) is recognized in any rotation and counted from its first step.
  *
  * Locked: a step equal to the next expected one advances; one equal to
- * the step just matched joins it (a run split by noise); one equal to the
- * first step restarts the iteration (the partial one is dropped); any
- * other step is noise, skipped.  After 2 periods' worth of steps without
- * a complete iteration the run ends and its iterations are counted.
+ * the step just matched joins it (a run split by noise); one equal to one
+ * of the next SKIP_MAX steps advances past the skipped ones; one equal to
+ * the first step restarts the iteration (the partial one is dropped, or
+ * counted if only its last SKIP_MAX steps were missing); any other step is
+ * noise, skipped, and more noise than steps drops the iteration.  After 2
+ * periods' worth of steps without a complete iteration the run ends and
+ * its iterations are counted.
  *
  * An inner pattern can lock first (a b a b in a b a b c): when a longer
- * period is confirmed and at least 1 in NOISE_SHARE of the steps in its
- * two copies were noise to the locked one, the longer one takes over; the
- * short run's iterations are dropped if it began inside those two copies.
- * Rarer noise (a log line every few transactions) is noise: the short
- * loop stays.
+ * period is confirmed over three copies and at least 1 in NOISE_SHARE of
+ * the steps in them were noise to the locked one, the longer one takes
+ * over; the short run's iterations are dropped if it began inside those
+ * copies.  Rarer noise (a log line every few transactions), or a burst of
+ * odd iterations that repeats only twice, is noise: the short loop stays.
+ * A lock counts every copy its run of matches covers in the ring (the
+ * three copies, when a longer period takes over).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdmodel.h"
 #include "loopmodel.h"
+#include "syscalls.h"
 
 #define W ILP_LOOP_PERIOD
 #define RING (2 * W)
 #define RMASK (RING - 1)
 #define EVICT_BELOW 4		/* iterations: a sequence this rare may make room */
+#define SKIP_MAX 2		/* steps an item may skip and still count */
 #define NOISE_SHARE 10		/* 1 step in this many noise to the lock: a longer
 				 * period confirmed over them is the loop */
 
@@ -43,13 +51,15 @@ _Static_assert((RING & RMASK) == 0, "the ring is a power of 2");
 struct tok {
 	const struct ilp_fdobj *obj;
 	int nr;
+	uint16_t wild;		/* obj is an unresolved fd */
+	uint16_t pad;
 	uint32_t calls;
 	uint64_t ns, share;
 	uint64_t t0, t1;	/* enter of its first call, exit of its last */
 };
 
-struct acc {
-	uint64_t calls, ns, share;
+struct acc {			/* [0]: the step's object, [1]: its alternate */
+	uint64_t calls[2], ns[2], share[2];
 };
 
 struct seq {
@@ -64,10 +74,13 @@ struct lockst {
 	uint64_t last_noise;	/* index + 1 of the last noise step, 0: none */
 	int target;		/* where the newest step's calls went: -1 none,
 				 * k < W: it[k], W + k: ep[k] */
+	int target_alt;		/* ... to the alternate object's part */
+	size_t noise_it;	/* noise steps in the iteration in progress */
+	size_t noise_run;	/* noise steps since the last match */
 	int created;		/* s was made for this run */
 	int flushed;		/* part of the run is counted already */
 	struct acc it[W];	/* the iteration in progress */
-	uint64_t it_t0;
+	uint64_t it_t0, it_t1;	/* its first step's enter, its last step's exit */
 	struct acc ep[W];	/* the run's complete iterations, not yet in s */
 	uint64_t ep_iters, ep_t0, ep_t1;
 	uint64_t ep_start;	/* step index where the run's two first copies began */
@@ -115,14 +128,39 @@ static uint64_t mix(int nr, const struct ilp_fdobj *obj)
 	return h ^ (h >> 31);
 }
 
+/* the same step, an unresolved fd standing for any object */
 static int tok_same(const struct tok *a, const struct tok *b)
 {
-	return a->nr == b->nr && a->obj == b->obj;
+	return a->nr == b->nr &&
+	       (a->obj == b->obj || (a->obj && b->obj && (a->wild || b->wild)));
 }
 
-static int step_is(const struct ilp_loop_step *s, const struct tok *t)
+/*
+ * How step x matches s: 0 not, 1 on s's object, 2 on its alternate (one
+ * of the two an unresolved fd: a name missed in some iterations).  set:
+ * an alternate seen the first time becomes s's.
+ */
+static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
 {
-	return s->nr == t->nr && s->obj == t->obj;
+	if (s->nr != x->nr)
+		return 0;
+	if (s->obj == x->obj)
+		return 1;
+	if (!x->obj || !s->obj)
+		return 0;
+	if (s->alt == x->obj)
+		return 2;
+	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
+	 * the name, not another object */
+	if (!strcmp(ilp_fdobj_desc(s->obj), ilp_fdobj_desc(x->obj)))
+		return 1;
+	if (s->alt)
+		return !strcmp(ilp_fdobj_desc(s->alt), ilp_fdobj_desc(x->obj)) ? 2 : 0;
+	if (!(x->wild || s->wild))
+		return 0;
+	if (set)
+		s->alt = x->obj;
+	return 2;
 }
 
 static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
@@ -130,11 +168,12 @@ static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
 	return &t->ring[i & RMASK];
 }
 
-static void acc_tok(struct acc *a, const struct tok *t)
+/* how: 1 the step's object, 2 its alternate */
+static void acc_tok(struct acc *a, const struct tok *t, int how)
 {
-	a->calls += t->calls;
-	a->ns += t->ns;
-	a->share += t->share;
+	a->calls[how - 1] += t->calls;
+	a->ns[how - 1] += t->ns;
+	a->share[how - 1] += t->share;
 }
 
 /* the run's complete iterations so far go into its sequence: 1 if any */
@@ -151,9 +190,14 @@ static int count_run(struct lockst *lk)
 		l->last_ts = lk->ep_t1;
 	l->iterations += lk->ep_iters;
 	for (k = 0; k < l->nsteps; k++) {
-		l->steps[k].calls += lk->ep[k].calls;
-		l->steps[k].ns += lk->ep[k].ns;
-		l->steps[k].share += lk->ep[k].share;
+		struct ilp_loop_step *st = &l->steps[k];
+
+		st->calls += lk->ep[k].calls[0];
+		st->ns += lk->ep[k].ns[0];
+		st->share += lk->ep[k].share[0];
+		st->alt_calls += lk->ep[k].calls[1];
+		st->alt_ns += lk->ep[k].ns[1];
+		st->alt_share += lk->ep[k].share[1];
 	}
 	memset(lk->ep, 0, sizeof(lk->ep));
 	lk->ep_iters = 0;
@@ -161,13 +205,22 @@ static int count_run(struct lockst *lk)
 	return 1;
 }
 
-/* the run ends: its iterations are counted (commit) or dropped */
+static void iteration_done(struct lockst *lk, size_t p, uint64_t t1);
+
+/*
+ * The run ends: its iterations are counted (commit) or dropped.  The one
+ * in progress counts when more than half its steps came: the last item
+ * of a loop has no next one to begin (a transaction's lock is taken at
+ * the start of the next item, seen as the end of this one).
+ */
 static void end_run(struct ilp_loopt *t, int commit)
 {
 	struct lockst *lk = t->lk;
 	struct ilp_loop *l = &lk->s->pub;
 	size_t i;
 
+	if (commit && lk->phase * 2 > l->nsteps)
+		iteration_done(lk, l->nsteps, lk->it_t1);
 	if (!(commit && count_run(lk)) && !lk->flushed && l->episodes)
 		l->episodes--;		/* a run that counted nothing is no run */
 	if (!l->iterations && lk->created) {
@@ -195,7 +248,8 @@ static struct seq *find_seq(struct ilp_loopt *t, uint64_t r0, size_t p, uint64_t
 		if (s->pub.nsteps != p || s->hash != hash)
 			continue;
 		for (j = 0; j < p; j++) {
-			for (k = 0; k < p && step_is(&s->pub.steps[(j + k) % p], tok_at(t, r0 + k)); k++)
+			for (k = 0; k < p && step_match(&s->pub.steps[(j + k) % p],
+							tok_at(t, r0 + k), 0); k++)
 				;
 			if (k == p) {
 				*rot = j;
@@ -223,16 +277,53 @@ static int make_room(struct ilp_loopt *t)
 	return 1;
 }
 
-/* the last 2p steps are two copies of p steps: lock on them */
+/*
+ * Where a new sequence of the p steps from r0 starts: at the open of the
+ * object whose life in an iteration is longest (open journal ... close
+ * journal: an item begins there), when that open is the only one of its
+ * kind in the sequence (a restart on it is sure); else where the
+ * repetition began.
+ */
+static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
+{
+	size_t k, d, j, best = 0, best_len = 0;
+
+	for (k = 0; k < p; k++) {
+		const struct tok *o = tok_at(t, r0 + k);
+
+		if (!o->obj || ilp_io_cat(ilp_syscall_class(o->nr)) != ILP_IO_OPEN)
+			continue;
+		for (j = 0; j < p && (j == k || !tok_same(tok_at(t, r0 + j), o)); j++)
+			;
+		if (j < p)
+			continue;	/* opened twice an iteration */
+		for (d = 1; d < p; d++) {
+			const struct tok *c = tok_at(t, r0 + (k + d) % p);
+
+			if (c->obj == o->obj && ilp_io_cat(ilp_syscall_class(c->nr)) == ILP_IO_CLOSE)
+				break;
+		}
+		if (d < p && d > best_len) {
+			best_len = d;
+			best = k;
+		}
+	}
+	return best;
+}
+
+/* the last steps are (at least) two copies of p steps: lock on them */
 static int lock(struct ilp_loopt *t, size_t p)
 {
-	uint64_t r0 = t->n - 2 * p, hash = 0;
+	/* every copy the run of matches covers, as far as the ring reaches */
+	size_t run = t->run[p] < RING - p ? t->run[p] : RING - p, span = (run + p) / p * p;
+	uint64_t r0 = t->n - span, hash = 0;
 	struct lockst *lk = t->lk;
 	struct seq *s;
 	size_t rot = 0, k, i, first;
+	int how;
 
-	for (k = 0; k < p; k++)
-		hash += mix(tok_at(t, r0 + k)->nr, tok_at(t, r0 + k)->obj);
+	for (k = 0; k < p; k++)	/* syscalls only: a missed name must not change it */
+		hash += mix(tok_at(t, r0 + k)->nr, NULL);
 	if (!lk) {
 		lk = t->lk = malloc(sizeof(*lk));
 		if (!lk)
@@ -251,10 +342,15 @@ static int lock(struct ilp_loopt *t, size_t p)
 		s->pub.tid = t->tid;
 		s->pub.nsteps = p;
 		s->hash = hash;
+		first = canonical_start(t, r0, p);
 		for (k = 0; k < p; k++) {
-			s->pub.steps[k].nr = tok_at(t, r0 + k)->nr;
-			s->pub.steps[k].obj = tok_at(t, r0 + k)->obj;
+			const struct tok *x = tok_at(t, r0 + (first + k) % p);
+
+			s->pub.steps[k].nr = x->nr;
+			s->pub.steps[k].obj = x->obj;
+			s->pub.steps[k].wild = x->wild;
 		}
+		rot = (p - first) % p;	/* the step at r0 */
 		t->seqs[t->nseqs++] = s;
 		lk->created = 1;
 	}
@@ -263,22 +359,38 @@ static int lock(struct ilp_loopt *t, size_t p)
 	lk->ep_start = r0;
 	lk->target = -1;
 	t->locked = 1;
-	/* the complete copies in the two, counted from the sequence's first step */
+	/* the complete copies, counted from the sequence's first step; a first
+	 * copy missing only its first SKIP_MAX steps counts too */
 	first = (p - rot) % p;
-	for (k = first; k + p <= 2 * p; k += p) {
-		for (i = 0; i < p; i++)
-			acc_tok(&lk->ep[i], tok_at(t, r0 + k + i));
+	if (rot && rot <= SKIP_MAX) {
+		for (i = rot; i < p; i++) {
+			how = step_match(&s->pub.steps[i], tok_at(t, r0 + i - rot), 1);
+			acc_tok(&lk->ep[i], tok_at(t, r0 + i - rot), how);
+		}
+		lk->ep_iters = 1;
+		lk->ep_t0 = tok_at(t, r0)->t0;
+		lk->ep_t1 = tok_at(t, r0 + first - 1)->t1;
+	}
+	for (k = first; k + p <= span; k += p) {
+		for (i = 0; i < p; i++) {
+			how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
+			acc_tok(&lk->ep[i], tok_at(t, r0 + k + i), how);
+			lk->target_alt = how == 2;
+		}
 		if (!lk->ep_iters++)
 			lk->ep_t0 = tok_at(t, r0 + k)->t0;
 		lk->ep_t1 = tok_at(t, r0 + k + p - 1)->t1;
 		lk->target = (int)(W + p - 1);
 	}
 	/* the rest begins the next iteration */
-	for (i = 0; k + i < 2 * p; i++) {
+	for (i = 0; k + i < span; i++) {
 		if (!i)
 			lk->it_t0 = tok_at(t, r0 + k)->t0;
-		acc_tok(&lk->it[i], tok_at(t, r0 + k + i));
+		lk->it_t1 = tok_at(t, r0 + k + i)->t1;
+		how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
+		acc_tok(&lk->it[i], tok_at(t, r0 + k + i), how);
 		lk->target = (int)i;
+		lk->target_alt = how == 2;
 	}
 	lk->phase = i;
 	return 0;
@@ -288,12 +400,14 @@ static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
 {
 	size_t k;
 
-	for (k = 0; k < p; k++) {
-		lk->ep[k].calls += lk->it[k].calls;
-		lk->ep[k].ns += lk->it[k].ns;
-		lk->ep[k].share += lk->it[k].share;
-	}
+	for (k = 0; k < p; k++)
+		for (int h = 0; h < 2; h++) {
+			lk->ep[k].calls[h] += lk->it[k].calls[h];
+			lk->ep[k].ns[h] += lk->it[k].ns[h];
+			lk->ep[k].share[h] += lk->it[k].share[h];
+		}
 	memset(lk->it, 0, p * sizeof(lk->it[0]));
+	lk->noise_it = 0;
 	if (!lk->ep_iters++)
 		lk->ep_t0 = lk->it_t0;
 	lk->ep_t1 = t1;
@@ -301,41 +415,84 @@ static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
 	lk->since_iter = 0;
 }
 
+/* the iteration in progress is dropped */
+static void drop_iteration(struct lockst *lk, size_t p)
+{
+	memset(lk->it, 0, p * sizeof(lk->it[0]));
+	lk->phase = 0;
+	lk->noise_it = 0;
+}
+
 /* a new step while locked */
 static void match(struct ilp_loopt *t, const struct tok *x)
 {
 	struct lockst *lk = t->lk;
-	const struct ilp_loop_step *st = lk->s->pub.steps;
+	struct ilp_loop_step *st = lk->s->pub.steps;
 	size_t p = lk->s->pub.nsteps;
+	int how;
 
 	lk->since_iter++;
-	if (step_is(&st[lk->phase], x)) {
+	if ((how = step_match(&st[lk->phase], x, 1))) {
 		if (!lk->phase)
 			lk->it_t0 = x->t0;
-		acc_tok(&lk->it[lk->phase], x);
+		lk->it_t1 = x->t1;
+		acc_tok(&lk->it[lk->phase], x, how);
 		lk->target = (int)lk->phase;
+		lk->target_alt = how == 2;
+		lk->noise_run = 0;
 		if (++lk->phase == p) {
 			iteration_done(lk, p, x->t1);
 			lk->target = (int)(W + p - 1);
 		}
 		return;
 	}
-	if (lk->phase && step_is(&st[lk->phase - 1], x)) {	/* a run split by noise */
-		acc_tok(&lk->it[lk->phase - 1], x);
+	/* a run split by a little noise (pwrite, a log line, pwrite) */
+	if (lk->phase && lk->noise_run <= 2 && (how = step_match(&st[lk->phase - 1], x, 1))) {
+		acc_tok(&lk->it[lk->phase - 1], x, how);
+		lk->it_t1 = x->t1;
 		lk->target = (int)lk->phase - 1;
+		lk->target_alt = how == 2;
+		lk->noise_run = 0;
 		return;
 	}
-	if (lk->phase && step_is(&st[0], x)) {	/* the iteration starts over */
-		memset(lk->it, 0, p * sizeof(lk->it[0]));
+	/* a step or two the item skipped (an item that had less to do): the
+	 * next ones match; the skipped steps count as noise */
+	for (size_t d = 1; d <= SKIP_MAX && lk->phase + d < p; d++) {
+		if (!(how = step_match(&st[lk->phase + d], x, 1)))
+			continue;
+		lk->noise_it += d;
+		lk->phase += d;
+		lk->it_t1 = x->t1;
+		acc_tok(&lk->it[lk->phase], x, how);
+		lk->target = (int)lk->phase;
+		lk->target_alt = how == 2;
+		lk->noise_run = 0;
+		if (++lk->phase == p) {
+			iteration_done(lk, p, x->t1);
+			lk->target = (int)(W + p - 1);
+		}
+		return;
+	}
+	if (lk->phase && (how = step_match(&st[0], x, 1))) {	/* the iteration starts over */
+		if (p - lk->phase <= SKIP_MAX)	/* the item skipped its last steps */
+			iteration_done(lk, p, lk->it_t1);
+		else
+			drop_iteration(lk, p);
 		lk->it_t0 = x->t0;
-		acc_tok(&lk->it[0], x);
+		lk->it_t1 = x->t1;
+		acc_tok(&lk->it[0], x, how);
 		lk->phase = 1;
 		lk->target = 0;
+		lk->target_alt = how == 2;
+		lk->noise_run = 0;
 		return;
 	}
 	lk->target = -1;		/* noise */
+	lk->noise_run++;
 	lk->last_noise = t->n;
 	t->noise[((t->n - 1) & RMASK) / 64] |= 1ull << ((t->n - 1) & 63);
+	if (lk->phase && ++lk->noise_it > p)
+		drop_iteration(lk, p);	/* more noise than steps: not this loop */
 	if (lk->since_iter > 2 * p)
 		end_run(t, 1);		/* the loop is over */
 }
@@ -384,15 +541,17 @@ static void merge(struct ilp_loopt *t, uint64_t lat, uint64_t share, uint64_t ex
 	if (!t->locked || lk->target < 0)
 		return;
 	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
-	a->calls++;
-	a->ns += lat;
-	a->share += share;
+	a->calls[lk->target_alt]++;
+	a->ns[lk->target_alt] += lat;
+	a->share[lk->target_alt] += share;
 	if (lk->target >= W)
 		lk->ep_t1 = exit_ts;
+	else
+		lk->it_t1 = exit_ts;
 }
 
-int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uint64_t lat,
-		   uint64_t share, uint64_t exit_ts)
+int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int wild,
+		   uint64_t lat, uint64_t share, uint64_t exit_ts)
 {
 	struct tok *x;
 	size_t best;
@@ -409,7 +568,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uin
 		}
 	}
 	x = &t->ring[t->n & RMASK];
-	*x = (struct tok){ obj, nr, 1, lat, share, exit_ts - lat, exit_ts };
+	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
 	best = scan(t);
@@ -417,10 +576,11 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uin
 		struct lockst *lk = t->lk;
 		size_t p = lk->s->pub.nsteps;
 
-		if (best > p && lk->last_noise && lk->last_noise + 2 * best > t->n &&
-		    noise_in_last(t, 2 * best) * NOISE_SHARE >= 2 * best) {
+		if (best > p && 3 * best <= RING && t->run[best] >= 2 * best && lk->last_noise &&
+		    lk->last_noise + 3 * best > t->n &&
+		    noise_in_last(t, 3 * best) * NOISE_SHARE >= 3 * best) {
 			/* a longer sequence explains the noise: it takes over */
-			end_run(t, lk->ep_start + 2 * best < t->n);
+			end_run(t, lk->ep_start + 3 * best < t->n);
 			return lock(t, best);
 		}
 		match(t, x);
@@ -432,10 +592,14 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, uin
 	return 0;
 }
 
-void ilp_loopt_flush(struct ilp_loopt *t)
+void ilp_loopt_flush(struct ilp_loopt *t, int final)
 {
 	struct lockst *lk = t->lk;
 
+	if (t->locked && final) {
+		end_run(t, 1);	/* the trace is over: so is the loop */
+		return;
+	}
 	if (!t->locked || !count_run(lk))
 		return;
 	lk->created = 0;	/* counted: kept whatever comes */

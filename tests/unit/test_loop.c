@@ -152,6 +152,79 @@ static void test_noise_every_other(void **state)
 	rm(s);
 }
 
+/* a transaction whose directory the source could not name in some items
+ * (fd 4 (unresolved)), or named with another type ("file /db"): the
+ * iterations count, the unresolved fd's calls kept apart at that step */
+static void test_missed_names(void **state)
+{
+	struct stream *s = mk();
+	const struct ilp_loop *l;
+	int i, k;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		if (i % 4 != 1 && i % 10 != 7) {
+			txn(s, 3, "/db/journal", "/db");
+			continue;
+		}
+		open_named(s, 3, "/db/journal", 0);
+		for (k = 0; k < 10; k++)
+			call6(s, "pwrite64", 10 * US, 512, 3, 0, 512, (uint64_t)k * 512);
+		call(s, "fdatasync", 1 * MS, 0, 3);
+		call(s, "fdatasync", 1 * MS, 0, 3);
+		call(s, "close", 2 * US, 0, 3);
+		call(s, "unlink", 20 * US, 0, 0);
+		call6(s, "openat", 5 * US, 4, (uint64_t)-100, 0, 0, 0);	/* no name */
+		if (i % 10 == 7)
+			fdinfo(s, 4, ILP_OBJ_FILE, "/db");	/* the name, typed wrong */
+		call(s, "fsync", 500 * US, 0, 4);
+		call(s, "close", 2 * US, 0, 4);
+	}
+	l = only_loop(s, 100);
+	assert_int_equal(l->iterations, 300);
+	assert_int_equal(l->nsteps, 8);
+	assert_non_null(l->steps[5].alt);		/* openat: fd 4 (unresolved) */
+	assert_true(l->steps[5].wild || ilp_fdobj_type(l->steps[5].alt) == ILP_OBJ_UNRESOLVED);
+	/* unresolved: i % 4 == 1 but not i % 10 == 7 (named, typed wrong: on
+	 * the dir's step), 75 - 15 = 60 items */
+	assert_int_equal(l->steps[6].calls + l->steps[6].alt_calls, 300);
+	assert_int_equal(l->steps[5].wild ? l->steps[6].calls : l->steps[6].alt_calls, 60);
+	rm(s);
+}
+
+/* an item that skips a step or two (nothing to unlink) still counts; the
+ * last item, whose next one never begins its prologue, counts at the end;
+ * so does a first item the repetition began two steps into */
+static void test_items_that_differ(void **state)
+{
+	struct stream *s = mk();
+	const struct ilp_loop *l;
+	int i;
+
+	(void)state;
+	open_named(s, 5, "/db/main", 0);
+	for (i = 0; i < 100; i++) {
+		call(s, "fcntl", 1 * US, 0, 5);		/* the item's lock: a prologue */
+		if (i == 0) {		/* the first item: no fstat, creat(2) for openat */
+			call6(s, "creat", 5 * US, 3, 0, 0644, 0, 0);
+			fdinfo(s, 3, ILP_OBJ_FILE, "/db/journal");
+		} else {
+			call(s, "fstat", 1 * US, 0, 5);
+			open_named(s, 3, "/db/journal", 0);
+		}
+		call(s, "write", 10 * US, 64, 3);
+		call(s, "fdatasync", 1 * MS, 0, 3);
+		call(s, "close", 2 * US, 0, 3);
+		if (i % 9 != 4)				/* some items leave the journal */
+			call(s, "unlink", 20 * US, 0, 0);
+		call(s, "pwrite64", 10 * US, 4096, 5);
+	}
+	ilp_model_finish(s->m, s->ts);
+	l = only_loop(s, 100);
+	assert_int_equal(l->iterations, 100);
+	rm(s);
+}
+
 /* two threads of one process, their calls interleaved: each its own loop */
 static void test_two_threads(void **state)
 {
@@ -299,6 +372,8 @@ int main(void)
 		cmocka_unit_test(test_transaction_per_item),
 		cmocka_unit_test(test_noise),
 		cmocka_unit_test(test_noise_every_other),
+		cmocka_unit_test(test_missed_names),
+		cmocka_unit_test(test_items_that_differ),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_inner_pattern),
 		cmocka_unit_test(test_resumed),

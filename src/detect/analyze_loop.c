@@ -40,10 +40,10 @@ struct vstep {
 	int nr;
 	const struct ilp_fdobj *obj;	/* NULL: a path call with no name */
 	const struct ilp_fdobj *other;	/* NULL: none */
-	uint64_t calls, ns, other_calls;
+	uint64_t calls, ns;
 };
 
-/* the loop as shown: steps from the display start, objects as letters */
+/* the loop as shown: its steps, objects as letters */
 struct view {
 	struct vstep v[ILP_LOOP_PERIOD];
 	size_t n;
@@ -65,41 +65,14 @@ static int ipc(const struct ilp_fdobj *o)
 	       t == ILP_OBJ_SOCKET || t == ILP_OBJ_UNRESOLVED;
 }
 
-/*
- * Where the shown sequence starts: at the open of the object whose life in
- * an iteration is longest (open ... close of the journal: a transaction
- * reads from its open), else where the model first saw it.
- */
-static size_t display_start(const struct vstep *v, size_t n)
-{
-	size_t k, d, best = 0, best_len = 0;
-
-	for (k = 0; k < n; k++) {
-		if (!v[k].obj || cat_of(v[k].nr) != ILP_IO_OPEN)
-			continue;
-		for (d = 1; d < n; d++) {
-			const struct vstep *c = &v[(k + d) % n];
-
-			if (c->obj == v[k].obj && cat_of(c->nr) == ILP_IO_CLOSE)
-				break;
-		}
-		if (d < n && d > best_len) {
-			best_len = d;
-			best = k;
-		}
-	}
-	return best;
-}
-
 static void view_of(const struct ilp_loop *l, struct view *w)
 {
-	struct vstep tmp[ILP_LOOP_PERIOD];
-	size_t k, i, start;
+	size_t k, i;
 
 	memset(w, 0, sizeof(*w));
 	for (k = 0; k < l->nsteps; k++) {
 		const struct ilp_loop_step *s = &l->steps[k];
-		struct vstep *v = &tmp[k];
+		struct vstep *v = &w->v[k];
 		int swap = s->wild && s->alt;	/* show the resolved one */
 
 		v->nr = s->nr;
@@ -107,12 +80,8 @@ static void view_of(const struct ilp_loop *l, struct view *w)
 		v->other = swap ? s->obj : s->alt;
 		v->calls = s->calls + s->alt_calls;
 		v->ns = s->ns + s->alt_ns;
-		v->other_calls = swap ? s->calls : s->alt_calls;
 	}
-	w->n = l->nsteps;
-	start = display_start(tmp, w->n);
-	for (k = 0; k < w->n; k++)
-		w->v[k] = tmp[(start + k) % w->n];
+	w->n = l->nsteps;	/* from the model's start: the open an item begins with */
 	for (k = 0; k < w->n; k++) {
 		const struct ilp_fdobj *o = w->v[k].obj;
 

@@ -293,14 +293,16 @@ static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
 
 		if (!o->obj || ilp_io_cat(ilp_syscall_class(o->nr)) != ILP_IO_OPEN)
 			continue;
-		for (j = 0; j < p && (j == k || !tok_same(tok_at(t, r0 + j), o)); j++)
+		for (j = 0; j < p && (j == k || tok_at(t, r0 + j)->nr != o->nr ||
+				      tok_at(t, r0 + j)->obj != o->obj); j++)
 			;
 		if (j < p)
 			continue;	/* opened twice an iteration */
 		for (d = 1; d < p; d++) {
 			const struct tok *c = tok_at(t, r0 + (k + d) % p);
 
-			if (c->obj == o->obj && ilp_io_cat(ilp_syscall_class(c->nr)) == ILP_IO_CLOSE)
+			if (c->obj && (c->obj == o->obj || c->wild || o->wild) &&
+			    ilp_io_cat(ilp_syscall_class(c->nr)) == ILP_IO_CLOSE)
 				break;
 		}
 		if (d < p && d > best_len) {

@@ -208,6 +208,14 @@ struct ilp_fdobj;
 int ilp_hotlock_ulock_fires(const struct ilp_analysis *a, const struct ilp_ulock *l);
 /* o is the object an [N+1] finding blocks on (its round trips' reads) */
 int ilp_nplus1_obj_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+/*
+ * Who a wait on o (a pipe or socket, read by thread tid of p) waits for,
+ * into buf: "waiting for pid 812 (pyenv), which holds the write end",
+ * "waiting for thread 813 (worker) of this process, ...", or one /proc
+ * named outside the trace (peers.c).  1 if found, else 0 (buf "").
+ */
+int ilp_peer_describe(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      const struct ilp_fdobj *o, int tid, char *buf, size_t size);
 /* o is one of the loop's objects */
 int ilp_loop_has_obj(const struct ilp_loop *l, const struct ilp_fdobj *o);
 /* the per-object detectors fire on o (whatever the ledger grants them) */

@@ -37,6 +37,7 @@
 
 #include "event.h"
 #include "hist.h"
+#include "peer.h"
 
 /* ILP_EV_FD_INFO fd.type: low byte the object type, higher bits flags. */
 enum ilp_obj_type {
@@ -167,6 +168,7 @@ struct ilp_io_stats {
 	struct ilp_hist *psize;			/* bytes per positioned call (NULL: none) */
 };
 
+struct ilp_model;
 struct ilp_proc;
 struct ilp_fdproc;	/* one process's fd table and objects */
 struct ilp_fdobj;
@@ -213,6 +215,33 @@ const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned typ
 					const char *desc);
 
 unsigned ilp_fdobj_type(const struct ilp_fdobj *o);	/* type | flags | ILP_OBJ_SRC(best source) */
+
+/*
+ * The other end of a pipe or socket, for naming the peer a thread waits
+ * on (detect/peer.c).  A pipe's two ends are one object ("pipe:[ino]"):
+ * which end each fd is comes from pipe() (fds[0] reads, fds[1] writes),
+ * dup, fork, and the data calls made on it.
+ */
+#define ILP_END_READ	1u
+#define ILP_END_WRITE	2u
+/* the ends the process held or used (ILP_END_*) */
+unsigned ilp_fdobj_ends(const struct ilp_fdobj *o);
+/* the last thread of the process that wrote data on it, 0 if none */
+int ilp_fdobj_writer_tid(const struct ilp_fdobj *o);
+/* socketpair(): the other socket of the pair, NULL if none known */
+const struct ilp_fdobj *ilp_fdobj_pair(const struct ilp_fdobj *o);
+/* the peer the system named for o, outside the trace (ilp_model_name_peers),
+ * NULL if none */
+const struct ilp_peer *ilp_fdobj_peer(const struct ilp_fdobj *o);
+
+/*
+ * Asks fn (peer.h: ilp_peer_lookup reads /proc) for the process at the
+ * other end of each pipe or socket a thread has been blocked reading, at
+ * now_ts (the events' clock), for at least half the --slow threshold (50 ms
+ * by default), once per object, and keeps the answer.  Call after each
+ * drain, while the processes live.  0 or -ENOMEM.
+ */
+int ilp_model_name_peers(struct ilp_model *m, uint64_t now_ts, ilp_peer_fn fn, void *ctx);
 const char *ilp_fdobj_desc(const struct ilp_fdobj *o);
 /* the only thread that did calls on it, 0 if several */
 int ilp_fdobj_tid(const struct ilp_fdobj *o);
@@ -233,6 +262,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
 		 uint64_t share);
 int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct ilp_event *ev);
+/* the peer of the object fd refers to, asked of fn once (ilp_model_name_peers) */
+int ilp_fdm_name_peer(struct ilp_fdproc *f, int pid, int fd, ilp_peer_fn fn, void *ctx);
 /* fork: child's table becomes a copy of parent's (parent NULL: nothing) */
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child);
 void ilp_fdm_exec(struct ilp_fdproc *f);

@@ -17,6 +17,8 @@
  *   - sync calls (fsync, fdatasync, sync_file_range) on an object with an
  *     [fsync storm] finding;
  *   - reads on the object an [N+1] finding blocks on.
+ * A read on a pipe or socket names who it waits for (peers.c): "waiting
+ * for pid 812 (pyenv), which holds the write end".
  *
  * Saving ("up to"): the group's calls' wall share, what taking them off
  * the thread's critical path (async I/O, a timeout, a worker) removes,
@@ -153,7 +155,7 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 	const struct ilp_wproc *w = ilp_proc_wait(p);
 	uint64_t slow = ilp_model_slow(a->m);
 	size_t i, j, n = ilp_wproc_nslow(w), from = out->n;
-	char object[ILP_FINDING_OBJ];
+	char object[ILP_FINDING_OBJ], peer[ILP_FINDING_OBJ + 96];
 
 	/* this process's earlier findings start where its first one was added */
 	while (from > 0 && out->v[from - 1].pid == ilp_proc_pid(p))
@@ -232,6 +234,12 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 				 "%s in %s (%" PRIu64 ".%" PRIu64 "%% of wall time), max %s: off-CPU %s"
 				 " waiting for an event (S), %s uninterruptible (D)%s, %s on-CPU",
 				 t, calls == 1 ? "it" : "them", pm / 10, pm % 10, mx, ts, tsd, dev, ton);
+		if ((ilp_syscall_class(sc->nr) & ILP_SC_READ) && sc->fobj &&
+		    ilp_peer_describe(a, p, sc->fobj, sc->tid, peer, sizeof(peer))) {
+			size_t len = strlen(f->evidence);
+
+			snprintf(f->evidence + len, sizeof(f->evidence) - len, "; %s", peer);
+		}
 		snprintf(f->why, sizeof(f->why), "%" PRIu64 " call%s >= %s (--slow), the longest %s",
 			 calls, calls == 1 ? "" : "s", lim, mx);
 		snprintf(f->fix, sizeof(f->fix), "%s",

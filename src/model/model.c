@@ -987,6 +987,28 @@ const struct ilp_fdproc *ilp_proc_fds(const struct ilp_proc *p)
 	return p->fd;
 }
 
+#define PEER_AFTER_NS 50000000ull	/* blocked this long (without --slow): ask */
+
+int ilp_model_name_peers(struct ilp_model *m, uint64_t now_ts, ilp_peer_fn fn, void *ctx)
+{
+	uint64_t slow = ilp_model_slow(m), after = slow ? slow / 2 : PEER_AFTER_NS;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < m->nthreads && !err; i++) {
+		const struct ilp_thread *t = m->threads[i];
+		unsigned cls;
+
+		if (t->exited || !t->in_call || t->cur_nr < 0 || t->cur_nr >= ILP_SC_MAX)
+			continue;
+		cls = ilp_syscall_class(t->cur_nr);
+		if (!(cls & ILP_SC_READ) || !(cls & ILP_SC_FD0) || now_ts < t->cur_ts + after)
+			continue;
+		err = ilp_fdm_name_peer(t->proc->fd, t->proc->pid, (int)t->cur_args[0], fn, ctx);
+	}
+	return err;
+}
+
 /* ---- for the wait models (src/model/wait_internal.h) ---- */
 
 struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m)

@@ -125,6 +125,7 @@ static const struct role_row role_rows[] = {
 
 struct ilp_fdm {
 	struct role_row by_nr[ILP_SC_MAX];	/* name unused */
+	int nr_socketpair;
 };
 
 struct ilp_fdobj {
@@ -135,6 +136,11 @@ struct ilp_fdobj {
 	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
 	int data_seen;
 	int read_seen;		/* a stream read returned data (pair_first is set) */
+	uint8_t ends;		/* ILP_END_*: ends of it the process held or used */
+	uint8_t peer_asked;	/* the namer was asked for its peer */
+	int wtid;		/* the last thread that wrote on it */
+	struct ilp_fdobj *pair;	/* socketpair: the other socket */
+	struct ilp_peer peer;	/* the process at the other end, from /proc (pid 0: none) */
 	uint64_t pos_next;
 	struct ilp_io_stats st;
 };
@@ -151,6 +157,7 @@ struct tlast {
 struct fdent {
 	struct ilp_fdobj *obj;	/* NULL: open, nothing known yet */
 	uint8_t open, cloexec;
+	uint8_t end;		/* ILP_END_READ/WRITE: which end of a pipe, 0 unknown */
 };
 
 /* a completed call, as it counts on an object */
@@ -167,6 +174,8 @@ struct pending {
 	int active;
 	int fd;			/* created fd, ILP_FD_PATHARG, or -1 (pair) */
 	uint8_t role, cloexec;
+	uint8_t npair;		/* R_PAIR: fds named so far (pipe: the read end first) */
+	struct ilp_fdobj *first;	/* R_PAIR: the first one's object */
 	struct fcall c;
 };
 
@@ -266,6 +275,7 @@ struct ilp_fdm *ilp_fdm_new(void)
 		if (nr >= 0 && nr < ILP_SC_MAX)
 			fdm->by_nr[nr] = role_rows[i];
 	}
+	fdm->nr_socketpair = ilp_syscall_nr("socketpair");
 	for (i = 0; i < ILP_SC_MAX; i++) {
 		unsigned cls = ilp_syscall_class((int)i);
 
@@ -545,6 +555,18 @@ static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int
 	return 0;
 }
 
+/* fd is that end of its pipe (or the socket read or written) */
+static void fd_set_end(struct ilp_fdproc *f, int64_t fd, unsigned end)
+{
+	struct fdent *e = fd_find(f, fd);
+
+	if (!e || !e->open)
+		return;
+	e->end = (uint8_t)end;
+	if (e->obj && e->obj != f->more)
+		e->obj->ends |= (uint8_t)end;
+}
+
 static void fd_remove(struct ilp_fdproc *f, int64_t fd)
 {
 	if (fd >= FD_DENSE && fd <= INT32_MAX)
@@ -574,8 +596,12 @@ static int64_t sparse_fds(const struct ilp_fdproc *f, int64_t **out)
 static int fd_dup(struct ilp_fdproc *f, int64_t oldfd, int64_t newfd, int cloexec)
 {
 	const struct fdent *e = fd_peek(f, oldfd);
+	unsigned end = e ? e->end : 0;
+	int err = fd_install(f, newfd, e ? e->obj : NULL, cloexec);
 
-	return fd_install(f, newfd, e ? e->obj : NULL, cloexec);
+	if (!err && end)
+		fd_set_end(f, newfd, end);
+	return err;
 }
 
 /* ---- accounting ---- */
@@ -669,6 +695,8 @@ static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall
 			s->writes++;
 			s->wbytes += got;
 			s->write_ns += lat;
+			if (got)
+				o->wtid = tid;
 		}
 		if (cls & ILP_SC_POS) {
 			uint64_t off = c->args[3];
@@ -768,6 +796,8 @@ static void set_pending(struct ilp_fdproc *f, const struct fcall *c, int role, i
 
 	pd->active = 1;
 	pd->role = (uint8_t)role;
+	pd->npair = 0;
+	pd->first = NULL;
 	pd->fd = fd;
 	pd->cloexec = (uint8_t)cloexec;
 	pd->c = *c;
@@ -886,6 +916,9 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 				err = pair_track(f, o, &c);
 			if (err)
 				return err;
+			if (cls & (ILP_SC_READ | ILP_SC_WRITE))
+				fd_set_end(f, (int)args[0], (cls & ILP_SC_READ) ? ILP_END_READ
+										 : ILP_END_WRITE);
 		}
 	}
 	switch (role) {
@@ -989,7 +1022,6 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	int fd = ev->fd.fd, match, err;
 	unsigned type = ev->fd.type;
 
-	(void)fdm;
 	if (!f)
 		return -ENOMEM;
 	pd = &f->pend;
@@ -1061,8 +1093,17 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 		return 0;
 	}
 	fd_install(f, fd, o, pd->cloexec || (type & ILP_OBJ_F_CLOEXEC));
-	if (pd->role == R_PAIR)
-		return 0;	/* stays pending: the pair's other fd follows */
+	if (pd->role == R_PAIR) {	/* stays pending: the pair's other fd follows */
+		if (pd->c.nr != fdm->nr_socketpair)	/* pipe(): fds[0] reads, fds[1] writes */
+			fd_set_end(f, fd, pd->npair ? ILP_END_WRITE : ILP_END_READ);
+		else if (pd->npair && pd->first && pd->first != o) {	/* two sockets */
+			pd->first->pair = o;
+			o->pair = pd->first;
+		}
+		if (!pd->npair++)
+			pd->first = o;
+		return 0;
+	}
 	pd->active = 0;
 	if (pd->role == R_ACCEPT) {
 		o->st.accepted = 1;
@@ -1073,11 +1114,13 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	return account_pending(f, o);
 }
 
-/* fork: child gets fd's entry e of parent, its object interned in child */
+/* fork: child gets fd's entry e of parent, its object interned in child
+ * (with a socketpair's other socket, and which end of its pipe fd is) */
 static int fork_one(const struct ilp_fdproc *parent, struct ilp_fdproc *c, int64_t fd,
 		    const struct fdent *e)
 {
 	struct ilp_fdobj *o = NULL;
+	int err;
 
 	if (!e->open)
 		return 0;
@@ -1087,7 +1130,42 @@ static int fork_one(const struct ilp_fdproc *parent, struct ilp_fdproc *c, int64
 		o = obj_intern(c, e->obj->type, e->obj->desc);
 	if (e->obj && !o)
 		return -ENOMEM;
-	return fd_install(c, fd, o, e->cloexec);
+	if (o && o != c->more && e->obj->pair && !o->pair) {
+		struct ilp_fdobj *q = obj_intern(c, e->obj->pair->type, e->obj->pair->desc);
+
+		if (!q)
+			return -ENOMEM;
+		if (q != c->more)
+			o->pair = q;
+	}
+	err = fd_install(c, fd, o, e->cloexec);
+	if (!err && e->end)
+		fd_set_end(c, fd, e->end);
+	return err;
+}
+
+int ilp_fdm_name_peer(struct ilp_fdproc *f, int pid, int fd, ilp_peer_fn fn, void *ctx)
+{
+	struct ilp_fdobj *o;
+	struct ilp_peer peer;
+	unsigned type;
+	int r;
+
+	const struct fdent *e = fd_peek(f, fd);
+
+	if (!e || !(o = e->obj) || o == f->more || o->peer_asked)
+		return 0;
+	type = o->type & ILP_OBJ_TYPE_MASK;
+	if (type != ILP_OBJ_PIPE && type != ILP_OBJ_UNIX && type != ILP_OBJ_TCP &&
+	    type != ILP_OBJ_SOCKET && type != ILP_OBJ_UNRESOLVED)
+		return 0;
+	r = fn(ctx, pid, fd, o->type, o->desc, &peer);
+	if (r == -EAGAIN)
+		return 0;
+	o->peer_asked = 1;
+	if (!r && peer.pid > 0)
+		o->peer = peer;
+	return r == -ENOMEM ? r : 0;
 }
 
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child)
@@ -1264,6 +1342,26 @@ const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned typ
 					const char *desc)
 {
 	return obj_lookup(f, type, desc);
+}
+
+unsigned ilp_fdobj_ends(const struct ilp_fdobj *o)
+{
+	return o->ends;
+}
+
+int ilp_fdobj_writer_tid(const struct ilp_fdobj *o)
+{
+	return o->wtid;
+}
+
+const struct ilp_fdobj *ilp_fdobj_pair(const struct ilp_fdobj *o)
+{
+	return o->pair;
+}
+
+const struct ilp_peer *ilp_fdobj_peer(const struct ilp_fdobj *o)
+{
+	return o->peer.pid ? &o->peer : NULL;
 }
 
 unsigned ilp_fdobj_type(const struct ilp_fdobj *o)

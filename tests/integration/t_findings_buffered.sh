@@ -13,4 +13,7 @@ grep -q '^Findings: none (8 detectors ran' "$T/report" || { show "$T/report"; fa
 expect_findings "$T/report" 0
 row=$(io_row "$T/report" "$f")
 expect_eq "object row writes / written B" "$(printf '%s\n' "$row" | awk '{ print $(NF-8) "/" $(NF-6) }')" "200/13107200" "$T/report"
+ilp run --format json -o "$T/report.json" -- "$WL/io_buffered" 200 "$f" 2> "$T/err" ||
+	{ show "$T/err"; fail "json run failed"; }
+check_sum_rule "$T/report.json"
 exit 0

@@ -206,11 +206,16 @@ static size_t group_of(const struct ilp_findings *fs, size_t i)
 	return best;
 }
 
+/* exactly: under 1 % of the wall time low, from 10 % high */
 static int severity(uint64_t saving_ns, uint64_t wall_ns)
 {
-	uint64_t pm = ilp_share_pm(saving_ns, wall_ns);
+	unsigned __int128 pct100 = (unsigned __int128)saving_ns * 100;
 
-	return pm >= 100 ? ILP_SEV_HIGH : pm >= 10 ? ILP_SEV_MEDIUM : ILP_SEV_LOW;
+	if (!wall_ns)
+		return ILP_SEV_LOW;	/* no wall time known: no share */
+	if (pct100 >= (unsigned __int128)wall_ns * 10)
+		return ILP_SEV_HIGH;
+	return pct100 >= wall_ns ? ILP_SEV_MEDIUM : ILP_SEV_LOW;
 }
 
 /* out in its final order: groups and single findings saving at least

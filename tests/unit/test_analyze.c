@@ -12,6 +12,7 @@
 #include "fdtest.h"
 #include "report.h"
 #include "report_text_parts.h"
+#include "waitmodel.h"
 
 #define WALL (10000 * MS)
 
@@ -397,6 +398,36 @@ static void test_ledger_slow_call_after_repeat(void **state)
 
 /* ---- the pass itself ---- */
 
+/* severity from the saving's share of the wall time (10 s here): under 1 %
+ * low (folded into "minor" in the text), from 1 % medium, from 10 % high */
+static void test_severity_boundaries(void **state)
+{
+	struct fixture *x = *state;
+	static const struct {
+		uint64_t ns;
+		int sev;
+	} cases[] = {
+		{ 99999 * US, ILP_SEV_LOW }, { 100 * MS, ILP_SEV_MEDIUM },
+		{ 999999 * US, ILP_SEV_MEDIUM }, { 1000 * MS, ILP_SEV_HIGH },
+	};
+	size_t i, j;
+
+	ilp_model_set_slow(x->s.m, 99 * MS);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		x->s.tid = 200 + (int)i;	/* one thread each: a group each */
+		call(&x->s, "read", cases[i].ns, 1, 0);
+	}
+	assert_int_equal(run(x, "slowcall"), 4);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (j = 0; j < x->f.n && x->f.v[j].tid != 200 + (int)i; j++)
+			;
+		assert_true(j < x->f.n);
+		assert_int_equal(x->f.v[j].saving_ns, cases[i].ns);
+		assert_int_equal(x->f.v[j].severity, cases[i].sev);
+		assert_int_equal(ilp_finding_minor(&x->f.v[j]), cases[i].sev == ILP_SEV_LOW);
+	}
+}
+
 static void test_ranking_and_min_saving(void **state)
 {
 	struct fixture *x = *state;
@@ -553,6 +584,7 @@ int main(void)
 		T(test_random_boundaries),
 		T(test_ledger_fsync_then_repeat),
 		T(test_ledger_slow_call_after_repeat),
+		T(test_severity_boundaries),
 		T(test_ranking_and_min_saving),
 		T(test_text_sections),
 		cmocka_unit_test(test_registry),

@@ -31,6 +31,7 @@
  * three copies, when a longer period takes over).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,10 @@ struct ilp_loopt {
 	int locked;
 	uint64_t n;		/* steps so far */
 	uint64_t noise[RING / 64];	/* per ring slot: the step was noise to the lock */
+	uint64_t keys[2 * RING];	/* mix(nr, obj) of each ring slot, twice: the last
+					 * W steps before any slot are contiguous */
+	size_t nwild;			/* steps on an unresolved fd in the ring */
+	int run_stale;			/* steps went by unscanned (steady in a lock) */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
 	struct tok ring[RING];
 	uint16_t run[W + 1];
@@ -520,18 +525,54 @@ static size_t scan(struct ilp_loopt *t)
 {
 	const struct tok *x = tok_at(t, t->n - 1);
 	size_t p, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
+	const uint64_t *k = &t->keys[((t->n - 1) & RMASK) + RING];	/* k[-p]: p steps back */
+	uint64_t kx = *k;
+
+	if (t->nwild) {		/* an unresolved fd in the ring: its own rule */
+		for (p = 1; p <= pmax; p++)
+			t->run[p] = tok_same(tok_at(t, t->n - 1 - p), x) ?
+				    (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
+	} else {		/* the common case: keys, no branch */
+		for (p = 1; p <= pmax; p++)
+			t->run[p] = k[-(ptrdiff_t)p] == kx ?
+				    (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
+	}
+	for (p = 2; p <= pmax && !best; p++)
+		if (t->run[p] >= p)
+			best = p;
+	return best;
+}
+
+/*
+ * run[] from the ring alone, for the newest step (after steps that were not
+ * scanned); the smallest period confirmed, 0 if none.  O(W * RING).
+ */
+static size_t rebuild(struct ilp_loopt *t)
+{
+	size_t p, r, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
 
 	for (p = 1; p <= pmax; p++) {
-		if (tok_same(tok_at(t, t->n - 1 - p), x)) {
-			if (t->run[p] < UINT16_MAX)
-				t->run[p]++;
-		} else {
-			t->run[p] = 0;
-		}
-		if (!best && p >= 2 && t->run[p] >= p)
+		for (r = 0; r + p < RING && r + p < t->n &&
+			    tok_same(tok_at(t, t->n - 1 - r), tok_at(t, t->n - 1 - r - p)); r++)
+			;
+		t->run[p] = (uint16_t)r;
+		if (!best && p >= 2 && r >= p)
 			best = p;
 	}
 	return best;
+}
+
+/*
+ * The newest step is the one the lock expects and no noise is in the ring:
+ * nothing but the lock can come of it (a longer period takes over only
+ * over noise), so the scan can wait (run[] is rebuilt when needed).
+ */
+static int steady(struct ilp_loopt *t, const struct tok *x)
+{
+	struct lockst *lk = t->lk;
+
+	return (!lk->last_noise || t->n - lk->last_noise >= RING) &&
+	       step_match(&lk->s->pub.steps[lk->phase], x, 0);
 }
 
 /* a run of the newest step goes on: its calls go where the step's went */
@@ -570,10 +611,20 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 		}
 	}
 	x = &t->ring[t->n & RMASK];
+	if (t->n >= RING && x->wild)
+		t->nwild--;	/* leaves the ring */
 	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
+	t->nwild += !!wild;
+	t->keys[t->n & RMASK] = t->keys[(t->n & RMASK) + RING] = mix(nr, obj);
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
-	best = scan(t);
+	if (t->locked && steady(t, x)) {
+		t->run_stale = 1;	/* no other period can take over: no scan */
+		match(t, x);
+		return 0;
+	}
+	best = t->run_stale ? rebuild(t) : scan(t);
+	t->run_stale = 0;
 	if (t->locked) {
 		struct lockst *lk = t->lk;
 		size_t p = lk->s->pub.nsteps;

@@ -8,11 +8,18 @@
 
 void ilp_share_advance(struct ilp_share_clock *c, uint64_t ts)
 {
+	uint64_t dt;
+
 	if (ts <= c->ts)
 		return;
-	if (c->k)
-		c->acc += ((ilp_share_t)(ts - c->ts) << ILP_SHARE_FRAC) / c->k;
+	dt = ts - c->ts;
 	c->ts = ts;
+	if (c->k == 1)		/* the common cases without a 128-bit division */
+		c->acc += (ilp_share_t)dt << ILP_SHARE_FRAC;
+	else if (c->k && dt < (1ull << (64 - ILP_SHARE_FRAC)))
+		c->acc += (dt << ILP_SHARE_FRAC) / c->k;
+	else if (c->k)
+		c->acc += ((ilp_share_t)dt << ILP_SHARE_FRAC) / c->k;
 }
 
 void ilp_share_enter(struct ilp_share_clock *c, struct ilp_share_slot *s, uint64_t ts,

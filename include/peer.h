@@ -33,7 +33,8 @@ struct ilp_peer {
 
 /*
  * Finds the peer of fd in process pid (type: enum ilp_obj_type, desc: the
- * model's name of it, both for checking): 0 with *out filled, -EAGAIN to
+ * model's name of it: a pipe's must be what /proc/PID/fd/FD says, else the
+ * fd or pid was reused and -ESTALE says so): 0 with *out filled, -EAGAIN to
  * be asked again later, or another -errno (none: do not ask again).
  */
 typedef int (*ilp_peer_fn)(void *ctx, int pid, int fd, unsigned type, const char *desc,

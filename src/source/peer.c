@@ -256,6 +256,10 @@ int ilp_peer_lookup(void *ctx, int pid, int fd, unsigned type, const char *desc,
 	if (n <= 0)
 		return -ESRCH;	/* gone, or closed: no second chance */
 	link[n] = '\0';
+	/* the fd must still be what the model knows (a pipe's inode, a FIFO's
+	 * path): else it was closed and reused, or the pid is another's now */
+	if ((type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_PIPE && desc && strcmp(link, desc))
+		return -ESTALE;
 	if ((ino = ilp_peer_link_inode(link, "pipe")))
 		return scan("pipe", ino, NULL, pid, 1, out);
 	if (link[0] == '/' && !stat(path, &st) && S_ISFIFO(st.st_mode))	/* a FIFO by its path */

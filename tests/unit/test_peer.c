@@ -271,6 +271,9 @@ static void test_lookup_proc(void **state)
 	assert_int_equal(out.pid, child);
 	assert_int_equal(out.ends, ILP_END_WRITE);
 	assert_int_equal(out.others, 0);
+	/* the model's name is not the fd's any more: reused, no guess */
+	assert_int_equal(ilp_peer_lookup(NULL, getpid(), fds[0], ILP_OBJ_PIPE, "pipe:[1]", &out),
+			 -ESTALE);
 	kill(child, SIGKILL);
 	waitpid(child, &st, 0);
 	/* nobody holds it now */

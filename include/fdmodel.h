@@ -262,6 +262,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
 		 uint64_t share);
 int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct ilp_event *ev);
+/* thread tid of the process exited: its loop tracking ends (0 or -ENOMEM) */
+int ilp_fdm_thread_exit(struct ilp_fdproc *f, int tid);
 /* the peer of the object fd refers to, asked of fn once (ilp_model_name_peers) */
 int ilp_fdm_name_peer(struct ilp_fdproc *f, int pid, int fd, ilp_peer_fn fn, void *ctx);
 /* fork: child's table becomes a copy of parent's (parent NULL: nothing) */

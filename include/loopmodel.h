@@ -38,7 +38,8 @@
  * (one 64-bit key each); in a lock, a step that is the expected one with
  * no noise in the ring is matched in O(1) and the comparisons wait until
  * needed.  Memory: per thread that made calls on objects, a ring of 128
- * steps and their keys (8 KiB), 3 KiB more while locked, and at most
+ * steps and their keys (8 KiB, freed when the thread exits), 3 KiB more
+ * while locked, and at most
  * ILP_LOOP_SEQS distinct sequences of 2.5 KiB (when full, one with fewer
  * than 4 iterations makes room): bounded by threads and distinct
  * sequences, never by events.
@@ -87,6 +88,9 @@ void ilp_loopt_free(struct ilp_loopt *t);	/* NULL ok */
 /* one completed call of the thread (wild: obj is an unresolved fd): 0 or -ENOMEM */
 int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int wild,
 		   uint64_t lat, uint64_t share, uint64_t exit_ts);
+/* the thread exited: its run ends, its ring is freed (memory stays with
+ * live threads and found loops); 1 if it holds no loop (free it) */
+int ilp_loopt_retire(struct ilp_loopt *t);
 /* counts the iterations of the run in progress (an index: they stay
  * counted); final: the trace is over, the run ends */
 void ilp_loopt_flush(struct ilp_loopt *t, int final);

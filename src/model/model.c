@@ -577,6 +577,8 @@ static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct 
 	t->exited = 1;
 	if (ev->task.group_dead)
 		t->proc->exited = 1;
+	if (!err)
+		err = ilp_fdm_thread_exit(t->proc->fd, t->tid);
 	return err;
 }
 

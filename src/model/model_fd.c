@@ -1144,6 +1144,27 @@ static int fork_one(const struct ilp_fdproc *parent, struct ilp_fdproc *c, int64
 	return err;
 }
 
+int ilp_fdm_thread_exit(struct ilp_fdproc *f, int tid)
+{
+	size_t i, mask;
+	int err;
+
+	if (!f || !f->tlcap || !tid)
+		return 0;
+	if (f->pend.active && f->pend.c.tid == tid && (err = commit_pending(f)))
+		return err;	/* its last call, on its loop, first */
+	mask = f->tlcap - 1;
+	for (i = (unsigned)tid & mask; f->tl[i].tid; i = (i + 1) & mask)
+		if (f->tl[i].tid == tid) {
+			if (f->tl[i].loop && ilp_loopt_retire(f->tl[i].loop)) {
+				ilp_loopt_free(f->tl[i].loop);
+				f->tl[i].loop = NULL;
+			}
+			return 0;
+		}
+	return 0;
+}
+
 int ilp_fdm_name_peer(struct ilp_fdproc *f, int pid, int fd, ilp_peer_fn fn, void *ctx)
 {
 	struct ilp_fdobj *o;

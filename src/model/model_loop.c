@@ -87,17 +87,22 @@ struct lockst {
 	uint64_t ep_start;	/* step index where the run's two first copies began */
 };
 
+/* the ring, allocated at a thread's first step, freed when it exits */
+struct ring {
+	struct tok tok[RING];
+	uint64_t keys[2 * RING];	/* mix(nr, obj) of each slot, twice: the last W
+					 * steps before any slot are contiguous */
+};
+
 struct ilp_loopt {
 	int tid;
 	int locked;
 	uint64_t n;		/* steps so far */
 	uint64_t noise[RING / 64];	/* per ring slot: the step was noise to the lock */
-	uint64_t keys[2 * RING];	/* mix(nr, obj) of each ring slot, twice: the last
-					 * W steps before any slot are contiguous */
 	size_t nwild;			/* steps on an unresolved fd in the ring */
 	int run_stale;			/* steps went by unscanned (steady in a lock) */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
-	struct tok ring[RING];
+	struct ring *ring;	/* NULL: retired (the thread exited) or no step yet */
 	uint16_t run[W + 1];
 	struct lockst *lk;	/* made at the first lock */
 	struct seq *seqs[ILP_LOOP_SEQS];
@@ -122,6 +127,7 @@ void ilp_loopt_free(struct ilp_loopt *t)
 	for (i = 0; i < t->nseqs; i++)
 		free(t->seqs[i]);
 	free(t->lk);
+	free(t->ring);
 	free(t);
 }
 
@@ -170,7 +176,7 @@ static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
 
 static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
 {
-	return &t->ring[i & RMASK];
+	return &t->ring->tok[i & RMASK];
 }
 
 /* how: 1 the step's object, 2 its alternate */
@@ -525,7 +531,7 @@ static size_t scan(struct ilp_loopt *t)
 {
 	const struct tok *x = tok_at(t, t->n - 1);
 	size_t p, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
-	const uint64_t *k = &t->keys[((t->n - 1) & RMASK) + RING];	/* k[-p]: p steps back */
+	const uint64_t *k = &t->ring->keys[((t->n - 1) & RMASK) + RING];	/* k[-p]: p back */
 	uint64_t kx = *k;
 
 	if (t->nwild) {		/* an unresolved fd in the ring: its own rule */
@@ -599,8 +605,18 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 	struct tok *x;
 	size_t best;
 
+	if (!t->ring) {		/* the first step (of a thread reusing a tid: again) */
+		t->ring = malloc(sizeof(*t->ring));
+		if (!t->ring)
+			return -ENOMEM;
+		t->n = 0;
+		t->nwild = 0;
+		t->run_stale = 0;
+		memset(t->noise, 0, sizeof(t->noise));
+		memset(t->run, 0, sizeof(t->run));
+	}
 	if (t->n) {
-		x = &t->ring[(t->n - 1) & RMASK];
+		x = &t->ring->tok[(t->n - 1) & RMASK];
 		if (x->nr == nr && x->obj == obj) {
 			x->calls++;
 			x->ns += lat;
@@ -610,12 +626,12 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 			return 0;
 		}
 	}
-	x = &t->ring[t->n & RMASK];
+	x = &t->ring->tok[t->n & RMASK];
 	if (t->n >= RING && x->wild)
 		t->nwild--;	/* leaves the ring */
 	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
 	t->nwild += !!wild;
-	t->keys[t->n & RMASK] = t->keys[(t->n & RMASK) + RING] = mix(nr, obj);
+	t->ring->keys[t->n & RMASK] = t->ring->keys[(t->n & RMASK) + RING] = mix(nr, obj);
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
 	if (t->locked && steady(t, x)) {
@@ -659,6 +675,17 @@ void ilp_loopt_flush(struct ilp_loopt *t, int final)
 	if (lk->target >= W)
 		lk->target = -1;
 	lk->ep_start = t->n;	/* what is counted stays counted */
+}
+
+int ilp_loopt_retire(struct ilp_loopt *t)
+{
+	if (t->locked)
+		end_run(t, 1);	/* the thread is gone: so is its loop */
+	free(t->ring);
+	t->ring = NULL;
+	free(t->lk);
+	t->lk = NULL;
+	return !t->nseqs;
 }
 
 size_t ilp_loopt_nloops(const struct ilp_loopt *t)

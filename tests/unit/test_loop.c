@@ -233,6 +233,43 @@ static void test_items_that_differ(void **state)
 	rm(s);
 }
 
+/* a thread that exits ends its loop (its last item counts when more than
+ * half of it came); its loop stays, its ring goes; a thread with no loop
+ * leaves nothing */
+static void test_thread_exit(void **state)
+{
+	struct stream *s = mk();
+	struct ilp_event e = { .pid = 100, .kind = ILP_EV_TASK_EXIT };
+	const struct ilp_loop *l;
+	int i;
+
+	(void)state;
+	s->tid = 101;
+	for (i = 0; i < 50; i++)
+		txn(s, 3, "/db/journal", "/db");
+	open_named(s, 3, "/db/journal", 0);	/* the 51st item, 6 of its 8 steps */
+	call6(s, "pwrite64", 10 * US, 512, 3, 0, 512, 0);
+	call(s, "fdatasync", 1 * MS, 0, 3);
+	call(s, "close", 2 * US, 0, 3);
+	call(s, "unlink", 20 * US, 0, 0);
+	call6(s, "openat", 5 * US, 4, (uint64_t)-100, 0, 0, 0);
+	fdinfo(s, 4, ILP_OBJ_DIR, "/db");
+	e.ts = s->ts;
+	e.tid = 101;
+	feed(s, e);
+	s->tid = 102;
+	open_named(s, 5, "/etc/hosts", 0);
+	call(s, "close", 1 * US, 0, 5);
+	e.ts = s->ts;
+	e.tid = 102;
+	feed(s, e);
+	s->tid = 100;
+	l = only_loop(s, 100);
+	assert_int_equal(l->tid, 101);
+	assert_int_equal(l->iterations, 51);
+	rm(s);
+}
+
 /* two threads of one process, their calls interleaved: each its own loop */
 static void test_two_threads(void **state)
 {
@@ -382,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_noise_every_other),
 		cmocka_unit_test(test_missed_names),
 		cmocka_unit_test(test_items_that_differ),
+		cmocka_unit_test(test_thread_exit),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_inner_pattern),
 		cmocka_unit_test(test_resumed),

@@ -50,6 +50,7 @@
 
 #define ILP_LOOP_PERIOD 64	/* steps per iteration at most */
 #define ILP_LOOP_SEQS 16	/* distinct sequences kept per thread */
+#define ILP_LOOP_ALTS 4		/* other objects kept per step (missed names) */
 
 struct ilp_fdobj;
 
@@ -58,12 +59,14 @@ struct ilp_loop_step {
 	const struct ilp_fdobj *obj;	/* its object; NULL: a path call the model cannot name */
 	uint64_t calls, ns, share;	/* over the counted iterations: calls, their time
 					 * and their wall share */
-	int wild;			/* obj is an unresolved fd ("fd N (unresolved)") */
-	/* the other object seen at this step, when one of the two is an
-	 * unresolved fd (a name the source missed in some iterations): the
-	 * calls it took, counted apart; NULL: none */
-	const struct ilp_fdobj *alt;
-	uint64_t alt_calls, alt_ns, alt_share;
+	int wild;			/* obj is an unresolved fd (its name lost) */
+	/* the other objects seen at this step, when one of the two is an
+	 * unresolved fd (a name the source missed in some iterations, each fd
+	 * whose name was lost for another reason another object): the calls
+	 * each took, counted apart (the last slot takes any more) */
+	size_t nalt;
+	const struct ilp_fdobj *alt[ILP_LOOP_ALTS];
+	uint64_t alt_calls[ILP_LOOP_ALTS], alt_ns[ILP_LOOP_ALTS], alt_share[ILP_LOOP_ALTS];
 };
 
 struct ilp_loop {

@@ -34,13 +34,13 @@
 
 #define MAX_OBJS 26		/* named A..Z; more share "?" */
 
-/* a step as shown: its resolved object, and the unresolved fd that stood
- * for it in some iterations */
+/* a step as shown: its resolved object (the unresolved fds that stood for
+ * it in some iterations are the step's others) */
 struct vstep {
+	const struct ilp_loop_step *s;
 	int nr;
 	const struct ilp_fdobj *obj;	/* NULL: a path call with no name */
-	const struct ilp_fdobj *other;	/* NULL: none */
-	uint64_t calls, ns;
+	uint64_t calls, ns;		/* on every object of the step */
 };
 
 /* the loop as shown: its steps, objects as letters */
@@ -65,6 +65,11 @@ static int ipc(const struct ilp_fdobj *o)
 	       t == ILP_OBJ_SOCKET || t == ILP_OBJ_UNRESOLVED;
 }
 
+static int lost(const struct ilp_fdobj *o)
+{
+	return (ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED;
+}
+
 static void view_of(const struct ilp_loop *l, struct view *w)
 {
 	size_t k, i;
@@ -73,13 +78,18 @@ static void view_of(const struct ilp_loop *l, struct view *w)
 	for (k = 0; k < l->nsteps; k++) {
 		const struct ilp_loop_step *s = &l->steps[k];
 		struct vstep *v = &w->v[k];
-		int swap = s->wild && s->alt;	/* show the resolved one */
 
+		v->s = s;
 		v->nr = s->nr;
-		v->obj = swap ? s->alt : s->obj;
-		v->other = swap ? s->obj : s->alt;
-		v->calls = s->calls + s->alt_calls;
-		v->ns = s->ns + s->alt_ns;
+		v->obj = s->obj;
+		v->calls = s->calls;
+		v->ns = s->ns;
+		for (i = 0; i < s->nalt; i++) {
+			v->calls += s->alt_calls[i];
+			v->ns += s->alt_ns[i];
+			if (s->wild && v->obj == s->obj && !lost(s->alt[i]))
+				v->obj = s->alt[i];	/* show the resolved one */
+		}
 	}
 	w->n = l->nsteps;	/* from the model's start: the open an item begins with */
 	for (k = 0; k < w->n; k++) {
@@ -110,11 +120,15 @@ static char letter(const struct view *w, const struct ilp_fdobj *o)
 
 int ilp_loop_has_obj(const struct ilp_loop *l, const struct ilp_fdobj *o)
 {
-	size_t k;
+	size_t k, i;
 
-	for (k = 0; o && k < l->nsteps; k++)
-		if (l->steps[k].obj == o || l->steps[k].alt == o)
+	for (k = 0; o && k < l->nsteps; k++) {
+		if (l->steps[k].obj == o)
 			return 1;
+		for (i = 0; i < l->steps[k].nalt; i++)
+			if (l->steps[k].alt[i] == o)
+				return 1;
+	}
 	return 0;
 }
 
@@ -211,12 +225,22 @@ static void append(char *buf, size_t size, size_t *len, const char *s)
 	*len += n;
 }
 
+/* "fd 5" of "fd 5 (name lost: ...)": how the legend names an fd whose name
+ * was lost (the reason is the object's own finding's business) */
+static const char *fdno(const struct ilp_fdobj *o, char *buf, size_t size)
+{
+	const char *d = ilp_fdobj_desc(o), *paren = strstr(d, " (");
+
+	snprintf(buf, size, "%.*s", paren ? (int)(paren - d) : (int)strlen(d), d);
+	return buf;
+}
+
 static void describe(struct ilp_finding *f, const struct ilp_loop *l, const struct view *w,
 		     int pattern)
 {
 	char legend[ILP_FINDING_TEXT] = "", piece[2 * ILP_FINDING_OBJ + 64],
 	     name[ILP_FINDING_OBJ], other[ILP_FINDING_OBJ], x[32];
-	size_t k, j, len = 0, llen = 0, olen = 0, i;
+	size_t k, j, len = 0, llen = 0, olen = 0, i, nlost;
 	int n;
 
 	for (i = 0; i < w->nobjs; i++) {
@@ -225,19 +249,25 @@ static void describe(struct ilp_finding *f, const struct ilp_loop *l, const stru
 		append(legend, sizeof(legend), &llen, piece);
 		snprintf(piece, sizeof(piece), "%s%s", i ? ", " : "", name);
 		append(f->object, sizeof(f->object), &olen, piece);
-		/* the unresolved fds that stood for it (names the source missed) */
+		/* the fds whose name was lost in some iterations of its steps */
+		nlost = 0;
 		for (k = 0; k < w->n; k++) {
-			if (w->v[k].obj != w->objs[i] || !w->v[k].other)
+			const struct ilp_loop_step *st = w->v[k].s;
+
+			if (w->v[k].obj != w->objs[i])
 				continue;
-			for (j = 0; j < k && !(w->v[j].obj == w->objs[i] &&
-					       w->v[j].other == w->v[k].other); j++)
-				;
-			if (j < k)
-				continue;
-			ilp_fdobj_format(w->v[k].other, other, sizeof(other));
-			snprintf(piece, sizeof(piece), ", named %s in some iterations", other);
-			append(legend, sizeof(legend), &llen, piece);
+			for (j = 0; j <= st->nalt; j++) {
+				const struct ilp_fdobj *o = j < st->nalt ? st->alt[j] : st->obj;
+
+				if (o == w->objs[i] || !lost(o) || strstr(legend, fdno(o, other, sizeof(other))))
+					continue;
+				snprintf(piece, sizeof(piece), nlost++ ? ", %s" : ", its name lost in some"
+					 " iterations (%s", other);
+				append(legend, sizeof(legend), &llen, piece);
+			}
 		}
+		if (nlost)
+			append(legend, sizeof(legend), &llen, ")");
 	}
 	if (w->more) {
 		append(legend, sizeof(legend), &llen, ", ...");
@@ -270,24 +300,47 @@ static void describe(struct ilp_finding *f, const struct ilp_loop *l, const stru
 	}
 }
 
-/* (n - 1) / n of every step's calls and share, on both its objects */
+/*
+ * (n - 1) / n of every step's calls and share, on each of its objects:
+ * the step's calls rounded down once, split over its object and its
+ * alternates by largest remainder (each part at most its own calls)
+ */
 static int claim(const struct ilp_analysis *a, const struct ilp_proc *p,
 		 const struct ilp_loop *l, struct ilp_claim *cl)
 {
 	uint64_t n = l->iterations;
-	size_t k;
+	size_t k, i;
 	int err = 0;
 
 	for (k = 0; k < l->nsteps && !err; k++) {
 		const struct ilp_loop_step *s = &l->steps[k];
-		uint64_t c = ilp_scale(s->calls, n - 1, n), sh = ilp_scale(s->share, n - 1, n);
+		uint64_t calls[1 + ILP_LOOP_ALTS], part[1 + ILP_LOOP_ALTS], total = 0, given = 0;
+		size_t np = 1 + s->nalt, best;
 
-		err = s->obj ? ilp_claim_io(a, cl, s->obj, cat_of(s->nr), c, sh)
-			     : ilp_claim_rest(a, cl, p, c, sh);
-		if (!err && s->alt)
-			err = ilp_claim_io(a, cl, s->alt, cat_of(s->nr),
-					   ilp_scale(s->alt_calls, n - 1, n),
-					   ilp_scale(s->alt_share, n - 1, n));
+		calls[0] = s->calls;
+		for (i = 0; i < s->nalt; i++)
+			calls[1 + i] = s->alt_calls[i];
+		for (i = 0; i < np; i++) {
+			total += calls[i];
+			part[i] = ilp_scale(calls[i], n - 1, n);
+			given += part[i];
+		}
+		while (given < ilp_scale(total, n - 1, n)) {	/* the remainders, largest first */
+			for (best = np, i = 0; i < np; i++)
+				if (part[i] < calls[i] &&
+				    (best == np || calls[i] * (n - 1) % n > calls[best] * (n - 1) % n))
+					best = i;
+			if (best == np)
+				break;
+			part[best]++;
+			given++;
+		}
+		err = s->obj ? ilp_claim_io(a, cl, s->obj, cat_of(s->nr), part[0],
+					    ilp_scale(s->share, n - 1, n))
+			     : ilp_claim_rest(a, cl, p, part[0], ilp_scale(s->share, n - 1, n));
+		for (i = 0; !err && i < s->nalt; i++)
+			err = ilp_claim_io(a, cl, s->alt[i], cat_of(s->nr), part[1 + i],
+					   ilp_scale(s->alt_share[i], n - 1, n));
 	}
 	return err;
 }

@@ -59,8 +59,8 @@ struct tok {
 	uint64_t t0, t1;	/* enter of its first call, exit of its last */
 };
 
-struct acc {			/* [0]: the step's object, [1]: its alternate */
-	uint64_t calls[2], ns[2], share[2];
+struct acc {			/* [0]: the step's object, [1 + i]: its alternate i */
+	uint64_t calls[1 + ILP_LOOP_ALTS], ns[1 + ILP_LOOP_ALTS], share[1 + ILP_LOOP_ALTS];
 };
 
 struct seq {
@@ -75,7 +75,7 @@ struct lockst {
 	uint64_t last_noise;	/* index + 1 of the last noise step, 0: none */
 	int target;		/* where the newest step's calls went: -1 none,
 				 * k < W: it[k], W + k: ep[k] */
-	int target_alt;		/* ... to the alternate object's part */
+	int target_how;		/* ... to which object's part (step_match) */
 	size_t noise_it;	/* noise steps in the iteration in progress */
 	size_t noise_run;	/* noise steps since the last match */
 	int created;		/* s was made for this run */
@@ -147,31 +147,40 @@ static int tok_same(const struct tok *a, const struct tok *b)
 }
 
 /*
- * How step x matches s: 0 not, 1 on s's object, 2 on its alternate (one
- * of the two an unresolved fd: a name missed in some iterations).  set:
- * an alternate seen the first time becomes s's.
+ * How step x matches s: 0 not, 1 on s's object, 2 + i on its alternate i
+ * (when one of the two is an unresolved fd: a name the source missed in
+ * some iterations; the unresolved fds of one step, whatever the reason
+ * each name was lost, are its alternates).  set: an object seen at this
+ * step the first time becomes an alternate (the last slot takes any more).
  */
 static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
 {
+	size_t i;
+
 	if (s->nr != x->nr)
 		return 0;
 	if (s->obj == x->obj)
 		return 1;
 	if (!x->obj || !s->obj)
 		return 0;
-	if (s->alt == x->obj)
-		return 2;
+	for (i = 0; i < s->nalt; i++)
+		if (s->alt[i] == x->obj)
+			return 2 + (int)i;
 	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
 	 * the name, not another object */
 	if (!strcmp(ilp_fdobj_desc(s->obj), ilp_fdobj_desc(x->obj)))
 		return 1;
-	if (s->alt)
-		return !strcmp(ilp_fdobj_desc(s->alt), ilp_fdobj_desc(x->obj)) ? 2 : 0;
+	for (i = 0; i < s->nalt; i++)
+		if (!strcmp(ilp_fdobj_desc(s->alt[i]), ilp_fdobj_desc(x->obj)))
+			return 2 + (int)i;
 	if (!(x->wild || s->wild))
 		return 0;
-	if (set)
-		s->alt = x->obj;
-	return 2;
+	if (s->nalt == ILP_LOOP_ALTS)
+		return 1 + ILP_LOOP_ALTS;	/* the last one takes the rest */
+	if (!set)
+		return 2 + (int)s->nalt;
+	s->alt[s->nalt] = x->obj;
+	return 2 + (int)s->nalt++;
 }
 
 static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
@@ -179,7 +188,7 @@ static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
 	return &t->ring->tok[i & RMASK];
 }
 
-/* how: 1 the step's object, 2 its alternate */
+/* how: 1 the step's object, 2 + i its alternate i (step_match) */
 static void acc_tok(struct acc *a, const struct tok *t, int how)
 {
 	a->calls[how - 1] += t->calls;
@@ -206,9 +215,11 @@ static int count_run(struct lockst *lk)
 		st->calls += lk->ep[k].calls[0];
 		st->ns += lk->ep[k].ns[0];
 		st->share += lk->ep[k].share[0];
-		st->alt_calls += lk->ep[k].calls[1];
-		st->alt_ns += lk->ep[k].ns[1];
-		st->alt_share += lk->ep[k].share[1];
+		for (size_t a = 0; a < ILP_LOOP_ALTS; a++) {
+			st->alt_calls[a] += lk->ep[k].calls[1 + a];
+			st->alt_ns[a] += lk->ep[k].ns[1 + a];
+			st->alt_share[a] += lk->ep[k].share[1 + a];
+		}
 	}
 	memset(lk->ep, 0, sizeof(lk->ep));
 	lk->ep_iters = 0;
@@ -388,7 +399,7 @@ static int lock(struct ilp_loopt *t, size_t p)
 		for (i = 0; i < p; i++) {
 			how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
 			acc_tok(&lk->ep[i], tok_at(t, r0 + k + i), how);
-			lk->target_alt = how == 2;
+			lk->target_how = how;
 		}
 		if (!lk->ep_iters++)
 			lk->ep_t0 = tok_at(t, r0 + k)->t0;
@@ -403,7 +414,7 @@ static int lock(struct ilp_loopt *t, size_t p)
 		how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
 		acc_tok(&lk->it[i], tok_at(t, r0 + k + i), how);
 		lk->target = (int)i;
-		lk->target_alt = how == 2;
+		lk->target_how = how;
 	}
 	lk->phase = i;
 	return 0;
@@ -414,7 +425,7 @@ static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
 	size_t k;
 
 	for (k = 0; k < p; k++)
-		for (int h = 0; h < 2; h++) {
+		for (int h = 0; h < 1 + ILP_LOOP_ALTS; h++) {
 			lk->ep[k].calls[h] += lk->it[k].calls[h];
 			lk->ep[k].ns[h] += lk->it[k].ns[h];
 			lk->ep[k].share[h] += lk->it[k].share[h];
@@ -451,7 +462,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 		lk->it_t1 = x->t1;
 		acc_tok(&lk->it[lk->phase], x, how);
 		lk->target = (int)lk->phase;
-		lk->target_alt = how == 2;
+		lk->target_how = how;
 		lk->noise_run = 0;
 		if (++lk->phase == p) {
 			iteration_done(lk, p, x->t1);
@@ -464,7 +475,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 		acc_tok(&lk->it[lk->phase - 1], x, how);
 		lk->it_t1 = x->t1;
 		lk->target = (int)lk->phase - 1;
-		lk->target_alt = how == 2;
+		lk->target_how = how;
 		lk->noise_run = 0;
 		return;
 	}
@@ -478,7 +489,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 		lk->it_t1 = x->t1;
 		acc_tok(&lk->it[lk->phase], x, how);
 		lk->target = (int)lk->phase;
-		lk->target_alt = how == 2;
+		lk->target_how = how;
 		lk->noise_run = 0;
 		if (++lk->phase == p) {
 			iteration_done(lk, p, x->t1);
@@ -496,7 +507,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 		acc_tok(&lk->it[0], x, how);
 		lk->phase = 1;
 		lk->target = 0;
-		lk->target_alt = how == 2;
+		lk->target_how = how;
 		lk->noise_run = 0;
 		return;
 	}
@@ -590,9 +601,9 @@ static void merge(struct ilp_loopt *t, uint64_t lat, uint64_t share, uint64_t ex
 	if (!t->locked || lk->target < 0)
 		return;
 	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
-	a->calls[lk->target_alt]++;
-	a->ns[lk->target_alt] += lat;
-	a->share[lk->target_alt] += share;
+	a->calls[lk->target_how - 1]++;
+	a->ns[lk->target_how - 1] += lat;
+	a->share[lk->target_how - 1] += share;
 	if (lk->target >= W)
 		lk->ep_t1 = exit_ts;
 	else

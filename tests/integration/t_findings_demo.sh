@@ -31,12 +31,13 @@ findings "$T/report" | grep -Eqx '\[slow call\] 1 read call of 100 ms or more on
 	{ show "$T/report"; fail "slow call line"; }
 finding_block "$T/report" "slow call" | grep -Eq '; waiting for thread [0-9]+ \(demo\) of this process, which holds the write end$' ||
 	{ show "$T/report"; fail "slow call: the warm-up thread as the peer"; }
-findings "$T/report" | grep -Eqx '\[loop\] a transaction per item, 40 times: openat A -> pwrite64 x4 A -> fdatasync x2 A -> close A -> unlink -> fsync B \(A = file .*-journal( \(name from call argument\))?(, named fd [0-9]+ \(unresolved\) in some iterations)?, B = dir [^,]*\)' ||
+findings "$T/report" | grep -Eqx '\[loop\] a transaction per item, 40 times: openat A -> pwrite64 x4 A -> fdatasync x2 A -> close A -> unlink -> fsync B \(A = file .*-journal( \(name from call argument\))?(, its name lost in some iterations \(fd [0-9]+(, fd [0-9]+)*\))?, B = dir [^,]*\)' ||
 	{ show "$T/report"; fail "loop line"; }
 # nested: the directory's syncs, the journal's (those of items whose journal
-# the source could not name are on "fd N (unresolved)", nested as well)
+# the source could not name are on "fd N (name lost: ...)", one object per
+# reason, nested as well)
 inside=$(awk '/^      inside it \(/ { on = 1; next } on && /^        \[/ { print } on && /^$/ { exit }' "$T/report" |
-	sed -E 's/^ *\[([^]]*)\] [0-9]+ syncs on (file|dir|fd) .*/\1 \2/' | sort | tr '\n' ',')
+	sed -E 's/^ *\[([^]]*)\] [0-9]+ syncs on (file|dir|fd) .*/\1 \2/' | sort -u | tr '\n' ',')
 case $inside in
 "fsync storm dir,fsync storm fd," | "fsync storm dir,fsync storm file," | "fsync storm dir,fsync storm fd,fsync storm file,") ;;
 *) show "$T/report"; fail "nested under the loop: '$inside'" ;;

@@ -169,16 +169,28 @@ static const char *const pattern_words[] = {
 	[P_TXN] = "a transaction per item",
 };
 
-/* the per-object detectors that fire on the loop's objects */
+/* the loop's objects with a name: a lost name may stand for anything (the
+ * fd's old object, another file), so it does not make a loop alone */
+static size_t named(const struct view *w)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->nobjs; i++)
+		n += !lost(w->objs[i]);
+	return n;
+}
+
+/* the per-object detectors that fire on the loop's named objects */
 static int grouped(const struct ilp_analysis *a, const struct view *w)
 {
 	int n = 0;
 	size_t i;
 
 	for (i = 0; i < w->nobjs; i++)
-		n += ilp_fsync_fires(a, w->objs[i]) + ilp_repeat_fires(a, w->objs[i]) +
-		     ilp_random_fires(a, w->objs[i]) + ilp_unbuffered_fires(a, w->objs[i]) +
-		     ilp_nplus1_obj_fires(a, w->objs[i]);
+		if (!lost(w->objs[i]))
+			n += ilp_fsync_fires(a, w->objs[i]) + ilp_repeat_fires(a, w->objs[i]) +
+			     ilp_random_fires(a, w->objs[i]) + ilp_unbuffered_fires(a, w->objs[i]) +
+			     ilp_nplus1_obj_fires(a, w->objs[i]);
 	return n;
 }
 
@@ -388,7 +400,7 @@ static int loop_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
 		return 0;
 	view_of(l, &w);
 	pattern = pattern_of(&w, &overhead, &pure_rr);
-	if (pure_rr || !((overhead && w.nobjs + w.more >= 2) || grouped(a, &w) >= 2))
+	if (pure_rr || !((overhead && named(&w) + w.more >= 2) || grouped(a, &w) >= 2))
 		return 0;
 	f = ilp_finding_add(out, "loop", "loop", p);
 	if (!f || claim(a, p, l, &cl))

@@ -99,7 +99,7 @@ struct ilp_loopt {
 	int locked;
 	uint64_t n;		/* steps so far */
 	uint64_t noise[RING / 64];	/* per ring slot: the step was noise to the lock */
-	size_t nwild;			/* steps on an unresolved fd in the ring */
+	uint64_t free_from;	/* steps before are some run's (counted or dropped) */
 	int run_stale;			/* steps went by unscanned (steady in a lock) */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
 	struct ring *ring;	/* NULL: retired (the thread exited) or no step yet */
@@ -140,10 +140,15 @@ static uint64_t mix(int nr, const struct ilp_fdobj *obj)
 }
 
 /* the same step, an unresolved fd standing for any object */
-static int tok_same(const struct tok *a, const struct tok *b)
+static int tok_like(const struct tok *a, const struct tok *b)
 {
 	return a->nr == b->nr &&
 	       (a->obj == b->obj || (a->obj && b->obj && (a->wild || b->wild)));
+}
+
+static uint64_t key_at(const struct ilp_loopt *t, uint64_t i)
+{
+	return t->ring->keys[i & RMASK];
 }
 
 /*
@@ -255,6 +260,7 @@ static void end_run(struct ilp_loopt *t, int commit)
 	}
 	lk->s = NULL;
 	t->locked = 0;
+	t->free_from = t->n;
 }
 
 /* the sequence equal to the p steps from r0 in some rotation: *rot is the
@@ -335,15 +341,51 @@ static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
 	return best;
 }
 
+/*
+ * Complete copies of s just before step index at (in the ring, after the
+ * steps of earlier runs), a missed name matching its step (step_match).
+ */
+static size_t copies_before(const struct ilp_loopt *t, struct seq *s, uint64_t at)
+{
+	size_t p = s->pub.nsteps, n = 0, i;
+	uint64_t low = t->n > RING ? t->n - RING : 0;
+
+	if (low < t->free_from)
+		low = t->free_from;
+	while (at >= low + p) {
+		for (i = 0; i < p && step_match(&s->pub.steps[i], tok_at(t, at - p + i), 0); i++)
+			;
+		if (i < p)
+			break;
+		n++;
+		at -= p;
+	}
+	return n;
+}
+
 /* the last steps are (at least) two copies of p steps: lock on them */
 static int lock(struct ilp_loopt *t, size_t p)
 {
 	/* every copy the run of matches covers, as far as the ring reaches */
 	size_t run = t->run[p] < RING - p ? t->run[p] : RING - p, span = (run + p) / p * p;
 	uint64_t r0 = t->n - span, hash = 0;
+	size_t q, j;
+
+	/* copies of a shorter sequence but for missed names (an item whose
+	 * name was lost every other time): that one is the loop */
+	for (q = 2; q < p; q++) {
+		if (p % q)
+			continue;
+		for (j = 0; j + q < span && tok_like(tok_at(t, r0 + j), tok_at(t, r0 + j + q)); j++)
+			;
+		if (j + q >= span) {
+			p = q;
+			break;
+		}
+	}
 	struct lockst *lk = t->lk;
 	struct seq *s;
-	size_t rot = 0, k, i, first;
+	size_t rot = 0, k, i, first, back;
 	int how;
 
 	for (k = 0; k < p; k++)	/* syscalls only: a missed name must not change it */
@@ -383,15 +425,28 @@ static int lock(struct ilp_loopt *t, size_t p)
 	lk->ep_start = r0;
 	lk->target = -1;
 	t->locked = 1;
-	/* the complete copies, counted from the sequence's first step; a first
-	 * copy missing only its first SKIP_MAX steps counts too */
+	/* the complete copies, counted from the sequence's first step: first
+	 * the earlier ones still in the ring (the exact repetition may have
+	 * begun late: a missed name in the first items), then a first copy
+	 * missing only its first SKIP_MAX steps, then those of the repetition */
 	first = (p - rot) % p;
-	if (rot && rot <= SKIP_MAX) {
+	back = copies_before(t, s, r0 + first);
+	for (k = back; k > 0; k--) {
+		uint64_t at = r0 + first - k * p;
+
+		for (i = 0; i < p; i++)
+			acc_tok(&lk->ep[i], tok_at(t, at + i),
+				step_match(&s->pub.steps[i], tok_at(t, at + i), 1));
+		if (!lk->ep_iters++)
+			lk->ep_t0 = tok_at(t, at)->t0;
+		lk->ep_t1 = tok_at(t, at + p - 1)->t1;
+	}
+	if (!back && rot && rot <= SKIP_MAX) {
 		for (i = rot; i < p; i++) {
 			how = step_match(&s->pub.steps[i], tok_at(t, r0 + i - rot), 1);
 			acc_tok(&lk->ep[i], tok_at(t, r0 + i - rot), how);
 		}
-		lk->ep_iters = 1;
+		lk->ep_iters++;
 		lk->ep_t0 = tok_at(t, r0)->t0;
 		lk->ep_t1 = tok_at(t, r0 + first - 1)->t1;
 	}
@@ -540,20 +595,12 @@ static unsigned noise_in_last(const struct ilp_loopt *t, size_t k)
 /* updates run[] for the newest step; the smallest period confirmed, 0 if none */
 static size_t scan(struct ilp_loopt *t)
 {
-	const struct tok *x = tok_at(t, t->n - 1);
 	size_t p, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
 	const uint64_t *k = &t->ring->keys[((t->n - 1) & RMASK) + RING];	/* k[-p]: p back */
 	uint64_t kx = *k;
 
-	if (t->nwild) {		/* an unresolved fd in the ring: its own rule */
-		for (p = 1; p <= pmax; p++)
-			t->run[p] = tok_same(tok_at(t, t->n - 1 - p), x) ?
-				    (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
-	} else {		/* the common case: keys, no branch */
-		for (p = 1; p <= pmax; p++)
-			t->run[p] = k[-(ptrdiff_t)p] == kx ?
-				    (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
-	}
+	for (p = 1; p <= pmax; p++)	/* exact steps: keys, no branch */
+		t->run[p] = k[-(ptrdiff_t)p] == kx ? (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
 	for (p = 2; p <= pmax && !best; p++)
 		if (t->run[p] >= p)
 			best = p;
@@ -570,7 +617,7 @@ static size_t rebuild(struct ilp_loopt *t)
 
 	for (p = 1; p <= pmax; p++) {
 		for (r = 0; r + p < RING && r + p < t->n &&
-			    tok_same(tok_at(t, t->n - 1 - r), tok_at(t, t->n - 1 - r - p)); r++)
+			    key_at(t, t->n - 1 - r) == key_at(t, t->n - 1 - r - p); r++)
 			;
 		t->run[p] = (uint16_t)r;
 		if (!best && p >= 2 && r >= p)
@@ -621,7 +668,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 		if (!t->ring)
 			return -ENOMEM;
 		t->n = 0;
-		t->nwild = 0;
+		t->free_from = 0;
 		t->run_stale = 0;
 		memset(t->noise, 0, sizeof(t->noise));
 		memset(t->run, 0, sizeof(t->run));
@@ -638,10 +685,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 		}
 	}
 	x = &t->ring->tok[t->n & RMASK];
-	if (t->n >= RING && x->wild)
-		t->nwild--;	/* leaves the ring */
 	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
-	t->nwild += !!wild;
 	t->ring->keys[t->n & RMASK] = t->ring->keys[(t->n & RMASK) + RING] = mix(nr, obj);
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;

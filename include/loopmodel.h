@@ -15,8 +15,10 @@
  * last 2 * ILP_LOOP_PERIOD steps stay in a ring; for every period p, the
  * length of the current run of steps equal to the step p back is kept.
  * Two full copies of a period (p >= 2), step for step the same, lock the
- * thread on that sequence (and count the earlier copies still in the ring
- * that differ only by a missed name; a sequence that is copies of a
+ * thread on that sequence (and count the earlier copies still in the ring,
+ * matched as later ones are, a missed name matching its step, a name for
+ * a step the lock saw lost only in a copy with a step on one of the
+ * loop's named objects; a sequence that is copies of a
  * shorter one but for missed names is the shorter one);
  * from then on each step is matched against it in O(1): a complete match
  * is an iteration.  Steps that do not match (noise: a log write now and

@@ -28,7 +28,8 @@
  * copies.  Rarer noise (a log line every few transactions), or a burst of
  * odd iterations that repeats only twice, is noise: the short loop stays.
  * A lock counts every copy its run of matches covers in the ring (the
- * three copies, when a longer period takes over).
+ * three copies, when a longer period takes over), and the copies before
+ * it back to the last step an earlier run counted (copies_before).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -85,6 +86,7 @@ struct lockst {
 	struct acc ep[W];	/* the run's complete iterations, not yet in s */
 	uint64_t ep_iters, ep_t0, ep_t1;
 	uint64_t ep_start;	/* step index where the run's two first copies began */
+	uint64_t it_end, ep_end;	/* index + 1 of the last step of it, of ep */
 };
 
 /* the ring, allocated at a thread's first step, freed when it exits */
@@ -99,7 +101,7 @@ struct ilp_loopt {
 	int locked;
 	uint64_t n;		/* steps so far */
 	uint64_t noise[RING / 64];	/* per ring slot: the step was noise to the lock */
-	uint64_t free_from;	/* steps before are some run's (counted or dropped) */
+	uint64_t free_from;	/* steps before are some counted run's */
 	int run_stale;			/* steps went by unscanned (steady in a lock) */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
 	struct ring *ring;	/* NULL: retired (the thread exited) or no step yet */
@@ -246,9 +248,12 @@ static void end_run(struct ilp_loopt *t, int commit)
 	struct ilp_loop *l = &lk->s->pub;
 	size_t i;
 
+	int counted;
+
 	if (commit && lk->phase * 2 > l->nsteps)
 		iteration_done(lk, l->nsteps, lk->it_t1);
-	if (!(commit && count_run(lk)) && !lk->flushed && l->episodes)
+	counted = commit && count_run(lk);
+	if (!counted && !lk->flushed && l->episodes)
 		l->episodes--;		/* a run that counted nothing is no run */
 	if (!l->iterations && lk->created) {
 		for (i = 0; i < t->nseqs && t->seqs[i] != lk->s; i++)
@@ -258,9 +263,12 @@ static void end_run(struct ilp_loopt *t, int commit)
 			t->seqs[i] = t->seqs[--t->nseqs];
 		}
 	}
+	/* the steps after the last it counted are free (a run that counted
+	 * nothing leaves all of its steps) */
+	if ((counted || lk->flushed) && lk->ep_end > t->free_from)
+		t->free_from = lk->ep_end;
 	lk->s = NULL;
 	t->locked = 0;
-	t->free_from = t->n;
 }
 
 /* the sequence equal to the p steps from r0 in some rotation: *rot is the
@@ -341,24 +349,111 @@ static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
 	return best;
 }
 
-/*
- * Complete copies of s just before step index at (in the ring, after the
- * steps of earlier runs), a missed name matching its step (step_match).
- */
-static size_t copies_before(const struct ilp_loopt *t, struct seq *s, uint64_t at)
+static void add_acc(struct acc *to, const struct acc *from, size_t p)
 {
-	size_t p = s->pub.nsteps, n = 0, i;
-	uint64_t low = t->n > RING ? t->n - RING : 0;
+	for (size_t k = 0; k < p; k++)
+		for (int h = 0; h < 1 + ILP_LOOP_ALTS; h++) {
+			to[k].calls[h] += from[k].calls[h];
+			to[k].ns[h] += from[k].ns[h];
+			to[k].share[h] += from[k].share[h];
+		}
+}
+
+/*
+ * The copies of s just before step index at (in the ring, after the steps
+ * of counted runs), matched backwards as match() does forwards: a missed
+ * name matches its step, up to SKIP_MAX steps may be skipped, noise is
+ * skipped (no more than a copy's worth).  Their calls go into the run
+ * (lk->ep); the number of copies.  A named call at a step the lock saw
+ * only with a lost name (the first item named its journal, the next ones
+ * lost it) may be an fd's earlier, unrelated use (libc's close of its
+ * cache): such a copy counts only with one name for each lost one, and
+ * if it also has a step on one of the loop's named objects.
+ */
+static size_t copies_before(const struct ilp_loopt *t, struct seq *s, uint64_t at,
+			    struct lockst *lk)
+{
+	size_t p = s->pub.nsteps, n = 0, noise = 0, phase = p, d, m, nmap = 0;
+	uint64_t low = t->n > RING ? t->n - RING : 0, i, end = at;
+	const struct ilp_fdobj *from[W], *to[W];	/* lost name -> name */
+	struct acc it[W], sub[W];	/* sub[k].calls[0]: named for a lost name */
+	int how, anchored = 0;
 
 	if (low < t->free_from)
 		low = t->free_from;
-	while (at >= low + p) {
-		for (i = 0; i < p && step_match(&s->pub.steps[i], tok_at(t, at - p + i), 0); i++)
-			;
-		if (i < p)
+	memset(it, 0, p * sizeof(it[0]));
+	memset(sub, 0, p * sizeof(sub[0]));
+	for (i = at; i-- > low && noise <= p;) {
+		const struct tok *x = tok_at(t, i);
+		struct ilp_loop_step *st = NULL;
+		int named = 0;
+
+		for (d = 0; d <= SKIP_MAX && d < phase; d++) {
+			st = &s->pub.steps[phase - 1 - d];
+			if (!(how = step_match(st, x, 0)))
+				continue;
+			if (how == 1 || st->nalt >= (size_t)how - 1)
+				break;	/* its object or an alternate */
+			if (d)
+				continue;	/* a new name or lost name: not after a skip */
+			if (x->wild)
+				break;	/* a lost name */
+			if (!st->wild)
+				continue;
+			/* a name for the step's lost one: one for each */
+			for (m = 0; m < nmap && from[m] != st->obj; m++)
+				;
+			if (m < nmap && to[m] != x->obj)
+				continue;
+			if (m == nmap) {
+				from[nmap] = st->obj;
+				to[nmap++] = x->obj;
+			}
+			named = 1;
 			break;
+		}
+		if (d > SKIP_MAX || d >= phase) {
+			noise++;
+			continue;
+		}
+		phase -= d + 1;
+		noise += d;
+		if (named) {
+			acc_tok(&sub[phase], x, 1);
+		} else {
+			how = step_match(&s->pub.steps[phase], x, 1);
+			acc_tok(&it[phase], x, how);
+			anchored |= x->obj && !x->wild;	/* on a named object of the loop */
+		}
+		if (phase)
+			continue;
+		if (nmap && !anchored)
+			break;	/* named where the loop lost it, and nothing else: not sure */
+		/* a copy, from i to end */
+		for (d = 0; d < p; d++) {
+			if (!sub[d].calls[0])
+				continue;
+			for (m = 0; from[m] != s->pub.steps[d].obj; m++)
+				;
+			struct tok named_tok = { .obj = to[m], .nr = s->pub.steps[d].nr };
+
+			how = step_match(&s->pub.steps[d], &named_tok, 1);
+			it[d].calls[how - 1] += sub[d].calls[0];
+			it[d].ns[how - 1] += sub[d].ns[0];
+			it[d].share[how - 1] += sub[d].share[0];
+		}
+		add_acc(lk->ep, it, p);
+		if (!lk->ep_iters++)
+			lk->ep_t1 = tok_at(t, end - 1)->t1;
+		lk->ep_t0 = x->t0;
 		n++;
-		at -= p;
+		memset(it, 0, p * sizeof(it[0]));
+		memset(sub, 0, p * sizeof(sub[0]));
+		phase = p;
+		noise = 0;
+		nmap = 0;
+		anchored = 0;
+		end = i;
 	}
 	return n;
 }
@@ -430,17 +525,7 @@ static int lock(struct ilp_loopt *t, size_t p)
 	 * begun late: a missed name in the first items), then a first copy
 	 * missing only its first SKIP_MAX steps, then those of the repetition */
 	first = (p - rot) % p;
-	back = copies_before(t, s, r0 + first);
-	for (k = back; k > 0; k--) {
-		uint64_t at = r0 + first - k * p;
-
-		for (i = 0; i < p; i++)
-			acc_tok(&lk->ep[i], tok_at(t, at + i),
-				step_match(&s->pub.steps[i], tok_at(t, at + i), 1));
-		if (!lk->ep_iters++)
-			lk->ep_t0 = tok_at(t, at)->t0;
-		lk->ep_t1 = tok_at(t, at + p - 1)->t1;
-	}
+	back = copies_before(t, s, r0 + first, lk);
 	if (!back && rot && rot <= SKIP_MAX) {
 		for (i = rot; i < p; i++) {
 			how = step_match(&s->pub.steps[i], tok_at(t, r0 + i - rot), 1);
@@ -459,6 +544,7 @@ static int lock(struct ilp_loopt *t, size_t p)
 		if (!lk->ep_iters++)
 			lk->ep_t0 = tok_at(t, r0 + k)->t0;
 		lk->ep_t1 = tok_at(t, r0 + k + p - 1)->t1;
+		lk->ep_end = r0 + k + p;
 		lk->target = (int)(W + p - 1);
 	}
 	/* the rest begins the next iteration */
@@ -472,24 +558,19 @@ static int lock(struct ilp_loopt *t, size_t p)
 		lk->target_how = how;
 	}
 	lk->phase = i;
+	lk->it_end = r0 + span;
 	return 0;
 }
 
 static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
 {
-	size_t k;
-
-	for (k = 0; k < p; k++)
-		for (int h = 0; h < 1 + ILP_LOOP_ALTS; h++) {
-			lk->ep[k].calls[h] += lk->it[k].calls[h];
-			lk->ep[k].ns[h] += lk->it[k].ns[h];
-			lk->ep[k].share[h] += lk->it[k].share[h];
-		}
+	add_acc(lk->ep, lk->it, p);
 	memset(lk->it, 0, p * sizeof(lk->it[0]));
 	lk->noise_it = 0;
 	if (!lk->ep_iters++)
 		lk->ep_t0 = lk->it_t0;
 	lk->ep_t1 = t1;
+	lk->ep_end = lk->it_end;
 	lk->phase = 0;
 	lk->since_iter = 0;
 }
@@ -515,6 +596,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 		if (!lk->phase)
 			lk->it_t0 = x->t0;
 		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
 		acc_tok(&lk->it[lk->phase], x, how);
 		lk->target = (int)lk->phase;
 		lk->target_how = how;
@@ -529,6 +611,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	if (lk->phase && lk->noise_run <= 2 && (how = step_match(&st[lk->phase - 1], x, 1))) {
 		acc_tok(&lk->it[lk->phase - 1], x, how);
 		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
 		lk->target = (int)lk->phase - 1;
 		lk->target_how = how;
 		lk->noise_run = 0;
@@ -542,6 +625,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 		lk->noise_it += d;
 		lk->phase += d;
 		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
 		acc_tok(&lk->it[lk->phase], x, how);
 		lk->target = (int)lk->phase;
 		lk->target_how = how;
@@ -559,6 +643,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 			drop_iteration(lk, p);
 		lk->it_t0 = x->t0;
 		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
 		acc_tok(&lk->it[0], x, how);
 		lk->phase = 1;
 		lk->target = 0;

@@ -253,6 +253,49 @@ static void test_late_lock(void **state)
 	rm(s);
 }
 
+/* the first item named the directory, every later one lost its name (the
+ * loop locks on the lost one): that item counts, its call on the
+ * directory kept as the step's alternate; a short pattern just before it
+ * (three fstat/read pairs, a loop of its own) keeps the calls it counted
+ * and no more */
+static void test_named_first(void **state)
+{
+	struct stream *s = mk();
+	const struct ilp_loop *l = NULL;
+	const struct ilp_fdproc *f;
+	uint64_t total;
+	size_t k;
+	int i;
+
+	(void)state;
+	open_named(s, 5, "/etc/db.conf", 0);
+	for (i = 0; i < 3; i++) {
+		call(s, "fstat", 1 * US, 0, 5);
+		call(s, "read", 2 * US, 100, 5);
+	}
+	call6(s, "openat", 5 * US, 6, (uint64_t)-100, 0, 0, 0);	/* no name */
+	call(s, "read", 2 * US, 10, 6);
+	call(s, "close", 1 * US, 0, 6);
+	txn(s, 3, "/db/journal", "/db");
+	for (i = 0; i < 100; i++)
+		txn_lost_dir(s, 4);
+	f = fds_of(s, 100);
+	for (k = 0; k < ilp_fdproc_nloops(f); k++)
+		if (ilp_fdproc_loop(f, k)->nsteps == 8)
+			l = ilp_fdproc_loop(f, k);
+	assert_non_null(l);
+	assert_txn_loop(l, 100, 101);
+	assert_string_equal(ilp_fdobj_desc(l->steps[6].obj), "fd 4 (unresolved)");
+	total = l->steps[6].calls;
+	for (k = 0; k < l->steps[6].nalt; k++) {
+		total += l->steps[6].alt_calls[k];
+		if (!strcmp(ilp_fdobj_desc(l->steps[6].alt[k]), "/db"))
+			assert_int_equal(l->steps[6].alt_calls[k], 1);
+	}
+	assert_int_equal(total, 101);
+	rm(s);
+}
+
 /* an unrelated earlier use of the fd (a library opened, read, closed on
  * fd 3 at start-up) is not the loop's object when the loop's names are
  * all lost: exact steps make the loop, a lost name only matches in it */
@@ -274,6 +317,7 @@ static void test_no_borrowed_name(void **state)
 	l = only_loop(s, 100);
 	for (k = 0; k < l->nsteps; k++)
 		assert_string_equal(ilp_fdobj_desc(l->steps[k].obj), "fd 3 (unresolved)");
+	assert_int_equal(l->iterations, 200);	/* not 201: libc's use is not an item */
 	rm(s);
 }
 
@@ -498,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_items_that_differ),
 		cmocka_unit_test(test_thread_exit),
 		cmocka_unit_test(test_late_lock),
+		cmocka_unit_test(test_named_first),
 		cmocka_unit_test(test_no_borrowed_name),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_inner_pattern),

@@ -42,12 +42,13 @@
  * Cost: a new step (not a run going on) compares it with the 64 before
  * (one 64-bit key each); in a lock, a step that is the expected one with
  * no noise in the ring is matched in O(1) and the comparisons wait until
- * needed.  Memory: per thread that made calls on objects, a ring of 128
- * steps and their keys (8 KiB, freed when the thread exits), 3 KiB more
- * while locked, and at most
- * ILP_LOOP_SEQS distinct sequences of 2.5 KiB (when full, one with fewer
- * than 4 iterations makes room): bounded by threads and distinct
- * sequences, never by events.
+ * needed.  Memory: per thread that made calls on objects, a ring of the
+ * last steps and their keys (72 B a step, 8 steps at first, doubled while
+ * full up to 128: 9 KiB; freed when the thread exits), 144 B + 240 B a
+ * step of the sequence while locked, and at most ILP_LOOP_SEQS distinct
+ * sequences of 184 B a step (when full, one with fewer than 4 iterations
+ * makes room): bounded by threads and distinct sequences, never by
+ * events.
  */
 
 #include <stddef.h>
@@ -80,7 +81,7 @@ struct ilp_loop {
 	uint64_t episodes;		/* runs they came in (noise or other work between) */
 	uint64_t first_ts, last_ts;	/* enter of the first iteration, exit of the last */
 	size_t nsteps;
-	struct ilp_loop_step steps[ILP_LOOP_PERIOD];	/* in order, from the first step seen */
+	struct ilp_loop_step steps[];	/* nsteps, in order, from the first step seen */
 };
 
 struct ilp_fdproc;

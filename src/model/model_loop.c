@@ -65,8 +65,8 @@ struct acc {			/* [0]: the step's object, [1 + i]: its alternate i */
 };
 
 struct seq {
-	struct ilp_loop pub;
 	uint64_t hash;		/* the same for every rotation */
+	struct ilp_loop pub;	/* last: its nsteps steps follow */
 };
 
 struct lockst {
@@ -81,26 +81,30 @@ struct lockst {
 	size_t noise_run;	/* noise steps since the last match */
 	int created;		/* s was made for this run */
 	int flushed;		/* part of the run is counted already */
-	struct acc it[W];	/* the iteration in progress */
+	struct acc *it;		/* the iteration in progress (p steps) */
 	uint64_t it_t0, it_t1;	/* its first step's enter, its last step's exit */
-	struct acc ep[W];	/* the run's complete iterations, not yet in s */
+	struct acc *ep;		/* the run's complete iterations, not yet in s */
 	uint64_t ep_iters, ep_t0, ep_t1;
 	uint64_t ep_start;	/* step index where the run's two first copies began */
 	uint64_t it_end, ep_end;	/* index + 1 of the last step of it, of ep */
 };
 
-/* the ring, allocated at a thread's first step, freed when it exits */
+/* the ring, allocated at a thread's first step with RING_MIN slots,
+ * doubled while full up to RING (a short process's few steps cost little),
+ * freed when the thread exits: cap tokens, then their keys */
+#define RING_MIN 8
 struct ring {
-	struct tok tok[RING];
-	uint64_t keys[2 * RING];	/* mix(nr, obj) of each slot, twice: the last W
-					 * steps before any slot are contiguous */
+	size_t cap;
+	uint64_t *keys;		/* mix(nr, obj) of each slot, twice: the last W
+				 * steps before any slot are contiguous */
+	struct tok tok[];
 };
 
 struct ilp_loopt {
 	int tid;
 	int locked;
 	uint64_t n;		/* steps so far */
-	uint64_t noise[RING / 64];	/* per ring slot: the step was noise to the lock */
+	uint64_t noise[RING / 64];	/* per step index % RING: the step was noise to the lock */
 	uint64_t free_from;	/* steps before are some counted run's */
 	int run_stale;			/* steps went by unscanned (steady in a lock) */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
@@ -148,9 +152,27 @@ static int tok_like(const struct tok *a, const struct tok *b)
 	       (a->obj == b->obj || (a->obj && b->obj && (a->wild || b->wild)));
 }
 
+/* a ring of cap slots (a power of 2) with old's steps (old full, freed) */
+static struct ring *ring_new(struct ring *old, size_t cap)
+{
+	struct ring *r = malloc(sizeof(*r) + cap * sizeof(r->tok[0]) + 2 * cap * sizeof(uint64_t));
+
+	if (!r)
+		return NULL;
+	r->cap = cap;
+	r->keys = (uint64_t *)&r->tok[cap];
+	if (old) {		/* step i in slot i, i < old->cap: the same slot */
+		memcpy(r->tok, old->tok, old->cap * sizeof(r->tok[0]));
+		memcpy(r->keys, old->keys, old->cap * sizeof(uint64_t));
+		memcpy(r->keys + cap, old->keys, old->cap * sizeof(uint64_t));
+		free(old);
+	}
+	return r;
+}
+
 static uint64_t key_at(const struct ilp_loopt *t, uint64_t i)
 {
-	return t->ring->keys[i & RMASK];
+	return t->ring->keys[i & (t->ring->cap - 1)];
 }
 
 /*
@@ -192,7 +214,7 @@ static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
 
 static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
 {
-	return &t->ring->tok[i & RMASK];
+	return &t->ring->tok[i & (t->ring->cap - 1)];
 }
 
 /* how: 1 the step's object, 2 + i its alternate i (step_match) */
@@ -228,7 +250,7 @@ static int count_run(struct lockst *lk)
 			st->alt_share[a] += lk->ep[k].share[1 + a];
 		}
 	}
-	memset(lk->ep, 0, sizeof(lk->ep));
+	memset(lk->ep, 0, l->nsteps * sizeof(lk->ep[0]));
 	lk->ep_iters = 0;
 	lk->flushed = 1;
 	return 1;
@@ -267,7 +289,8 @@ static void end_run(struct ilp_loopt *t, int commit)
 	 * nothing leaves all of its steps) */
 	if ((counted || lk->flushed) && lk->ep_end > t->free_from)
 		t->free_from = lk->ep_end;
-	lk->s = NULL;
+	free(lk);		/* a lock's state lives while it does */
+	t->lk = NULL;
 	t->locked = 0;
 }
 
@@ -485,19 +508,19 @@ static int lock(struct ilp_loopt *t, size_t p)
 
 	for (k = 0; k < p; k++)	/* syscalls only: a missed name must not change it */
 		hash += mix(tok_at(t, r0 + k)->nr, NULL);
-	if (!lk) {
-		lk = t->lk = malloc(sizeof(*lk));
-		if (!lk)
-			return -ENOMEM;
-	}
-	memset(lk, 0, sizeof(*lk));
+	free(lk);		/* a lock that could not be made (the table was full) */
+	lk = t->lk = calloc(1, sizeof(*lk) + 2 * p * sizeof(lk->it[0]));
+	if (!lk)
+		return -ENOMEM;
+	lk->it = (struct acc *)(lk + 1);
+	lk->ep = lk->it + p;
 	s = find_seq(t, r0, p, hash, &rot);
 	if (!s) {
 		if (!make_room(t)) {
 			t->retry_at = t->n + p;
 			return 0;
 		}
-		s = calloc(1, sizeof(*s));
+		s = calloc(1, sizeof(*s) + p * sizeof(s->pub.steps[0]));
 		if (!s)
 			return -ENOMEM;
 		s->pub.tid = t->tid;
@@ -681,7 +704,7 @@ static unsigned noise_in_last(const struct ilp_loopt *t, size_t k)
 static size_t scan(struct ilp_loopt *t)
 {
 	size_t p, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
-	const uint64_t *k = &t->ring->keys[((t->n - 1) & RMASK) + RING];	/* k[-p]: p back */
+	const uint64_t *k = &t->ring->keys[((t->n - 1) & (t->ring->cap - 1)) + t->ring->cap];	/* k[-p]: p back */
 	uint64_t kx = *k;
 
 	for (p = 1; p <= pmax; p++)	/* exact steps: keys, no branch */
@@ -749,7 +772,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 	size_t best;
 
 	if (!t->ring) {		/* the first step (of a thread reusing a tid: again) */
-		t->ring = malloc(sizeof(*t->ring));
+		t->ring = ring_new(NULL, RING_MIN);
 		if (!t->ring)
 			return -ENOMEM;
 		t->n = 0;
@@ -759,7 +782,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 		memset(t->run, 0, sizeof(t->run));
 	}
 	if (t->n) {
-		x = &t->ring->tok[(t->n - 1) & RMASK];
+		x = (struct tok *)tok_at(t, t->n - 1);
 		if (x->nr == nr && x->obj == obj) {
 			x->calls++;
 			x->ns += lat;
@@ -769,9 +792,17 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 			return 0;
 		}
 	}
-	x = &t->ring->tok[t->n & RMASK];
+	if (t->n == t->ring->cap && t->n < RING) {	/* full: all steps so far in order */
+		struct ring *r = ring_new(t->ring, 2 * t->ring->cap);
+
+		if (!r)
+			return -ENOMEM;
+		t->ring = r;
+	}
+	x = (struct tok *)tok_at(t, t->n);
 	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
-	t->ring->keys[t->n & RMASK] = t->ring->keys[(t->n & RMASK) + RING] = mix(nr, obj);
+	t->ring->keys[t->n & (t->ring->cap - 1)] =
+		t->ring->keys[(t->n & (t->ring->cap - 1)) + t->ring->cap] = mix(nr, obj);
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
 	if (t->locked && steady(t, x)) {

@@ -3,7 +3,8 @@
 # mode (one transaction per statement).  The report must read like a
 # diagnosis: exactly one finding, "[loop] a transaction per item, 300
 # times", on the journal, the database and its directory, with the
-# journal's reopens and syncs nested under it; the calls it is made of are
+# findings on those objects (the syncs, the journal's reopens) nested under
+# it and none beside it; the calls it is made of are
 # exact in the tables (1200 fdatasync, 300 unlink of the journal); the
 # savings add up (sum rule, JSON).
 # (The table is created before the capture: 300 transactions, not 301.)
@@ -40,16 +41,23 @@ printf '%s\n' "$blk" | grep -q 'why: the same [0-9]* steps on [0-9] objects, in 
 	{ show "$T/report"; fail "why line"; }
 printf '%s\n' "$blk" | grep -q 'fix: batch the items: one transaction and one sync per batch' ||
 	{ show "$T/report"; fail "fix line"; }
-# nested: the journal's reopens and its syncs.  300 and 600, less the
-# calls of the items whose journal the source could not name (its fd is
-# "fd N (name lost: ...)" then; the loop counts those items all the same)
+# nested: the syncs of the database (named from its one open: exactly 300),
+# and the journal's syncs and reopens on its name and on the lost-name
+# objects of the items whose journal the source could not name (how many
+# varies from run to run: a finding fires only on an object named in
+# enough items, so each of those is checked when present); nothing else
 inside=$(awk '/^      inside it \(/ { on = 1; next } on && /^        \[/ { print } on && /^$/ { exit }' "$T/report")
+printf '%s\n' "$inside" | grep -Eq "^ *\[fsync storm\] 300 syncs on $(file_obj "$d/db")$" ||
+	{ show "$T/report"; fail "nested: the database's 300 syncs"; }
+lost='fd [0-9]+ \(name lost: [^)]*\)'
+bad=$(printf '%s\n' "$inside" | grep -Ev "^ *\[(fsync storm|repeat|random I/O)\] .*($(file_obj "$d/db-journal")|$(file_obj "$d/db")|dir $(printf '%s' "$d" | sed 's/[][\.*^$/+?(){}|]/\\&/g')|$lost)($|,| opened)")
+[ -z "$bad" ] || { show "$T/report"; fail "nested, not on the loop's objects: '$bad'"; }
 n=$(printf '%s\n' "$inside" | grep -E "^ *\[repeat\] $(file_obj "$d/db-journal") opened [0-9]+ times and stat'ed [0-9]+ times$" |
 	sed -E 's/.* opened ([0-9]+) times .*/\1/')
-expect_range "nested repeat of the journal: opens" "$n" 100 300 "$T/report"
+[ -z "$n" ] || expect_range "nested repeat of the journal: opens" "$n" 100 300 "$T/report"
 n=$(printf '%s\n' "$inside" | grep -E "^ *\[fsync storm\] [0-9]+ syncs on $(file_obj "$d/db-journal")$" |
 	sed -E 's/^ *\[fsync storm\] ([0-9]+) syncs .*/\1/')
-expect_range "nested fsync storm of the journal: syncs" "$n" 200 600 "$T/report"
+[ -z "$n" ] || expect_range "nested fsync storm of the journal: syncs" "$n" 10 600 "$T/report"
 pid=$(pids_named "$T/report" sqlite3)
 expect_eq "fdatasync calls" "$(sc_count "$T/report" "$pid" fdatasync)" 1200 "$T/report"
 expect_eq "unlink calls" "$(sc_count "$T/report" "$pid" unlink)" 300 "$T/report"

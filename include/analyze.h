@@ -30,6 +30,7 @@ struct ilp_thresholds {
 	uint64_t lock_min;	/* --lock-min: hot lock needs this many contended waits (10) */
 	uint64_t lock_pct;	/* --lock-pct: ... and wait time >= this % of wall time (5), */
 	uint64_t lock_ns;	/* --lock-ms: ... or >= this much wait time (50 ms) */
+	uint64_t loop_min;	/* --loop-min: iterations of a loop of calls (20) */
 	int no_offcpu;		/* not a threshold: the backend saw no scheduler events
 				 * (ptrace), so no on/off-CPU split can be stated */
 };
@@ -43,7 +44,9 @@ enum ilp_severity {
 };
 
 #define ILP_FINDING_OBJ 256
-#define ILP_FINDING_TEXT 512
+#define ILP_FINDING_TEXT 1024
+
+struct ilp_loop;
 
 struct ilp_finding {
 	const char *kind;	/* detector name: "unbuffered", "nplus1", ... (static) */
@@ -67,6 +70,13 @@ struct ilp_finding {
 	char fix[ILP_FINDING_TEXT];	/* "buffer the writes (64 KiB: 20000 -> 1 calls)" */
 	char site[ILP_FINDING_TEXT];	/* --stacks (ptrace): the top call site of nr in pid,
 					 * "fetch_user (app.c:42) (1000 of 1500 write calls)"; "" if unknown */
+	const struct ilp_fdobj *fobj;	/* the fd object it is about (the model's), NULL */
+	const struct ilp_loop *loop;	/* a loop finding: its loop (the model's), else NULL */
+	/* grouping: a finding on an object of a loop nests under the loop's
+	 * finding, right after it in the list (docs/detectors.md) */
+	size_t nchildren;	/* a group: the findings nested under it, which follow it */
+	int nested;		/* 1: inside the group before it (its saving is what the
+				 * group left: the group's saving covers its calls) */
 };
 
 struct ilp_findings {
@@ -74,11 +84,14 @@ struct ilp_findings {
 	size_t n, cap;
 };
 
+struct ilp_ledger;
+
 /* What a detector reads. */
 struct ilp_analysis {
 	const struct ilp_model *m;
 	const struct ilp_thresholds *th;
 	uint64_t wall_ns;	/* capture duration, for shares of wall time */
+	struct ilp_ledger *ledger;	/* what the savings are taken from (ledger.c) */
 };
 
 typedef int (*ilp_detector_fn)(const struct ilp_analysis *a, const struct ilp_proc *p,
@@ -94,14 +107,53 @@ size_t ilp_detector_count(void);
 const struct ilp_detector *ilp_detector(size_t i);
 
 /*
- * Runs every detector on every process of an indexed model; findings
- * saving less than th->min_saving_ns are dropped; the rest are ranked by
- * saving_ns desc (then pid, kind, object).  out is reset first.  0 or
- * -ENOMEM.
+ * Runs every detector on every process of an indexed model, nests the
+ * findings on a loop's objects under the loop's finding, drops the groups
+ * and findings saving less than th->min_saving_ns (nested ones stay with
+ * their group), ranks the rest by saving_ns desc (then pid, kind, object),
+ * each group followed by its nested findings (by time_ns desc).  out is
+ * reset first.  0 or -ENOMEM.
  */
 int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
 		struct ilp_findings *out);
 void ilp_findings_release(struct ilp_findings *f);	/* frees the insides */
+/* a top-level finding saving under 1 % of the wall time (severity low): the
+ * text and html reports fold it, with its group, unless --all */
+int ilp_finding_minor(const struct ilp_finding *f);
+
+/*
+ * ---- the ledger (src/detect/ledger.c): savings that add up ----
+ *
+ * A finding's saving is what it claims: calls and their wall share
+ * (ilp_proc_share_ns), taken from the model's disjoint cells (an fd
+ * object's category, a futex lock, a kernel lock, the process's other
+ * calls).  A claim gets what the cell still holds; what it got is gone
+ * for the detectors after it (table order).  So each call and its time
+ * count toward at most one saving, and all savings add up to at most the
+ * wall time and the threads' time inside syscalls.
+ */
+struct ilp_claim {
+	uint64_t calls;		/* calls taken */
+	uint64_t share_ns;	/* their wall share: the saving */
+};
+struct ilp_ledger *ilp_ledger_new(void);	/* NULL on ENOMEM */
+void ilp_ledger_free(struct ilp_ledger *l);	/* NULL is a no-op */
+struct ilp_fdobj;
+struct ilp_ulock;
+struct ilp_klock;
+/* each: adds what it got to c; 0, -ENOMEM or -EINVAL */
+int ilp_claim_io(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_fdobj *o,
+		 int cat, uint64_t calls, uint64_t share_ns);
+/* num/den of all the calls (and their share) of o in category cat */
+int ilp_claim_io_part(const struct ilp_analysis *a, struct ilp_claim *c,
+		      const struct ilp_fdobj *o, int cat, uint64_t num, uint64_t den);
+int ilp_claim_ulock(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_proc *p,
+		    const struct ilp_ulock *u, uint64_t calls, uint64_t share_ns);
+int ilp_claim_klock(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_proc *p,
+		    const struct ilp_klock *k, uint64_t share_ns);
+/* the process's calls on no object and no lock */
+int ilp_claim_rest(const struct ilp_analysis *a, struct ilp_claim *c, const struct ilp_proc *p,
+		   uint64_t calls, uint64_t share_ns);
 
 /* ---- for detectors ---- */
 /* a zeroed finding appended to out, pid/comm/severity filled later; NULL on ENOMEM */
@@ -133,6 +185,8 @@ uint64_t ilp_scale(uint64_t v, uint64_t num, uint64_t den);
 uint64_t ilp_share_pm(uint64_t ns, uint64_t wall_ns);
 
 /* the detectors (one file each) */
+int ilp_detect_loop(const struct ilp_analysis *a, const struct ilp_proc *p,
+		    struct ilp_findings *out);
 int ilp_detect_unbuffered(const struct ilp_analysis *a, const struct ilp_proc *p,
 			  struct ilp_findings *out);
 int ilp_detect_nplus1(const struct ilp_analysis *a, const struct ilp_proc *p,
@@ -154,5 +208,20 @@ struct ilp_fdobj;
 int ilp_hotlock_ulock_fires(const struct ilp_analysis *a, const struct ilp_ulock *l);
 /* o is the object an [N+1] finding blocks on (its round trips' reads) */
 int ilp_nplus1_obj_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+/*
+ * Who a wait on o (a pipe or socket, read by thread tid of p) waits for,
+ * into buf: "waiting for pid 812 (pyenv), which holds the write end",
+ * "waiting for thread 813 (worker) of this process, ...", or one /proc
+ * named outside the trace (peers.c).  1 if found, else 0 (buf "").
+ */
+int ilp_peer_describe(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      const struct ilp_fdobj *o, int tid, char *buf, size_t size);
+/* o is one of the loop's objects */
+int ilp_loop_has_obj(const struct ilp_loop *l, const struct ilp_fdobj *o);
+/* the per-object detectors fire on o (whatever the ledger grants them) */
+int ilp_fsync_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+int ilp_repeat_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+int ilp_random_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
+int ilp_unbuffered_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o);
 
 #endif

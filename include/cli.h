@@ -44,6 +44,7 @@ struct ilp_opts {
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
 	unsigned long slow_ms;	/* --slow MS: calls this long are listed (0: none) */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */
+	int all_findings;	/* --all: no "minor" fold of the findings under 1 % */
 	char **argv;		/* run: the command; attach: the PIDs */
 	int argc;
 	struct ilp_thresholds *th;	/* detector thresholds (analyze.h), set by main; NULL: defaults */

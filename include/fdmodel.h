@@ -37,6 +37,7 @@
 
 #include "event.h"
 #include "hist.h"
+#include "peer.h"
 
 /* ILP_EV_FD_INFO fd.type: low byte the object type, higher bits flags. */
 enum ilp_obj_type {
@@ -108,9 +109,32 @@ const char *ilp_name_src_name(unsigned type);
 /* "file", "tcp", ... for a type (flags ignored); "?" if out of range */
 const char *ilp_obj_type_name(unsigned type);
 
+/*
+ * What a call counts as on its object: the cells of the findings' ledger
+ * (src/detect/ledger.c).  Every call counted on an object is in exactly
+ * one category: data calls by direction (stream or positioned), then
+ * sync, open, stat, close, and the rest.
+ */
+enum ilp_io_cat {
+	ILP_IO_OPEN,		/* open/openat/creat (failed ones too, by path) */
+	ILP_IO_STAT,		/* fstat and stat-by-path */
+	ILP_IO_CLOSE,
+	ILP_IO_SREAD,		/* stream reads: read, readv, recvfrom... */
+	ILP_IO_SWRITE,		/* stream writes */
+	ILP_IO_POS,		/* positioned reads and writes: pread64, pwrite64... */
+	ILP_IO_SYNC,		/* fsync, fdatasync, sync_file_range */
+	ILP_IO_OTHER,		/* lseek, fcntl, ioctl, connect, fchown... */
+	ILP_IO_NCATS
+};
+/* the category of a call of class cls (ilp_syscall_class) on its object */
+int ilp_io_cat(unsigned cls);
+
 /* Per-object I/O counters; every time is wall-clock time inside the calls. */
 struct ilp_io_stats {
 	uint64_t ops, total_ns, errors;		/* every completed call on the object */
+	/* per category: calls and their wall share (the ns of the wall time
+	 * the calls had to themselves, model_share.c); share_ns: all of them */
+	uint64_t cat_calls[ILP_IO_NCATS], cat_share[ILP_IO_NCATS], share_ns;
 	uint64_t reads, writes;			/* data calls, positioned ones included */
 	uint64_t rbytes, wbytes;		/* bytes moved (sum of positive returns) */
 	uint64_t read_ns, write_ns;
@@ -126,14 +150,14 @@ struct ilp_io_stats {
 	/* positioned data calls (pread64, pwrite64, preadv...): the random detector */
 	uint64_t pops, pops_random, pbytes, pos_ns;
 	/* request/response: a read returning data right after a write on the object */
-	uint64_t round_trips, rt_wait_ns;
+	uint64_t round_trips, rt_wait_ns, rt_share;
 	int rt_nr;				/* syscall of the last read closing a round trip */
 	int client;				/* first data call on it was a write (and not accepted) */
 	int accepted;				/* the object came from accept/accept4 */
 	/* request/response over two objects: a stream read returning data on
 	 * this object by a thread whose previous stream data call was a write
 	 * on another object (the request): the N+1 detector's pair case */
-	uint64_t pair_trips, pair_wait_ns;
+	uint64_t pair_trips, pair_wait_ns, pair_share;
 	int pair_nr;				/* syscall of the last read closing a pair */
 	int pair_first;				/* the first read returning data here closed a pair */
 	int pair_multi;				/* requests went to more than one other object */
@@ -144,6 +168,7 @@ struct ilp_io_stats {
 	struct ilp_hist *psize;			/* bytes per positioned call (NULL: none) */
 };
 
+struct ilp_model;
 struct ilp_proc;
 struct ilp_fdproc;	/* one process's fd table and objects */
 struct ilp_fdobj;
@@ -176,6 +201,13 @@ const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f);
  */
 int ilp_fdproc_take_rename(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
 			   const struct ilp_fdobj **from, const struct ilp_fdobj **to);
+/*
+ * 1 once after a call that waited for the source's name (open, stat by
+ * path...: thread tid, entered at enter_ts) was counted on *obj, so that
+ * whoever kept the call learns where its time went; else 0.
+ */
+int ilp_fdproc_take_counted(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
+			    const struct ilp_fdobj **obj);
 /* 1 if fd is open and close-on-exec, 0 if not, -1 if not open */
 int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd);
 /* the object of that type and description, any number of calls; NULL if none */
@@ -183,6 +215,33 @@ const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned typ
 					const char *desc);
 
 unsigned ilp_fdobj_type(const struct ilp_fdobj *o);	/* type | flags | ILP_OBJ_SRC(best source) */
+
+/*
+ * The other end of a pipe or socket, for naming the peer a thread waits
+ * on (detect/peer.c).  A pipe's two ends are one object ("pipe:[ino]"):
+ * which end each fd is comes from pipe() (fds[0] reads, fds[1] writes),
+ * dup, fork, and the data calls made on it.
+ */
+#define ILP_END_READ	1u
+#define ILP_END_WRITE	2u
+/* the ends the process held or used (ILP_END_*) */
+unsigned ilp_fdobj_ends(const struct ilp_fdobj *o);
+/* the last thread of the process that wrote data on it, 0 if none */
+int ilp_fdobj_writer_tid(const struct ilp_fdobj *o);
+/* socketpair(): the other socket of the pair, NULL if none known */
+const struct ilp_fdobj *ilp_fdobj_pair(const struct ilp_fdobj *o);
+/* the peer the system named for o, outside the trace (ilp_model_name_peers),
+ * NULL if none */
+const struct ilp_peer *ilp_fdobj_peer(const struct ilp_fdobj *o);
+
+/*
+ * Asks fn (peer.h: ilp_peer_lookup reads /proc) for the process at the
+ * other end of each pipe or socket a thread has been blocked reading, at
+ * now_ts (the events' clock), for at least half the --slow threshold (50 ms
+ * by default), once per object, and keeps the answer.  Call after each
+ * drain, while the processes live.  0 or -ENOMEM.
+ */
+int ilp_model_name_peers(struct ilp_model *m, uint64_t now_ts, ilp_peer_fn fn, void *ctx);
 const char *ilp_fdobj_desc(const struct ilp_fdobj *o);
 /* the only thread that did calls on it, 0 if several */
 int ilp_fdobj_tid(const struct ilp_fdobj *o);
@@ -197,14 +256,21 @@ struct ilp_fdm *ilp_fdm_new(void);
 void ilp_fdm_free(struct ilp_fdm *fdm);
 void ilp_fdproc_free(struct ilp_fdproc *f);
 
-/* A completed call of process *fp (allocated on first need): 0 or -ENOMEM */
+/* A completed call of process *fp (allocated on first need), share its wall
+ * share: 0 or -ENOMEM */
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
-		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts);
+		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
+		 uint64_t share);
 int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct ilp_event *ev);
+/* thread tid of the process exited: its loop tracking ends (0 or -ENOMEM) */
+int ilp_fdm_thread_exit(struct ilp_fdproc *f, int tid);
+/* the peer of the object fd refers to, asked of fn once (ilp_model_name_peers) */
+int ilp_fdm_name_peer(struct ilp_fdproc *f, int pid, int fd, ilp_peer_fn fn, void *ctx);
 /* fork: child's table becomes a copy of parent's (parent NULL: nothing) */
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child);
 void ilp_fdm_exec(struct ilp_fdproc *f);
-/* commits pending state, builds the sorted view: 0 or -ENOMEM */
-int ilp_fdm_index(struct ilp_fdproc *f);
+/* commits pending state, builds the sorted view (final: the trace is over,
+ * runs of loops end): 0 or -ENOMEM */
+int ilp_fdm_index(struct ilp_fdproc *f, int final);
 
 #endif

@@ -80,6 +80,14 @@ int ilp_proc_pid(const struct ilp_proc *p);
 const char *ilp_proc_comm(const struct ilp_proc *p);	/* "" if never named */
 size_t ilp_proc_nthreads_seen(const struct ilp_proc *p);	/* every thread ever seen */
 uint64_t ilp_proc_total_ns(const struct ilp_proc *p);	/* all syscalls, completed */
+/*
+ * The wall share of its completed calls: each instant of the run divided
+ * among the traced threads inside a syscall then (waits by design, such as
+ * sleeps and poll, take no part), net of kernel lock waits inside them.
+ * Over all processes <= the wall time and <= the syscall time: the budget
+ * the findings' savings are taken from (docs/detectors.md, the sum rule).
+ */
+uint64_t ilp_proc_share_ns(const struct ilp_proc *p);
 uint64_t ilp_proc_calls(const struct ilp_proc *p);
 int ilp_proc_exited(const struct ilp_proc *p);		/* whole process ended in the trace */
 size_t ilp_proc_nsyscalls(const struct ilp_proc *p);	/* distinct syscalls seen */

@@ -37,6 +37,8 @@ struct ilp_report_opts {
 	int top_hist;		/* histograms for this many top syscalls per process (default 3) */
 	int top_syscalls;	/* rows in each syscall table, 0 = all */
 	int top_objects;	/* rows of each process's I/O-by-object table, 0 = no table */
+	int all_findings;	/* --all: list the findings under 1 % of wall time too (text,
+				 * html; json always lists them) */
 };
 
 /* Text report (the default). 0, or -errno if writing failed. */

@@ -12,8 +12,9 @@
 #include "model.h"
 #include "report.h"
 
-/* "Findings" section (report_text_findings.c): info->findings, ranked. */
-int ilp_text_findings(FILE *out, const struct ilp_report_info *info);
+/* "Findings" section (report_text_findings.c): info->findings, ranked, the
+ * nested ones under their group; all: no "minor" fold (--all). */
+int ilp_text_findings(FILE *out, const struct ilp_report_info *info, int all);
 
 /* "I/O by object" table of one process (report_text_io.c): the top objects by time. */
 int ilp_text_io(FILE *out, const struct ilp_proc *p, int top);

@@ -75,8 +75,12 @@ struct ilp_slow_call {
 	int64_t ret;
 	uint64_t start_ts;	/* enter, ns CLOCK_MONOTONIC */
 	uint64_t wall_ns;
+	uint64_t share_ns;	/* its wall share (ilp_proc_share_ns) */
 	uint64_t off_ns[ILP_OFF_NSTATES];
 	const struct ilp_fdobj *fobj;	/* ILP_WOBJ_FD: what the fd was at the call, NULL if unknown */
+	const struct ilp_fdobj *cobj;	/* the object its time was counted on: fobj, or for a
+					 * call naming a path (open, stat) that path's object;
+					 * NULL: none (the process's other calls) */
 };
 
 #define ILP_SLOW_DEFAULT_NS 100000000ull	/* --slow default: 100 ms */
@@ -140,6 +144,7 @@ struct ilp_ulock {
 	uint64_t waits;			/* wait calls that slept and were woken (ret 0) */
 	uint64_t wait_ns, max_ns;	/* their wall time */
 	uint64_t timeouts, timeout_ns;	/* ETIMEDOUT: slept the whole timeout */
+	uint64_t sleep_share;		/* wall share of the waits and timeouts */
 	uint64_t eagain;		/* EAGAIN: value changed before sleeping, no wait */
 	uint64_t intr;			/* EINTR and other errors */
 	uint64_t wake_calls;		/* FUTEX_WAKE-like calls on uaddr (woken or not) */
@@ -187,6 +192,8 @@ struct ilp_klock {
 	uint64_t addr;
 	uint32_t flags;			/* LCB_F_*: SPIN 1, READ 2, WRITE 4, RT 8, PERCPU 16, MUTEX 32 */
 	uint64_t waits, wait_ns, max_ns;
+	uint64_t wait_share;		/* wall share of the waits inside syscalls, carved out of
+					 * those calls' shares (a wait in a page fault has none) */
 	uint64_t errors;		/* contention_end with ret != 0 */
 	struct ilp_hist *hist;
 	struct ilp_tidcount waiters[ILP_SET_MAX];

@@ -9,5 +9,5 @@ for f in "$ilp" "$demo"; do
 done
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-echo "iolockprof demo: profiling a ~1 s workload that writes a log unbuffered, fsyncs, does 250 pipe round trips and fights over a mutex"
+echo "iolockprof demo: profiling a ~1 s workload that writes a log unbuffered, fsyncs, does 250 pipe round trips, fights over a mutex, waits for a slow thread and saves 40 orders one transaction each"
 exec $SUDO "$ilp" run -- "$demo"

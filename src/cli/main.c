@@ -137,6 +137,9 @@ static const char help_text[] =
 "                         does this when it starts) and say what was kept\n"
 "\n"
 "findings (first in the text report; thresholds in docs/detectors.md):\n"
+"      --loop-min N       loop: iterations of the same calls on the same\n"
+"                         objects in one thread, such as a transaction per\n"
+"                         item; the findings on its objects nest under it (20)\n"
 "      --min-ops N        unbuffered, random I/O: calls on one object (1000)\n"
 "      --small-bytes B    unbuffered: median call size below B is small (512)\n"
 "      --nplus1-min N     N+1: request/response round trips on one socket,\n"
@@ -151,6 +154,9 @@ static const char help_text[] =
 "      --lock-ms MS       MS milliseconds (50)\n"
 "      --slow MS          also: slow call findings, calls >= MS (100)\n"
 "      --min-saving MS    hide findings that would save less (1 ms)\n"
+"      --all              list every finding: the ones under 1% of the wall\n"
+"                         time fold into one \"minor:\" line otherwise (text,\n"
+"                         html; json lists them all)\n"
 "\n"
 "exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
 "if CMD is not found, 126 if it cannot be executed, 125 if iolockprof\n"
@@ -259,7 +265,7 @@ static int parse_syscalls(const char *list, struct ilp_opts *o)
 }
 
 enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_SLOW, OPT_NAMES,
-       OPT_TH_FIRST };	/* then one per row of thresholds[] */
+       OPT_ALL, OPT_TH_FIRST };	/* then one per row of thresholds[] */
 
 static const struct {
 	const char *name;
@@ -322,6 +328,7 @@ static const struct {
 	{ "lock-min", offsetof(struct ilp_thresholds, lock_min), 1, 1000000000, 1, "a count (1 or more)" },
 	{ "lock-pct", offsetof(struct ilp_thresholds, lock_pct), 0, 100, 1, "a percentage (0 to 100)" },
 	{ "lock-ms", offsetof(struct ilp_thresholds, lock_ns), 0, 3600000, 1000000, "milliseconds" },
+	{ "loop-min", offsetof(struct ilp_thresholds, loop_min), 2, 1000000000, 1, "a count (2 or more)" },
 };
 
 #define NTHRESHOLDS (sizeof(thresholds) / sizeof(thresholds[0]))
@@ -356,6 +363,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "stacks", no_argument, NULL, OPT_STACKS },
 		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "names", required_argument, NULL, OPT_NAMES },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "user", required_argument, NULL, 'u' },
@@ -371,6 +379,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "lock-min", required_argument, NULL, OPT_TH_FIRST + 7 },
 		{ "lock-pct", required_argument, NULL, OPT_TH_FIRST + 8 },
 		{ "lock-ms", required_argument, NULL, OPT_TH_FIRST + 9 },
+		{ "loop-min", required_argument, NULL, OPT_TH_FIRST + 10 },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -454,6 +463,9 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 				o->names_exact = 0;
 			else
 				return usage_error("--names: '%s' is not one of exact, fast", optarg);
+			break;
+		case OPT_ALL:
+			o->all_findings = 1;
 			break;
 		case OPT_SLOW:
 			if (parse_uint(optarg, 86400000, &v))

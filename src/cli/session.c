@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fdmodel.h"
 #include "instance.h"
 #include "model.h"
 #include "report.h"
@@ -357,6 +358,10 @@ static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t s
 void ilp_session_name_objects(struct ilp_session *s)
 {
 	if (ilp_wait_name_objects(s->model, namer, s))
+		s->model_err = -ENOMEM;
+	/* who a blocked reader waits for, from /proc (peer.c): live only */
+	if (s->mode != ILP_SESSION_REPLAY &&
+	    ilp_model_name_peers(s->model, ilp_now_ns(), ilp_peer_lookup, NULL))
 		s->model_err = -ENOMEM;
 }
 

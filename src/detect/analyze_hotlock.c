@@ -14,9 +14,11 @@
  * Kernel locks (lock:contention_begin/end): the same thresholds on the
  * contended waits of one kernel lock by the process's threads.
  *
- * Saving: the wait time (what shortening or sharding the critical section
- * can remove at most; waits of several threads add up, so it may exceed
- * the wall time of one thread).
+ * Saving: the waits' wall share (what shortening or sharding the critical
+ * section can remove at most; waits of several threads at once count
+ * once, as wall time).  A kernel lock's waits count only inside syscalls
+ * (the model carves them out of those calls); one in a page fault has no
+ * share.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -93,9 +95,10 @@ static int user_lock(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t waits = l->waits + l->timeouts, ns = l->wait_ns + l->timeout_ns, pm;
 	char t[ILP_FMT_TIME_LEN], mx[ILP_FMT_TIME_LEN], w[160], h[160];
 	struct ilp_finding *f;
+	struct ilp_claim cl = { 0 };
 
 	f = ilp_finding_add(out, "hotlock", "hot lock", p);
-	if (!f)
+	if (!f || ilp_claim_ulock(a, &cl, p, l, waits, l->sleep_share))
 		return -ENOMEM;
 	f->tid = l->nwaiters == 1 && !l->waiters_more ? l->waiters[0].tid : 0;
 	if (l->name)
@@ -105,8 +108,8 @@ static int user_lock(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->count = waits;
 	f->time_ns = ns;
 	f->threshold = a->th->lock_min;
-	f->saving_ns = ns;
-	f->saving_calls = waits;
+	f->saving_ns = cl.share_ns;
+	f->saving_calls = cl.calls;
 	ilp_fmt_time(t, sizeof(t), ns);
 	ilp_fmt_time(mx, sizeof(mx), l->max_ns);
 	pm = ilp_share_pm(ns, a->wall_ns);
@@ -134,10 +137,11 @@ static int kernel_lock(const struct ilp_analysis *a, const struct ilp_proc *p,
 {
 	char t[ILP_FMT_TIME_LEN], mx[ILP_FMT_TIME_LEN], w[160];
 	struct ilp_finding *f;
+	struct ilp_claim cl = { 0 };
 	uint64_t pm;
 
 	f = ilp_finding_add(out, "hotlock", "kernel lock", p);
-	if (!f)
+	if (!f || ilp_claim_klock(a, &cl, p, k, k->wait_share))
 		return -ENOMEM;
 	f->tid = k->nwaiters == 1 && !k->waiters_more ? k->waiters[0].tid : 0;
 	if (k->name)
@@ -148,7 +152,7 @@ static int kernel_lock(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->count = k->waits;
 	f->time_ns = k->wait_ns;
 	f->threshold = a->th->lock_min;
-	f->saving_ns = k->wait_ns;
+	f->saving_ns = cl.share_ns;
 	ilp_fmt_time(t, sizeof(t), k->wait_ns);
 	ilp_fmt_time(mx, sizeof(mx), k->max_ns);
 	pm = ilp_share_pm(k->wait_ns, a->wall_ns);

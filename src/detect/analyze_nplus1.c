@@ -10,8 +10,9 @@
  * families) and unresolved fds; files and pipes are not request/response.
  *
  * Saving: batching all requests into one exchange would leave one round
- * trip: (round_trips - 1) * 2 calls and that share of the time blocked
- * in the reads ("up to": the peer still has the work to do).
+ * trip: (round_trips - 1) * 2 calls, the reads' part of the wall share
+ * blocked waiting and the writes' part of theirs, as the ledger grants
+ * them (ledger.c; "up to": the peer still has the work to do).
  *
  * Pairs: requests written on one object A and answers read on another B
  * (two pipes to a child process or a worker thread, or two sockets).  The
@@ -124,6 +125,26 @@ static void peer_of(const struct ilp_analysis *a, const struct ilp_proc *p,
 		snprintf(buf, size, " (peer: another thread of this process)");
 }
 
+/* (n - 1) reads closing round trips on b (their wall share: share) and
+ * (n - 1) request writes on req */
+static int claim_trips(const struct ilp_analysis *a, struct ilp_finding *f,
+		       const struct ilp_fdobj *b, const struct ilp_fdobj *req, uint64_t n,
+		       uint64_t share)
+{
+	const struct ilp_io_stats *rs = ilp_fdobj_stats(req);
+	struct ilp_claim cl = { 0 };
+	int err;
+
+	err = ilp_claim_io(a, &cl, b, ILP_IO_SREAD, n - 1, ilp_scale(share, n - 1, n));
+	if (!err)
+		err = ilp_claim_io(a, &cl, req, ILP_IO_SWRITE, n - 1,
+				   ilp_scale(rs->cat_share[ILP_IO_SWRITE], n - 1,
+					     rs->cat_calls[ILP_IO_SWRITE]));
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
+	return err;
+}
+
 static int pair_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
 			const struct ilp_fdobj *b, const struct ilp_io_stats *s,
 			struct ilp_findings *out)
@@ -147,8 +168,8 @@ static int pair_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->bytes = rs->swbytes + s->srbytes;
 	f->time_ns = s->pair_wait_ns;
 	f->threshold = a->th->nplus1_min;
-	f->saving_calls = (s->pair_trips - 1) * 2;
-	f->saving_ns = ilp_scale(s->pair_wait_ns, s->pair_trips - 1, s->pair_trips);
+	if (claim_trips(a, f, b, s->pair_req, s->pair_trips, s->pair_share))
+		return -ENOMEM;
 	ilp_share_text(&st, s->pair_wait_ns, a->wall_ns);
 	if (snprintf(f->what, sizeof(f->what),
 		     "%" PRIu64 " request/response round trips: requests written on %s%s,"
@@ -186,8 +207,8 @@ static int nplus1_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->bytes = s->swbytes + s->srbytes;
 	f->time_ns = s->rt_wait_ns;
 	f->threshold = th->nplus1_min;
-	f->saving_calls = (s->round_trips - 1) * 2;
-	f->saving_ns = ilp_scale(s->rt_wait_ns, s->round_trips - 1, s->round_trips);
+	if (claim_trips(a, f, o, o, s->round_trips, s->rt_share))
+		return -ENOMEM;
 	ilp_share_text(&st, s->rt_wait_ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%" PRIu64 " request/response round trips on %s",
 		 s->round_trips, f->object);

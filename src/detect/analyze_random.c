@@ -9,8 +9,8 @@
  *
  * Saving: reading the same bytes in contiguous th->buffer_bytes pieces
  * (sorting or batching the offsets) would need ceil(bytes / buffer)
- * calls; the rest go, with their share of the measured time.  An upper
- * bound: the data may not allow it.
+ * calls; the rest go, with their part of the calls' wall share
+ * (ledger.c).  An upper bound: the data may not allow it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +20,30 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+/* the rule: 1 with the median size and the calls left */
+static int fires(const struct ilp_thresholds *th, const struct ilp_io_stats *s, uint64_t *med,
+		 uint64_t *needed)
+{
+	if (s->pops < th->min_ops || !s->psize)
+		return 0;
+	if (s->pops_random * 100 < th->random_pct * s->pops)
+		return 0;
+	*med = ilp_hist_percentile(s->psize, 50.0);
+	if (*med >= th->buffer_bytes)
+		return 0;
+	*needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
+	if (!*needed)
+		*needed = 1;
+	return *needed < s->pops;
+}
+
+int ilp_random_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
+{
+	uint64_t med, needed;
+
+	return fires(a->th, ilp_fdobj_stats(o), &med, &needed);
+}
+
 static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
 		      struct ilp_findings *out)
@@ -28,18 +52,9 @@ static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	uint64_t med, needed, pct;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
+	struct ilp_claim cl = { 0 };
 
-	if (s->pops < th->min_ops || !s->psize)
-		return 0;
-	if (s->pops_random * 100 < th->random_pct * s->pops)
-		return 0;
-	med = ilp_hist_percentile(s->psize, 50.0);
-	if (med >= th->buffer_bytes)
-		return 0;
-	needed = (s->pbytes + th->buffer_bytes - 1) / th->buffer_bytes;
-	if (!needed)
-		needed = 1;
-	if (needed >= s->pops)
+	if (!fires(th, s, &med, &needed))
 		return 0;
 	f = ilp_finding_add_obj(out, "random", "random I/O", p, o);
 	if (!f)
@@ -50,8 +65,10 @@ static int random_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->size = med;
 	f->time_ns = s->pos_ns;
 	f->threshold = th->min_ops;
-	f->saving_calls = s->pops - needed;
-	f->saving_ns = ilp_scale(s->pos_ns, s->pops - needed, s->pops);
+	if (ilp_claim_io_part(a, &cl, o, ILP_IO_POS, s->pops - needed, s->pops))
+		return -ENOMEM;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
 	ilp_share_text(&st, s->pos_ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%" PRIu64 " positioned reads/writes of %" PRIu64
 		 " B (median) on %s, %" PRIu64 "%% at random offsets", s->pops, med,

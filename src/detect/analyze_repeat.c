@@ -9,7 +9,9 @@
  *
  * Saving: opening once and keeping the fd (or caching what was read)
  * leaves one n-th of the calls on the path: every call on it (opens,
- * stats, reads, closes...) times (n - 1) / n.
+ * stats, reads, closes...) times (n - 1) / n, with their wall share, as far
+ * as the ledger still holds them (an fsync storm on the path took its
+ * syncs first; ledger.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,17 +21,26 @@
 #include "fdmodel.h"
 #include "report_util.h"
 
+int ilp_repeat_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
+{
+	unsigned type = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
+	const struct ilp_io_stats *s = ilp_fdobj_stats(o);
+
+	return (type == ILP_OBJ_FILE || type == ILP_OBJ_DIR) && s->opens + s->stats >= a->th->repeat_min;
+}
+
 static int repeat_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
 		      struct ilp_findings *out)
 {
 	const struct ilp_thresholds *th = a->th;
-	unsigned type = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
 	uint64_t n = s->opens + s->stats;
 	struct ilp_finding *f;
 	struct ilp_share_text st;
+	struct ilp_claim cl = { 0 };
+	int cat;
 
-	if ((type != ILP_OBJ_FILE && type != ILP_OBJ_DIR) || n < th->repeat_min)
+	if (!ilp_repeat_fires(a, o))
 		return 0;
 	f = ilp_finding_add_obj(out, "repeat", "repeat", p, o);
 	if (!f)
@@ -38,8 +49,11 @@ static int repeat_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	f->bytes = s->rbytes + s->wbytes;
 	f->time_ns = s->total_ns;
 	f->threshold = th->repeat_min;
-	f->saving_calls = ilp_scale(s->ops, n - 1, n);
-	f->saving_ns = ilp_scale(s->total_ns, n - 1, n);
+	for (cat = 0; cat < ILP_IO_NCATS; cat++)
+		if (ilp_claim_io_part(a, &cl, o, cat, n - 1, n))
+			return -ENOMEM;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
 	ilp_share_text(&st, s->total_ns, a->wall_ns);
 	snprintf(f->what, sizeof(f->what), "%s opened %" PRIu64 " times and stat'ed %" PRIu64
 		 " times", f->object, s->opens, s->stats);

@@ -17,9 +17,13 @@
  *   - sync calls (fsync, fdatasync, sync_file_range) on an object with an
  *     [fsync storm] finding;
  *   - reads on the object an [N+1] finding blocks on.
+ * A read on a pipe or socket names who it waits for (peers.c): "waiting
+ * for pid 812 (pyenv), which holds the write end".
  *
- * Saving ("up to"): the wall time of the group's calls, what taking them
- * off the thread's critical path (async I/O, a timeout, a worker) removes.
+ * Saving ("up to"): the group's calls' wall share, what taking them off
+ * the thread's critical path (async I/O, a timeout, a worker) removes,
+ * from the cells the calls were counted in (ledger.c): a call an earlier
+ * finding took brings nothing.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -82,6 +86,21 @@ static int skipped(const struct ilp_analysis *a, const struct ilp_wproc *w,
 	return 0;
 }
 
+/* one slow call's time, from the cell the model counted it in */
+static int claim_call(const struct ilp_analysis *a, const struct ilp_proc *p,
+		      const struct ilp_wproc *w, const struct ilp_slow_call *sc,
+		      struct ilp_claim *cl)
+{
+	const struct ilp_ulock *l;
+
+	if (sc->okind == ILP_WOBJ_FUTEX && (l = ilp_wproc_find_ulock(w, sc->obj)))
+		return ilp_claim_ulock(a, cl, p, l, 1, sc->share_ns);
+	if (sc->cobj)
+		return ilp_claim_io(a, cl, sc->cobj, ilp_io_cat(ilp_syscall_class(sc->nr)), 1,
+				    sc->share_ns);
+	return ilp_claim_rest(a, cl, p, 1, sc->share_ns);
+}
+
 static void object_name(const struct ilp_wproc *w, const struct ilp_slow_call *sc, char *buf,
 			size_t size)
 {
@@ -136,7 +155,7 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 	const struct ilp_wproc *w = ilp_proc_wait(p);
 	uint64_t slow = ilp_model_slow(a->m);
 	size_t i, j, n = ilp_wproc_nslow(w), from = out->n;
-	char object[ILP_FINDING_OBJ];
+	char object[ILP_FINDING_OBJ], peer[ILP_FINDING_OBJ + 96];
 
 	/* this process's earlier findings start where its first one was added */
 	while (from > 0 && out->v[from - 1].pid == ilp_proc_pid(p))
@@ -148,6 +167,7 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 		     tsd[ILP_FMT_TIME_LEN], ton[ILP_FMT_TIME_LEN], lim[ILP_FMT_TIME_LEN];
 		char dev[48] = "";
 		struct ilp_finding *f;
+		struct ilp_claim cl = { 0 };
 		int k;
 
 		for (j = 0; j < i; j++)
@@ -162,6 +182,8 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 			y = ilp_wproc_slow(w, j);
 			if (!same_group(y, sc))
 				continue;
+			if (claim_call(a, p, w, y, &cl))
+				return -ENOMEM;
 			calls++;
 			total += y->wall_ns;
 			if (y->wall_ns > max)
@@ -180,8 +202,9 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 		f->count = calls;
 		f->time_ns = total;
 		f->threshold = slow;
-		f->saving_ns = total;
-		f->saving_calls = 0;
+		f->fobj = sc->fobj;
+		f->saving_ns = cl.share_ns;
+		f->saving_calls = 0;	/* the fix moves the calls, it removes none */
 		ilp_fmt_time(t, sizeof(t), total);
 		ilp_fmt_time(mx, sizeof(mx), max);
 		ilp_fmt_time(ts, sizeof(ts), off[ILP_OFF_S]);
@@ -211,6 +234,12 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 				 "%s in %s (%" PRIu64 ".%" PRIu64 "%% of wall time), max %s: off-CPU %s"
 				 " waiting for an event (S), %s uninterruptible (D)%s, %s on-CPU",
 				 t, calls == 1 ? "it" : "them", pm / 10, pm % 10, mx, ts, tsd, dev, ton);
+		if ((ilp_syscall_class(sc->nr) & ILP_SC_READ) && sc->fobj &&
+		    ilp_peer_describe(a, p, sc->fobj, sc->tid, peer, sizeof(peer))) {
+			size_t len = strlen(f->evidence);
+
+			snprintf(f->evidence + len, sizeof(f->evidence) - len, "; %s", peer);
+		}
 		snprintf(f->why, sizeof(f->why), "%" PRIu64 " call%s >= %s (--slow), the longest %s",
 			 calls, calls == 1 ? "" : "s", lim, mx);
 		snprintf(f->fix, sizeof(f->fix), "%s",

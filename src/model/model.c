@@ -89,6 +89,7 @@
 #include "idmap.h"
 #include "fdmodel.h"
 #include "model.h"
+#include "share_internal.h"
 #include "syscalls.h"
 #include "wait_internal.h"
 
@@ -116,6 +117,7 @@ struct ilp_proc {
 	uint64_t seq;
 	char comm[ILP_COMM_LEN];
 	uint64_t total_ns, calls;
+	uint64_t share_ns;		/* wall share of its completed calls (model_share.c) */
 	struct sc_table sc;
 	struct ilp_calls *top;		/* longest calls (model_calls.c) */
 	struct ilp_fdproc *fd;		/* fd table and objects (model_fd.c) */
@@ -137,6 +139,8 @@ struct ilp_thread {
 	int32_t cur_nr;
 	uint64_t cur_ts;
 	uint64_t cur_args[6];
+	struct ilp_share_slot sh;	/* its counted call in progress (wall share) */
+	uint64_t cur_share;		/* the share of the call completing now */
 	struct ilp_wthread *wait;	/* owned by m->wait (model_wait.c) */
 };
 
@@ -148,6 +152,8 @@ struct ilp_model {
 	struct ilp_fdm *fdm;		/* model_fd.c */
 	struct ilp_wait *wait;		/* off-CPU, locks, block I/O (model_wait.c) */
 	uint64_t seq;
+	struct ilp_share_clock sh;	/* wall share (model_share.c) */
+	uint8_t idle[ILP_SC_MAX];	/* IDLE_* by syscall number */
 
 	struct ilp_idmap tmap, pmap;	/* tid -> thread, pid -> process */
 
@@ -373,6 +379,41 @@ static struct ilp_thread *thread_of(struct ilp_model *m, const struct ilp_event 
 	return thread_new(m, ev->tid, p);
 }
 
+/* ---- wall share: which calls take part (share_internal.h) ---- */
+
+enum { COUNTED = 0, IDLE, IDLE_BY_OP };
+
+static void idle_init(struct ilp_model *m)
+{
+	static const char *const idle_names[] = { "accept", "accept4" };
+	static const char *const by_op[] = { "futex", "futex_time64" };
+	size_t i;
+	int nr;
+
+	for (i = 0; i < ILP_SC_MAX; i++)
+		m->idle[i] = (ilp_syscall_class((int)i) & ILP_SC_WAIT) ? IDLE : COUNTED;
+	for (i = 0; i < sizeof(idle_names) / sizeof(idle_names[0]); i++)
+		if ((nr = ilp_syscall_nr(idle_names[i])) >= 0 && nr < ILP_SC_MAX)
+			m->idle[nr] = IDLE;
+	for (i = 0; i < sizeof(by_op) / sizeof(by_op[0]); i++)
+		if ((nr = ilp_syscall_nr(by_op[i])) >= 0 && nr < ILP_SC_MAX)
+			m->idle[nr] = IDLE_BY_OP;
+}
+
+/* the call takes part in the wall share: not a wait by design (a futex
+ * wait of a mutex kind is contention, of a cond/sem kind waiting for work) */
+static int counted(const struct ilp_model *m, int nr, const uint64_t *args)
+{
+	int kind = ILP_ULOCK_WAIT;
+
+	if (nr < 0 || nr >= ILP_SC_MAX || m->idle[nr] == COUNTED)
+		return 1;
+	if (m->idle[nr] == IDLE)
+		return 0;
+	return ilp_futex_op_class(args[1], &kind) != ILP_FUTEX_WAIT ||
+	       kind == ILP_ULOCK_WAIT || kind == ILP_ULOCK_PI;
+}
+
 /* ---- calls ---- */
 
 static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
@@ -405,7 +446,21 @@ static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
 	t->total_ns += lat;
 	t->proc->calls++;
 	t->proc->total_ns += lat;
+	t->proc->share_ns += t->cur_share;
 	return 0;
+}
+
+/* a call that waited for its name was counted on an object: its slow
+ * call record learns the object (the cell its time is in) */
+static void counted_forward(struct ilp_proc *p)
+{
+	const struct ilp_fdobj *o;
+	struct ilp_wproc *wp;
+	uint64_t enter_ts;
+	int tid;
+
+	if (ilp_fdproc_take_counted(p->fd, &tid, &enter_ts, &o) && (wp = *ilp_proc_wslot(p)))
+		ilp_sched_counted(wp, tid, enter_ts, o);
 }
 
 /* a fact naming an fd; when it renames a connect's socket, the kept
@@ -417,6 +472,7 @@ static int fd_info(struct ilp_model *m, struct ilp_thread *t, const struct ilp_e
 	uint64_t enter_ts;
 	int err = ilp_fdm_info(m->fdm, &t->proc->fd, ev), tid;
 
+	counted_forward(t->proc);
 	if (err || !ilp_fdproc_take_rename(t->proc->fd, &tid, &enter_ts, &from, &to))
 		return err;
 	ilp_calls_rename(t->proc->top, tid, enter_ts, from, to);
@@ -425,12 +481,14 @@ static int fd_info(struct ilp_model *m, struct ilp_thread *t, const struct ilp_e
 }
 
 /* closes the call in progress as unfinished at ts */
-static int call_close_unfinished(struct ilp_thread *t, uint64_t ts)
+static int call_close_unfinished(struct ilp_model *m, struct ilp_thread *t, uint64_t ts)
 {
 	struct sc_entry *te, *pe;
 	uint64_t dur = ts > t->cur_ts ? ts - t->cur_ts : 0;
 
 	t->in_call = 0;
+	t->cur_share = 0;
+	ilp_share_exit(&m->sh, &t->sh, ts);	/* an unfinished call's time is no one's saving */
 	te = sc_get_or_add(&t->sc, t->cur_nr, 0);
 	pe = sc_get_or_add(&t->proc->sc, t->cur_nr, 1);
 	if (!te || !pe)
@@ -509,14 +567,18 @@ static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct 
 
 	if (t->in_call) {
 		if ((m->nr_exit >= 0 && t->cur_nr == m->nr_exit) ||
-		    (m->nr_exit_group >= 0 && t->cur_nr == m->nr_exit_group))
+		    (m->nr_exit_group >= 0 && t->cur_nr == m->nr_exit_group)) {
+			t->cur_share = ilp_share_exit(&m->sh, &t->sh, ev->ts);
 			err = call_complete(t, ev->ts, 0);
-		else
-			err = call_close_unfinished(t, ev->ts);
+		} else {
+			err = call_close_unfinished(m, t, ev->ts);
+		}
 	}
 	t->exited = 1;
 	if (ev->task.group_dead)
 		t->proc->exited = 1;
+	if (!err)
+		err = ilp_fdm_thread_exit(t->proc->fd, t->tid);
 	return err;
 }
 
@@ -554,25 +616,32 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		t->cur_nr = ev->nr;
 		t->cur_ts = ev->ts;
 		memcpy(t->cur_args, ev->args, sizeof(t->cur_args));
+		ilp_share_enter(&m->sh, &t->sh, ev->ts, counted(m, ev->nr, ev->args));
 		return 0;
 	case ILP_EV_SYS_EXIT:
 		if (t->in_call && t->cur_nr == ev->nr) {
-			/* the fd model first: the call's object, even for an fd
-			 * seen first now or closed by the call, is its call_obj */
-			int ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr,
-						t->cur_args, ev->ret, t->cur_ts, ev->ts);
-			int werr = ilp_wait_call_done(m, t, ev);	/* before the call closes */
-			int cerr = call_complete(t, ev->ts, ev->ret);
+			int ferr, werr, cerr;
 
+			/* the share first: the fd and wait models count it; then
+			 * the fd model: the call's object, even for an fd seen
+			 * first now or closed by the call, is its call_obj */
+			t->cur_share = ilp_share_exit(&m->sh, &t->sh, ev->ts);
+			ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr, t->cur_args,
+					    ev->ret, t->cur_ts, ev->ts, t->cur_share);
+			counted_forward(t->proc);
+			werr = ilp_wait_call_done(m, t, ev);	/* before the call closes */
+			cerr = call_complete(t, ev->ts, ev->ret);
 			return cerr ? cerr : ferr ? ferr : werr;
 		}
 		m->cnt.unpaired_exits++;
 		t->in_call = 0;
+		ilp_share_exit(&m->sh, &t->sh, ev->ts);
 		return 0;
 	case ILP_EV_FD_INFO:
 		return fd_info(m, t, ev);
 	case ILP_EV_EXEC:
 		ilp_fdm_exec(t->proc->fd);
+		counted_forward(t->proc);
 		set_comm(t->comm, ev->task.comm);
 		set_comm(t->proc->comm, ev->task.comm);
 		return 0;
@@ -593,6 +662,7 @@ struct ilp_model *ilp_model_new(void)
 		return NULL;
 	m->nr_exit = ilp_syscall_nr("exit");
 	m->nr_exit_group = ilp_syscall_nr("exit_group");
+	idle_init(m);
 	m->fdm = ilp_fdm_new();
 	if (!m->fdm) {
 		free(m);
@@ -686,7 +756,7 @@ void ilp_model_finish(struct ilp_model *m, uint64_t end_ts)
 	for (i = 0; i < m->nthreads; i++) {
 		struct ilp_thread *t = m->threads[i];
 
-		if (t->in_call && call_close_unfinished(t, end_ts))
+		if (t->in_call && call_close_unfinished(m, t, end_ts))
 			m->cnt.dropped++;
 	}
 	m->finished = 1;
@@ -748,8 +818,9 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		sc_sort(&p->sc);
 		if (ilp_calls_index(p->top))
 			err = -ENOMEM;
-		if (ilp_fdm_index(p->fd))
+		if (ilp_fdm_index(p->fd, m->finished))
 			err = -ENOMEM;
+		counted_forward(p);
 		if (p->nthreads > 1)
 			qsort(p->threads, p->nthreads, sizeof(*p->threads), thread_cmp);
 	}
@@ -808,6 +879,11 @@ size_t ilp_proc_nthreads_seen(const struct ilp_proc *p)
 uint64_t ilp_proc_total_ns(const struct ilp_proc *p)
 {
 	return p->total_ns;
+}
+
+uint64_t ilp_proc_share_ns(const struct ilp_proc *p)
+{
+	return p->share_ns;
 }
 
 uint64_t ilp_proc_calls(const struct ilp_proc *p)
@@ -913,6 +989,28 @@ const struct ilp_fdproc *ilp_proc_fds(const struct ilp_proc *p)
 	return p->fd;
 }
 
+#define PEER_AFTER_NS 50000000ull	/* blocked this long (without --slow): ask */
+
+int ilp_model_name_peers(struct ilp_model *m, uint64_t now_ts, ilp_peer_fn fn, void *ctx)
+{
+	uint64_t slow = ilp_model_slow(m), after = slow ? slow / 2 : PEER_AFTER_NS;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < m->nthreads && !err; i++) {
+		const struct ilp_thread *t = m->threads[i];
+		unsigned cls;
+
+		if (t->exited || !t->in_call || t->cur_nr < 0 || t->cur_nr >= ILP_SC_MAX)
+			continue;
+		cls = ilp_syscall_class(t->cur_nr);
+		if (!(cls & ILP_SC_READ) || !(cls & ILP_SC_FD0) || now_ts < t->cur_ts + after)
+			continue;
+		err = ilp_fdm_name_peer(t->proc->fd, t->proc->pid, (int)t->cur_args[0], fn, ctx);
+	}
+	return err;
+}
+
 /* ---- for the wait models (src/model/wait_internal.h) ---- */
 
 struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m)
@@ -940,4 +1038,20 @@ struct ilp_proc *ilp_thread_proc_of(struct ilp_thread *t)
 struct ilp_wproc **ilp_proc_wslot(struct ilp_proc *p)
 {
 	return &p->wait;
+}
+
+uint64_t ilp_thread_call_share(const struct ilp_thread *t)
+{
+	return t->cur_share;
+}
+
+ilp_share_t ilp_model_share_mark(struct ilp_model *m, uint64_t ts)
+{
+	return ilp_share_mark(&m->sh, ts);
+}
+
+uint64_t ilp_thread_share_carve(struct ilp_model *m, struct ilp_thread *t, ilp_share_t mark,
+				uint64_t ts)
+{
+	return ilp_share_carve(&m->sh, &t->sh, mark, ts);
 }

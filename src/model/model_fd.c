@@ -42,6 +42,7 @@
 
 #include "fdmodel.h"
 #include "idmap.h"
+#include "loopmodel.h"
 #include "syscalls.h"
 
 #define FD_DENSE 1024		/* fds below: an array indexed by fd */
@@ -66,6 +67,8 @@ enum role {
 	R_CLOSE, R_CLOSE_RANGE,
 	R_REBIND,	/* connect, bind, listen: the socket's name changes */
 	R_PATH,		/* takes a path, no fd: stat, access... */
+	R_FSPATH,	/* changes the file system by path, no name from the source
+			 * (unlink, rename...): a loop step on no object */
 };
 
 struct role_row {
@@ -105,10 +108,24 @@ static const struct role_row role_rows[] = {
 	{ "connect", R_REBIND, -1, 0 },
 	{ "bind", R_REBIND, -1, 0 },
 	{ "listen", R_REBIND, -1, 0 },
+	{ "unlink", R_FSPATH, -1, 0 },
+	{ "unlinkat", R_FSPATH, -1, 0 },
+	{ "rename", R_FSPATH, -1, 0 },
+	{ "renameat", R_FSPATH, -1, 0 },
+	{ "renameat2", R_FSPATH, -1, 0 },
+	{ "mkdir", R_FSPATH, -1, 0 },
+	{ "mkdirat", R_FSPATH, -1, 0 },
+	{ "rmdir", R_FSPATH, -1, 0 },
+	{ "link", R_FSPATH, -1, 0 },
+	{ "linkat", R_FSPATH, -1, 0 },
+	{ "symlink", R_FSPATH, -1, 0 },
+	{ "symlinkat", R_FSPATH, -1, 0 },
+	{ "truncate", R_FSPATH, -1, 0 },
 };
 
 struct ilp_fdm {
 	struct role_row by_nr[ILP_SC_MAX];	/* name unused */
+	int nr_socketpair;
 };
 
 struct ilp_fdobj {
@@ -119,30 +136,47 @@ struct ilp_fdobj {
 	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
 	int data_seen;
 	int read_seen;		/* a stream read returned data (pair_first is set) */
+	uint8_t ends;		/* ILP_END_*: ends of it the process held or used */
+	uint8_t peer_asked;	/* the namer was asked for its peer */
+	int wtid;		/* the last thread that wrote on it */
+	struct ilp_fdobj *pair;	/* socketpair: the other socket */
+	struct ilp_peer peer;	/* the process at the other end, from /proc (pid 0: none) */
 	uint64_t pos_next;
 	struct ilp_io_stats st;
 };
 
-/* a thread's last stream data call, for round trips over two objects */
+/* per thread: its last stream data call, for round trips over two
+ * objects, and its loop tracker (model_loop.c) */
 struct tlast {
 	int tid;			/* 0: empty slot */
 	int wrote;			/* it was a write (else a read) */
 	struct ilp_fdobj *obj;
+	struct ilp_loopt *loop;		/* made at its first call on an object */
 };
 
 struct fdent {
 	struct ilp_fdobj *obj;	/* NULL: open, nothing known yet */
 	uint8_t open, cloexec;
+	uint8_t end;		/* ILP_END_READ/WRITE: which end of a pipe, 0 unknown */
+};
+
+/* a completed call, as it counts on an object */
+struct fcall {
+	int tid, nr;
+	unsigned cls;		/* how the call counts on its object */
+	int64_t ret;
+	uint64_t lat, ts;	/* latency; exit time */
+	uint64_t share;		/* its wall share (model_share.c) */
+	uint64_t args[6];
 };
 
 struct pending {
 	int active;
-	int tid, nr, fd;	/* fd: created fd, ILP_FD_PATHARG, or -1 (pair) */
+	int fd;			/* created fd, ILP_FD_PATHARG, or -1 (pair) */
 	uint8_t role, cloexec;
-	unsigned cls;		/* how the call counts on its object */
-	int64_t ret;
-	uint64_t lat, ts;
-	uint64_t args[6];
+	uint8_t npair;		/* R_PAIR: fds named so far (pipe: the read end first) */
+	struct ilp_fdobj *first;	/* R_PAIR: the first one's object */
+	struct fcall c;
 };
 
 struct ilp_fdproc {
@@ -160,14 +194,21 @@ struct ilp_fdproc {
 	size_t nview;
 	struct pending pend;
 	uint64_t seq;
-	struct tlast *tl;		/* per thread: its last stream data call (pairs) */
+	struct tlast *tl;		/* per thread: its last stream data call (pairs), loops */
 	size_t ntl, tlcap;		/* open addressing by tid, tlcap a power of 2 */
+	const struct ilp_loop **loops;	/* every thread's, after ilp_fdm_index */
+	size_t nloops;
 	const struct ilp_fdobj *call_obj;	/* the last call's object (ilp_fdproc_call_obj) */
 	struct {				/* the last rename (ilp_fdproc_take_rename) */
 		int active, tid;
 		uint64_t enter_ts;
 		const struct ilp_fdobj *from, *to;
 	} ren;
+	struct {				/* the last pending call counted (ilp_fdproc_take_counted) */
+		int active, tid;
+		uint64_t enter_ts;
+		const struct ilp_fdobj *obj;
+	} cnt;
 };
 
 static const char *const type_names[ILP_OBJ_NTYPES] = {
@@ -234,6 +275,7 @@ struct ilp_fdm *ilp_fdm_new(void)
 		if (nr >= 0 && nr < ILP_SC_MAX)
 			fdm->by_nr[nr] = role_rows[i];
 	}
+	fdm->nr_socketpair = ilp_syscall_nr("socketpair");
 	for (i = 0; i < ILP_SC_MAX; i++) {
 		unsigned cls = ilp_syscall_class((int)i);
 
@@ -402,6 +444,10 @@ void ilp_fdproc_free(struct ilp_fdproc *f)
 	for (i = 0; i < f->sparse.cap; i++)
 		free(f->sparse.vals[i]);
 	ilp_idmap_release(&f->sparse);
+	for (i = 0; i < f->tlcap; i++)
+		if (f->tl[i].tid)
+			ilp_loopt_free(f->tl[i].loop);
+	free(f->loops);
 	free(f->objs);
 	free(f->hash);
 	free(f->fds);
@@ -509,6 +555,18 @@ static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int
 	return 0;
 }
 
+/* fd is that end of its pipe (or the socket read or written) */
+static void fd_set_end(struct ilp_fdproc *f, int64_t fd, unsigned end)
+{
+	struct fdent *e = fd_find(f, fd);
+
+	if (!e || !e->open)
+		return;
+	e->end = (uint8_t)end;
+	if (e->obj && e->obj != f->more)
+		e->obj->ends |= (uint8_t)end;
+}
+
 static void fd_remove(struct ilp_fdproc *f, int64_t fd)
 {
 	if (fd >= FD_DENSE && fd <= INT32_MAX)
@@ -538,8 +596,12 @@ static int64_t sparse_fds(const struct ilp_fdproc *f, int64_t **out)
 static int fd_dup(struct ilp_fdproc *f, int64_t oldfd, int64_t newfd, int cloexec)
 {
 	const struct fdent *e = fd_peek(f, oldfd);
+	unsigned end = e ? e->end : 0;
+	int err = fd_install(f, newfd, e ? e->obj : NULL, cloexec);
 
-	return fd_install(f, newfd, e ? e->obj : NULL, cloexec);
+	if (!err && end)
+		fd_set_end(f, newfd, end);
+	return err;
 }
 
 /* ---- accounting ---- */
@@ -565,17 +627,59 @@ static int hist_add(struct ilp_hist **h, uint64_t v)
 	return ilp_hist_record(*h, v);
 }
 
-static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uint64_t *args,
-		   int64_t ret, uint64_t lat, uint64_t ts)
+int ilp_io_cat(unsigned cls)
+{
+	if (cls & (ILP_SC_READ | ILP_SC_WRITE))
+		return (cls & ILP_SC_POS) ? ILP_IO_POS : (cls & ILP_SC_READ) ? ILP_IO_SREAD
+									  : ILP_IO_SWRITE;
+	if (cls & ILP_SC_SYNC)
+		return ILP_IO_SYNC;
+	if (cls & ILP_SC_OPEN)
+		return ILP_IO_OPEN;
+	if (cls & ILP_SC_STAT)
+		return ILP_IO_STAT;
+	if (cls & ILP_SC_CLOSE)
+		return ILP_IO_CLOSE;
+	return ILP_IO_OTHER;
+}
+
+static struct tlast *tlast_get(struct ilp_fdproc *f, int tid);
+
+/* a call of the thread, on o (NULL: a path call with no name), for its loops */
+static int loop_feed(struct ilp_fdproc *f, const struct ilp_fdobj *o, const struct fcall *c)
+{
+	struct tlast *t;
+
+	if (!c->tid)
+		return 0;
+	t = tlast_get(f, c->tid);
+	if (!t)
+		return -ENOMEM;
+	if (!t->loop && !(t->loop = ilp_loopt_new(c->tid)))
+		return -ENOMEM;
+	return ilp_loopt_call(t->loop, c->nr, o,
+			      o && (o->type & ILP_OBJ_TYPE_MASK) == ILP_OBJ_UNRESOLVED, c->lat,
+			      c->share, c->ts);
+}
+
+static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall *c)
 {
 	struct ilp_io_stats *s = &o->st;
-	uint64_t got = ret > 0 ? (uint64_t)ret : 0;
-	int failed = ret >= -4095 && ret <= -1, err = 0;
+	uint64_t got = c->ret > 0 ? (uint64_t)c->ret : 0, lat = c->lat, ts = c->ts;
+	unsigned cls = c->cls;
+	int failed = c->ret >= -4095 && c->ret <= -1, err, nr = c->nr, tid = c->tid, cat;
 
+	err = loop_feed(f, o, c);
+	if (err)
+		return err;
 	if (!o->tid)
 		o->tid = tid;
 	else if (o->tid != tid)
 		o->multi_tid = 1;
+	cat = ilp_io_cat(cls);
+	s->cat_calls[cat]++;
+	s->cat_share[cat] += c->share;
+	s->share_ns += c->share;
 	s->ops++;
 	s->total_ns += lat;
 	s->errors += failed;
@@ -591,9 +695,11 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 			s->writes++;
 			s->wbytes += got;
 			s->write_ns += lat;
+			if (got)
+				o->wtid = tid;
 		}
 		if (cls & ILP_SC_POS) {
-			uint64_t off = args ? args[3] : 0;
+			uint64_t off = c->args[3];
 
 			if (s->pops && off != o->pos_next)
 				s->pops_random++;
@@ -625,6 +731,7 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 		if (is_read && got && o->last_dir == 2) {
 			s->round_trips++;
 			s->rt_wait_ns += lat;
+			s->rt_share += c->share;
 			s->rt_nr = nr;
 		}
 		o->last_dir = is_read ? 1 : 2;
@@ -652,6 +759,18 @@ static int account(struct ilp_fdobj *o, int tid, int nr, unsigned cls, const uin
 	return 0;
 }
 
+/* a pending call counted on o now: whoever kept it learns its object */
+static int account_pending(struct ilp_fdproc *f, struct ilp_fdobj *o)
+{
+	struct pending *pd = &f->pend;
+
+	f->cnt.active = 1;
+	f->cnt.tid = pd->c.tid;
+	f->cnt.enter_ts = pd->c.ts - pd->c.lat;
+	f->cnt.obj = o;
+	return account(f, o, &pd->c);
+}
+
 /* the pending call found no FD_INFO: count it where the model stands */
 static int commit_pending(struct ilp_fdproc *f)
 {
@@ -666,25 +785,23 @@ static int commit_pending(struct ilp_fdproc *f)
 	o = fd_obj(f, pd->fd);
 	if (!o)
 		return -ENOMEM;
-	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+	return account_pending(f, o);
 }
 
-static void set_pending(struct ilp_fdproc *f, int tid, int nr, int role, int fd, int cloexec,
-			unsigned cls, const uint64_t *args, int64_t ret, uint64_t lat, uint64_t ts)
+/* the call c waits for the source's name; cls: how it will count */
+static void set_pending(struct ilp_fdproc *f, const struct fcall *c, int role, int fd,
+			int cloexec, unsigned cls)
 {
 	struct pending *pd = &f->pend;
 
 	pd->active = 1;
-	pd->tid = tid;
-	pd->nr = nr;
 	pd->role = (uint8_t)role;
+	pd->npair = 0;
+	pd->first = NULL;
 	pd->fd = fd;
 	pd->cloexec = (uint8_t)cloexec;
-	pd->cls = cls;
-	pd->ret = ret;
-	pd->lat = lat;
-	pd->ts = ts;
-	memcpy(pd->args, args, sizeof(pd->args));
+	pd->c = *c;
+	pd->c.cls = cls;
 }
 
 static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
@@ -718,9 +835,12 @@ static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
 }
 
 /* a completed stream data call of tid on o: pair round trips (see the top) */
-static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr, unsigned cls,
-		      int64_t ret, uint64_t lat)
+static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall *c)
 {
+	int tid = c->tid, nr = c->nr;
+	unsigned cls = c->cls;
+	int64_t ret = c->ret;
+	uint64_t lat = c->lat;
 	struct ilp_io_stats *s = &o->st;
 	struct tlast *t;
 	int is_read = !!(cls & ILP_SC_READ), pair;
@@ -743,6 +863,7 @@ static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr
 				s->pair_multi = 1;
 			s->pair_trips++;
 			s->pair_wait_ns += lat;
+			s->pair_share += c->share;
 			s->pair_nr = nr;
 		}
 	}
@@ -752,7 +873,8 @@ static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, int tid, int nr
 }
 
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
-		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts)
+		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
+		 uint64_t share)
 {
 	struct ilp_fdproc *f;
 	const struct role_row *rr;
@@ -760,6 +882,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	uint64_t lat = exit_ts > enter_ts ? exit_ts - enter_ts : 0;
 	int role, cloexec = 0, err;
 	struct ilp_fdobj *o;
+	struct fcall c = { .tid = tid, .nr = nr, .cls = cls, .ret = ret, .lat = lat,
+			   .ts = exit_ts, .share = share };
 
 	if (*fp)
 		(*fp)->call_obj = NULL;
@@ -777,6 +901,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		return err;
 	if (rr->flag_arg >= 0)
 		cloexec = !!(args[rr->flag_arg] & rr->flag_mask);
+	memcpy(c.args, args, sizeof(c.args));
 
 	/* a call failing with EBADF on an fd not known open names no fd */
 	if (ret == -EBADF_V && (cls & ILP_SC_FD0) && !fd_peek(f, (int)args[0]))
@@ -786,20 +911,23 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		o = fd_obj(f, (int)args[0]);
 		f->call_obj = o;
 		if (o) {
-			err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+			err = account(f, o, &c);
 			if (!err)
-				err = pair_track(f, o, tid, nr, cls, ret, lat);
+				err = pair_track(f, o, &c);
 			if (err)
 				return err;
+			if (cls & (ILP_SC_READ | ILP_SC_WRITE))
+				fd_set_end(f, (int)args[0], (cls & ILP_SC_READ) ? ILP_END_READ
+										 : ILP_END_WRITE);
 		}
 	}
 	switch (role) {
 	case R_OPEN:
 		if (ret >= 0) {
 			err = fd_install(f, ret, NULL, cloexec);
-			set_pending(f, tid, nr, role, (int)ret, cloexec, ILP_SC_OPEN, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, (int)ret, cloexec, ILP_SC_OPEN);
 		} else {
-			set_pending(f, tid, nr, role, ILP_FD_PATHARG, 0, ILP_SC_OPEN, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, ILP_FD_PATHARG, 0, ILP_SC_OPEN);
 		}
 		return err;
 	case R_CREATE:
@@ -807,11 +935,11 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		if (ret < 0)
 			return 0;
 		err = fd_install(f, ret, NULL, cloexec);
-		set_pending(f, tid, nr, role, (int)ret, cloexec, 0, args, ret, lat, exit_ts);
+		set_pending(f, &c, role, (int)ret, cloexec, 0);
 		return err;
 	case R_PAIR:
 		if (ret == 0)
-			set_pending(f, tid, nr, role, -1, cloexec, 0, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, -1, cloexec, 0);
 		return 0;
 	case R_DUP:
 		return ret >= 0 ? fd_dup(f, (int)args[0], ret, 0) : 0;
@@ -871,13 +999,15 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		if (!o)
 			return (int)args[0] < 0 ? 0 : -ENOMEM;
 		f->call_obj = o;	/* the name before connect/bind/listen renames it */
-		err = account(o, tid, nr, cls, args, ret, lat, exit_ts);
+		err = account(f, o, &c);
 		if (ret == 0 || ret == -EINPROGRESS_V)
-			set_pending(f, tid, nr, role, (int)args[0], 0, 0, args, ret, lat, exit_ts);
+			set_pending(f, &c, role, (int)args[0], 0, 0);
 		return err;
 	case R_PATH:
-		set_pending(f, tid, nr, role, ILP_FD_PATHARG, 0, ILP_SC_STAT, args, ret, lat, exit_ts);
+		set_pending(f, &c, role, ILP_FD_PATHARG, 0, ILP_SC_STAT);
 		return 0;
+	case R_FSPATH:
+		return loop_feed(f, NULL, &c);
 	default:
 		return 0;
 	}
@@ -892,11 +1022,10 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	int fd = ev->fd.fd, match, err;
 	unsigned type = ev->fd.type;
 
-	(void)fdm;
 	if (!f)
 		return -ENOMEM;
 	pd = &f->pend;
-	match = pd->active && pd->tid == ev->tid &&
+	match = pd->active && pd->c.tid == ev->tid &&
 		(pd->fd == fd || (pd->role == R_PAIR && fd >= 0));
 	if (!match) {
 		const struct fdent *cur;
@@ -941,7 +1070,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 		return -ENOMEM;
 	if (fd == ILP_FD_PATHARG) {
 		pd->active = 0;
-		return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+		return account_pending(f, o);
 	}
 	e = fd_slot(f, fd);
 	if (!e)
@@ -949,8 +1078,8 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	if (match && pd->role == R_REBIND) {
 		if (e->obj && e->obj != o) {
 			f->ren.active = 1;
-			f->ren.tid = pd->tid;
-			f->ren.enter_ts = pd->ts - pd->lat;
+			f->ren.tid = pd->c.tid;
+			f->ren.enter_ts = pd->c.ts - pd->c.lat;
 			f->ren.from = e->obj;
 			f->ren.to = o;
 		}
@@ -964,8 +1093,17 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 		return 0;
 	}
 	fd_install(f, fd, o, pd->cloexec || (type & ILP_OBJ_F_CLOEXEC));
-	if (pd->role == R_PAIR)
-		return 0;	/* stays pending: the pair's other fd follows */
+	if (pd->role == R_PAIR) {	/* stays pending: the pair's other fd follows */
+		if (pd->c.nr != fdm->nr_socketpair)	/* pipe(): fds[0] reads, fds[1] writes */
+			fd_set_end(f, fd, pd->npair ? ILP_END_WRITE : ILP_END_READ);
+		else if (pd->npair && pd->first && pd->first != o) {	/* two sockets */
+			pd->first->pair = o;
+			o->pair = pd->first;
+		}
+		if (!pd->npair++)
+			pd->first = o;
+		return 0;
+	}
 	pd->active = 0;
 	if (pd->role == R_ACCEPT) {
 		o->st.accepted = 1;
@@ -973,14 +1111,16 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	}
 	if (pd->role == R_CREATE)
 		return 0;
-	return account(o, pd->tid, pd->nr, pd->cls, pd->args, pd->ret, pd->lat, pd->ts);
+	return account_pending(f, o);
 }
 
-/* fork: child gets fd's entry e of parent, its object interned in child */
+/* fork: child gets fd's entry e of parent, its object interned in child
+ * (with a socketpair's other socket, and which end of its pipe fd is) */
 static int fork_one(const struct ilp_fdproc *parent, struct ilp_fdproc *c, int64_t fd,
 		    const struct fdent *e)
 {
 	struct ilp_fdobj *o = NULL;
+	int err;
 
 	if (!e->open)
 		return 0;
@@ -990,7 +1130,63 @@ static int fork_one(const struct ilp_fdproc *parent, struct ilp_fdproc *c, int64
 		o = obj_intern(c, e->obj->type, e->obj->desc);
 	if (e->obj && !o)
 		return -ENOMEM;
-	return fd_install(c, fd, o, e->cloexec);
+	if (o && o != c->more && e->obj->pair && !o->pair) {
+		struct ilp_fdobj *q = obj_intern(c, e->obj->pair->type, e->obj->pair->desc);
+
+		if (!q)
+			return -ENOMEM;
+		if (q != c->more)
+			o->pair = q;
+	}
+	err = fd_install(c, fd, o, e->cloexec);
+	if (!err && e->end)
+		fd_set_end(c, fd, e->end);
+	return err;
+}
+
+int ilp_fdm_thread_exit(struct ilp_fdproc *f, int tid)
+{
+	size_t i, mask;
+	int err;
+
+	if (!f || !f->tlcap || !tid)
+		return 0;
+	if (f->pend.active && f->pend.c.tid == tid && (err = commit_pending(f)))
+		return err;	/* its last call, on its loop, first */
+	mask = f->tlcap - 1;
+	for (i = (unsigned)tid & mask; f->tl[i].tid; i = (i + 1) & mask)
+		if (f->tl[i].tid == tid) {
+			if (f->tl[i].loop && ilp_loopt_retire(f->tl[i].loop)) {
+				ilp_loopt_free(f->tl[i].loop);
+				f->tl[i].loop = NULL;
+			}
+			return 0;
+		}
+	return 0;
+}
+
+int ilp_fdm_name_peer(struct ilp_fdproc *f, int pid, int fd, ilp_peer_fn fn, void *ctx)
+{
+	struct ilp_fdobj *o;
+	struct ilp_peer peer;
+	unsigned type;
+	int r;
+
+	const struct fdent *e = fd_peek(f, fd);
+
+	if (!e || !(o = e->obj) || o == f->more || o->peer_asked)
+		return 0;
+	type = o->type & ILP_OBJ_TYPE_MASK;
+	if (type != ILP_OBJ_PIPE && type != ILP_OBJ_UNIX && type != ILP_OBJ_TCP &&
+	    type != ILP_OBJ_SOCKET && type != ILP_OBJ_UNRESOLVED)
+		return 0;
+	r = fn(ctx, pid, fd, o->type, o->desc, &peer);
+	if (r == -EAGAIN)
+		return 0;
+	o->peer_asked = 1;
+	if (!r && peer.pid > 0)
+		o->peer = peer;
+	return r == -ENOMEM ? r : 0;
 }
 
 int ilp_fdm_fork(const struct ilp_fdproc *parent, struct ilp_fdproc **child)
@@ -1051,7 +1247,31 @@ static int obj_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-int ilp_fdm_index(struct ilp_fdproc *f)
+/* every thread's loops, their runs in progress counted */
+static int loops_index(struct ilp_fdproc *f, int final)
+{
+	size_t i, j, n = 0;
+	const struct ilp_loop **v;
+
+	for (i = 0; i < f->tlcap; i++)
+		if (f->tl[i].tid && f->tl[i].loop) {
+			ilp_loopt_flush(f->tl[i].loop, final);
+			n += ilp_loopt_nloops(f->tl[i].loop);
+		}
+	f->nloops = 0;
+	if (!n)
+		return 0;
+	v = realloc(f->loops, n * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->loops = v;
+	for (i = 0; i < f->tlcap; i++)
+		for (j = 0; f->tl[i].tid && j < ilp_loopt_nloops(f->tl[i].loop); j++)
+			f->loops[f->nloops++] = ilp_loopt_loop(f->tl[i].loop, j);
+	return 0;
+}
+
+int ilp_fdm_index(struct ilp_fdproc *f, int final)
 {
 	struct ilp_fdobj **v;
 	size_t i;
@@ -1070,10 +1290,20 @@ int ilp_fdm_index(struct ilp_fdproc *f)
 			f->view[f->nview++] = f->objs[i];
 	if (f->nview > 1)
 		qsort(f->view, f->nview, sizeof(*f->view), obj_cmp);
-	return err;
+	return err ? err : loops_index(f, final);
 }
 
 /* ---- accessors ---- */
+
+size_t ilp_fdproc_nloops(const struct ilp_fdproc *f)
+{
+	return f ? f->nloops : 0;
+}
+
+const struct ilp_loop *ilp_fdproc_loop(const struct ilp_fdproc *f, size_t i)
+{
+	return f && i < f->nloops ? f->loops[i] : NULL;
+}
 
 size_t ilp_fdproc_nobjs(const struct ilp_fdproc *f)
 {
@@ -1117,10 +1347,42 @@ int ilp_fdproc_take_rename(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
 	return 1;
 }
 
+int ilp_fdproc_take_counted(struct ilp_fdproc *f, int *tid, uint64_t *enter_ts,
+			    const struct ilp_fdobj **obj)
+{
+	if (!f || !f->cnt.active)
+		return 0;
+	f->cnt.active = 0;
+	*tid = f->cnt.tid;
+	*enter_ts = f->cnt.enter_ts;
+	*obj = f->cnt.obj;
+	return 1;
+}
+
 const struct ilp_fdobj *ilp_fdproc_find(const struct ilp_fdproc *f, unsigned type,
 					const char *desc)
 {
 	return obj_lookup(f, type, desc);
+}
+
+unsigned ilp_fdobj_ends(const struct ilp_fdobj *o)
+{
+	return o->ends;
+}
+
+int ilp_fdobj_writer_tid(const struct ilp_fdobj *o)
+{
+	return o->wtid;
+}
+
+const struct ilp_fdobj *ilp_fdobj_pair(const struct ilp_fdobj *o)
+{
+	return o->pair;
+}
+
+const struct ilp_peer *ilp_fdobj_peer(const struct ilp_fdobj *o)
+{
+	return o->peer.pid ? &o->peer : NULL;
 }
 
 unsigned ilp_fdobj_type(const struct ilp_fdobj *o)

@@ -322,6 +322,7 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 	if (ret >= 0) {
 		l->pub.waits++;
 		l->pub.wait_ns += lat;
+		l->pub.sleep_share += ilp_thread_call_share(t);
 		if (lat > l->pub.max_ns)
 			l->pub.max_ns = lat;
 		ilp_hist_record(l->pub.hist, lat);
@@ -332,6 +333,7 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 	} else if (ret == -ERR_TIMEDOUT) {
 		l->pub.timeouts++;
 		l->pub.timeout_ns += lat;
+		l->pub.sleep_share += ilp_thread_call_share(t);
 		ilp_hist_record(l->pub.hist, lat);
 	} else if (ret == -ERR_AGAIN) {
 		l->pub.eagain++;
@@ -404,6 +406,7 @@ int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev)
 		wt->kl_addr = ev->lock.addr;
 		wt->kl_flags = ev->lock.flags;
 		wt->kl_ts = ev->ts;
+		wt->kl_mark = ilp_model_share_mark(m, ev->ts);
 		return 0;
 	}
 	if (!wt->kl_pending || wt->kl_addr != ev->lock.addr)
@@ -419,6 +422,7 @@ int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev)
 	l->pub.flags |= wt->kl_flags;
 	l->pub.waits++;
 	l->pub.wait_ns += lat;
+	l->pub.wait_share += ilp_thread_share_carve(m, t, wt->kl_mark, ev->ts);
 	if (lat > l->pub.max_ns)
 		l->pub.max_ns = lat;
 	if (ev->lock.ret)

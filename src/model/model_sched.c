@@ -261,6 +261,8 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 			sc->ret = ev->ret;
 			sc->start_ts = enter_ts;
 			sc->wall_ns = lat;
+			sc->share_ns = ilp_thread_call_share(t);
+			sc->cobj = fobj;
 			if (off)
 				memcpy(sc->off_ns, off, sizeof(sc->off_ns));
 		}
@@ -324,7 +326,7 @@ int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 	for (i = wp->nslow; i-- > 0;)
 		if (wp->slow[i].tid == tid && wp->slow[i].start_ts == enter_ts &&
 		    wp->slow[i].fobj == from)
-			wp->slow[i].fobj = to;
+			wp->slow[i].fobj = wp->slow[i].cobj = to;
 	if (!b || wp->last_block.tid != tid || wp->last_block.enter_ts != enter_ts ||
 	    b->fobj != from)
 		return 0;
@@ -372,6 +374,19 @@ int ilp_sched_index(struct ilp_wproc *wp)
 	if (wp->nslow > 1)
 		qsort(wp->slow, wp->nslow, sizeof(*wp->slow), slow_cmp);
 	return 0;
+}
+
+void ilp_sched_counted(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
+		       const struct ilp_fdobj *o)
+{
+	size_t i, low = wp->nslow > 8 ? wp->nslow - 8 : 0;
+
+	/* counted at the process's next event: among its last slow calls */
+	for (i = wp->nslow; i-- > low;)
+		if (wp->slow[i].tid == tid && wp->slow[i].start_ts == enter_ts) {
+			wp->slow[i].cobj = o;
+			return;
+		}
 }
 
 void ilp_sched_release(struct ilp_wproc *wp)

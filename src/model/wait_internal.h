@@ -16,6 +16,7 @@
 #include "event.h"
 #include "idmap.h"
 #include "model.h"
+#include "share_internal.h"
 #include "waitmodel.h"
 
 struct ilp_wait;
@@ -29,6 +30,13 @@ struct ilp_thread *ilp_model_live_thread(struct ilp_model *m, int tid);
 struct ilp_wthread **ilp_thread_wslot(struct ilp_thread *t);
 struct ilp_proc *ilp_thread_proc_of(struct ilp_thread *t);
 struct ilp_wproc **ilp_proc_wslot(struct ilp_proc *p);
+/* the wall share of t's call completing now (model_share.c) */
+uint64_t ilp_thread_call_share(const struct ilp_thread *t);
+/* kernel lock waits: the share integral at their begin, and at their end
+ * the ns carved out of t's call in progress (0 if none) */
+ilp_share_t ilp_model_share_mark(struct ilp_model *m, uint64_t ts);
+uint64_t ilp_thread_share_carve(struct ilp_model *m, struct ilp_thread *t, ilp_share_t mark,
+				uint64_t ts);
 
 /* ---- hooks model.c calls (model_wait.c) ---- */
 struct ilp_wait *ilp_wait_new(void);		/* NULL on ENOMEM */
@@ -60,6 +68,7 @@ struct ilp_wthread {
 	int kl_pending;
 	uint32_t kl_flags;
 	uint64_t kl_addr, kl_ts;
+	ilp_share_t kl_mark;		/* the share integral at its begin */
 	/* block: device of the last bio submitted during call blk_enter_ts */
 	uint32_t blk_dev;
 	uint64_t blk_enter_ts;
@@ -135,6 +144,10 @@ int ilp_sched_index(struct ilp_wproc *wp);
  * (ilp_fdproc_take_rename): its slow call and blocking row follow.  0 or -ENOMEM */
 int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 		      const struct ilp_fdobj *from, const struct ilp_fdobj *to);
+/* tid's call entered at enter_ts was counted on fd object o once the source
+ * named it (ilp_fdproc_take_counted): its slow call learns its cell */
+void ilp_sched_counted(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
+		       const struct ilp_fdobj *o);
 void ilp_sched_release(struct ilp_wproc *wp);
 
 /* model_lock.c */

@@ -56,6 +56,7 @@ static int emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *in
 	ro.threads = o->threads;
 	ro.top_hist = o->top_hist;
 	ro.top_objects = 10;
+	ro.all_findings = o->all_findings;
 	switch (o->format) {
 	case ILP_FMT_TEXT:
 		return ilp_report_text(out, m, info, &ro);

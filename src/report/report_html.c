@@ -97,6 +97,7 @@ static const char css[] =
 "h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;"
 "border-bottom:2px solid #d6dde8;padding-bottom:.2em}h3{font-size:1em}"
 ".ilp-note{color:#5a6475;font-size:.9em}"
+"tr.ilp-nested td{background:#f8fafc}tr.ilp-nested td:nth-child(2){padding-left:1.6em}"
 ".ilp-nav a{text-decoration:none}"
 "table{border-collapse:collapse;margin:.6em 0;font-size:.9em}"
 "th,td{padding:.25em .7em;border-bottom:1px solid #e3e8ef}"
@@ -141,9 +142,70 @@ static void html_header(struct ilp_out *o, const struct ilp_report_info *info)
 		   info->lost);
 }
 
-/* findings (analyze.h), ranked; a section only when the analysis ran */
-static void html_findings(struct ilp_out *o, const struct ilp_report_info *info)
+static void html_finding_head(struct ilp_out *o)
 {
+	ilp_out_printf(o, "<table>\n<tr><th>severity</th><th>pattern</th><th>process</th><th style=\"text-align:left\">what</th>"
+	   "<th>saving</th><th style=\"text-align:left\">fix</th><th style=\"text-align:left\">call site</th></tr>\n");
+}
+
+/* one row; a nested finding is marked and indented under its group */
+static void html_finding_row(struct ilp_out *o, const struct ilp_finding *f)
+{
+	if (f->nested)
+		ilp_out_printf(o, "<tr class=\"ilp-nested\"><td>-</td><td>&#8627; ");
+	else
+		ilp_out_printf(o, "<tr><td>%s</td><td>", f->severity >= ILP_SEV_HIGH ? "high" :
+		   f->severity == ILP_SEV_MEDIUM ? "medium" : "low");
+	esc(o, f->label);
+	ilp_out_printf(o, "</td><td>%d (", f->pid);
+	esc(o, or_unknown(f->comm));
+	ilp_out_printf(o, ")</td><td style=\"text-align:left\">");
+	esc(o, f->what);
+	ilp_out_printf(o, "<br><span class=\"ilp-note\">");
+	esc(o, f->evidence);
+	ilp_out_printf(o, "; ");
+	esc(o, f->why);
+	ilp_out_printf(o, "</span></td><td>");
+	if (f->nested && !f->saving_ns)
+		ilp_out_printf(o, "in the group's");
+	else
+		pr_time(o, f->saving_ns);
+	ilp_out_printf(o, "</td><td style=\"text-align:left\">");
+	esc(o, f->fix);
+	ilp_out_printf(o, "</td><td style=\"text-align:left\">");
+	esc(o, f->site[0] ? f->site : "-");
+	ilp_out_printf(o, "</td></tr>\n");
+}
+
+/* the rows of the top-level findings that are minor (or not), with their
+ * nested ones; how many top-level ones and their savings */
+static size_t html_finding_rows(struct ilp_out *o, const struct ilp_report_info *info, int minor,
+				uint64_t *saving)
+{
+	size_t i, j, n = 0;
+
+	*saving = 0;
+	for (i = 0; i < info->nfindings; i += 1 + info->findings[i].nchildren) {
+		if (ilp_finding_minor(&info->findings[i]) != minor)
+			continue;
+		n++;
+		for (j = i; j <= i + info->findings[i].nchildren && j < info->nfindings; j++) {
+			*saving += info->findings[j].saving_ns;
+			if (o)
+				html_finding_row(o, &info->findings[j]);
+		}
+	}
+	return n;
+}
+
+/* findings (analyze.h), ranked, groups with their nested findings under
+ * them; those under 1 % of the wall time in a closed <details> unless
+ * --all; a section only when the analysis ran */
+static void html_findings(struct ilp_out *o, const struct ilp_report_info *info, int all)
+{
+	uint64_t saving, minor_saving;
+	size_t nminor;
+
 	if (!info->ndetectors)
 		return;
 	ilp_out_printf(o, "<section class=\"ilp-findings\" id=\"findings\">\n<h2>Findings</h2>\n");
@@ -152,31 +214,25 @@ static void html_findings(struct ilp_out *o, const struct ilp_report_info *info)
 		   info->ndetectors);
 		return;
 	}
-	ilp_out_printf(o, "<table>\n<tr><th>severity</th><th>pattern</th><th>process</th><th style=\"text-align:left\">what</th>"
-	   "<th>saving</th><th style=\"text-align:left\">fix</th><th style=\"text-align:left\">call site</th></tr>\n");
-	for (size_t i = 0; i < info->nfindings; i++) {
-		const struct ilp_finding *f = &info->findings[i];
-
-		ilp_out_printf(o, "<tr><td>%s</td><td>", f->severity >= ILP_SEV_HIGH ? "high" :
-		   f->severity == ILP_SEV_MEDIUM ? "medium" : "low");
-		esc(o, f->label);
-		ilp_out_printf(o, "</td><td>%d (", f->pid);
-		esc(o, or_unknown(f->comm));
-		ilp_out_printf(o, ")</td><td style=\"text-align:left\">");
-		esc(o, f->what);
-		ilp_out_printf(o, "<br><span class=\"ilp-note\">");
-		esc(o, f->evidence);
-		ilp_out_printf(o, "; ");
-		esc(o, f->why);
-		ilp_out_printf(o, "</span></td><td>");
-		pr_time(o, f->saving_ns);
-		ilp_out_printf(o, "</td><td style=\"text-align:left\">");
-		esc(o, f->fix);
-		ilp_out_printf(o, "</td><td style=\"text-align:left\">");
-		esc(o, f->site[0] ? f->site : "-");
-		ilp_out_printf(o, "</td></tr>\n");
+	nminor = all ? 0 : html_finding_rows(NULL, info, 1, &minor_saving);
+	html_finding_head(o);
+	if (all) {
+		for (size_t i = 0; i < info->nfindings; i++)
+			html_finding_row(o, &info->findings[i]);
+	} else {
+		html_finding_rows(o, info, 0, &saving);
 	}
-	ilp_out_printf(o, "</table>\n</section>\n");
+	ilp_out_printf(o, "</table>\n");
+	if (nminor) {
+		ilp_out_printf(o, "<details><summary>%zu minor finding%s, each under 1%% of the wall"
+		   " time, saving ", nminor, nminor == 1 ? "" : "s");
+		pr_time(o, minor_saving);
+		ilp_out_printf(o, " in all</summary>\n");
+		html_finding_head(o);
+		html_finding_rows(o, info, 1, &minor_saving);
+		ilp_out_printf(o, "</table>\n</details>\n");
+	}
+	ilp_out_printf(o, "</section>\n");
 }
 
 static void td_time_or_dash(struct ilp_out *o, int have, uint64_t ns)
@@ -684,7 +740,11 @@ static void html_nav(struct ilp_out *o, const struct ilp_model *m,
 
 	ilp_out_printf(o, "<nav class=\"ilp-nav\"><p>");
 	if (info->ndetectors) {
-		ilp_out_printf(o, "<a href=\"#findings\">Findings (%zu)</a>", info->nfindings);
+		size_t n = 0;
+
+		for (size_t i = 0; i < info->nfindings; i++)
+			n += !info->findings[i].nested;
+		ilp_out_printf(o, "<a href=\"#findings\">Findings (%zu)</a>", n);
 		sep = " &middot; ";
 	}
 	for (size_t i = 0; i < ilp_model_nprocs(m); i++) {
@@ -713,7 +773,7 @@ int ilp_report_html(FILE *out, const struct ilp_model *m,
 
 	html_header(&o, info);
 	html_nav(&o, m, info);
-	html_findings(&o, info);
+	html_findings(&o, info, opts->all_findings);
 	for (size_t i = 0; i < ilp_model_nprocs(m); i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);
 

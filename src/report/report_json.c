@@ -292,7 +292,48 @@ static const char *severity_name(int sev)
 	}
 }
 
-/* findings (analyze.h), ranked; absent when the analysis did not run */
+/* one finding; a group with its nested findings as "children" */
+static void json_finding(struct ilp_jw *w, const struct ilp_finding *f)
+{
+	ilp_jw_obj_begin(w);
+	ilp_jw_kstr(w, "kind", f->kind);
+	ilp_jw_kstr(w, "label", f->label);
+	ilp_jw_kstr(w, "severity", severity_name(f->severity));
+	ilp_jw_ki64(w, "pid", f->pid);
+	ilp_jw_ki64(w, "tid", f->tid);
+	ilp_jw_kstr(w, "comm", f->comm);
+	ilp_jw_kstr(w, "object", f->object);
+	ilp_jw_key(w, "syscall");
+	if (f->nr >= 0)
+		ilp_jw_str(w, ilp_syscall_name(f->nr));
+	else
+		ilp_jw_null(w);
+	ilp_jw_key(w, "site");
+	if (f->site[0])
+		ilp_jw_str(w, f->site);
+	else
+		ilp_jw_null(w);
+	ilp_jw_ku64(w, "count", f->count);
+	ilp_jw_ku64(w, "bytes", f->bytes);
+	ilp_jw_ku64(w, "size", f->size);
+	ilp_jw_ku64(w, "time_ns", f->time_ns);
+	ilp_jw_ku64(w, "threshold", f->threshold);
+	ilp_jw_ku64(w, "saving_ns", f->saving_ns);
+	ilp_jw_ku64(w, "saving_calls", f->saving_calls);
+	ilp_jw_kstr(w, "what", f->what);
+	ilp_jw_kstr(w, "evidence", f->evidence);
+	ilp_jw_kstr(w, "why", f->why);
+	ilp_jw_kstr(w, "fix", f->fix);
+	ilp_jw_key(w, "children");
+	ilp_jw_arr_begin(w);
+	for (size_t i = 1; i <= f->nchildren; i++)
+		json_finding(w, f + i);
+	ilp_jw_arr_end(w);
+	ilp_jw_obj_end(w);
+}
+
+/* findings (analyze.h), ranked, groups with their nested findings inside;
+ * absent when the analysis did not run */
 static void json_findings(struct ilp_jw *w, const struct ilp_report_info *info)
 {
 	if (!info->ndetectors)
@@ -300,40 +341,8 @@ static void json_findings(struct ilp_jw *w, const struct ilp_report_info *info)
 	ilp_jw_ku64(w, "detectors", info->ndetectors);
 	ilp_jw_key(w, "findings");
 	ilp_jw_arr_begin(w);
-	for (size_t i = 0; i < info->nfindings; i++) {
-		const struct ilp_finding *f = &info->findings[i];
-
-		ilp_jw_obj_begin(w);
-		ilp_jw_kstr(w, "kind", f->kind);
-		ilp_jw_kstr(w, "label", f->label);
-		ilp_jw_kstr(w, "severity", severity_name(f->severity));
-		ilp_jw_ki64(w, "pid", f->pid);
-		ilp_jw_ki64(w, "tid", f->tid);
-		ilp_jw_kstr(w, "comm", f->comm);
-		ilp_jw_kstr(w, "object", f->object);
-		ilp_jw_key(w, "syscall");
-		if (f->nr >= 0)
-			ilp_jw_str(w, ilp_syscall_name(f->nr));
-		else
-			ilp_jw_null(w);
-		ilp_jw_key(w, "site");
-		if (f->site[0])
-			ilp_jw_str(w, f->site);
-		else
-			ilp_jw_null(w);
-		ilp_jw_ku64(w, "count", f->count);
-		ilp_jw_ku64(w, "bytes", f->bytes);
-		ilp_jw_ku64(w, "size", f->size);
-		ilp_jw_ku64(w, "time_ns", f->time_ns);
-		ilp_jw_ku64(w, "threshold", f->threshold);
-		ilp_jw_ku64(w, "saving_ns", f->saving_ns);
-		ilp_jw_ku64(w, "saving_calls", f->saving_calls);
-		ilp_jw_kstr(w, "what", f->what);
-		ilp_jw_kstr(w, "evidence", f->evidence);
-		ilp_jw_kstr(w, "why", f->why);
-		ilp_jw_kstr(w, "fix", f->fix);
-		ilp_jw_obj_end(w);
-	}
+	for (size_t i = 0; i < info->nfindings; i += 1 + info->findings[i].nchildren)
+		json_finding(w, &info->findings[i]);
 	ilp_jw_arr_end(w);
 }
 

@@ -427,7 +427,7 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 
 	print_header(&w, info, wall_ns);
 	if (!w.err)
-		w.err = ilp_text_findings(out, info);
+		w.err = ilp_text_findings(out, info, opts->all_findings);
 	for (size_t i = 0; i < nprocs; i++) {
 		const struct ilp_proc *p = ilp_model_proc(m, i);
 

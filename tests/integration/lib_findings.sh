@@ -46,3 +46,25 @@ io_row() {
 	     on && /^$/ { on = 0 }
 	     on && index($0, tail " ") { print; exit }' "$1"
 }
+
+# check_sum_rule JSON: the sum rule of docs/detectors.md on a --format json
+# report: the savings of all findings, nested ones included, add up to at
+# most the capture's duration and to at most the processes' time inside
+# syscalls; the syscalls they remove, to at most the calls made.  Summed
+# here with jq from the report's plain numbers.
+check_sum_rule() {
+	local out sav wall sys scalls calls
+	out=$(jq -r '
+		[.findings[]? | recurse(.children[]?)] as $f
+		| [ ([$f[].saving_ns] | add // 0), .capture.duration_ns,
+		    ([.processes[].total_ns] | add // 0),
+		    ([$f[].saving_calls] | add // 0), ([.processes[].calls] | add // 0) ]
+		| @tsv' "$1") || { show "$1"; fail "sum rule: $1 is not a JSON report"; }
+	read -r sav wall sys scalls calls <<< "$out"
+	[ -n "$calls" ] || { show "$1"; fail "sum rule: no numbers in $1"; }
+	if [ "$sav" -gt "$wall" ] || [ "$sav" -gt "$sys" ] || [ "$scalls" -gt "$calls" ]; then
+		show "$1" 200
+		fail "sum rule: savings $sav ns (wall $wall ns, in syscalls $sys ns), $scalls calls removed of $calls"
+	fi
+	note "sum rule: savings $sav ns <= wall $wall ns and syscall time $sys ns"
+}

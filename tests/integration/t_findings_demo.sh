@@ -1,21 +1,54 @@
 #!/bin/bash
-# The bundled demo (what `make demo` shows): findings ranked by saving,
-# [N+1] over its two pipes first (250 round trips, peer: its worker thread),
-# then [hot lock] hot_lock, then the [slow call] on the warm-up pipe, then
-# the two [unbuffered] on the log file; nothing else.
+# The bundled demo (what `make demo` shows), one finding per cause: [N+1]
+# over its two pipes (250 round trips, peer: its worker thread), [hot lock]
+# hot_lock, the [slow call] on the warm-up pipe naming the thread that
+# holds its write end, and the orders' [loop] (a transaction per item, 40
+# times) with the journal's and the directory's syncs nested under it;
+# the two [unbuffered] on the log file, each under 1% of the wall time,
+# fold into the "minor:" line (listed with --all).  The savings add up.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 
 ilp run -o "$T/report" -- "$WL/demo" > /dev/null 2> "$T/err"
 rc=$?
 [ $rc -eq 0 ] || { show "$T/err"; show "$T/report"; fail "exit status $rc, want 0"; }
-kinds=$(findings "$T/report" | sed -E 's/^\[([^]]*)\].*/\1/' | tr '\n' ',')
-expect_eq "findings in order" "$kinds" "N+1,hot lock,slow call,unbuffered,unbuffered," "$T/report"
+# the log writes cost under 1% of the run on any disk we met; a slower one
+# lists them as findings: 2 in all, either way
+kinds=$(findings "$T/report" | sed -E 's/^\[([^]]*)\].*/\1/' | grep -v '^unbuffered$' | sort | tr '\n' ',')
+expect_eq "findings" "$kinds" "N+1,hot lock,loop,slow call," "$T/report"
+nunb=$(findings "$T/report" | grep -c '^\[unbuffered\] ')
+if grep -q '^minor: ' "$T/report"; then
+	grep -Eqx "minor: $((2 - nunb)) findings? under 1% of wall time each \(\[unbuffered\]( x2)?\), saving ~[0-9.]+ [mu]?s in all; --all lists them" "$T/report" ||
+		{ show "$T/report"; fail "minor line"; }
+else
+	expect_eq "unbuffered findings" "$nunb" 2 "$T/report"
+fi
 findings "$T/report" | grep -Eqx '\[N\+1\] 250 request/response round trips: requests written on pipe pipe:\[[0-9]+\], answers read on pipe pipe:\[[0-9]+\] \(peer: another thread of this process\)' ||
 	{ show "$T/report"; fail "N+1 line"; }
 findings "$T/report" | grep -Eqx '\[hot lock\] lock hot_lock \(mutex, 0x[0-9a-f]+\): [0-9]+ contended waits' ||
 	{ show "$T/report"; fail "hot lock line"; }
 findings "$T/report" | grep -Eqx '\[slow call\] 1 read call of 100 ms or more on pipe pipe:\[[0-9]+\]' ||
 	{ show "$T/report"; fail "slow call line"; }
-findings "$T/report" | grep -q '^\[unbuffered\] 4000 writes of ' || { show "$T/report"; fail "unbuffered writes"; }
+finding_block "$T/report" "slow call" | grep -Eq '; waiting for thread [0-9]+ \(demo\) of this process, which holds the write end$' ||
+	{ show "$T/report"; fail "slow call: the warm-up thread as the peer"; }
+findings "$T/report" | grep -Eqx '\[loop\] a transaction per item, 40 times: openat A -> pwrite64 x4 A -> fdatasync x2 A -> close A -> unlink -> fsync B \(A = file .*-journal( \(name from call argument\))?(, its name lost in some iterations \(fd [0-9]+(, fd [0-9]+)*\))?, B = dir [^,]*\)' ||
+	{ show "$T/report"; fail "loop line"; }
+# nested: the directory's syncs, the journal's (those of items whose journal
+# the source could not name are on "fd N (name lost: ...)", one object per
+# reason, nested as well)
+inside=$(awk '/^      inside it \(/ { on = 1; next } on && /^        \[/ { print } on && /^$/ { exit }' "$T/report" |
+	sed -E 's/^ *\[([^]]*)\] [0-9]+ syncs on (file|dir|fd) .*/\1 \2/' | sort -u | tr '\n' ',')
+case $inside in
+"fsync storm dir,fsync storm fd," | "fsync storm dir,fsync storm file," | "fsync storm dir,fsync storm fd,fsync storm file,") ;;
+*) show "$T/report"; fail "nested under the loop: '$inside'" ;;
+esac
+
+ilp run --all -o "$T/report.all" -- "$WL/demo" > /dev/null 2> "$T/err" || { show "$T/err"; fail "--all run"; }
+expect_eq "--all: unbuffered findings" "$(findings "$T/report.all" | grep -c '^\[unbuffered\] ')" 2 "$T/report.all"
+grep -q '^minor: ' "$T/report.all" && { show "$T/report.all"; fail "--all: a minor line"; }
+
+ilp run --format json -o "$T/report.json" -- "$WL/demo" > /dev/null 2> "$T/err" || { show "$T/err"; fail "json run"; }
+expect_eq "json: findings" "$(jq -c '[.findings[].kind] | sort' "$T/report.json")" \
+	'["hotlock","loop","nplus1","slowcall","unbuffered","unbuffered"]' "$T/report.json"
+check_sum_rule "$T/report.json"
 exit 0

@@ -35,4 +35,7 @@ rc=$?
 [ $rc -eq 0 ] || { show "$T/err2"; show "$T/report2"; fail "uncontended: exit status $rc"; }
 n=$(findings "$T/report2" | grep -c '^\[hot lock\]\|^\[kernel lock\]')
 expect_eq "uncontended: lock findings" "$n" 0 "$T/report2"
+ilp run --format json -o "$T/report.json" -- "$WL/mutex_storm" 4 200000 > /dev/null 2> "$T/err" ||
+	{ show "$T/err"; fail "json run failed"; }
+check_sum_rule "$T/report.json"
 exit 0

@@ -27,4 +27,7 @@ printf '%s\n' "$blk" | grep -q 'why: 2000 round trips (a write, then a read retu
 printf '%s\n' "$blk" | grep -q 'and 3998 syscalls (severity: ' || { show "$T/report"; fail "fix line"; }
 # the server's side of the same connection is in the table, not a finding
 grep -q "^  tcp 127\.0\.0\.1:$port -> 127\.0\.0\.1:$cport " "$T/report" || { show "$T/report"; fail "server-side object row"; }
+ilp run --format json -o "$T/report.json" -- "$WL/io_nplus1" 2000 "$port" 2> "$T/err" ||
+	{ show "$T/err"; fail "json run failed"; }
+check_sum_rule "$T/report.json"
 exit 0

@@ -54,4 +54,7 @@ if [ $mtab -eq 1 ]; then
 		grep -q '^  fd 3 (name lost: ' "$T/report3" || { show "$T/report3"; fail "/etc/mtab: no lost name"; }
 	fi
 fi
+ilp run --format json -o "$T/report.json" -- "$WL/io_reopen" 1000 "$f" 2> "$T/err" ||
+	{ show "$T/err"; fail "json run failed"; }
+check_sum_rule "$T/report.json"
 exit 0

@@ -29,4 +29,7 @@ printf '%s\n' "$blk" | grep -q 'fix: waiting for the peer' || { show "$T/report"
 ilp run --slow 1000 -o "$T/report2" -- "$WL/pipe_block" 300 > /dev/null 2> "$T/err2"
 [ $? -eq 0 ] || { show "$T/err2"; fail "--slow 1000: exit status"; }
 expect_findings "$T/report2" 0
+ilp run --format json -o "$T/report.json" -- "$WL/pipe_block" 300 > /dev/null 2> "$T/err" ||
+	{ show "$T/err"; fail "json run failed"; }
+check_sum_rule "$T/report.json"
 exit 0

@@ -23,4 +23,7 @@ expect_eq "write calls" "$(sc_count "$T/report" "$pid" write)" 20000 "$T/report"
 # the per-object table: the file row has the 20000 writes and 20000 bytes
 row=$(io_row "$T/report" "$f")
 expect_eq "object row writes / written B" "$(printf '%s\n' "$row" | awk '{ print $(NF-8) "/" $(NF-6) }')" "20000/20000" "$T/report"
+ilp run --format json -o "$T/report.json" -- "$WL/io_unbuffered" 20000 "$f" 2> "$T/err" ||
+	{ show "$T/err"; fail "json run failed"; }
+check_sum_rule "$T/report.json"
 exit 0

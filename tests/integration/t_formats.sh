@@ -6,6 +6,7 @@
 #  has one X event per kept call (256 = the bound) for the writes process;
 #  folded has exactly one write line for it; html renders in headless
 #  Chromium with its SVG charts in the DOM, and screenshots non-empty.
+# A run of io_txn 60 (a [loop] group with nested findings) validates too.
 # (Locks and disk in every format: t_formats_wait.sh.)
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +50,18 @@ if node "$here/validate-json.mjs" "$root/docs/report.schema.json" "$T/bad.json" 
 	fail "json: a report with a string total_ns validated"
 fi
 grep -q 'total_ns must be integer' "$T/val" || { show "$T/val"; fail "json: unexpected validator complaint"; }
+
+# a group with nested findings (a [loop] and its children) validates too
+mkdir "$T/db" || fail "mkdir"
+ilp run --format json -o "$T/loop.json" -- "$WL/io_txn" 60 "$T/db" 2> "$T/err" ||
+	{ show "$T/err"; fail "json (loop): run failed"; }
+node "$here/validate-json.mjs" "$root/docs/report.schema.json" "$T/loop.json" > "$T/val" 2>&1 ||
+	{ show "$T/val"; show "$T/loop.json"; fail "json (loop): does not validate against docs/report.schema.json"; }
+expect_eq "json (loop): a group with children" \
+	"$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const g = r.findings.filter(f => f.kind === "loop");
+console.log(g.length, g.length ? g[0].count : 0, g.length ? g[0].children.length > 0 : false);' "$T/loop.json")" \
+	"1 60 true" "$T/loop.json"
 
 # ---- perfetto ----
 ilp run --format perfetto -o "$T/w.trace.json" -- "$WL/writes" 1000 2> "$T/err"

@@ -13,6 +13,11 @@
 
 #include "analyze.h"
 #include "fdtest.h"
+#include "report.h"
+#include "report_text_parts.h"
+#include "sumrule.h"
+
+#define START (1000 * MS)	/* the streams' first call */
 
 struct fixture {
 	struct stream s;
@@ -27,7 +32,7 @@ static int setup(void **state)
 	if (!x)
 		return -1;
 	x->s.m = ilp_model_new();
-	x->s.ts = 1000 * MS;
+	x->s.ts = START;
 	x->s.pid = x->s.tid = 100;
 	ilp_thresholds_default(&x->th);
 	*state = x;
@@ -44,19 +49,36 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* runs every detector; returns how many findings of kind there are */
+/* runs every detector over WALL (or the stream's span, if it is longer: a
+ * capture lasts at least as long as its events); returns how many
+ * findings of kind there are; the findings always keep the sum rule */
 static size_t run(struct fixture *x, const char *kind)
 {
+	uint64_t last = ilp_model_last_ts(x->s.m), span = last > START ? last - START : 0;
+	uint64_t wall = span > WALL ? span : WALL;
 	size_t i, n = 0;
 
 	assert_int_equal(ilp_model_index(x->s.m, x->s.ts), 0);
-	assert_int_equal(ilp_analyze(x->s.m, &x->th, WALL, &x->f), 0);
+	assert_int_equal(ilp_analyze(x->s.m, &x->th, wall, &x->f), 0);
+	assert_sum_rule(x->s.m, &x->f, wall);
 	for (i = 0; i < x->f.n; i++)
 		n += !strcmp(x->f.v[i].kind, kind);
 	return n;
 }
 
-static const struct ilp_finding *only(struct fixture *x, const char *kind)
+/* the Findings section of the text report for the last run, to f */
+static inline void render_findings(struct fixture *x, FILE *f, int with_findings, int all)
+{
+	struct ilp_report_info info = { 0 };
+
+	info.findings = x->f.v;
+	info.nfindings = x->f.n;
+	info.ndetectors = with_findings ? ilp_detector_count() : 0;
+	info.end_ts = WALL;	/* the wall time of the run */
+	assert_int_equal(ilp_text_findings(f, &info, all), 0);
+}
+
+static inline const struct ilp_finding *only(struct fixture *x, const char *kind)
 {
 	assert_int_equal(x->f.n, 1);
 	assert_string_equal(x->f.v[0].kind, kind);

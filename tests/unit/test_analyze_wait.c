@@ -182,10 +182,9 @@ static void test_kernel_lock(void **state)
 	int i;
 
 	threads(x);
-	enter(x, 101, "write", 1, 0);
-	x->s.ts += 1 * US;
-	leave(x, 101, "write", 1);
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 10; i++) {	/* each wait inside a 6 ms write */
+		enter(x, 101, "write", 1, 0);
+		x->s.ts += 500 * US;
 		b.ts = x->s.ts;
 		b.lock.addr = 0xffffffff81000000ull;
 		b.lock.flags = 32;	/* MUTEX */
@@ -194,6 +193,8 @@ static void test_kernel_lock(void **state)
 		e.ts = x->s.ts;
 		e.lock.addr = b.lock.addr;
 		ev(x, e);
+		x->s.ts += 500 * US;
+		leave(x, 101, "write", 1);
 	}
 	assert_int_equal(run(x, "hotlock"), 1);
 	f = only(x, "hotlock");
@@ -201,10 +202,40 @@ static void test_kernel_lock(void **state)
 	assert_string_equal(f->object, "kernel mutex 0xffffffff81000000");
 	assert_int_equal(f->count, 10);
 	assert_int_equal(f->time_ns, 50 * MS);
-	assert_int_equal(f->saving_ns, 50 * MS);
+	assert_int_equal(f->saving_ns, 50 * MS);	/* carved out of the writes */
+	assert_int_equal(f->saving_calls, 0);
 	assert_string_equal(f->what, "10 contended waits on kernel mutex 0xffffffff81000000");
 	x->th.lock_min = 11;
 	assert_int_equal(run(x, "hotlock"), 0);
+}
+
+/* waits outside syscalls (page faults) are evidence, not a saving: the
+ * sum rule counts time inside syscalls */
+static void test_kernel_lock_outside_calls(void **state)
+{
+	struct fixture *x = *state;
+	struct ilp_event b = { .tid = 101, .kind = ILP_EV_LOCK_BEGIN };
+	struct ilp_event e = { .tid = 101, .kind = ILP_EV_LOCK_END };
+	int i;
+
+	threads(x);
+	enter(x, 101, "write", 1, 0);
+	x->s.ts += 1 * US;
+	leave(x, 101, "write", 1);
+	for (i = 0; i < 10; i++) {
+		b.ts = x->s.ts;
+		b.lock.addr = 0xffffffff81000000ull;
+		ev(x, b);
+		x->s.ts += 5 * MS;
+		e.ts = x->s.ts;
+		e.lock.addr = b.lock.addr;
+		ev(x, e);
+	}
+	assert_int_equal(run(x, "hotlock"), 0);	/* saves 0 < --min-saving */
+	x->th.min_saving_ns = 0;
+	assert_int_equal(run(x, "hotlock"), 1);
+	assert_int_equal(x->f.v[0].time_ns, 50 * MS);
+	assert_int_equal(x->f.v[0].saving_ns, 0);
 }
 
 /* ---- slow call ---- */
@@ -337,7 +368,8 @@ static void test_nplus1_pair_fires(void **state)
 	assert_int_equal(f->count, 100);
 	assert_int_equal(f->nr, NR("read"));
 	assert_int_equal(f->time_ns, 10 * MS);
-	assert_int_equal(f->saving_ns, 9900 * US);
+	/* 99 of the 100 waits (99 x 100 us) and 99 of the 100 requests (2 us) */
+	assert_int_equal(f->saving_ns, 9900 * US + 198 * US);
 	assert_int_equal(f->saving_calls, 198);
 	assert_int_equal(f->bytes, 1100);
 	assert_string_equal(f->what, "100 request/response round trips: requests written on pipe pipe:[10],"
@@ -389,6 +421,7 @@ int main(void)
 		T(test_hotlock_time_boundaries),
 		T(test_hotlock_silent_on_cond_and_uncontended),
 		T(test_kernel_lock),
+		T(test_kernel_lock_outside_calls),
 		T(test_slowcall_fires),
 		T(test_slowcall_boundary_and_disk),
 		T(test_slowcall_silent_on_waits_by_design),

@@ -11,7 +11,11 @@
  *   4. read-back: the log file re-read in 64-byte read(2)s;
  *   5. a slow answer: one read(2) on a pipe waits 150 ms for a "cache
  *      warm-up" thread (a slow call, off-CPU in S state); the thread answers
- *      with one writev(2), so write(2) calls stay 4000 + 2 * 250 + 1.
+ *      with one writev(2), so write(2) calls stay 4000 + 2 * 250 + 1;
+ *   6. orders: 40 orders saved one transaction each, as an embedded
+ *      database in autocommit mode does: open a journal, pwrite(2) x4,
+ *      fdatasync(2) x2, close, unlink, fsync(2) of the directory (a loop
+ *      of transactions: one finding, the syncs nested under it).
  *
  * The temp file lives in $TMPDIR (default /var/tmp, usually a real disk)
  * and is always removed.  A one-line summary goes to stdout at the end.
@@ -36,6 +40,8 @@
 #define ROUND_TRIPS	250
 #define LOCK_THREADS	3
 #define LOCK_ROUNDS	60
+#define ORDERS		40
+#define ORDER_PAGES	4
 
 static pthread_mutex_t hot_lock = PTHREAD_MUTEX_INITIALIZER;
 static long hot_counter;
@@ -195,6 +201,47 @@ static int slow_answer(void)
 	return err;
 }
 
+/* one order, one transaction: the journal created, written, synced and deleted */
+static int save_order(const char *journal, int dirfd, int order)
+{
+	char page[512];
+	int fd, i;
+
+	memset(page, 'o', sizeof(page));
+	snprintf(page, sizeof(page), "order %d", order);
+	fd = open(journal, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < ORDER_PAGES; i++)
+		if (pwrite(fd, page, sizeof(page), (off_t)i * (off_t)sizeof(page)) != (ssize_t)sizeof(page)) {
+			close(fd);
+			return -1;
+		}
+	if (fdatasync(fd) || fdatasync(fd)) {	/* the pages, then the header */
+		close(fd);
+		return -1;
+	}
+	if (close(fd) || unlink(journal))
+		return -1;
+	return fsync(dirfd);
+}
+
+static int orders(const char *dir, const char *path)
+{
+	char journal[4200];
+	int dirfd, i, err = 0;
+
+	if (snprintf(journal, sizeof(journal), "%s-journal", path) >= (int)sizeof(journal))
+		return -1;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -1;
+	for (i = 0; i < ORDERS && !err; i++)
+		err = save_order(journal, dirfd, i);
+	close(dirfd);
+	return err;
+}
+
 static long read_back(int fd)
 {
 	char buf[64];
@@ -246,8 +293,12 @@ int main(void)
 		fprintf(stderr, "demo: slow answer failed\n");
 		goto out;
 	}
-	printf("demo: %d log lines (%ld bytes), %d round trips, %ld lock rounds\n",
-	       LOG_LINES, bytes, ROUND_TRIPS, hot_counter);
+	if (orders(dir, path)) {
+		fprintf(stderr, "demo: orders: %s\n", strerror(errno));
+		goto out;
+	}
+	printf("demo: %d log lines (%ld bytes), %d round trips, %ld lock rounds, %d orders\n",
+	       LOG_LINES, bytes, ROUND_TRIPS, hot_counter, ORDERS);
 	status = 0;
 out:
 	close(fd);

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_LOOPMODEL_H
+#define ILP_LOOPMODEL_H
+
+/*
+ * Loops (src/model/model_loop.c): per thread, a sequence of calls on the
+ * same objects repeated in the same order, such as a transaction per item
+ * (open journal -> pwrite x10 -> fdatasync x2 -> close -> unlink -> fsync
+ * dir, 300 times).  Pure C, no I/O, fed by the fd model with every call it
+ * counts on an object (and the path calls it cannot name: unlink, rename,
+ * mkdir...: a step with no object).
+ *
+ * How: a thread's calls become steps; a run of the same call on the same
+ * object is one step (pwrite x10 is one step, whatever the count).  The
+ * last 2 * ILP_LOOP_PERIOD steps stay in a ring; for every period p, the
+ * length of the current run of steps equal to the step p back is kept.
+ * Two full copies of a period (p >= 2), step for step the same, lock the
+ * thread on that sequence (and count the earlier copies still in the ring,
+ * matched as later ones are, a missed name matching its step, a name for
+ * a step the lock saw lost only in a copy with a step on one of the
+ * loop's named objects; a sequence that is copies of a
+ * shorter one but for missed names is the shorter one);
+ * from then on each step is matched against it in O(1): a complete match
+ * is an iteration.  Steps that do not match (noise: a log write now and
+ * then) are skipped; an iteration counts when its steps came in order, up
+ * to 2 of them skipped (an item with less to do: nothing to unlink), and
+ * is dropped when it met more noise than it has steps (another kind of
+ * item).  A step on an unresolved fd (a name the source missed) matches a
+ * step of the same syscall on another object, and so does the same name
+ * typed otherwise: the iteration counts, an unresolved fd's calls are kept
+ * apart as the step's alternate object.  A new sequence starts at the open
+ * of the object whose life in an iteration is longest (an item begins
+ * there); the first item counts when the repetition began up to 2 steps
+ * into it.  No iteration for 2 periods' worth of steps ends the run; the
+ * iteration in progress then counts if more than half its steps came (the
+ * last item has no next one to begin: a transaction's lock, taken at the
+ * start of the next item, ends the sequence).  A
+ * longer period confirmed while the short one keeps meeting noise takes
+ * over (an inner pattern seen first), and the short one's iterations in
+ * that span are dropped.
+ *
+ * Cost: a new step (not a run going on) compares it with the 64 before
+ * (one 64-bit key each); in a lock, a step that is the expected one with
+ * no noise in the ring is matched in O(1) and the comparisons wait until
+ * needed.  Memory: per thread that made calls on objects, a ring of the
+ * last steps and their keys (72 B a step, 8 steps at first, doubled while
+ * full up to 128: 9 KiB; freed when the thread exits), 144 B + 240 B a
+ * step of the sequence while locked, and at most ILP_LOOP_SEQS distinct
+ * sequences of 184 B a step (when full, one with fewer than 4 iterations
+ * makes room): bounded by threads and distinct sequences, never by
+ * events.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ILP_LOOP_PERIOD 64	/* steps per iteration at most */
+#define ILP_LOOP_SEQS 16	/* distinct sequences kept per thread */
+#define ILP_LOOP_ALTS 4		/* other objects kept per step (missed names) */
+
+struct ilp_fdobj;
+
+struct ilp_loop_step {
+	int nr;				/* the syscall */
+	const struct ilp_fdobj *obj;	/* its object; NULL: a path call the model cannot name */
+	uint64_t calls, ns, share;	/* over the counted iterations: calls, their time
+					 * and their wall share */
+	int wild;			/* obj is an unresolved fd (its name lost) */
+	/* the other objects seen at this step, when one of the two is an
+	 * unresolved fd (a name the source missed in some iterations, each fd
+	 * whose name was lost for another reason another object): the calls
+	 * each took, counted apart (the last slot takes any more) */
+	size_t nalt;
+	const struct ilp_fdobj *alt[ILP_LOOP_ALTS];
+	uint64_t alt_calls[ILP_LOOP_ALTS], alt_ns[ILP_LOOP_ALTS], alt_share[ILP_LOOP_ALTS];
+};
+
+struct ilp_loop {
+	int tid;
+	uint64_t iterations;		/* complete iterations counted */
+	uint64_t episodes;		/* runs they came in (noise or other work between) */
+	uint64_t first_ts, last_ts;	/* enter of the first iteration, exit of the last */
+	size_t nsteps;
+	struct ilp_loop_step steps[];	/* nsteps, in order, from the first step seen */
+};
+
+struct ilp_fdproc;
+/* the process's loops (each thread's), after ilp_model_index; NULL-safe */
+size_t ilp_fdproc_nloops(const struct ilp_fdproc *f);
+const struct ilp_loop *ilp_fdproc_loop(const struct ilp_fdproc *f, size_t i);
+
+/* ---- for the fd model (model_fd.c) ---- */
+struct ilp_loopt;	/* one thread's tracker */
+
+struct ilp_loopt *ilp_loopt_new(int tid);	/* NULL on ENOMEM */
+void ilp_loopt_free(struct ilp_loopt *t);	/* NULL ok */
+/* one completed call of the thread (wild: obj is an unresolved fd): 0 or -ENOMEM */
+int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int wild,
+		   uint64_t lat, uint64_t share, uint64_t exit_ts);
+/* the thread exited: its run ends, its ring is freed (memory stays with
+ * live threads and found loops); 1 if it holds no loop (free it) */
+int ilp_loopt_retire(struct ilp_loopt *t);
+/* counts the iterations of the run in progress (an index: they stay
+ * counted); final: the trace is over, the run ends */
+void ilp_loopt_flush(struct ilp_loopt *t, int final);
+size_t ilp_loopt_nloops(const struct ilp_loopt *t);
+const struct ilp_loop *ilp_loopt_loop(const struct ilp_loopt *t, size_t i);
+
+#endif

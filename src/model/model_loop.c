@@ -1,0 +1,870 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Loops: a thread's repeated sequence of calls on the same objects.  See
+ * include/loopmodel.h for what is found and what it costs.
+ *
+ * Steps: a call whose (syscall, object) equals the previous step's is
+ * merged into it (a run).  Detection: run[p] is the number of consecutive
+ * newest steps equal to the step p before each; run[p] >= p means the
+ * last 2p steps are two copies of one sequence of p steps.  The smallest
+ * such p >= 2 locks the thread (a period of 1 cannot occur: runs merge).
+ * Its first copy, from where the repetition began, is the sequence's
+ * order; the same sequence seen again later (after noise, in another
+ * run) is recognized in any rotation and counted from its first step.
+ *
+ * Locked: a step equal to the next expected one advances; one equal to
+ * the step just matched joins it (a run split by noise); one equal to one
+ * of the next SKIP_MAX steps advances past the skipped ones; one equal to
+ * the first step restarts the iteration (the partial one is dropped, or
+ * counted if only its last SKIP_MAX steps were missing); any other step is
+ * noise, skipped, and more noise than steps drops the iteration.  After 2
+ * periods' worth of steps without a complete iteration the run ends and
+ * its iterations are counted.
+ *
+ * An inner pattern can lock first (a b a b in a b a b c): when a longer
+ * period is confirmed over three copies and at least 1 in NOISE_SHARE of
+ * the steps in them were noise to the locked one, the longer one takes
+ * over; the short run's iterations are dropped if it began inside those
+ * copies.  Rarer noise (a log line every few transactions), or a burst of
+ * odd iterations that repeats only twice, is noise: the short loop stays.
+ * A lock counts every copy its run of matches covers in the ring (the
+ * three copies, when a longer period takes over), and the copies before
+ * it back to the last step an earlier run counted (copies_before).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fdmodel.h"
+#include "loopmodel.h"
+#include "syscalls.h"
+
+#define W ILP_LOOP_PERIOD
+#define RING (2 * W)
+#define RMASK (RING - 1)
+#define EVICT_BELOW 4		/* iterations: a sequence this rare may make room */
+#define SKIP_MAX 2		/* steps an item may skip and still count */
+#define NOISE_SHARE 10		/* 1 step in this many noise to the lock: a longer
+				 * period confirmed over them is the loop */
+
+_Static_assert((RING & RMASK) == 0, "the ring is a power of 2");
+
+struct tok {
+	const struct ilp_fdobj *obj;
+	int nr;
+	uint16_t wild;		/* obj is an unresolved fd */
+	uint16_t pad;
+	uint32_t calls;
+	uint64_t ns, share;
+	uint64_t t0, t1;	/* enter of its first call, exit of its last */
+};
+
+struct acc {			/* [0]: the step's object, [1 + i]: its alternate i */
+	uint64_t calls[1 + ILP_LOOP_ALTS], ns[1 + ILP_LOOP_ALTS], share[1 + ILP_LOOP_ALTS];
+};
+
+struct seq {
+	uint64_t hash;		/* the same for every rotation */
+	struct ilp_loop pub;	/* last: its nsteps steps follow */
+};
+
+struct lockst {
+	struct seq *s;
+	size_t phase;		/* next step expected */
+	uint64_t since_iter;	/* steps since the last complete iteration */
+	uint64_t last_noise;	/* index + 1 of the last noise step, 0: none */
+	int target;		/* where the newest step's calls went: -1 none,
+				 * k < W: it[k], W + k: ep[k] */
+	int target_how;		/* ... to which object's part (step_match) */
+	size_t noise_it;	/* noise steps in the iteration in progress */
+	size_t noise_run;	/* noise steps since the last match */
+	int created;		/* s was made for this run */
+	int flushed;		/* part of the run is counted already */
+	struct acc *it;		/* the iteration in progress (p steps) */
+	uint64_t it_t0, it_t1;	/* its first step's enter, its last step's exit */
+	struct acc *ep;		/* the run's complete iterations, not yet in s */
+	uint64_t ep_iters, ep_t0, ep_t1;
+	uint64_t ep_start;	/* step index where the run's two first copies began */
+	uint64_t it_end, ep_end;	/* index + 1 of the last step of it, of ep */
+};
+
+/* the ring, allocated at a thread's first step with RING_MIN slots,
+ * doubled while full up to RING (a short process's few steps cost little),
+ * freed when the thread exits: cap tokens, then their keys */
+#define RING_MIN 8
+struct ring {
+	size_t cap;
+	uint64_t *keys;		/* mix(nr, obj) of each slot, twice: the last W
+				 * steps before any slot are contiguous */
+	struct tok tok[];
+};
+
+struct ilp_loopt {
+	int tid;
+	int locked;
+	uint64_t n;		/* steps so far */
+	uint64_t noise[RING / 64];	/* per step index % RING: the step was noise to the lock */
+	uint64_t free_from;	/* steps before are some counted run's */
+	int run_stale;			/* steps went by unscanned (steady in a lock) */
+	uint64_t retry_at;	/* no lock before this step (the table was full) */
+	struct ring *ring;	/* NULL: retired (the thread exited) or no step yet */
+	uint16_t run[W + 1];
+	struct lockst *lk;	/* made at the first lock */
+	struct seq *seqs[ILP_LOOP_SEQS];
+	size_t nseqs;
+};
+
+struct ilp_loopt *ilp_loopt_new(int tid)
+{
+	struct ilp_loopt *t = calloc(1, sizeof(*t));
+
+	if (t)
+		t->tid = tid;
+	return t;
+}
+
+void ilp_loopt_free(struct ilp_loopt *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nseqs; i++)
+		free(t->seqs[i]);
+	free(t->lk);
+	free(t->ring);
+	free(t);
+}
+
+static uint64_t mix(int nr, const struct ilp_fdobj *obj)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)obj ^ ((uint64_t)(unsigned)nr << 48)) *
+		     0x9e3779b97f4a7c15ull;
+
+	return h ^ (h >> 31);
+}
+
+/* the same step, an unresolved fd standing for any object */
+static int tok_like(const struct tok *a, const struct tok *b)
+{
+	return a->nr == b->nr &&
+	       (a->obj == b->obj || (a->obj && b->obj && (a->wild || b->wild)));
+}
+
+/* a ring of cap slots (a power of 2) with old's steps (old full, freed) */
+static struct ring *ring_new(struct ring *old, size_t cap)
+{
+	struct ring *r = malloc(sizeof(*r) + cap * sizeof(r->tok[0]) + 2 * cap * sizeof(uint64_t));
+
+	if (!r)
+		return NULL;
+	r->cap = cap;
+	r->keys = (uint64_t *)&r->tok[cap];
+	if (old) {		/* step i in slot i, i < old->cap: the same slot */
+		memcpy(r->tok, old->tok, old->cap * sizeof(r->tok[0]));
+		memcpy(r->keys, old->keys, old->cap * sizeof(uint64_t));
+		memcpy(r->keys + cap, old->keys, old->cap * sizeof(uint64_t));
+		free(old);
+	}
+	return r;
+}
+
+static uint64_t key_at(const struct ilp_loopt *t, uint64_t i)
+{
+	return t->ring->keys[i & (t->ring->cap - 1)];
+}
+
+/*
+ * How step x matches s: 0 not, 1 on s's object, 2 + i on its alternate i
+ * (when one of the two is an unresolved fd: a name the source missed in
+ * some iterations; the unresolved fds of one step, whatever the reason
+ * each name was lost, are its alternates).  set: an object seen at this
+ * step the first time becomes an alternate (the last slot takes any more).
+ */
+static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
+{
+	size_t i;
+
+	if (s->nr != x->nr)
+		return 0;
+	if (s->obj == x->obj)
+		return 1;
+	if (!x->obj || !s->obj)
+		return 0;
+	for (i = 0; i < s->nalt; i++)
+		if (s->alt[i] == x->obj)
+			return 2 + (int)i;
+	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
+	 * the name, not another object */
+	if (!strcmp(ilp_fdobj_desc(s->obj), ilp_fdobj_desc(x->obj)))
+		return 1;
+	for (i = 0; i < s->nalt; i++)
+		if (!strcmp(ilp_fdobj_desc(s->alt[i]), ilp_fdobj_desc(x->obj)))
+			return 2 + (int)i;
+	if (!(x->wild || s->wild))
+		return 0;
+	if (s->nalt == ILP_LOOP_ALTS)
+		return 1 + ILP_LOOP_ALTS;	/* the last one takes the rest */
+	if (!set)
+		return 2 + (int)s->nalt;
+	s->alt[s->nalt] = x->obj;
+	return 2 + (int)s->nalt++;
+}
+
+static const struct tok *tok_at(const struct ilp_loopt *t, uint64_t i)
+{
+	return &t->ring->tok[i & (t->ring->cap - 1)];
+}
+
+/* how: 1 the step's object, 2 + i its alternate i (step_match) */
+static void acc_tok(struct acc *a, const struct tok *t, int how)
+{
+	a->calls[how - 1] += t->calls;
+	a->ns[how - 1] += t->ns;
+	a->share[how - 1] += t->share;
+}
+
+/* the run's complete iterations so far go into its sequence: 1 if any */
+static int count_run(struct lockst *lk)
+{
+	struct ilp_loop *l = &lk->s->pub;
+	size_t k;
+
+	if (!lk->ep_iters)
+		return 0;
+	if (!l->iterations || lk->ep_t0 < l->first_ts)
+		l->first_ts = lk->ep_t0;
+	if (lk->ep_t1 > l->last_ts)
+		l->last_ts = lk->ep_t1;
+	l->iterations += lk->ep_iters;
+	for (k = 0; k < l->nsteps; k++) {
+		struct ilp_loop_step *st = &l->steps[k];
+
+		st->calls += lk->ep[k].calls[0];
+		st->ns += lk->ep[k].ns[0];
+		st->share += lk->ep[k].share[0];
+		for (size_t a = 0; a < ILP_LOOP_ALTS; a++) {
+			st->alt_calls[a] += lk->ep[k].calls[1 + a];
+			st->alt_ns[a] += lk->ep[k].ns[1 + a];
+			st->alt_share[a] += lk->ep[k].share[1 + a];
+		}
+	}
+	memset(lk->ep, 0, l->nsteps * sizeof(lk->ep[0]));
+	lk->ep_iters = 0;
+	lk->flushed = 1;
+	return 1;
+}
+
+static void iteration_done(struct lockst *lk, size_t p, uint64_t t1);
+
+/*
+ * The run ends: its iterations are counted (commit) or dropped.  The one
+ * in progress counts when more than half its steps came: the last item
+ * of a loop has no next one to begin (a transaction's lock is taken at
+ * the start of the next item, seen as the end of this one).
+ */
+static void end_run(struct ilp_loopt *t, int commit)
+{
+	struct lockst *lk = t->lk;
+	struct ilp_loop *l = &lk->s->pub;
+	size_t i;
+
+	int counted;
+
+	if (commit && lk->phase * 2 > l->nsteps)
+		iteration_done(lk, l->nsteps, lk->it_t1);
+	counted = commit && count_run(lk);
+	if (!counted && !lk->flushed && l->episodes)
+		l->episodes--;		/* a run that counted nothing is no run */
+	if (!l->iterations && lk->created) {
+		for (i = 0; i < t->nseqs && t->seqs[i] != lk->s; i++)
+			;
+		if (i < t->nseqs) {
+			free(t->seqs[i]);
+			t->seqs[i] = t->seqs[--t->nseqs];
+		}
+	}
+	/* the steps after the last it counted are free (a run that counted
+	 * nothing leaves all of its steps) */
+	if ((counted || lk->flushed) && lk->ep_end > t->free_from)
+		t->free_from = lk->ep_end;
+	free(lk);		/* a lock's state lives while it does */
+	t->lk = NULL;
+	t->locked = 0;
+}
+
+/* the sequence equal to the p steps from r0 in some rotation: *rot is the
+ * sequence's step at r0; NULL if none */
+static struct seq *find_seq(struct ilp_loopt *t, uint64_t r0, size_t p, uint64_t hash,
+			    size_t *rot)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < t->nseqs; i++) {
+		struct seq *s = t->seqs[i];
+
+		if (s->pub.nsteps != p || s->hash != hash)
+			continue;
+		for (j = 0; j < p; j++) {
+			for (k = 0; k < p && step_match(&s->pub.steps[(j + k) % p],
+							tok_at(t, r0 + k), 0); k++)
+				;
+			if (k == p) {
+				*rot = j;
+				return s;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* a free slot in the table: 1, or 0 if every sequence kept is worth more */
+static int make_room(struct ilp_loopt *t)
+{
+	size_t i, least = 0;
+
+	if (t->nseqs < ILP_LOOP_SEQS)
+		return 1;
+	for (i = 1; i < t->nseqs; i++)
+		if (t->seqs[i]->pub.iterations < t->seqs[least]->pub.iterations)
+			least = i;
+	if (t->seqs[least]->pub.iterations >= EVICT_BELOW)
+		return 0;
+	free(t->seqs[least]);
+	t->seqs[least] = t->seqs[--t->nseqs];
+	return 1;
+}
+
+/*
+ * Where a new sequence of the p steps from r0 starts: at the open of the
+ * object whose life in an iteration is longest (open journal ... close
+ * journal: an item begins there), when that open is the only one of its
+ * kind in the sequence (a restart on it is sure); else where the
+ * repetition began.
+ */
+static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
+{
+	size_t k, d, j, best = 0, best_len = 0;
+
+	for (k = 0; k < p; k++) {
+		const struct tok *o = tok_at(t, r0 + k);
+
+		if (!o->obj || ilp_io_cat(ilp_syscall_class(o->nr)) != ILP_IO_OPEN)
+			continue;
+		for (j = 0; j < p && (j == k || tok_at(t, r0 + j)->nr != o->nr ||
+				      tok_at(t, r0 + j)->obj != o->obj); j++)
+			;
+		if (j < p)
+			continue;	/* opened twice an iteration */
+		for (d = 1; d < p; d++) {
+			const struct tok *c = tok_at(t, r0 + (k + d) % p);
+
+			if (c->obj && (c->obj == o->obj || c->wild || o->wild) &&
+			    ilp_io_cat(ilp_syscall_class(c->nr)) == ILP_IO_CLOSE)
+				break;
+		}
+		if (d < p && d > best_len) {
+			best_len = d;
+			best = k;
+		}
+	}
+	return best;
+}
+
+static void add_acc(struct acc *to, const struct acc *from, size_t p)
+{
+	for (size_t k = 0; k < p; k++)
+		for (int h = 0; h < 1 + ILP_LOOP_ALTS; h++) {
+			to[k].calls[h] += from[k].calls[h];
+			to[k].ns[h] += from[k].ns[h];
+			to[k].share[h] += from[k].share[h];
+		}
+}
+
+/*
+ * The copies of s just before step index at (in the ring, after the steps
+ * of counted runs), matched backwards as match() does forwards: a missed
+ * name matches its step, up to SKIP_MAX steps may be skipped, noise is
+ * skipped (no more than a copy's worth).  Their calls go into the run
+ * (lk->ep); the number of copies.  A named call at a step the lock saw
+ * only with a lost name (the first item named its journal, the next ones
+ * lost it) may be an fd's earlier, unrelated use (libc's close of its
+ * cache): such a copy counts only with one name for each lost one, and
+ * if it also has a step on one of the loop's named objects.
+ */
+static size_t copies_before(const struct ilp_loopt *t, struct seq *s, uint64_t at,
+			    struct lockst *lk)
+{
+	size_t p = s->pub.nsteps, n = 0, noise = 0, phase = p, d, m, nmap = 0;
+	uint64_t low = t->n > RING ? t->n - RING : 0, i, end = at;
+	const struct ilp_fdobj *from[W], *to[W];	/* lost name -> name */
+	struct acc it[W], sub[W];	/* sub[k].calls[0]: named for a lost name */
+	int how, anchored = 0;
+
+	if (low < t->free_from)
+		low = t->free_from;
+	memset(it, 0, p * sizeof(it[0]));
+	memset(sub, 0, p * sizeof(sub[0]));
+	for (i = at; i-- > low && noise <= p;) {
+		const struct tok *x = tok_at(t, i);
+		struct ilp_loop_step *st = NULL;
+		int named = 0;
+
+		for (d = 0; d <= SKIP_MAX && d < phase; d++) {
+			st = &s->pub.steps[phase - 1 - d];
+			if (!(how = step_match(st, x, 0)))
+				continue;
+			if (how == 1 || st->nalt >= (size_t)how - 1)
+				break;	/* its object or an alternate */
+			if (d)
+				continue;	/* a new name or lost name: not after a skip */
+			if (x->wild)
+				break;	/* a lost name */
+			if (!st->wild)
+				continue;
+			/* a name for the step's lost one: one for each */
+			for (m = 0; m < nmap && from[m] != st->obj; m++)
+				;
+			if (m < nmap && to[m] != x->obj)
+				continue;
+			if (m == nmap) {
+				from[nmap] = st->obj;
+				to[nmap++] = x->obj;
+			}
+			named = 1;
+			break;
+		}
+		if (d > SKIP_MAX || d >= phase) {
+			noise++;
+			continue;
+		}
+		phase -= d + 1;
+		noise += d;
+		if (named) {
+			acc_tok(&sub[phase], x, 1);
+		} else {
+			how = step_match(&s->pub.steps[phase], x, 1);
+			acc_tok(&it[phase], x, how);
+			anchored |= x->obj && !x->wild;	/* on a named object of the loop */
+		}
+		if (phase)
+			continue;
+		if (nmap && !anchored)
+			break;	/* named where the loop lost it, and nothing else: not sure */
+		/* a copy, from i to end */
+		for (d = 0; d < p; d++) {
+			if (!sub[d].calls[0])
+				continue;
+			for (m = 0; from[m] != s->pub.steps[d].obj; m++)
+				;
+			struct tok named_tok = { .obj = to[m], .nr = s->pub.steps[d].nr };
+
+			how = step_match(&s->pub.steps[d], &named_tok, 1);
+			it[d].calls[how - 1] += sub[d].calls[0];
+			it[d].ns[how - 1] += sub[d].ns[0];
+			it[d].share[how - 1] += sub[d].share[0];
+		}
+		add_acc(lk->ep, it, p);
+		if (!lk->ep_iters++)
+			lk->ep_t1 = tok_at(t, end - 1)->t1;
+		lk->ep_t0 = x->t0;
+		n++;
+		memset(it, 0, p * sizeof(it[0]));
+		memset(sub, 0, p * sizeof(sub[0]));
+		phase = p;
+		noise = 0;
+		nmap = 0;
+		anchored = 0;
+		end = i;
+	}
+	return n;
+}
+
+/* the last steps are (at least) two copies of p steps: lock on them */
+static int lock(struct ilp_loopt *t, size_t p)
+{
+	/* every copy the run of matches covers, as far as the ring reaches */
+	size_t run = t->run[p] < RING - p ? t->run[p] : RING - p, span = (run + p) / p * p;
+	uint64_t r0 = t->n - span, hash = 0;
+	size_t q, j;
+
+	/* copies of a shorter sequence but for missed names (an item whose
+	 * name was lost every other time): that one is the loop */
+	for (q = 2; q < p; q++) {
+		if (p % q)
+			continue;
+		for (j = 0; j + q < span && tok_like(tok_at(t, r0 + j), tok_at(t, r0 + j + q)); j++)
+			;
+		if (j + q >= span) {
+			p = q;
+			break;
+		}
+	}
+	struct lockst *lk = t->lk;
+	struct seq *s;
+	size_t rot = 0, k, i, first, back;
+	int how;
+
+	for (k = 0; k < p; k++)	/* syscalls only: a missed name must not change it */
+		hash += mix(tok_at(t, r0 + k)->nr, NULL);
+	free(lk);		/* a lock that could not be made (the table was full) */
+	lk = t->lk = calloc(1, sizeof(*lk) + 2 * p * sizeof(lk->it[0]));
+	if (!lk)
+		return -ENOMEM;
+	lk->it = (struct acc *)(lk + 1);
+	lk->ep = lk->it + p;
+	s = find_seq(t, r0, p, hash, &rot);
+	if (!s) {
+		if (!make_room(t)) {
+			t->retry_at = t->n + p;
+			return 0;
+		}
+		s = calloc(1, sizeof(*s) + p * sizeof(s->pub.steps[0]));
+		if (!s)
+			return -ENOMEM;
+		s->pub.tid = t->tid;
+		s->pub.nsteps = p;
+		s->hash = hash;
+		first = canonical_start(t, r0, p);
+		for (k = 0; k < p; k++) {
+			const struct tok *x = tok_at(t, r0 + (first + k) % p);
+
+			s->pub.steps[k].nr = x->nr;
+			s->pub.steps[k].obj = x->obj;
+			s->pub.steps[k].wild = x->wild;
+		}
+		rot = (p - first) % p;	/* the step at r0 */
+		t->seqs[t->nseqs++] = s;
+		lk->created = 1;
+	}
+	s->pub.episodes++;
+	lk->s = s;
+	lk->ep_start = r0;
+	lk->target = -1;
+	t->locked = 1;
+	/* the complete copies, counted from the sequence's first step: first
+	 * the earlier ones still in the ring (the exact repetition may have
+	 * begun late: a missed name in the first items), then a first copy
+	 * missing only its first SKIP_MAX steps, then those of the repetition */
+	first = (p - rot) % p;
+	back = copies_before(t, s, r0 + first, lk);
+	if (!back && rot && rot <= SKIP_MAX) {
+		for (i = rot; i < p; i++) {
+			how = step_match(&s->pub.steps[i], tok_at(t, r0 + i - rot), 1);
+			acc_tok(&lk->ep[i], tok_at(t, r0 + i - rot), how);
+		}
+		lk->ep_iters++;
+		lk->ep_t0 = tok_at(t, r0)->t0;
+		lk->ep_t1 = tok_at(t, r0 + first - 1)->t1;
+	}
+	for (k = first; k + p <= span; k += p) {
+		for (i = 0; i < p; i++) {
+			how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
+			acc_tok(&lk->ep[i], tok_at(t, r0 + k + i), how);
+			lk->target_how = how;
+		}
+		if (!lk->ep_iters++)
+			lk->ep_t0 = tok_at(t, r0 + k)->t0;
+		lk->ep_t1 = tok_at(t, r0 + k + p - 1)->t1;
+		lk->ep_end = r0 + k + p;
+		lk->target = (int)(W + p - 1);
+	}
+	/* the rest begins the next iteration */
+	for (i = 0; k + i < span; i++) {
+		if (!i)
+			lk->it_t0 = tok_at(t, r0 + k)->t0;
+		lk->it_t1 = tok_at(t, r0 + k + i)->t1;
+		how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
+		acc_tok(&lk->it[i], tok_at(t, r0 + k + i), how);
+		lk->target = (int)i;
+		lk->target_how = how;
+	}
+	lk->phase = i;
+	lk->it_end = r0 + span;
+	return 0;
+}
+
+static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
+{
+	add_acc(lk->ep, lk->it, p);
+	memset(lk->it, 0, p * sizeof(lk->it[0]));
+	lk->noise_it = 0;
+	if (!lk->ep_iters++)
+		lk->ep_t0 = lk->it_t0;
+	lk->ep_t1 = t1;
+	lk->ep_end = lk->it_end;
+	lk->phase = 0;
+	lk->since_iter = 0;
+}
+
+/* the iteration in progress is dropped */
+static void drop_iteration(struct lockst *lk, size_t p)
+{
+	memset(lk->it, 0, p * sizeof(lk->it[0]));
+	lk->phase = 0;
+	lk->noise_it = 0;
+}
+
+/* a new step while locked */
+static void match(struct ilp_loopt *t, const struct tok *x)
+{
+	struct lockst *lk = t->lk;
+	struct ilp_loop_step *st = lk->s->pub.steps;
+	size_t p = lk->s->pub.nsteps;
+	int how;
+
+	lk->since_iter++;
+	if ((how = step_match(&st[lk->phase], x, 1))) {
+		if (!lk->phase)
+			lk->it_t0 = x->t0;
+		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
+		acc_tok(&lk->it[lk->phase], x, how);
+		lk->target = (int)lk->phase;
+		lk->target_how = how;
+		lk->noise_run = 0;
+		if (++lk->phase == p) {
+			iteration_done(lk, p, x->t1);
+			lk->target = (int)(W + p - 1);
+		}
+		return;
+	}
+	/* a run split by a little noise (pwrite, a log line, pwrite) */
+	if (lk->phase && lk->noise_run <= 2 && (how = step_match(&st[lk->phase - 1], x, 1))) {
+		acc_tok(&lk->it[lk->phase - 1], x, how);
+		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
+		lk->target = (int)lk->phase - 1;
+		lk->target_how = how;
+		lk->noise_run = 0;
+		return;
+	}
+	/* a step or two the item skipped (an item that had less to do): the
+	 * next ones match; the skipped steps count as noise */
+	for (size_t d = 1; d <= SKIP_MAX && lk->phase + d < p; d++) {
+		if (!(how = step_match(&st[lk->phase + d], x, 1)))
+			continue;
+		lk->noise_it += d;
+		lk->phase += d;
+		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
+		acc_tok(&lk->it[lk->phase], x, how);
+		lk->target = (int)lk->phase;
+		lk->target_how = how;
+		lk->noise_run = 0;
+		if (++lk->phase == p) {
+			iteration_done(lk, p, x->t1);
+			lk->target = (int)(W + p - 1);
+		}
+		return;
+	}
+	if (lk->phase && (how = step_match(&st[0], x, 1))) {	/* the iteration starts over */
+		if (p - lk->phase <= SKIP_MAX)	/* the item skipped its last steps */
+			iteration_done(lk, p, lk->it_t1);
+		else
+			drop_iteration(lk, p);
+		lk->it_t0 = x->t0;
+		lk->it_t1 = x->t1;
+		lk->it_end = t->n;
+		acc_tok(&lk->it[0], x, how);
+		lk->phase = 1;
+		lk->target = 0;
+		lk->target_how = how;
+		lk->noise_run = 0;
+		return;
+	}
+	lk->target = -1;		/* noise */
+	lk->noise_run++;
+	lk->last_noise = t->n;
+	t->noise[((t->n - 1) & RMASK) / 64] |= 1ull << ((t->n - 1) & 63);
+	if (lk->phase && ++lk->noise_it > p)
+		drop_iteration(lk, p);	/* more noise than steps: not this loop */
+	if (lk->since_iter > 2 * p)
+		end_run(t, 1);		/* the loop is over */
+}
+
+/* noise steps among the last k (k <= RING) */
+static unsigned noise_in_last(const struct ilp_loopt *t, size_t k)
+{
+	unsigned c = 0, bit;
+	uint64_t i = t->n - k, len, mask;
+
+	while (i < t->n) {	/* a word at a time */
+		bit = (unsigned)(i & 63);
+		len = 64 - bit < t->n - i ? 64 - bit : t->n - i;
+		mask = (len == 64 ? ~0ull : (1ull << len) - 1) << bit;
+		c += (unsigned)__builtin_popcountll(t->noise[(i & RMASK) / 64] & mask);
+		i += len;
+	}
+	return c;
+}
+
+/* updates run[] for the newest step; the smallest period confirmed, 0 if none */
+static size_t scan(struct ilp_loopt *t)
+{
+	size_t p, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
+	const uint64_t *k = &t->ring->keys[((t->n - 1) & (t->ring->cap - 1)) + t->ring->cap];	/* k[-p]: p back */
+	uint64_t kx = *k;
+
+	for (p = 1; p <= pmax; p++)	/* exact steps: keys, no branch */
+		t->run[p] = k[-(ptrdiff_t)p] == kx ? (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
+	for (p = 2; p <= pmax && !best; p++)
+		if (t->run[p] >= p)
+			best = p;
+	return best;
+}
+
+/*
+ * run[] from the ring alone, for the newest step (after steps that were not
+ * scanned); the smallest period confirmed, 0 if none.  O(W * RING).
+ */
+static size_t rebuild(struct ilp_loopt *t)
+{
+	size_t p, r, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
+
+	for (p = 1; p <= pmax; p++) {
+		for (r = 0; r + p < RING && r + p < t->n &&
+			    key_at(t, t->n - 1 - r) == key_at(t, t->n - 1 - r - p); r++)
+			;
+		t->run[p] = (uint16_t)r;
+		if (!best && p >= 2 && r >= p)
+			best = p;
+	}
+	return best;
+}
+
+/*
+ * The newest step is the one the lock expects and no noise is in the ring:
+ * nothing but the lock can come of it (a longer period takes over only
+ * over noise), so the scan can wait (run[] is rebuilt when needed).
+ */
+static int steady(struct ilp_loopt *t, const struct tok *x)
+{
+	struct lockst *lk = t->lk;
+
+	return (!lk->last_noise || t->n - lk->last_noise >= RING) &&
+	       step_match(&lk->s->pub.steps[lk->phase], x, 0);
+}
+
+/* a run of the newest step goes on: its calls go where the step's went */
+static void merge(struct ilp_loopt *t, uint64_t lat, uint64_t share, uint64_t exit_ts)
+{
+	struct lockst *lk = t->lk;
+	struct acc *a;
+
+	if (!t->locked || lk->target < 0)
+		return;
+	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
+	a->calls[lk->target_how - 1]++;
+	a->ns[lk->target_how - 1] += lat;
+	a->share[lk->target_how - 1] += share;
+	if (lk->target >= W)
+		lk->ep_t1 = exit_ts;
+	else
+		lk->it_t1 = exit_ts;
+}
+
+int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int wild,
+		   uint64_t lat, uint64_t share, uint64_t exit_ts)
+{
+	struct tok *x;
+	size_t best;
+
+	if (!t->ring) {		/* the first step (of a thread reusing a tid: again) */
+		t->ring = ring_new(NULL, RING_MIN);
+		if (!t->ring)
+			return -ENOMEM;
+		t->n = 0;
+		t->free_from = 0;
+		t->run_stale = 0;
+		memset(t->noise, 0, sizeof(t->noise));
+		memset(t->run, 0, sizeof(t->run));
+	}
+	if (t->n) {
+		x = (struct tok *)tok_at(t, t->n - 1);
+		if (x->nr == nr && x->obj == obj) {
+			x->calls++;
+			x->ns += lat;
+			x->share += share;
+			x->t1 = exit_ts;
+			merge(t, lat, share, exit_ts);
+			return 0;
+		}
+	}
+	if (t->n == t->ring->cap && t->n < RING) {	/* full: all steps so far in order */
+		struct ring *r = ring_new(t->ring, 2 * t->ring->cap);
+
+		if (!r)
+			return -ENOMEM;
+		t->ring = r;
+	}
+	x = (struct tok *)tok_at(t, t->n);
+	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
+	t->ring->keys[t->n & (t->ring->cap - 1)] =
+		t->ring->keys[(t->n & (t->ring->cap - 1)) + t->ring->cap] = mix(nr, obj);
+	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
+	t->n++;
+	if (t->locked && steady(t, x)) {
+		t->run_stale = 1;	/* no other period can take over: no scan */
+		match(t, x);
+		return 0;
+	}
+	best = t->run_stale ? rebuild(t) : scan(t);
+	t->run_stale = 0;
+	if (t->locked) {
+		struct lockst *lk = t->lk;
+		size_t p = lk->s->pub.nsteps;
+
+		if (best > p && 3 * best <= RING && t->run[best] >= 2 * best && lk->last_noise &&
+		    lk->last_noise + 3 * best > t->n &&
+		    noise_in_last(t, 3 * best) * NOISE_SHARE >= 3 * best) {
+			/* a longer sequence explains the noise: it takes over */
+			end_run(t, lk->ep_start + 3 * best < t->n);
+			return lock(t, best);
+		}
+		match(t, x);
+		if (t->locked)
+			return 0;
+	}
+	if (best && t->n >= t->retry_at)
+		return lock(t, best);
+	return 0;
+}
+
+void ilp_loopt_flush(struct ilp_loopt *t, int final)
+{
+	struct lockst *lk = t->lk;
+
+	if (t->locked && final) {
+		end_run(t, 1);	/* the trace is over: so is the loop */
+		return;
+	}
+	if (!t->locked || !count_run(lk))
+		return;
+	lk->created = 0;	/* counted: kept whatever comes */
+	if (lk->target >= W)
+		lk->target = -1;
+	lk->ep_start = t->n;	/* what is counted stays counted */
+}
+
+int ilp_loopt_retire(struct ilp_loopt *t)
+{
+	if (t->locked)
+		end_run(t, 1);	/* the thread is gone: so is its loop */
+	free(t->ring);
+	t->ring = NULL;
+	free(t->lk);
+	t->lk = NULL;
+	return !t->nseqs;
+}
+
+size_t ilp_loopt_nloops(const struct ilp_loopt *t)
+{
+	return t ? t->nseqs : 0;
+}
+
+const struct ilp_loop *ilp_loopt_loop(const struct ilp_loopt *t, size_t i)
+{
+	return t && i < t->nseqs ? &t->seqs[i]->pub : NULL;
+}

@@ -606,6 +606,23 @@ static void drop_iteration(struct lockst *lk, size_t p)
 	lk->noise_it = 0;
 }
 
+/* x is the item's step lk->phase (matched how): counted, the next awaited */
+static void take_step(struct ilp_loopt *t, const struct tok *x, int how, size_t p)
+{
+	struct lockst *lk = t->lk;
+
+	lk->it_t1 = x->t1;
+	lk->it_end = t->n;
+	acc_tok(&lk->it[lk->phase], x, how);
+	lk->target = (int)lk->phase;
+	lk->target_how = how;
+	lk->noise_run = 0;
+	if (++lk->phase == p) {
+		iteration_done(lk, p, x->t1);
+		lk->target = (int)(W + p - 1);
+	}
+}
+
 /* a new step while locked */
 static void match(struct ilp_loopt *t, const struct tok *x)
 {
@@ -618,16 +635,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	if ((how = step_match(&st[lk->phase], x, 1))) {
 		if (!lk->phase)
 			lk->it_t0 = x->t0;
-		lk->it_t1 = x->t1;
-		lk->it_end = t->n;
-		acc_tok(&lk->it[lk->phase], x, how);
-		lk->target = (int)lk->phase;
-		lk->target_how = how;
-		lk->noise_run = 0;
-		if (++lk->phase == p) {
-			iteration_done(lk, p, x->t1);
-			lk->target = (int)(W + p - 1);
-		}
+		take_step(t, x, how, p);
 		return;
 	}
 	/* a run split by a little noise (pwrite, a log line, pwrite) */
@@ -647,16 +655,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 			continue;
 		lk->noise_it += d;
 		lk->phase += d;
-		lk->it_t1 = x->t1;
-		lk->it_end = t->n;
-		acc_tok(&lk->it[lk->phase], x, how);
-		lk->target = (int)lk->phase;
-		lk->target_how = how;
-		lk->noise_run = 0;
-		if (++lk->phase == p) {
-			iteration_done(lk, p, x->t1);
-			lk->target = (int)(W + p - 1);
-		}
+		take_step(t, x, how, p);
 		return;
 	}
 	if (lk->phase && (how = step_match(&st[0], x, 1))) {	/* the iteration starts over */

@@ -86,6 +86,18 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* out[0..k) sorted, duplicates dropped: the count left */
+static int sort_unique(int *out, size_t k)
+{
+	size_t i, j;
+
+	qsort(out, k, sizeof(*out), cmp_int);
+	for (i = 0, j = 0; i < k; i++)
+		if (!j || out[j - 1] != out[i])
+			out[j++] = out[i];
+	return (int)j;
+}
+
 static const char *const fd_makers[] = {
 	"pipe", "pipe2", "dup", "dup2", "dup3", "fcntl", "eventfd", "eventfd2",
 	"socketpair", "memfd_create", "timerfd_create", "signalfd4", "epoll_create",
@@ -94,7 +106,7 @@ static const char *const fd_makers[] = {
 
 int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max)
 {
-	size_t i, k = 0, j;
+	size_t i, k = 0;
 	int nr;
 
 	if (nrs && n) {
@@ -122,17 +134,13 @@ int ilp_ptrace_syscall_set(const int *nrs, size_t n, int *out, size_t max)
 			out[k++] = nr;
 		}
 	}
-	qsort(out, k, sizeof(*out), cmp_int);
-	for (i = 0, j = 0; i < k; i++)
-		if (!j || out[j - 1] != out[i])
-			out[j++] = out[i];
-	return (int)j;
+	return sort_unique(out, k);
 }
 
 int ilp_ptrace_names_set(int *out, size_t max)
 {
 	const char *name;
-	size_t i, k = 0, j;
+	size_t i, k = 0;
 	int nr, pass;
 
 	for (pass = 0; pass < 2; pass++)
@@ -144,11 +152,7 @@ int ilp_ptrace_names_set(int *out, size_t max)
 				return -E2BIG;
 			out[k++] = nr;
 		}
-	qsort(out, k, sizeof(*out), cmp_int);
-	for (i = 0, j = 0; i < k; i++)
-		if (!j || out[j - 1] != out[i])
-			out[j++] = out[i];
-	return (int)j;
+	return sort_unique(out, k);
 }
 
 uint32_t ilp_seccomp_arch(void)

@@ -238,7 +238,9 @@ const char *ilp_session_backend(const struct ilp_session *s);
  * ilp_event_fn (ctx = the session).  Always 0; an allocation failure is
  * kept and returned by ilp_session_loop. */
 int ilp_session_feed(const struct ilp_event *ev, void *ctx);
-/* Names the model's new devices and locks now (while processes live). */
+/* Names the model's new devices and locks now (while processes live);
+ * kernel locks wait for the end of the capture (their names need no live
+ * process, and the first costs a read of all of /proc/kallsyms). */
 void ilp_session_name_objects(struct ilp_session *s);
 /* Takes a snapshot of pid's maps now (lock names for a short-lived process). */
 void ilp_session_snapshot(struct ilp_session *s, pid_t pid);

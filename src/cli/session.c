@@ -75,6 +75,7 @@ struct ilp_session {
 	int fell_back;		/* auto chose ptrace */
 	int started, stopped;
 	int sink_gone;		/* the report's reader left (EPIPE) */
+	int names_final;	/* a report follows: name what waited (kernel locks) */
 	/* run -u USER: resolved before the fork (the child only makes syscalls) */
 	uid_t uid;
 	gid_t gid;
@@ -346,6 +347,12 @@ static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t s
 	const struct ilp_record_tap *tap = ilp_session_tap(s);
 	int r;
 
+	/* a kernel lock's name does not depend on any process living, and
+	 * the first costs a read of all of /proc/kallsyms (a stall of 0.1 s
+	 * and more: short-lived processes' fds went unread meanwhile):
+	 * named at the end */
+	if (kind == ILP_NAME_KLOCK && !s->names_final && !s->bops->name_object)
+		return -EAGAIN;
 	if (s->bops->name_object)
 		r = s->bops->name_object(s->b, kind, pid, key, buf, size);
 	else
@@ -805,7 +812,10 @@ int ilp_session_loop(struct ilp_session *s)
 				if (s->w[i].pidfd < 0)
 					check_watch(s, &s->w[i]);
 		}
-		r = s->bops->pump(s->b, s->pfd + n, nb, next_interim && now >= next_interim);
+		/* before an interim report, every name it can show */
+		s->names_final = next_interim && now >= next_interim;
+		r = s->bops->pump(s->b, s->pfd + n, nb, s->names_final);
+		s->names_final = 0;
 		if (r < 0) {
 			err = r;
 			break;
@@ -828,6 +838,7 @@ int ilp_session_loop(struct ilp_session *s)
 		}
 	}
 	reap_child(s, 0);	/* its exit status for the stop (record's end fact) */
+	s->names_final = 1;	/* the stop's last drain names everything */
 	r = s->bops->stop(s->b, early);
 	s->stopped = 1;
 	if (!err)

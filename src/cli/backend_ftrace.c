@@ -522,7 +522,7 @@ static int ft_stop(struct ilp_backend *b, int early)
 
 		ilp_ptrace_kill_all(f->names);
 		while (ilp_ptrace_poll(f->names) >= 0 && ilp_now_ns() < end)
-			;
+			usleep(1000);	/* the killed ones exit: no busy wait */
 		f->names_ended = 1;
 	}
 	if (!f->started)

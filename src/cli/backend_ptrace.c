@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ptrace.h"
@@ -50,6 +51,10 @@ static void pt_free(struct ilp_backend *b)
 
 	if (!p)
 		return;
+	/* an attach that failed part way: the threads seized so far run on
+	 * (they would stay stopped until we exit); run's are killed by then */
+	if (p->pt && !p->run && ilp_ptrace_ntasks(p->pt))
+		ilp_ptrace_detach_all(p->pt, DETACH_MS);
 	ilp_ptrace_free(p->pt);
 	ilp_stacks_free(p->stacks);
 	free(p->nrs);
@@ -168,7 +173,7 @@ static int pt_stop(struct ilp_backend *b, int early)
 	/* stopped early: the app cannot run on without us */
 	ilp_ptrace_kill_all(p->pt);
 	while (ilp_ptrace_poll(p->pt) >= 0 && ilp_now_ns() < end)
-		;
+			usleep(1000);	/* the killed ones exit: no busy wait */
 	return 0;
 }
 

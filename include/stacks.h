@@ -78,8 +78,8 @@ void ilp_stack_frame_fmt(const struct ilp_stack_frame *f, char *buf, size_t len)
 
 /*
  * Names the call site of each finding (src/detect/analyze_sites.c): for a finding
- * with a syscall (nr >= 0), the top site of that syscall in its process,
- * with the share of the calls made there.  After ilp_stacks_index.
+ * with a syscall (nr >= 0), the site of that syscall in its process that
+ * makes most of its calls, with their share.  After ilp_stacks_index.
  */
 struct ilp_findings;
 void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s);

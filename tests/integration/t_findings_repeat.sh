@@ -7,9 +7,12 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 
+# --all: what is checked is the detector, not where the 1%-of-wall line for
+# "minor" falls: 3000 calls of ~1 us beside the workload's 300 ms hold are
+# under 1% on a fast machine and over it on a slow one
 f="$T/app.conf"
 printf 'key = value\n' > "$f"
-ilp run -o "$T/report" -- "$WL/io_reopen" 1000 "$f" 2> "$T/err"
+ilp run --all -o "$T/report" -- "$WL/io_reopen" 1000 "$f" 2> "$T/err"
 rc=$?
 [ $rc -eq 0 ] || { show "$T/err"; show "$T/report"; fail "exit status $rc, want 0"; }
 expect_findings "$T/report" 1
@@ -23,7 +26,7 @@ printf '%s\n' "$blk" | grep -q 'why: 1000 opens + 0 stats = 1000 >= 100 (--repea
 	{ show "$T/report"; fail "why line"; }
 
 mkdir "$T/sub" && ln -s app.conf "$T/link.conf" || fail "symlink"
-(cd "$T" && ilp run -o "$T/report2" -- "$WL/io_reopen" 1000 sub/../link.conf 2> "$T/err") ||
+(cd "$T" && ilp run --all -o "$T/report2" -- "$WL/io_reopen" 1000 sub/../link.conf 2> "$T/err") ||
 	{ show "$T/err"; fail "run through a symlink failed"; }
 line=$(findings "$T/report2")
 printf '%s\n' "$line" | grep -Eqx "\[repeat\] $(file_obj "$(realpath "$f")") opened 1000 times and stat'ed 0 times" ||
@@ -41,7 +44,7 @@ case "$(readlink /etc/mtab 2>/dev/null)" in
 *) mtab=0; note "/etc/mtab is not a link into /proc: magic-link case not checked" ;;
 esac
 if [ $mtab -eq 1 ]; then
-	ilp run -o "$T/report3" -- "$WL/io_reopen" 1000 /etc/mtab 2> "$T/err" || { show "$T/err"; fail "run on /etc/mtab failed"; }
+	ilp run --all -o "$T/report3" -- "$WL/io_reopen" 1000 /etc/mtab 2> "$T/err" || { show "$T/err"; fail "run on /etc/mtab failed"; }
 	wl=$(pids_named "$T/report3" io_reopen)
 	[ -n "$wl" ] || { show "$T/report3"; fail "/etc/mtab: no io_reopen section"; }
 	others=$(grep -oE '/proc/[0-9]+/mounts' "$T/report3" | grep -v "^/proc/$wl/mounts\$")

@@ -3,6 +3,7 @@
 #   make            build build/iolockprof
 #   make demo       install missing deps, build, profile the bundled demo
 #   make check      install missing deps, build, run every test (unit, ASan+UBSan, integration)
+#   make layers     includes point only down the pipeline (scripts/check-layers.sh)
 #   make unit       unit tests only (cmocka)
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make integration  end-to-end tests against real tracefs (root); T="record disk" runs only those
@@ -42,7 +43,7 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
-.PHONY: all demo check unit asan integration soak bench deps deps-build clean workloads fuzz
+.PHONY: all demo check layers unit asan integration soak bench deps deps-build clean workloads fuzz
 all: $(O)/iolockprof
 
 $(GEN): scripts/gen-syscalls.sh
@@ -90,7 +91,11 @@ integration: all workloads
 soak: all workloads
 	$(Q)bash tests/integration/soak.sh $(O)
 
+layers:
+	$(Q)sh scripts/check-layers.sh
+
 check: deps
+	$(Q)$(MAKE) --no-print-directory layers
 	$(Q)$(MAKE) --no-print-directory all workloads
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory asan

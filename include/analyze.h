@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fmt.h"
 #include "model.h"
 
 /* Thresholds; ilp_thresholds_default() gives the documented defaults. */
@@ -175,7 +176,7 @@ struct ilp_finding *ilp_finding_add_obj(struct ilp_findings *out, const char *ki
 					const struct ilp_fdobj *o);
 /* ns as "45.2 ms" (time) and its share "3.1% of wall time" (share), for evidence */
 struct ilp_share_text {
-	char time[24];		/* ILP_FMT_TIME_LEN */
+	char time[ILP_FMT_TIME_LEN];
 	char share[48];
 };
 void ilp_share_text(struct ilp_share_text *st, uint64_t ns, uint64_t wall_ns);

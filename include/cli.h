@@ -64,16 +64,6 @@ int ilp_cmd_report(struct ilp_opts *o);	/* cmd_report.c */
 int ilp_cmd_diff(struct ilp_opts *o);	/* cmd_diff.c: parses o->argv itself */
 int ilp_cmd_remove_stale(void);		/* cmd_stale.c: --remove-stale */
 
-struct ilp_model;
-struct ilp_report_info;
-/*
- * Indexes the model at info->end_ts and writes the report in o->format to
- * out (report.c: the one dispatch every backend and command uses).  0 or
- * -errno.
- */
-int ilp_report_emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
-		    const struct ilp_opts *o);
-
 /* The one place where a negative errno becomes a message (error.c). */
 void ilp_error(const char *what, int err);
 /* what the ptrace backend could not do, for ilp_error's hint */

@@ -36,75 +36,17 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "vocab.h"
 #include "hist.h"
 #include "peer.h"
 
-/* ILP_EV_FD_INFO fd.type: low byte the object type, higher bits flags. */
-enum ilp_obj_type {
-	ILP_OBJ_UNRESOLVED = 0,	/* "fd N (unresolved)" */
-	ILP_OBJ_FILE,		/* regular file: absolute path */
-	ILP_OBJ_DIR,
-	ILP_OBJ_DEV,		/* character or block device: path */
-	ILP_OBJ_PIPE,		/* "pipe:[inode]" */
-	ILP_OBJ_TCP,		/* "LOCAL -> PEER", "LOCAL (listening)", or "(unconnected)" */
-	ILP_OBJ_UDP,
-	ILP_OBJ_UNIX,		/* path, "@abstract", or "socket:[inode]" */
-	ILP_OBJ_SOCKET,		/* other or unknown socket family */
-	ILP_OBJ_EVENTFD,
-	ILP_OBJ_ANON,		/* other anon inodes: "[eventpoll]", "[timerfd]"... */
-	ILP_OBJ_OTHER,		/* whatever readlink gave, e.g. a deleted file */
-	ILP_OBJ_MORE,		/* the calls past the caps below (ilp_fdproc_more) */
-	ILP_OBJ_NTYPES
-};
-
 #define ILP_FDOBJ_MAX 4096u		/* objects kept apart per process */
 #define ILP_FD_SPARSE_MAX 16384u	/* fds >= 1024 tracked per process */
-
-#define ILP_OBJ_TYPE_MASK	0xffu
-#define ILP_OBJ_F_FROM_ARG	(1u << 8)	/* legacy (trace files of older versions): a
-						 * name read from the call's path argument in
-						 * tracee memory and never verified */
-#define ILP_OBJ_F_CLOEXEC	(1u << 9)	/* the fd is close-on-exec (fdinfo flags) */
-/* what ilp_fdobj_format appends to a name with ILP_OBJ_F_FROM_ARG */
-#define ILP_OBJ_ARG_MARK	" (name from call argument)"
-
-/*
- * Where a name came from, in FD_INFO fd.type bits 10..12, most trusted
- * last (the order of trust: README "Where names come from").  Every
- * source except LOST gives the real name; LOST says no source could make
- * it certain, and the event's str says why ("closed before it could be
- * read"): the model names the fd "fd N (name lost: WHY)".
- */
-enum ilp_name_src {
-	ILP_NAME_SRC_NONE = 0,	/* not said (synthetic events, older trace files) */
-	ILP_NAME_SRC_LOST,	/* no certain name: str is the reason */
-	ILP_NAME_SRC_ARG,	/* the path argument read from tracee memory after
-				 * the call, verified against the fd (same dev:ino) or
-				 * confirmed by a later event of the fd */
-	ILP_NAME_SRC_PROC,	/* /proc/PID/fd (and fdinfo, sock_diag, /proc/PID/net)
-				 * while the fd was open, unchanged since the call */
-	ILP_NAME_SRC_KERNEL,	/* the copy of the argument the kernel made at the
-				 * call (the syscall event's string field) */
-	ILP_NAME_SRC_CALL,	/* read at the call while the tracee was stopped
-				 * (the ptrace backend, --names=exact) */
-	ILP_NAME_SRC_NSRC
-};
-#define ILP_OBJ_SRC_SHIFT	10
-#define ILP_OBJ_SRC_MASK	(7u << ILP_OBJ_SRC_SHIFT)
-#define ILP_OBJ_SRC(src)	((unsigned)(src) << ILP_OBJ_SRC_SHIFT)
-/* the enum ilp_name_src of an FD_INFO type or an object's type */
-#define ILP_OBJ_SRC_OF(type)	(((type) & ILP_OBJ_SRC_MASK) >> ILP_OBJ_SRC_SHIFT)
 
 /* "call", "kernel", "proc", "arg", "lost", "unresolved" (no name at all),
  * "unknown" (ILP_NAME_SRC_NONE): an object's name_source (type | flags) */
 const char *ilp_name_src_name(unsigned type);
 
-/*
- * FD_INFO fd value meaning "str is the path argument of the call this
- * thread just completed" (stat, access, a failed open...): the call is
- * counted on that path's object, no fd is bound.
- */
-#define ILP_FD_PATHARG (-100)
 
 /* "file", "tcp", ... for a type (flags ignored); "?" if out of range */
 const char *ilp_obj_type_name(unsigned type);
@@ -222,8 +164,7 @@ unsigned ilp_fdobj_type(const struct ilp_fdobj *o);	/* type | flags | ILP_OBJ_SR
  * which end each fd is comes from pipe() (fds[0] reads, fds[1] writes),
  * dup, fork, and the data calls made on it.
  */
-#define ILP_END_READ	1u
-#define ILP_END_WRITE	2u
+/* ILP_END_READ, ILP_END_WRITE: vocab.h */
 /* the ends the process held or used (ILP_END_*) */
 unsigned ilp_fdobj_ends(const struct ilp_fdobj *o);
 /* the last thread of the process that wrote data on it, 0 if none */

@@ -56,4 +56,11 @@ int ilp_hist_log2_unit(const struct ilp_hist *h, uint64_t unit, uint64_t out[65]
 /* bytes held by h (struct + allocated chunks); for tests and diagnostics */
 size_t ilp_hist_bytes(const struct ilp_hist *h);
 
+/*
+ * For drawing a log2 histogram (ilp_hist_log2): the first non-empty slot
+ * of slot[0..n) (-1 if all are empty) and the largest count, which the
+ * bars are scaled to.
+ */
+void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak);
+
 #endif

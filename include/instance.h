@@ -65,6 +65,11 @@ int ilp_instance_stop(struct ilp_instance *in);		/* tracing off */
 int ilp_instance_events_off(struct ilp_instance *in);
 
 const char *ilp_instance_name(const struct ilp_instance *in);
+/*
+ * Writes line into the instance's buffer (its trace_marker, the fd that
+ * holds the instance: no path, no open per line).  0 or -errno.
+ */
+int ilp_instance_mark(struct ilp_instance *in, const char *line);
 struct tracefs_instance *ilp_instance_tracefs(struct ilp_instance *in);
 int ilp_instance_ncpus(const struct ilp_instance *in);
 /* the companion's tracefs instance and CPU count (NULL / 0 if none) */

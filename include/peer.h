@@ -27,7 +27,7 @@
 struct ilp_peer {
 	int pid;
 	char comm[ILP_PEER_COMM];
-	unsigned ends;		/* ILP_END_* (fdmodel.h) it holds, pipes; 0 unknown */
+	unsigned ends;		/* ILP_END_* (vocab.h) it holds, pipes; 0 unknown */
 	int others;		/* more processes hold that end too */
 };
 

@@ -27,9 +27,24 @@
 
 #include "source.h"
 #include "syscalls.h"
+#include "vocab.h"
 
 struct ilp_opts;
-struct ilp_stacks;
+
+/*
+ * Where --stacks puts what the tracer unwinds (the caller wires it to a
+ * store, stacks.h: the source knows no model).  intern: the id of the
+ * stack (pid, nr, pcs[0..n)), *is_new set when first seen (then the
+ * tracer names its frames with name_frame); id >= 0 or -errno.  add: a
+ * completed call of stack id that took ns.
+ */
+struct ilp_stack_sink {
+	void *ctx;
+	int (*intern)(void *ctx, int pid, int nr, const uint64_t *pcs, size_t n, int *is_new);
+	int (*name_frame)(void *ctx, int id, size_t i, const char *func, const char *file,
+			  int line, const char *module);
+	void (*add)(void *ctx, int id, uint64_t ns);
+};
 
 /* Classes profiled by default under ptrace (everything else runs unstopped):
  * read, write, sync, open, net, wait (futex too), stat, close. */
@@ -64,7 +79,7 @@ struct ilp_ptrace_opts {
 	const int *syscalls;	/* profiled numbers (ilp_ptrace_syscall_set) */
 	size_t nsyscalls;
 	int seccomp;		/* 1: run mode (tracees carry our filter) */
-	struct ilp_stacks *stacks;	/* non-NULL: unwind at each profiled entry */
+	const struct ilp_stack_sink *stacks;	/* non-NULL: unwind at each profiled entry */
 	/*
 	 * --names=exact under ftrace: the tracer only reads names for this
 	 * resolver (the ftrace source's), at the seccomp stop of a path-taking

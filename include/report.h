@@ -27,7 +27,7 @@ struct ilp_report_info {
 	int exit_status;	/* run: the app's exit status (128+sig if killed); -1 if none */
 	const char *note;	/* backend limits and overhead, one line; NULL: none */
 	const struct ilp_stacks *stacks;	/* --stacks call sites (stacks.h); NULL: none */
-	const struct ilp_finding *findings;	/* analyze.h, ranked; set by ilp_report_emit */
+	const struct ilp_finding *findings;	/* analyze.h, ranked; set by the report sink (src/cli/sink_report.c) */
 	size_t nfindings;
 	size_t ndetectors;	/* detectors that ran (0: analysis not run) */
 };

@@ -5,7 +5,7 @@
 /*
  * fd -> object names, with where each name came from (source side: this
  * module does I/O; the model never does).  The order of trust, most
- * trusted first (enum ilp_name_src in fdmodel.h; README "Where names come
+ * trusted first (enum ilp_name_src in vocab.h; README "Where names come
  * from"):
  *
  *   call    the path argument read while the tracee was stopped at the
@@ -54,7 +54,7 @@
 #include <stdint.h>
 
 #include "event.h"
-#include "fdmodel.h"
+#include "vocab.h"
 
 struct ilp_resolver;
 

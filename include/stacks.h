@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ILP_STACK_MAX 32	/* frames kept per stack, innermost first */
+#include "vocab.h"		/* ILP_STACK_MAX: frames kept per stack */
 
 struct ilp_stacks;
 

@@ -41,7 +41,7 @@ struct ilp_meta {
 	uint64_t lost;		/* END */
 	int exit_status;	/* END: -1 if none */
 	struct ilp_event ev;	/* TASK, FD as the event to feed; ev.fd.str points into text */
-	int name_kind;		/* NAME: enum ilp_name_kind (waitmodel.h) */
+	int name_kind;		/* NAME: enum ilp_name_kind (vocab.h) */
 	int name_pid;		/* NAME: 0 for devices and kernel locks */
 	uint64_t name_key;	/* NAME: dev_t or lock address */
 	char text[ILP_META_MAX];	/* BEGIN: the command; FD, NAME: the string */

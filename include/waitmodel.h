@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "hist.h"
+#include "vocab.h"
 
 struct ilp_model;
 struct ilp_proc;
@@ -314,11 +315,7 @@ const struct ilp_blk_stats *ilp_wproc_blk_writeback(const struct ilp_wproc *w);
 
 /* ---- names (the capture resolves them; the model keeps them) ---- */
 
-enum ilp_name_kind {
-	ILP_NAME_DEV,		/* key = dev_t (pid 0) */
-	ILP_NAME_ULOCK,		/* key = futex address in process pid */
-	ILP_NAME_KLOCK,		/* key = kernel address (pid 0) */
-};
+/* enum ilp_name_kind: vocab.h */
 /*
  * Writes the name of (kind, pid, key) into buf: 0 (named), -EAGAIN (not
  * now, ask again at the next call), or another -errno (no name: the model

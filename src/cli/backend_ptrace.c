@@ -32,6 +32,7 @@ struct ptrace_be {
 	struct ilp_backend base;
 	struct ilp_ptrace *pt;
 	struct ilp_stacks *stacks;
+	struct ilp_stack_sink sink;	/* the tracer's way into stacks */
 	int *nrs;
 	int run;
 	int busy;		/* the last pump handled a full batch: pump again at once */
@@ -61,6 +62,23 @@ static void pt_free(struct ilp_backend *b)
 	free(p);
 }
 
+/* struct ilp_stack_sink over the call-site store */
+static int sink_intern(void *ctx, int pid, int nr, const uint64_t *pcs, size_t n, int *is_new)
+{
+	return ilp_stacks_intern(ctx, pid, nr, pcs, n, is_new);
+}
+
+static int sink_name_frame(void *ctx, int id, size_t i, const char *func, const char *file,
+			   int line, const char *module)
+{
+	return ilp_stacks_name_frame(ctx, id, i, func, file, line, module);
+}
+
+static void sink_add(void *ctx, int id, uint64_t ns)
+{
+	ilp_stacks_add(ctx, id, ns);
+}
+
 static int pt_open(struct ilp_session *s, struct ilp_backend **out)
 {
 	const struct ilp_opts *o = ilp_session_opts(s);
@@ -87,7 +105,11 @@ static int pt_open(struct ilp_session *s, struct ilp_backend **out)
 	po.syscalls = p->nrs;
 	po.nsyscalls = (size_t)n;
 	po.seccomp = p->run;
-	po.stacks = p->stacks;
+	if (p->stacks) {
+		p->sink = (struct ilp_stack_sink){ p->stacks, sink_intern, sink_name_frame,
+						   sink_add };
+		po.stacks = &p->sink;
+	}
 	err = ilp_ptrace_new(&po, ilp_session_feed, s, &p->pt);
 	if (err)
 		goto out;

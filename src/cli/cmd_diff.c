@@ -47,7 +47,7 @@
 #include "idmap.h"
 #include "json.h"
 #include "report.h"
-#include "report_util.h"
+#include "fmt.h"
 
 #define ILP_DIFF_FLOOR_NS UINT64_C(1000000)
 #define ILP_DIFF_FLOOR_PCT 1.0

@@ -22,7 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <tracefs.h>
 
 #include "cli.h"
 #include "instance.h"
@@ -39,9 +38,8 @@ struct recorder {
 	int ncpus;
 	FILE **cpu;
 	char **cpu_path;
-	char *marker;		/* path of our instance's trace_marker; NULL after end.
-				 * Opened per line: an open file would keep the
-				 * instance from being removed on an error path */
+	struct ilp_instance *in;	/* where the facts go (its trace_marker); NULL
+					 * before the start and after the end */
 	int started, ended;
 	char **queue;		/* lines waiting for tracing to be on */
 	size_t nqueue;
@@ -51,15 +49,10 @@ struct recorder {
 
 static int write_line(struct recorder *r, const char *line)
 {
-	size_t len = strlen(line);
-	int fd = open(r->marker, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0 || write(fd, line, len) != (ssize_t)len)
+	if (!r->in || ilp_instance_mark(r->in, line))
 		r->dropped++;	/* a fact less is not worth failing the capture */
 	else
 		r->lines++;
-	if (fd >= 0)
-		close(fd);
 	return 0;
 }
 
@@ -129,9 +122,7 @@ static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
 		if (err)
 			return err;
 	}
-	r->marker = tracefs_instance_get_file(ilp_instance_tracefs(in), "trace_marker");
-	if (!r->marker)
-		return -ENOMEM;
+	r->in = in;
 	r->started = 1;
 	if (ilp_meta_format_begin(line, sizeof(line), start_ts, command) < 0)
 		line[sizeof(line) - 1] = '\0';
@@ -162,13 +153,12 @@ static int tap_end(void *ctx, int exit_status, uint64_t lost)
 	struct recorder *r = ctx;
 	char line[ILP_META_MAX];
 
-	if (!r->marker)
+	if (!r->in)
 		return 0;
 	r->lost = lost;
 	ilp_meta_format_end(line, sizeof(line), ilp_now_ns(), lost, exit_status);
 	write_line(r, line);
-	tracefs_put_tracing_file(r->marker);
-	r->marker = NULL;
+	r->in = NULL;
 	r->ended = 1;
 	return 0;
 }
@@ -206,7 +196,6 @@ static void recorder_release(struct recorder *r)
 	for (i = 0; i < r->nqueue; i++)
 		free(r->queue[i]);
 	free(r->queue);
-	tracefs_put_tracing_file(r->marker);
 }
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The report sink (include/session.h): each interim and the final report
- * in the chosen --format, through the one dispatch (report.c), to -o FILE
+ * in the chosen --format, through the one dispatch (report_write), to -o FILE
  * (outfile.h: each report appears whole, a failed run leaves the file as
  * it was) or to the default stream.  A reader that went away (EPIPE: SIGPIPE is
  * ignored) is told to the session, which stops in order.
@@ -9,11 +9,15 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "analyze.h"
 #include "cli.h"
+#include "model.h"
 #include "outfile.h"
 #include "report.h"
 #include "session.h"
+#include "stacks.h"
 
 struct report_sink {
 	struct ilp_sink base;
@@ -21,6 +25,68 @@ struct report_sink {
 	FILE *out;
 	struct ilp_outfile *outf;	/* -o FILE (outfile.h); NULL: the default stream */
 };
+
+/* the reporter of o->format */
+static int emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
+		const struct ilp_opts *o)
+{
+	struct ilp_report_opts ro = { 0 };
+
+	/* the model was indexed by report_write */
+	ro.threads = o->threads;
+	ro.top_hist = o->top_hist;
+	ro.top_objects = 10;
+	ro.all_findings = o->all_findings;
+	switch (o->format) {
+	case ILP_FMT_TEXT:
+		return ilp_report_text(out, m, info, &ro);
+	case ILP_FMT_JSON:
+		return ilp_report_json(out, m, info, &ro);
+	case ILP_FMT_HTML:
+		return ilp_report_html(out, m, info, &ro);
+	case ILP_FMT_PERFETTO:
+		return ilp_report_perfetto(out, m, info, &ro);
+	case ILP_FMT_FOLDED:
+		return ilp_report_folded(out, m, info, &ro);
+	default:
+		return -ENOTSUP;
+	}
+}
+
+/*
+ * The one way to a report, for every backend and command: index the model
+ * at info->end_ts, run the detectors once (the reporters get the findings
+ * through info: they compute nothing), write o->format to out.  0 or -errno.
+ */
+static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
+			const struct ilp_opts *o)
+{
+	struct ilp_findings fs = { 0 };
+	struct ilp_thresholds def;
+	struct ilp_report_info ri = *info;
+	int err;
+
+	err = ilp_model_index(m, info->end_ts);
+	if (err)
+		return err;
+	if (o->th)
+		def = *o->th;
+	else
+		ilp_thresholds_default(&def);
+	def.no_offcpu = info->backend && !strcmp(info->backend, "ptrace");
+	err = ilp_analyze(m, &def, info->end_ts > info->start_ts ?
+			  info->end_ts - info->start_ts : 0, &fs);
+	if (!err && info->stacks)
+		ilp_findings_set_sites(&fs, info->stacks);
+	if (!err) {
+		ri.findings = fs.v;
+		ri.nfindings = fs.n;
+		ri.ndetectors = ilp_detector_count();
+		err = emit(out, m, &ri, o);
+	}
+	ilp_findings_release(&fs);
+	return err;
+}
 
 static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 {
@@ -30,7 +96,7 @@ static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 
 	err = ilp_session_report_info(s, interim, &info);
 	if (!err)
-		err = ilp_report_emit(r->out, ilp_session_model(s), &info, r->o);
+		err = report_write(r->out, ilp_session_model(s), &info, r->o);
 	if (fflush(r->out) || ferror(r->out)) {
 		int e = errno;
 

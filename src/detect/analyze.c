@@ -11,10 +11,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
-
-_Static_assert(sizeof(((struct ilp_share_text *)0)->time) >= ILP_FMT_TIME_LEN,
-	       "ilp_share_text.time holds any ilp_fmt_time()");
+#include "fmt.h"
 
 /* The order is the ledger's priority (ledger.c): a detector claims the
  * calls and time no detector above it took.  The loop first (it groups),

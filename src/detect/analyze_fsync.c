@@ -17,7 +17,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 
 #define GROUP_MS 100
 

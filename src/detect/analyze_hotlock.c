@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "analyze.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "waitmodel.h"
 
 static int mutex_kind(int kind)

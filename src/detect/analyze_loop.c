@@ -29,7 +29,7 @@
 #include "analyze.h"
 #include "fdmodel.h"
 #include "loopmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "syscalls.h"
 
 #define MAX_OBJS 26		/* named A..Z; more share "?" */

@@ -31,7 +31,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "syscalls.h"
 
 static int candidate(unsigned type)

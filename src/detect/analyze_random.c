@@ -18,7 +18,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 
 /* the rule: 1 with the median size and the calls left */
 static int fires(const struct ilp_thresholds *th, const struct ilp_io_stats *s, uint64_t *med,

@@ -19,7 +19,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 
 int ilp_repeat_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
 {

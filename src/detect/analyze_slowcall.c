@@ -32,7 +32,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "syscalls.h"
 #include "waitmodel.h"
 

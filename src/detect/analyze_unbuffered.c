@@ -23,7 +23,7 @@
 
 #include "analyze.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 
 /* the rule for one direction: 1 with the median size and the calls left */
 static int fires(const struct ilp_thresholds *th, const struct ilp_io_stats *s, int is_read,

@@ -30,7 +30,7 @@
 #include "model.h"
 #include "report.h"
 #include "fdmodel.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "report_wait.h"
 #include "stacks.h"
 #include "syscalls.h"

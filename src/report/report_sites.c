@@ -10,7 +10,7 @@
 
 #include "esc.h"
 #include "model.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "stacks.h"
 
 #define TOP_SITES 10

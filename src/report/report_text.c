@@ -20,7 +20,7 @@
 #include "report.h"
 #include "outbuf.h"
 #include "report_text_parts.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "stacks.h"
 #include "syscalls.h"
 

@@ -23,7 +23,7 @@
 #include "analyze.h"
 #include "esc.h"
 #include "report_text_parts.h"
-#include "report_util.h"
+#include "fmt.h"
 
 #define INDENT "      "
 #define NEST "        "	/* a nested finding's first line */

@@ -14,7 +14,7 @@
 #include "fdmodel.h"
 #include "hist.h"
 #include "report_text_parts.h"
-#include "report_util.h"
+#include "fmt.h"
 
 #define OBJ_MAX 64	/* longer names keep their tail: "file ...dir/file" */
 #define CELL (OBJ_MAX + sizeof(ILP_OBJ_ARG_MARK) + 16)

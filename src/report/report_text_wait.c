@@ -21,7 +21,7 @@
 #include "outbuf.h"
 #include "report.h"
 #include "report_text_parts.h"
-#include "report_util.h"
+#include "fmt.h"
 #include "syscalls.h"
 #include "report_wait.h"
 #include "waitmodel.h"

@@ -295,6 +295,19 @@ static int hold_open(const char *instances, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+int ilp_instance_mark(struct ilp_instance *in, const char *line)
+{
+	size_t len = strlen(line);
+	ssize_t n;
+
+	if (in->hold < 0)
+		return -EBADF;
+	n = write(in->hold, line, len);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
 /* rmdir what make_instances made; 1 if nothing of ours is left */
 static int unmake_instances(struct ilp_instance *in)
 {

@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fdmodel.h"
+#include "vocab.h"
 #include "peer.h"
 #include "procfs.h"
 

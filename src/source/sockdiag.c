@@ -21,7 +21,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "fdmodel.h"
+#include "vocab.h"
 #include "sockdiag.h"
 
 #define NS_CACHE 8		/* network namespaces with a netlink socket kept open */

@@ -36,7 +36,6 @@
 #include "procfs.h"
 #include "resolve.h"
 #include "ptrace.h"
-#include "stacks.h"
 #include "syscalls.h"
 #include "unwind.h"
 
@@ -454,7 +453,7 @@ static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
 	if (n <= 0)
 		return;
 	pt->c.unwinds++;
-	id = ilp_stacks_intern(pt->o.stacks, t->pid, nr, pt->pcs, (size_t)n, &is_new);
+	id = pt->o.stacks->intern(pt->o.stacks->ctx, t->pid, nr, pt->pcs, (size_t)n, &is_new);
 	if (id < 0)
 		return;
 	if (is_new)
@@ -462,7 +461,8 @@ static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
 			if (ilp_unwind_symbolize(pt->uw, t->pid, pt->pcs[i], &func, &file, &line,
 						 &module))
 				continue;
-			ilp_stacks_name_frame(pt->o.stacks, id, i, func, file, line, module);
+			pt->o.stacks->name_frame(pt->o.stacks->ctx, id, i, func, file, line,
+						 module);
 		}
 	t->stack_id = id;
 }
@@ -517,8 +517,8 @@ static void on_exit_stop(struct ilp_ptrace *pt, struct task *t, int64_t ret)
 	t->in_call = 0;
 	emit(pt, &ev);
 	if (t->stack_id >= 0) {
-		ilp_stacks_add(pt->o.stacks, t->stack_id,
-			       ev.ts > t->enter_ts ? ev.ts - t->enter_ts : 0);
+		pt->o.stacks->add(pt->o.stacks->ctx, t->stack_id,
+				  ev.ts > t->enter_ts ? ev.ts - t->enter_ts : 0);
 		t->stack_id = -1;
 	}
 }

@@ -38,7 +38,7 @@
 #include "pidns.h"
 #include "symbolize.h"
 #include "idmap.h"
-#include "waitmodel.h"
+#include "vocab.h"
 #include "event.h"
 
 #define PAGE_MASK_U (~(uint64_t)4095)

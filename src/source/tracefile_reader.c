@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #include "source.h"
-#include "waitmodel.h"
+#include "vocab.h"
 
 #define WIRE_MAX (64u * 1024)		/* the largest record, header included */
 #define READ_CHUNK (256u * 1024)	/* bytes read per pump */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "tracemeta.h"
-#include "waitmodel.h"
+#include "vocab.h"
 
 static const char *const name_kinds[] = {
 	[ILP_NAME_DEV] = "dev", [ILP_NAME_ULOCK] = "ulock", [ILP_NAME_KLOCK] = "klock",

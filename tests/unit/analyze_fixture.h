@@ -14,7 +14,7 @@
 #include "analyze.h"
 #include "fdtest.h"
 #include "report.h"
-#include "report_text_parts.h"
+#include "../../src/report/report_text_parts.h"	/* the report layer's own */
 #include "sumrule.h"
 
 #define START (1000 * MS)	/* the streams' first call */

@@ -11,7 +11,7 @@
 #include "analyze.h"
 #include "fdtest.h"
 #include "report.h"
-#include "report_text_parts.h"
+#include "../../src/report/report_text_parts.h"	/* the report layer's own */
 #include "waitmodel.h"
 
 #define WALL (10000 * MS)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for src/model/hist.c: exact counts, nearest-rank percentiles. */
+/* Unit tests for src/util/hist.c: exact counts, nearest-rank percentiles. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -26,7 +26,7 @@
 #include "event.h"
 #include "model.h"
 #include "report.h"
-#include "report_util.h"
+#include "fmt.h"
 
 #define T0 UINT64_C(1000000000)	/* tracing on, 1 s after boot */
 #define MS UINT64_C(1000000)

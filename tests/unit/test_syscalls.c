@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for src/decode/syscalls.c: generated names, class bits. */
+/* Unit tests for src/util/syscalls.c: generated names, class bits. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -255,3 +255,17 @@ size_t ilp_hist_bytes(const struct ilp_hist *h)
 {
 	return sizeof(*h) + (size_t)h->nchunks * ILP_HIST_SUBS * sizeof(uint64_t);
 }
+
+void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak)
+{
+	int i;
+
+	*first = -1;
+	*peak = 0;
+	for (i = 0; i < n; i++) {
+		if (slot[i] && *first < 0)
+			*first = i;
+		if (slot[i] > *peak)
+			*peak = slot[i];
+	}
+}

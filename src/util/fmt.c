@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* Formatting helpers shared by the human-readable reporters. */
+/* Time formatting shared by the detectors' texts and the reporters. */
 
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "report_util.h"
+#include "fmt.h"
 
 /* round(v * mult / div), half up, without overflowing for any u64 v */
 static uint64_t round_scaled(uint64_t v, uint64_t div, uint64_t mult)
@@ -44,18 +44,4 @@ int ilp_fmt_time(char *buf, size_t size, uint64_t ns)
 			return snprintf(buf, size, "%" PRIu64 " %s", q, u);
 	}
 	return snprintf(buf, size, "?");	/* not reached */
-}
-
-void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak)
-{
-	int i;
-
-	*first = -1;
-	*peak = 0;
-	for (i = 0; i < n; i++) {
-		if (slot[i] && *first < 0)
-			*first = i;
-		if (slot[i] > *peak)
-			*peak = slot[i];
-	}
 }

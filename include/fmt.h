@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef ILP_REPORT_UTIL_H
-#define ILP_REPORT_UTIL_H
+#ifndef ILP_FMT_H
+#define ILP_FMT_H
 
 /*
- * Formatting helpers shared by the human-readable reporters (text, html).
- * They format; they compute nothing about the trace.
+ * Time formatting, shared vocabulary: the detectors write it into their
+ * findings' texts and the reporters into tables, the same way.
  */
 
 #include <stddef.h>
@@ -20,12 +20,5 @@
  * Seconds are the largest unit ("1234 s").  Returns what snprintf returns.
  */
 int ilp_fmt_time(char *buf, size_t size, uint64_t ns);
-
-/*
- * For drawing a log2 histogram (ilp_hist_log2): the first non-empty slot
- * of slot[0..n) (-1 if all are empty) and the largest count, which the
- * bars are scaled to.
- */
-void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak);
 
 #endif

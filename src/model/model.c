@@ -826,7 +826,7 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 	}
 	if (m->nprocs > 1)
 		qsort(m->procs, m->nprocs, sizeof(*m->procs), proc_cmp);
-	if (ilp_wait_index(m))
+	if (ilp_wait_index(m->wait))
 		err = -ENOMEM;
 	return err;
 }
@@ -1009,6 +1009,43 @@ int ilp_model_name_peers(struct ilp_model *m, uint64_t now_ts, ilp_peer_fn fn, v
 		err = ilp_fdm_name_peer(t->proc->fd, t->proc->pid, (int)t->cur_args[0], fn, ctx);
 	}
 	return err;
+}
+
+/* ---- the wait models' public entry points (waitmodel.h) ---- */
+
+void ilp_model_set_slow(struct ilp_model *m, uint64_t ns)
+{
+	ilp_wait_set_slow(m->wait, ns);
+}
+
+uint64_t ilp_model_slow(const struct ilp_model *m)
+{
+	return ilp_wait_slow(m->wait);
+}
+
+int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx)
+{
+	return ilp_wait_name(m->wait, fn, ctx);
+}
+
+const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p)
+{
+	return p->wait;
+}
+
+size_t ilp_model_nblkdevs(const struct ilp_model *m)
+{
+	return ilp_blk_ndevs(m->wait);
+}
+
+const struct ilp_blkdev *ilp_model_blkdev(const struct ilp_model *m, size_t i)
+{
+	return ilp_blk_dev(m->wait, i);
+}
+
+const struct ilp_blkdev *ilp_model_find_blkdev(const struct ilp_model *m, uint32_t dev)
+{
+	return ilp_blk_find_dev(m->wait, dev);
 }
 
 /* ---- for the wait models (src/model/wait_internal.h) ---- */

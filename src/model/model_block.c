@@ -841,21 +841,21 @@ int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx)
 
 /* ---- accessors ---- */
 
-size_t ilp_model_nblkdevs(const struct ilp_model *m)
+size_t ilp_blk_ndevs(const struct ilp_wait *w)
 {
-	return ilp_model_wait_state(m)->blk->ndevs;
+	return w->blk->ndevs;
 }
 
-const struct ilp_blkdev *ilp_model_blkdev(const struct ilp_model *m, size_t i)
+const struct ilp_blkdev *ilp_blk_dev(const struct ilp_wait *w, size_t i)
 {
-	struct ilp_blk *b = ilp_model_wait_state(m)->blk;
+	const struct ilp_blk *b = w->blk;
 
 	return i < b->ndevs ? b->devs[i] : NULL;
 }
 
-const struct ilp_blkdev *ilp_model_find_blkdev(const struct ilp_model *m, uint32_t dev)
+const struct ilp_blkdev *ilp_blk_find_dev(const struct ilp_wait *w, uint32_t dev)
 {
-	struct ilp_blk *b = ilp_model_wait_state(m)->blk;
+	const struct ilp_blk *b = w->blk;
 	size_t i;
 
 	for (i = 0; i < b->ndevs; i++)

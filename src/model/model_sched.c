@@ -406,11 +406,6 @@ void ilp_sched_release(struct ilp_wproc *wp)
 
 /* ---- accessors ---- */
 
-const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p)
-{
-	return *ilp_proc_wslot((struct ilp_proc *)p);
-}
-
 size_t ilp_wproc_noffcpu(const struct ilp_wproc *w)
 {
 	return w ? w->noffcpu : 0;

@@ -209,9 +209,8 @@ int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct i
 	return err;
 }
 
-int ilp_wait_index(struct ilp_model *m)
+int ilp_wait_index(struct ilp_wait *w)
 {
-	struct ilp_wait *w = ilp_model_wait_state(m);
 	int err = 0;
 	size_t i;
 
@@ -225,9 +224,8 @@ int ilp_wait_index(struct ilp_model *m)
 	return err;
 }
 
-int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx)
+int ilp_wait_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx)
 {
-	struct ilp_wait *w = ilp_model_wait_state(m);
 	int err = 0, n;
 	size_t i;
 
@@ -250,12 +248,12 @@ int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx)
 	return err;
 }
 
-void ilp_model_set_slow(struct ilp_model *m, uint64_t ns)
+void ilp_wait_set_slow(struct ilp_wait *w, uint64_t ns)
 {
-	ilp_model_wait_state(m)->slow_ns = ns;
+	w->slow_ns = ns;
 }
 
-uint64_t ilp_model_slow(const struct ilp_model *m)
+uint64_t ilp_wait_slow(const struct ilp_wait *w)
 {
-	return ilp_model_wait_state(m)->slow_ns;
+	return w->slow_ns;
 }

@@ -45,7 +45,11 @@ void ilp_wait_free(struct ilp_wait *w);		/* NULL ok */
 int ilp_wait_feed(struct ilp_model *m, const struct ilp_event *ev);
 /* t completes its call with exit event ev (t's current call still readable) */
 int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev);
-int ilp_wait_index(struct ilp_model *m);
+int ilp_wait_index(struct ilp_wait *w);
+/* naming passes (ilp_wait_name_objects): 0 or -ENOMEM */
+int ilp_wait_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx);
+void ilp_wait_set_slow(struct ilp_wait *w, uint64_t ns);
+uint64_t ilp_wait_slow(const struct ilp_wait *w);
 
 /* ---- shared between the wait models ---- */
 
@@ -168,5 +172,9 @@ int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx);
 void ilp_blk_stats_release(struct ilp_blk_stats *s);
 int ilp_blk_stats_add(struct ilp_blk_stats *s, int op, uint32_t bytes, int error,
 		      uint64_t q2c, uint64_t d2c);
+/* the devices, for the public accessors model.c implements */
+size_t ilp_blk_ndevs(const struct ilp_wait *w);
+const struct ilp_blkdev *ilp_blk_dev(const struct ilp_wait *w, size_t i);
+const struct ilp_blkdev *ilp_blk_find_dev(const struct ilp_wait *w, uint32_t dev);
 
 #endif

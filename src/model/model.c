@@ -414,6 +414,23 @@ static int counted(const struct ilp_model *m, int nr, const uint64_t *args)
 	       kind == ILP_ULOCK_WAIT || kind == ILP_ULOCK_PI;
 }
 
+/* ---- the wait models (wait_internal.h) ---- */
+
+/* the off-CPU rows of p's wait model get the syscall's completed calls
+ * and time: the on-CPU part is what the model counted minus off-CPU */
+static void offcpu_totals(struct ilp_proc *p)
+{
+	struct ilp_sc_offcpu *o;
+	size_t i;
+
+	for (i = 0; (o = ilp_sched_row(p->wait, i)); i++) {
+		const struct ilp_sc_stats *sc = ilp_proc_find_syscall(p, o->nr);
+
+		o->calls = sc ? sc->calls : 0;
+		o->total_ns = sc ? sc->total_ns : 0;
+	}
+}
+
 /* ---- calls ---- */
 
 static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
@@ -816,6 +833,8 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		struct ilp_proc *p = m->procs[i];
 
 		sc_sort(&p->sc);
+		if (p->wait)
+			offcpu_totals(p);
 		if (ilp_calls_index(p->top))
 			err = -ENOMEM;
 		if (ilp_fdm_index(p->fd, m->finished))

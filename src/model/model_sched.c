@@ -16,8 +16,9 @@
  *     the syscall's off-CPU totals and the blocking entry (tid, nr,
  *     object); any call with wall time >= the slow threshold is kept
  *     individually (at most ILP_SLOW_MAX per process, then counted).
- *   - on-CPU time of a syscall = its wall time (the model's) - its off-CPU
- *     time, computed at index time.
+ *   - on-CPU time of a syscall = its wall time (the model's, which model.c
+ *     gives each row before an index) - its off-CPU time, computed at
+ *     index time.
  * The object of a call: fd (args[0]) for calls whose class has
  * ILP_SC_FD0, the futex address for futex calls, a timer for
  * (clock_)nanosleep, the child for wait4/waitid; the device is the last
@@ -354,17 +355,20 @@ int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 	return 0;
 }
 
+struct ilp_sc_offcpu *ilp_sched_row(struct ilp_wproc *wp, size_t i)
+{
+	return i < wp->noffcpu ? wp->offcpu[i] : NULL;
+}
+
 int ilp_sched_index(struct ilp_wproc *wp)
 {
 	size_t i;
 
+	/* calls and total_ns: the model's, given by model.c (ilp_sched_row) */
 	for (i = 0; i < wp->noffcpu; i++) {
 		struct ilp_sc_offcpu *o = wp->offcpu[i];
-		const struct ilp_sc_stats *sc = ilp_proc_find_syscall(wp->proc, o->nr);
 		uint64_t off = o->off_ns[0] + o->off_ns[1] + o->off_ns[2];
 
-		o->calls = sc ? sc->calls : 0;
-		o->total_ns = sc ? sc->total_ns : 0;
 		o->on_ns = o->total_ns > off ? o->total_ns - off : 0;
 	}
 	if (wp->noffcpu > 1)

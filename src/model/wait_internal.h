@@ -45,6 +45,7 @@ void ilp_wait_free(struct ilp_wait *w);		/* NULL ok */
 int ilp_wait_feed(struct ilp_model *m, const struct ilp_event *ev);
 /* t completes its call with exit event ev (t's current call still readable) */
 int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev);
+/* after the off-CPU rows got their totals (ilp_sched_row) */
 int ilp_wait_index(struct ilp_wait *w);
 /* naming passes (ilp_wait_name_objects): 0 or -ENOMEM */
 int ilp_wait_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx);
@@ -143,6 +144,10 @@ void ilp_sched_switch(struct ilp_model *m, const struct ilp_event *ev);
 void ilp_sched_wakeup(struct ilp_model *m, const struct ilp_event *ev);
 int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
 			int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev);
+/* the off-CPU rows, unsorted (NULL past the last): before each index
+ * model.c gives each its syscall's completed calls and their wall time
+ * (calls, total_ns) */
+struct ilp_sc_offcpu *ilp_sched_row(struct ilp_wproc *wp, size_t i);
 int ilp_sched_index(struct ilp_wproc *wp);
 /* tid's call entered at enter_ts, kept on fd object from, is on to now
  * (ilp_fdproc_take_rename): its slow call and blocking row follow.  0 or -ENOMEM */

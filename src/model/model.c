@@ -74,6 +74,14 @@
  *     then nr asc; only numbers with a completed or unfinished call appear;
  *   - threads of a process by tid asc, then creation order.
  *
+ * Sub-models: model.c owns them and calls down; none calls back up.  The
+ * fd, calls and loop models get plain values; the wait models (off-CPU,
+ * locks, block I/O: wait_internal.h) get each traced thread an event
+ * names as a struct ilp_wtask filled here: its tid, pid, comm, record
+ * slots and the call it is in.  Sched, lock and block events may name
+ * tasks the model does not trace: only known, live threads are handed
+ * down, and none is created for them.
+ *
  * Stream counters: events counts every event fed (dropped ones included);
  * out_of_order counts events whose ts is older than the previous event's
  * (they are still applied); first_ts/last_ts are the min/max ts seen.
@@ -416,6 +424,60 @@ static int counted(const struct ilp_model *m, int nr, const uint64_t *args)
 
 /* ---- the wait models (wait_internal.h) ---- */
 
+/* t as the wait models see it for the event at hand */
+static void wtask_fill(struct ilp_thread *t, struct ilp_wtask *v)
+{
+	v->tid = t->tid;
+	v->pid = t->proc->pid;
+	v->comm = t->proc->comm;
+	v->wt = &t->wait;
+	v->wp = &t->proc->wait;
+	v->fd = t->proc->fd;
+	v->sh = &t->sh;
+	v->in_call = t->in_call;
+	v->nr = t->cur_nr;
+	v->enter_ts = t->cur_ts;
+	v->args = t->cur_args;
+	v->share = t->cur_share;
+}
+
+/* the live thread tid filled in v, or NULL: never creates one */
+static const struct ilp_wtask *wtask_of(struct ilp_model *m, int tid, struct ilp_wtask *v)
+{
+	struct ilp_thread *t = thread_find(m, tid);
+
+	if (!t || t->exited)
+		return NULL;
+	wtask_fill(t, v);
+	return v;
+}
+
+/* SCHED_*, WAKEUP, LOCK_*, BLOCK_*, WB_*: each model gets the traced
+ * threads the event names, looked up only where it uses them */
+static int wait_feed(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_wtask a, b;
+	int err;
+
+	switch (ev->kind) {
+	case ILP_EV_SCHED_SWITCH:
+		ilp_sched_switch(m->wait, ev, wtask_of(m, ev->tid, &a),
+				 ev->sched.next ? wtask_of(m, ev->sched.next, &b) : NULL);
+		return 0;
+	case ILP_EV_WAKEUP:
+		ilp_sched_wakeup(m->wait, ev, wtask_of(m, ev->sched.target, &a));
+		return 0;
+	case ILP_EV_LOCK_BEGIN:
+	case ILP_EV_LOCK_END:
+		return ilp_lock_kernel(m->wait, &m->sh, ev, wtask_of(m, ev->tid, &a));
+	default:
+		err = ilp_blk_feed(m->wait, ev);
+		if (err != ILP_BLK_ASK)
+			return err;
+		return ilp_blk_feed_task(m->wait, ev, wtask_of(m, ev->tid, &a));
+	}
+}
+
 /* the off-CPU rows of p's wait model get the syscall's completed calls
  * and time: the on-CPU part is what the model counted minus off-CPU */
 static void offcpu_totals(struct ilp_proc *p)
@@ -476,7 +538,7 @@ static void counted_forward(struct ilp_proc *p)
 	uint64_t enter_ts;
 	int tid;
 
-	if (ilp_fdproc_take_counted(p->fd, &tid, &enter_ts, &o) && (wp = *ilp_proc_wslot(p)))
+	if (ilp_fdproc_take_counted(p->fd, &tid, &enter_ts, &o) && (wp = p->wait))
 		ilp_sched_counted(wp, tid, enter_ts, o);
 }
 
@@ -493,7 +555,7 @@ static int fd_info(struct ilp_model *m, struct ilp_thread *t, const struct ilp_e
 	if (err || !ilp_fdproc_take_rename(t->proc->fd, &tid, &enter_ts, &from, &to))
 		return err;
 	ilp_calls_rename(t->proc->top, tid, enter_ts, from, to);
-	wp = *ilp_proc_wslot(t->proc);
+	wp = t->proc->wait;
 	return wp ? ilp_sched_renamed(wp, tid, enter_ts, from, to) : 0;
 }
 
@@ -618,7 +680,7 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_BLOCK_FRONTMERGE: case ILP_EV_BLOCK_INSERT: case ILP_EV_BLOCK_ISSUE:
 	case ILP_EV_BLOCK_REQUEUE: case ILP_EV_BLOCK_RQMERGE: case ILP_EV_BLOCK_COMPLETE:
 	case ILP_EV_WB_DIRTY: case ILP_EV_WB_START: case ILP_EV_WB_END:
-		return ilp_wait_feed(m, ev);	/* may name untraced tasks: creates none */
+		return wait_feed(m, ev);	/* may name untraced tasks: creates none */
 	default:
 		break;
 	}
@@ -637,6 +699,7 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		return 0;
 	case ILP_EV_SYS_EXIT:
 		if (t->in_call && t->cur_nr == ev->nr) {
+			struct ilp_wtask v;
 			int ferr, werr, cerr;
 
 			/* the share first: the fd and wait models count it; then
@@ -646,7 +709,8 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 			ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr, t->cur_args,
 					    ev->ret, t->cur_ts, ev->ts, t->cur_share);
 			counted_forward(t->proc);
-			werr = ilp_wait_call_done(m, t, ev);	/* before the call closes */
+			wtask_fill(t, &v);	/* after the fd model: the call's object is set */
+			werr = ilp_wait_call_done(m->wait, &v, ev);	/* before the call closes */
 			cerr = call_complete(t, ev->ts, ev->ret);
 			return cerr ? cerr : ferr ? ferr : werr;
 		}
@@ -1065,49 +1129,4 @@ const struct ilp_blkdev *ilp_model_blkdev(const struct ilp_model *m, size_t i)
 const struct ilp_blkdev *ilp_model_find_blkdev(const struct ilp_model *m, uint32_t dev)
 {
 	return ilp_blk_find_dev(m->wait, dev);
-}
-
-/* ---- for the wait models (src/model/wait_internal.h) ---- */
-
-struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m)
-{
-	return m->wait;
-}
-
-struct ilp_thread *ilp_model_live_thread(struct ilp_model *m, int tid)
-{
-	struct ilp_thread *t = thread_find(m, tid);
-
-	return t && !t->exited ? t : NULL;
-}
-
-struct ilp_wthread **ilp_thread_wslot(struct ilp_thread *t)
-{
-	return &t->wait;
-}
-
-struct ilp_proc *ilp_thread_proc_of(struct ilp_thread *t)
-{
-	return t->proc;
-}
-
-struct ilp_wproc **ilp_proc_wslot(struct ilp_proc *p)
-{
-	return &p->wait;
-}
-
-uint64_t ilp_thread_call_share(const struct ilp_thread *t)
-{
-	return t->cur_share;
-}
-
-ilp_share_t ilp_model_share_mark(struct ilp_model *m, uint64_t ts)
-{
-	return ilp_share_mark(&m->sh, ts);
-}
-
-uint64_t ilp_thread_share_carve(struct ilp_model *m, struct ilp_thread *t, ilp_share_t mark,
-				uint64_t ts)
-{
-	return ilp_share_carve(&m->sh, &t->sh, mark, ts);
 }

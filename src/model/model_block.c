@@ -9,7 +9,10 @@
  * (block_bio_queue) or, without one, inserted or issued the request: if
  * its tid is a thread the model traces, the I/O is that process's; else it
  * is shown under the task's comm as not traced (kernel threads such as
- * kworker/jbd2 are flagged as such) - never under a kworker's pid.
+ * kworker/jbd2 are flagged as such) - never under a kworker's pid.  Only
+ * model.c knows which tids it traces: an event that needs its task stops
+ * at ILP_BLK_ASK and goes on in ilp_blk_feed_task with the thread (or
+ * NULL), so the lookup is made only where it was needed.
  *
  * Lifecycle of the in-flight entry at (dev, sector):
  *   QUEUE       creates it (queue_ts, submitter, bytes = nr_sector * 512);
@@ -121,6 +124,7 @@ struct ilp_blk {
 	size_t dcap, dn;
 	struct flusher *fl;		/* few: the flusher and sync workers */
 	size_t nfl, fl_cap;
+	struct req *pending;		/* its submitter is asked of model.c (ILP_BLK_ASK) */
 };
 
 int ilp_blk_op_of(const char *rwbs)
@@ -259,7 +263,7 @@ static void req_del(struct ilp_blk *b, struct req *r)
 
 /* ---- devices ---- */
 
-static struct ilp_blkdev *dev_get(struct ilp_model *m, struct ilp_blk *b, uint32_t dev)
+static struct ilp_blkdev *dev_get(struct ilp_wait *w, struct ilp_blk *b, uint32_t dev)
 {
 	struct ilp_blkdev *d;
 	size_t i;
@@ -274,7 +278,7 @@ static struct ilp_blkdev *dev_get(struct ilp_model *m, struct ilp_blk *b, uint32
 		return NULL;
 	d->dev = dev;
 	b->devs[b->ndevs++] = d;
-	ilp_model_wait_state(m)->unnamed++;
+	w->unnamed++;
 	return d;
 }
 
@@ -333,7 +337,7 @@ static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req 
 	s = &e->pub;
 	s->pid = pid;
 	if (pid)
-		snprintf(s->comm, sizeof(s->comm), "%s", ilp_proc_comm(r->wp->proc));
+		snprintf(s->comm, sizeof(s->comm), "%s", r->wp->comm);
 	else
 		snprintf(s->comm, sizeof(s->comm), "%s", r->comm[0] ? r->comm : "?");
 	s->kernel = !pid && is_kernel_comm(s->comm);
@@ -343,8 +347,7 @@ static struct ilp_blk_submitter *sub_get(struct ilp_blkdev *d, const struct req 
 		s->wb_ino = wb_ino;
 		s->wb_shared = r->wb_shared;
 		if (wb_pid)
-			snprintf(s->wb_comm, sizeof(s->wb_comm), "%s",
-				 ilp_proc_comm(r->wb_wp->proc));
+			snprintf(s->wb_comm, sizeof(s->wb_comm), "%s", r->wb_wp->comm);
 	}
 	d->subs[d->nsubs++] = s;
 	return s;
@@ -392,17 +395,17 @@ static int dirt_grow(struct ilp_blk *b)
 	return 0;
 }
 
-/* a traced thread dirtied a page of (dev, ino); untraced tids are ignored */
-static int wb_dirty(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
+/* a traced thread t dirtied a page of (dev, ino); untraced tids (NULL) are ignored */
+static int wb_dirty(struct ilp_wait *w, struct ilp_blk *b, const struct ilp_event *ev,
+		    const struct ilp_wtask *t)
 {
-	struct ilp_thread *t = ev->tid > 0 ? ilp_model_live_thread(m, ev->tid) : NULL;
 	struct ilp_wproc *wp;
 	struct dirt *dt;
 	size_t i;
 
 	if (!t)
 		return 0;
-	wp = ilp_wproc_of(ilp_model_wait_state(m), ilp_thread_proc_of(t));
+	wp = ilp_wproc_of(w, t);
 	if (!wp)
 		return -ENOMEM;
 	dt = dirt_find(b, ev->wb.dev, ev->wb.ino);
@@ -480,31 +483,28 @@ static void writeback_of(const struct ilp_blk *b, struct req *r, int tid)
 	r->wb_shared = dt->shared;
 }
 
-/* the submitter of ev: a traced thread (its process), else the comm */
-static int set_submitter(struct ilp_model *m, struct req *r, const struct ilp_event *ev)
+/* the submitter of ev: a traced thread t (its process), else (NULL) the comm */
+static int set_submitter(struct ilp_wait *w, struct req *r, const struct ilp_event *ev,
+			 const struct ilp_wtask *t)
 {
-	struct ilp_thread *t = ev->tid > 0 ? ilp_model_live_thread(m, ev->tid) : NULL;
-	struct ilp_wait *w = ilp_model_wait_state(m);
-
 	if (t) {
 		struct ilp_wthread *wt = ilp_wthread_of(w, t);
-		uint64_t enter_ts;
 
 		r->tid = ev->tid;
-		r->wp = ilp_wproc_of(w, ilp_thread_proc_of(t));
+		r->wp = ilp_wproc_of(w, t);
 		if (!r->wp || !wt)
 			return -ENOMEM;
 		/* the device of the call this thread is in, for blocking calls */
-		if (ilp_thread_current_call(t, NULL, &enter_ts, NULL)) {
+		if (t->in_call) {
 			wt->blk_dev = ev->block.dev;
-			wt->blk_enter_ts = enter_ts;
+			wt->blk_enter_ts = t->enter_ts;
 		}
 	} else {
 		memcpy(r->comm, ev->block.comm, sizeof(r->comm));
 		r->comm[sizeof(r->comm) - 1] = '\0';
 		if (ev->tid == 0 && !r->comm[0])
 			snprintf(r->comm, sizeof(r->comm), "irq/idle");
-		writeback_of(ilp_model_wait_state(m)->blk, r, ev->tid);
+		writeback_of(w->blk, r, ev->tid);
 	}
 	return 0;
 }
@@ -595,9 +595,9 @@ static void kept_index(struct ilp_blkdev *d)
 		qsort(d->view, d->nview, sizeof(*d->view), kept_cmp);
 }
 
-static int complete(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
+static int complete(struct ilp_wait *w, struct ilp_blk *b, const struct ilp_event *ev)
 {
-	struct ilp_blkdev *d = dev_get(m, b, ev->block.dev);
+	struct ilp_blkdev *d = dev_get(w, b, ev->block.dev);
 	struct req *r = req_find(b, ev->block.dev, ev->block.sector);
 	struct ilp_blk_submitter *s;
 	uint64_t q2c = UINT64_MAX, d2c = UINT64_MAX, from;
@@ -635,8 +635,40 @@ static int complete(struct ilp_model *m, struct ilp_blk *b, const struct ilp_eve
 	return err;
 }
 
-int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev)
+/* an insert or issue: its time, and the request's size once known */
+static void stamp(struct req *r, const struct ilp_event *ev)
 {
+	if (ev->kind == ILP_EV_BLOCK_INSERT)
+		r->insert_ts = ev->ts;
+	else
+		r->issue_ts = ev->ts;
+	if (ev->block.bytes)
+		r->bytes = ev->block.bytes;
+}
+
+/* r is ev's task's (set_submitter), then an insert or issue stamps it */
+static int submitted(struct ilp_wait *w, struct req *r, const struct ilp_event *ev,
+		     const struct ilp_wtask *t)
+{
+	if (set_submitter(w, r, ev, t))
+		return -ENOMEM;
+	if (ev->kind == ILP_EV_BLOCK_INSERT || ev->kind == ILP_EV_BLOCK_ISSUE)
+		stamp(r, ev);
+	return 0;
+}
+
+/* r's submitter is ev's task: asked of model.c unless it cannot be traced */
+static int ask_submitter(struct ilp_wait *w, struct req *r, const struct ilp_event *ev)
+{
+	if (ev->tid <= 0)	/* the idle task, an interrupt: never a traced thread */
+		return submitted(w, r, ev, NULL);
+	w->blk->pending = r;
+	return ILP_BLK_ASK;
+}
+
+int ilp_blk_feed(struct ilp_wait *w, const struct ilp_event *ev)
+{
+	struct ilp_blk *b = w->blk;
 	uint32_t dev = ev->block.dev;
 	uint64_t sector = ev->block.sector;
 	struct ilp_blkdev *d;
@@ -648,22 +680,22 @@ int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event 
 		r = req_add(b, dev, sector, &replaced);
 		if (!r)
 			return -ENOMEM;
-		if (replaced && (d = dev_get(m, b, dev)))
+		if (replaced && (d = dev_get(w, b, dev)))
 			d->collisions++;
 		r->queue_ts = ev->ts;
 		r->bytes = ev->block.bytes;
-		return set_submitter(m, r, ev);
+		return ask_submitter(w, r, ev);
 	case ILP_EV_BLOCK_BACKMERGE:
 		r = req_find(b, dev, sector);
 		if (r && !r->issue_ts)
 			req_del(b, r);
-		d = dev_get(m, b, dev);
+		d = dev_get(w, b, dev);
 		if (!d)
 			return -ENOMEM;
 		d->merges++;
 		return 0;
 	case ILP_EV_BLOCK_FRONTMERGE:
-		d = dev_get(m, b, dev);
+		d = dev_get(w, b, dev);
 		if (!d)
 			return -ENOMEM;
 		d->merges++;
@@ -699,18 +731,12 @@ int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event 
 			r = req_add(b, dev, sector, &replaced);
 			if (!r)
 				return -ENOMEM;
-			if (set_submitter(m, r, ev))
-				return -ENOMEM;
+			return ask_submitter(w, r, ev);	/* stamped once it has one */
 		}
-		if (ev->kind == ILP_EV_BLOCK_INSERT)
-			r->insert_ts = ev->ts;
-		else
-			r->issue_ts = ev->ts;
-		if (ev->block.bytes)
-			r->bytes = ev->block.bytes;
+		stamp(r, ev);
 		return 0;
 	case ILP_EV_BLOCK_REQUEUE:
-		d = dev_get(m, b, dev);
+		d = dev_get(w, b, dev);
 		if (!d)
 			return -ENOMEM;
 		d->requeues++;
@@ -719,7 +745,7 @@ int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event 
 			r->issue_ts = 0;
 		return 0;
 	case ILP_EV_BLOCK_RQMERGE:
-		d = dev_get(m, b, dev);
+		d = dev_get(w, b, dev);
 		if (!d)
 			return -ENOMEM;
 		d->merges++;
@@ -728,15 +754,26 @@ int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event 
 			req_del(b, r);
 		return 0;
 	case ILP_EV_BLOCK_COMPLETE:
-		return complete(m, b, ev);
+		return complete(w, b, ev);
 	case ILP_EV_WB_DIRTY:
-		return wb_dirty(m, b, ev);
+		return ev->tid > 0 ? ILP_BLK_ASK : 0;	/* the dirtier, if traced */
 	case ILP_EV_WB_START:
 	case ILP_EV_WB_END:
 		return wb_bracket(b, ev);
 	default:
 		return 0;
 	}
+}
+
+int ilp_blk_feed_task(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *t)
+{
+	struct ilp_blk *b = w->blk;
+	struct req *r = b->pending;
+
+	if (ev->kind == ILP_EV_WB_DIRTY)
+		return wb_dirty(w, b, ev, t);
+	b->pending = NULL;
+	return r ? submitted(w, r, ev, t) : 0;
 }
 
 struct ilp_blk *ilp_blk_new(void)

@@ -279,11 +279,14 @@ static struct ulock *ulock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_
 	return l;
 }
 
-int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
-		       int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev)
+int ilp_lock_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
+		       const struct ilp_event *ev)
 {
+	int nr = t->nr;
+	uint64_t enter_ts = t->enter_ts;
+	const uint64_t *args = t->args;
 	uint64_t lat = ev->ts > enter_ts ? ev->ts - enter_ts : 0;
-	int kind = ILP_ULOCK_WAIT, cls, tid = ilp_thread_tid(t);
+	int kind = ILP_ULOCK_WAIT, cls, tid = t->tid;
 	struct ilp_wproc *wp;
 	struct ulock *l;
 	int64_t ret = ev->ret;
@@ -298,7 +301,7 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 		cls = ILP_FUTEX_WAIT;	/* futex_waitv */
 		kind = ILP_ULOCK_WAITV;
 	}
-	wp = ilp_wproc_of(w, ilp_thread_proc_of(t));
+	wp = ilp_wproc_of(w, t);
 	if (!wp)
 		return -ENOMEM;
 	wp->futex_calls++;
@@ -322,7 +325,7 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 	if (ret >= 0) {
 		l->pub.waits++;
 		l->pub.wait_ns += lat;
-		l->pub.sleep_share += ilp_thread_call_share(t);
+		l->pub.sleep_share += t->share;
 		if (lat > l->pub.max_ns)
 			l->pub.max_ns = lat;
 		ilp_hist_record(l->pub.hist, lat);
@@ -333,7 +336,7 @@ int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthr
 	} else if (ret == -ERR_TIMEDOUT) {
 		l->pub.timeouts++;
 		l->pub.timeout_ns += lat;
-		l->pub.sleep_share += ilp_thread_call_share(t);
+		l->pub.sleep_share += t->share;
 		ilp_hist_record(l->pub.hist, lat);
 	} else if (ret == -ERR_AGAIN) {
 		l->pub.eagain++;
@@ -383,10 +386,9 @@ static struct klock *klock_get(struct ilp_wait *w, struct ilp_wproc *wp, uint64_
 	return l;
 }
 
-int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev)
+int ilp_lock_kernel(struct ilp_wait *w, struct ilp_share_clock *clock, const struct ilp_event *ev,
+		    const struct ilp_wtask *t)
 {
-	struct ilp_wait *w = ilp_model_wait_state(m);
-	struct ilp_thread *t = ilp_model_live_thread(m, ev->tid);
 	struct ilp_wthread *wt;
 	struct ilp_wproc *wp;
 	struct klock *l;
@@ -406,13 +408,13 @@ int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev)
 		wt->kl_addr = ev->lock.addr;
 		wt->kl_flags = ev->lock.flags;
 		wt->kl_ts = ev->ts;
-		wt->kl_mark = ilp_model_share_mark(m, ev->ts);
+		wt->kl_mark = ilp_share_mark(clock, ev->ts);
 		return 0;
 	}
 	if (!wt->kl_pending || wt->kl_addr != ev->lock.addr)
 		return 0;	/* began before tracing */
 	wt->kl_pending = 0;
-	wp = ilp_wproc_of(w, ilp_thread_proc_of(t));
+	wp = ilp_wproc_of(w, t);
 	if (!wp)
 		return -ENOMEM;
 	l = klock_get(w, wp, ev->lock.addr);
@@ -422,13 +424,13 @@ int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev)
 	l->pub.flags |= wt->kl_flags;
 	l->pub.waits++;
 	l->pub.wait_ns += lat;
-	l->pub.wait_share += ilp_thread_share_carve(m, t, wt->kl_mark, ev->ts);
+	l->pub.wait_share += ilp_share_carve(clock, t->sh, wt->kl_mark, ev->ts);
 	if (lat > l->pub.max_ns)
 		l->pub.max_ns = lat;
 	if (ev->lock.ret)
 		l->pub.errors++;
 	ilp_hist_record(l->pub.hist, lat);
-	ilp_tidset_add(l->pub.waiters, &l->pub.nwaiters, &l->pub.waiters_more, ilp_thread_tid(t));
+	ilp_tidset_add(l->pub.waiters, &l->pub.nwaiters, &l->pub.waiters_more, t->tid);
 	return 0;
 }
 

@@ -62,15 +62,12 @@ static void back_on_cpu(struct ilp_wthread *wt, uint64_t enter_ts, uint64_t ts)
 	wt->acc_off[ILP_OFF_R] += ts - run_from;
 }
 
-void ilp_sched_switch(struct ilp_model *m, const struct ilp_event *ev)
+void ilp_sched_switch(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *prev,
+		      const struct ilp_wtask *next)
 {
-	struct ilp_wait *w = ilp_model_wait_state(m);
-	struct ilp_thread *prev = ilp_model_live_thread(m, ev->tid);
-	struct ilp_thread *next = ev->sched.next ? ilp_model_live_thread(m, ev->sched.next) : NULL;
 	struct ilp_wthread *wt;
-	uint64_t enter_ts;
 
-	if (prev && ilp_thread_current_call(prev, NULL, &enter_ts, NULL)) {
+	if (prev && prev->in_call) {
 		wt = ilp_wthread_of(w, prev);
 		if (wt) {
 			wt->off_ts = ev->ts;
@@ -78,28 +75,27 @@ void ilp_sched_switch(struct ilp_model *m, const struct ilp_event *ev)
 			wt->off_state = state_of(ev->sched.prev_state);
 		}
 	}
-	if (!next || !(wt = *ilp_thread_wslot(next)) || !wt->off_ts)
+	/* read through the slot: prev's record, just made, is next's if they are one */
+	if (!next || !(wt = *next->wt) || !wt->off_ts)
 		return;
-	if (ilp_thread_current_call(next, NULL, &enter_ts, NULL))
-		back_on_cpu(wt, enter_ts, ev->ts);
+	if (next->in_call)
+		back_on_cpu(wt, next->enter_ts, ev->ts);
 	wt->off_ts = 0;
 	wt->wake_ts = 0;
 }
 
-void ilp_sched_wakeup(struct ilp_model *m, const struct ilp_event *ev)
+void ilp_sched_wakeup(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *t)
 {
-	struct ilp_thread *t = ilp_model_live_thread(m, ev->sched.target);
 	struct ilp_wthread *wt;
-	uint64_t enter_ts;
 
-	if (!t || !ilp_thread_current_call(t, NULL, &enter_ts, NULL))
+	if (!t || !t->in_call)
 		return;
-	wt = ilp_wthread_of(ilp_model_wait_state(m), t);
+	wt = ilp_wthread_of(w, t);
 	if (!wt)
 		return;
 	/* the waker of this call, for the lock model */
 	wt->waker_tid = ev->tid;
-	wt->waker_enter_ts = enter_ts;
+	wt->waker_enter_ts = t->enter_ts;
 	if (wt->off_ts && !wt->wake_ts && wt->off_state != ILP_OFF_R && ev->ts >= wt->off_ts)
 		wt->wake_ts = ev->ts;
 }
@@ -186,9 +182,11 @@ static struct ilp_sc_offcpu *offcpu_get(struct ilp_wproc *wp, int nr)
 	return o;
 }
 
-int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
-			int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev)
+int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
+			const struct ilp_event *ev)
 {
+	int nr = t->nr;
+	uint64_t enter_ts = t->enter_ts;
 	uint64_t lat = ev->ts > enter_ts ? ev->ts - enter_ts : 0;
 	const uint64_t *off = NULL;
 	struct ilp_wproc *wp;
@@ -211,17 +209,17 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 		off = wt->acc_off;
 	if (!off && (!w->slow_ns || lat < w->slow_ns))
 		return 0;	/* the hot path: nothing to keep */
-	wp = ilp_wproc_of(w, ilp_thread_proc_of(t));
+	wp = ilp_wproc_of(w, t);
 	if (!wp)
 		return -ENOMEM;
-	object_of(w, nr, args, &kind, &obj);
+	object_of(w, nr, t->args, &kind, &obj);
 	if (kind == ILP_WOBJ_FD)	/* model.c fed the fd model the call first */
-		fobj = ilp_fdproc_call_obj(ilp_proc_fds(ilp_thread_proc_of(t)));
+		fobj = ilp_fdproc_call_obj(t->fd);
 	if (wt && wt->blk_enter_ts == enter_ts)
 		dev = wt->blk_dev;
 	if (off) {
 		o = offcpu_get(wp, nr);
-		b = blocking_get(wp, ilp_thread_tid(t), nr, kind, obj, fobj);
+		b = blocking_get(wp, t->tid, nr, kind, obj, fobj);
 		if (!o || !b)
 			return -ENOMEM;
 		o->blocked_calls++;
@@ -237,7 +235,7 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 			b->off_ns[i] += off[i];
 		}
 		wp->last_block.row = b;
-		wp->last_block.tid = ilp_thread_tid(t);
+		wp->last_block.tid = t->tid;
 		wp->last_block.enter_ts = enter_ts;
 		wp->last_block.lat = lat;
 		memcpy(wp->last_block.off, off, sizeof(wp->last_block.off));
@@ -253,7 +251,7 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 				return -ENOMEM;
 			sc = &wp->slow[wp->nslow++];
 			memset(sc, 0, sizeof(*sc));
-			sc->tid = ilp_thread_tid(t);
+			sc->tid = t->tid;
 			sc->nr = nr;
 			sc->okind = kind;
 			sc->obj = obj;
@@ -262,7 +260,7 @@ int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wth
 			sc->ret = ev->ret;
 			sc->start_ts = enter_ts;
 			sc->wall_ns = lat;
-			sc->share_ns = ilp_thread_call_share(t);
+			sc->share_ns = t->share;
 			sc->cobj = fobj;
 			if (off)
 				memcpy(sc->off_ns, off, sizeof(sc->off_ns));

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * The wait models' shared part: per-model state, per-process and
- * per-thread records, the dispatch of sched/block/lock events and of
- * completed calls, indexing and naming.  See include/waitmodel.h and
- * src/model/wait_internal.h.  Pure C, no I/O.
+ * per-thread records, the dispatch of completed calls, indexing and
+ * naming.  See include/waitmodel.h and src/model/wait_internal.h.  Pure C,
+ * no I/O.
  *
  * Events of tasks the model does not know (an untraced task switching to a
  * traced one, a kworker issuing a request, an interrupt completing it) never
- * create a thread or a process: only the tids the model already traces are
- * looked up.
+ * create a thread or a process: model.c looks up only the tids it already
+ * traces and hands those threads down (struct ilp_wtask).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -132,76 +132,54 @@ void ilp_wait_free(struct ilp_wait *w)
 	free(w);
 }
 
-struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, struct ilp_thread *t)
+struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, const struct ilp_wtask *t)
 {
-	struct ilp_wthread **slot = ilp_thread_wslot(t), *wt;
+	struct ilp_wthread *wt;
 
-	if (*slot)
-		return *slot;
+	if (*t->wt)
+		return *t->wt;
 	if (ilp_wgrow((void **)&w->threads, &w->tcap, w->nthreads + 1, sizeof(*w->threads)))
 		return NULL;
 	wt = calloc(1, sizeof(*wt));
 	if (!wt)
 		return NULL;
-	wt->tid = ilp_thread_tid(t);
+	wt->tid = t->tid;
 	w->threads[w->nthreads++] = wt;
-	*slot = wt;
+	*t->wt = wt;
 	return wt;
 }
 
-struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, struct ilp_proc *p)
+struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, const struct ilp_wtask *t)
 {
-	struct ilp_wproc **slot = ilp_proc_wslot(p), *wp;
+	struct ilp_wproc *wp;
 
-	if (*slot)
-		return *slot;
+	if (*t->wp)
+		return *t->wp;
 	if (ilp_wgrow((void **)&w->procs, &w->pcap, w->nprocs + 1, sizeof(*w->procs)))
 		return NULL;
 	wp = calloc(1, sizeof(*wp));
 	if (!wp)
 		return NULL;
-	wp->pid = ilp_proc_pid(p);
-	wp->proc = p;
+	wp->pid = t->pid;
+	wp->comm = t->comm;
 	w->procs[w->nprocs++] = wp;
-	*slot = wp;
+	*t->wp = wp;
 	return wp;
 }
 
 /* ---- hooks ---- */
 
-int ilp_wait_feed(struct ilp_model *m, const struct ilp_event *ev)
+int ilp_wait_call_done(struct ilp_wait *w, const struct ilp_wtask *t, const struct ilp_event *ev)
 {
-	struct ilp_wait *w = ilp_model_wait_state(m);
+	struct ilp_wthread *wt = *t->wt;
+	int nr = t->nr, err;
 
-	switch (ev->kind) {
-	case ILP_EV_SCHED_SWITCH:
-		ilp_sched_switch(m, ev);
+	if (!t->in_call)
 		return 0;
-	case ILP_EV_WAKEUP:
-		ilp_sched_wakeup(m, ev);
-		return 0;
-	case ILP_EV_LOCK_BEGIN:
-	case ILP_EV_LOCK_END:
-		return ilp_lock_kernel(m, ev);
-	default:
-		return ilp_blk_feed(m, w->blk, ev);
-	}
-}
-
-int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev)
-{
-	struct ilp_wait *w = ilp_model_wait_state(m);
-	struct ilp_wthread *wt = *ilp_thread_wslot(t);
-	const uint64_t *args;
-	uint64_t enter_ts;
-	int nr, err;
-
-	if (!ilp_thread_current_call(t, &nr, &enter_ts, &args))
-		return 0;
-	err = ilp_sched_call_done(w, t, wt, nr, enter_ts, args, ev);
+	err = ilp_sched_call_done(w, t, wt, ev);
 	if (nr == w->nr_futex || nr == w->nr_futex_waitv || nr == w->nr_futex_wait ||
 	    nr == w->nr_futex_wake) {
-		int e = ilp_lock_call_done(w, t, wt, nr, enter_ts, args, ev);
+		int e = ilp_lock_call_done(w, t, wt, ev);
 
 		if (!err)
 			err = e;

@@ -4,10 +4,12 @@
 
 /*
  * Private between model.c and the wait models (model_wait.c, model_sched.c,
- * model_block.c, model_lock.c).  model.c keeps one pointer per model,
- * process and thread and calls the hooks below; the wait models own every
- * record they create (freed by ilp_wait_free), so the pointers in model.c's
- * records are borrowed.
+ * model_block.c, model_lock.c).  model.c owns the wait models and calls
+ * down into them; they never call back up: what they need of a thread, its
+ * process and its call comes in a struct ilp_wtask that model.c fills for
+ * the event at hand.  model.c keeps one pointer per model, process and
+ * thread; the wait models own every record they create (freed by
+ * ilp_wait_free), so the pointers in model.c's records are borrowed.
  */
 
 #include <stddef.h>
@@ -15,36 +17,51 @@
 
 #include "event.h"
 #include "idmap.h"
-#include "model.h"
 #include "share_internal.h"
+#include "syscalls.h"
 #include "waitmodel.h"
 
 struct ilp_wait;
 struct ilp_wthread;
+struct ilp_wproc;
 struct ilp_blk;
+struct ilp_fdproc;
+struct ilp_fdobj;
 
-/* ---- model.c provides ---- */
-struct ilp_wait *ilp_model_wait_state(const struct ilp_model *m);
-/* the live (not exited) thread tid, or NULL: never creates one */
-struct ilp_thread *ilp_model_live_thread(struct ilp_model *m, int tid);
-struct ilp_wthread **ilp_thread_wslot(struct ilp_thread *t);
-struct ilp_proc *ilp_thread_proc_of(struct ilp_thread *t);
-struct ilp_wproc **ilp_proc_wslot(struct ilp_proc *p);
-/* the wall share of t's call completing now (model_share.c) */
-uint64_t ilp_thread_call_share(const struct ilp_thread *t);
-/* kernel lock waits: the share integral at their begin, and at their end
- * the ns carved out of t's call in progress (0 if none) */
-ilp_share_t ilp_model_share_mark(struct ilp_model *m, uint64_t ts);
-uint64_t ilp_thread_share_carve(struct ilp_model *m, struct ilp_thread *t, ilp_share_t mark,
-				uint64_t ts);
+/*
+ * A traced thread as model.c shows it to the wait models, for one event.
+ * The slots are model.c's: a wait model stores there the record it makes
+ * (ilp_wthread_of, ilp_wproc_of), so they are read through, never copied.
+ * comm points at model.c's array, renamed in place by an exec: read when
+ * needed, it is the process's name at that time.  Filling one costs a few
+ * stores and no lookup, so the per-event paths stay as cheap as before.
+ */
+struct ilp_wtask {
+	int tid, pid;
+	const char *comm;		/* the process's comm */
+	struct ilp_wthread **wt;	/* the thread's wait record, NULL until made */
+	struct ilp_wproc **wp;		/* its process's */
+	const struct ilp_fdproc *fd;	/* its process's fd model, the call already fed to it */
+	struct ilp_share_slot *sh;	/* its counted call (a kernel lock wait carves it) */
+	/* the call it is inside (enter seen, no exit yet), if in_call */
+	int in_call;
+	int nr;
+	uint64_t enter_ts;
+	const uint64_t *args;		/* its six arguments */
+	uint64_t share;			/* at the call's exit: its wall share (model_share.c) */
+};
 
 /* ---- hooks model.c calls (model_wait.c) ---- */
 struct ilp_wait *ilp_wait_new(void);		/* NULL on ENOMEM */
 void ilp_wait_free(struct ilp_wait *w);		/* NULL ok */
-/* SCHED_*, WAKEUP, BLOCK_*, LOCK_*: before any thread is created for ev->tid */
-int ilp_wait_feed(struct ilp_model *m, const struct ilp_event *ev);
-/* t completes its call with exit event ev (t's current call still readable) */
-int ilp_wait_call_done(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev);
+/*
+ * The sched, lock and block events come to the model of their kind
+ * (ilp_sched_switch, ilp_sched_wakeup, ilp_lock_kernel, ilp_blk_feed) with
+ * the traced threads they name: model.c looks them up before creating any
+ * thread for them (NULL: a task the model does not trace).
+ */
+/* t completes its call (t->in_call, t->share set) with exit event ev */
+int ilp_wait_call_done(struct ilp_wait *w, const struct ilp_wtask *t, const struct ilp_event *ev);
 /* after the off-CPU rows got their totals (ilp_sched_row) */
 int ilp_wait_index(struct ilp_wait *w);
 /* naming passes (ilp_wait_name_objects): 0 or -ENOMEM */
@@ -85,7 +102,7 @@ struct blocking;
 
 struct ilp_wproc {
 	int pid;
-	const struct ilp_proc *proc;	/* the model's record (borrowed) */
+	const char *comm;		/* model.c's array for the process (ilp_wtask) */
 	/* sched */
 	struct ilp_sc_offcpu *offcpu_by_nr[ILP_SC_MAX + 1];
 	struct ilp_sc_offcpu **offcpu;
@@ -136,14 +153,18 @@ struct ilp_wait {
 	uint64_t unnamed;		/* objects created since the last naming pass */
 };
 
-struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, struct ilp_thread *t);	/* created */
-struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, struct ilp_proc *p);	/* created */
+/* t's records, created in its slots if needed; NULL on ENOMEM */
+struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, const struct ilp_wtask *t);
+struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, const struct ilp_wtask *t);
 
 /* model_sched.c */
-void ilp_sched_switch(struct ilp_model *m, const struct ilp_event *ev);
-void ilp_sched_wakeup(struct ilp_model *m, const struct ilp_event *ev);
-int ilp_sched_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
-			int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev);
+/* prev leaves the CPU, next takes it (each NULL if not traced) */
+void ilp_sched_switch(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *prev,
+		      const struct ilp_wtask *next);
+/* t (NULL if not traced) is woken by ev->tid */
+void ilp_sched_wakeup(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *t);
+int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
+			const struct ilp_event *ev);
 /* the off-CPU rows, unsorted (NULL past the last): before each index
  * model.c gives each its syscall's completed calls and their wall time
  * (calls, total_ns) */
@@ -160,9 +181,11 @@ void ilp_sched_counted(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 void ilp_sched_release(struct ilp_wproc *wp);
 
 /* model_lock.c */
-int ilp_lock_call_done(struct ilp_wait *w, struct ilp_thread *t, struct ilp_wthread *wt,
-		       int nr, uint64_t enter_ts, const uint64_t *args, const struct ilp_event *ev);
-int ilp_lock_kernel(struct ilp_model *m, const struct ilp_event *ev);
+int ilp_lock_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
+		       const struct ilp_event *ev);
+/* LOCK_BEGIN/END of t (NULL if not traced); clock: the model's wall share */
+int ilp_lock_kernel(struct ilp_wait *w, struct ilp_share_clock *clock, const struct ilp_event *ev,
+		    const struct ilp_wtask *t);
 void ilp_lock_index(struct ilp_wproc *wp);
 void ilp_lock_release(struct ilp_wproc *wp);
 /* naming passes: objects left to ask again (-EAGAIN), or -ENOMEM */
@@ -171,7 +194,16 @@ int ilp_lock_name(struct ilp_wproc *wp, ilp_namer_fn fn, void *ctx);
 /* model_block.c */
 struct ilp_blk *ilp_blk_new(void);
 void ilp_blk_free(struct ilp_blk *b);
-int ilp_blk_feed(struct ilp_model *m, struct ilp_blk *b, const struct ilp_event *ev);
+/*
+ * BLOCK_* and WB_* events: 0, -ENOMEM, or ILP_BLK_ASK when the task that
+ * emitted ev may be a traced thread the event needs (a request's
+ * submitter, a page's dirtier): model.c then looks ev->tid up and gives
+ * the rest of the event to ilp_blk_feed_task (t NULL if not traced).  The
+ * lookup stays where it was: only for the events that use it.
+ */
+#define ILP_BLK_ASK 1
+int ilp_blk_feed(struct ilp_wait *w, const struct ilp_event *ev);
+int ilp_blk_feed_task(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *t);
 int ilp_blk_index(struct ilp_blk *b);
 int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx);
 void ilp_blk_stats_release(struct ilp_blk_stats *s);

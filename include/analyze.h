@@ -17,7 +17,11 @@
 #include "fmt.h"
 #include "model.h"
 
-/* Thresholds; ilp_thresholds_default() gives the documented defaults. */
+/*
+ * Thresholds; ilp_thresholds_default() gives the documented defaults.  The
+ * command line sets them through the option table (src/cli/options.c),
+ * each flag naming its field there.
+ */
 struct ilp_thresholds {
 	uint64_t min_ops;	/* --min-ops: unbuffered/random need this many calls on one object (1000) */
 	uint64_t small_bytes;	/* --small-bytes: median size below this is small I/O (512) */
@@ -32,6 +36,9 @@ struct ilp_thresholds {
 	uint64_t lock_pct;	/* --lock-pct: ... and wait time >= this % of wall time (5), */
 	uint64_t lock_ns;	/* --lock-ms: ... or >= this much wait time (50 ms) */
 	uint64_t loop_min;	/* --loop-min: iterations of a loop of calls (20) */
+	uint64_t slow_ns;	/* --slow: a single call this long is slow (100 ms; 0: none);
+				 * the wait model keeps the calls at or above it
+				 * (ilp_model_set_slow), the slowcall detector reports them */
 	int no_offcpu;		/* not a threshold: the backend saw no scheduler events
 				 * (ptrace), so no on/off-CPU split can be stated */
 };

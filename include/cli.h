@@ -42,12 +42,12 @@ struct ilp_opts {
 	double interval;	/* --interval SECONDS; 0: no interim reports */
 	int threads;		/* --threads */
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
-	unsigned long slow_ms;	/* --slow MS: calls this long are listed (0: none) */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */
 	int all_findings;	/* --all: no "minor" fold of the findings under 1 % */
 	char **argv;		/* run: the command; attach: the PIDs */
 	int argc;
-	struct ilp_thresholds *th;	/* detector thresholds (analyze.h), set by main; NULL: defaults */
+	struct ilp_thresholds *th;	/* detector thresholds (analyze.h) and --slow, set by
+					 * main; NULL: defaults */
 	const char *input;	/* report: -i FILE (default trace.dat) */
 	const char *pids;	/* record: -p PID[,PID...] */
 	const char *user;	/* run -u USER: the command runs as USER */

@@ -264,7 +264,7 @@ static int parse_syscalls(const char *list, struct ilp_opts *o)
 	return err;
 }
 
-enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_SLOW, OPT_NAMES,
+enum { OPT_INTERVAL = 256, OPT_HIST, OPT_FORMAT, OPT_BACKEND, OPT_STACKS, OPT_NAMES,
        OPT_ALL, OPT_TH_FIRST };	/* then one per row of thresholds[] */
 
 static const struct {
@@ -329,6 +329,9 @@ static const struct {
 	{ "lock-pct", offsetof(struct ilp_thresholds, lock_pct), 0, 100, 1, "a percentage (0 to 100)" },
 	{ "lock-ms", offsetof(struct ilp_thresholds, lock_ns), 0, 3600000, 1000000, "milliseconds" },
 	{ "loop-min", offsetof(struct ilp_thresholds, loop_min), 2, 1000000000, 1, "a count (2 or more)" },
+	/* also the wait model's: the session sets it from here */
+	{ "slow", offsetof(struct ilp_thresholds, slow_ns), 0, 86400000, 1000000,
+	  "a number of milliseconds" },
 };
 
 #define NTHRESHOLDS (sizeof(thresholds) / sizeof(thresholds[0]))
@@ -361,7 +364,6 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "stacks", no_argument, NULL, OPT_STACKS },
-		{ "slow", required_argument, NULL, OPT_SLOW },
 		{ "names", required_argument, NULL, OPT_NAMES },
 		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
@@ -380,13 +382,13 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		{ "lock-pct", required_argument, NULL, OPT_TH_FIRST + 8 },
 		{ "lock-ms", required_argument, NULL, OPT_TH_FIRST + 9 },
 		{ "loop-min", required_argument, NULL, OPT_TH_FIRST + 10 },
+		{ "slow", required_argument, NULL, OPT_TH_FIRST + 11 },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	int c;
 
 	o->top_hist = 3;
-	o->slow_ms = 100;
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option, so run's command keeps its own */
@@ -467,11 +469,6 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		case OPT_ALL:
 			o->all_findings = 1;
 			break;
-		case OPT_SLOW:
-			if (parse_uint(optarg, 86400000, &v))
-				return usage_error("--slow: '%s' is not a number of milliseconds", optarg);
-			o->slow_ms = v;
-			break;
 		case 'h':
 			fputs(help_text, stdout);
 			exit(0);
@@ -503,7 +500,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 int main(int argc, char **argv)
 {
 	struct ilp_opts o = { 0 };
-	struct ilp_thresholds th;
+	struct ilp_thresholds th = { 0 };
 	size_t i;
 	int ret;
 

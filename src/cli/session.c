@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analyze.h"
 #include "cli.h"
 #include "fdmodel.h"
 #include "instance.h"
@@ -212,7 +213,8 @@ int ilp_session_new(const struct ilp_opts *o, enum ilp_session_mode mode,
 	s->model = ilp_model_new();
 	if (!s->model || ilp_symbolizer_new(&s->sym))
 		goto out;
-	ilp_model_set_slow(s->model, (uint64_t)o->slow_ms * 1000000);
+	if (o->th)	/* else the model's default, which is --slow's */
+		ilp_model_set_slow(s->model, o->th->slow_ns);
 	if (o->user && mode == ILP_SESSION_RUN && (err = resolve_user(s, o->user)))
 		goto out;
 	err = ilp_sigfd_init(&s->sig, 1);

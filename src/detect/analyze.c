@@ -12,6 +12,7 @@
 #include "analyze.h"
 #include "fdmodel.h"
 #include "fmt.h"
+#include "waitmodel.h"
 
 /* The order is the ledger's priority (ledger.c): a detector claims the
  * calls and time no detector above it took.  The loop first (it groups),
@@ -66,6 +67,7 @@ void ilp_thresholds_default(struct ilp_thresholds *th)
 	th->lock_pct = 5;
 	th->lock_ns = 50000000;
 	th->loop_min = 20;
+	th->slow_ns = ILP_SLOW_DEFAULT_NS;	/* the wait model's own, so both agree */
 }
 
 uint64_t ilp_share_pm(uint64_t ns, uint64_t wall_ns)

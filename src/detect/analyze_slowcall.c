@@ -42,6 +42,14 @@ static int same_group(const struct ilp_slow_call *x, const struct ilp_slow_call 
 	       x->fobj == y->fobj;
 }
 
+/* at or above --slow (0: none is): the model keeps the calls at or above
+ * its own threshold, which the session sets to this one, but a model may
+ * have been set lower */
+static int is_slow(const struct ilp_slow_call *sc, uint64_t slow)
+{
+	return slow && sc->wall_ns >= slow;
+}
+
 /* an earlier finding of kind on the same process and object */
 static int reported(const struct ilp_findings *out, size_t from, const char *kind,
 		    const char *object)
@@ -153,7 +161,7 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 			struct ilp_findings *out)
 {
 	const struct ilp_wproc *w = ilp_proc_wait(p);
-	uint64_t slow = ilp_model_slow(a->m);
+	uint64_t slow = a->th->slow_ns;
 	size_t i, j, n = ilp_wproc_nslow(w), from = out->n;
 	char object[ILP_FINDING_OBJ], peer[ILP_FINDING_OBJ + 96];
 
@@ -170,8 +178,10 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 		struct ilp_claim cl = { 0 };
 		int k;
 
+		if (!is_slow(sc, slow))
+			continue;
 		for (j = 0; j < i; j++)
-			if (same_group(ilp_wproc_slow(w, j), sc))
+			if (is_slow(ilp_wproc_slow(w, j), slow) && same_group(ilp_wproc_slow(w, j), sc))
 				break;
 		if (j < i)
 			continue;	/* counted with its group's first call */
@@ -180,7 +190,7 @@ int ilp_detect_slowcall(const struct ilp_analysis *a, const struct ilp_proc *p,
 			continue;
 		for (j = i; j < n; j++) {
 			y = ilp_wproc_slow(w, j);
-			if (!same_group(y, sc))
+			if (!is_slow(y, slow) || !same_group(y, sc))
 				continue;
 			if (claim_call(a, p, w, y, &cl))
 				return -ENOMEM;

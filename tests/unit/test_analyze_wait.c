@@ -298,6 +298,30 @@ static void test_slowcall_boundary_and_disk(void **state)
 	assert_non_null(strstr(x->f.v[0].evidence, "100 ms in it"));
 }
 
+/* --slow is the detector's threshold (the thresholds, not the model): a
+ * model that kept calls from a lower one gets only those at or above it
+ * reported, and --slow 0 reports none */
+static void test_slowcall_threshold_is_the_detectors(void **state)
+{
+	struct fixture *x = *state;
+
+	threads(x);
+	ilp_model_set_slow(x->s.m, 10 * MS);
+	open_named(&x->s, 3, "/data/db", 0);
+	slow_read(x, 100, 3, 50 * MS, 2);	/* kept by the model, under --slow */
+	slow_read(x, 100, 3, 150 * MS, 2);
+	assert_int_equal(run(x, "slowcall"), 1);
+	assert_int_equal(x->f.v[0].count, 1);
+	assert_int_equal(x->f.v[0].time_ns, 150 * MS);
+	assert_int_equal(x->f.v[0].threshold, 100 * MS);
+	x->th.slow_ns = 40 * MS;
+	assert_int_equal(run(x, "slowcall"), 1);
+	assert_int_equal(x->f.v[0].count, 2);
+	assert_string_equal(x->f.v[0].why, "2 calls >= 40.0 ms (--slow), the longest 150 ms");
+	x->th.slow_ns = 0;
+	assert_int_equal(run(x, "slowcall"), 0);
+}
+
 static void test_slowcall_silent_on_waits_by_design(void **state)
 {
 	struct fixture *x = *state;
@@ -424,6 +448,7 @@ int main(void)
 		T(test_kernel_lock_outside_calls),
 		T(test_slowcall_fires),
 		T(test_slowcall_boundary_and_disk),
+		T(test_slowcall_threshold_is_the_detectors),
 		T(test_slowcall_silent_on_waits_by_design),
 		T(test_nplus1_pair_fires),
 		T(test_nplus1_pair_boundary),

@@ -3,7 +3,8 @@
 #define ILP_CLI_H
 
 /*
- * Options of one command, parsed by main.c into a struct the command owns;
+ * Options of one command, parsed from the one option table
+ * (src/cli/options.c, include/options.h) into a struct the command owns;
  * the commands; the one place errors become messages.  The capture itself
  * is a session (session.h).
  */

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The option table: every option of every command, once.  getopt_long's
+ * arrays, the defaults, the parsing, the usage errors and the option part
+ * of --help are all made from it, so a new option is one row here plus its
+ * entry in docs/iolockprof.1 (and docs/detectors.md for a threshold).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "cli.h"
+#include "options.h"
+#include "syscalls.h"
+
+#define HELP_WIDTH 78	/* the longest --help line */
+#define HELP_COL 25	/* where an option's help text starts */
+#define HELP_NBSP '\x1f'	/* a space --help does not break a line at */
+
+static int parse_syscalls(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
+static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
+
+static const struct ilp_opt_choice formats[] = {
+	{ "text", ILP_FMT_TEXT },
+	{ "json", ILP_FMT_JSON },
+	{ "html", ILP_FMT_HTML },
+	{ "folded", ILP_FMT_FOLDED },
+	{ "perfetto", ILP_FMT_PERFETTO },
+	{ NULL, 0 },
+};
+
+static const struct ilp_opt_choice backends[] = {
+	{ "auto", ILP_BACKEND_AUTO },
+	{ "ftrace", ILP_BACKEND_FTRACE },
+	{ "ptrace", ILP_BACKEND_PTRACE },
+	{ NULL, 0 },
+};
+
+static const struct ilp_opt_choice name_modes[] = {
+	{ "exact", 1 },
+	{ "fast", 0 },
+	{ NULL, 0 },
+};
+
+#define FIELD(m) .off = offsetof(struct ilp_opts, m), .size = sizeof(((struct ilp_opts *)0)->m)
+#define TH(m) .threshold = 1, .off = offsetof(struct ilp_thresholds, m), \
+	      .size = sizeof(((struct ilp_thresholds *)0)->m)
+#define COUNT_MAX 1000000000
+
+/*
+ * In the man page's order (OPTIONS, by subsection): --help prints them in
+ * this order.
+ */
+static const struct ilp_option options[] = {
+	/* ---- Capture ---- */
+	{ .name = "user", .short_name = 'u', .arg = "USER", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_RECORD, .not_for = "-u: only for run and record, not %s",
+	  .kind = ILP_OPT_FN, .parse = parse_user,
+	  .help = "run, record -- CMD: run CMD as USER (its uid, group and supplementary "
+		  "groups), like strace -u: for sudo iolockprof run -u alice -- ./app" },
+	{ .name = "syscalls", .short_name = 'e', .arg = "LIST", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_FN, .parse = parse_syscalls,
+	  .help = "trace only these syscalls, comma-separated names (like strace -e "
+		  "trace=): -e read,write,fsync" },
+	{ .name = "buffer-size", .short_name = 'b', .arg = "KB", .def = "16384",
+	  .def_elsewhere = 1, .unit = ILP_UNIT_KIB, .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, FIELD(buffer_kb), .min = 64,
+	  .max = 4194304, .bad = "a buffer size in KB (64 to 4194304)",
+	  .help = "per-CPU ring buffer size, 64 to 4194304; over 16 CPUs the default is "
+		  "256 MiB in all" },
+	{ .name = "duration", .short_name = 'd', .arg = "SEC", .unit = ILP_UNIT_S,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .not_for = "-d: %s runs until the command exits", .kind = ILP_OPT_SECONDS,
+	  FIELD(duration), .bad = "a number of seconds",
+	  .help = "attach, record -p: stop after SEC seconds" },
+	{ .name = "interval", .arg = "SEC", .unit = ILP_UNIT_S, .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD, .not_for = "--interval: not available for %s",
+	  .kind = ILP_OPT_SECONDS, FIELD(interval), .bad = "a number of seconds",
+	  .help = "attach: print an interim report every SEC seconds (each covers "
+		  "everything since the start)" },
+	{ .name = "pid", .short_name = 'p', .arg = "PID[,PID]", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_RECORD, .not_for = "-p: only for record (%s takes its own arguments)",
+	  .kind = ILP_OPT_STRING, FIELD(pids),
+	  .help = "record: processes to attach to (instead of CMD)" },
+
+	/* ---- Report and format ---- */
+	{ .name = "output", .short_name = 'o', .arg = "FILE", .section = ILP_SEC_REPORT,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_STRING, FIELD(output),
+	  .help = "write the report to FILE (default: stderr; report: stdout; -: stdout); "
+		  "record: the trace.dat to write (required, mode 0600); FILE appears "
+		  "whole at the end (a temporary file renamed over it; a symlink there is "
+		  "replaced, not followed)" },
+	{ .name = "input", .short_name = 'i', .arg = "FILE", .def = "trace.dat",
+	  .def_elsewhere = 1, .section = ILP_SEC_REPORT, .cmds = ILP_CMD_REPORT,
+	  .not_for = "-i: only for report, not %s", .kind = ILP_OPT_STRING, FIELD(input),
+	  .help = "report: the trace file to read" },
+	{ .name = "format", .arg = "FMT", .def = "text", .section = ILP_SEC_REPORT,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_CHOICE, .choices = formats, FIELD(format),
+	  .help = "report format: text, json (every number of the text report, integers "
+		  "in ns, schema in docs/report.schema.json), html (one self-contained page "
+		  "with SVG latency charts), folded (stack;lines NS for "
+		  "flamegraph.pl/speedscope) or perfetto (Chrome trace JSON of the 256 "
+		  "longest calls per process and the 256 slowest disk requests per device)" },
+	{ .name = "threads", .short_name = 't', .section = ILP_SEC_REPORT, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_FLAG, FIELD(threads),
+	  .help = "add a per-thread breakdown" },
+	{ .name = "hist", .arg = "N", .def = "3", .section = ILP_SEC_REPORT,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, FIELD(top_hist), .min = 0, .max = 1000,
+	  .bad = "a count",
+	  .help = "latency histograms for the top N syscalls of each process, 0 for none" },
+
+	/* ---- Findings thresholds (docs/detectors.md) ---- */
+	{ .name = "loop-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_UINT, TH(loop_min), .min = 2, .max = COUNT_MAX,
+	  .bad = "a count (2 or more)",
+	  .help = "loop: iterations of the same calls on the same objects in one thread, "
+		  "such as a transaction per item; the findings on its objects nest under it" },
+	{ .name = "min-ops", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_UINT, TH(min_ops), .min = 1, .max = COUNT_MAX, .bad = "a count",
+	  .help = "unbuffered, random I/O: calls on one object" },
+	{ .name = "small-bytes", .arg = "B", .unit = ILP_UNIT_BYTES, .section = ILP_SEC_FINDINGS,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, TH(small_bytes), .min = 1, .max = 1 << 30,
+	  .bad = "a size in bytes",
+	  .help = "unbuffered: median call size below B is small" },
+	{ .name = "nplus1-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_UINT, TH(nplus1_min), .min = 2, .max = COUNT_MAX,
+	  .bad = "a count (2 or more)",
+	  .help = "N+1: request/response round trips on one socket, or a pipe/socket pair" },
+	{ .name = "repeat-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_UINT, TH(repeat_min), .min = 2, .max = COUNT_MAX,
+	  .bad = "a count (2 or more)",
+	  .help = "repeat: opens + stats of one path" },
+	{ .name = "fsync-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_UINT, TH(fsync_min), .min = 2, .max = COUNT_MAX,
+	  .bad = "a count (2 or more)",
+	  .help = "fsync storm: syncs of one file, at >= 10/s" },
+	{ .name = "random-pct", .arg = "P", .unit = ILP_UNIT_PCT, .section = ILP_SEC_FINDINGS,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, TH(random_pct), .min = 0, .max = 100,
+	  .bad = "a percentage (0 to 100)",
+	  .help = "random I/O: % of positioned calls not at the previous one's end" },
+	{ .name = "lock-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_UINT, TH(lock_min), .min = 1, .max = COUNT_MAX,
+	  .bad = "a count (1 or more)",
+	  .help = "hot lock: contended waits on one mutex or kernel lock, whose wait time "
+		  "is also at least --lock-pct or --lock-ms" },
+	{ .name = "lock-pct", .arg = "P", .unit = ILP_UNIT_PCT, .section = ILP_SEC_FINDINGS,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, TH(lock_pct), .min = 0, .max = 100,
+	  .bad = "a percentage (0 to 100)",
+	  .help = "hot lock: wait time as P % of the wall time" },
+	{ .name = "lock-ms", .arg = "MS", .unit = ILP_UNIT_MS, .section = ILP_SEC_FINDINGS,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, TH(lock_ns), .min = 0, .max = 3600000,
+	  .bad = "milliseconds",
+	  .help = "hot lock: wait time in milliseconds" },
+	{ .name = "slow", .arg = "MS", .unit = ILP_UNIT_MS, .section = ILP_SEC_FINDINGS,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, TH(slow_ns), .min = 0, .max = 86400000,
+	  .bad = "a number of milliseconds",
+	  .help = "list each call that took MS milliseconds or more under Blocking calls, "
+		  "with its start time, thread, object and off-CPU split, and report slow "
+		  "call findings for them, 0 for none" },
+	{ .name = "min-saving", .arg = "MS", .unit = ILP_UNIT_MS, .section = ILP_SEC_FINDINGS,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, TH(min_saving_ns), .min = 0,
+	  .max = 3600000, .bad = "milliseconds",
+	  .help = "hide findings that would save less" },
+	{ .name = "all", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL, .kind = ILP_OPT_FLAG,
+	  FIELD(all_findings),
+	  .help = "list every finding: the ones under 1% of the wall time fold into one "
+		  "\"minor:\" line otherwise (text, html; json lists them all)" },
+
+	/* ---- Backend ---- */
+	{ .name = "backend", .arg = "B", .def = "auto", .section = ILP_SEC_BACKEND,
+	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_CHOICE, .choices = backends, FIELD(backend),
+	  .help = "auto (ftrace if tracefs is usable, else ptrace), ftrace, or ptrace (no "
+		  "root needed; no disk, kernel lock or off-CPU data; run: a seccomp filter "
+		  "stops the app only at profiled syscalls, and sets no_new_privs: setuid "
+		  "programs run without their privilege; attach: every syscall stops the "
+		  "app, so expect a large slowdown)" },
+	{ .name = "stacks", .section = ILP_SEC_BACKEND, .cmds = ILP_CMD_ALL,
+	  .kind = ILP_OPT_FLAG, FIELD(stacks),
+	  .help = "ptrace: unwind the user stack at each profiled syscall (libdw) and "
+		  "report the call sites, e.g. \"write from fetch_user (app.c:42)\"; picks "
+		  "ptrace under auto" },
+	{ .name = "names", .arg = "MODE", .def = "fast", .section = ILP_SEC_BACKEND,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_RECORD,
+	  .not_for = "--names: only for run and record -- CMD, not %s (the filter must be "
+		     "there before the command starts)",
+	  .kind = ILP_OPT_CHOICE, .choices = name_modes, FIELD(names_exact),
+	  .help = "run, record -- CMD: how fd names are read under ftrace: fast (from "
+		  "/proc and the kernel, a name that cannot be made certain is shown as "
+		  "\"name lost\") or exact (a seccomp filter stops the app at calls that "
+		  "take a path or make an fd, and reads the name there: every name exact; "
+		  "an open storm runs several times slower)" },
+
+	/* ---- Other ---- */
+	{ .name = "help", .short_name = 'h', .section = ILP_SEC_OTHER,
+	  .cmds = ILP_CMD_ALL | ILP_CMD_TOP, .kind = ILP_OPT_ACTION, .action = ILP_ACT_HELP,
+	  .help = "this help" },
+	{ .name = "version", .short_name = 'V', .section = ILP_SEC_OTHER, .cmds = ILP_CMD_TOP,
+	  .kind = ILP_OPT_ACTION, .action = ILP_ACT_VERSION,
+	  .help = "print the version (first argument only)" },
+	{ .name = "remove-stale", .section = ILP_SEC_OTHER, .cmds = ILP_CMD_TOP,
+	  .kind = ILP_OPT_ACTION, .action = ILP_ACT_REMOVE_STALE,
+	  .help = "remove the tracefs instances of iolockprof sessions that are provably "
+		  "dead (every session does this when it starts) and say what was kept "
+		  "(first argument only)" },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const char *const section_names[ILP_SEC_COUNT] = {
+	[ILP_SEC_CAPTURE] = "Capture",
+	[ILP_SEC_REPORT] = "Report and format",
+	[ILP_SEC_FINDINGS] = "Findings thresholds",
+	[ILP_SEC_BACKEND] = "Backend",
+	[ILP_SEC_OTHER] = "Other",
+};
+
+static const struct {
+	const char *name;
+	uint64_t scale;		/* what the field holds for one typed unit */
+} units[] = {
+	[ILP_UNIT_NONE] = { "", 1 },
+	[ILP_UNIT_BYTES] = { "B", 1 },
+	[ILP_UNIT_KIB] = { "KiB", 1 },
+	[ILP_UNIT_PCT] = { "%", 1 },
+	[ILP_UNIT_MS] = { "ms", 1000000 },	/* the thresholds hold ns */
+	[ILP_UNIT_S] = { "s", 1 },
+};
+
+size_t ilp_option_count(void)
+{
+	return NOPTIONS;
+}
+
+const struct ilp_option *ilp_option(size_t i)
+{
+	return i < NOPTIONS ? &options[i] : NULL;
+}
+
+const char *ilp_option_section_name(enum ilp_opt_section s)
+{
+	return (unsigned)s < ILP_SEC_COUNT ? section_names[s] : "";
+}
+
+static uint64_t load_uint(const void *field, size_t size)
+{
+	uint64_t v64;
+	unsigned v32;
+
+	if (size == sizeof(v64)) {
+		memcpy(&v64, field, size);
+		return v64;
+	}
+	memcpy(&v32, field, sizeof(v32));
+	return v32;
+}
+
+/* into an int, enum or unsigned field, or a uint64_t/size_t one */
+static void store_uint(void *field, size_t size, uint64_t v)
+{
+	unsigned v32 = (unsigned)v;
+
+	if (size == sizeof(v))
+		memcpy(field, &v, size);
+	else
+		memcpy(field, &v32, sizeof(v32));
+}
+
+int ilp_option_default(const struct ilp_option *opt, int with_unit, char *buf, size_t size)
+{
+	struct ilp_thresholds th;
+	const char *unit = units[opt->unit].name;
+	int n;
+
+	if (opt->threshold) {
+		ilp_thresholds_default(&th);
+		n = snprintf(buf, size, "%" PRIu64,
+			     load_uint((char *)&th + opt->off, opt->size) / units[opt->unit].scale);
+	} else if (opt->def) {
+		n = snprintf(buf, size, "%s", opt->def);
+	} else {
+		return -ENOENT;
+	}
+	if (n >= 0 && (size_t)n < size && with_unit && *unit)
+		n = snprintf(buf + n, size - (size_t)n, " %s", unit);
+	return n < 0 ? -EIO : 0;
+}
+
+const struct ilp_option *ilp_option_top(const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct ilp_option *opt = &options[i];
+
+		if (!(opt->cmds & ILP_CMD_TOP))
+			continue;
+		if ((arg[0] == '-' && arg[1] == '-' && !strcmp(arg + 2, opt->name)) ||
+		    (opt->short_name && arg[0] == '-' && arg[1] == opt->short_name && !arg[2]))
+			return opt;
+	}
+	return NULL;
+}
+
+int ilp_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("iolockprof: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see iolockprof --help)\n", stderr);
+	return -EINVAL;
+}
+
+/* "-b" when it has a short name, else "--hist": what its errors call it */
+static const char *label(const struct ilp_option *opt, char *buf, size_t size)
+{
+	if (opt->short_name)
+		snprintf(buf, size, "-%c", opt->short_name);
+	else
+		snprintf(buf, size, "--%s", opt->name);
+	return buf;
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 31536000)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "read,write" or "trace=read,write" into syscall numbers */
+static int parse_syscalls(const struct ilp_option *opt, const char *list, struct ilp_opts *o)
+{
+	char *copy, *tok, *save = NULL;
+	size_t n = 0, cap = 8;
+	int err = 0;
+
+	(void)opt;
+	if (!strncmp(list, "trace=", 6))
+		list += 6;
+	free(o->syscalls);	/* the last -e counts */
+	o->nsyscalls = 0;
+	copy = strdup(list);
+	o->syscalls = malloc(cap * sizeof(int));
+	if (!copy || !o->syscalls) {
+		free(copy);
+		return -ENOMEM;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int nr = ilp_syscall_nr(tok);
+
+		if (nr < 0) {
+			err = ilp_usage_error("-e: unknown syscall '%s'", tok);
+			break;
+		}
+		if (n == cap) {
+			int *v = realloc(o->syscalls, cap * 2 * sizeof(int));
+
+			if (!v) {
+				err = -ENOMEM;
+				break;
+			}
+			o->syscalls = v;
+			cap *= 2;
+		}
+		o->syscalls[n++] = nr;
+	}
+	free(copy);
+	if (!err && !n)
+		err = ilp_usage_error("-e: empty syscall list");
+	o->nsyscalls = n;
+	return err;
+}
+
+static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
+{
+	(void)opt;
+	if (!*arg || !getpwnam(arg))
+		return ilp_usage_error("-u: no such user: '%s'", arg);
+	o->user = arg;
+	return 0;
+}
+
+/* "one of text, json, html" from choices[], for the usage error */
+static void choice_list(const struct ilp_opt_choice *c, char *buf, size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	buf[0] = 0;
+	for (; c->name && len < size; c++, len += (size_t)n) {
+		n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "one of ", c->name);
+		if (n < 0)
+			break;
+	}
+}
+
+/* sets opt's field from arg; a bad value is a usage error (-EINVAL) */
+static int set_value(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
+{
+	char name[32], list[128];
+	void *field;
+	unsigned long v;
+	double secs;
+	const struct ilp_opt_choice *c;
+	const char *what = opt->bad;
+
+	/* no thresholds to set (o->th NULL: the defaults): still checked */
+	if (opt->threshold)
+		field = o->th ? (char *)o->th + opt->off : NULL;
+	else
+		field = (char *)o + opt->off;
+	switch (opt->kind) {
+	case ILP_OPT_FLAG:
+		store_uint(field, opt->size, 1);
+		return 0;
+	case ILP_OPT_STRING:
+		memcpy(field, &arg, sizeof(arg));
+		return 0;
+	case ILP_OPT_UINT:
+		if (parse_uint(arg, ULONG_MAX, &v) || v < opt->min || v > opt->max)
+			break;
+		if (field)
+			store_uint(field, opt->size, (uint64_t)v * units[opt->unit].scale);
+		return 0;
+	case ILP_OPT_SECONDS:
+		if (parse_seconds(arg, &secs))
+			break;
+		memcpy(field, &secs, sizeof(secs));
+		return 0;
+	case ILP_OPT_CHOICE:
+		for (c = opt->choices; c->name; c++)
+			if (!strcmp(arg, c->name)) {
+				store_uint(field, opt->size, (unsigned)c->value);
+				return 0;
+			}
+		choice_list(opt->choices, list, sizeof(list));
+		what = list;
+		break;
+	case ILP_OPT_FN:
+		return opt->parse(opt, arg, o);
+	case ILP_OPT_ACTION:
+		return 0;
+	}
+	return ilp_usage_error("%s: '%s' is not %s", label(opt, name, sizeof(name)), arg, what);
+}
+
+/*
+ * The table's defaults, through the same parser as a typed value, so a
+ * default is written once; thresholds have theirs from
+ * ilp_thresholds_default() (the detectors' own, for callers without a
+ * command line).
+ */
+static int set_defaults(struct ilp_opts *o)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct ilp_option *opt = &options[i];
+
+		if (!opt->def || opt->def_elsewhere || opt->threshold ||
+		    !(opt->cmds & ILP_CMD_ALL))
+			continue;
+		err = set_value(opt, opt->def, o);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* getopt_long's long options and short string, for the options commands take */
+static int make_getopt(struct option **longopts, char **shortopts)
+{
+	struct option *lo;
+	char *so;
+	size_t i, nl = 0, ns = 0;
+
+	lo = calloc(NOPTIONS + 1, sizeof(*lo));
+	/* "+:": stop at the first non-option, so run's command keeps its own
+	 * options; report a missing value as ':' */
+	so = malloc(2 + 2 * NOPTIONS + 1);
+	if (!lo || !so) {
+		free(lo);
+		free(so);
+		return -ENOMEM;
+	}
+	so[ns++] = '+';
+	so[ns++] = ':';
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct ilp_option *opt = &options[i];
+
+		/* every command's options, not only this one's: one it cannot
+		 * use gets its own error, not "unknown option" */
+		if (!(opt->cmds & ILP_CMD_ALL))
+			continue;
+		lo[nl].name = opt->name;
+		lo[nl].has_arg = opt->arg ? required_argument : no_argument;
+		lo[nl].val = 256 + (int)i;	/* past every char: a row index */
+		nl++;
+		if (opt->short_name) {
+			so[ns++] = opt->short_name;
+			if (opt->arg)
+				so[ns++] = ':';
+		}
+	}
+	so[ns] = 0;
+	*longopts = lo;
+	*shortopts = so;
+	return 0;
+}
+
+static const struct ilp_option *by_short(int c)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].short_name && options[i].short_name == c &&
+		    (options[i].cmds & ILP_CMD_ALL))
+			return &options[i];
+	return NULL;
+}
+
+int ilp_options_parse(unsigned cmd, const char *cmd_name, int argc, char **argv,
+		      struct ilp_opts *o)
+{
+	struct option *longopts = NULL;
+	char *shortopts = NULL;
+	const struct ilp_option *opt;
+	int c, err;
+
+	err = set_defaults(o);
+	if (!err)
+		err = make_getopt(&longopts, &shortopts);
+	if (err)
+		return err;
+	optind = 0;	/* 0, not 1: getopt forgets any earlier parse entirely */
+	opterr = 0;	/* its errors are ours, in one line */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == ':') {
+			err = ilp_usage_error("option '%s' needs a value", argv[optind - 1]);
+			break;
+		}
+		opt = c >= 256 && c < 256 + (int)NOPTIONS ? &options[c - 256] : by_short(c);
+		if (!opt) {
+			err = ilp_usage_error("unknown option '%s'", argv[optind - 1]);
+			break;
+		}
+		if (!(opt->cmds & cmd)) {
+			err = ilp_usage_error(opt->not_for, cmd_name);
+			break;
+		}
+		if (opt->kind == ILP_OPT_ACTION) {
+			err = opt->action;
+			break;
+		}
+		err = set_value(opt, optarg, o);
+		if (err)
+			break;
+	}
+	free(longopts);
+	free(shortopts);
+	if (err)
+		return err;
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	o->argv = argv + optind;
+	o->argc = argc - optind;
+	return 0;
+}
+
+int ilp_help_item(FILE *out, const char *left, size_t col, const char *text)
+{
+	size_t at, len;
+	int r = 0;
+
+	r |= fputs(left, out) < 0;
+	at = strlen(left);
+	if (at >= col) {	/* then the text starts on the next line */
+		r |= fputc('\n', out) < 0;
+		at = 0;
+	}
+	while (*text) {
+		/* the longest run of words that fits from col to HELP_WIDTH */
+		size_t room = HELP_WIDTH - col;
+		const char *end = text;
+
+		len = strlen(text);
+		if (len > room) {
+			for (end = text + room; end > text && *end != ' '; end--)
+				;
+			if (end == text)	/* one word longer than the line */
+				for (end = text + room; *end && *end != ' '; end++)
+					;
+			len = (size_t)(end - text);
+		}
+		r |= fprintf(out, "%*s", (int)(col - at), "") < 0;
+		for (size_t k = 0; k < len; k++)
+			r |= fputc(text[k] == HELP_NBSP ? ' ' : text[k], out) == EOF;
+		r |= fputc('\n', out) == EOF;
+		at = 0;
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+	return r ? -EIO : 0;
+}
+
+int ilp_options_help(FILE *out)
+{
+	char left[64], def[48], text[1024];
+	size_t i;
+	int s, r = 0;
+
+	for (s = 0; s < ILP_SEC_COUNT; s++) {
+		const char *title = section_names[s];
+
+		r |= fprintf(out, "\n%c%s%s:\n", tolower((unsigned char)title[0]), title + 1,
+			     s == ILP_SEC_FINDINGS ? " (how each detector decides: "
+			     "docs/detectors.md)" : "") < 0;
+		for (i = 0; i < NOPTIONS; i++) {
+			const struct ilp_option *opt = &options[i];
+
+			if (opt->section != (enum ilp_opt_section)s)
+				continue;
+			if (opt->short_name)
+				snprintf(left, sizeof(left), "  -%c, --%s%s%s", opt->short_name,
+					 opt->name, opt->arg ? " " : "", opt->arg ? opt->arg : "");
+			else
+				snprintf(left, sizeof(left), "      --%s%s%s", opt->name,
+					 opt->arg ? " " : "", opt->arg ? opt->arg : "");
+			if (!ilp_option_default(opt, 1, def, sizeof(def))) {
+				/* "(default 100 ms)" stays on one line */
+				for (char *c = def; *c; c++)
+					if (*c == ' ')
+						*c = HELP_NBSP;
+				snprintf(text, sizeof(text), "%s (default%c%s)", opt->help,
+					 HELP_NBSP, def);
+			}
+			else
+				snprintf(text, sizeof(text), "%s", opt->help);
+			r |= ilp_help_item(out, left, HELP_COL, text) < 0;
+		}
+	}
+	return r ? -EIO : 0;
+}

@@ -8,7 +8,8 @@
  * commands that take it and the field it sets (of struct ilp_opts or, for
  * a detector threshold, of struct ilp_thresholds).  getopt_long's arrays,
  * the option part of --help and the parsing itself are made from it at run
- * time.
+ * time; tests/unit/test_options.c holds docs/iolockprof.1 and
+ * docs/detectors.md to it.
  */
 
 #include <stddef.h>

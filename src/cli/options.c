@@ -3,7 +3,8 @@
  * The option table: every option of every command, once.  getopt_long's
  * arrays, the defaults, the parsing, the usage errors and the option part
  * of --help are all made from it, so a new option is one row here plus its
- * entry in docs/iolockprof.1 (and docs/detectors.md for a threshold).
+ * entry in docs/iolockprof.1 (and docs/detectors.md for a threshold);
+ * tests/unit/test_options.c fails if those disagree with the table.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -58,7 +59,7 @@ static const struct ilp_opt_choice name_modes[] = {
 
 /*
  * In the man page's order (OPTIONS, by subsection): --help prints them in
- * this order.
+ * this order, and the test holds the man page to it.
  */
 static const struct ilp_option options[] = {
 	/* ---- Capture ---- */
@@ -263,7 +264,8 @@ static uint64_t load_uint(const void *field, size_t size)
 	return v32;
 }
 
-/* into an int, enum or unsigned field, or a uint64_t/size_t one */
+/* into an int, enum or unsigned field, or a uint64_t/size_t one (the test
+ * checks every row's field is one of those sizes) */
 static void store_uint(void *field, size_t size, uint64_t v)
 {
 	unsigned v32 = (unsigned)v;

@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Unit tests for src/cli/options.c, the one option table: its rows are
+ * well-formed, parsing goes through them (defaults, values, units, errors),
+ * and the documentation agrees with them: every option in the table is in
+ * the OPTIONS section of docs/iolockprof.1 and every option there is in
+ * the table, in the same subsection and order, with the same short name,
+ * value and default; every threshold is in docs/detectors.md's flag table
+ * with the same value name and default.  Run from the source tree (make
+ * unit does).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "analyze.h"
+#include "cli.h"
+#include "options.h"
+
+#define MAN_PAGE "docs/iolockprof.1"
+#define DETECTORS_MD "docs/detectors.md"
+#define MS 1000000ull
+
+/* ---- the table itself ---- */
+
+static void test_rows_well_formed(void **state)
+{
+	size_t i, j, n = ilp_option_count();
+	int last_section = 0;
+
+	(void)state;
+	assert_true(n > 0);
+	assert_null(ilp_option(n));
+	for (i = 0; i < n; i++) {
+		const struct ilp_option *o = ilp_option(i);
+		unsigned cmds = o->cmds & ILP_CMD_ALL;
+		const char *pc;
+
+		assert_non_null(o->name);
+		assert_true(o->help && *o->help);
+		assert_true(o->cmds != 0);
+		/* --help and the man page list sections in table order */
+		assert_true((int)o->section >= last_section && o->section < ILP_SEC_COUNT);
+		last_section = (int)o->section;
+		for (j = 0; j < i; j++) {
+			assert_string_not_equal(ilp_option(j)->name, o->name);
+			assert_false(o->short_name && ilp_option(j)->short_name == o->short_name);
+		}
+		/* a command that cannot take it gets its own error, with one %s */
+		if (cmds && cmds != ILP_CMD_ALL) {
+			assert_non_null(o->not_for);
+			pc = strchr(o->not_for, '%');
+			assert_true(pc && pc[1] == 's' && !strchr(pc + 1, '%'));
+		}
+		switch (o->kind) {
+		case ILP_OPT_FLAG:
+		case ILP_OPT_ACTION:
+			assert_null(o->arg);
+			break;
+		case ILP_OPT_UINT:
+			assert_true(o->min <= o->max);
+			assert_non_null(o->bad);
+			/* the field holds max in the unit's scale */
+			assert_true(o->size == 8 || o->max * (o->unit == ILP_UNIT_MS ? MS : 1) <= UINT32_MAX);
+			/* fall through */
+		case ILP_OPT_CHOICE:
+			assert_true(o->size == sizeof(int) || o->size == sizeof(uint64_t));
+			assert_non_null(o->arg);
+			break;
+		case ILP_OPT_SECONDS:
+			assert_int_equal(o->size, sizeof(double));
+			assert_non_null(o->bad);
+			assert_non_null(o->arg);
+			break;
+		case ILP_OPT_STRING:
+			assert_int_equal(o->size, sizeof(char *));
+			assert_non_null(o->arg);
+			break;
+		case ILP_OPT_FN:
+			assert_non_null(o->parse);
+			assert_non_null(o->arg);
+			break;
+		}
+		if (o->kind == ILP_OPT_CHOICE)
+			assert_true(o->choices && o->choices[0].name);
+		if (o->kind == ILP_OPT_ACTION)
+			assert_true(o->action != ILP_ACT_NONE);
+		if (o->threshold)
+			assert_int_equal(o->kind, ILP_OPT_UINT);
+	}
+}
+
+/* a threshold's default comes from ilp_thresholds_default(), whole in its unit */
+static void test_threshold_defaults(void **state)
+{
+	char buf[32];
+	size_t i;
+	struct ilp_thresholds th;
+
+	(void)state;
+	ilp_thresholds_default(&th);
+	for (i = 0; i < ilp_option_count(); i++) {
+		const struct ilp_option *o = ilp_option(i);
+		uint64_t v;
+
+		if (!o->threshold)
+			continue;
+		assert_null(o->def);	/* declared once: in ilp_thresholds_default() */
+		memcpy(&v, (char *)&th + o->off, sizeof(v));
+		assert_int_equal(v % (o->unit == ILP_UNIT_MS ? MS : 1), 0);
+		assert_int_equal(ilp_option_default(o, 0, buf, sizeof(buf)), 0);
+	}
+	for (i = 0; i < ilp_option_count() && strcmp(ilp_option(i)->name, "slow"); i++)
+		;
+	assert_int_equal(ilp_option_default(ilp_option(i), 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "100 ms");
+	assert_int_equal(th.slow_ns, 100 * MS);
+}
+
+/* ---- parsing through the table ---- */
+
+struct parsed {
+	struct ilp_opts o;
+	struct ilp_thresholds th;
+	int err;
+};
+
+/* parses a NULL-terminated argv, stderr (the usage errors) to /dev/null */
+static void parse(struct parsed *p, unsigned cmd, char **argv)
+{
+	int argc = 0, saved = dup(2), null = open("/dev/null", O_WRONLY);
+
+	while (argv[argc])
+		argc++;
+	memset(p, 0, sizeof(*p));
+	ilp_thresholds_default(&p->th);
+	p->o.th = &p->th;
+	fflush(stderr);
+	dup2(null, 2);
+	p->err = ilp_options_parse(cmd, argv[0], argc, argv, &p->o);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+}
+
+static void test_parse_defaults(void **state)
+{
+	char *argv[] = { "run", "--", "./app", "-t", NULL };
+	struct parsed p;
+	struct ilp_thresholds def;
+
+	(void)state;
+	parse(&p, ILP_CMD_RUN, argv);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.top_hist, 3);
+	assert_int_equal(p.o.format, ILP_FMT_TEXT);
+	assert_int_equal(p.o.backend, ILP_BACKEND_AUTO);
+	assert_int_equal(p.o.names_exact, 0);
+	assert_int_equal(p.o.buffer_kb, 0);	/* the backend chooses (by CPU count) */
+	assert_null(p.o.input);			/* report chooses trace.dat */
+	assert_int_equal(p.o.threads, 0);	/* the command's -t is its own */
+	memset(&def, 0, sizeof(def));	/* no_offcpu and padding, as parse() */
+	ilp_thresholds_default(&def);
+	assert_memory_equal(&p.th, &def, sizeof(def));
+	assert_int_equal(p.o.argc, 2);
+	assert_string_equal(p.o.argv[0], "./app");
+}
+
+static void test_parse_values(void **state)
+{
+	char *argv[] = { "run", "-t", "--hist", "7", "--slow", "20", "--min-saving=0",
+			 "--lock-ms", "3", "--small-bytes", "4096", "-b", "128", "--format",
+			 "json", "--backend=ptrace", "--names", "exact", "--all", "--stacks",
+			 "-e", "read,write", "-o", "out.txt", "--random-pct", "0", "--loop-min",
+			 "2", "./app", "x", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(&p, ILP_CMD_RUN, argv);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.threads, 1);
+	assert_int_equal(p.o.top_hist, 7);
+	assert_int_equal(p.th.slow_ns, 20 * MS);	/* ms typed, ns stored */
+	assert_int_equal(p.th.min_saving_ns, 0);
+	assert_int_equal(p.th.lock_ns, 3 * MS);
+	assert_int_equal(p.th.small_bytes, 4096);
+	assert_int_equal(p.th.random_pct, 0);
+	assert_int_equal(p.th.loop_min, 2);
+	assert_int_equal(p.o.buffer_kb, 128);
+	assert_int_equal(p.o.format, ILP_FMT_JSON);
+	assert_int_equal(p.o.backend, ILP_BACKEND_PTRACE);
+	assert_int_equal(p.o.names_exact, 1);
+	assert_int_equal(p.o.all_findings, 1);
+	assert_int_equal(p.o.stacks, 1);
+	assert_int_equal(p.o.nsyscalls, 2);
+	assert_string_equal(p.o.output, "out.txt");
+	assert_int_equal(p.o.argc, 2);	/* stops at the first non-option */
+	assert_string_equal(p.o.argv[0], "./app");
+	free(p.o.syscalls);
+}
+
+static void test_parse_seconds_and_commands(void **state)
+{
+	char *attach[] = { "attach", "-d", "1.5", "--interval", "2", "123", NULL };
+	char *record[] = { "record", "-p", "1,2", "-o", "t.dat", NULL };
+	char *report[] = { "report", "-i", "t.dat", "-b", "64", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(&p, ILP_CMD_ATTACH, attach);
+	assert_int_equal(p.err, 0);
+	assert_true(p.o.duration == 1.5 && p.o.interval == 2);
+	parse(&p, ILP_CMD_RECORD, record);
+	assert_int_equal(p.err, 0);
+	assert_string_equal(p.o.pids, "1,2");
+	parse(&p, ILP_CMD_REPORT, report);	/* takes capture options, ignores them */
+	assert_int_equal(p.err, 0);
+	assert_string_equal(p.o.input, "t.dat");
+}
+
+/* every way a value or an option can be wrong is -EINVAL (one line said) */
+static void test_parse_errors(void **state)
+{
+	static const struct {
+		unsigned cmd;
+		const char *argv[4];
+	} bad[] = {
+		{ ILP_CMD_RUN, { "run", "-d", "1" } },		/* not for run */
+		{ ILP_CMD_RUN, { "run", "--interval", "1" } },
+		{ ILP_CMD_RUN, { "run", "-p", "1" } },
+		{ ILP_CMD_RUN, { "run", "-i", "x" } },
+		{ ILP_CMD_ATTACH, { "attach", "-u", "root" } },
+		{ ILP_CMD_ATTACH, { "attach", "--names", "exact" } },
+		{ ILP_CMD_RUN, { "run", "-V" } },		/* first argument only */
+		{ ILP_CMD_RUN, { "run", "--version" } },
+		{ ILP_CMD_RUN, { "run", "--remove-stale" } },
+		{ ILP_CMD_RUN, { "run", "--no-such" } },
+		{ ILP_CMD_RUN, { "run", "--min", "1" } },	/* ambiguous */
+		{ ILP_CMD_RUN, { "run", "--hist" } },		/* no value */
+		{ ILP_CMD_RUN, { "run", "--hist", "1001" } },
+		{ ILP_CMD_RUN, { "run", "--slow", "-1" } },
+		{ ILP_CMD_RUN, { "run", "--slow", "86400001" } },
+		{ ILP_CMD_RUN, { "run", "--nplus1-min", "1" } },
+		{ ILP_CMD_RUN, { "run", "--random-pct", "101" } },
+		{ ILP_CMD_RUN, { "run", "-b", "63" } },
+		{ ILP_CMD_RUN, { "run", "-b", "1k" } },
+		{ ILP_CMD_ATTACH, { "attach", "-d", "0" } },
+		{ ILP_CMD_ATTACH, { "attach", "-d", "nan" } },
+		{ ILP_CMD_RUN, { "run", "--format", "xml" } },
+		{ ILP_CMD_RUN, { "run", "--names", "slow" } },
+		{ ILP_CMD_RUN, { "run", "-e", "no_such_call" } },
+		{ ILP_CMD_RUN, { "run", "-u", "" } },
+		{ ILP_CMD_RUN, { "run", "--threads=1" } },
+	};
+	char *argv[4];
+	struct parsed p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(argv, bad[i].argv, sizeof(argv));
+		parse(&p, bad[i].cmd, argv);
+		if (p.err != -EINVAL)
+			fail_msg("%s %s %s: %d, want -EINVAL", argv[0], argv[1],
+				 argv[2] ? argv[2] : "", p.err);
+		free(p.o.syscalls);
+	}
+}
+
+static void test_help_and_top(void **state)
+{
+	char *argv[] = { "run", "-t", "-h", "--no-such", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(&p, ILP_CMD_RUN, argv);
+	assert_int_equal(p.err, ILP_ACT_HELP);	/* nothing after it is parsed */
+	assert_int_equal(ilp_option_top("--help")->action, ILP_ACT_HELP);
+	assert_int_equal(ilp_option_top("-h")->action, ILP_ACT_HELP);
+	assert_int_equal(ilp_option_top("--version")->action, ILP_ACT_VERSION);
+	assert_int_equal(ilp_option_top("-V")->action, ILP_ACT_VERSION);
+	assert_int_equal(ilp_option_top("--remove-stale")->action, ILP_ACT_REMOVE_STALE);
+	assert_null(ilp_option_top("--remove-stale=1"));
+	assert_null(ilp_option_top("-t"));
+	assert_null(ilp_option_top("--threads"));
+	assert_null(ilp_option_top("run"));
+}
+
+/* every row is in --help, with its default */
+static void test_help_lists_every_option(void **state)
+{
+	char *buf = NULL, want[96], def[48];
+	size_t size = 0, i;
+	FILE *f = open_memstream(&buf, &size);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(ilp_options_help(f), 0);
+	fclose(f);
+	for (i = 0; i < ilp_option_count(); i++) {
+		const struct ilp_option *o = ilp_option(i);
+
+		snprintf(want, sizeof(want), "--%s%s%s ", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
+		if (!strstr(buf, want))
+			fail_msg("--help lacks \"%s\"", want);
+		if (!ilp_option_default(o, 1, def, sizeof(def))) {
+			snprintf(want, sizeof(want), "(default %s)", def);
+			if (!strstr(buf, want))
+				fail_msg("--help: --%s lacks \"%s\"", o->name, want);
+		}
+	}
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (strlen(line) > 78)
+			fail_msg("--help: a line of %zu columns: %s", strlen(line), line);
+	free(buf);
+}
+
+/* ---- the documentation agrees with the table ---- */
+
+struct doc_opt {
+	char name[48];		/* long, without "--" */
+	char short_name;
+	int has_arg;
+	char arg[32];		/* detectors.md: the value's name */
+	char section[48];
+	char *body;		/* man: the paragraph, plain text */
+	int line;
+};
+
+struct doc {
+	struct doc_opt v[128];
+	size_t n;
+};
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	if (!f) {
+		print_error("%s: cannot open (run the tests from the source tree)\n", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)len + 1);
+	if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[len] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* troff to plain text: fonts dropped, \- and \(lq... to ASCII, quotes and
+ * \& gone, runs of spaces as one */
+static void plain(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < size; in++) {
+		if (in[0] == '\\' && in[1] == 'f' && in[2]) {
+			in += 2;
+		} else if (in[0] == '\\' && in[1] == '-') {
+			out[n++] = '-';
+			in++;
+		} else if (in[0] == '\\' && in[1] == '&') {
+			in++;
+		} else if (in[0] == '\\' && in[1] == '(' && in[2] && in[3]) {
+			out[n++] = '"';
+			in += 3;
+		} else if (*in == '"') {
+			continue;
+		} else if (isspace((unsigned char)*in)) {
+			if (n && out[n - 1] != ' ')
+				out[n++] = ' ';
+		} else {
+			out[n++] = *in;
+		}
+	}
+	out[n] = 0;
+}
+
+/* the .TP items of the OPTIONS section; 0, or -1 if the page is unreadable */
+static int read_man(struct doc *d)
+{
+	char *text = read_file(MAN_PAGE), *line, *next, section[48] = "";
+	char item[256], body[4096];
+	int in = 0, lineno = 0, want_item = 0;
+	struct doc_opt *cur = NULL;
+	size_t blen = 0;
+
+	if (!text)
+		return -1;
+	d->n = 0;
+	for (line = text; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		lineno++;
+		if (!strncmp(line, ".SH", 3)) {
+			if (cur)
+				cur->body = strdup(body);
+			cur = NULL;
+			in = !strcmp(line, ".SH OPTIONS");
+			want_item = 0;
+		}
+		if (!in)
+			continue;
+		if (!strncmp(line, ".SS ", 4) || !strncmp(line, ".TP", 3) || !strncmp(line, ".SH", 3)) {
+			if (cur)
+				cur->body = strdup(body);
+			cur = NULL;
+			if (!strncmp(line, ".SS ", 4))
+				snprintf(section, sizeof(section), "%s", line + 4);
+			want_item = !strncmp(line, ".TP", 3);
+			continue;
+		}
+		if (want_item) {
+			char *tok, *save = NULL;
+			struct doc_opt o = { .line = lineno };
+
+			want_item = 0;
+			plain(line, item, sizeof(item));
+			snprintf(o.section, sizeof(o.section), "%s", section);
+			tok = strtok_r(item, " ", &save);	/* .B, .BR, .BI */
+			while ((tok = strtok_r(NULL, " ", &save))) {
+				if (!strncmp(tok, "--", 2))
+					snprintf(o.name, sizeof(o.name), "%s", tok + 2);
+				else if (tok[0] == '-' && tok[1] && !tok[2])
+					o.short_name = tok[1];
+				else if (strcmp(tok, ","))
+					o.has_arg = 1;
+			}
+			if (!o.name[0] || d->n == sizeof(d->v) / sizeof(d->v[0]))
+				continue;	/* not an option's item */
+			d->v[d->n] = o;
+			cur = &d->v[d->n++];
+			body[0] = 0;
+			blen = 0;
+			continue;
+		}
+		if (cur && blen + 2 < sizeof(body)) {
+			plain(line, body + blen, sizeof(body) - blen - 1);
+			blen = strlen(body);
+			body[blen++] = ' ';
+			body[blen] = 0;
+		}
+	}
+	if (cur)
+		cur->body = strdup(body);
+	free(text);
+	return 0;
+}
+
+/* "| `--loop-min N` | 20 | loop |" rows of detectors.md */
+static int read_detectors_md(struct doc *d)
+{
+	char *text = read_file(DETECTORS_MD), *line, *next;
+	int lineno = 0;
+
+	if (!text)
+		return -1;
+	d->n = 0;
+	for (line = text; line; line = next) {
+		struct doc_opt o = { 0 };
+		char def[64];
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		lineno++;
+		if (strncmp(line, "| `--", 5) || d->n == sizeof(d->v) / sizeof(d->v[0]))
+			continue;
+		o.line = lineno;
+		if (sscanf(line, "| `--%47[^ `]%*[ ]%31[^`]` | %63[^|]|", o.name, o.arg, def) != 3)
+			continue;
+		for (size_t k = strlen(def); k && def[k - 1] == ' '; k--)
+			def[k - 1] = 0;
+		o.body = strdup(def);
+		d->v[d->n++] = o;
+	}
+	free(text);
+	return 0;
+}
+
+static void doc_release(struct doc *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].body);
+}
+
+static const struct doc_opt *doc_find(const struct doc *d, const char *name, int *count)
+{
+	const struct doc_opt *found = NULL;
+
+	*count = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].name, name)) {
+			if (!found)
+				found = &d->v[i];
+			(*count)++;
+		}
+	return found;
+}
+
+static const struct ilp_option *table_find(const char *name)
+{
+	for (size_t i = 0; i < ilp_option_count(); i++)
+		if (!strcmp(ilp_option(i)->name, name))
+			return ilp_option(i);
+	return NULL;
+}
+
+/* the man page states def: "default D", "D (default" or "D (the default" */
+static int states_default(const char *body, const char *def)
+{
+	char a[96], b[96], c[96];
+
+	snprintf(a, sizeof(a), "default %s", def);
+	snprintf(b, sizeof(b), "%s (default", def);
+	snprintf(c, sizeof(c), "%s (the default", def);
+	return strstr(body, a) || strstr(body, b) || strstr(body, c);
+}
+
+#define MISMATCH(...) (print_error(__VA_ARGS__), bad++)
+
+static void test_man_page_matches_table(void **state)
+{
+	static struct doc man;
+	size_t i, k = 0;
+	int bad = 0, count;
+	char def[48];
+
+	(void)state;
+	assert_int_equal(read_man(&man), 0);
+	for (i = 0; i < ilp_option_count(); i++) {
+		const struct ilp_option *o = ilp_option(i);
+		const struct doc_opt *m = doc_find(&man, o->name, &count);
+		const char *sec = ilp_option_section_name(o->section);
+
+		if (!m) {
+			MISMATCH(MAN_PAGE ": --%s is in the option table (src/cli/options.c) but "
+				 "not under OPTIONS\n", o->name);
+			continue;
+		}
+		if (count > 1)
+			MISMATCH(MAN_PAGE ":%d: --%s is listed %d times under OPTIONS; once is "
+				 "enough\n", m->line, o->name, count);
+		if (m->short_name != o->short_name)
+			MISMATCH(MAN_PAGE ":%d: --%s: short name '%c', the option table says "
+				 "'%c'\n", m->line, o->name, m->short_name ? m->short_name : ' ',
+				 o->short_name ? o->short_name : ' ');
+		if (m->has_arg != !!o->arg)
+			MISMATCH(MAN_PAGE ":%d: --%s %s a value, the option table says it %s\n",
+				 m->line, o->name, m->has_arg ? "takes" : "takes no",
+				 o->arg ? "takes one" : "takes none");
+		if (strcmp(m->section, sec))
+			MISMATCH(MAN_PAGE ":%d: --%s is under \"%s\", the option table says "
+				 "\"%s\"\n", m->line, o->name, m->section, sec);
+		if (!ilp_option_default(o, 0, def, sizeof(def)) && !states_default(m->body, def))
+			MISMATCH(MAN_PAGE ":%d: --%s: the default is %s (option table), the "
+				 "man page does not say \"default %s\"\n", m->line, o->name, def, def);
+	}
+	for (i = 0; i < man.n; i++) {
+		if (!table_find(man.v[i].name)) {
+			MISMATCH(MAN_PAGE ":%d: --%s is under OPTIONS but not in the option "
+				 "table (src/cli/options.c)\n", man.v[i].line, man.v[i].name);
+			continue;
+		}
+		/* same order as the table (and --help): the k-th known option */
+		while (k < ilp_option_count() && !doc_find(&man, ilp_option(k)->name, &count))
+			k++;
+		if (k < ilp_option_count() && strcmp(ilp_option(k)->name, man.v[i].name)) {
+			MISMATCH(MAN_PAGE ":%d: --%s comes where the option table has --%s: "
+				 "list them in the table's order\n", man.v[i].line, man.v[i].name,
+				 ilp_option(k)->name);
+			break;	/* one is enough: the rest is shifted */
+		}
+		k++;
+	}
+	doc_release(&man);
+	if (bad)
+		fail_msg("%d mismatch%s between " MAN_PAGE " and the option table", bad,
+			 bad == 1 ? "" : "es");
+}
+
+static void test_detectors_md_matches_table(void **state)
+{
+	static struct doc md;
+	size_t i;
+	int bad = 0, count;
+	char def[48];
+
+	(void)state;
+	assert_int_equal(read_detectors_md(&md), 0);
+	for (i = 0; i < ilp_option_count(); i++) {
+		const struct ilp_option *o = ilp_option(i);
+		const struct doc_opt *m;
+
+		if (!o->threshold)
+			continue;
+		m = doc_find(&md, o->name, &count);
+		if (!m) {
+			MISMATCH(DETECTORS_MD ": threshold --%s is not in the flag table\n", o->name);
+			continue;
+		}
+		if (strcmp(m->arg, o->arg))
+			MISMATCH(DETECTORS_MD ":%d: --%s %s, the option table says --%s %s\n",
+				 m->line, o->name, m->arg, o->name, o->arg);
+		assert_int_equal(ilp_option_default(o, 0, def, sizeof(def)), 0);
+		if (strcmp(m->body, def))
+			MISMATCH(DETECTORS_MD ":%d: --%s: default %s, the option table says %s\n",
+				 m->line, o->name, m->body, def);
+	}
+	for (i = 0; i < md.n; i++) {
+		const struct ilp_option *o = table_find(md.v[i].name);
+
+		if (!o || !o->threshold)
+			MISMATCH(DETECTORS_MD ":%d: --%s is not a threshold of the option table "
+				 "(src/cli/options.c)\n", md.v[i].line, md.v[i].name);
+	}
+	doc_release(&md);
+	if (bad)
+		fail_msg("%d mismatch%s between " DETECTORS_MD " and the option table", bad,
+			 bad == 1 ? "" : "es");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_well_formed),
+		cmocka_unit_test(test_threshold_defaults),
+		cmocka_unit_test(test_parse_defaults),
+		cmocka_unit_test(test_parse_values),
+		cmocka_unit_test(test_parse_seconds_and_commands),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_help_and_top),
+		cmocka_unit_test(test_help_lists_every_option),
+		cmocka_unit_test(test_man_page_matches_table),
+		cmocka_unit_test(test_detectors_md_matches_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

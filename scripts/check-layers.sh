@@ -13,6 +13,9 @@
 # stay in the sources: libtracefs/libtraceevent/libtracecmd headers only in
 # source and decode, <sys/ptrace.h> only in source.
 #
+# Inside the model, model.c owns the sub-models and calls down: no other
+# file of src/model includes model.h.
+#
 # Exit 0 when every include points down, else 1 with one line per include
 # that does not.  Run by `make check` (make layers).
 set -eu
@@ -105,6 +108,14 @@ for f in src/*/*.c src/*/*.h include/*.h; do
 			} ;;
 		esac
 	done
+done
+# the model calls down: only model.c, the owner of the sub-models, knows model.h
+for f in src/model/*.c src/model/*.h; do
+	case $f in src/model/model.c) continue ;; esac
+	if grep -q '^#[[:space:]]*include[[:space:]]*"model.h"' "$f"; then
+		echo "check-layers: $f includes model.h: a sub-model gets what it needs passed in by model.c and never calls back up" >&2
+		bad=1
+	fi
 done
 if [ $bad -ne 0 ]; then
 	exit 1

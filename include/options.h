@@ -103,6 +103,26 @@ const char *ilp_option_section_name(enum ilp_opt_section s);	/* "Capture" */
  */
 int ilp_option_default(const struct ilp_option *opt, int with_unit, char *buf, size_t size);
 
+/*
+ * The detector thresholds in th, one entry per threshold row of the table,
+ * in its order, named by the option and in the unit th holds them in
+ * (report.h).  Fills at most max entries of out; returns how many there
+ * are (more than max: out holds the first max).
+ */
+struct ilp_thresholds;
+struct ilp_report_threshold;
+size_t ilp_options_thresholds(const struct ilp_thresholds *th,
+			      struct ilp_report_threshold *out, size_t max);
+
+/*
+ * A threshold of a JSON report's "thresholds" block (ilp_options_thresholds)
+ * as it is typed, with its unit: ("slow", "ns", 50000000) -> "50 ms".  0; or
+ * -ENOENT if no threshold row has that name and stored unit (another
+ * version's report): then "VALUE UNIT" as given.
+ */
+int ilp_option_threshold_str(const char *name, const char *unit, uint64_t value,
+			     char *buf, size_t size);
+
 /* a row taken as the first argument ("--version", "-V"), or NULL */
 const struct ilp_option *ilp_option_top(const char *arg);
 

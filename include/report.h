@@ -15,6 +15,20 @@
 struct ilp_stacks;
 struct ilp_finding;
 
+/*
+ * One detector threshold as the analysis used it, named by its option
+ * (--slow: "slow"), in the unit the model counts in: "ns" for times,
+ * "bytes", "percent" or "count".  The report sink makes them from the
+ * option table (src/cli/options.c), so the JSON "thresholds" block and
+ * the options cannot drift apart.
+ */
+struct ilp_report_threshold {
+	const char *name;
+	const char *unit;
+	uint64_t value;
+};
+#define ILP_REPORT_THRESHOLDS_MAX 32
+
 /* Facts about the capture that are not events. */
 struct ilp_report_info {
 	const char *command;	/* what was profiled, e.g. "./app -x" or "attach 123 456" */
@@ -30,6 +44,9 @@ struct ilp_report_info {
 	const struct ilp_finding *findings;	/* analyze.h, ranked; set by the report sink (src/cli/sink_report.c) */
 	size_t nfindings;
 	size_t ndetectors;	/* detectors that ran (0: analysis not run) */
+	const struct ilp_report_threshold *thresholds;	/* what they ran with, in the
+							 * option table's order */
+	size_t nthresholds;
 };
 
 struct ilp_report_opts {

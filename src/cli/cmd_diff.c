@@ -46,6 +46,7 @@
 #include "diffmask.h"
 #include "idmap.h"
 #include "json.h"
+#include "options.h"
 #include "report.h"
 #include "fmt.h"
 
@@ -87,6 +88,12 @@ struct diff {
 	uint64_t total[2];
 	const char *path[2];
 	double fail_above;	/* < 0: no gate */
+	struct thresh {		/* the report's "thresholds" block */
+		char name[32];
+		char unit[16];
+		uint64_t value;
+	} th[2][ILP_REPORT_THRESHOLDS_MAX];
+	size_t nth[2];
 };
 
 static void say(const char *fmt, const char *a, const char *b)
@@ -262,6 +269,48 @@ static int load_findings(struct diff *d, int side, const struct ilp_json *root)
 	return 0;
 }
 
+/* what the findings were looked for with; a report without the block (made
+ * before it existed) or with odd entries just has nothing to compare */
+static void load_thresholds(struct diff *d, int side, const struct ilp_json *root)
+{
+	const struct ilp_json *ths = ilp_json_get(root, "thresholds");
+
+	for (size_t i = 0; i < ilp_json_len(ths) && d->nth[side] < ILP_REPORT_THRESHOLDS_MAX; i++) {
+		const struct ilp_json *t = ilp_json_at(ths, i);
+		const char *name = ilp_json_key_at(ths, i), *unit = ilp_json_get_str(t, "unit");
+		struct thresh *e = &d->th[side][d->nth[side]];
+
+		if (!name || !unit || ilp_json_u64(ilp_json_get(t, "value"), &e->value))
+			continue;
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		snprintf(e->unit, sizeof(e->unit), "%s", unit);
+		d->nth[side]++;
+	}
+}
+
+/* one line per threshold whose value differs between the two reports: the
+ * findings' changes may be the thresholds', not the program's */
+static void print_thresholds(const struct diff *d)
+{
+	char vb[48], vn[48];
+
+	for (size_t i = 0; i < d->nth[0]; i++) {
+		const struct thresh *b = &d->th[0][i];
+
+		for (size_t j = 0; j < d->nth[1]; j++) {
+			const struct thresh *n = &d->th[1][j];
+
+			if (strcmp(b->name, n->name) || (b->value == n->value &&
+							 !strcmp(b->unit, n->unit)))
+				continue;
+			ilp_option_threshold_str(b->name, b->unit, b->value, vb, sizeof(vb));
+			ilp_option_threshold_str(n->name, n->unit, n->value, vn, sizeof(vn));
+			printf("note: --%s differs: %s -> %s (findings are looked for with "
+			       "different thresholds)\n", b->name, vb, vn);
+		}
+	}
+}
+
 static int load(struct diff *d, int side)
 {
 	struct ilp_json_doc *doc = NULL;
@@ -319,6 +368,7 @@ static int load(struct diff *d, int side)
 	}
 	if ((err = load_devices(d, side, root)))
 		goto out;
+	load_thresholds(d, side, root);
 	err = load_findings(d, side, root);
 out:
 	ilp_json_doc_free(doc);
@@ -408,6 +458,7 @@ static int print_diff(struct diff *d)
 	printf("total syscall time: %s -> %s  (%s, %s)%s\n", b, n, ch, pct,
 	       regressed(d, d->total[0], d->total[1]) ? "  REGRESSION" : "");
 	nreg += regressed(d, d->total[0], d->total[1]);
+	print_thresholds(d);
 
 	for (size_t i = 0; i < d->n; i++)
 		changed += delta_abs(&d->e[i]) || d->e[i].seen[0] != d->e[i].seen[1];
@@ -464,7 +515,8 @@ static const char diff_help[] =
 "and socket inodes (pipe:[*]), addresses (0x*), child pids (child:*),\n"
 "ephemeral ports 32768-60999 (127.0.0.1:*), temporary-file names\n"
 "(/tmp/app-*, /tmp/build.*/out.o) and /proc/*/ numbers; entries equal once\n"
-"masked are summed.\n"
+"masked are summed.  A note line names each detector threshold (--slow,\n"
+"--min-ops, ...) the two reports were made with different values of.\n"
 "\n"
 "  --fail-above PCT   exit 1 if the total or any entry grew by more than PCT\n"
 "                     percent (entries under 1 ms or 1% of the total are\n"

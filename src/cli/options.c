@@ -21,6 +21,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "options.h"
+#include "report.h"
 #include "syscalls.h"
 
 #define HELP_WIDTH 78	/* the longest --help line */
@@ -227,13 +228,14 @@ static const char *const section_names[ILP_SEC_COUNT] = {
 static const struct {
 	const char *name;
 	uint64_t scale;		/* what the field holds for one typed unit */
+	const char *stored;	/* the unit of the field, as the JSON report names it */
 } units[] = {
-	[ILP_UNIT_NONE] = { "", 1 },
-	[ILP_UNIT_BYTES] = { "B", 1 },
-	[ILP_UNIT_KIB] = { "KiB", 1 },
-	[ILP_UNIT_PCT] = { "%", 1 },
-	[ILP_UNIT_MS] = { "ms", 1000000 },	/* the thresholds hold ns */
-	[ILP_UNIT_S] = { "s", 1 },
+	[ILP_UNIT_NONE] = { "", 1, "count" },
+	[ILP_UNIT_BYTES] = { "B", 1, "bytes" },
+	[ILP_UNIT_KIB] = { "KiB", 1, "KiB" },
+	[ILP_UNIT_PCT] = { "%", 1, "percent" },
+	[ILP_UNIT_MS] = { "ms", 1000000, "ns" },	/* the thresholds hold ns */
+	[ILP_UNIT_S] = { "s", 1, "s" },
 };
 
 size_t ilp_option_count(void)
@@ -276,6 +278,18 @@ static void store_uint(void *field, size_t size, uint64_t v)
 		memcpy(field, &v32, sizeof(v32));
 }
 
+/* a stored value as it is typed, with its unit if with_unit ("100 ms") */
+static int fmt_typed(const struct ilp_option *opt, uint64_t stored, int with_unit,
+		     char *buf, size_t size)
+{
+	const char *unit = units[opt->unit].name;
+	int n = snprintf(buf, size, "%" PRIu64, stored / units[opt->unit].scale);
+
+	if (n >= 0 && (size_t)n < size && with_unit && *unit)
+		n = snprintf(buf + n, size - (size_t)n, " %s", unit);
+	return n < 0 ? -EIO : 0;
+}
+
 int ilp_option_default(const struct ilp_option *opt, int with_unit, char *buf, size_t size)
 {
 	struct ilp_thresholds th;
@@ -284,16 +298,49 @@ int ilp_option_default(const struct ilp_option *opt, int with_unit, char *buf, s
 
 	if (opt->threshold) {
 		ilp_thresholds_default(&th);
-		n = snprintf(buf, size, "%" PRIu64,
-			     load_uint((char *)&th + opt->off, opt->size) / units[opt->unit].scale);
-	} else if (opt->def) {
-		n = snprintf(buf, size, "%s", opt->def);
-	} else {
-		return -ENOENT;
+		return fmt_typed(opt, load_uint((char *)&th + opt->off, opt->size), with_unit,
+				 buf, size);
 	}
+	if (!opt->def)
+		return -ENOENT;
+	n = snprintf(buf, size, "%s", opt->def);
 	if (n >= 0 && (size_t)n < size && with_unit && *unit)
 		n = snprintf(buf + n, size - (size_t)n, " %s", unit);
 	return n < 0 ? -EIO : 0;
+}
+
+int ilp_option_threshold_str(const char *name, const char *unit, uint64_t value,
+			     char *buf, size_t size)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct ilp_option *opt = &options[i];
+
+		if (opt->threshold && !strcmp(opt->name, name) &&
+		    !strcmp(units[opt->unit].stored, unit))
+			return fmt_typed(opt, value, 1, buf, size);
+	}
+	snprintf(buf, size, "%" PRIu64 " %s", value, unit);
+	return -ENOENT;
+}
+
+size_t ilp_options_thresholds(const struct ilp_thresholds *th,
+			      struct ilp_report_threshold *out, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct ilp_option *opt = &options[i];
+
+		if (!opt->threshold)
+			continue;
+		if (n < max) {
+			out[n].name = opt->name;
+			out[n].unit = units[opt->unit].stored;
+			out[n].value = load_uint((const char *)th + opt->off, opt->size);
+		}
+		n++;
+	}
+	return n;
 }
 
 const struct ilp_option *ilp_option_top(const char *arg)

@@ -14,6 +14,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "model.h"
+#include "options.h"
 #include "outfile.h"
 #include "report.h"
 #include "session.h"
@@ -62,6 +63,7 @@ static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_
 			const struct ilp_opts *o)
 {
 	struct ilp_findings fs = { 0 };
+	struct ilp_report_threshold ths[ILP_REPORT_THRESHOLDS_MAX];
 	struct ilp_thresholds def;
 	struct ilp_report_info ri = *info;
 	int err;
@@ -82,6 +84,10 @@ static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_
 		ri.findings = fs.v;
 		ri.nfindings = fs.n;
 		ri.ndetectors = ilp_detector_count();
+		ri.thresholds = ths;
+		ri.nthresholds = ilp_options_thresholds(&def, ths, ILP_REPORT_THRESHOLDS_MAX);
+		if (ri.nthresholds > ILP_REPORT_THRESHOLDS_MAX)
+			ri.nthresholds = ILP_REPORT_THRESHOLDS_MAX;	/* the test keeps it under */
 		err = emit(out, m, &ri, o);
 	}
 	ilp_findings_release(&fs);

@@ -339,6 +339,16 @@ static void json_findings(struct ilp_jw *w, const struct ilp_report_info *info)
 	if (!info->ndetectors)
 		return;
 	ilp_jw_ku64(w, "detectors", info->ndetectors);
+	ilp_jw_key(w, "thresholds");
+	ilp_jw_obj_begin(w);
+	for (size_t i = 0; i < info->nthresholds; i++) {
+		ilp_jw_key(w, info->thresholds[i].name);
+		ilp_jw_obj_begin(w);
+		ilp_jw_ku64(w, "value", info->thresholds[i].value);
+		ilp_jw_kstr(w, "unit", info->thresholds[i].unit);
+		ilp_jw_obj_end(w);
+	}
+	ilp_jw_obj_end(w);
 	ilp_jw_key(w, "findings");
 	ilp_jw_arr_begin(w);
 	for (size_t i = 0; i < info->nfindings; i += 1 + info->findings[i].nchildren)

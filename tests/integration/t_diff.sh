@@ -60,6 +60,21 @@ ilp run --format json -o "$T/slow.json" -- "$WL/naps" 5 6000 2> "$T/err" ||
 "$ILP" diff --fail-above 20 "$T/base.json" "$T/base.json" > "$T/out" 2>&1
 expect_eq "self-diff: exit" "$?" 0 "$T/out"
 grep -qx 'no change' "$T/out" || { show "$T/out"; fail "self-diff: no 'no change' line"; }
+grep -q '^note:' "$T/out" && { show "$T/out"; fail "self-diff: a thresholds note"; }
+# the JSON "thresholds" block comes from the option table: the values the
+# analysis ran with, ms options in ns; diff names each one that differs
+expect_eq "thresholds: --slow in the JSON report" \
+	"$(jq -c '.thresholds.slow' "$T/base.json")" '{"value":100000000,"unit":"ns"}'
+expect_eq "thresholds: entries, in the option table's order" \
+	"$(jq -r '.thresholds | keys_unsorted | join(",")' "$T/base.json")" \
+	"loop-min,min-ops,small-bytes,nplus1-min,repeat-min,fsync-min,random-pct,lock-min,lock-pct,lock-ms,slow,min-saving"
+ilp run --slow 50 --min-ops 10 --format json -o "$T/th.json" -- "$WL/naps" 5 2000 2> "$T/err" ||
+	{ show "$T/err"; fail "run --slow 50 --min-ops 10 naps failed"; }
+"$ILP" diff "$T/base.json" "$T/th.json" > "$T/out" 2>&1
+expect_eq "thresholds: exit" "$?" 0 "$T/out"
+expect_eq "thresholds: notes" "$(grep '^note:' "$T/out")" \
+"note: --min-ops differs: 1000 -> 10 (findings are looked for with different thresholds)
+note: --slow differs: 100 ms -> 50 ms (findings are looked for with different thresholds)"
 "$ILP" diff --fail-above 20 "$T/base.json" "$T/slow.json" > "$T/out" 2>&1
 rc=$?
 expect_eq "slower run: exit with --fail-above 20" "$rc" 1 "$T/out"

@@ -25,6 +25,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "options.h"
+#include "report.h"
 
 #define MAN_PAGE "docs/iolockprof.1"
 #define DETECTORS_MD "docs/detectors.md"
@@ -124,6 +125,52 @@ static void test_threshold_defaults(void **state)
 	assert_int_equal(ilp_option_default(ilp_option(i), 1, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "100 ms");
 	assert_int_equal(th.slow_ns, 100 * MS);
+}
+
+/* the JSON report's "thresholds" block: every threshold row, in the table's
+ * order, in the unit the model holds it in; and back as it is typed */
+static void test_thresholds_block(void **state)
+{
+	struct ilp_report_threshold t[ILP_REPORT_THRESHOLDS_MAX];
+	struct ilp_thresholds th;
+	size_t i, n, k = 0;
+	char buf[48];
+
+	(void)state;
+	ilp_thresholds_default(&th);
+	th.slow_ns = 7 * MS;
+	n = ilp_options_thresholds(&th, t, ILP_REPORT_THRESHOLDS_MAX);
+	assert_true(n <= ILP_REPORT_THRESHOLDS_MAX);
+	for (i = 0; i < ilp_option_count(); i++) {
+		const struct ilp_option *o = ilp_option(i);
+		uint64_t v;
+
+		if (!o->threshold)
+			continue;
+		assert_true(k < n);
+		assert_string_equal(t[k].name, o->name);
+		memcpy(&v, (char *)&th + o->off, sizeof(v));
+		assert_int_equal(t[k].value, v);
+		assert_string_equal(t[k].unit, o->unit == ILP_UNIT_MS ? "ns" :
+				    o->unit == ILP_UNIT_BYTES ? "bytes" :
+				    o->unit == ILP_UNIT_PCT ? "percent" : "count");
+		k++;
+	}
+	assert_int_equal(k, n);
+	assert_int_equal(n, 12);	/* docs/detectors.md's flag table */
+	assert_int_equal(ilp_options_thresholds(&th, t, 2), n);	/* counts past max */
+	assert_int_equal(ilp_option_threshold_str("slow", "ns", 50 * MS, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "50 ms");
+	assert_int_equal(ilp_option_threshold_str("small-bytes", "bytes", 64, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "64 B");
+	assert_int_equal(ilp_option_threshold_str("lock-pct", "percent", 5, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "5 %");
+	assert_int_equal(ilp_option_threshold_str("min-ops", "count", 10, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "10");
+	/* another version's threshold: as the report gives it */
+	assert_int_equal(ilp_option_threshold_str("new-one", "ns", 7, buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "7 ns");
+	assert_int_equal(ilp_option_threshold_str("slow", "count", 7, buf, sizeof(buf)), -ENOENT);
 }
 
 /* ---- parsing through the table ---- */
@@ -646,6 +693,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_well_formed),
 		cmocka_unit_test(test_threshold_defaults),
+		cmocka_unit_test(test_thresholds_block),
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_parse_seconds_and_commands),

@@ -53,6 +53,7 @@ struct ilp_opts {
 	const char *pids;	/* record: -p PID[,PID...] */
 	const char *user;	/* run -u USER: the command runs as USER */
 	int names_exact;	/* --names=exact: run under ftrace reads each path at the call */
+	int status;		/* --status: enum ilp_status_when (status.h) */
 };
 
 struct ilp_thresholds;

@@ -72,6 +72,20 @@ const struct ilp_model_counters *ilp_model_counters(const struct ilp_model *m);
 uint64_t ilp_model_first_ts(const struct ilp_model *m);	/* 0 if no event */
 uint64_t ilp_model_last_ts(const struct ilp_model *m);
 
+/*
+ * The syscall of one process with the most time in it so far: completed
+ * calls, plus the time up to now_ts of the calls in progress; for a live
+ * status line, without indexing.  0 and *out set, or -ENOENT before any call.
+ */
+struct ilp_top_wait {
+	int pid;
+	const char *comm;	/* the process's; borrowed from the model */
+	int nr;			/* the syscall */
+	uint64_t ns;
+	uint64_t calls;		/* completed */
+};
+int ilp_model_top_wait(const struct ilp_model *m, uint64_t now_ts, struct ilp_top_wait *out);
+
 size_t ilp_model_nprocs(const struct ilp_model *m);
 const struct ilp_proc *ilp_model_proc(const struct ilp_model *m, size_t i);
 const struct ilp_proc *ilp_model_find_proc(const struct ilp_model *m, int pid);

@@ -47,6 +47,38 @@ static char *describe(pid_t *pids, int n)
 	return desc;
 }
 
+/*
+ * One line on stderr once tracing is on: what is profiled, by which backend,
+ * and how it ends.  "iolockprof: profiling 812 (redis-server) with ftrace
+ * until it exits or Ctrl-C (kill -INT 4567); a report every 5 s"
+ */
+#define ANNOUNCE_PIDS 8		/* named; the rest counted */
+static void announce(const struct ilp_opts *o, const char *backend, pid_t *pids, int n)
+{
+	char comm[32];
+	int i;
+
+	fprintf(stderr, "iolockprof: profiling ");
+	if (n > 1)
+		fprintf(stderr, "%d processes: ", n);
+	for (i = 0; i < n && i < ANNOUNCE_PIDS; i++) {
+		ilp_procfs_comm(pids[i], comm, sizeof(comm));
+		for (char *c = comm; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		fprintf(stderr, "%s%d (%s)", i ? ", " : "", (int)pids[i], comm);
+	}
+	if (n > ANNOUNCE_PIDS)
+		fprintf(stderr, " and %d more", n - ANNOUNCE_PIDS);
+	fprintf(stderr, " with %s until %s or Ctrl-C (kill -INT %d)", backend,
+		n > 1 ? "they all exit" : "it exits", (int)getpid());
+	if (o->duration > 0)
+		fprintf(stderr, ", %g s at most", o->duration);
+	if (o->interval > 0)
+		fprintf(stderr, "; a report every %g s", o->interval);
+	fprintf(stderr, "\n");
+}
+
 int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 {
 	struct ilp_session *s = NULL;
@@ -102,6 +134,7 @@ int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 		ilp_error("attach", err);
 		goto out;
 	}
+	announce(o, ilp_session_backend(s), pids, o->argc);
 	err = ilp_session_loop(s);
 	if (err) {
 		ilp_error("capture", err);

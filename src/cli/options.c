@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "options.h"
 #include "report.h"
+#include "status.h"
 #include "syscalls.h"
 
 #define HELP_WIDTH 78	/* the longest --help line */
@@ -44,6 +45,13 @@ static const struct ilp_opt_choice backends[] = {
 	{ "auto", ILP_BACKEND_AUTO },
 	{ "ftrace", ILP_BACKEND_FTRACE },
 	{ "ptrace", ILP_BACKEND_PTRACE },
+	{ NULL, 0 },
+};
+
+static const struct ilp_opt_choice status_whens[] = {
+	{ "auto", ILP_STATUS_AUTO },
+	{ "always", ILP_STATUS_ALWAYS },
+	{ "never", ILP_STATUS_NEVER },
 	{ NULL, 0 },
 };
 
@@ -85,10 +93,20 @@ static const struct ilp_option options[] = {
 	  FIELD(duration), .bad = "a number of seconds",
 	  .help = "attach, record -p: stop after SEC seconds" },
 	{ .name = "interval", .arg = "SEC", .unit = ILP_UNIT_S, .section = ILP_SEC_CAPTURE,
-	  .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD, .not_for = "--interval: not available for %s",
+	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .not_for = "--interval: not available for %s",
 	  .kind = ILP_OPT_SECONDS, FIELD(interval), .bad = "a number of seconds",
-	  .help = "attach: print an interim report every SEC seconds (each covers "
-		  "everything since the start)" },
+	  .help = "run, attach: write an interim report every SEC seconds (each covers "
+		  "everything since the start); with -o FILE and a format other than "
+		  "text, each to a file of its own: FILE.1, FILE.2, ..." },
+	{ .name = "status", .arg = "WHEN", .def = "auto", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .not_for = "--status: only while capturing, not for %s",
+	  .kind = ILP_OPT_CHOICE, .choices = status_whens, FIELD(status),
+	  .help = "the live status line on stderr, redrawn twice a second and cleared "
+		  "before each report (elapsed time, events, lost events, the top wait so "
+		  "far): auto (when stderr is a terminal and iolockprof is in its "
+		  "foreground), always, or never" },
 	{ .name = "pid", .short_name = 'p', .arg = "PID[,PID]", .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_RECORD, .not_for = "-p: only for record (%s takes its own arguments)",
 	  .kind = ILP_OPT_STRING, FIELD(pids),

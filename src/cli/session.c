@@ -34,6 +34,7 @@
 #include "model.h"
 #include "report.h"
 #include "session.h"
+#include "status.h"
 #include "sigfd.h"
 #include "source.h"
 #include "symbolize.h"
@@ -51,6 +52,7 @@ struct watch {
 
 struct ilp_session {
 	const struct ilp_opts *o;
+	struct ilp_status status;	/* the live line on the terminal */
 	enum ilp_session_mode mode;
 	const struct ilp_backend_ops *bops;
 	struct ilp_backend *b;
@@ -730,6 +732,7 @@ static int emit(struct ilp_session *s, int interim)
 {
 	int err;
 
+	ilp_status_clear(&s->status);
 	if (s->sink_gone || !s->k || !s->k->ops->emit)
 		return 0;
 	err = s->k->ops->emit(s->k, s, interim);
@@ -755,6 +758,8 @@ int ilp_session_loop(struct ilp_session *s)
 	for (i = 0; i < s->nw; i++)
 		if (s->w[i].pid != s->child)
 			ilp_session_snapshot(s, s->w[i].pid);
+	s->status.on = s->mode != ILP_SESSION_REPLAY && ilp_status_wanted(o->status);
+	s->status.next = s->start_ts + ILP_STATUS_NS;
 	for (;;) {
 		size_t n = 0, nb;
 		int timeout = IDLE_MS;
@@ -828,6 +833,12 @@ int ilp_session_loop(struct ilp_session *s)
 		}
 		if ((deadline && now >= deadline) || (grace_end && now >= grace_end))
 			break;
+		if (s->status.on && now >= s->status.next) {
+			struct ilp_report_info info;
+
+			if (!ilp_session_report_info(s, 1, &info))
+				ilp_status_draw(&s->status, s->model, now, &info);
+		}
 		if (next_interim && now >= next_interim) {
 			next_interim += (uint64_t)(o->interval * 1e9);
 			if (emit(s, 1) == -EPIPE) {
@@ -839,6 +850,7 @@ int ilp_session_loop(struct ilp_session *s)
 			}
 		}
 	}
+	ilp_status_clear(&s->status);
 	reap_child(s, 0);	/* its exit status for the stop (record's end fact) */
 	s->names_final = 1;	/* the stop's last drain names everything */
 	r = s->bops->stop(s->b, early);

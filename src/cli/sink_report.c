@@ -20,12 +20,58 @@
 #include "session.h"
 #include "stacks.h"
 
+static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
+			const struct ilp_opts *o);
+
 struct report_sink {
 	struct ilp_sink base;
 	const struct ilp_opts *o;
 	FILE *out;
 	struct ilp_outfile *outf;	/* -o FILE (outfile.h); NULL: the default stream */
+	unsigned ninterim;	/* interim reports written to FILE.1, FILE.2, ... */
 };
+
+/*
+ * --interval with a document format (json, html, perfetto, folded) and -o
+ * FILE: each interim report is a file of its own, FILE.N, as one file
+ * cannot hold several documents; text reports follow each other in FILE.
+ */
+static int per_interval_files(const struct ilp_opts *o)
+{
+	static const char *const streams[] = { "-", "/dev/stdout", "/dev/stderr", "/dev/null" };
+
+	if (!o->output || o->format == ILP_FMT_TEXT)
+		return 0;
+	for (size_t i = 0; i < sizeof(streams) / sizeof(streams[0]); i++)
+		if (!strcmp(o->output, streams[i]))
+			return 0;
+	return 1;
+}
+
+/* the Nth interim report, whole, to FILE.N */
+static int emit_interval_file(struct report_sink *r, struct ilp_session *s,
+			      const struct ilp_report_info *info)
+{
+	struct ilp_outfile *f;
+	char *path;
+	int err;
+
+	if (asprintf(&path, "%s.%u", r->o->output, r->ninterim + 1) < 0)
+		return -ENOMEM;
+	err = ilp_outfile_open(path, ILP_OUT_REPORT, &f);
+	if (!err) {
+		err = report_write(ilp_outfile_stream(f), ilp_session_model(s), info, r->o);
+		if (!err)
+			err = ilp_outfile_commit(f);
+		ilp_outfile_free(f);
+	}
+	if (err)
+		ilp_error(path, err);
+	else
+		r->ninterim++;
+	free(path);
+	return err ? -ECANCELED : 0;	/* explained */
+}
 
 /* the reporter of o->format */
 static int emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *info,
@@ -101,6 +147,8 @@ static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 	int err;
 
 	err = ilp_session_report_info(s, interim, &info);
+	if (!err && interim && per_interval_files(r->o))
+		return emit_interval_file(r, s, &info);
 	if (!err)
 		err = report_write(r->out, ilp_session_model(s), &info, r->o);
 	if (fflush(r->out) || ferror(r->out)) {

@@ -929,6 +929,56 @@ uint64_t ilp_model_last_ts(const struct ilp_model *m)
 	return m->last_ts;
 }
 
+int ilp_model_top_wait(const struct ilp_model *m, uint64_t now_ts, struct ilp_top_wait *out)
+{
+	const struct ilp_proc *best = NULL;
+	size_t i, j;
+	int nr = -1;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < m->nprocs; i++) {
+		const struct ilp_proc *p = m->procs[i];
+
+		for (j = 0; j < p->sc.n; j++) {
+			const struct ilp_sc_stats *st = &p->sc.list[j]->pub;
+			uint64_t ns = st->total_ns;
+			size_t k;
+
+			/* in progress (the same few threads each time: cheap) */
+			for (k = 0; k < p->nthreads; k++) {
+				const struct ilp_thread *t = p->threads[k];
+
+				if (t->in_call && t->cur_nr == st->nr && now_ts > t->cur_ts)
+					ns += now_ts - t->cur_ts;
+			}
+			if (ns > out->ns || !best) {
+				best = p;
+				nr = st->nr;
+				out->ns = ns;
+				out->calls = st->calls;
+			}
+		}
+		/* a first call still in progress has no entry yet */
+		for (j = 0; j < p->nthreads; j++) {
+			const struct ilp_thread *t = p->threads[j];
+
+			if (!t->in_call || sc_get(&p->sc, t->cur_nr) || now_ts <= t->cur_ts ||
+			    (best && now_ts - t->cur_ts <= out->ns))
+				continue;
+			best = p;
+			nr = t->cur_nr;
+			out->ns = now_ts - t->cur_ts;
+			out->calls = 0;
+		}
+	}
+	if (!best)
+		return -ENOENT;
+	out->pid = best->pid;
+	out->comm = best->comm;
+	out->nr = nr;
+	return 0;
+}
+
 size_t ilp_model_nprocs(const struct ilp_model *m)
 {
 	return m->nprocs;

@@ -814,10 +814,53 @@ static void test_million_events(void **state)
 	ilp_model_free(m);
 }
 
+/* the live status line's top wait: completed time plus the calls in
+ * progress up to now, a first call in progress included, before any index */
+static void test_top_wait(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_top_wait tw;
+
+	(void)state;
+	assert_int_equal(ilp_model_top_wait(m, 1000, &tw), -ENOENT);
+	/* pid 10: 3 writes of 100 ns; pid 20: one read of 250 ns */
+	for (int i = 0; i < 3; i++) {
+		feed(m, enter(1000 + i * 1000, 10, 10, NR("write")));
+		feed(m, sysexit(1100 + i * 1000, 10, 10, NR("write"), 1));
+	}
+	feed(m, enter(5000, 20, 20, NR("read")));
+	feed(m, sysexit(5250, 20, 20, NR("read"), 1));
+	assert_int_equal(ilp_model_top_wait(m, 6000, &tw), 0);
+	assert_int_equal(tw.pid, 10);
+	assert_int_equal(tw.nr, NR("write"));
+	assert_int_equal(tw.ns, 300);
+	assert_int_equal(tw.calls, 3);
+	/* a second read in progress since 5990: 250 + 10 at 6000, 250 + 110 at 6100 */
+	feed(m, enter(5990, 20, 20, NR("read")));
+	assert_int_equal(ilp_model_top_wait(m, 6000, &tw), 0);
+	assert_int_equal(tw.pid, 10);
+	assert_int_equal(ilp_model_top_wait(m, 6100, &tw), 0);
+	assert_int_equal(tw.pid, 20);
+	assert_int_equal(tw.nr, NR("read"));
+	assert_int_equal(tw.ns, 360);
+	assert_int_equal(tw.calls, 1);
+	/* a thread's first call, in progress, with no entry of its own yet:
+	 * 800 ns against the reads' 360 */
+	feed(m, sysexit(6100, 20, 20, NR("read"), 1));
+	feed(m, enter(6200, 30, 30, NR("fsync")));
+	assert_int_equal(ilp_model_top_wait(m, 7000, &tw), 0);
+	assert_int_equal(tw.pid, 30);
+	assert_int_equal(tw.nr, NR("fsync"));
+	assert_int_equal(tw.ns, 800);
+	assert_int_equal(tw.calls, 0);
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_free),
+		cmocka_unit_test(test_top_wait),
 		cmocka_unit_test(test_simple_pairing),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_interleaved_threads),

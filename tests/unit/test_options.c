@@ -283,7 +283,9 @@ static void test_parse_errors(void **state)
 		const char *argv[4];
 	} bad[] = {
 		{ ILP_CMD_RUN, { "run", "-d", "1" } },		/* not for run */
-		{ ILP_CMD_RUN, { "run", "--interval", "1" } },
+		{ ILP_CMD_REPORT, { "report", "--interval", "1" } },
+		{ ILP_CMD_REPORT, { "report", "--status", "always" } },
+		{ ILP_CMD_RUN, { "run", "--status", "sometimes" } },
 		{ ILP_CMD_RUN, { "run", "-p", "1" } },
 		{ ILP_CMD_RUN, { "run", "-i", "x" } },
 		{ ILP_CMD_ATTACH, { "attach", "-u", "root" } },

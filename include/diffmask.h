@@ -24,11 +24,22 @@
  *   file /x (deleted)                 unlinked in one run  -> file /x
  *
  * Entries whose masked names are equal are summed, as processes of the
- * same name are.  Pure; out always NUL-terminated (truncated to size).
+ * same name are.
  */
 
 #include <stddef.h>
 
+/**
+ * ilp_diff_mask - the name diff matches an entry by
+ * @name: the entry's name as the report gives it (not NULL)
+ * @out: where the masked name goes (the caller's)
+ * @size: bytes at out, the NUL included
+ *
+ * Masks what differs from run to run in name, as listed above; also
+ * "(name lost: WHY)" becomes "(name lost)", since why depends on the run's
+ * timing.  Pure.  out is always NUL-terminated, the name truncated to
+ * size; a size of 0 writes nothing.
+ */
 void ilp_diff_mask(const char *name, char *out, size_t size);
 
 #endif

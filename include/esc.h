@@ -22,19 +22,43 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/*
- * The escaped s in buf (size bytes, NUL included; s NULL is ""), cut at a
- * whole character or escape when it does not fit.  Returns buf.
+/**
+ * ilp_esc - escapes s into a caller's buffer
+ * @buf: where the escaped text goes (the caller's)
+ * @size: bytes at buf, the NUL included
+ * @s: the text; NULL is taken as ""
+ *
+ * The escaped s, NUL-terminated, cut at a whole character or escape when
+ * it does not fit.  A size of 0 writes nothing (not even the NUL).
+ *
+ * Returns buf.
  */
 char *ilp_esc(char *buf, size_t size, const char *s);
 
-/* the escaped s, whole, in a malloc'd string; NULL on ENOMEM */
+/**
+ * ilp_esc_dup - escapes s, whole, into a new string
+ * @s: the text; NULL is taken as ""
+ *
+ * Returns the escaped s in a malloc'd string the caller frees with free(),
+ * or NULL on ENOMEM.
+ */
 char *ilp_esc_dup(const char *s);
 
-/* 1 if ilp_esc would return s unchanged */
+/**
+ * ilp_esc_clean - tells whether s needs no escape
+ * @s: the text; NULL is taken as ""
+ *
+ * Returns 1 if ilp_esc() would return s unchanged, else 0.
+ */
 int ilp_esc_clean(const char *s);
 
-/* fputs of the escaped s, any length: 0, or EOF on a write error */
+/**
+ * ilp_esc_fputs - writes s escaped to a stream
+ * @s: the text, any length; NULL is taken as ""
+ * @f: the stream
+ *
+ * Returns 0, or EOF on a write error (what was written before it stays).
+ */
 int ilp_esc_fputs(const char *s, FILE *f);
 
 /*
@@ -50,6 +74,18 @@ struct ilp_escv {
 	unsigned i;
 };
 
+/**
+ * ilp_escv - escapes s into the next buffer of v
+ * @v: the buffers, one set per function (struct ilp_escv v = { .i = 0 })
+ * @s: the text; NULL is taken as ""
+ *
+ * The buffers are used in turn: the result stays valid for the next
+ * ILP_ESC_NBUF - 1 calls on the same v, enough for the strings of one
+ * printf.  A
+ * result longer than ILP_ESC_CELL bytes is cut at a whole character.
+ *
+ * Returns the escaped s, inside v.
+ */
 static inline const char *ilp_escv(struct ilp_escv *v, const char *s)
 {
 	char *b = v->b[v->i++ % ILP_ESC_NBUF];

@@ -13,9 +13,28 @@
 
 typedef int (*ilp_heap_before_fn)(const void *a, const void *b);
 
-/* element i was just placed at the end (or got smaller): move it up */
+/**
+ * ilp_heap_up - moves element i up to its place
+ * @base: the caller's array of elements, a heap but for element i
+ * @size: bytes per element
+ * @i: the element just placed at the end (or that got smaller: it leaves sooner)
+ * @before: before(a, b) says a leaves before b
+ *
+ * Swaps element i with its parent while it leaves before it.  No allocation.
+ */
 void ilp_heap_up(void *base, size_t size, size_t i, ilp_heap_before_fn before);
-/* element i was replaced by a larger one (n elements): move it down */
+
+/**
+ * ilp_heap_down - moves element i down to its place
+ * @base: the caller's array of elements, a heap but for element i
+ * @size: bytes per element
+ * @n: elements in the heap
+ * @i: the element just replaced by a larger one (it leaves later)
+ * @before: before(a, b) says a leaves before b
+ *
+ * Swaps element i with the child that leaves first while that child leaves
+ * before it.  No allocation.
+ */
 void ilp_heap_down(void *base, size_t size, size_t n, size_t i, ilp_heap_before_fn before);
 
 #endif

@@ -21,45 +21,133 @@
 
 struct ilp_hist;
 
-struct ilp_hist *ilp_hist_new(void);	/* NULL on ENOMEM */
-void ilp_hist_free(struct ilp_hist *h);	/* NULL is a no-op */
+/**
+ * ilp_hist_new - makes an empty histogram
+ *
+ * Returns the histogram, to free with ilp_hist_free(), or NULL on ENOMEM.
+ */
+struct ilp_hist *ilp_hist_new(void);
 
-/* returns 0 or -ENOMEM (the value is then counted in count/sum/min/max only) */
+/**
+ * ilp_hist_free - frees a histogram and its chunks
+ * @h: the histogram; NULL is a no-op
+ */
+void ilp_hist_free(struct ilp_hist *h);
+
+/**
+ * ilp_hist_record - counts one value
+ * @h: the histogram
+ * @v: the value
+ *
+ * The hot path: called once per syscall; it allocates only the first time
+ * a value lands in its power of two.
+ *
+ * Returns 0, or -ENOMEM: the value is then counted in count, sum, min and
+ * max only (a percentile then falls back to max).
+ */
 int ilp_hist_record(struct ilp_hist *h, uint64_t v);
-/* adds every value of src into dst; 0 or -ENOMEM */
+
+/**
+ * ilp_hist_merge - adds every value of src into dst
+ * @dst: the histogram added to
+ * @src: the histogram added (unchanged)
+ *
+ * Returns 0, or -ENOMEM: the chunks that could not be allocated in dst
+ * are missing there (count, sum, min and max are whole), the others are
+ * merged.
+ */
 int ilp_hist_merge(struct ilp_hist *dst, const struct ilp_hist *src);
 
+/**
+ * ilp_hist_count - how many values were recorded
+ * @h: the histogram
+ *
+ * Returns the number of values recorded.
+ */
 uint64_t ilp_hist_count(const struct ilp_hist *h);
-uint64_t ilp_hist_sum(const struct ilp_hist *h);	/* exact */
-uint64_t ilp_hist_min(const struct ilp_hist *h);	/* exact; 0 if empty */
-uint64_t ilp_hist_max(const struct ilp_hist *h);	/* exact; 0 if empty */
-/* value at percentile p (0..100], within the relative error above; the
- * result is clamped to [min, max]; 0 if empty */
+
+/**
+ * ilp_hist_sum - the sum of the values recorded
+ * @h: the histogram
+ *
+ * Returns the exact sum, saturated at UINT64_MAX instead of wrapping.
+ */
+uint64_t ilp_hist_sum(const struct ilp_hist *h);
+
+/**
+ * ilp_hist_min - the smallest value recorded
+ * @h: the histogram
+ *
+ * Returns the exact smallest value, 0 if empty.
+ */
+uint64_t ilp_hist_min(const struct ilp_hist *h);
+
+/**
+ * ilp_hist_max - the largest value recorded
+ * @h: the histogram
+ *
+ * Returns the exact largest value, 0 if empty.
+ */
+uint64_t ilp_hist_max(const struct ilp_hist *h);
+
+/**
+ * ilp_hist_percentile - the value at a percentile
+ * @h: the histogram
+ * @p: the percentile, (0..100]
+ *
+ * Nearest rank: the smallest value with at least p % of the values at or
+ * below it, reported at its bucket's midpoint, so within the relative
+ * error above.
+ *
+ * Returns that value clamped to [min, max]; min for p <= 0 (or NaN), max
+ * for p >= 100; 0 if empty.
+ */
 uint64_t ilp_hist_percentile(const struct ilp_hist *h, double p);
 
-/*
- * Power-of-two view for display: out[i] is the number of values v with
- * 2^(i-1) <= v < 2^i (out[0] counts v == 0... v < 1).  Returns the number of
- * slots up to and including the last non-empty one (0 if empty); out must
- * hold 65 slots.
+/**
+ * ilp_hist_log2 - the power-of-two view, for display
+ * @h: the histogram
+ * @out: 65 slots, filled: out[i] is the number of values v with
+ *	2^(i-1) <= v < 2^i (out[0] counts v == 0... v < 1)
+ *
+ * Returns the number of slots up to and including the last non-empty one
+ * (0 if empty).
  */
 int ilp_hist_log2(const struct ilp_hist *h, uint64_t out[65]);
 
-/*
- * The same view in a display unit (1000: microseconds, 1000000: ms): out[i]
- * counts values with 2^(i-1) <= v / unit < 2^i, out[0] those below one
- * unit.  Each fine bucket is placed by its midpoint, so a value within 1 %
- * of a power-of-two boundary may land in the neighbouring slot.
+/**
+ * ilp_hist_log2_unit - the power-of-two view in a display unit
+ * @h: the histogram
+ * @unit: the display unit in the values' unit (1000: microseconds, 1000000:
+ *	ms); 0 or 1 is ilp_hist_log2()
+ * @out: 65 slots, filled: out[i] counts values with 2^(i-1) <= v / unit < 2^i,
+ *	out[0] those below one unit
+ *
+ * Each fine bucket is placed by its midpoint, so a value within 1 % of a
+ * power-of-two boundary may land in the neighbouring slot.
+ *
+ * Returns the number of slots up to and including the last non-empty one
+ * (0 if empty).
  */
 int ilp_hist_log2_unit(const struct ilp_hist *h, uint64_t unit, uint64_t out[65]);
 
-/* bytes held by h (struct + allocated chunks); for tests and diagnostics */
+/**
+ * ilp_hist_bytes - the memory a histogram holds
+ * @h: the histogram
+ *
+ * For tests and diagnostics.
+ *
+ * Returns the bytes held by h: the struct and its allocated chunks.
+ */
 size_t ilp_hist_bytes(const struct ilp_hist *h);
 
-/*
- * For drawing a log2 histogram (ilp_hist_log2): the first non-empty slot
- * of slot[0..n) (-1 if all are empty) and the largest count, which the
- * bars are scaled to.
+/**
+ * ilp_slots_span - where a log2 histogram's bars start, and their scale
+ * @slot: the slots (ilp_hist_log2)
+ * @n: how many of them to look at: slot[0..n)
+ * @first: set to the first non-empty slot, -1 if all are empty
+ * @peak: set to the largest count, which the bars are scaled to (0 if all
+ *	are empty)
  */
 void ilp_slots_span(const uint64_t *slot, int n, int *first, uint64_t *peak);
 

@@ -24,16 +24,60 @@ struct ilp_idmap {
 	void *last_val;
 };
 
-/* the value stored under key, or NULL; does not touch the cache */
+/**
+ * ilp_idmap_probe - looks key up in the table
+ * @mp: the map
+ * @key: the id
+ *
+ * Does not touch the last-hit cache.
+ *
+ * Returns the value stored under key, or NULL.
+ */
 void *ilp_idmap_probe(const struct ilp_idmap *mp, uint64_t key);
-/* insert or replace (val != NULL); 0 or -ENOMEM (map unchanged) */
+
+/**
+ * ilp_idmap_put - inserts or replaces the value under key
+ * @mp: the map
+ * @key: the id
+ * @val: the value, not NULL (NULL marks an empty slot); the map keeps the
+ *	pointer and never frees it
+ *
+ * The entry becomes the last hit.  The table doubles when it would get
+ * more than half full.
+ *
+ * Returns 0, -EINVAL if val is NULL, or -ENOMEM (the map unchanged).
+ */
 int ilp_idmap_put(struct ilp_idmap *mp, uint64_t key, void *val);
-/* removes key: its value, or NULL if it was not there (never shrinks) */
+
+/**
+ * ilp_idmap_del - removes key
+ * @mp: the map
+ * @key: the id
+ *
+ * Backward shift, no tombstones; the table never shrinks.  The value is
+ * not freed: it is handed back.
+ *
+ * Returns the value that was stored under key, or NULL if it was not there.
+ */
 void *ilp_idmap_del(struct ilp_idmap *mp, uint64_t key);
-/* frees the tables; the map is empty (zeroed) afterwards */
+
+/**
+ * ilp_idmap_release - frees the tables
+ * @mp: the map; the values are not freed (the caller owns them)
+ *
+ * The map is empty (zeroed) afterwards, ready to use again.
+ */
 void ilp_idmap_release(struct ilp_idmap *mp);
 
-/* lookup for read-only owners: the cache is read, not updated */
+/**
+ * ilp_idmap_peek - looks key up, for read-only owners
+ * @mp: the map
+ * @key: the id
+ *
+ * The last-hit cache is read, not updated.
+ *
+ * Returns the value stored under key, or NULL.
+ */
 static inline void *ilp_idmap_peek(const struct ilp_idmap *mp, uint64_t key)
 {
 	if (mp->last_val && mp->last_key == key)
@@ -41,7 +85,16 @@ static inline void *ilp_idmap_peek(const struct ilp_idmap *mp, uint64_t key)
 	return ilp_idmap_probe(mp, key);
 }
 
-/* lookup that remembers its hit */
+/**
+ * ilp_idmap_get - looks key up and remembers the hit
+ * @mp: the map
+ * @key: the id
+ *
+ * A hit becomes the last hit, so the next lookup of the same key is one
+ * compare.
+ *
+ * Returns the value stored under key, or NULL.
+ */
 static inline void *ilp_idmap_get(struct ilp_idmap *mp, uint64_t key)
 {
 	void *v;
@@ -67,8 +120,25 @@ struct ilp_idcount {
 	int over;			/* more than ILP_IDCOUNT_MAX keys: n stopped there */
 };
 
-/* counts key once: 0 or -ENOMEM */
+/**
+ * ilp_idcount_add - counts key, once
+ * @c: the counter
+ * @key: the id
+ *
+ * A key seen before is not counted again.  The key that would go past
+ * ILP_IDCOUNT_MAX sets c->over and frees the keys seen: from then on n
+ * stays where it stopped (a lower bound).
+ *
+ * Returns 0, or -ENOMEM (key not counted).
+ */
 int ilp_idcount_add(struct ilp_idcount *c, uint64_t key);
+
+/**
+ * ilp_idcount_release - frees the keys seen
+ * @c: the counter
+ *
+ * The counter is empty (zeroed) afterwards.
+ */
 void ilp_idcount_release(struct ilp_idcount *c);
 
 #endif

@@ -58,22 +58,129 @@ struct ilp_opts {
 
 struct ilp_thresholds;
 
-/* Commands: return the process exit status. */
-int ilp_cmd_run(struct ilp_opts *o);
-int ilp_cmd_attach(struct ilp_opts *o);
-int ilp_cmd_record(struct ilp_opts *o);	/* cmd_record.c */
-int ilp_cmd_report(struct ilp_opts *o);	/* cmd_report.c */
-int ilp_cmd_diff(struct ilp_opts *o);	/* cmd_diff.c: parses o->argv itself */
-int ilp_cmd_remove_stale(void);		/* cmd_stale.c: --remove-stale */
+/*
+ * The commands: each returns the process exit status (docs/iolockprof.1,
+ * "Exit status") and has printed its errors, one line each, on stderr.
+ * o is the caller's, parsed by main from the option table; a command does
+ * not keep it.
+ */
 
-/* The one place where a negative errno becomes a message (error.c). */
+/**
+ * ilp_cmd_run - iolockprof run: trace a command, report at its exit
+ * @o: the options; o->argv is the command
+ *
+ * The report goes to -o FILE or stderr (ilp_cli_run with the report sink).
+ *
+ * Returns the command's own exit status (128+N if killed by signal N;
+ * 128+SIGINT if the capture was stopped while it ran), 127 if the command
+ * was not found, 126 if it could not be executed, ILP_EXIT_RUN_FAIL (125)
+ * if iolockprof itself failed, including when the command succeeded but
+ * the report could not be written.
+ */
+int ilp_cmd_run(struct ilp_opts *o);
+
+/**
+ * ilp_cmd_attach - iolockprof attach: trace running processes
+ * @o: the options; o->argv are the PIDs
+ *
+ * Every thread of each process, until they exit, -d SECONDS pass, or a
+ * signal stops the capture; the report as for run.
+ *
+ * Returns 0, ILP_EXIT_FAIL (no such process, one of the pids is
+ * iolockprof itself, tracing could not start, not allowed to trace), or
+ * ILP_EXIT_USAGE (a pid that is not a number).
+ */
+int ilp_cmd_attach(struct ilp_opts *o);
+
+/**
+ * ilp_cmd_record - iolockprof record: keep the raw trace in a file
+ * @o: the options: -o FILE (required), and o->argv the command, or
+ *	o->pids the processes to attach to
+ *
+ * Ftrace only (cmd_record.c): the capture runs as run or attach does, with
+ * a sink that writes the ring buffers to a trace.dat.
+ *
+ * Returns as ilp_cmd_run() with a command (ILP_EXIT_RUN_FAIL also when the
+ * file cannot be written), as ilp_cmd_attach() with -p, or ILP_EXIT_USAGE
+ * (no -o, both or neither of a command and -p, --backend=ptrace or
+ * --stacks, --names=exact with -p).
+ */
+int ilp_cmd_record(struct ilp_opts *o);
+
+/**
+ * ilp_cmd_report - iolockprof report: the report of a recorded trace
+ * @o: the options; o->input is the file
+ *
+ * cmd_report.c.  Replays the file through the same session as a capture.
+ *
+ * Returns 0, ILP_EXIT_FAIL (the file cannot be read, is not a trace, or
+ * the report cannot be written), or ILP_EXIT_USAGE (a stray argument).
+ */
+int ilp_cmd_report(struct ilp_opts *o);
+
+/**
+ * ilp_cmd_diff - iolockprof diff: compare two JSON reports
+ * @o: the options; diff parses o->argv itself (BASE.json NEW.json,
+ *	--fail-above PCT, --help)
+ *
+ * cmd_diff.c.  Prints the comparison on stdout; --help prints its usage.
+ *
+ * Returns 0 (no regression, or no --fail-above; --help), 1 (a regression
+ * above --fail-above), or ILP_EXIT_USAGE (a usage error, an input that is
+ * not a readable iolockprof JSON report, or stdout cannot be written).
+ */
+int ilp_cmd_diff(struct ilp_opts *o);
+
+/**
+ * ilp_cmd_remove_stale - iolockprof --remove-stale
+ *
+ * cmd_stale.c.  Removes the instances of sessions that are provably dead
+ * (ilp_instance_remove_stale) and prints one line per verdict on stdout.
+ *
+ * Returns 0, or ILP_EXIT_FAIL (no usable tracefs, or the instances cannot
+ * be read).
+ */
+int ilp_cmd_remove_stale(void);
+
+/**
+ * ilp_error - the one place where a negative errno becomes a message
+ * @what: what failed ("cannot start tracing", a file name, ILP_WHAT_PTRACE)
+ * @err: the negative errno
+ *
+ * error.c.  Prints "iolockprof: WHAT: " and strerror, or a hint of what to
+ * do for the errors that have one (not root, no tracefs, an unsafe lock
+ * directory, a hanging instance mkdir, a pid namespace...), on stderr.
+ * -ECANCELED prints nothing: it was explained where it happened.
+ */
 void ilp_error(const char *what, int err);
 /* what the ptrace backend could not do, for ilp_error's hint */
 #define ILP_WHAT_PTRACE "cannot trace the command (ptrace)"
 
 /* ---- run and attach with any sink (record uses them with its own) ---- */
 struct ilp_sink;
-int ilp_cli_run(struct ilp_opts *o, struct ilp_sink *sink);	/* cmd_run.c */
-int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink);	/* cmd_attach.c */
+
+/**
+ * ilp_cli_run - ilp_cmd_run() with a given sink
+ * @o: the options; o->argv is the command
+ * @sink: where the events go (session.h); borrowed: the caller frees it
+ *	after the call
+ *
+ * cmd_run.c.
+ *
+ * Returns the exit status, as ilp_cmd_run().
+ */
+int ilp_cli_run(struct ilp_opts *o, struct ilp_sink *sink);
+
+/**
+ * ilp_cli_attach - ilp_cmd_attach() with a given sink
+ * @o: the options; o->argv are the PIDs
+ * @sink: where the events go (session.h); borrowed: the caller frees it
+ *	after the call
+ *
+ * cmd_attach.c.
+ *
+ * Returns the exit status, as ilp_cmd_attach().
+ */
+int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink);
 
 #endif

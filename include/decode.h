@@ -33,32 +33,99 @@ struct ilp_tracepoint {
 	unsigned flags;		/* enum ilp_tp_flags */
 };
 
-/* the filter an event gets in our instance (we need only some of it), or NULL */
+/**
+ * ilp_tracepoint_filter - the filter a tracepoint gets in our instance
+ * @tp: a row of the table (ilp_tracepoint)
+ *
+ * We need only some of a few events: mm_filemap_get_pages only for the
+ * first page of a file ("index == 0"), which is enough to tell which file a
+ * read's fd holds, so a read storm costs at most a page of events.
+ *
+ * Returns the filter (static), or NULL when the event takes none.
+ */
 const char *ilp_tracepoint_filter(const struct ilp_tracepoint *tp);
 
-/* The tracepoints the decoder understands: i < ilp_tracepoint_count(). */
+/**
+ * ilp_tracepoint_count - how many tracepoints the decoder understands
+ *
+ * Returns the number of rows of the table.
+ */
 size_t ilp_tracepoint_count(void);
+
+/**
+ * ilp_tracepoint - a tracepoint the decoder understands
+ * @i: the row, < ilp_tracepoint_count()
+ *
+ * Returns the row (static), or NULL if i is out of range.
+ */
 const struct ilp_tracepoint *ilp_tracepoint(size_t i);
 
-/* Event systems to load formats for (NULL-terminated). */
+/**
+ * ilp_tracepoint_systems - the event systems to load formats for
+ *
+ * Returns a static NULL-terminated array of system names.
+ */
 const char *const *ilp_tracepoint_systems(void);
 
-/* Builds a decoder for the formats in tep.  -ENOENT if a required event
- * is missing.  The tep must outlive the decoder. */
+/**
+ * ilp_decoder_new - builds a decoder for the formats of a live instance
+ * @tep: the event formats; read only here (the decoder keeps offsets,
+ *	no pointer into it)
+ * @out: set to the decoder, to free with ilp_decoder_free(); NULL on error
+ *
+ * Field offsets are looked up here, once per event type.  An event with no
+ * format in tep (not a required one) is absent (see ilp_decoder_has).
+ *
+ * Returns 0, -ENOENT if a required event or one of its fields is missing,
+ * or -ENOMEM.
+ */
 int ilp_decoder_new(struct tep_handle *tep, struct ilp_decoder **out);
-/* Same, for a trace file: events it lacks (even required ones) are just
- * absent (see ilp_decoder_has); formats whose fields lie outside a record
- * count as absent. */
-int ilp_decoder_new_any(struct tep_handle *tep, struct ilp_decoder **out);
-void ilp_decoder_free(struct ilp_decoder *d);	/* NULL ok */
 
-/* Is this event present (its format was found)? */
+/**
+ * ilp_decoder_new_any - builds a decoder for the formats of a trace file
+ * @tep: the event formats; read only here (the decoder keeps offsets,
+ *	no pointer into it)
+ * @out: set to the decoder, to free with ilp_decoder_free(); NULL on error
+ *
+ * As ilp_decoder_new(), but the events the file lacks (even required ones)
+ * are just absent (see ilp_decoder_has), and so are those whose format is
+ * not usable: a field missing, or lying outside a record.
+ *
+ * Returns 0 or -ENOMEM.
+ */
+int ilp_decoder_new_any(struct tep_handle *tep, struct ilp_decoder **out);
+
+/**
+ * ilp_decoder_free - frees a decoder
+ * @d: the decoder; NULL is a no-op
+ */
+void ilp_decoder_free(struct ilp_decoder *d);
+
+/**
+ * ilp_decoder_has - tells whether the decoder decodes an event
+ * @d: the decoder
+ * @system: the event's system ("block")
+ * @name: the event's name ("block_rq_issue")
+ *
+ * Returns 1 if the event is one of the table's and its format was found
+ * (and usable), else 0.
+ */
 int ilp_decoder_has(const struct ilp_decoder *d, const char *system, const char *name);
 
-/*
- * Decodes one record (the event data, starting at common_type).  Returns 1
- * and fills *ev, 0 if the record is of a type we skip, or -EINVAL if it is
- * malformed (shorter than its fields).
+/**
+ * ilp_decode - decodes one record
+ * @d: the decoder
+ * @data: the event data, starting at common_type
+ * @size: bytes at data
+ * @ts: the record's time stamp (ns, CLOCK_MONOTONIC)
+ * @cpu: the CPU whose buffer held it
+ * @ev: filled when the record is decoded (zeroed first); an ILP_EV_SYS_ARGSTR
+ *	event's ustr.str points into data, valid only as long as data is
+ *
+ * Reads fixed offsets only; no allocation.
+ *
+ * Returns 1 and fills *ev, 0 if the record is of a type we skip, or
+ * -EINVAL if it is malformed (shorter than its fields).
  */
 int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	       uint64_t ts, int cpu, struct ilp_event *ev);
@@ -69,17 +136,32 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
  * "__data_loc char[] __ARG_val" field after the arguments.  Found in the
  * event's format, never from the kernel version.
  *
- * ilp_userstr_arg: for a syscalls:sys_enter_X format, the index of the
- * argument the kernel copies (its name in argname, if not NULL), or -1.
- * ilp_decoder_add_userstr: decode every such event of tep as
- * ILP_EV_SYS_ARGSTR (the first copied argument); the number added, or
- * -ENOMEM.
- *
  * The copy: non-printable bytes replaced by '.', and a string longer than
  * the instance's syscall_user_buf_size cut there with "..." appended; a
  * faulting read leaves it empty (len 0).
  */
+
+/**
+ * ilp_userstr_arg - which argument a syscall event carries the string of
+ * @ev: a format; any other than a syscalls:sys_enter_X has none
+ * @argname: set to the argument's name when there is one; may be NULL
+ * @size: bytes at argname, the NUL included
+ *
+ * Returns the index (0-5) of the argument the kernel copies, or -1.
+ */
 int ilp_userstr_arg(struct tep_event *ev, char *argname, size_t size);
+
+/**
+ * ilp_decoder_add_userstr - decodes the string-carrying syscall events too
+ * @d: the decoder
+ * @tep: the event formats; read only here
+ *
+ * Every sys_enter_X event of tep that carries a user string (the first
+ * copied argument) is decoded as ILP_EV_SYS_ARGSTR from then on.
+ *
+ * Returns the number of events added, or -ENOMEM (the ones added before
+ * stay).
+ */
 int ilp_decoder_add_userstr(struct ilp_decoder *d, struct tep_handle *tep);
 
 #endif

@@ -32,51 +32,166 @@ struct ilp_instance_opts {
 	size_t nsyscalls;		/* ... (the -e list) */
 };
 
-/*
- * Makes sure tracefs is mounted (mounting it at /sys/kernel/tracing if not)
- * and usable by us.  0, -EACCES/-EPERM (not root), -ENODEV (no tracefs).
+/**
+ * ilp_tracefs_check - makes sure tracefs is mounted and usable by us
+ *
+ * Mounts tracefs at /sys/kernel/tracing if it is not mounted.
+ *
+ * Returns 0, -EACCES or -EPERM (not root: the instances directory is not
+ * writable, or the mount is refused), or -ENODEV (no tracefs).
  */
 int ilp_tracefs_check(void);
 
-/*
- * Removes the instances of iolockprof sessions that are provably dead
- * (include/owner.h); note (may be NULL) hears every verdict.  Number of
- * sessions removed, or -errno.
+/**
+ * ilp_instance_remove_stale - removes the instances of dead sessions
+ * @note: hears every verdict on an iolockprof name (owner.h); may be NULL
+ * @ctx: passed to note
+ *
+ * Only sessions whose owner is provably dead (include/owner.h: its lock
+ * can be taken) lose their instances; no lock directory yet means nothing
+ * of ours is provably dead.
+ *
+ * Returns the number of sessions removed, or -errno (-ENODEV: no tracefs;
+ * -EUCLEAN: ILP_LOCK_DIR is not a directory only we can write).
  */
 int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx);
 
-/*
- * Creates and configures the instance with tracing off and no pid in the
- * filter yet.  0 or -errno (-EUCLEAN: ILP_LOCK_DIR is not a directory only
- * we can write; -ETIMEDOUT: instance creation hangs in the kernel, given
- * up after 10 s); *out NULL on error.
+/**
+ * ilp_instance_new - creates and configures the instance
+ * @o: buffer size and the -e syscall list; read only during the call
+ * @out: set to the instance, to free with ilp_instance_free() on every exit
+ *	path; NULL on error
+ *
+ * Claims a fresh name (another one if the directory exists: nothing of
+ * anyone else's is removed), makes the instance and its companion, each
+ * with its trace_marker held open, and sets them up: "mono" trace clock,
+ * buffer_kb per CPU (the companion's smaller), no overwrite (events lost
+ * to a full buffer are dropped and counted), event-fork on, the decoder's
+ * events enabled (the -e filter on the syscall ones).  Tracing is off and
+ * no pid is in the filter yet.  On error, whatever was made is removed.
+ *
+ * Returns 0 or -errno: -EUCLEAN (ILP_LOCK_DIR is not a directory only we
+ * can write), -ETIMEDOUT (instance creation hangs in the kernel, given up
+ * after 10 s), -ENOENT (a required event cannot be enabled), -ENOTSUP (no
+ * event-fork option), -EAGAIN (8 fresh names were all taken), -EIO (a
+ * tracefs write failed), -ENOMEM.
  */
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out);
-/* Disables tracing, removes the instance and frees.  NULL is a no-op. */
+
+/**
+ * ilp_instance_free - disables tracing, removes the instance and frees it
+ * @in: the instance; NULL is a no-op
+ *
+ * Both instances go; the lock file goes only once both are gone: if one
+ * stays (busy), a later session removes it when it can.
+ */
 void ilp_instance_free(struct ilp_instance *in);
 
-/* Adds tids to set_event_pid (event-fork is on: children follow). */
+/**
+ * ilp_instance_add_pids - adds tids to the instance's pid filter
+ * @in: the instance
+ * @tids: the thread ids (set_event_pid); read only during the call
+ * @n: how many; 0 does nothing
+ *
+ * Event-fork is on: the children of these tasks follow by themselves.
+ *
+ * Returns 0, -ENOMEM, or the -errno of the write to set_event_pid.
+ */
 int ilp_instance_add_pids(struct ilp_instance *in, const pid_t *tids, size_t n);
-int ilp_instance_start(struct ilp_instance *in);	/* events on, tracing on */
-int ilp_instance_stop(struct ilp_instance *in);		/* tracing off */
-/* Every event off, the companion's tracing off, the main buffer still on:
+
+/**
+ * ilp_instance_start - turns tracing on, in both instances
+ * @in: the instance
+ *
+ * The events were enabled by ilp_instance_new().
+ *
+ * Returns 0 or -EIO.
+ */
+int ilp_instance_start(struct ilp_instance *in);
+
+/**
+ * ilp_instance_stop - turns tracing off, in both instances
+ * @in: the instance
+ *
+ * Returns 0 or -EIO.
+ */
+int ilp_instance_stop(struct ilp_instance *in);
+
+/**
+ * ilp_instance_events_off - no more events, the marker still works
+ * @in: the instance
+ *
+ * Every event off, the companion's tracing off, the main buffer still on:
  * no more events come, but trace_marker lines still land in the buffer
- * (record writes its last facts after the final drain).  0 or -EIO. */
+ * (record writes its last facts after the final drain).
+ *
+ * Returns 0 or -EIO.
+ */
 int ilp_instance_events_off(struct ilp_instance *in);
 
+/**
+ * ilp_instance_name - the instance's name
+ * @in: the instance
+ *
+ * Returns "iolockprof-<token>", owned by in (valid until ilp_instance_free).
+ */
 const char *ilp_instance_name(const struct ilp_instance *in);
-/*
- * Writes line into the instance's buffer (its trace_marker, the fd that
- * holds the instance: no path, no open per line).  0 or -errno.
+
+/**
+ * ilp_instance_mark - writes a line into the instance's buffer
+ * @in: the instance
+ * @line: the text (NUL-terminated), written as it is: one marker entry
+ *
+ * Goes through the trace_marker fd that holds the instance: no path, no
+ * open per line.
+ *
+ * Returns 0, -EBADF (no marker held), the -errno of the write, or -EIO
+ * (a short write).
  */
 int ilp_instance_mark(struct ilp_instance *in, const char *line);
+
+/**
+ * ilp_instance_tracefs - the libtracefs handle of the main instance
+ * @in: the instance
+ *
+ * Returns the handle, owned by in (valid until ilp_instance_free).
+ */
 struct tracefs_instance *ilp_instance_tracefs(struct ilp_instance *in);
+
+/**
+ * ilp_instance_ncpus - how many per-CPU buffers the main instance has
+ * @in: the instance
+ *
+ * Returns the number of CPUs.
+ */
 int ilp_instance_ncpus(const struct ilp_instance *in);
-/* the companion's tracefs instance and CPU count (NULL / 0 if none) */
+
+/**
+ * ilp_instance_sys_tracefs - the libtracefs handle of the companion
+ * @in: the instance
+ *
+ * Returns the companion's handle, owned by in (valid until
+ * ilp_instance_free); NULL if there is none.
+ */
 struct tracefs_instance *ilp_instance_sys_tracefs(struct ilp_instance *in);
+
+/**
+ * ilp_instance_sys_ncpus - how many per-CPU buffers the companion has
+ * @in: the instance
+ *
+ * Returns the number of CPUs, 0 if there is no companion.
+ */
 int ilp_instance_sys_ncpus(const struct ilp_instance *in);
-/* Events the kernel lost so far: overrun + dropped + commit overrun over
- * all CPUs of both instances. */
+
+/**
+ * ilp_instance_lost - the events the kernel lost so far
+ * @in: the instance
+ *
+ * Read from per_cpu/cpuN/stats (a CPU whose stats cannot be read counts 0).
+ *
+ * Returns overrun + dropped + commit overrun over all CPUs of both
+ * instances.
+ */
 uint64_t ilp_instance_lost(struct ilp_instance *in);
 
 #endif

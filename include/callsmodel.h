@@ -37,32 +37,100 @@ struct ilp_call {
 struct ilp_calls;
 struct ilp_proc;
 
-/*
- * Offers one completed call to *set (allocated on first use; cap
- * ILP_CALLS_TOP, or the cap given to ilp_calls_new).  0 or -ENOMEM.
+/**
+ * ilp_calls_add - offers one completed call to a set
+ * @set: the set; *set NULL: a set of ILP_CALLS_TOP is allocated first (the
+ *	caller then owns it, to free with ilp_calls_free())
+ * @c: the call, copied
+ *
+ * Kept if the set is not full or c is longer than the shortest kept call
+ * (which then leaves; ties: the earliest one stays).  O(1) when c is not
+ * among the longest so far, O(log K) when it is.
+ *
+ * Returns 0 or -ENOMEM (the call is then not kept, nor counted as seen).
  */
 int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c);
-/* A set keeping at most cap calls (tests use small caps). NULL on ENOMEM. */
-struct ilp_calls *ilp_calls_new(size_t cap);
-void ilp_calls_free(struct ilp_calls *set);	/* NULL is a no-op */
 
-/* The kept call of tid entered at start_ts on from is now on to (a
- * connect's socket got its peer's name). */
+/**
+ * ilp_calls_new - makes a set with a cap of its own
+ * @cap: the calls kept at most (0 is taken as 1); tests use small caps
+ *
+ * Returns the empty set, to free with ilp_calls_free(), or NULL on ENOMEM.
+ */
+struct ilp_calls *ilp_calls_new(size_t cap);
+
+/**
+ * ilp_calls_free - frees a set and its view
+ * @set: the set; NULL is a no-op
+ */
+void ilp_calls_free(struct ilp_calls *set);
+
+/**
+ * ilp_calls_rename - moves a kept call onto another object
+ * @set: the set; NULL is a no-op
+ * @tid: the call's thread
+ * @start_ts: the call's enter time
+ * @from: the object it is on
+ * @to: the object it is on now (a connect's socket got its peer's name)
+ *
+ * The view shows the change after the next ilp_calls_index().
+ */
 void ilp_calls_rename(struct ilp_calls *set, int tid, uint64_t start_ts,
 		      const struct ilp_fdobj *from, const struct ilp_fdobj *to);
 
-/* Sorts the view by start_ts (then tid, then nr); call before reading.
- * 0, or -ENOMEM (the view is then empty). */
+/**
+ * ilp_calls_index - builds the view readers walk
+ * @set: the set; NULL is a no-op
+ *
+ * A copy of the kept calls sorted by start_ts (then tid, then nr); call
+ * before reading, again after more calls were added.
+ *
+ * Returns 0, or -ENOMEM (the view is then empty).
+ */
 int ilp_calls_index(struct ilp_calls *set);
 
-size_t ilp_calls_count(const struct ilp_calls *set);	/* 0 for NULL */
-size_t ilp_calls_cap(const struct ilp_calls *set);	/* ILP_CALLS_TOP for NULL */
-/* calls offered in all (kept or not) */
+/**
+ * ilp_calls_count - how many calls the view holds
+ * @set: the set; may be NULL
+ *
+ * Returns the kept calls as of the last ilp_calls_index() (0 before it);
+ * 0 for NULL.
+ */
+size_t ilp_calls_count(const struct ilp_calls *set);
+
+/**
+ * ilp_calls_cap - how many calls the set keeps at most
+ * @set: the set; may be NULL
+ *
+ * Returns its cap; ILP_CALLS_TOP for NULL (the cap it would get).
+ */
+size_t ilp_calls_cap(const struct ilp_calls *set);
+
+/**
+ * ilp_calls_seen - how many calls were offered in all
+ * @set: the set; may be NULL
+ *
+ * Returns the calls offered, kept or not; 0 for NULL.
+ */
 uint64_t ilp_calls_seen(const struct ilp_calls *set);
-/* i-th kept call in start-time order (after ilp_calls_index), NULL if i >= count */
+
+/**
+ * ilp_calls_get - the i-th kept call in start-time order
+ * @set: the set; may be NULL
+ * @i: the index, < ilp_calls_count()
+ *
+ * Returns the call, inside the view: valid until the next
+ * ilp_calls_index() or ilp_calls_free(); NULL if i >= count.
+ */
 const struct ilp_call *ilp_calls_get(const struct ilp_calls *set, size_t i);
 
-/* The process's set (model.c), NULL if it completed no call. */
+/**
+ * ilp_proc_top_calls - a process's longest calls
+ * @p: the process (model.c)
+ *
+ * Returns the process's set, owned by the model (indexed by
+ * ilp_model_index); NULL if it completed no call.
+ */
 const struct ilp_calls *ilp_proc_top_calls(const struct ilp_proc *p);
 
 #endif

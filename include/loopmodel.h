@@ -85,25 +85,107 @@ struct ilp_loop {
 };
 
 struct ilp_fdproc;
-/* the process's loops (each thread's), after ilp_model_index; NULL-safe */
+
+/**
+ * ilp_fdproc_nloops - how many loops a process's threads made
+ * @f: the process's fd state (ilp_proc_fds); may be NULL
+ *
+ * The list is built by ilp_model_index (each thread's sequences, the run
+ * in progress counted so far).
+ *
+ * Returns the number of loops as of the last index; 0 for NULL.
+ */
 size_t ilp_fdproc_nloops(const struct ilp_fdproc *f);
+
+/**
+ * ilp_fdproc_loop - one loop of a process
+ * @f: the process's fd state; may be NULL
+ * @i: the index, < ilp_fdproc_nloops()
+ *
+ * Returns the loop, owned by the model: read it before the next event is
+ * fed (a thread's new sequence may take the place of one with few
+ * iterations); NULL if i is out of range.
+ */
 const struct ilp_loop *ilp_fdproc_loop(const struct ilp_fdproc *f, size_t i);
 
 /* ---- for the fd model (model_fd.c) ---- */
 struct ilp_loopt;	/* one thread's tracker */
 
-struct ilp_loopt *ilp_loopt_new(int tid);	/* NULL on ENOMEM */
-void ilp_loopt_free(struct ilp_loopt *t);	/* NULL ok */
-/* one completed call of the thread (wild: obj is an unresolved fd): 0 or -ENOMEM */
+/**
+ * ilp_loopt_new - makes a thread's loop tracker
+ * @tid: the thread
+ *
+ * The ring of steps is allocated at the first call.
+ *
+ * Returns the tracker, to free with ilp_loopt_free(), or NULL on ENOMEM.
+ */
+struct ilp_loopt *ilp_loopt_new(int tid);
+
+/**
+ * ilp_loopt_free - frees a tracker and its loops
+ * @t: the tracker; NULL is a no-op
+ *
+ * The loops ilp_loopt_loop() returned are dangling afterwards.
+ */
+void ilp_loopt_free(struct ilp_loopt *t);
+
+/**
+ * ilp_loopt_call - one completed call of the thread
+ * @t: the thread's tracker
+ * @nr: the syscall
+ * @obj: the object it was counted on (the fd model's); NULL: a path call
+ *	the model cannot name
+ * @wild: obj is an unresolved fd (its name lost)
+ * @lat: its latency, ns
+ * @share: its wall share, ns
+ * @exit_ts: its exit time
+ *
+ * A call after a retire (a thread reusing the tid) starts a new ring.
+ *
+ * Returns 0 or -ENOMEM (the step is then not taken).
+ */
 int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int wild,
 		   uint64_t lat, uint64_t share, uint64_t exit_ts);
-/* the thread exited: its run ends, its ring is freed (memory stays with
- * live threads and found loops); 1 if it holds no loop (free it) */
+
+/**
+ * ilp_loopt_retire - the thread exited
+ * @t: the thread's tracker
+ *
+ * Its run ends (the iteration in progress counted if more than half its
+ * steps came), its ring is freed: memory stays with live threads and
+ * found loops.
+ *
+ * Returns 1 if it holds no loop (the caller frees it), else 0.
+ */
 int ilp_loopt_retire(struct ilp_loopt *t);
-/* counts the iterations of the run in progress (an index: they stay
- * counted); final: the trace is over, the run ends */
+
+/**
+ * ilp_loopt_flush - counts the iterations of the run in progress
+ * @t: the thread's tracker
+ * @final: the trace is over: the run ends
+ *
+ * An index: the iterations counted stay counted, whatever comes next.
+ */
 void ilp_loopt_flush(struct ilp_loopt *t, int final);
+
+/**
+ * ilp_loopt_nloops - how many sequences the thread has
+ * @t: the thread's tracker; may be NULL
+ *
+ * Returns the distinct sequences kept (at most ILP_LOOP_SEQS); 0 for NULL.
+ */
 size_t ilp_loopt_nloops(const struct ilp_loopt *t);
+
+/**
+ * ilp_loopt_loop - one sequence of the thread
+ * @t: the thread's tracker; may be NULL
+ * @i: the index, < ilp_loopt_nloops()
+ *
+ * Returns the loop, owned by t: valid until the next ilp_loopt_call() (a
+ * new sequence may take the place of one with few iterations), the next
+ * ilp_loopt_flush() or ilp_loopt_retire() (a sequence that counted no
+ * iteration goes), or ilp_loopt_free(); NULL if i is out of range.
+ */
 const struct ilp_loop *ilp_loopt_loop(const struct ilp_loopt *t, size_t i);
 
 #endif

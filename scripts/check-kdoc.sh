@@ -102,7 +102,8 @@ function param_name(p,    n, t, i, k, tok, ntok, fp) {
 
 # d: a declaration (comments removed) that opened at line start
 function check_decl(d, start,    p, pre, name, rtype, j, depth, c, params, np, pn, i, cur,
-		    nparams, pnames, isparam, k, b, t, docname, inparams, nat, seen, hasret, pname) {
+		    nparams, pnames, isparam, k, b, t, docname, inparams, nat, seen, hasret, pname,
+		    wrapped) {
 	if (d ~ /^[ \t]*typedef[ \t]/)
 		return
 	d = strip_attrs(d)
@@ -185,6 +186,7 @@ function check_decl(d, start,    p, pre, name, rtype, j, depth, c, params, np, p
 	inparams = 1
 	nat = 0
 	hasret = 0
+	wrapped = 0
 	for (i = b + 2; i < k; i++) {
 		t = L[i]
 		if (t ~ /^ \*[ \t]*$/) {
@@ -208,9 +210,9 @@ function check_decl(d, start,    p, pre, name, rtype, j, depth, c, params, np, p
 			nat++
 			continue
 		}
-		if (inparams && nat == 0) {
+		if (inparams && nat == 0 && !wrapped) {
 			problem(i, name, "a blank \" *\" line goes between the name line and the description")
-			inparams = 0
+			wrapped = 1
 		}
 		if (t ~ /^ \* (Returns?([ \t:,.]|$)|Return:)/)
 			hasret = 1
@@ -404,6 +406,13 @@ void ilp_b_five(struct ilp_x *);
  * @x: late
  */
 void ilp_b_six(int x);
+
+/**
+ * ilp_b_seven - a name line that goes on
+ *	over two lines
+ * @x: fine
+ */
+void ilp_b_seven(int x);
 EOF
 	cat > "$dir/expected" << EOF
 $dir/bad.h:7: ilp_b_one: no @b: line
@@ -415,7 +424,8 @@ $dir/bad.h:23: ilp_b_four: no @p: line
 $dir/bad.h:26: ilp_b_five: parameter 1 (struct ilp_x *) is unnamed: name it in the prototype
 $dir/bad.h:26: ilp_b_five: the comment above is not kernel-doc ("/**" and "*/" on lines of their own, " * ilp_b_five - what it does" first)
 $dir/bad.h:31: ilp_b_six: @x: comes after a blank " *" line: the @lines go right after the name line
-check-kdoc: 6 functions in 1 headers, 9 problems
+$dir/bad.h:37: ilp_b_seven: a blank " *" line goes between the name line and the description
+check-kdoc: 7 functions in 1 headers, 10 problems
 EOF
 	fail=0
 	if out=$(check "$dir/good.h"); then
@@ -437,7 +447,7 @@ EOF
 		fail=1
 	fi
 	[ $fail -eq 0 ] || exit 1
-	echo "check-kdoc self-test: the good header passes, the bad one gives its 9 problems"
+	echo "check-kdoc self-test: the good header passes, the bad one gives its 10 problems"
 }
 
 if [ "${1:-}" = "--self-test" ]; then

@@ -36,30 +36,80 @@ enum ilp_outfile_kind {
 
 struct ilp_outfile;
 
-/* Checks path and creates the temporary file.  0 or -errno; *out NULL on error. */
+/**
+ * ilp_outfile_open - checks path and creates the file to write
+ * @path: the target a user typed (copied); for reports "-", "/dev/stdout",
+ *	"/dev/stderr" and "/dev/null" are written directly
+ * @kind: ILP_OUT_REPORT or ILP_OUT_TRACE (modes and aliases: see above)
+ * @out: set to the new file, to free with ilp_outfile_free(); NULL on error
+ *
+ * Creates the temporary file ".NAME.XXXXXX" next to the target (O_EXCL,
+ * 0600), or opens the direct stream.
+ *
+ * Returns 0, -EBADFD (the target is not a regular file or symlink, or a
+ * trace to an alias), -EISDIR (a directory, or a path ending in '/'),
+ * -ENOMEM, or the -errno of lstat or mkostemp (e.g. -EACCES, -ENOENT).
+ */
 int ilp_outfile_open(const char *path, enum ilp_outfile_kind kind, struct ilp_outfile **out);
-/* The stream to write (buffered; the temporary file, or stdout...). */
+
+/**
+ * ilp_outfile_stream - the stream to write
+ * @f: the file
+ *
+ * Returns the buffered stream (the temporary file, or stdout...), owned by
+ * f: not to be closed by the caller.  NULL once ilp_outfile_commit() has
+ * run (even when it failed).
+ */
 FILE *ilp_outfile_stream(struct ilp_outfile *f);
-/*
+
+/**
+ * ilp_outfile_commit - makes what was written the target
+ * @f: the file; NULL, or committed already, is a no-op
+ *
  * Flushes, checks that every write succeeded, gives the file its mode and
- * owner, renames it over the target.  0 or -errno (the temporary file is
- * then removed and the target left as it was).  NULL, or committed
- * already: 0.
+ * owner, closes it and renames it over the target.  On error the target is
+ * left as it was and ilp_outfile_free() removes the temporary file.
+ * The stream is closed either way.
+ *
+ * Returns 0, or the -errno of the first failed write, flush, fchmod,
+ * fchown (not -EPERM), fclose or rename (-EIO when errno says nothing).
  */
 int ilp_outfile_commit(struct ilp_outfile *f);
-/*
- * What is written so far becomes the target, whole, and writing goes on
- * in a copy, through the same stream: for interim reports (--interval).
- * Direct files are only flushed.  0 or -errno.  NULL: 0.
+
+/**
+ * ilp_outfile_publish - makes what is written so far the target, and goes on
+ * @f: the file; NULL, or committed already, is a no-op
+ *
+ * For interim reports (--interval): what is written so far becomes the
+ * target, whole, and writing goes on in a copy, through the same stream
+ * (its fd now the copy's).  Direct files are only flushed.
+ *
+ * Returns 0, or the -errno of the flush, the copy, fchmod, fchown or rename
+ * (-EIO when errno says nothing); the target then holds what it did.
  */
 int ilp_outfile_publish(struct ilp_outfile *f);
-/* Closes; an uncommitted temporary file is removed.  NULL is a no-op. */
+
+/**
+ * ilp_outfile_free - closes and frees f
+ * @f: the file; NULL is a no-op
+ *
+ * An uncommitted temporary file is removed; the target stays as it was.
+ */
 void ilp_outfile_free(struct ilp_outfile *f);
 
-/*
- * A side file of f, at its temporary file's path + suffix:
- * O_CREAT|O_EXCL|O_NOFOLLOW, 0600.  *path (malloc'd) for the caller to
- * read and unlink.  0 or -errno (-EBADFD: f is written directly).
+/**
+ * ilp_outfile_side - creates a side file of f
+ * @f: the file, written through a temporary file
+ * @suffix: appended to the temporary file's path (e.g. ".cpu0")
+ * @out: set to the side file's stream, the caller's to fclose; NULL on error
+ * @path: set to its path, malloc'd, for the caller to read, unlink and
+ *	free(); NULL on error
+ *
+ * Created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600: nothing already at the
+ * path is followed or truncated.
+ *
+ * Returns 0, -EBADFD (f is written directly), -ENOMEM, or open's -errno
+ * (-EEXIST: something is at the path already).
  */
 int ilp_outfile_side(struct ilp_outfile *f, const char *suffix, FILE **out, char **path);
 

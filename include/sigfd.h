@@ -16,14 +16,39 @@ struct ilp_sigfd {
 	sigset_t oldmask;	/* the mask before ilp_sigfd_init() */
 };
 
-/*
- * Blocks the stop signals (and SIGCHLD if with_sigchld) and opens a
- * signalfd for them.  0 or -errno; on failure s is left released.
+/**
+ * ilp_sigfd_init - blocks the stop signals and opens a signalfd for them
+ * @s: the caller's struct, filled in; release it with ilp_sigfd_release()
+ * @with_sigchld: non-zero to block and read SIGCHLD too
+ *
+ * The stop signals are SIGINT, SIGTERM, SIGHUP and SIGQUIT; the mask they
+ * had before is kept in s for ilp_sigfd_release() (and for children to
+ * restore before exec).
+ *
+ * Returns 0, or sigprocmask's or signalfd's -errno; on failure s is left
+ * released (fd -1, the old mask back).
  */
 int ilp_sigfd_init(struct ilp_sigfd *s, int with_sigchld);
-/* closes the fd and restores the old mask; safe on a released or {-1} struct */
+
+/**
+ * ilp_sigfd_release - closes the signalfd and restores the old mask
+ * @s: the struct; safe on a released one or on {.fd = -1}
+ *
+ * A stop signal still pending (it came after the last read) is discarded
+ * first, so that unblocking it does not kill the process with its default
+ * action.
+ */
 void ilp_sigfd_release(struct ilp_sigfd *s);
-/* the next pending signal into si: 1, or 0 when none is pending */
+
+/**
+ * ilp_sigfd_next - reads the next pending signal
+ * @s: the struct, initialised
+ * @si: set to the signal's information
+ *
+ * Does not block (the fd is non-blocking).
+ *
+ * Returns 1 with *si set, or 0 when none is pending (or the read failed).
+ */
 int ilp_sigfd_next(struct ilp_sigfd *s, struct signalfd_siginfo *si);
 
 #endif

@@ -25,13 +25,46 @@ enum ilp_sc_class {
 	ILP_SC_POS   = 1u << 9,	/* positioned I/O: pread64, pwrite64, preadv... */
 };
 
-/* "write", or "syscall_NNN" for a number the table does not know. The
- * returned string is static (or thread-unsafe static buffer for unknowns). */
+/**
+ * ilp_syscall_name - the name of a syscall number
+ * @nr: the number, any value
+ *
+ * Thread-safe (the table is built once, under pthread_once).
+ *
+ * Returns "write", or "syscall_NNN" for a number the table does not know.
+ * For numbers in [0, ILP_SC_MAX) the string is static, stable for the life
+ * of the process; for a number outside that range it lives in a per-thread
+ * buffer that the next such call in the same thread overwrites.
+ */
 const char *ilp_syscall_name(int nr);
-/* number for a name, or -ENOENT */
+
+/**
+ * ilp_syscall_nr - the number of a syscall name
+ * @name: the name as the table spells it ("write"); NULL is allowed
+ *
+ * "syscall_NNN" names are not parsed.
+ *
+ * Returns the number, or -ENOENT for NULL or a name this architecture
+ * does not have.
+ */
 int ilp_syscall_nr(const char *name);
+
+/**
+ * ilp_syscall_class - the class bits of a syscall number
+ * @nr: the number, any value
+ *
+ * Cheap (an array index after the first call): it runs per event.
+ *
+ * Returns the enum ilp_sc_class bits, 0 for an unclassified or unknown
+ * number.
+ */
 unsigned ilp_syscall_class(int nr);
-/* highest known syscall number + 1 */
+
+/**
+ * ilp_syscall_count - how many numbers the table spans
+ *
+ * Returns the highest known syscall number + 1 (at most ILP_SC_MAX).
+ */
 int ilp_syscall_count(void);
 
 #endif

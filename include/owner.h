@@ -53,33 +53,65 @@ struct ilp_owner {
 	unsigned ntest;		/* ILP_TEST_INSTANCE_TOKENS used so far */
 };
 
-/*
- * Opens dir as the lock directory (making it, mode 0700, if create and it
- * does not exist).  It must be a directory owned by our effective uid,
- * writable by no one else, not a symlink: else -EUCLEAN (nothing is
- * changed).  *dirfd: the directory, opened read-only.  0 or -errno.
+/**
+ * ilp_owner_lockdir - opens the lock directory, checking who can write it
+ * @dir: its path (ILP_LOCK_DIR, or a test's)
+ * @create: non-zero to make it, mode 0700, if it does not exist
+ * @dirfd: set to the directory, opened read-only, the caller's to close;
+ *	-1 on error
+ *
+ * It must be a directory owned by our effective uid, writable by no one
+ * else, not a symlink.
+ *
+ * Returns 0, -EUCLEAN when it is not such a directory (nothing is changed),
+ * or the -errno of mkdir, open or fstat.
  */
 int ilp_owner_lockdir(const char *dir, int create, int *dirfd);
 
-/* Fills ow for claims in the lock directory dirfd. */
+/**
+ * ilp_owner_init - fills ow for claims in a lock directory
+ * @ow: the caller's struct; nothing is claimed yet
+ * @dirfd: the lock directory (from ilp_owner_lockdir()), borrowed: it must
+ *	stay open while ow is used, and the caller closes it
+ */
 void ilp_owner_init(struct ilp_owner *ow, int dirfd);
-/*
- * Picks a fresh token, creates and locks its lock file (see above);
- * ow->name is the base name then.  The caller creates the instances; on
- * EEXIST it calls ilp_owner_release(ow, 1) and claims again.  0 or -errno
- * (-EAGAIN if no free name was found in a few tries).
+
+/**
+ * ilp_owner_claim - picks a fresh name and holds its lock
+ * @ow: initialised and not claimed (or released)
+ *
+ * Picks a token (ILP_TEST_INSTANCE_TOKENS first, then getrandom), creates
+ * and flocks its lock file (see above); ow->name is the base name then.
+ * The caller creates the instances; on EEXIST it calls
+ * ilp_owner_release(ow, 1) and claims again.
+ *
+ * Returns 0, -EAGAIN if no free name was found in 16 tries, or the -errno
+ * of getrandom or of creating the lock file.
  */
 int ilp_owner_claim(struct ilp_owner *ow);
-/*
- * Gives the name back.  remove: the instances are gone, unlink the lock
- * file (while still holding its lock); else it stays, unlocked, and a
- * later cleaner finishes the removal.  Then closes.  No-op if unclaimed.
+
+/**
+ * ilp_owner_release - gives the name back
+ * @ow: the claim; a no-op if unclaimed
+ * @remove: non-zero when the instances are gone: the lock file is unlinked
+ *	while its lock is still held; zero: it stays, unlocked, and a later
+ *	cleaner finishes the removal
+ *
+ * Then closes the lock file and clears ow->name; ow can claim again.
  */
 void ilp_owner_release(struct ilp_owner *ow, int remove);
 
-/* Tracing off, then rmdir instances/name: only for an instance we made, or
- * whose lock we hold.  0 (gone, or never there) or -errno (EBUSY: a file
- * of it is open). */
+/**
+ * ilp_owner_remove_instance - turns tracing off and removes an instance
+ * @instances: the instances directory (tracefs's "instances", or a test's)
+ * @name: the instance's name in it
+ *
+ * Only for an instance we made, or whose lock we hold: removing a live
+ * session's instance can oops the kernel.
+ *
+ * Returns 0 (gone, or never there), or rmdir's -errno (-EBUSY: a file of
+ * it is open).
+ */
 int ilp_owner_remove_instance(const char *instances, const char *name);
 
 enum ilp_owner_name {
@@ -88,6 +120,13 @@ enum ilp_owner_name {
 	ILP_OWNER_OURS_SYS,	/* iolockprof-<token>-sys */
 	ILP_OWNER_OLD,		/* iolockprof-<digits>[-sys]: an older version's */
 };
+/**
+ * ilp_owner_name_kind - what kind of instance name name is
+ * @name: an instance's name (not NULL)
+ *
+ * Returns ILP_OWNER_OURS, ILP_OWNER_OURS_SYS, ILP_OWNER_OLD, or
+ * ILP_OWNER_OTHER for a name that is not iolockprof's.
+ */
 enum ilp_owner_name ilp_owner_name_kind(const char *name);
 
 enum ilp_stale_verdict {
@@ -101,13 +140,22 @@ enum ilp_stale_verdict {
 /* called per instance base name ("iolockprof-..." without -sys) judged */
 typedef void (*ilp_stale_note_fn)(void *ctx, const char *name, enum ilp_stale_verdict v);
 
-/*
- * Removes the instances in the directory instances (tracefs's
- * "instances", or any directory in tests) whose owner is provably dead,
- * and lock files in dirfd (may be -1: nothing is provable) whose session
- * died before or after its instances existed.  note (may be NULL) hears
- * every verdict on an iolockprof name.  Number of names removed, or
- * -errno if instances cannot be read.
+/**
+ * ilp_owner_remove_stale - removes the instances of dead sessions
+ * @instances: the instances directory (tracefs's "instances", or any
+ *	directory in tests)
+ * @dirfd: the lock directory, or -1: then nothing is provable, and nothing
+ *	is removed
+ * @note: called once per iolockprof base name judged, with its verdict
+ *	(the name is valid during the call only); may be NULL
+ * @ctx: passed to note
+ *
+ * Removes the instances whose owner is provably dead, and lock files in
+ * dirfd whose session died before or after its instances existed.
+ * Older versions' names are noted ILP_STALE_UNPROVABLE and never removed.
+ *
+ * Returns the number of names removed, or -errno when instances cannot be
+ * read (opendir's), or -ENOMEM.
  */
 int ilp_owner_remove_stale(const char *instances, int dirfd, ilp_stale_note_fn note, void *ctx);
 

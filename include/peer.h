@@ -40,18 +40,54 @@ struct ilp_peer {
 typedef int (*ilp_peer_fn)(void *ctx, int pid, int fd, unsigned type, const char *desc,
 			   struct ilp_peer *out);
 
-/* the ilp_peer_fn that reads /proc (ctx unused: pass NULL) */
+/**
+ * ilp_peer_lookup - the ilp_peer_fn that reads /proc
+ * @ctx: unused: pass NULL
+ * @pid: the process the fd belongs to
+ * @fd: the fd, a pipe, FIFO or socket the model knows
+ * @type: its enum ilp_obj_type (ILP_OBJ_UNIX, ILP_OBJ_TCP: how to find a
+ *	socket's peer; ILP_OBJ_PIPE: desc is checked)
+ * @desc: the model's name of it; a pipe's must be what /proc/PID/fd/FD
+ *	says (may be NULL: not checked)
+ * @out: zeroed, then filled with the first other process holding the peer
+ *	end (a pipe's or FIFO's write end), and how many more hold it
+ *
+ * Reads /proc, and asks sock_diag for a unix socket's peer; never stops or
+ * signals a process.  The scan of every process's fds costs some
+ * milliseconds.  The caller itself is never named as the peer.
+ *
+ * Returns 0 with *out filled; -ESRCH when the fd is gone; -ESTALE when the
+ * pipe is not desc (the fd or pid was reused); -ENOENT when it has no peer
+ * found (not a pipe or socket, another socket type, no holder); or
+ * opendir's -errno for /proc.  It never returns -EAGAIN: none of these is
+ * worth asking again.
+ */
 int ilp_peer_lookup(void *ctx, int pid, int fd, unsigned type, const char *desc,
 		    struct ilp_peer *out);
 
 /* ---- the parts, for tests ---- */
 
-/* "pipe:[123]", "socket:[456]" -> 123, 456; 0 if not such a link */
+/**
+ * ilp_peer_link_inode - the inode of a /proc/PID/fd link
+ * @link: the link text, "pipe:[123]", "socket:[456]"
+ * @kind: the kind expected, "pipe" or "socket"
+ *
+ * Returns the inode (123, 456), or 0 if link is not such a link of kind.
+ */
 uint64_t ilp_peer_link_inode(const char *link, const char *kind);
-/*
- * One line of /proc/net/tcp or tcp6 (after the header): its local and
- * remote address as hex strings (copied, at most 40 chars each) and its
- * inode; 0, or -EINVAL if the line is not such a row.
+
+/**
+ * ilp_peer_tcp_row - parses one row of /proc/net/tcp or tcp6
+ * @line: the row (after the header line)
+ * @local: the caller's buffer, set to the local address as a hex string
+ *	("0100007F:1F90")
+ * @remote: the same for the remote address
+ * @size: bytes at local and at remote (an address longer than size - 1 or
+ *	than 63 characters is refused)
+ * @inode: set to the socket's inode
+ *
+ * Returns 0, or -EINVAL if the line is not such a row (local and remote
+ * are then left alone).
  */
 int ilp_peer_tcp_row(const char *line, char *local, char *remote, size_t size, uint64_t *inode);
 

@@ -25,40 +25,87 @@
 
 #include <sys/types.h>
 
+struct ilp_event;
 struct ilp_instance;
 struct ilp_pidns;
 
-/* 1 if we are in a pid namespace other than the initial one (or cannot
- * tell: /proc/self/ns/pid unreadable), 0 if in the initial one. */
+/**
+ * ilp_pidns_nested - tells whether we run inside a pid namespace
+ *
+ * Returns 1 if we are in a pid namespace other than the initial one (or
+ * cannot tell: /proc/self/ns/pid unreadable; learning is right anywhere),
+ * 0 if in the initial one.
+ */
 int ilp_pidns_nested(void);
 
-/*
- * run, before fork: if nested, turns the companion instance's tracing on
- * (no effect on the capture: its buffer is cleared again by
- * ilp_pidns_learn) and opens its trace_marker for the child.  *out NULL
- * when not nested (nothing to learn).  0 or -errno.
+/**
+ * ilp_pidns_new - readies the learning of a child's kernel pid (run, before fork)
+ * @in: the session's instance; its companion instance is borrowed by the
+ *	result: free the result (ilp_pidns_free()) before the instance
+ * @out: set to the new state, to free with ilp_pidns_free(); NULL when not
+ *	nested (nothing to learn) and on error
+ *
+ * If nested, turns the companion instance's tracing on (no effect on the
+ * capture: its buffer is cleared again by ilp_pidns_learn()), in raw
+ * format, and opens its trace_marker for the child.
+ *
+ * Returns 0; -ENOMEM; -EIO (no companion instance, or tracing could not
+ * be turned on); or the -errno of getrandom or of opening trace_marker.
  */
 int ilp_pidns_new(struct ilp_instance *in, struct ilp_pidns **out);
-/* In the child, before it waits to exec: one write(2) of the token.  NULL: no-op. */
+
+/**
+ * ilp_pidns_child - the child's half: writes its token to trace_marker
+ * @ns: the state; NULL is a no-op
+ *
+ * Called in the child before it waits to exec: one write(2), async-signal-
+ * safe.  A failed write is not reported: the parent times out and says so.
+ */
 void ilp_pidns_child(const struct ilp_pidns *ns);
-/*
- * In the parent after fork: waits (at most 2 s) for the child's token in
- * the buffer and sets *kpid to the child's kernel pid (local: its pid
- * here); restores the companion (tracing off, buffer cleared).  With ns
- * NULL, *kpid = local.  0, -ETIMEDOUT (no token came), or -errno.
+
+/**
+ * ilp_pidns_learn - the parent's half: the child's kernel pid
+ * @ns: the state; NULL: *kpid = local, nothing else
+ * @local: the child's pid here (what fork returned)
+ * @kpid: set to the child's kernel pid, or to local when it is not learnt
+ *
+ * Waits (at most 2 s, polling the companion's "trace") for the child's
+ * token and proves the child's kernel pid (ilp_pidns_proc_pid() then maps
+ * it to local).  Restores the companion (tracing off, buffer cleared)
+ * either way.
+ *
+ * Returns 0, -ETIMEDOUT (no token came), or -ENOMEM.
  */
 int ilp_pidns_learn(struct ilp_pidns *ns, pid_t local, pid_t *kpid);
-/* The pid /proc here knows kernel tid ktid's process by: ktid itself when
- * ns is NULL; the learnt child's pid here for the child and the threads
- * it made; else 0 (not proved: do not read /proc). */
+
+/**
+ * ilp_pidns_proc_pid - the pid by which /proc here knows a kernel tid's process
+ * @ns: the state; NULL when not nested
+ * @ktid: a kernel tid (as events carry it)
+ *
+ * Returns ktid itself when ns is NULL; the learnt child's pid here for the
+ * child and the threads it made (until they exit); else 0: not proved, do
+ * not read /proc for it.
+ */
 pid_t ilp_pidns_proc_pid(const struct ilp_pidns *ns, pid_t ktid);
-struct ilp_event;
-/* Follows the proved process: a thread it creates (TASK_NEW with
- * CLONE_THREAD from a proved tid) is proved; an exited tid no longer is.
- * NULL: no-op. */
+
+/**
+ * ilp_pidns_on_event - follows the proved process through an event
+ * @ns: the state; NULL is a no-op
+ * @ev: the event, borrowed for the call
+ *
+ * A thread a proved tid creates (TASK_NEW with CLONE_THREAD) is proved;
+ * an exited tid no longer is (its number may be reused).  Out of memory,
+ * a new thread stays unproved: a name less, never a wrong one.
+ */
 void ilp_pidns_on_event(struct ilp_pidns *ns, const struct ilp_event *ev);
-/* Restores the companion if ilp_pidns_learn did not, frees.  Call it
- * before the instance is freed.  NULL is a no-op. */
+
+/**
+ * ilp_pidns_free - restores the companion if ilp_pidns_learn() did not, frees
+ * @ns: the state; NULL is a no-op
+ *
+ * Call it before the instance given to ilp_pidns_new() is freed.
+ */
 void ilp_pidns_free(struct ilp_pidns *ns);
 
 #endif

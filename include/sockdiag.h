@@ -34,16 +34,52 @@ struct ilp_sock_query {
 				 * "/run/x.sock", "@abstract", "socket:[ino]" */
 };
 
-int ilp_sockdiag_new(struct ilp_sockdiag **out);	/* 0 or -ENOMEM */
-void ilp_sockdiag_free(struct ilp_sockdiag *d);		/* NULL ok */
+/**
+ * ilp_sockdiag_new - makes a socket resolver
+ * @out: set to it, to free with ilp_sockdiag_free(); NULL on error
+ *
+ * Opens our own network namespace (/proc/self/ns/net), to come back to
+ * after a lookup in another one; without it, sockets of other namespaces
+ * are read from /proc/TID/net instead.
+ *
+ * Returns 0, or -ENOMEM.
+ */
+int ilp_sockdiag_new(struct ilp_sockdiag **out);
 
-/* Names every query it can (found = 1); the others stay found = 0. */
+/**
+ * ilp_sockdiag_free - closes the netlink sockets and frees d
+ * @d: the resolver; NULL is a no-op
+ */
+void ilp_sockdiag_free(struct ilp_sockdiag *d);
+
+/**
+ * ilp_sockdiag_lookup - names the sockets of a batch of queries
+ * @d: the resolver
+ * @q: the caller's queries: ino, netns and tid in; found, type and desc out
+ * @n: queries at q
+ *
+ * Names every query it can (found = 1, type, desc); the others are left
+ * found = 0 (also all of them when memory runs out).  Queries are asked
+ * one network namespace at a time; to open a netlink socket in another
+ * namespace the calling thread setns()es there and back.  Not thread-safe
+ * on one d (d holds the receive buffer).
+ */
 void ilp_sockdiag_lookup(struct ilp_sockdiag *d, struct ilp_sock_query *q, size_t n);
 
-/* "socket:[ino]" -> ino; 0 if s is not a socket link */
+/**
+ * ilp_sock_link_ino - the inode of a socket fd's link
+ * @s: the link text, "socket:[ino]"
+ *
+ * Returns ino, or 0 if s is not a socket link.
+ */
 unsigned long ilp_sock_link_ino(const char *s);
 
-/* how many lookups went through sock_diag and through /proc/TID/net (tests) */
+/**
+ * ilp_sockdiag_counts - how many lookups went which way, for tests
+ * @d: the resolver
+ * @diag: set to the number of queries looked up through sock_diag
+ * @procnet: set to the number read from /proc/TID/net
+ */
 void ilp_sockdiag_counts(const struct ilp_sockdiag *d, uint64_t *diag, uint64_t *procnet);
 
 #endif

@@ -13,8 +13,10 @@
  *   iolockprof: name ts=NS kind=dev|ulock|klock pid=P key=K str=NAME
  *   iolockprof: end ts=NS lost=N exit=S
  *
- * The last key takes the rest of the line; control characters in it are
- * written as '?'.  See docs/trace-format.md.
+ * The last key takes the rest of the line; when it has a control character
+ * or a backslash, its key gets an 'x' (strx=) and those bytes are written
+ * \xNN (a backslash \\), so the line stays one line and the value comes back
+ * exactly.  See docs/trace-format.md.
  */
 
 #include <stddef.h>
@@ -47,18 +49,71 @@ struct ilp_meta {
 	char text[ILP_META_MAX];	/* BEGIN: the command; FD, NAME: the string */
 };
 
-/* Formats a line (no newline) into buf; returns its length, or -ENOSPC /
- * -EINVAL (an event kind that is not metadata). */
+/**
+ * ilp_meta_format_event - formats a task or fd fact as a marker line
+ * @buf: the caller's buffer, set to the line (no newline), NUL-terminated
+ * @len: bytes at buf (ILP_META_MAX is enough for a line we parse back)
+ * @ev: an ILP_EV_TASK_INFO or ILP_EV_FD_INFO event (ev->fd.str NULL is "")
+ *
+ * Returns the line's length, -ENOSPC when it does not fit, or -EINVAL for
+ * an event kind that is not metadata.
+ */
 int ilp_meta_format_event(char *buf, size_t len, const struct ilp_event *ev);
+
+/**
+ * ilp_meta_format_begin - formats the begin line
+ * @buf: the caller's buffer, set to the line (no newline), NUL-terminated
+ * @len: bytes at buf
+ * @ts: the capture's start, in trace clock ns
+ * @command: the traced command line (NULL is "")
+ *
+ * Returns the line's length, or -ENOSPC when it does not fit.
+ */
 int ilp_meta_format_begin(char *buf, size_t len, uint64_t ts, const char *command);
-/* A device or lock name the capture resolved (kind: enum ilp_name_kind). */
+
+/**
+ * ilp_meta_format_name - formats a device or lock name the capture resolved
+ * @buf: the caller's buffer, set to the line (no newline), NUL-terminated
+ * @len: bytes at buf
+ * @ts: when it was resolved, in trace clock ns
+ * @kind: enum ilp_name_kind (vocab.h)
+ * @pid: the process of a user lock; 0 for devices and kernel locks
+ * @key: the dev_t or lock address
+ * @name: the name (NULL is "")
+ *
+ * Returns the line's length, -ENOSPC when it does not fit, or -EINVAL for
+ * an unknown kind.
+ */
 int ilp_meta_format_name(char *buf, size_t len, uint64_t ts, int kind, int pid, uint64_t key,
 			 const char *name);
+
+/**
+ * ilp_meta_format_end - formats the end line
+ * @buf: the caller's buffer, set to the line (no newline), NUL-terminated
+ * @len: bytes at buf
+ * @ts: the capture's end, in trace clock ns
+ * @lost: events the ring buffer lost
+ * @exit_status: the traced command's exit status, -1 if none
+ *
+ * Returns the line's length, or -ENOSPC when it does not fit.
+ */
 int ilp_meta_format_end(char *buf, size_t len, uint64_t ts, uint64_t lost, int exit_status);
 
-/* Parses one marker text (len bytes, need not be NUL-terminated; a
- * trailing newline is ignored).  1 and *m filled, 0 if it is not an
- * iolockprof line, -EINVAL if it is one but malformed. */
+/**
+ * ilp_meta_parse - parses one marker text
+ * @s: the text; need not be NUL-terminated (it ends at a NUL or at len);
+ *	a trailing newline is ignored
+ * @len: bytes at s
+ * @m: the caller's struct, filled (cleared first when s is an iolockprof
+ *	line); for TASK and FD, m->ev is the event to feed, and its fd.str
+ *	points into m->text: m must not move while the event is used
+ *
+ * Escaped values (KEYx=) come back decoded.
+ *
+ * Returns 1 with *m filled, 0 if it is not an iolockprof line (*m left
+ * alone), or -EINVAL if it is one but malformed (or longer than
+ * ILP_META_MAX).
+ */
 int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m);
 
 #endif

@@ -42,54 +42,151 @@ struct ilp_stack {
 	size_t site;		/* index of the call site frame (see above) */
 };
 
-struct ilp_stacks *ilp_stacks_new(void);	/* NULL on ENOMEM */
-void ilp_stacks_free(struct ilp_stacks *s);	/* NULL is a no-op */
+/**
+ * ilp_stacks_new - makes an empty stack table
+ *
+ * Returns the table, to free with ilp_stacks_free(), or NULL on ENOMEM.
+ */
+struct ilp_stacks *ilp_stacks_new(void);
 
-/*
- * The id of the stack (pid, nr, pcs[0..n)), created if new (then *is_new
- * is set: name its frames with ilp_stacks_name_frame).  n is capped at
- * ILP_STACK_MAX.  id >= 0, or -ENOMEM / -EINVAL (n == 0).
+/**
+ * ilp_stacks_free - frees s, its stacks and their frame names
+ * @s: the table; NULL is a no-op
+ */
+void ilp_stacks_free(struct ilp_stacks *s);
+
+/**
+ * ilp_stacks_intern - the id of a stack, created if new
+ * @s: the table
+ * @pid: the process
+ * @nr: the syscall number
+ * @pcs: the program counters, innermost first (copied)
+ * @n: entries at pcs, > 0; only the first ILP_STACK_MAX are kept
+ * @is_new: set to 1 when the stack was created (name its frames with
+ *	ilp_stacks_name_frame()), else 0
+ *
+ * Pointers from ilp_stacks_get() and ilp_stacks_sites() are invalid after
+ * it: call ilp_stacks_index() again.
+ *
+ * Returns the id (>= 0), -EINVAL (n == 0), or -ENOMEM.
  */
 int ilp_stacks_intern(struct ilp_stacks *s, int pid, int nr, const uint64_t *pcs,
 		      size_t n, int *is_new);
-/* Names frame i of stack id (strings are copied; NULL ok).  0 or -errno. */
+
+/**
+ * ilp_stacks_name_frame - names a frame of a stack
+ * @s: the table
+ * @id: the stack, from ilp_stacks_intern()
+ * @i: the frame, 0 innermost
+ * @func: its function (copied; NULL: unknown)
+ * @file: its source file (copied; NULL: no line info)
+ * @line: its source line (0: unknown)
+ * @module: the mapped file the pc is in (copied; NULL: unknown)
+ *
+ * Replaces an earlier name of the frame and picks the stack's call site
+ * again (see above).
+ *
+ * Returns 0, -EINVAL (no such stack or frame), or -ENOMEM (a copy failed:
+ * that string is NULL).
+ */
 int ilp_stacks_name_frame(struct ilp_stacks *s, int id, size_t i, const char *func,
 			  const char *file, int line, const char *module);
-/* A completed call of stack id that took ns. */
+
+/**
+ * ilp_stacks_add - counts a completed call of a stack
+ * @s: the table
+ * @id: the stack, from ilp_stacks_intern(); an unknown id is ignored
+ * @ns: how long the call took
+ */
 void ilp_stacks_add(struct ilp_stacks *s, int id, uint64_t ns);
 
-/* Sorts by total time, descending (then pid, nr, id).  0 or -ENOMEM. */
+/**
+ * ilp_stacks_index - sorts the stacks for reading
+ * @s: the table
+ *
+ * The stacks with at least one completed call, by total time, descending
+ * (then calls, descending; then pid, nr, and the order they were
+ * interned).  Needed before ilp_stacks_count(), ilp_stacks_get(),
+ * ilp_stacks_sites(), and again after ilp_stacks_intern().
+ *
+ * Returns 0, or -ENOMEM (the previous index stays).
+ */
 int ilp_stacks_index(struct ilp_stacks *s);
-/* After ilp_stacks_index: stacks with at least one completed call. */
+
+/**
+ * ilp_stacks_count - how many stacks the index holds
+ * @s: the table, indexed; NULL is allowed
+ *
+ * Returns the number of stacks with at least one completed call at the
+ * last ilp_stacks_index(); 0 for NULL.
+ */
 size_t ilp_stacks_count(const struct ilp_stacks *s);
+
+/**
+ * ilp_stacks_get - the i-th stack of the index
+ * @s: the table, indexed
+ * @i: which, < ilp_stacks_count()
+ *
+ * Returns the stack, owned by s (its frames too), valid until the next
+ * ilp_stacks_intern() or ilp_stacks_free(); NULL when i is out of range.
+ */
 const struct ilp_stack *ilp_stacks_get(const struct ilp_stacks *s, size_t i);
 
-/*
- * The stacks of process pid and syscall nr (nr < 0: any), in index order,
- * merged by call site (function, file, line): fills up to max sites, each
- * with calls/total/max summed; returns the number filled.  Frames point into
- * s.  The sites' nframes is 1 (the site frame only).
+/**
+ * ilp_stacks_sites - the call sites of a process and syscall
+ * @s: the table, indexed; NULL is allowed
+ * @pid: the process
+ * @nr: the syscall; < 0: any
+ * @out: the caller's array, filled with up to max sites: the stacks
+ *	merged by call site (function, file, line) and syscall, with calls,
+ *	total and max summed, by total time descending; each has nframes 1
+ *	(the site frame only), pointing into s
+ * @max: entries at out
+ *
+ * Every site is merged before the first max are kept (out of memory: the
+ * sites of the first max stacks only).
+ *
+ * Returns the number filled.
  */
 size_t ilp_stacks_sites(const struct ilp_stacks *s, int pid, int nr,
 			struct ilp_stack *out, size_t max);
 
-/* "fetch_user (stacks.c:42)", "fetch_user", or "0x401234" into buf. */
+/**
+ * ilp_stack_frame_fmt - a frame for people
+ * @f: the frame
+ * @buf: the caller's buffer, set to "fetch_user (stacks.c:42)" (the
+ *	file's base name), "fetch_user", "0x401234 (stacks.c:42)" or
+ *	"0x401234", cut to fit
+ * @len: bytes at buf
+ */
 void ilp_stack_frame_fmt(const struct ilp_stack_frame *f, char *buf, size_t len);
 
-/*
- * Names the call site of each finding (src/detect/analyze_sites.c): for a finding
- * with a syscall (nr >= 0), the site of that syscall in its process that
- * makes most of its calls, with their share.  After ilp_stacks_index.
- */
 struct ilp_findings;
+struct ilp_model;
+
+/**
+ * ilp_findings_set_sites - names the call site of each finding
+ * @fs: the findings; each one's site text is set
+ * @s: the table, indexed; NULL or empty: nothing is set
+ *
+ * Implemented in src/detect/analyze_sites.c.  For a finding with one
+ * syscall (nr >= 0), the site of that syscall in its process that makes
+ * most of its calls, with their share ("write from f (a.c:3) (90 of 100
+ * write calls)").  Out of memory, findings stay without a site.
+ */
 void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s);
 
-/*
- * Text report section "call sites" (src/report/report_sites.c): per process of m,
- * the top call sites by time inside the call.  After ilp_stacks_index.
- * 0 or -EIO.
+/**
+ * ilp_report_text_sites - the text report's "call sites" section
+ * @out: the stream
+ * @m: the model: its processes, in its order
+ * @s: the table, indexed
+ *
+ * Implemented in src/report/report_sites.c.  Per process of m, the top
+ * call sites by time inside the call.
+ *
+ * Returns 0, or -EIO if out has an error.
  */
-struct ilp_model;
 int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp_stacks *s);
 
 #endif

@@ -22,69 +22,167 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ilp_event;
+struct ilp_pidns;
 struct ilp_symbolizer;
 
-int ilp_symbolizer_new(struct ilp_symbolizer **out);	/* 0 or -ENOMEM */
-void ilp_symbolizer_free(struct ilp_symbolizer *s);	/* NULL ok */
+/**
+ * ilp_symbolizer_new - makes a symbolizer
+ * @out: set to it, to free with ilp_symbolizer_free(); NULL on error
+ *
+ * Not thread-safe: one symbolizer serves one thread.
+ *
+ * Returns 0, or -ENOMEM.
+ */
+int ilp_symbolizer_new(struct ilp_symbolizer **out);
 
-struct ilp_pidns;
-/* Inside a pid namespace (pidns.h): pids are the kernel's, and /proc is
- * read only through ns's proved translation.  ns must outlive s. */
+/**
+ * ilp_symbolizer_free - frees s, its snapshots, ELF symbols and kallsyms
+ * @s: the symbolizer; NULL is a no-op
+ */
+void ilp_symbolizer_free(struct ilp_symbolizer *s);
+
+/**
+ * ilp_symbolizer_set_pidns - reads /proc only through a pid namespace's proofs
+ * @s: the symbolizer
+ * @ns: the state (pidns.h), borrowed: it must outlive s; NULL: pids are
+ *	/proc's
+ *
+ * Inside a pid namespace pids are the kernel's, and /proc is read only
+ * through ns's proved translation.
+ */
 void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *ns);
 
-/* Reads /proc/PID/maps now, replacing an older snapshot.  0, or -ENOENT
- * (the process is gone, or not proved in a pid namespace), -ENOMEM.  Lines
- * longer than 8 KiB are skipped. */
+/**
+ * ilp_symbolizer_snapshot - reads a process's maps now
+ * @s: the symbolizer
+ * @pid: the process
+ *
+ * Replaces an older snapshot of pid (kept when the read fails).  Lines
+ * longer than 8 KiB are skipped.
+ *
+ * Returns 0, -ENOENT (the process is gone, or not proved in a pid
+ * namespace), or -ENOMEM.
+ */
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid);
-/* 1 if a snapshot of pid exists */
+
+/**
+ * ilp_symbolizer_has - tells whether a snapshot of a process exists
+ * @s: the symbolizer
+ * @pid: the process
+ *
+ * Returns 1 if a snapshot of pid exists, else 0.
+ */
 int ilp_symbolizer_has(const struct ilp_symbolizer *s, int pid);
 
-/*
- * Process lifecycle, so forked children's and exec'd processes' addresses
- * get the right names.  fork: child (a new process, not a thread) was
- * forked by task parent (pid or tid) and, until it execs, has parent's
- * image: a child that exits before it is asked about is named from the
- * parent's maps (ilp_symbolizer_parent).  exec at ts (CLOCK_MONOTONIC
- * ns): pid's snapshot, if taken before ts, is stale (dropped; the next
- * ilp_symbolizer_snapshot reads the new image) and pid is no longer its
- * parent's image.  fork: 0 or -ENOMEM.
+/**
+ * ilp_symbolizer_fork - notes that a process was forked
+ * @s: the symbolizer
+ * @parent: the task (pid or tid) that forked
+ * @child: the new process (not a thread)
+ *
+ * Until it execs, child has parent's image: a child that exits before it
+ * is asked about is named from the parent's maps (ilp_symbolizer_parent()).
+ *
+ * Returns 0, or -ENOMEM.
  */
 int ilp_symbolizer_fork(struct ilp_symbolizer *s, int parent, int child);
+
+/**
+ * ilp_symbolizer_exec - notes that a process exec'd
+ * @s: the symbolizer
+ * @pid: the process
+ * @ts: when (CLOCK_MONOTONIC ns)
+ *
+ * pid's snapshot, if taken before ts, is stale: it is dropped, and the
+ * next ilp_symbolizer_snapshot() reads the new image.  pid no longer has
+ * its parent's image.
+ */
 void ilp_symbolizer_exec(struct ilp_symbolizer *s, int pid, uint64_t ts);
-/* the task pid was forked from while it has not exec'd, 0 if unknown */
+
+/**
+ * ilp_symbolizer_parent - the task a process was forked from
+ * @s: the symbolizer
+ * @pid: the process
+ *
+ * Returns the parent while pid has not exec'd, 0 if unknown.
+ */
 int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid);
 
-/*
- * Names a user address of pid from its snapshot: "hot_lock" (an ELF symbol
- * covering it, "+0x8" inside it), else the mapping: "app+0x4010",
- * "[heap]+0x2a0", "[stack]@0x7ffd...", "[anon]@0x7f12..." (one word each).  0, or -ENOENT (no
- * snapshot covers it).
+/**
+ * ilp_symbolize_user - names a user address from a process's snapshot
+ * @s: the symbolizer; ELF files are read (and their symbols kept) when asked
+ * @pid: the process
+ * @addr: the address
+ * @buf: the caller's buffer, set to the name (cut to fit): "hot_lock" (an
+ *	ELF symbol covering it, "+0x8" inside it), else the mapping:
+ *	"app+0x4010", "[heap]+0x2a0", "[stack]@0x7ffd...", "[anon]@0x7f12..."
+ *	(one word each)
+ * @size: bytes at buf
+ *
+ * Takes no snapshot: see ilp_symbolizer_snapshot().
+ *
+ * Returns 0, or -ENOENT (no snapshot covers it).
  */
 int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,
 		       size_t size);
 
-/* "jbd2_journal_lock+0x10" from /proc/kallsyms (read once); -ENOENT if
- * the address is in no symbol (dynamic, or kallsyms hides addresses) */
+/**
+ * ilp_symbolize_kernel - names a kernel address from /proc/kallsyms
+ * @s: the symbolizer; kallsyms is read at the first call, once
+ * @addr: the address
+ * @buf: the caller's buffer, set to "jbd2_journal_lock+0x10" (cut to fit)
+ * @size: bytes at buf
+ *
+ * Only static locks are named: within 4 KiB of a symbol, and not past the
+ * last one.
+ *
+ * Returns 0, or -ENOENT if the address is in no symbol (dynamic, or
+ * kallsyms hides addresses or cannot be read).
+ */
 int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size);
 
-struct ilp_event;
-/* the fork/exec hooks above, from an event stream (TASK_NEW, EXEC) */
+/**
+ * ilp_symbolizer_on_event - the fork and exec hooks, from an event stream
+ * @s: the symbolizer
+ * @ev: the event: TASK_NEW without CLONE_THREAD is ilp_symbolizer_fork(),
+ *	EXEC is ilp_symbolizer_exec(); others are ignored
+ *
+ * Returns 0, or -ENOMEM.
+ */
 int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev);
 
-/*
- * An ilp_namer_fn (waitmodel.h) with ctx = the symbolizer: devices from
- * /sys/dev/block, kernel locks from kallsyms, user locks from the
- * process's maps while it lives (a snapshot taken at its first lock,
+/**
+ * ilp_symbolize_object - the ilp_namer_fn (waitmodel.h) of the symbolizer
+ * @sym: the struct ilp_symbolizer
+ * @kind: enum ilp_name_kind (vocab.h)
+ * @pid: the process, for ILP_NAME_ULOCK
+ * @key: the dev_t (ILP_NAME_DEV), or the lock's address
+ * @buf: the caller's buffer, set to the name (cut to fit)
+ * @size: bytes at buf
+ *
+ * Devices from /sys/dev/block, kernel locks from kallsyms, user locks from
+ * the process's maps while it lives (a snapshot taken at its first lock,
  * refreshed when an address is not covered or its file mapping changed
  * since; a snapshot younger than 1 ms, or than 10 times its own read
- * time, is not read again: -EAGAIN, asked at the next pass); a forked child gone before
- * it is asked about is named from its parent's maps unless it exec'd;
- * another short-lived process stays unnamed (-ENOENT: the address shows).
+ * time, is not read again).  A forked child gone before it is asked about
+ * is named from its parent's maps unless it exec'd; another short-lived
+ * process stays unnamed.
+ *
+ * Returns 0; -EAGAIN (the snapshot is too fresh to read again: ask at the
+ * next pass); or -ENOENT (no name: the report shows the address).
  */
 int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, size_t size);
 
-/* "vda" for a kernel dev_t (major << 20 | minor) from /sys/dev/block/M:m/uevent;
- * -ENOENT if unknown */
+/**
+ * ilp_blkdev_name_lookup - the name of a block device
+ * @dev: a kernel dev_t (major << 20 | minor)
+ * @buf: the caller's buffer, set to "vda" (cut to fit), from
+ *	/sys/dev/block/M:m/uevent
+ * @size: bytes at buf
+ *
+ * Returns 0, or -ENOENT if unknown.
+ */
 int ilp_blkdev_name_lookup(uint32_t dev, char *buf, size_t size);
 
 #endif

@@ -39,6 +39,7 @@ struct ilp_opts;
 struct ilp_event;
 struct ilp_model;
 struct ilp_instance;
+struct ilp_pidns;
 struct ilp_report_info;
 struct ilp_session;
 struct ilp_backend_ops;
@@ -165,99 +166,301 @@ struct ilp_sink_ops {
 
 /* ---- the session (session.c) ---- */
 
-/*
+/**
+ * ilp_session_new - makes a capture session
+ * @o: the command's options, borrowed: they must outlive the session
+ * @mode: run, attach or replay
+ * @sink: where the results go (NULL: none); the caller's, it must outlive
+ *	the session (free it with ilp_sink_free() after ilp_session_free())
+ * @out: set to the session, to free with ilp_session_free(); NULL on error
+ *
  * Picks the backend (REPLAY: the file; else --backend, auto: ftrace where
- * tracefs is usable, ptrace otherwise, with one line saying so), blocks
- * the stop signals into a signalfd, and makes the model.  The sink (NULL:
- * none) is the caller's and must outlive the session.  0, or -errno
- * (-ECANCELED: already explained to the user).
+ * tracefs is usable, ptrace otherwise, with one line on stderr saying so;
+ * also ptrace when making a tracefs instance hangs), resolves -u USER,
+ * blocks the stop signals into a signalfd, makes the model and the
+ * symbolizer, and opens the backend.
+ *
+ * Returns 0, or -errno: -ENOMEM, the signalfd's, the backend's open's;
+ * -ECANCELED when already explained to the user (e.g. no such -u user).
  */
 int ilp_session_new(const struct ilp_opts *o, enum ilp_session_mode mode,
 		    struct ilp_sink *sink, struct ilp_session **out);
-/* Ends tracing if still on, frees the backend (removing any tracefs
- * instance), restores the signal mask.  NULL ok. */
+
+/**
+ * ilp_session_free - ends tracing if still on and frees the session
+ * @s: the session; NULL is a no-op
+ *
+ * Stops the backend (early) if it was started and not stopped, frees it
+ * (removing any tracefs instance), frees the model, closes the pidfds and
+ * restores the signal mask.  run's command, once let go, is never killed
+ * here.  The sink and the options are not freed.
+ */
 void ilp_session_free(struct ilp_session *s);
 
-/* What the report header calls the capture ("./app arg", "attach 12 (app)"). */
+/**
+ * ilp_session_set_command - what the report header calls the capture
+ * @s: the session
+ * @command: "./app arg", "attach 12 (app)"; copied
+ *
+ * Returns 0, or -ENOMEM (the old command stays).
+ */
 int ilp_session_set_command(struct ilp_session *s, const char *command);
 
-/*
- * run: forks argv (PATH search) as a child waiting at a gate, has the
- * backend trace it, starts tracing, opens the gate.  The child restores
- * the signal mask, switches to the -u user if any, runs the backend's
- * child_setup, and execs.  0, or -errno with the child gone.  Whether the
- * exec worked, the loop learns: if not, ilp_session_loop returns -ECHILD
- * without a report and ilp_session_exec_errno says why (the child exited
- * 127 for ENOENT, else 126).
+/**
+ * ilp_session_spawn - run: starts the command, traced from its exec on
+ * @s: the session, made with ILP_SESSION_RUN
+ * @argv: the command and its arguments, NULL-terminated (PATH search)
+ *
+ * Forks argv as a child waiting at a gate, has the backend trace it
+ * (add_child), starts tracing (ilp_session_start()), opens the gate.  The
+ * child restores the signal mask, switches to the -u user if any, runs
+ * the backend's child_setup, and execs.  Whether the exec worked, the loop
+ * learns: if not, ilp_session_loop() returns -ECHILD without a report and
+ * ilp_session_exec_errno() says why (the child exited 127 for ENOENT, else
+ * 126).
+ *
+ * Returns 0, or -errno with the child gone (killed and reaped): pipe2's,
+ * fork's, -ECHILD (it died before it was ready), the backend's add_child's
+ * or start's, or -ENOMEM.
  */
 int ilp_session_spawn(struct ilp_session *s, char **argv);
-int ilp_session_exec_errno(const struct ilp_session *s);	/* 0: none */
+
+/**
+ * ilp_session_exec_errno - why run's command did not start
+ * @s: the session
+ *
+ * Returns the errno of the step that failed (ilp_session_exec_stage()),
+ * or 0: none failed (or not known yet).
+ */
+int ilp_session_exec_errno(const struct ilp_session *s);
+
 /* the step of the child's start that failed (with ilp_session_exec_errno) */
 enum ilp_exec_stage {
 	ILP_EXEC_EXEC = 0,	/* execvp: 127 (ENOENT) or 126 */
 	ILP_EXEC_USER,		/* -u USER: setgroups, setgid, setuid */
 	ILP_EXEC_SETUP,		/* the backend's child_setup (a seccomp filter) */
 };
+
+/**
+ * ilp_session_exec_stage - which step of run's command's start failed
+ * @s: the session
+ *
+ * Returns the stage, meaningful when ilp_session_exec_errno() is not 0.
+ */
 enum ilp_exec_stage ilp_session_exec_stage(const struct ilp_session *s);
-/* attach: every thread of pid, and what it creates later.  Call for each
- * pid, then ilp_session_start. */
+
+/**
+ * ilp_session_attach - attach: traces every thread of a running process
+ * @s: the session, made with ILP_SESSION_ATTACH
+ * @pid: the process; what it creates later is traced too, and the capture
+ *	runs until every attached process exited (or a stop)
+ *
+ * Call it for each pid, then ilp_session_start().
+ *
+ * Returns 0, the backend's -errno (-ESRCH, -EPERM...), or, when pid
+ * cannot be watched, -ENOMEM or pidfd_open's -errno (-ESRCH: gone already).
+ */
 int ilp_session_attach(struct ilp_session *s, pid_t pid);
+
+/**
+ * ilp_session_start - turns tracing on
+ * @s: the session
+ *
+ * ilp_session_spawn() calls it itself; attach calls it after its
+ * ilp_session_attach() calls, replay before the loop.  The capture's start
+ * time is now.
+ *
+ * Returns 0, or the backend's start's -errno.
+ */
 int ilp_session_start(struct ilp_session *s);
 
-/*
- * The loop: until every watched process has exited, the backend has no
- * more events (a file read to its end), -d expires, or a stop signal (run:
- * one signal sent to iolockprof alone is passed on to the command, which
- * then has 5 s to exit).  Interim reports each --interval.  Then the
- * backend stops, the model is finished, and the sink gets the final
- * result.  0 or -errno (the final result was still emitted if it could be).
+/**
+ * ilp_session_loop - runs the capture to its end and emits the result
+ * @s: the session, started
+ *
+ * Polls until every watched process has exited, the backend has no more
+ * events (a file read to its end), -d expires, or a stop signal (run: one
+ * signal sent to iolockprof alone is passed on to the command, which then
+ * has 5 s to exit; a second signal ends the capture at once).  Interim
+ * reports each --interval; a sink nobody reads (-EPIPE) ends the capture
+ * as if signalled, unless the backend is ILP_BK_TETHERED.  Then the
+ * backend stops, devices and locks are named, the model is finished, and
+ * the sink gets the final result.
+ *
+ * Returns 0; -ECHILD when run's command did not start (no report;
+ * ilp_session_exec_errno() says why); or -errno: poll's, the backend's,
+ * the sink's (not -EPIPE), or -ENOMEM kept from feeding the model.  The
+ * final result was still emitted if it could be, but not for a trace file
+ * read only part way (replay: its error, no half report).
  */
 int ilp_session_loop(struct ilp_session *s);
 
-/* run: the command's wait status (-1: not known: it still runs). */
+/**
+ * ilp_session_child_status - run: the command's wait status
+ * @s: the session
+ *
+ * Returns the wait status, or -1 when not known (it still runs, or there
+ * is no command).
+ */
 int ilp_session_child_status(const struct ilp_session *s);
-/* run: the command's exit code (128+signal), -1 if none */
+
+/**
+ * ilp_session_exit_code - run: the command's exit code
+ * @s: the session
+ *
+ * Returns its exit status, 128 + the signal that killed it, or -1 if none
+ * is known.
+ */
 int ilp_session_exit_code(const struct ilp_session *s);
 
 /* ---- for backends and sinks ---- */
 
+/**
+ * ilp_session_opts - the session's options
+ * @s: the session
+ *
+ * Returns the options given to ilp_session_new() (the caller's).
+ */
 const struct ilp_opts *ilp_session_opts(const struct ilp_session *s);
+
+/**
+ * ilp_session_mode - the session's mode
+ * @s: the session
+ *
+ * Returns the mode given to ilp_session_new().
+ */
 enum ilp_session_mode ilp_session_mode(const struct ilp_session *s);
+
+/**
+ * ilp_session_model - the session's model
+ * @s: the session
+ *
+ * Returns the model, owned by s, valid until ilp_session_free().
+ */
 struct ilp_model *ilp_session_model(struct ilp_session *s);
-const char *ilp_session_command(const struct ilp_session *s);	/* "" if none */
-/* the signal mask before the session blocked its signals (for a child) */
+
+/**
+ * ilp_session_command - what the report header calls the capture
+ * @s: the session
+ *
+ * Returns the command set by ilp_session_set_command(), owned by s, valid
+ * until the next set or ilp_session_free(); "" if none.
+ */
+const char *ilp_session_command(const struct ilp_session *s);
+
+/**
+ * ilp_session_orig_sigmask - the signal mask from before the session
+ * @s: the session
+ *
+ * For a child to restore before exec.
+ *
+ * Returns a sigset_t *, owned by s.
+ */
 const void *ilp_session_orig_sigmask(const struct ilp_session *s);
-/* the record tap of the sink, NULL if none */
+
+/**
+ * ilp_session_tap - the record tap of the sink
+ * @s: the session
+ *
+ * Returns the sink's tap (its tap op's), or NULL if none.
+ */
 const struct ilp_record_tap *ilp_session_tap(const struct ilp_session *s);
-/* the backend used (1 if auto fell back to ptrace: the report says so) */
+
+/**
+ * ilp_session_fell_back - tells whether auto fell back to ptrace
+ * @s: the session
+ *
+ * Returns 1 if --backend auto fell back to ptrace (the report says so),
+ * else 0.
+ */
 int ilp_session_fell_back(const struct ilp_session *s);
-/* "ftrace", "ptrace", "file": the backend in use */
+
+/**
+ * ilp_session_backend - the backend in use
+ * @s: the session
+ *
+ * Returns "ftrace", "ptrace" or "file" (static).
+ */
 const char *ilp_session_backend(const struct ilp_session *s);
 
-/* One event for the model (and the namer's fork/exec hooks): the backends'
- * ilp_event_fn (ctx = the session).  Always 0; an allocation failure is
- * kept and returned by ilp_session_loop. */
+/**
+ * ilp_session_feed - one event for the model: the backends' ilp_event_fn
+ * @ev: the event, borrowed for the call
+ * @ctx: the session
+ *
+ * Feeds the model, and the symbolizer's fork/exec hooks.  An allocation
+ * failure is kept and returned by ilp_session_loop().
+ *
+ * Returns 0, always: delivery goes on.
+ */
 int ilp_session_feed(const struct ilp_event *ev, void *ctx);
-/* Names the model's new devices and locks now (while processes live);
- * kernel locks wait for the end of the capture (their names need no live
- * process, and the first costs a read of all of /proc/kallsyms). */
+
+/**
+ * ilp_session_name_objects - names the model's new devices and locks now
+ * @s: the session
+ *
+ * While the processes live: by the backend's name_object, else the
+ * session's symbolizer; live sessions also name who blocked readers wait
+ * for (peer.h).  Kernel locks wait for the end of the capture (their names
+ * need no live process, and the first costs a read of all of
+ * /proc/kallsyms).  Names found go to the record tap too.  An allocation
+ * failure is kept and returned by ilp_session_loop().
+ */
 void ilp_session_name_objects(struct ilp_session *s);
-/* Takes a snapshot of pid's maps now (lock names for a short-lived process). */
+
+/**
+ * ilp_session_snapshot - takes a snapshot of a process's maps now
+ * @s: the session
+ * @pid: the process (lock names for a short-lived process)
+ *
+ * A failure (the process is gone) is not reported: its locks stay unnamed.
+ */
 void ilp_session_snapshot(struct ilp_session *s, pid_t pid);
-struct ilp_pidns;
-/* Inside a pid namespace (pidns.h): the namer reads /proc only through
- * ns's proved pids.  ns must outlive the session's captures. */
+
+/**
+ * ilp_session_set_pidns - the namer reads /proc only through proved pids
+ * @s: the session
+ * @ns: the pid namespace state (pidns.h), borrowed: it must outlive the
+ *	session's captures
+ */
 void ilp_session_set_pidns(struct ilp_session *s, const struct ilp_pidns *ns);
 
-/* Fills info for a report of the capture as of now (interim) or its end.
- * 0 or -errno. */
+/**
+ * ilp_session_report_info - the report header's facts about the capture
+ * @s: the session
+ * @interim: non-zero for a report as of now, 0 for the capture's end
+ * @info: the caller's struct, cleared and filled: command, backend, times,
+ *	exit status, and the backend's facts (describe); its strings belong
+ *	to s and the backend
+ *
+ * Returns 0, or the backend's describe's -errno.
+ */
 int ilp_session_report_info(struct ilp_session *s, int interim, struct ilp_report_info *info);
 
 /* ---- sinks ---- */
 
-/* The report sink (sink_report.c): --format to -o FILE, else to stdout
- * (to_stdout) or stderr.  0 or -errno (explained: -ECANCELED). */
+/**
+ * ilp_sink_report_new - the report sink
+ * @o: the options (--format, -o...), borrowed: they must outlive the sink
+ * @to_stdout: non-zero to print to stdout, else to stderr, when there is
+ *	no -o FILE
+ * @out: set to the sink, to free with ilp_sink_free(); NULL on error
+ *
+ * Implemented in sink_report.c.  Prints interim and final reports; -o
+ * FILE is written through outfile.h: each report replaces it whole.
+ *
+ * Returns 0, -ENOMEM, or -ECANCELED (-o FILE cannot be opened: already
+ * explained to the user).
+ */
 int ilp_sink_report_new(const struct ilp_opts *o, int to_stdout, struct ilp_sink **out);
-void ilp_sink_free(struct ilp_sink *k);	/* any sink; NULL ok */
+
+/**
+ * ilp_sink_free - frees any sink
+ * @k: the sink; NULL is a no-op
+ *
+ * The report sink's -o FILE, if no final report was committed, is left as
+ * it was.
+ */
+void ilp_sink_free(struct ilp_sink *k);
 
 #endif

@@ -58,44 +58,112 @@ struct ilp_report_opts {
 				 * html; json always lists them) */
 };
 
-/* Text report (the default). 0, or -errno if writing failed. */
+/**
+ * ilp_report_text - writes the text report (the default format)
+ * @out: the stream (the caller's, flushed, not closed)
+ * @m: the model, indexed (ilp_model_index())
+ * @info: the capture's facts
+ * @opts: the report's options
+ *
+ * Header, findings, per process (all if there is one, else the non-empty
+ * ones) its syscall tables and histograms, the waits, and the call sites
+ * of --stacks.
+ *
+ * Returns 0, or -errno if writing failed (-EIO when errno says nothing).
+ */
 int ilp_report_text(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts);
 
-/*
- * Machine-readable and graphical formats; each 0, or -errno if writing
- * failed.  Same inputs as the text report.
- *
- * json: docs/report.schema.json, "schema_version": ILP_JSON_SCHEMA_VERSION;
- *   all times integers in ns.
- * html: one self-contained page (inline CSS, inline SVG histograms with
- *   class "ilp-hist", no script, no network).
- * perfetto: Chrome trace-event JSON: "X" events (ts/dur in us) for the
- *   longest calls the model keeps per process (callsmodel.h) and the
- *   slowest disk requests it keeps per device (waitmodel.h, on a synthetic
- *   process per device), "M" events naming processes and threads.
- * folded: "comm-pid;comm-tid;syscall NS" lines, NS = time inside the
- *   syscall in ns (completed + unfinished so far); zero lines omitted.
- */
+/* json: docs/report.schema.json, "schema_version": ILP_JSON_SCHEMA_VERSION. */
 #define ILP_JSON_SCHEMA_VERSION 2
 
+/**
+ * ilp_report_json - writes the machine-readable JSON report
+ * @out: the stream (the caller's, flushed, not closed)
+ * @m: the model, indexed (ilp_model_index())
+ * @info: the capture's facts
+ * @opts: the report's options
+ *
+ * docs/report.schema.json, "schema_version": ILP_JSON_SCHEMA_VERSION; all
+ * times integers in ns; every finding listed, whatever --all says.
+ *
+ * Returns 0, or -errno if writing failed (-EIO when errno says nothing).
+ */
 int ilp_report_json(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts);
+
+/**
+ * ilp_report_html - writes the report as one self-contained HTML page
+ * @out: the stream (the caller's, flushed, not closed)
+ * @m: the model, indexed (ilp_model_index())
+ * @info: the capture's facts
+ * @opts: the report's options
+ *
+ * Inline CSS, inline SVG histograms with class "ilp-hist", no script, no
+ * network.
+ *
+ * Returns 0, or -errno if writing failed (-EIO when errno says nothing).
+ */
 int ilp_report_html(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts);
+
+/**
+ * ilp_report_perfetto - writes a Chrome trace-event JSON (Perfetto, chrome://tracing)
+ * @out: the stream (the caller's, flushed, not closed)
+ * @m: the model, indexed (ilp_model_index())
+ * @info: the capture's facts
+ * @opts: the report's options
+ *
+ * "X" events (ts/dur in us) for the longest calls the model keeps per
+ * process (callsmodel.h) and the slowest disk requests it keeps per
+ * device (waitmodel.h, on a synthetic process per device), "M" events
+ * naming processes and threads.
+ *
+ * Returns 0, or -errno if writing failed (-EIO when errno says nothing).
+ */
 int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
 			const struct ilp_report_info *info,
 			const struct ilp_report_opts *opts);
+
+/**
+ * ilp_report_folded - writes folded stacks (flamegraph.pl, speedscope, inferno)
+ * @out: the stream (the caller's, flushed, not closed)
+ * @m: the model, indexed (ilp_model_index())
+ * @info: the capture's facts (its --stacks stacks, if any)
+ * @opts: unused (the same inputs as every format)
+ *
+ * "comm-pid;comm-tid;syscall NS" lines, NS = time inside the syscall in
+ * ns (completed + unfinished so far), with the part spent blocked split
+ * into "comm-pid;comm-tid;syscall;object NS" lines by the object waited
+ * on; with --stacks, a process's lines are its user call stacks instead
+ * ("comm-pid;outermost;...;innermost;syscall NS").  Zero lines omitted.
+ * See src/report/report_folded.c.
+ *
+ * Returns 0, or -EIO if writing failed.
+ */
 int ilp_report_folded(FILE *out, const struct ilp_model *m,
 		      const struct ilp_report_info *info,
 		      const struct ilp_report_opts *opts);
 
-/* no completed call and none in progress */
+/**
+ * ilp_report_proc_is_empty - tells whether a process has nothing to show
+ * @p: the process
+ *
+ * Returns 1 when it has no completed call and none in progress, else 0.
+ */
 int ilp_report_proc_is_empty(const struct ilp_proc *p);
-/* the rule every reporter shows processes by: all if there is one, else the non-empty ones */
+
+/**
+ * ilp_report_proc_shown - the rule every reporter shows processes by
+ * @m: the model
+ * @p: one of its processes
+ *
+ * Returns 1 to show p: all processes if there is one, else the non-empty
+ * ones (ilp_report_proc_is_empty()); else 0.
+ */
 int ilp_report_proc_shown(const struct ilp_model *m, const struct ilp_proc *p);
 
 #endif

@@ -17,6 +17,8 @@
 #include <stdio.h>
 
 struct ilp_opts;
+struct ilp_report_threshold;
+struct ilp_thresholds;
 
 /* who takes an option: one bit per command, and the first argument */
 enum ilp_cmd_bit {
@@ -93,60 +95,132 @@ struct ilp_option {
 	const char *help;	/* one line, wrapped by --help */
 };
 
+/**
+ * ilp_option_count - how many rows the option table has
+ *
+ * Returns the number of rows.
+ */
 size_t ilp_option_count(void);
-const struct ilp_option *ilp_option(size_t i);	/* NULL past the end */
-const char *ilp_option_section_name(enum ilp_opt_section s);	/* "Capture" */
-/*
- * The default as shown: def, or a threshold's from ilp_thresholds_default()
- * in its unit ("100" for --slow); with_unit adds the unit ("100 ms").
- * 0, or -ENOENT when it has none.
+
+/**
+ * ilp_option - a row of the option table
+ * @i: which, from 0
+ *
+ * Returns the row (static), or NULL past the end.
+ */
+const struct ilp_option *ilp_option(size_t i);
+
+/**
+ * ilp_option_section_name - the title of an option section
+ * @s: the section
+ *
+ * Returns "Capture", "Report"... (static), "" for a value out of range.
+ */
+const char *ilp_option_section_name(enum ilp_opt_section s);
+
+/**
+ * ilp_option_default - an option's default as --help and the man page show it
+ * @opt: the row
+ * @with_unit: non-zero to add the unit ("100 ms")
+ * @buf: the caller's buffer, set to def, or a threshold's default from
+ *	ilp_thresholds_default() in its unit ("100" for --slow) (cut to fit)
+ * @size: bytes at buf
+ *
+ * Returns 0, -ENOENT when it has none (buf untouched), or -EIO if
+ * formatting failed.
  */
 int ilp_option_default(const struct ilp_option *opt, int with_unit, char *buf, size_t size);
 
-/*
- * The detector thresholds in th, one entry per threshold row of the table,
- * in its order, named by the option and in the unit th holds them in
- * (report.h).  Fills at most max entries of out; returns how many there
- * are (more than max: out holds the first max).
+/**
+ * ilp_options_thresholds - the detector thresholds in th, named by option
+ * @th: the thresholds
+ * @out: the caller's array, filled with one entry per threshold row of the
+ *	table, in its order, named by the option and in the unit th holds
+ *	them in (report.h); names and units are static
+ * @max: entries at out
+ *
+ * Returns how many there are (more than max: out holds the first max).
  */
-struct ilp_thresholds;
-struct ilp_report_threshold;
 size_t ilp_options_thresholds(const struct ilp_thresholds *th,
 			      struct ilp_report_threshold *out, size_t max);
 
-/*
- * A threshold of a JSON report's "thresholds" block (ilp_options_thresholds)
- * as it is typed, with its unit: ("slow", "ns", 50000000) -> "50 ms".  0; or
- * -ENOENT if no threshold row has that name and stored unit (another
- * version's report): then "VALUE UNIT" as given.
+/**
+ * ilp_option_threshold_str - a JSON report's threshold as it is typed
+ * @name: the option's name, as in the "thresholds" block
+ *	(ilp_options_thresholds())
+ * @unit: the stored unit ("ns", "bytes", "percent"...)
+ * @value: the stored value
+ * @buf: the caller's buffer, set to the value as typed with its unit:
+ *	("slow", "ns", 50000000) -> "50 ms"; else "VALUE UNIT" as given
+ *	(cut to fit)
+ * @size: bytes at buf
+ *
+ * Returns 0; or -ENOENT if no threshold row has that name and stored unit
+ * (another version's report: buf then holds "VALUE UNIT").
  */
 int ilp_option_threshold_str(const char *name, const char *unit, uint64_t value,
 			     char *buf, size_t size);
 
-/* a row taken as the first argument ("--version", "-V"), or NULL */
+/**
+ * ilp_option_top - the row of an option taken as the first argument
+ * @arg: the first argument ("--version", "-V")
+ *
+ * Returns the row (static) if arg names an ILP_CMD_TOP option, else NULL.
+ */
 const struct ilp_option *ilp_option_top(const char *arg);
 
-/*
- * Parses argv[1..] of command cmd (argv[0] is its name) into o, after
- * setting the table's defaults; o->th, if set, must hold the thresholds'
- * defaults already.  Stops at the first non-option (run's command keeps
- * its own), skips a "--" there, and leaves the rest in o->argv/o->argc.
- * 0; ILP_ACT_HELP if --help was given (nothing more is parsed); -EINVAL on a
- * usage error, explained in one line on stderr; -ENOMEM.
+/**
+ * ilp_options_parse - parses a command's options into o
+ * @cmd: the command's enum ilp_cmd_bit (which options it takes)
+ * @cmd_name: its name, for usage errors
+ * @argc: entries at argv
+ * @argv: argv[0] is the command's name, options from argv[1]; the strings
+ *	are borrowed: o keeps pointers into argv
+ * @o: the caller's struct: the table's defaults are set first; o->th, if
+ *	set, must hold the thresholds' defaults already
+ *
+ * Stops at the first non-option (run's command keeps its own options),
+ * skips a "--" there, and leaves the rest in o->argv/o->argc.  Resets
+ * getopt's state: not thread-safe.
+ *
+ * Returns 0; ILP_ACT_HELP if --help was given (nothing more is parsed);
+ * -EINVAL on a usage error, explained in one line on stderr; -ENOMEM.
  */
 int ilp_options_parse(unsigned cmd, const char *cmd_name, int argc, char **argv,
 		      struct ilp_opts *o);
 
-/* one line "iolockprof: <msg> (see iolockprof --help)" on stderr; -EINVAL */
+/**
+ * ilp_usage_error - says a usage error
+ * @fmt: printf format of the message
+ * @...: its arguments
+ *
+ * One line "iolockprof: <msg> (see iolockprof --help)" on stderr.
+ *
+ * Returns -EINVAL.
+ */
 int ilp_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/*
- * --help's layout: left (the names) in the first col columns, then text
- * wrapped to 78 columns (on a line of its own if left is longer).  Returns
- * 0, or -EIO if out failed.
+/**
+ * ilp_help_item - writes one item of --help
+ * @out: the stream
+ * @left: what goes on the left (the option's names), in the first col
+ *	columns; text starts on a line of its own if left is longer
+ * @col: where text starts
+ * @text: wrapped at spaces to 78 columns (a word longer than a line stays
+ *	whole)
+ *
+ * Returns 0, or -EIO if writing to out failed.
  */
 int ilp_help_item(FILE *out, const char *left, size_t col, const char *text);
-/* the option sections of --help, from the table */
+
+/**
+ * ilp_options_help - writes the option sections of --help, from the table
+ * @out: the stream
+ *
+ * Every row of every section, with its default.
+ *
+ * Returns 0, or -EIO if writing to out failed.
+ */
 int ilp_options_help(FILE *out);
 
 #endif

@@ -88,22 +88,97 @@ struct ilp_slow_call {
 #define ILP_SLOW_MAX 1000		/* slow calls kept per process; more are counted */
 #define ILP_SET_MAX 8			/* tids kept per waiter/waker set; more are counted */
 
-/* Threshold for slow calls (0: none kept).  Default ILP_SLOW_DEFAULT_NS. */
+/**
+ * ilp_model_set_slow - sets the slow-call threshold (--slow)
+ * @m: the model
+ * @ns: calls at least this long are kept as slow calls (at most
+ *	ILP_SLOW_MAX per process); 0: none kept
+ *
+ * The default is ILP_SLOW_DEFAULT_NS.  Set it before feeding.
+ */
 void ilp_model_set_slow(struct ilp_model *m, uint64_t ns);
+
+/**
+ * ilp_model_slow - the slow-call threshold
+ * @m: the model
+ *
+ * Returns it in ns (0: no slow calls kept).
+ */
 uint64_t ilp_model_slow(const struct ilp_model *m);
 
-/* The process's waiting, NULL if it never waited off-CPU, on a lock or on a disk. */
+/**
+ * ilp_proc_wait - a process's waiting
+ * @p: the process
+ *
+ * Every ilp_wproc_*() accessor takes NULL (0 or NULL back).
+ *
+ * Returns its wait data, inside the model, or NULL if it never waited
+ * off-CPU, on a lock or on a disk.
+ */
 const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p);
 
-/* syscalls with off-CPU time, by off-CPU time desc */
+/**
+ * ilp_wproc_noffcpu - how many syscalls of the process went off-CPU
+ * @w: the process's wait data; NULL: 0
+ *
+ * Returns the number of rows of ilp_wproc_offcpu() (after
+ * ilp_model_index()).
+ */
 size_t ilp_wproc_noffcpu(const struct ilp_wproc *w);
+
+/**
+ * ilp_wproc_offcpu - a syscall's off-CPU time
+ * @w: the process's wait data; NULL: NULL
+ * @i: the row, by off-CPU time descending
+ *
+ * Returns the row, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i is out of range.
+ */
 const struct ilp_sc_offcpu *ilp_wproc_offcpu(const struct ilp_wproc *w, size_t i);
-/* blocking calls, by off-CPU S+D time desc */
+
+/**
+ * ilp_wproc_nblocking - how many blocking-call rows the process shows
+ * @w: the process's wait data; NULL: 0
+ *
+ * Returns the number of rows of ilp_wproc_blocking().
+ */
 size_t ilp_wproc_nblocking(const struct ilp_wproc *w);
+
+/**
+ * ilp_wproc_blocking - blocking calls aggregated by (thread, syscall, object)
+ * @w: the process's wait data; NULL: NULL
+ * @i: the row, by off-CPU S+D time descending
+ *
+ * Returns the row, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i is out of range.
+ */
 const struct ilp_blocking *ilp_wproc_blocking(const struct ilp_wproc *w, size_t i);
-/* slow calls, by start time; dropped: more than ILP_SLOW_MAX */
+
+/**
+ * ilp_wproc_nslow - how many slow calls the process keeps
+ * @w: the process's wait data; NULL: 0
+ *
+ * Returns the number kept, at most ILP_SLOW_MAX (the others are counted
+ * by ilp_wproc_slow_dropped()).
+ */
 size_t ilp_wproc_nslow(const struct ilp_wproc *w);
+
+/**
+ * ilp_wproc_slow - a slow call
+ * @w: the process's wait data; NULL: NULL
+ * @i: which, by start time
+ *
+ * Returns the call, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i is out of range.
+ */
 const struct ilp_slow_call *ilp_wproc_slow(const struct ilp_wproc *w, size_t i);
+
+/**
+ * ilp_wproc_slow_dropped - slow calls past ILP_SLOW_MAX
+ * @w: the process's wait data; NULL: 0
+ *
+ * Returns how many slow calls were counted but not kept.
+ */
 uint64_t ilp_wproc_slow_dropped(const struct ilp_wproc *w);
 
 /* ---- user locks: futexes (model_lock.c) ---- */
@@ -119,7 +194,15 @@ enum ilp_futex_class {
 	ILP_FUTEX_WAIT,		/* the caller sleeps until woken or timed out */
 	ILP_FUTEX_WAKE,		/* the caller wakes waiters on uaddr */
 };
-/* what the op is: class, and the lock kind it tells (enum ilp_ulock_kind) */
+/**
+ * ilp_futex_op_class - what a futex(2) op is
+ * @op: the op argument (FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME are
+ *	masked off)
+ * @kind: set to the enum ilp_ulock_kind the op tells; may be NULL
+ *
+ * Returns the enum ilp_futex_class: ILP_FUTEX_WAIT, ILP_FUTEX_WAKE, or
+ * ILP_FUTEX_OTHER (TRYLOCK_PI, FD...).
+ */
 int ilp_futex_op_class(uint64_t op, int *kind);
 
 /* What the futex ops used on an address tell about it. */
@@ -131,7 +214,14 @@ enum ilp_ulock_kind {
 	ILP_ULOCK_WAITV,	/* futex_waitv: the address is the waiter array */
 	ILP_ULOCK_NKINDS
 };
-const char *ilp_ulock_kind_name(int kind);	/* "mutex", "cond/sem", ... */
+/**
+ * ilp_ulock_kind_name - the name of a user lock kind
+ * @kind: enum ilp_ulock_kind
+ *
+ * Returns "mutex", "cond/sem", "pi-mutex", "cond-pi" or "waitv" (static),
+ * "?" for a value out of range.
+ */
+const char *ilp_ulock_kind_name(int kind);
 
 /* a thread in a waiter/waker set, with how many times */
 struct ilp_tidcount {
@@ -174,17 +264,60 @@ struct ilp_ulock {
  */
 #define ILP_ULOCK_MAX 4096u
 #define ILP_KLOCK_MAX 4096u
+/**
+ * ilp_wproc_ulock_more - the futex addresses past ILP_ULOCK_MAX, together
+ * @w: the process's wait data; NULL: NULL
+ * @naddrs: set to how many distinct addresses the record holds (when it
+ *	returns a record)
+ * @exact: set to 1 when naddrs is exact, 0 when it is a lower bound
+ *
+ * Returns the record (uaddr 0), inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if the
+ * process stayed under the cap (naddrs and exact untouched).
+ */
 const struct ilp_ulock *ilp_wproc_ulock_more(const struct ilp_wproc *w, uint64_t *naddrs,
 					     int *exact);
 
-/* completed calls of the futex family (futex, futex_wait, futex_wake,
- * futex_waitv), every op: what the lock table accounts for */
+/**
+ * ilp_wproc_futex_calls - completed calls of the futex family
+ * @w: the process's wait data; NULL: 0
+ *
+ * futex, futex_wait, futex_wake, futex_waitv, every op: what the lock
+ * table accounts for.
+ *
+ * Returns their number.
+ */
 uint64_t ilp_wproc_futex_calls(const struct ilp_wproc *w);
-/* locks with at least one wait attempt, by sleeps (waits + timeouts) desc,
- * then wait time desc */
+
+/**
+ * ilp_wproc_nulocks - how many user locks the process lists
+ * @w: the process's wait data; NULL: 0
+ *
+ * Returns the number of locks with at least one wait attempt (the rows of
+ * ilp_wproc_ulock()).
+ */
 size_t ilp_wproc_nulocks(const struct ilp_wproc *w);
-/* the lock at uaddr (listed or not), NULL if none */
+
+/**
+ * ilp_wproc_find_ulock - the user lock at an address
+ * @w: the process's wait data; NULL: NULL
+ * @uaddr: the futex address
+ *
+ * Returns the lock (listed or not), inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if
+ * none is kept apart at uaddr.
+ */
 const struct ilp_ulock *ilp_wproc_find_ulock(const struct ilp_wproc *w, uint64_t uaddr);
+
+/**
+ * ilp_wproc_ulock - a user lock of the process
+ * @w: the process's wait data; NULL: NULL
+ * @i: the row, by sleeps (waits + timeouts) descending, then wait time
+ *	descending
+ *
+ * Returns the lock, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i is out of range.
+ */
 const struct ilp_ulock *ilp_wproc_ulock(const struct ilp_wproc *w, size_t i);
 
 /* ---- kernel locks: lock:contention_begin/end (model_lock.c) ---- */
@@ -202,12 +335,43 @@ struct ilp_klock {
 	uint64_t waiters_more;
 	const char *name;		/* kallsyms symbol, NULL if unknown */
 };
-/* "mutex", "spinlock", "rwsem:read", ... for LCB_F_* flags */
+/**
+ * ilp_klock_type - the type of a kernel lock
+ * @flags: its LCB_F_* flags
+ *
+ * Returns "mutex", "spinlock", "rwsem:read", ... (static).
+ */
 const char *ilp_klock_type(uint32_t flags);
 
+/**
+ * ilp_wproc_nklocks - how many kernel locks the process waited on
+ * @w: the process's wait data; NULL: 0
+ *
+ * Returns the number of rows of ilp_wproc_klock().
+ */
 size_t ilp_wproc_nklocks(const struct ilp_wproc *w);
+
+/**
+ * ilp_wproc_klock - a kernel lock the process waited on
+ * @w: the process's wait data; NULL: NULL
+ * @i: the row, by wait time descending (then address)
+ *
+ * Returns the lock, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i is out of range.
+ */
 const struct ilp_klock *ilp_wproc_klock(const struct ilp_wproc *w, size_t i);
-/* kernel lock addresses past ILP_KLOCK_MAX, counted together (see above) */
+
+/**
+ * ilp_wproc_klock_more - the kernel lock addresses past ILP_KLOCK_MAX, together
+ * @w: the process's wait data; NULL: NULL
+ * @naddrs: set to how many distinct addresses the record holds (when it
+ *	returns a record)
+ * @exact: set to 1 when naddrs is exact, 0 when it is a lower bound
+ *
+ * Returns the record (addr 0), inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if the
+ * process stayed under the cap (naddrs and exact untouched).
+ */
 const struct ilp_klock *ilp_wproc_klock_more(const struct ilp_wproc *w, uint64_t *naddrs,
 					     int *exact);
 
@@ -215,7 +379,14 @@ const struct ilp_klock *ilp_wproc_klock_more(const struct ilp_wproc *w, uint64_t
 
 enum ilp_blk_op { ILP_BLK_READ, ILP_BLK_WRITE, ILP_BLK_FLUSH, ILP_BLK_DISCARD,
 		  ILP_BLK_OTHER, ILP_BLK_NOPS };
-int ilp_blk_op_of(const char *rwbs);	/* enum ilp_blk_op from "WS", "FWFS", "R"... */
+/**
+ * ilp_blk_op_of - the op of a block request
+ * @rwbs: the kernel's rwbs text ("WS", "FWFS", "R"...)
+ *
+ * Returns the enum ilp_blk_op: DISCARD if it has a 'D', else WRITE for a
+ * 'W', READ for an 'R', FLUSH for an 'F', else OTHER.
+ */
+int ilp_blk_op_of(const char *rwbs);
 
 struct ilp_blk_stats {
 	uint64_t requests;		/* completed */
@@ -256,18 +427,101 @@ struct ilp_blk_submitter {
 };
 
 struct ilp_blkdev;
-size_t ilp_model_nblkdevs(const struct ilp_model *m);	/* by bytes desc */
+/**
+ * ilp_model_nblkdevs - how many block devices the capture saw
+ * @m: the model
+ *
+ * Returns the number of devices (by bytes descending after
+ * ilp_model_index()).
+ */
+size_t ilp_model_nblkdevs(const struct ilp_model *m);
+
+/**
+ * ilp_model_blkdev - a block device
+ * @m: the model
+ * @i: which, < ilp_model_nblkdevs()
+ *
+ * Returns the device, inside the model, valid until ilp_model_free(); NULL
+ * if i is out of range.
+ */
 const struct ilp_blkdev *ilp_model_blkdev(const struct ilp_model *m, size_t i);
+
+/**
+ * ilp_model_find_blkdev - the block device with a dev_t
+ * @m: the model
+ * @dev: the kernel dev_t (major << 20 | minor)
+ *
+ * Returns the device, inside the model, or NULL if the capture saw none.
+ */
 const struct ilp_blkdev *ilp_model_find_blkdev(const struct ilp_model *m, uint32_t dev);
-uint32_t ilp_blkdev_dev(const struct ilp_blkdev *d);	/* major << 20 | minor */
-const char *ilp_blkdev_name(const struct ilp_blkdev *d);	/* "vda", NULL until named */
+
+/**
+ * ilp_blkdev_dev - a device's number
+ * @d: the device (not NULL)
+ *
+ * Returns its kernel dev_t, major << 20 | minor.
+ */
+uint32_t ilp_blkdev_dev(const struct ilp_blkdev *d);
+
+/**
+ * ilp_blkdev_name - a device's name
+ * @d: the device (not NULL)
+ *
+ * Returns "vda", a copy the model keeps, or NULL until it is named
+ * (ilp_wait_name_objects()).
+ */
+const char *ilp_blkdev_name(const struct ilp_blkdev *d);
+
+/**
+ * ilp_blkdev_stats - a device's request statistics
+ * @d: the device (not NULL)
+ *
+ * Returns the statistics of all its completed requests, inside the model.
+ */
 const struct ilp_blk_stats *ilp_blkdev_stats(const struct ilp_blkdev *d);
-size_t ilp_blkdev_nsubmitters(const struct ilp_blkdev *d);	/* by bytes desc */
+
+/**
+ * ilp_blkdev_nsubmitters - how many submitters a device had
+ * @d: the device (not NULL)
+ *
+ * Returns the number of rows of ilp_blkdev_submitter().
+ */
+size_t ilp_blkdev_nsubmitters(const struct ilp_blkdev *d);
+
+/**
+ * ilp_blkdev_submitter - who submitted requests to a device
+ * @d: the device (not NULL)
+ * @i: the row, by bytes descending
+ *
+ * Returns the submitter, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i is out of
+ * range.
+ */
 const struct ilp_blk_submitter *ilp_blkdev_submitter(const struct ilp_blkdev *d, size_t i);
-/* completions of requests never seen queued or issued (in flight at start) */
+
+/**
+ * ilp_blkdev_unmatched - completions never seen queued or issued
+ * @d: the device (not NULL)
+ *
+ * Returns how many completions were of requests in flight at the start.
+ */
 uint64_t ilp_blkdev_unmatched(const struct ilp_blkdev *d);
+
+/**
+ * ilp_blkdev_requeues - requests the device requeued
+ * @d: the device (not NULL)
+ *
+ * Returns their number.
+ */
 uint64_t ilp_blkdev_requeues(const struct ilp_blkdev *d);
-uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d);	/* bios or requests merged */
+
+/**
+ * ilp_blkdev_merges - bios or requests merged
+ * @d: the device (not NULL)
+ *
+ * Returns their number.
+ */
+uint64_t ilp_blkdev_merges(const struct ilp_blkdev *d);
 
 /*
  * Individual requests, for timelines (perfetto): besides its aggregates the
@@ -301,16 +555,51 @@ struct ilp_blk_req {
 	int wb_pid;			/* writeback for this traced process (pid 0 only), 0 */
 };
 
-/* requests kept, <= ILP_BLK_REQS_TOP; i-th in start_ts order (then
- * complete_ts, sector), NULL if i >= count.  Valid after ilp_model_index(). */
+/**
+ * ilp_blkdev_nreqs - how many individual requests a device keeps
+ * @d: the device (not NULL)
+ *
+ * Returns the number kept, at most ILP_BLK_REQS_TOP (after
+ * ilp_model_index()).
+ */
 size_t ilp_blkdev_nreqs(const struct ilp_blkdev *d);
+
+/**
+ * ilp_blkdev_req - a kept request, for timelines
+ * @d: the device (not NULL)
+ * @i: which, in start_ts order (then complete_ts, sector)
+ *
+ * Valid after ilp_model_index().
+ *
+ * Returns the request, inside the model, valid until the model is fed, indexed
+ * again or freed; NULL if i >= the count.
+ */
 const struct ilp_blk_req *ilp_blkdev_req(const struct ilp_blkdev *d, size_t i);
-/* matched completions offered to the set (kept or not) */
+
+/**
+ * ilp_blkdev_reqs_seen - matched completions offered to the kept set
+ * @d: the device (not NULL)
+ *
+ * Returns how many were offered, kept or not.
+ */
 uint64_t ilp_blkdev_reqs_seen(const struct ilp_blkdev *d);
 
-/* per process: requests it submitted, all devices (NULL-safe: 0 / NULL) */
+/**
+ * ilp_wproc_blk - the requests a process submitted, all devices
+ * @w: the process's wait data; NULL: NULL
+ *
+ * Returns the statistics, inside the model, or NULL if it submitted none.
+ */
 const struct ilp_blk_stats *ilp_wproc_blk(const struct ilp_wproc *w);
-/* per process: requests kernel threads wrote back for it (data it dirtied) */
+
+/**
+ * ilp_wproc_blk_writeback - the requests kernel threads wrote back for a process
+ * @w: the process's wait data; NULL: NULL
+ *
+ * Data it dirtied, written back by a flusher (ILP_WB_TRACED).
+ *
+ * Returns the statistics, inside the model, or NULL if there were none.
+ */
 const struct ilp_blk_stats *ilp_wproc_blk_writeback(const struct ilp_wproc *w);
 
 /* ---- names (the capture resolves them; the model keeps them) ---- */
@@ -323,7 +612,19 @@ const struct ilp_blk_stats *ilp_wproc_blk_writeback(const struct ilp_wproc *w);
  */
 typedef int (*ilp_namer_fn)(void *ctx, int kind, int pid, uint64_t key, char *buf,
 			    size_t size);
-/* Asks fn for every object not named yet.  0 or -ENOMEM. */
+/**
+ * ilp_wait_name_objects - asks fn for the names of the objects not named yet
+ * @m: the model
+ * @fn: the namer: devices, user locks and kernel locks are asked once
+ *	each; an object is asked again at the next call only when fn
+ *	returned -EAGAIN
+ * @ctx: passed to fn
+ *
+ * The model keeps a copy of every name fn gives.  Cheap when nothing is
+ * left to name.
+ *
+ * Returns 0, or -ENOMEM (some names are then not kept).
+ */
 int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx);
 
 #endif

@@ -3,7 +3,8 @@
 #   make            build build/iolockprof
 #   make demo       install missing deps, build, profile the bundled demo
 #   make check      install missing deps, build, run every test (unit, ASan+UBSan, integration)
-#   make layers     includes point only down the pipeline (scripts/check-layers.sh)
+#   make layers     includes point only down the pipeline (scripts/check-layers.sh), and
+#                   every function of include/ has its kernel-doc (scripts/check-kdoc.sh)
 #   make unit       unit tests only (cmocka)
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make integration  end-to-end tests against real tracefs (root); T="record disk" runs only those
@@ -93,6 +94,8 @@ soak: all workloads
 
 layers:
 	$(Q)sh scripts/check-layers.sh
+	$(Q)sh scripts/check-kdoc.sh --self-test
+	$(Q)sh scripts/check-kdoc.sh
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory layers

@@ -24,6 +24,7 @@ enum ilp_format {
 	ILP_FMT_HTML,		/* one self-contained page */
 	ILP_FMT_FOLDED,		/* flamegraph.pl / speedscope input */
 	ILP_FMT_PERFETTO,	/* Chrome trace-event JSON */
+	ILP_FMT_PROM,		/* Prometheus text exposition format */
 };
 
 enum ilp_backend_choice {

@@ -149,6 +149,27 @@ int ilp_report_folded(FILE *out, const struct ilp_model *m,
 		      const struct ilp_report_opts *opts);
 
 /**
+ * ilp_report_prom - the Prometheus text exposition format
+ * @out: where to write
+ * @m: the model, indexed
+ * @info: the capture's facts and findings
+ * @opts: unused (every shown process, syscall, lock and device is written)
+ *
+ * Version 0.0.4 of the format, as node_exporter's textfile collector and
+ * promtool read it: per process and syscall, calls, errors, calls in
+ * progress and a latency histogram (buckets 1 us to 2^26 us, powers of
+ * two); per user and kernel lock a wait histogram; per block device
+ * requests and bytes by op and two latency histograms; each finding's
+ * saving; the capture's info, duration, events and lost events.  Times in
+ * seconds.
+ *
+ * Returns 0, or -errno if writing failed.
+ */
+int ilp_report_prom(FILE *out, const struct ilp_model *m,
+		    const struct ilp_report_info *info,
+		    const struct ilp_report_opts *opts);
+
+/**
  * ilp_report_proc_is_empty - tells whether a process has nothing to show
  * @p: the process
  *

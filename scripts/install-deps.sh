@@ -24,18 +24,38 @@ for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
+# promtool (Debian's prometheus package) validates --format prom in the
+# tests; the package would start a server, so only its promtool is taken
+PROMTOOL_DIR=/usr/local/lib/iolockprof-test
+promtool_dep() {
+	[ "$mode" = test ] || return 0
+	command -v promtool >/dev/null 2>&1 && return 0
+	[ -x "$PROMTOOL_DIR/promtool" ] && return 0
+	tmp=$(mktemp -d)
+	echo "install-deps: promtool from Debian's prometheus package, into $PROMTOOL_DIR"
+	(cd "$tmp" && chmod 755 . && $SUDO apt-get download -qq prometheus >/dev/null 2>&1 ||
+		{ $SUDO apt-get update -qq && $SUDO apt-get download -qq prometheus; }) &&
+		dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/x" &&
+		$SUDO mkdir -p "$PROMTOOL_DIR" &&
+		$SUDO cp "$tmp/x/usr/bin/promtool" "$PROMTOOL_DIR/promtool"
+	rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
 node_deps() {
 	# JSON Schema validator for the tests (ajv, from the npm registry)
 	[ "$mode" = test ] || return 0
 	sh "$(dirname "$0")/install-node-deps.sh"
 }
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 if [ -z "$missing" ]; then
 	node_deps
+	promtool_dep
 	exit 0
 fi
 echo "install-deps: installing:$missing"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 node_deps
+promtool_dep

@@ -38,6 +38,7 @@ static const struct ilp_opt_choice formats[] = {
 	{ "html", ILP_FMT_HTML },
 	{ "folded", ILP_FMT_FOLDED },
 	{ "perfetto", ILP_FMT_PERFETTO },
+	{ "prom", ILP_FMT_PROM },
 	{ NULL, 0 },
 };
 
@@ -128,8 +129,11 @@ static const struct ilp_option options[] = {
 	  .help = "report format: text, json (every number of the text report, integers "
 		  "in ns, schema in docs/report.schema.json), html (one self-contained page "
 		  "with SVG latency charts), folded (stack;lines NS for "
-		  "flamegraph.pl/speedscope) or perfetto (Chrome trace JSON of the 256 "
-		  "longest calls per process and the 256 slowest disk requests per device)" },
+		  "flamegraph.pl/speedscope), perfetto (Chrome trace JSON of the 256 "
+		  "longest calls per process and the 256 slowest disk requests per device) "
+		  "or prom (Prometheus text format: counters and latency histograms per "
+		  "process and syscall, lock and device; node_exporter's textfile collector "
+		  "reads it; with --interval and -o FILE, FILE is rewritten each interval)" },
 	{ .name = "threads", .short_name = 't', .section = ILP_SEC_REPORT, .cmds = ILP_CMD_ALL,
 	  .kind = ILP_OPT_FLAG, FIELD(threads),
 	  .help = "add a per-thread breakdown" },

@@ -34,7 +34,9 @@ struct report_sink {
 /*
  * --interval with a document format (json, html, perfetto, folded) and -o
  * FILE: each interim report is a file of its own, FILE.N, as one file
- * cannot hold several documents; text reports follow each other in FILE.
+ * cannot hold several documents; prom rewrites FILE, whole, each time (what
+ * node_exporter's textfile collector reads); text reports follow each other
+ * in FILE.
  */
 static int per_interval_files(const struct ilp_opts *o)
 {
@@ -48,7 +50,7 @@ static int per_interval_files(const struct ilp_opts *o)
 	return 1;
 }
 
-/* the Nth interim report, whole, to FILE.N */
+/* the Nth interim report, whole, to FILE.N (prom: FILE) */
 static int emit_interval_file(struct report_sink *r, struct ilp_session *s,
 			      const struct ilp_report_info *info)
 {
@@ -56,7 +58,8 @@ static int emit_interval_file(struct report_sink *r, struct ilp_session *s,
 	char *path;
 	int err;
 
-	if (asprintf(&path, "%s.%u", r->o->output, r->ninterim + 1) < 0)
+	if (r->o->format == ILP_FMT_PROM ? !(path = strdup(r->o->output)) :
+	    asprintf(&path, "%s.%u", r->o->output, r->ninterim + 1) < 0)
 		return -ENOMEM;
 	err = ilp_outfile_open(path, ILP_OUT_REPORT, &f);
 	if (!err) {
@@ -95,6 +98,8 @@ static int emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *in
 		return ilp_report_perfetto(out, m, info, &ro);
 	case ILP_FMT_FOLDED:
 		return ilp_report_folded(out, m, info, &ro);
+	case ILP_FMT_PROM:
+		return ilp_report_prom(out, m, info, &ro);
 	default:
 		return -ENOTSUP;
 	}

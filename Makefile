@@ -17,12 +17,14 @@
 CC      ?= cc
 O       ?= build
 VERSION := 0.1.0
-PKGS    := libtracefs libtraceevent libtracecmd libdw libdw libelf
+PKG_CONFIG ?= pkg-config
+# pkg-config modules; a missing one stops the build first (build-deps-check)
+PKGS    := libtracefs libtraceevent libtracecmd libdw libelf
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(O)/gen \
-           -DILP_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
-TEST_LDLIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+           -DILP_VERSION='"$(VERSION)"' $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 ifeq ($(V),1)
 Q :=
@@ -45,13 +47,18 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
 .PHONY: all demo check layers unit asan integration soak bench deps deps-build clean workloads fuzz
+.PHONY: build-deps-check
 all: $(O)/iolockprof
+
+# one line per missing library, naming its package, before any compiler error
+build-deps-check:
+	$(Q)PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-build-deps.sh $(PKGS)
 
 $(GEN): scripts/gen-syscalls.sh
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D) && CC="$(CC)" sh scripts/gen-syscalls.sh > $@.tmp && mv $@.tmp $@
 
-$(O)/obj/%.o: src/%.c $(GEN) $(wildcard include/*.h src/*/*.h)
+$(O)/obj/%.o: src/%.c $(GEN) $(wildcard include/*.h src/*/*.h) | build-deps-check
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -c -o $@ $<
 

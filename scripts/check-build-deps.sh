@@ -1,0 +1,23 @@
+#!/bin/sh
+# Checks the build's pkg-config modules before anything compiles, so a
+# missing library is one line naming the package to install, not a
+# compiler error about a header.  The Makefile runs it before every build.
+#   PKG_CONFIG=pkg-config sh scripts/check-build-deps.sh MODULE...
+# Exit 0 (all there, silent), or 1 after one line on stderr per missing
+# module (or for pkg-config itself).  The Debian package of each module is
+# MODULE-dev (libtracefs: libtracefs-dev), as scripts/install-deps.sh
+# installs them.
+set -u
+pc=${PKG_CONFIG:-pkg-config}
+fix="(or: make deps-build)"
+if ! command -v "$pc" > /dev/null 2>&1; then
+	echo "iolockprof: missing build dependency pkg-config: apt-get install pkg-config $fix" >&2
+	exit 1
+fi
+rc=0
+for m in "$@"; do
+	"$pc" --exists "$m" 2> /dev/null && continue
+	echo "iolockprof: missing build dependency $m: apt-get install $m-dev $fix" >&2
+	rc=1
+done
+exit $rc

@@ -13,6 +13,11 @@
 #                   SOAK_SECONDS=N to shorten; not part of check)
 #   make bench      overhead benchmark against strace and perf trace
 #   make deps       install build/test dependencies (Debian, as root)
+#   make install    build, then install the binary, man page, bash completion and docs
+#                   under DESTDIR/PREFIX (PREFIX=/usr/local); make uninstall removes them
+#
+# Before anything compiles, build-deps-check stops the build with one line per
+# missing pkg-config module (PKGS) naming its package (scripts/check-build-deps.sh).
 
 CC      ?= cc
 O       ?= build
@@ -46,8 +51,18 @@ BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h
 
+# make install / uninstall: PREFIX (default /usr/local), DESTDIR (a staging
+# root, for packages); the docs keep README.md's relative links (docs/...)
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/iolockprof
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL   ?= install
+DOC_FILES := $(wildcard docs/*.md) docs/report.schema.json
+
 .PHONY: all demo check layers unit asan integration soak bench deps deps-build clean workloads fuzz
-.PHONY: build-deps-check
+.PHONY: build-deps-check install uninstall
 all: $(O)/iolockprof
 
 # one line per missing library, naming its package, before any compiler error
@@ -79,6 +94,25 @@ $(O)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
 
 workloads: $(WL_BINS)
+
+# install_file MODE,SRC,DEST (and DEST's directories); shell_msg: msg in a shell line
+shell_msg = $(if $(Q),printf '  %-6s %s\n' $(1) "$(2)";)
+install_file = $(call shell_msg,INSTALL,$(3)) $(INSTALL) -D -m $(1) $(2) $(3) || exit 1;
+INSTALLED = $(BINDIR)/iolockprof $(MANDIR)/man1/iolockprof.1 $(BASHCOMPDIR)/iolockprof \
+	    $(addprefix $(DOCDIR)/,README.md LICENSE $(DOC_FILES))
+
+install: all
+	$(Q)$(call install_file,0755,$(O)/iolockprof,$(DESTDIR)$(BINDIR)/iolockprof)
+	$(Q)$(call install_file,0644,docs/iolockprof.1,$(DESTDIR)$(MANDIR)/man1/iolockprof.1)
+	$(Q)$(call install_file,0644,contrib/bash-completion/iolockprof,$(DESTDIR)$(BASHCOMPDIR)/iolockprof)
+	$(Q)$(foreach f,README.md LICENSE $(DOC_FILES),$(call install_file,0644,$(f),$(DESTDIR)$(DOCDIR)/$(f)))
+
+# exactly what install put there; of the directories, only the docs' own go
+uninstall:
+	$(Q)for f in $(addprefix $(DESTDIR),$(INSTALLED)); do \
+	  $(call shell_msg,RM,$$f) rm -f "$$f" || exit 1; done
+	$(Q)for d in $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR); do \
+	  [ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done
 
 deps:
 	$(Q)sh scripts/install-deps.sh test

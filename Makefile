@@ -15,6 +15,7 @@
 #   make deps       install build/test dependencies (Debian, as root)
 #   make install    build, then install the binary, man page, bash completion and docs
 #                   under DESTDIR/PREFIX (PREFIX=/usr/local); make uninstall removes them
+#   make deb        build/iolockprof_VERSION_ARCH.deb (dpkg-deb; DEB_MAINTAINER= sets Maintainer)
 #
 # Before anything compiles, build-deps-check stops the build with one line per
 # missing pkg-config module (PKGS) naming its package (scripts/check-build-deps.sh).
@@ -62,7 +63,7 @@ INSTALL   ?= install
 DOC_FILES := $(wildcard docs/*.md) docs/report.schema.json
 
 .PHONY: all demo check layers unit asan integration soak bench deps deps-build clean workloads fuzz
-.PHONY: build-deps-check install uninstall
+.PHONY: build-deps-check install uninstall deb
 all: $(O)/iolockprof
 
 # one line per missing library, naming its package, before any compiler error
@@ -79,7 +80,7 @@ $(O)/obj/%.o: src/%.c $(GEN) $(wildcard include/*.h src/*/*.h) | build-deps-chec
 
 $(O)/iolockprof: $(OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(call msg,CC,$<)
@@ -113,6 +114,25 @@ uninstall:
 	  $(call shell_msg,RM,$$f) rm -f "$$f" || exit 1; done
 	$(Q)for d in $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR); do \
 	  [ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; done
+
+# make deb: $(DEB), a binary package made with dpkg-deb from a build with
+# Debian's flags, all hardening on (dpkg-buildflags), from scratch in $(O)/deb/build, staged by
+# install in $(O)/deb/root and made policy-shaped by scripts/mk-deb.sh
+# (stripped, gzipped, copyright, Depends from dpkg-shlibdeps)
+DEB_ARCH = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB = $(O)/iolockprof_$(VERSION)_$(DEB_ARCH).deb
+DEB_MAINTAINER ?= iolockprof developers <maintainers@iolockprof.invalid>
+
+deb:
+	$(Q)command -v dpkg-buildflags >/dev/null || \
+	  { echo "iolockprof: make deb needs dpkg-buildflags: apt-get install dpkg-dev (or: make deps)" >&2; exit 1; }
+	$(Q)rm -rf $(O)/deb
+	$(Q)export DEB_BUILD_MAINT_OPTIONS=hardening=+all; \
+	  $(MAKE) --no-print-directory O=$(O)/deb/build \
+	  CFLAGS="$$(dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+	  LDFLAGS="$$(dpkg-buildflags --get LDFLAGS)" DESTDIR=$(O)/deb/root PREFIX=/usr install
+	$(call msg,DEB,$(DEB))
+	$(Q)sh scripts/mk-deb.sh $(O)/deb/root $(VERSION) $(DEB) "$(DEB_MAINTAINER)"
 
 deps:
 	$(Q)sh scripts/install-deps.sh test

@@ -13,9 +13,10 @@ elif [ "$mode" = test ]; then
 	# cmocka: unit tests; strace/perf/time: the benchmark and comparisons;
 	# util-linux: setpriv for the unprivileged tests; trace-cmd: opens our
 	# trace.dat in the tests; chromium + node: the HTML and JSON checks;
-	# jq: the findings' sum rule; sqlite3: the transaction-per-statement case
+	# jq: the findings' sum rule; sqlite3: the transaction-per-statement case;
+	# dpkg-dev: make deb and t_deb (dpkg-buildflags, dpkg-shlibdeps)
 	need="$need libcmocka-dev time util-linux trace-cmd strace linux-perf \
-chromium chromium-driver nodejs jq sqlite3"
+chromium chromium-driver nodejs jq sqlite3 dpkg-dev"
 	# npm: Debian's package, unless a nodejs that bundles it (nodesource) is there
 	command -v npm >/dev/null 2>&1 || need="$need npm"
 fi

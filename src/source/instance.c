@@ -102,6 +102,17 @@ static int write_file(struct tracefs_instance *ti, const char *file, const char 
 	return 0;
 }
 
+/*
+ * Enables system:name in ti by its enable file.  tracefs_event_enable()
+ * takes regular expressions and walks every system and event directory
+ * of tracefs to match them: 5000 stats and more per call, 0.1 s of
+ * start-up for our two dozen events.  -1 if the event is missing.
+ */
+static int event_enable(struct tracefs_instance *ti, const char *system, const char *name)
+{
+	return tracefs_event_file_write(ti, system, name, "enable", "1") < 0 ? -1 : 0;
+}
+
 static int count_cpus(struct tracefs_instance *ti)
 {
 	int n = 0;
@@ -167,7 +178,7 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 			snprintf(file, sizeof(file), "events/%s/%s/filter", tp->system, tp->name);
 			write_file(in->ti, file, ilp_tracepoint_filter(tp));
 		}
-		if (tracefs_event_enable(in->ti, tp->system, tp->name) &&
+		if (event_enable(in->ti, tp->system, tp->name) &&
 		    (tp->flags & ILP_TP_REQUIRED))
 			err = -ENOENT;
 	}
@@ -405,7 +416,7 @@ static int sys_setup(struct ilp_instance *in, const struct ilp_instance_opts *o)
 		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
 
 		if (tp->flags & ILP_TP_UNFILTERED)
-			tracefs_event_enable(in->sys, tp->system, tp->name);
+			event_enable(in->sys, tp->system, tp->name);
 	}
 	return 0;
 }
@@ -523,7 +534,8 @@ int ilp_instance_start(struct ilp_instance *in)
 
 int ilp_instance_events_off(struct ilp_instance *in)
 {
-	int err = tracefs_event_disable(in->ti, NULL, NULL) ? -EIO : 0;
+	/* every event of the instance, in one write (see event_enable) */
+	int err = write_file(in->ti, "events/enable", "0") ? -EIO : 0;
 
 	if (in->sys && tracefs_trace_off(in->sys))
 		err = -EIO;

@@ -66,7 +66,8 @@ int ilp_userstr_enable(struct tracefs_instance *ti, const int *nrs, size_t n)
 			continue;
 		if (!on && tracefs_file_exists(ti, "syscall_user_buf_size"))
 			tracefs_instance_file_write(ti, "syscall_user_buf_size", USER_BUF_MAX);
-		if (!tracefs_event_enable(ti, "syscalls", event))
+		/* by its file: tracefs_event_enable() walks all of tracefs */
+		if (tracefs_event_file_write(ti, "syscalls", event, "enable", "1") >= 0)
 			on++;
 	}
 	return on;

@@ -3,6 +3,12 @@
 # and perf trace -s, side by side (make bench).  Not a test: it prints a
 # table and exits 0 unless it cannot run at all.
 #
+# First the start-up cost: iolockprof run -o /dev/null -- /bin/true against
+# strace -c and perf trace -s on /bin/true, and against the kernel's share
+# (--startup-floor below) (wall ms, medians of BENCH_STARTUP_REPS
+# interleaved runs, default 21): what a script that wraps many short
+# commands pays for each (BENCH_ONLY_STARTUP=1 runs only this).
+#
 # For each workload and tracer: REPS runs (default 5, env BENCH_REPS), and
 # the median of
 #   wall     whole command, tracer start-up and report included (GNU time %e)
@@ -48,6 +54,52 @@ if [ "${1:-}" = "--floor" ]; then
 	bash -c 'echo $$ > "$1/set_event_pid"; echo 1 > "$1/tracing_on"; shift; exec "$@"' \
 		floor "$d" "$@"
 	exit $?
+fi
+
+# --startup-floor: the kernel's share of run's start-up and end: the two
+# instances iolockprof makes (src/source/instance.c: the main one with the
+# pid filter, event-fork and its events; the unfiltered companion with the
+# block events), each with the mono clock and its buffer size, /bin/true
+# run in the filter, then both removed.  No reader, no parsing, no report:
+# what no tool built this way can go below (each clock write, resize and
+# removal waits for the kernel's RCU grace periods).
+if [ "${1:-}" = "--startup-floor" ]; then
+	m=/sys/kernel/tracing/instances/ilpbench-sfloor-$$
+	s=$m-sys
+	trap 'rmdir "$s" "$m" 2> /dev/null' EXIT
+	mkdir "$m" && mkdir "$s" || exit 1
+	for d in "$m" "$s"; do
+		echo 0 > "$d/tracing_on"
+		echo mono > "$d/trace_clock"
+	done
+	echo 16384 > "$m/buffer_size_kb"
+	echo 4096 > "$s/buffer_size_kb"
+	for d in "$m" "$s"; do
+		echo 0 > "$d/options/overwrite"
+		echo 0 > "$d/buffer_percent"
+	done
+	echo 1 > "$m/options/event-fork"
+	# decode.c's table (an event this kernel lacks is skipped)
+	for e in raw_syscalls/sys_enter raw_syscalls/sys_exit task/task_newtask \
+		 sched/sched_process_exec sched/sched_process_exit sched/sched_switch \
+		 sched/sched_waking lock/contention_begin lock/contention_end \
+		 writeback/writeback_dirty_folio writeback/writeback_dirty_page \
+		 filemap/mm_filemap_get_pages; do
+		echo 1 2> /dev/null > "$m/events/$e/enable"
+	done
+	for e in block/block_bio_queue block/block_bio_backmerge block/block_bio_frontmerge \
+		 block/block_rq_insert block/block_rq_issue block/block_rq_requeue \
+		 block/block_rq_merge block/block_rq_complete \
+		 writeback/writeback_single_inode_start writeback/writeback_single_inode; do
+		echo 1 2> /dev/null > "$s/events/$e/enable"
+	done
+	echo 1 > "$s/tracing_on"
+	bash -c 'echo $$ > "$1/set_event_pid"; echo 1 > "$1/tracing_on"; exec /bin/true' \
+		sfloor "$m"
+	echo 0 > "$m/tracing_on"
+	echo 0 > "$s/tracing_on"
+	rmdir "$s" "$m"
+	exit
 fi
 
 build=${1:-build}
@@ -177,6 +229,51 @@ bench() {
 	done
 }
 
+# startup: what wrapping a command that does nothing costs, wall ms
+# (bash's EPOCHREALTIME around each run: GNU time's %e has 10 ms steps)
+startup() {
+	local reps=${BENCH_STARTUP_REPS:-21} r tool label a b
+	local tools="untraced floor iolockprof"
+	[ $have_strace -eq 1 ] && tools="$tools strace"
+	[ $have_perf -eq 1 ] && tools="$tools perf"
+	rm -f "$T"/st.*
+	for r in $(seq "$reps"); do
+		for tool in $tools; do
+			case $tool in
+			untraced)   set -- /bin/true ;;
+			floor)      set -- bash "$0" --startup-floor ;;
+			iolockprof) set -- "$ILP" run -o /dev/null -- /bin/true ;;
+			strace)     set -- strace -c -o /dev/null /bin/true ;;
+			perf)       set -- perf trace -s -o /dev/null /bin/true ;;
+			esac
+			a=${EPOCHREALTIME/[.,]/}	# microseconds (the radix is the locale's)
+			"$@" > /dev/null 2>&1 || { touch "$T/st.$tool.failed"; continue; }
+			b=${EPOCHREALTIME/[.,]/}
+			echo $(( (b - a) / 1000 )).$(printf '%03d' $(( (b - a) % 1000 ))) >> "$T/st.$tool"
+		done
+	done
+	echo
+	echo "== start-up: a command that does nothing (/bin/true; $reps interleaved runs each, wall ms)"
+	echo "kernel floor = iolockprof's two instances set up, /bin/true in them, removed, in shell: no reader"
+	printf '%-24s %9s %9s %9s\n' tracer median min max
+	for tool in $tools; do
+		case $tool in
+		untraced)   label="untraced" ;;
+		floor)      label="kernel floor (2 inst.)" ;;
+		iolockprof) label="iolockprof run" ;;
+		strace)     label="strace -c" ;;
+		perf)       label="perf trace -s" ;;
+		esac
+		[ -e "$T/st.$tool.failed" ] && label="$label*"
+		if [ ! -s "$T/st.$tool" ]; then
+			printf '%-24s %s\n' "$label" "(every run failed)"
+			continue
+		fi
+		printf '%-24s %9.1f %9.1f %9.1f\n' "$label" "$(median < "$T/st.$tool")" \
+			"$(sort -g "$T/st.$tool" | head -n 1)" "$(sort -g "$T/st.$tool" | tail -n 1)"
+	done
+}
+
 # hostile NAME CMD...: 3 runs of iolockprof run on CMD (@DIR: a fresh empty
 # directory each run); medians of wall time and peak RSS (GNU time %M: the
 # profiler's, the workloads' own peaks are 1-2 MB), events and lost
@@ -251,6 +348,7 @@ hostile_benches() {
 
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
 [ "${BENCH_ONLY_HOSTILE:-0}" = 1 ] && { hostile_benches; exit 0; }
+[ "${BENCH_ONLY_STARTUP:-0}" = 1 ] && { startup; exit 0; }
 [ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
 [ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
 echo "ftrace floor = the kernel recording the same events into a private instance with no reader at all;"
@@ -258,6 +356,7 @@ echo "x = ratio to untraced; loop = time measured inside the app (tracer start-u
 echo "tracer cpu = cpu - untraced app cpu; rss excludes kernel ring buffers; '!' = write count differs from truth;"
 echo "lost: strace stops the app at each syscall, so it loses nothing (n/a); perf trace -s rarely reports its losses (?)"
 
+startup
 bench "syscall storm: writes 100000" 100000 -- "$WL/writes" 100000
 # mostly syscalls the ptrace backend does not profile (getppid): its seccomp
 # filter lets them run unstopped, while strace stops at every one

@@ -770,10 +770,31 @@ static void kallsyms_load(struct ilp_symbolizer *s)
 		qsort(s->ksyms, s->nksyms, sizeof(*s->ksyms), sym_cmp);
 }
 
+/*
+ * Can addr be within 4 KiB of a kallsyms symbol?  On x86-64 the kernel
+ * image and its modules (and what kallsyms lists with them: BPF programs,
+ * ftrace trampolines) lie in the top 2 GiB, from ffffffff80000000
+ * (Documentation/arch/x86/x86_64/mm.rst); per-CPU symbols are small
+ * offsets.  A lock below is dynamic (direct map, vmalloc): naming it is
+ * not worth a read of all of /proc/kallsyms, 0.1-0.4 s at the end of a
+ * run whose kernel locks were all dynamic.  Elsewhere: ask kallsyms.
+ */
+static int maybe_static(uint64_t addr)
+{
+#if defined(__x86_64__)
+	return addr >= 0xffffffff80000000ull;
+#else
+	(void)addr;
+	return 1;
+#endif
+}
+
 int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size)
 {
 	size_t lo = 0, hi;
 
+	if (!maybe_static(addr))
+		return -ENOENT;
 	if (!s->kloaded)
 		kallsyms_load(s);
 	hi = s->nksyms;

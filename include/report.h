@@ -140,7 +140,8 @@ int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
  * into "comm-pid;comm-tid;syscall;object NS" lines by the object waited
  * on; with --stacks, a process's lines are its user call stacks instead
  * ("comm-pid;outermost;...;innermost;syscall NS").  Zero lines omitted.
- * See src/report/report_folded.c.
+ * The stacks are fold.h's (ilp_fold_proc()), which the HTML flame graph
+ * draws too.  See src/report/report_folded.c.
  *
  * Returns 0, or -EIO if writing failed.
  */

@@ -32,6 +32,7 @@
 #include "json.h"
 #include "model.h"
 #include "report.h"
+#include "stacks.h"
 #include "waitmodel.h"
 
 #define T0 UINT64_C(1000000000)
@@ -333,6 +334,98 @@ static void test_folded_names(void **state)
 	/* ';' and blanks are the format's: '_'; the rest escaped as in text */
 	assert_string_equal(out, "a_b_c\\x09d\\x0a\\xff-7;a_b_c\\x09d\\x0a\\xff-7;read 5\n");
 	free(out);
+	ilp_model_free(m);
+}
+
+/*
+ * "srv" (pid 50): tid 50 reads fd 3 twice, blocked off-CPU (S) 10 ms in
+ * the first (10.007 ms in all), 2 us on the CPU in the second; tid 51
+ * "w" is inside a write at the end (unfinished, 1 ms so far)
+ */
+static struct ilp_model *build_blocking(void)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_event sw = { .kind = ILP_EV_SCHED_SWITCH };
+
+	assert_non_null(m);
+	info_ev(m, 50, 50, "srv");
+	info_ev(m, 50, 51, "w");
+	feed(m, T0 + 1000, 50, 50, ILP_EV_SYS_ENTER, SYS_read, 3);
+	sw.ts = T0 + 6000;
+	sw.tid = 50;
+	sw.sched.prev_state = 1;	/* S */
+	assert_int_equal(ilp_model_feed(m, &sw), 0);
+	sw.ts = T0 + 10006000;
+	sw.tid = 0;
+	sw.sched.prev_state = 0;
+	sw.sched.next = 50;
+	assert_int_equal(ilp_model_feed(m, &sw), 0);
+	feed(m, T0 + 10008000, 50, 50, ILP_EV_SYS_EXIT, SYS_read, 1);
+	call(m, 50, 50, SYS_read, T0 + 10010000, 2000, 1, 3);
+	feed(m, END - MS_NS, 50, 51, ILP_EV_SYS_ENTER, SYS_write, 4);
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	return m;
+}
+
+/* the off-CPU part of a syscall's time on the object waited on, the
+ * rest on the syscall; an unfinished call counts its time so far */
+static void test_folded_objects(void **state)
+{
+	struct ilp_model *m = build_blocking();
+	char *out = render(ilp_report_folded, m, 0);
+
+	(void)state;
+	assert_string_equal(out,
+		"srv-50;srv-50;read;fd:3_(fd_3_(unresolved)) 10007000\n"
+		"srv-50;srv-50;read 2000\n"
+		"srv-50;w-51;write 1000000\n");
+	free(out);
+	ilp_model_free(m);
+}
+
+/* --stacks: a process's lines are its call stacks, outermost frame first */
+static void test_folded_stacks(void **state)
+{
+	struct ilp_model *m = build();
+	struct ilp_stacks *st = ilp_stacks_new();
+	struct ilp_report_info inf = info;
+	struct ilp_report_opts opts = { .top_hist = 3 };
+	uint64_t pcs[2][3] = { { 0x7f0000001000ull, 0x401234, 0x401000 },
+			       { 0x7f0000001000ull, 0x401300, 0x401000 } };
+	static const char *const fn[2] = { "fetch", "store" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(st);
+	for (int k = 0; k < 2; k++) {
+		int is_new, id = ilp_stacks_intern(st, 100, SYS_write, pcs[k], 3, &is_new);
+
+		assert_true(id >= 0 && is_new);
+		assert_int_equal(ilp_stacks_name_frame(st, id, 0, "__write", "write.c", 26,
+						       "/usr/lib/libc.so.6"), 0);
+		assert_int_equal(ilp_stacks_name_frame(st, id, 1, fn[k], "/src/app c.c", 42 + k,
+						       "/home/u/app"), 0);
+		assert_int_equal(ilp_stacks_name_frame(st, id, 2, NULL, NULL, 0, NULL), 0);
+		ilp_stacks_add(st, id, 1000 * (k + 1));
+		ilp_stacks_add(st, id, 1000);
+	}
+	assert_int_equal(ilp_stacks_index(st), 0);
+	inf.stacks = st;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(ilp_report_folded(f, m, &inf, &opts), 0);
+	fclose(f);
+	/* app (pid 100) has stacks: its lines, by total time; db has none */
+	assert_string_equal(buf,
+		"app-100;0x401000;store_(app_c.c:43);__write_(write.c:26);write 3000\n"
+		"app-100;0x401000;fetch_(app_c.c:42);__write_(write.c:26);write 2000\n"
+		"db-200;db-200;fsync 1000000\n"
+		"db-200;db-200;nanosleep 1970000\n");
+	free(buf);
+	ilp_stacks_free(st);
 	ilp_model_free(m);
 }
 
@@ -817,6 +910,8 @@ int main(void)
 		cmocka_unit_test(test_json_no_exit_status),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_folded_names),
+		cmocka_unit_test(test_folded_objects),
+		cmocka_unit_test(test_folded_stacks),
 		cmocka_unit_test(test_json_objects),
 		cmocka_unit_test(test_perfetto),
 		cmocka_unit_test(test_perfetto_disk),

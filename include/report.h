@@ -101,8 +101,9 @@ int ilp_report_json(FILE *out, const struct ilp_model *m,
  * @info: the capture's facts
  * @opts: the report's options
  *
- * Inline CSS, inline SVG histograms with class "ilp-hist", no script, no
- * network.
+ * Inline CSS, inline SVG histograms with class "ilp-hist" and wait flame
+ * graphs with class "ilp-flame" (fold.h stacks laid out by flame.h), no
+ * script, no network.
  *
  * Returns 0, or -errno if writing failed (-EIO when errno says nothing).
  */

@@ -128,7 +128,7 @@ static const struct ilp_option options[] = {
 	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_CHOICE, .choices = formats, FIELD(format),
 	  .help = "report format: text, json (every number of the text report, integers "
 		  "in ns, schema in docs/report.schema.json), html (one self-contained page "
-		  "with SVG latency charts), folded (stack;lines NS for "
+		  "with SVG latency charts and wait flame graphs), folded (stack;lines NS for "
 		  "flamegraph.pl/speedscope), perfetto (Chrome trace JSON of the 256 "
 		  "longest calls per process and the 256 slowest disk requests per device) "
 		  "or prom (Prometheus text format: counters and latency histograms per "

@@ -9,7 +9,11 @@
  *   latency histograms of the top --hist syscalls drawn as inline SVG bar
  *   charts: one <svg class="ilp-hist"> per histogram, log2 buckets of ns
  *   from the first to the last non-empty one, every bar with a <title>
- *   (hover text) giving its range and count.
+ *   (hover text) giving its range and count; and, for the first
+ *   FLAME_PROCS processes, a wait flame graph: one <svg class="ilp-flame">
+ *   of the process's folded stacks (fold.h) as flame.c lays them out, a
+ *   <rect class="ilp-frame"> per frame with a <title> (name, time, share of
+ *   the process's) and a label cut to fit.
  *
  * Strings are HTML-escaped; invalid UTF-8 becomes U+FFFD.  Formatting
  * only: every number comes from the model's accessors or the report info.
@@ -24,6 +28,8 @@
 
 #include "analyze.h"
 #include "esc.h"
+#include "flame.h"
+#include "fold.h"
 #include "hist.h"
 #include "json.h"
 #include "outbuf.h"
@@ -49,21 +55,22 @@
 #define MIN_W 240
 #define BOTTOM_M 52	/* rotated bucket labels */
 
+/* wait flame graph geometry, px */
+#define FLAME_W 1000
+#define FLAME_ROW 17	/* a frame's height + 1 */
+#define FLAME_PAD 4
+#define FLAME_GLYPH 7.2	/* a glyph of 12px monospace: 0.6 em */
+#define FLAME_MIN_W 1.0	/* narrower frames are not drawn (flame.h) */
+#define FLAME_PROCS 10	/* flame graphs for this many processes, the first of the report */
+
 /* s, HTML-escaped (text and attribute values alike) */
 /* s for HTML: escaped for a terminal first (esc.h: control characters,
  * invalid UTF-8 and bidi controls as visible \xNN), then the markup
  * characters as entities */
-static void esc(struct ilp_out *o, const char *s)
+/* the first n bytes of e, already escaped for a terminal, markup as entities */
+static void ent(struct ilp_out *o, const char *e, size_t n)
 {
-	char *e = ilp_esc_dup(s ? s : "");
-	size_t i;
-
-	if (!e) {
-		if (!o->err)
-			o->err = -ENOMEM;
-		return;
-	}
-	for (i = 0; e[i] && !o->err; i++) {
+	for (size_t i = 0; i < n && e[i] && !o->err; i++) {
 		switch (e[i]) {
 		case '&': ilp_out_printf(o, "&amp;"); break;
 		case '<': ilp_out_printf(o, "&lt;"); break;
@@ -75,6 +82,23 @@ static void esc(struct ilp_out *o, const char *s)
 				o->err = -EIO;
 		}
 	}
+}
+
+static char *esc_dup(struct ilp_out *o, const char *s)
+{
+	char *e = ilp_esc_dup(s ? s : "");
+
+	if (!e && !o->err)
+		o->err = -ENOMEM;
+	return e;
+}
+
+static void esc(struct ilp_out *o, const char *s)
+{
+	char *e = esc_dup(o, s);
+
+	if (e)
+		ent(o, e, strlen(e));
 	free(e);
 }
 
@@ -110,7 +134,10 @@ static const char css[] =
 "figure{margin:.5em 0}figcaption{font-size:.85em;font-weight:600;margin-bottom:.3em}"
 "svg.ilp-hist{background:#fafbfd;border:1px solid #e3e8ef}"
 "svg.ilp-hist rect.bar{fill:#3b7dd8}svg.ilp-hist rect.bar:hover{fill:#1f5fb8}"
-"svg.ilp-hist text{font-size:9px;fill:#3a4352;font-family:sans-serif}";
+"svg.ilp-hist text{font-size:9px;fill:#3a4352;font-family:sans-serif}"
+"svg.ilp-flame{background:#fafbfd;border:1px solid #e3e8ef;max-width:100%;height:auto}"
+"svg.ilp-flame rect:hover{stroke:#1d2430;stroke-width:1}"
+"svg.ilp-flame text{font-size:12px;font-family:monospace;fill:#1d2430;pointer-events:none}";
 
 static void html_header(struct ilp_out *o, const struct ilp_report_info *info)
 {
@@ -701,11 +728,100 @@ static void html_disk(struct ilp_out *o, const struct ilp_model *m)
 	ilp_out_printf(o, "</div>\n</section>\n");
 }
 
+/* ---- wait flame graph ---- */
+
+static int flame_add(void *ctx, const struct ilp_frame *f, size_t n, uint64_t ns)
+{
+	return ilp_flame_add(ctx, f, n, ns);
+}
+
+static const char *const frame_kind[ILP_FRAME_NKINDS] = {
+	[ILP_FRAME_PROC] = "process", [ILP_FRAME_THREAD] = "thread", [ILP_FRAME_SITE] = "site",
+	[ILP_FRAME_SYSCALL] = "syscall", [ILP_FRAME_OBJECT] = "object",
+};
+
+/* one frame: its rect with the hover text, and the label that fits */
+static void html_frame(struct ilp_out *o, const struct ilp_flame_rect *r, int y, const char *proc)
+{
+	char fill[8], *e = esc_dup(o, r->name);
+	size_t n;
+	int dots;
+
+	if (!e)
+		return;
+	ilp_flame_color(r->kind, r->name, fill);
+	ilp_out_printf(o, "<rect class=\"ilp-frame\" data-kind=\"%s\" x=\"%.2f\" y=\"%d\" "
+		       "width=\"%.2f\" height=\"%d\" fill=\"%s\"><title>", frame_kind[r->kind],
+		       r->x, y, r->w, FLAME_ROW - 1, fill);
+	ent(o, e, strlen(e));
+	ilp_out_printf(o, "\n%" PRIu64 " ns (", r->ns);
+	pr_time(o, r->ns);
+	ilp_out_printf(o, "), %.1f %% of ", r->pct);
+	esc(o, proc);
+	ilp_out_printf(o, "'s time inside syscalls");
+	if (r->hidden_ns) {
+		ilp_out_printf(o, "\n%" PRIu64 " ns (", r->hidden_ns);
+		pr_time(o, r->hidden_ns);
+		ilp_out_printf(o, ") in frames under %g px, not drawn", FLAME_MIN_W);
+	}
+	ilp_out_printf(o, "</title></rect>\n");
+	n = ilp_flame_label(e, r->w, FLAME_GLYPH, &dots);
+	if (n) {
+		ilp_out_printf(o, "<text x=\"%.2f\" y=\"%d\">", r->x + ILP_FLAME_TEXT_PAD,
+			       y + FLAME_ROW - 5);
+		ent(o, e, n);
+		ilp_out_printf(o, "%s</text>\n", dots ? ".." : "");
+	}
+	free(e);
+}
+
+/* the process's folded stacks (fold.h) as a flame graph, the outermost
+ * frame (the process) at the bottom */
+static void html_flame(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,
+		       const struct ilp_report_info *info, int threads)
+{
+	struct ilp_flame *fl = ilp_flame_new();
+	struct ilp_flame_rects r = { 0 };
+	int err = fl ? 0 : -ENOMEM, height;
+
+	if (!err)
+		err = ilp_fold_proc(m, p, info->stacks, threads ? ILP_FOLD_THREADS : 0,
+				    flame_add, fl);
+	if (!err)
+		err = ilp_flame_layout(fl, FLAME_W, FLAME_MIN_W, &r);
+	if (err && !o->err)
+		o->err = err;
+	if (err || !r.n)
+		goto out;
+	height = r.rows * FLAME_ROW + 2 * FLAME_PAD;
+	ilp_out_printf(o, "<h3>Wait flame graph</h3>\n<p class=\"ilp-note\">Time inside "
+		       "syscalls, each frame as wide as its share. Bottom up: the process, its "
+		       "threads (--threads) or call stacks (--stacks, red), the syscalls (orange), "
+		       "what they waited on off-CPU (blue). Hover a frame for its time; frames "
+		       "under %g px are not drawn.</p>\n", FLAME_MIN_W);
+	ilp_out_printf(o, "<figure>\n<svg class=\"ilp-flame\" data-pid=\"%d\" "
+		       "xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		       "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"wait flame graph of ",
+		       ilp_proc_pid(p), FLAME_W, height, FLAME_W, height);
+	esc(o, r.v[0].name);
+	ilp_out_printf(o, ": ");
+	pr_time(o, r.total_ns);
+	ilp_out_printf(o, " inside syscalls\">\n");
+	for (size_t i = 0; i < r.n && !o->err; i++)
+		html_frame(o, &r.v[i], height - FLAME_PAD - (r.v[i].depth + 1) * FLAME_ROW,
+			   r.v[0].name);
+	ilp_out_printf(o, "</svg>\n</figure>\n");
+out:
+	ilp_flame_rects_release(&r);
+	ilp_flame_free(fl);
+}
+
 /* idx: the process's index in the model, its section's id ("proc-3"): a
- * pid reused during the capture has two sections */
+ * pid reused during the capture has two sections; flame: with its wait
+ * flame graph */
 static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct ilp_proc *p,
 		      size_t idx, const struct ilp_report_info *info,
-		      const struct ilp_report_opts *opts)
+		      const struct ilp_report_opts *opts, int flame)
 {
 	ilp_out_printf(o, "<section class=\"ilp-proc\" id=\"proc-%zu\">\n<h2>pid %d (", idx,
 		       ilp_proc_pid(p));
@@ -721,6 +837,8 @@ static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct
 	html_sc_table(o, ilp_proc_nsyscalls(p), proc_row, p, 1);
 	html_unfinished(o, p);
 	html_charts(o, p, opts);
+	if (flame)
+		html_flame(o, m, p, info, opts->threads);
 	html_objects(o, p, opts->top_objects);
 	html_ulocks(o, ilp_proc_wait(p));
 	html_klocks(o, ilp_proc_wait(p));
@@ -779,7 +897,7 @@ int ilp_report_html(FILE *out, const struct ilp_model *m,
 
 		if (!ilp_report_proc_shown(m, p))
 			continue;
-		html_proc(&o, m, p, i, info, opts);
+		html_proc(&o, m, p, i, info, opts, printed < FLAME_PROCS);
 		printed++;
 	}
 	if (!printed)

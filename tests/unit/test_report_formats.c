@@ -669,7 +669,7 @@ static void test_html(void **state)
 	assert_non_null(strstr(out, "</html>\n"));
 	/* app: read + write, db: fsync (nanosleep has no completed call) */
 	assert_int_equal(count(out, "<svg class=\"ilp-hist\""), 3);
-	assert_int_equal(count(out, "</svg>"), 3);
+	assert_int_equal(count(out, "</svg>"), 5);	/* and 2 flame graphs */
 	/* one bar per log2 bucket from the first to the last non-empty one:
 	 * read 1, write 3 (512..4095), fsync 1 */
 	assert_int_equal(count(out, "<rect class=\"bar\""), 5);
@@ -694,8 +694,130 @@ static void test_html(void **state)
 	assert_int_equal(count(out, "href"), count(out, "href=\"#"));	/* in-page links only */
 	assert_null(strstr(out, "url("));
 	assert_null(strstr(out, "@import"));
-	assert_int_equal(count(out, "http"), 3);	/* the SVG xmlns only */
+	/* the SVG xmlns only: 3 charts, 2 flame graphs */
+	assert_int_equal(count(out, "http"), 5);
+	assert_int_equal(count(out, "xmlns=\"http://www.w3.org/2000/svg\""), 5);
 	free(out);
+	ilp_model_free(m);
+}
+
+/* the wait flame graph of each process: its folded stacks (fold.h), 1000
+ * px for the process's time inside syscalls; the thread row with
+ * --threads only */
+static void test_html_flame(void **state)
+{
+	struct ilp_model *m = build();
+	char *out = render(ilp_report_html, m, 0), *db;
+
+	(void)state;
+	assert_int_equal(count(out, "<svg class=\"ilp-flame\""), 2);
+	assert_non_null(strstr(out, "<svg class=\"ilp-flame\" data-pid=\"100\" "
+			       "xmlns=\"http://www.w3.org/2000/svg\" width=\"1000\" height=\"42\" "
+			       "viewBox=\"0 0 1000 42\" role=\"img\" aria-label=\"wait flame graph "
+			       "of app-100: 5.01 ms inside syscalls\">\n"));
+	/* db: 1 ms of fsync, 1.97 ms in the unfinished nanosleep */
+	db = strstr(out, "data-pid=\"200\"");
+	assert_non_null(db);
+	assert_non_null(strstr(db, ">\n<rect class=\"ilp-frame\" data-kind=\"process\" x=\"0.00\" "
+			       "y=\"21\" width=\"1000.00\" height=\"16\" fill=\"#b0b032\"><title>"
+			       "db-200\n2970000 ns (2.97 ms), 100.0 % of db-200's time inside syscalls"
+			       "</title></rect>\n<text x=\"3.00\" y=\"33\">db-200</text>\n"));
+	assert_non_null(strstr(db, "<rect class=\"ilp-frame\" data-kind=\"syscall\" x=\"0.00\" "
+			       "y=\"4\" width=\"336.70\" height=\"16\" fill=\"#ec8800\"><title>fsync\n"
+			       "1000000 ns (1.00 ms), 33.7 % of db-200's"));
+	assert_non_null(strstr(db, "<rect class=\"ilp-frame\" data-kind=\"syscall\" "
+			       "x=\"336.70\" y=\"4\" width=\"663.30\""));
+	/* app: write (6 us) and read (5 ms), by name: read first */
+	assert_non_null(strstr(out, "data-kind=\"syscall\" x=\"0.00\" y=\"4\" width=\"998.80\" "
+			       "height=\"16\" fill=\"#f08c00\"><title>read\n"));
+	assert_non_null(strstr(out, "data-kind=\"syscall\" x=\"998.80\" y=\"4\" width=\"1.20\" "
+			       "height=\"16\" fill=\"#d57100\"><title>write\n"));
+	/* write is 1.2 px: no room for a label */
+	assert_null(strstr(out, ">write</text>"));
+	assert_int_equal(count(out, "<rect class=\"ilp-frame\""), 6);
+	assert_int_equal(count(out, "data-kind=\"thread\""), 0);
+	free(out);
+	/* --threads: a thread row between process and syscalls */
+	out = render(ilp_report_html, m, 1);
+	assert_int_equal(count(out, "data-kind=\"thread\""), 3);
+	assert_non_null(strstr(out, "data-kind=\"thread\" x=\"1.20\" y=\"21\" width=\"998.80\" "
+			       "height=\"16\" fill=\"#b6b634\"><title>worker-101\n"));
+	free(out);
+	ilp_model_free(m);
+}
+
+/* names are escaped in titles and labels, and a label too long for its
+ * frame is cut with ".."; call stacks (--stacks) are site frames; the
+ * first 10 processes only have a flame graph */
+static void test_html_flame_names(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_stacks *st = ilp_stacks_new();
+	struct ilp_report_info inf = info;
+	struct ilp_report_opts opts = { .top_hist = 0 };
+	uint64_t pcs[2] = { 0x401234, 0x401000 };
+	char *buf = NULL, *svg;
+	size_t len = 0;
+	FILE *f;
+	int is_new, id;
+
+	(void)state;
+	info_ev(m, 7, 7, "<b>&'x");
+	call(m, 7, 7, SYS_read, T0 + 10, 500, 0, 0);
+	for (int i = 0; i < 11; i++) {
+		info_ev(m, 20 + i, 20 + i, "many");
+		call(m, 20 + i, 20 + i, SYS_write, T0 + 10, 10 - i, 0, 0);
+	}
+	ilp_model_finish(m, END);
+	assert_int_equal(ilp_model_index(m, END), 0);
+	id = ilp_stacks_intern(st, 7, SYS_read, pcs, 2, &is_new);
+	assert_true(id >= 0);
+	assert_int_equal(ilp_stacks_name_frame(st, id, 0,
+					       "a_function_name_far_too_long_for_its_frame_at_all",
+					       "/s/a.c", 9, "/a"), 0);
+	assert_int_equal(ilp_stacks_name_frame(st, id, 1, "main", NULL, 0, "/a"), 0);
+	ilp_stacks_add(st, id, 500);
+	/* another stack of 10 times less: 100 px, 13 glyphs of room */
+	pcs[0] = 0x401300;
+	id = ilp_stacks_intern(st, 7, SYS_read, pcs, 2, &is_new);
+	assert_int_equal(ilp_stacks_name_frame(st, id, 0, "zzzzzzzzzzzzzzzzzz", NULL, 0, "/a"), 0);
+	assert_int_equal(ilp_stacks_name_frame(st, id, 1, "main", NULL, 0, "/a"), 0);
+	ilp_stacks_add(st, id, 50);
+	assert_int_equal(ilp_stacks_index(st), 0);
+	inf.stacks = st;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(ilp_report_html(f, m, &inf, &opts), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "aria-label=\"wait flame graph of &lt;b&gt;&amp;&#39;x-7: "));
+	assert_non_null(strstr(buf, "<title>&lt;b&gt;&amp;&#39;x-7\n550 ns (550 ns), 100.0 % of "
+			       "&lt;b&gt;&amp;&#39;x-7's time inside syscalls</title>"));
+	assert_non_null(strstr(buf, "<text x=\"3.00\" y=\"67\">&lt;b&gt;&amp;&#39;x-7</text>"));
+	/* main, then the two sites by name above it, then read on each */
+	assert_non_null(strstr(buf, "data-kind=\"site\" x=\"0.00\" y=\"38\" width=\"1000.00\""));
+	assert_non_null(strstr(buf, "data-kind=\"site\" x=\"0.00\" y=\"21\" width=\"909.09\""));
+	assert_non_null(strstr(buf, "<title>a_function_name_far_too_long_for_its_frame_at_all "
+			       "(a.c:9)\n500 ns"));
+	assert_non_null(strstr(buf, ">a_function_name_far_too_long_for_its_frame_at_all "
+			       "(a.c:9)</text>"));
+	assert_non_null(strstr(buf, "data-kind=\"site\" x=\"909.09\" y=\"21\" width=\"90.91\""));
+	/* 90.91 px: 84.91 px of room, 11 glyphs: 9 characters and ".." */
+	assert_non_null(strstr(buf, "<text x=\"912.09\" y=\"33\">zzzzzzzzz..</text>"));
+	svg = strstr(buf, "data-pid=\"7\"");
+	assert_non_null(svg);
+	svg = strndup(svg, (size_t)(strstr(svg, "</svg>") - svg));
+	assert_int_equal(count(svg, "data-kind=\"syscall\""), 2);
+	assert_int_equal(count(svg, "data-kind=\"site\""), 3);
+	assert_int_equal(count(svg, "<rect "), 6);
+	free(svg);
+	/* 12 processes shown, the first 10 with a flame graph: not the last two "many" */
+	assert_int_equal(count(buf, "<section class=\"ilp-proc\""), 12);
+	assert_int_equal(count(buf, "<svg class=\"ilp-flame\""), 10);
+	assert_non_null(strstr(buf, "data-pid=\"28\""));
+	assert_null(strstr(buf, "data-pid=\"29\""));
+	assert_null(strstr(buf, "data-pid=\"30\""));
+	free(buf);
+	ilp_stacks_free(st);
 	ilp_model_free(m);
 }
 
@@ -917,6 +1039,8 @@ int main(void)
 		cmocka_unit_test(test_perfetto_disk),
 		cmocka_unit_test(test_perfetto_disk_bound),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_html_flame),
+		cmocka_unit_test(test_html_flame_names),
 		cmocka_unit_test(test_objects_more),
 		cmocka_unit_test(test_locks_more),
 		cmocka_unit_test(test_calls_topk),

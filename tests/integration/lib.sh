@@ -310,3 +310,16 @@ public_copy() {
 	echo "$_pub/${1##*/}"
 }
 backends() { echo "${ILP_BACKEND:-ftrace ptrace}"; }
+
+# need_chrome: skip the test unless headless Chromium is installed; then
+# chrome_run ARGS... runs it (no sandbox, no network of its own, a fresh
+# profile in T) on ARGS, for at most 60 s: --dump-dom URL, --screenshot=...
+need_chrome() {
+	chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
+	[ -n "$chrome" ] || skip "chromium not installed (make deps installs it)"
+}
+chrome_run() {
+	timeout -k 5 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" "$@"
+}

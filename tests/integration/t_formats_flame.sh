@@ -17,13 +17,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 
 command -v node >/dev/null 2>&1 || skip "node not installed (make deps installs nodejs)"
-chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
-[ -n "$chrome" ] || skip "chromium not installed (make deps installs it)"
-chrome_run() {
-	timeout -k 5 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking --disable-component-update \
-		--disable-sync --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" "$@"
-}
+need_chrome
 
 ilp record -o "$T/p.dat" -- "$WL/pipe_block" 200 > /dev/null 2> "$T/err" ||
 	{ show "$T/err"; fail "record pipe_block failed"; }

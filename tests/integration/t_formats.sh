@@ -104,13 +104,7 @@ want=$(grep -o '<svg class="ilp-hist"' "$T/w.html" | wc -l)
 expect_eq "html: syscall charts in the file (--hist 3 default)" \
 	"$(grep -o '<svg class="ilp-hist" data-chart="syscall"' "$T/w.html" | wc -l)" 3 "$T/w.html"
 grep -qiE '<script|<link|src=|url\(' "$T/w.html" && fail "html: not self-contained"
-chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
-[ -n "$chrome" ] || skip "chromium not installed (make deps installs it)"
-chrome_run() {
-	timeout -k 5 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking --disable-component-update \
-		--disable-sync --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" "$@"
-}
+need_chrome
 chrome_run --dump-dom "file://$T/w.html" > "$T/dom.html" 2> "$T/chrome.err"
 got=$(grep -o '<svg class="ilp-hist"[^>]*>' "$T/dom.html" | wc -l)
 expect_eq "html: svg charts in Chromium's DOM" "$got" "$want" "$T/chrome.err"

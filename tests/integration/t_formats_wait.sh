@@ -23,13 +23,7 @@ if ! sh "$root/scripts/install-node-deps.sh" "$build" > "$T/npm.log" 2>&1; then
 	skip "ajv not installable: npm missing or the npm registry unreachable"
 fi
 
-chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome)
-[ -n "$chrome" ] || skip "chromium not installed (make deps installs it)"
-chrome_run() {
-	timeout -k 5 60 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking --disable-component-update \
-		--disable-sync --user-data-dir="$(mktemp -d "$T/chrome.XXXXXX")" "$@"
-}
+need_chrome
 
 # ---- locks and disk in every format ----
 [ -d "$TRACEFS/events/block/block_rq_complete" ] || skip "no block tracepoints in this kernel"

@@ -228,9 +228,9 @@ void ilp_flame_color(int kind, const char *name, char buf[8])
 		r = g = 175 + 55 * v1 / 255;
 		b = 50 + 20 * v1 / 255;
 		break;
-	case ILP_FRAME_SITE:		/* "hot", its red half */
+	case ILP_FRAME_SITE:		/* "hot", its red third: apart from the syscalls */
 		r = 205 + 50 * v3 / 255;
-		g = 115 * v1 / 255;
+		g = 80 * v1 / 255;
 		b = 55 * v2 / 255;
 		break;
 	case ILP_FRAME_OBJECT:		/* "io": off-CPU */

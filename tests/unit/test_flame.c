@@ -192,11 +192,24 @@ static void test_color(void **state)
 	ilp_flame_color(ILP_FRAME_PROC, "app-100", c);
 	assert_string_equal(c, "#d6d640");
 	ilp_flame_color(ILP_FRAME_SITE, "main", c);
-	assert_string_equal(c, "#e90330");
+	assert_string_equal(c, "#e90230");
 	/* the kind sets the hue: one name, four palettes */
 	ilp_flame_color(ILP_FRAME_THREAD, "write", d);
 	ilp_flame_color(ILP_FRAME_SYSCALL, "write", c);
 	assert_string_not_equal(c, d);
+	/* call-stack frames (red) never take a syscall's orange: green 0..80
+	 * against 90..155 */
+	for (int i = 0; i < 256; i++) {
+		char name[16];
+		unsigned gs, gc;
+
+		snprintf(name, sizeof(name), "f%d", i);
+		ilp_flame_color(ILP_FRAME_SITE, name, c);
+		ilp_flame_color(ILP_FRAME_SYSCALL, name, d);
+		assert_int_equal(sscanf(c + 3, "%2x", &gs), 1);
+		assert_int_equal(sscanf(d + 3, "%2x", &gc), 1);
+		assert_true(gs <= 80 && gc >= 90 && gc <= 155);
+	}
 	ilp_flame_color(ILP_FRAME_THREAD, "", d);
 	assert_string_equal(d, "#d9d941");	/* FNV-1a basis 0x811c9dc5: v1 0xc5 */
 }

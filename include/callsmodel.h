@@ -66,6 +66,14 @@ struct ilp_calls *ilp_calls_new(size_t cap);
 void ilp_calls_free(struct ilp_calls *set);
 
 /**
+ * ilp_calls_reset - empties a set, for a new window (ilp_model_reset_stats)
+ * @set: the set; NULL is a no-op
+ *
+ * No call kept or seen afterwards; the arrays stay allocated.
+ */
+void ilp_calls_reset(struct ilp_calls *set);
+
+/**
  * ilp_calls_rename - moves a kept call onto another object
  * @set: the set; NULL is a no-op
  * @tid: the call's thread

@@ -487,4 +487,21 @@ void ilp_fdm_exec(struct ilp_fdproc *f);
  */
 int ilp_fdm_index(struct ilp_fdproc *f, int final);
 
+/**
+ * ilp_fdm_reset - a new window (ilp_model_reset_stats)
+ * @f: the process's fd state; NULL is a no-op
+ *
+ * The call still waiting for a name is committed (it belongs to the
+ * window that ends), then every object's counters start again from 0:
+ * calls, times, bytes, histograms, round trips, syncs, the thread(s) that
+ * made its calls, and its loops' iterations (ilp_loopt_reset).  What the
+ * model knows stays: the fd table, the objects and their names, what an
+ * object is (accepted, client, which pipe ends, its peer and socketpair
+ * partner, where the next positioned call is expected) and each thread's
+ * last data call.  The objects with no call since are out of the view.
+ *
+ * Returns 0 or -ENOMEM (committing the pending call).
+ */
+int ilp_fdm_reset(struct ilp_fdproc *f);
+
 #endif

@@ -35,6 +35,15 @@ struct ilp_hist *ilp_hist_new(void);
 void ilp_hist_free(struct ilp_hist *h);
 
 /**
+ * ilp_hist_reset - empties a histogram, keeping its chunks
+ * @h: the histogram; NULL is a no-op
+ *
+ * Afterwards it reads as a new one (count 0); the chunks stay allocated,
+ * zeroed, so recording again allocates nothing where values landed before.
+ */
+void ilp_hist_reset(struct ilp_hist *h);
+
+/**
  * ilp_hist_record - counts one value
  * @h: the histogram
  * @v: the value

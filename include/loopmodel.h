@@ -169,6 +169,18 @@ int ilp_loopt_retire(struct ilp_loopt *t);
 void ilp_loopt_flush(struct ilp_loopt *t, int final);
 
 /**
+ * ilp_loopt_reset - a new window (ilp_model_reset_stats)
+ * @t: the thread's tracker
+ *
+ * The iterations completed so far are counted and then forgotten: every
+ * sequence starts again at 0 iterations, calls and time, its episodes 1
+ * if its run goes on (its next iterations count in the new window), else
+ * 0.  What the tracker learned stays: the sequences, the ring of recent
+ * steps, the iteration in progress (counted when it completes).
+ */
+void ilp_loopt_reset(struct ilp_loopt *t);
+
+/**
  * ilp_loopt_nloops - how many sequences the thread has
  * @t: the thread's tracker; may be NULL
  *

@@ -118,10 +118,37 @@ void ilp_model_finish(struct ilp_model *m, uint64_t end_ts);
 int ilp_model_index(struct ilp_model *m, uint64_t now_ts);
 
 /**
+ * ilp_model_reset_stats - starts a new window: statistics from 0, state kept
+ * @m: the model (not finished)
+ *
+ * For the interim reports of one interval each (--interval): a second
+ * model fed the same events is reset at each boundary, so that it holds
+ * what happened since.  Every statistic starts again from 0: the syscall
+ * stats, totals and histograms of processes and threads, the wall shares,
+ * the longest calls, the fd objects' counters and loops
+ * (ilp_fdm_reset), the off-CPU rows, blocking rows, slow calls, lock
+ * counts and disk requests (the wait models), and the stream counters
+ * (events, first and last ts).  Everything the model knows stays: threads,
+ * processes and their names, the calls in progress (one that completes
+ * later counts then, with its whole latency, as a difference of two
+ * cumulative reports would count it), the fd table and the objects'
+ * names, lock and device names, requests in flight.  The processes and
+ * threads that exited before the reset are retired: not counted nor
+ * listed by ilp_model_nprocs/ilp_model_proc, ilp_proc_nthreads_seen/
+ * ilp_proc_thread any more (after the next ilp_model_index).  Call
+ * ilp_model_index() before reading.
+ *
+ * Returns 0 or -ENOMEM (a call waiting for its name could not be
+ * committed: its object's counts are then lost from the old window).
+ */
+int ilp_model_reset_stats(struct ilp_model *m);
+
+/**
  * ilp_model_counters - counters about the stream itself
  * @m: the model
  *
- * Returns the counters, inside m (they go on counting with more events).
+ * Returns the counters, inside m (they go on counting with more events;
+ * ilp_model_reset_stats sets them to 0).
  */
 const struct ilp_model_counters *ilp_model_counters(const struct ilp_model *m);
 
@@ -169,6 +196,7 @@ int ilp_model_top_wait(const struct ilp_model *m, uint64_t now_ts, struct ilp_to
  * @m: the model
  *
  * A pid that comes back after its process exited is a new record.
+ * Records retired by ilp_model_reset_stats are not counted.
  *
  * Returns the number of process records.
  */
@@ -214,7 +242,8 @@ const char *ilp_proc_comm(const struct ilp_proc *p);
  * ilp_proc_nthreads_seen - how many threads the process had
  * @p: the process
  *
- * Returns every thread ever seen in it, exited ones included.
+ * Returns every thread ever seen in it, exited ones included (but not
+ * those retired by ilp_model_reset_stats).
  */
 size_t ilp_proc_nthreads_seen(const struct ilp_proc *p);
 

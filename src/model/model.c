@@ -74,6 +74,13 @@
  *     then nr asc; only numbers with a completed or unfinished call appear;
  *   - threads of a process by tid asc, then creation order.
  *
+ * Windows (ilp_model_reset_stats): every statistic, here and in each
+ *   sub-model, starts again from 0; state stays (threads, processes and
+ *   names, calls in progress, fd tables and objects, waits in progress,
+ *   requests in flight).  Processes and threads that exited before the
+ *   reset are retired: sorted last by the next index and left out of the
+ *   counts and listings.  A model never reset has none.
+ *
  * Sub-models: model.c owns them and calls down; none calls back up.  The
  * fd, calls and loop models get plain values; the wait models (off-CPU,
  * locks, block I/O: wait_internal.h) get each traced thread an event
@@ -132,11 +139,14 @@ struct ilp_proc {
 	struct ilp_wproc *wait;		/* owned by m->wait (model_wait.c) */
 	struct ilp_thread **threads;
 	size_t nthreads, cap;
+	size_t nretired;		/* threads retired (listed last after an index) */
+	int retired;			/* exited before the last ilp_model_reset_stats */
 };
 
 struct ilp_thread {
 	int tid;
 	int exited;
+	int retired;			/* exited before the last ilp_model_reset_stats */
 	uint64_t seq;
 	struct ilp_proc *proc;
 	char comm[ILP_COMM_LEN];
@@ -169,6 +179,7 @@ struct ilp_model {
 	size_t nthreads, tcap;
 	struct ilp_proc **procs;	/* every process record; sorted by index */
 	size_t nprocs, pcap;
+	size_t nretired;		/* processes retired (listed last after an index) */
 };
 
 /* ---- small helpers ---- */
@@ -246,6 +257,24 @@ static void sc_release(struct sc_table *t)
 		free(t->chunk[i]);
 	free(t->list);
 	memset(t, 0, sizeof(*t));
+}
+
+/* a new window: every entry's counts from 0 (entries stay, unseen) */
+static void sc_zero(struct sc_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		struct sc_entry *e = t->list[i];
+		struct ilp_hist *h = e->pub.hist;
+		int nr = e->pub.nr;
+
+		ilp_hist_reset(h);
+		memset(e, 0, sizeof(*e));
+		e->pub.nr = nr;
+		e->pub.hist = h;
+	}
+	t->nview = 0;
 }
 
 /* presented unfinished = closed ones; in-progress ones are added by index */
@@ -848,6 +877,8 @@ static int thread_cmp(const void *a, const void *b)
 	const struct ilp_thread *x = *(const struct ilp_thread *const *)a;
 	const struct ilp_thread *y = *(const struct ilp_thread *const *)b;
 
+	if (x->retired != y->retired)
+		return x->retired - y->retired;
 	if (x->tid != y->tid)
 		return x->tid < y->tid ? -1 : 1;
 	return (x->seq > y->seq) - (x->seq < y->seq);
@@ -858,6 +889,8 @@ static int proc_cmp(const void *a, const void *b)
 	const struct ilp_proc *x = *(const struct ilp_proc *const *)a;
 	const struct ilp_proc *y = *(const struct ilp_proc *const *)b;
 
+	if (x->retired != y->retired)
+		return x->retired - y->retired;
 	if (x->total_ns != y->total_ns)
 		return x->total_ns > y->total_ns ? -1 : 1;
 	if (x->pid != y->pid)
@@ -911,6 +944,41 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		qsort(m->procs, m->nprocs, sizeof(*m->procs), proc_cmp);
 	if (ilp_wait_index(m->wait))
 		err = -ENOMEM;
+	return err;
+}
+
+int ilp_model_reset_stats(struct ilp_model *m)
+{
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < m->nthreads; i++) {
+		struct ilp_thread *t = m->threads[i];
+
+		sc_zero(&t->sc);
+		t->total_ns = t->calls = 0;
+		if (t->exited && !t->retired) {
+			t->retired = 1;
+			t->proc->nretired++;
+		}
+	}
+	for (i = 0; i < m->nprocs; i++) {
+		struct ilp_proc *p = m->procs[i];
+
+		sc_zero(&p->sc);
+		p->total_ns = p->calls = p->share_ns = 0;
+		ilp_calls_reset(p->top);
+		if (ilp_fdm_reset(p->fd))
+			err = -ENOMEM;
+		counted_forward(p);
+		if (p->exited && !p->retired) {
+			p->retired = 1;
+			m->nretired++;
+		}
+	}
+	ilp_wait_reset(m->wait);
+	memset(&m->cnt, 0, sizeof(m->cnt));
+	m->first_ts = m->last_ts = 0;
 	return err;
 }
 
@@ -981,12 +1049,12 @@ int ilp_model_top_wait(const struct ilp_model *m, uint64_t now_ts, struct ilp_to
 
 size_t ilp_model_nprocs(const struct ilp_model *m)
 {
-	return m->nprocs;
+	return m->nprocs - m->nretired;
 }
 
 const struct ilp_proc *ilp_model_proc(const struct ilp_model *m, size_t i)
 {
-	return i < m->nprocs ? m->procs[i] : NULL;
+	return i < m->nprocs - m->nretired ? m->procs[i] : NULL;
 }
 
 const struct ilp_proc *ilp_model_find_proc(const struct ilp_model *m, int pid)
@@ -1006,7 +1074,7 @@ const char *ilp_proc_comm(const struct ilp_proc *p)
 
 size_t ilp_proc_nthreads_seen(const struct ilp_proc *p)
 {
-	return p->nthreads;
+	return p->nthreads - p->nretired;
 }
 
 uint64_t ilp_proc_total_ns(const struct ilp_proc *p)
@@ -1048,7 +1116,7 @@ const struct ilp_sc_stats *ilp_proc_find_syscall(const struct ilp_proc *p, int n
 
 const struct ilp_thread *ilp_proc_thread(const struct ilp_proc *p, size_t i)
 {
-	return i < p->nthreads ? p->threads[i] : NULL;
+	return i < p->nthreads - p->nretired ? p->threads[i] : NULL;
 }
 
 int ilp_thread_tid(const struct ilp_thread *t)

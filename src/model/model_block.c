@@ -120,6 +120,7 @@ struct ilp_blk {
 	size_t cap, n;
 	struct ilp_blkdev **devs;
 	size_t ndevs, devs_cap;
+	size_t ndevs_view;		/* devices with something counted, first (after index) */
 	struct dirt *dirt;		/* open addressing, no removal */
 	size_t dcap, dn;
 	struct flusher *fl;		/* few: the flusher and sync workers */
@@ -809,11 +810,45 @@ void ilp_blk_free(struct ilp_blk *b)
 	free(b);
 }
 
+/* a device with nothing counted since ilp_blk_reset is not shown */
+static int dev_active(const struct ilp_blkdev *d)
+{
+	return d->st.requests || d->unmatched || d->requeues || d->merges || d->collisions;
+}
+
+static void dev_reset(struct ilp_blkdev *d)
+{
+	size_t j;
+
+	for (j = 0; j < d->nsubs; j++) {
+		ilp_blk_stats_release(&d->subs[j]->st);
+		free((struct sub *)d->subs[j]);	/* pub is its first member */
+	}
+	d->nsubs = 0;
+	ilp_idmap_release(&d->sub_idx);
+	ilp_blk_stats_release(&d->st);
+	memset(&d->st, 0, sizeof(d->st));
+	d->unmatched = d->requeues = d->merges = d->collisions = 0;
+	d->nheap = d->nview = 0;
+	d->reqs_seen = 0;
+}
+
+void ilp_blk_reset(struct ilp_blk *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->ndevs; i++)
+		dev_reset(b->devs[i]);
+	b->ndevs_view = 0;
+}
+
 static int dev_cmp(const void *a, const void *b)
 {
 	const struct ilp_blkdev *x = *(const struct ilp_blkdev *const *)a;
 	const struct ilp_blkdev *y = *(const struct ilp_blkdev *const *)b;
 
+	if (dev_active(x) != dev_active(y))
+		return dev_active(y) - dev_active(x);
 	if (x->st.bytes != y->st.bytes)
 		return x->st.bytes > y->st.bytes ? -1 : 1;
 	if (x->st.requests != y->st.requests)
@@ -847,6 +882,9 @@ int ilp_blk_index(struct ilp_blk *b)
 			      sub_cmp);
 		kept_index(b->devs[i]);
 	}
+	for (i = 0; i < b->ndevs && dev_active(b->devs[i]); i++)
+		;
+	b->ndevs_view = i;
 	return 0;
 }
 
@@ -880,14 +918,14 @@ int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx)
 
 size_t ilp_blk_ndevs(const struct ilp_wait *w)
 {
-	return w->blk->ndevs;
+	return w->blk->ndevs_view;
 }
 
 const struct ilp_blkdev *ilp_blk_dev(const struct ilp_wait *w, size_t i)
 {
 	const struct ilp_blk *b = w->blk;
 
-	return i < b->ndevs ? b->devs[i] : NULL;
+	return i < b->ndevs_view ? b->devs[i] : NULL;
 }
 
 const struct ilp_blkdev *ilp_blk_find_dev(const struct ilp_wait *w, uint32_t dev)

@@ -66,6 +66,15 @@ void ilp_calls_free(struct ilp_calls *s)
 	free(s);
 }
 
+void ilp_calls_reset(struct ilp_calls *s)
+{
+	if (!s)
+		return;
+	s->n = 0;
+	s->nview = 0;
+	s->seen = 0;
+}
+
 int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
 {
 	struct ilp_calls *s = *set;

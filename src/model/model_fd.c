@@ -1293,6 +1293,48 @@ int ilp_fdm_index(struct ilp_fdproc *f, int final)
 	return err ? err : loops_index(f, final);
 }
 
+/* an object's counters from 0; what it is stays (ilp_fdm_reset) */
+static void obj_reset(struct ilp_fdobj *o)
+{
+	struct ilp_io_stats *s = &o->st, keep = *s;
+
+	ilp_hist_reset(s->lat);
+	ilp_hist_free(s->rsize);
+	ilp_hist_free(s->wsize);
+	ilp_hist_free(s->psize);
+	memset(s, 0, sizeof(*s));
+	s->lat = keep.lat;
+	s->client = keep.client;
+	s->accepted = keep.accepted;
+	s->pair_first = keep.pair_first;
+	s->sread_nr = keep.sread_nr;
+	s->swrite_nr = keep.swrite_nr;
+	s->rt_nr = keep.rt_nr;
+	s->pair_nr = keep.pair_nr;
+	o->tid = 0;
+	o->multi_tid = 0;
+}
+
+int ilp_fdm_reset(struct ilp_fdproc *f)
+{
+	size_t i;
+	int err;
+
+	if (!f)
+		return 0;
+	err = commit_pending(f);
+	for (i = 0; i < f->nobjs; i++)
+		obj_reset(f->objs[i]);
+	if (f->more)
+		obj_reset(f->more);
+	f->nview = 0;
+	f->nloops = 0;
+	for (i = 0; i < f->tlcap; i++)
+		if (f->tl[i].tid && f->tl[i].loop)
+			ilp_loopt_reset(f->tl[i].loop);
+	return err;
+}
+
 /* ---- accessors ---- */
 
 size_t ilp_fdproc_nloops(const struct ilp_fdproc *f)

@@ -434,6 +434,52 @@ int ilp_lock_kernel(struct ilp_wait *w, struct ilp_share_clock *clock, const str
 	return 0;
 }
 
+/* a lock's counts from 0; its address, name and (kernel) type stay */
+static void ulock_reset(struct ulock *l)
+{
+	struct ilp_ulock keep = l->pub;
+
+	ilp_hist_reset(l->pub.hist);
+	memset(&l->pub, 0, sizeof(l->pub));
+	memset(l->kinds, 0, sizeof(l->kinds));
+	l->pub.uaddr = keep.uaddr;
+	l->pub.hist = keep.hist;
+	l->pub.name = keep.name;
+}
+
+static void klock_reset(struct klock *l)
+{
+	struct ilp_klock keep = l->pub;
+
+	ilp_hist_reset(l->pub.hist);
+	memset(&l->pub, 0, sizeof(l->pub));
+	l->pub.addr = keep.addr;
+	l->pub.flags = keep.flags;
+	l->pub.hist = keep.hist;
+	l->pub.name = keep.name;
+}
+
+void ilp_lock_reset(struct ilp_wproc *wp)
+{
+	size_t i;
+
+	wp->futex_calls = 0;
+	for (i = 0; i < wp->nulocks; i++)
+		ulock_reset(wp->ulocks[i]);
+	wp->nulocks_nosleep = wp->nulocks;	/* none slept in the window yet */
+	wp->nulocks_view = 0;
+	/* the addresses past the cap are counted again as they come */
+	ulock_free(wp->ulock_more);
+	wp->ulock_more = NULL;
+	ilp_idcount_release(&wp->ulock_more_addrs);
+	for (i = 0; i < wp->nklocks; i++)
+		klock_reset(wp->klocks[i]);
+	wp->nklocks_view = 0;
+	klock_free(wp->klock_more);
+	wp->klock_more = NULL;
+	ilp_idcount_release(&wp->klock_more_addrs);
+}
+
 static int ulock_visible(const struct ulock *l)
 {
 	return l->pub.waits || l->pub.timeouts || l->pub.eagain || l->pub.intr;
@@ -459,6 +505,8 @@ static int klock_cmp(const void *a, const void *b)
 	const struct klock *x = *(const struct klock *const *)a;
 	const struct klock *y = *(const struct klock *const *)b;
 
+	if (!x->pub.waits != !y->pub.waits)	/* none since ilp_lock_reset: last, unshown */
+		return x->pub.waits ? -1 : 1;
 	if (x->pub.wait_ns != y->pub.wait_ns)
 		return x->pub.wait_ns > y->pub.wait_ns ? -1 : 1;
 	return (x->pub.addr > y->pub.addr) - (x->pub.addr < y->pub.addr);
@@ -489,6 +537,9 @@ void ilp_lock_index(struct ilp_wproc *wp)
 	wp->nulocks_view = i;
 	if (wp->nklocks > 1)
 		qsort(wp->klocks, wp->nklocks, sizeof(*wp->klocks), klock_cmp);
+	for (i = 0; i < wp->nklocks && wp->klocks[i]->pub.waits; i++)
+		;
+	wp->nklocks_view = i;
 }
 
 void ilp_lock_release(struct ilp_wproc *wp)
@@ -566,12 +617,12 @@ const struct ilp_ulock *ilp_wproc_ulock(const struct ilp_wproc *w, size_t i)
 
 size_t ilp_wproc_nklocks(const struct ilp_wproc *w)
 {
-	return w ? w->nklocks : 0;
+	return w ? w->nklocks_view : 0;
 }
 
 const struct ilp_klock *ilp_wproc_klock(const struct ilp_wproc *w, size_t i)
 {
-	return w && i < w->nklocks ? &w->klocks[i]->pub : NULL;
+	return w && i < w->nklocks_view ? &w->klocks[i]->pub : NULL;
 }
 
 const struct ilp_ulock *ilp_wproc_ulock_more(const struct ilp_wproc *w, uint64_t *naddrs,

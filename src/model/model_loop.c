@@ -847,6 +847,28 @@ void ilp_loopt_flush(struct ilp_loopt *t, int final)
 	lk->ep_start = t->n;	/* what is counted stays counted */
 }
 
+void ilp_loopt_reset(struct ilp_loopt *t)
+{
+	size_t i, k;
+
+	ilp_loopt_flush(t, 0);
+	for (i = 0; i < t->nseqs; i++) {
+		struct ilp_loop *l = &t->seqs[i]->pub;
+
+		l->iterations = 0;
+		l->episodes = t->locked && t->lk->s == t->seqs[i];
+		l->first_ts = l->last_ts = 0;
+		for (k = 0; k < l->nsteps; k++) {
+			struct ilp_loop_step *st = &l->steps[k];
+
+			st->calls = st->ns = st->share = 0;
+			memset(st->alt_calls, 0, sizeof(st->alt_calls));
+			memset(st->alt_ns, 0, sizeof(st->alt_ns));
+			memset(st->alt_share, 0, sizeof(st->alt_share));
+		}
+	}
+}
+
 int ilp_loopt_retire(struct ilp_loopt *t)
 {
 	if (t->locked)

@@ -406,6 +406,21 @@ void ilp_sched_release(struct ilp_wproc *wp)
 	free(wp->slow);
 }
 
+void ilp_sched_reset(struct ilp_wproc *wp)
+{
+	ilp_sched_release(wp);
+	memset(wp->offcpu_by_nr, 0, sizeof(wp->offcpu_by_nr));
+	wp->offcpu = NULL;
+	wp->noffcpu = wp->offcpu_cap = 0;
+	memset(&wp->block_map, 0, sizeof(wp->block_map));
+	wp->blocking = NULL;
+	wp->nblocking = wp->blocking_cap = wp->nblocking_shown = 0;
+	memset(&wp->last_block, 0, sizeof(wp->last_block));
+	wp->slow = NULL;
+	wp->nslow = wp->slow_cap = 0;
+	wp->slow_dropped = 0;
+}
+
 /* ---- accessors ---- */
 
 size_t ilp_wproc_noffcpu(const struct ilp_wproc *w)

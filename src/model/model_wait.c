@@ -226,6 +226,25 @@ int ilp_wait_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx)
 	return err;
 }
 
+void ilp_wait_reset(struct ilp_wait *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nprocs; i++) {
+		struct ilp_wproc *wp = w->procs[i];
+
+		ilp_sched_reset(wp);
+		ilp_lock_reset(wp);
+		ilp_blk_stats_release(&wp->blk);
+		memset(&wp->blk, 0, sizeof(wp->blk));
+		wp->has_blk = 0;
+		ilp_blk_stats_release(&wp->wb);
+		memset(&wp->wb, 0, sizeof(wp->wb));
+		wp->has_wb = 0;
+	}
+	ilp_blk_reset(w->blk);
+}
+
 void ilp_wait_set_slow(struct ilp_wait *w, uint64_t ns)
 {
 	w->slow_ns = ns;

@@ -67,6 +67,14 @@ int ilp_wait_index(struct ilp_wait *w);
 /* naming passes (ilp_wait_name_objects): 0 or -ENOMEM */
 int ilp_wait_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx);
 void ilp_wait_set_slow(struct ilp_wait *w, uint64_t ns);
+/*
+ * A new window (ilp_model_reset_stats): every count, time and kept record
+ * (off-CPU rows, blocking rows, slow calls, lock counts, disk requests)
+ * starts again from 0; what is in progress (a thread off the CPU, a kernel
+ * lock wait, a request in flight, who woke a call) and what is known
+ * (lock and device names, dirtied inodes) stays.
+ */
+void ilp_wait_reset(struct ilp_wait *w);
 uint64_t ilp_wait_slow(const struct ilp_wait *w);
 
 /* ---- shared between the wait models ---- */
@@ -131,7 +139,7 @@ struct ilp_wproc {
 	struct ilp_idcount ulock_more_addrs;
 	struct ilp_idmap klock_map;
 	struct klock **klocks;
-	size_t nklocks, klocks_cap;
+	size_t nklocks, klocks_cap, nklocks_view;	/* view: those with waits, first */
 	struct klock *klock_more;
 	struct ilp_idcount klock_more_addrs;
 	/* block */
@@ -179,6 +187,7 @@ int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 void ilp_sched_counted(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 		       const struct ilp_fdobj *o);
 void ilp_sched_release(struct ilp_wproc *wp);
+void ilp_sched_reset(struct ilp_wproc *wp);
 
 /* model_lock.c */
 int ilp_lock_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
@@ -188,6 +197,7 @@ int ilp_lock_kernel(struct ilp_wait *w, struct ilp_share_clock *clock, const str
 		    const struct ilp_wtask *t);
 void ilp_lock_index(struct ilp_wproc *wp);
 void ilp_lock_release(struct ilp_wproc *wp);
+void ilp_lock_reset(struct ilp_wproc *wp);
 /* naming passes: objects left to ask again (-EAGAIN), or -ENOMEM */
 int ilp_lock_name(struct ilp_wproc *wp, ilp_namer_fn fn, void *ctx);
 
@@ -207,6 +217,7 @@ int ilp_blk_feed_task(struct ilp_wait *w, const struct ilp_event *ev, const stru
 int ilp_blk_index(struct ilp_blk *b);
 int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx);
 void ilp_blk_stats_release(struct ilp_blk_stats *s);
+void ilp_blk_reset(struct ilp_blk *b);
 int ilp_blk_stats_add(struct ilp_blk_stats *s, int op, uint32_t bytes, int error,
 		      uint64_t q2c, uint64_t d2c);
 /* the devices, for the public accessors model.c implements */

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hist.h"
 
@@ -78,6 +79,21 @@ void ilp_hist_free(struct ilp_hist *h)
 	for (c = 0; c < ILP_HIST_CHUNKS; c++)
 		free(h->chunk[c]);
 	free(h);
+}
+
+void ilp_hist_reset(struct ilp_hist *h)
+{
+	unsigned c;
+
+	if (!h)
+		return;
+	for (c = 0; c < ILP_HIST_CHUNKS; c++)
+		if (h->chunk[c])
+			memset(h->chunk[c], 0, ILP_HIST_SUBS * sizeof(uint64_t));
+	h->count = 0;
+	h->sum = 0;
+	h->min = UINT64_MAX;
+	h->max = 0;
 }
 
 static int ilp_hist_grow(struct ilp_hist *h, unsigned c)

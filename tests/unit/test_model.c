@@ -12,8 +12,11 @@
 #include <malloc.h>
 #endif
 
+#include "callsmodel.h"
+#include "fdmodel.h"
 #include "model.h"
 #include "syscalls.h"
+#include "waitmodel.h"
 
 #define CLONE_VM_F	0x00000100ull
 #define CLONE_THREAD_F	0x00010000ull
@@ -856,6 +859,290 @@ static void test_top_wait(void **state)
 	ilp_model_free(m);
 }
 
+/* ---- windows: ilp_model_reset_stats ---- */
+
+static struct ilp_event fdinfo(uint64_t ts, int pid, int tid, int fd, const char *path)
+{
+	struct ilp_event e = { .ts = ts, .pid = pid, .tid = tid, .kind = ILP_EV_FD_INFO };
+
+	e.fd.fd = fd;
+	e.fd.type = ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_PROC);
+	e.fd.str = path;
+	return e;
+}
+
+static struct ilp_event call_args(struct ilp_event e, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	e.args[0] = a0;
+	e.args[1] = a1;
+	e.args[2] = a2;
+	return e;
+}
+
+/* feeds the same event to both models */
+static void feed2(struct ilp_model *a, struct ilp_model *b, struct ilp_event e)
+{
+	feed(a, e);
+	feed(b, e);
+}
+
+/*
+ * Window 1 (0..10 ms): pid 100 opens /tmp/out as fd 3, writes 3 times
+ * (100, 200, 300 ns) and fails once (EBADF on fd 9, 50 ns); its thread 101
+ * enters a read of fd 3 at 5 ms that returns in window 2; pid 200 writes
+ * twice and exits.  Window 2 (10..20 ms): two writes on fd 3 (1000, 2000
+ * ns), the read returns (7 ms), thread 102 starts and sleeps unfinished.
+ * A second model fed the same events and never reset is the cumulative
+ * reference: window 2 must be its difference.
+ */
+static void test_window_two_intervals(void **state)
+{
+	struct ilp_model *win = ilp_model_new(), *cum = ilp_model_new();
+	int w = NR("write"), r = NR("read"), o = NR("openat"), ns = NR("nanosleep");
+	const struct ilp_proc *p, *pc;
+	const struct ilp_thread *t;
+	const struct ilp_sc_stats *s, *sc;
+	const struct ilp_fdobj *obj;
+	const struct ilp_io_stats *io;
+	uint64_t ts;
+	int i;
+
+	(void)state;
+	feed2(win, cum, task(1, 100, 100, ILP_EV_TASK_INFO, "app"));
+	feed2(win, cum, task_new(2, 100, 100, 101, CLONE_VM_F | CLONE_THREAD_F, "app"));
+	feed2(win, cum, task(3, 200, 200, ILP_EV_TASK_INFO, "helper"));
+	feed2(win, cum, call_args(enter(1000, 100, 100, o), (uint64_t)-100, 0x1000, 0));
+	feed2(win, cum, sysexit(1500, 100, 100, o, 3));
+	feed2(win, cum, fdinfo(1500, 100, 100, 3, "/tmp/out"));
+	for (i = 1, ts = 2000; i <= 3; i++, ts += 10000) {
+		feed2(win, cum, call_args(enter(ts, 100, 100, w), 3, 0, 10));
+		feed2(win, cum, sysexit(ts + 100 * (uint64_t)i, 100, 100, w, 10));
+	}
+	feed2(win, cum, call_args(enter(50000, 100, 100, w), 9, 0, 10));
+	feed2(win, cum, sysexit(50050, 100, 100, w, -9));
+	feed2(win, cum, call_args(enter(5000000, 100, 101, r), 3, 0, 10));
+	for (i = 0; i < 2; i++) {
+		feed2(win, cum, call_args(enter(6000000 + 1000 * (uint64_t)i, 200, 200, w), 1, 0, 1));
+		feed2(win, cum, sysexit(6000000 + 1000 * (uint64_t)i + 10, 200, 200, w, 1));
+	}
+	feed2(win, cum, task_exit(7000000, 200, 200, 1));
+
+	/* window 1, as its interim report sees it */
+	assert_int_equal(ilp_model_index(win, 10000000), 0);
+	assert_int_equal(ilp_model_nprocs(win), 2);
+	p = ilp_model_find_proc(win, 100);
+	s = ilp_proc_find_syscall(p, w);
+	assert_int_equal(s->calls, 4);
+	assert_int_equal(s->errors, 1);
+	assert_int_equal(s->total_ns, 100 + 200 + 300 + 50);
+	assert_int_equal(ilp_hist_count(s->hist), 4);
+	s = ilp_proc_find_syscall(p, r);
+	assert_int_equal(s->calls, 0);
+	assert_int_equal(s->unfinished, 1);
+	assert_int_equal(s->unfinished_ns, 5000000);
+	assert_int_equal(ilp_proc_calls(ilp_model_find_proc(win, 200)), 2);
+
+	assert_int_equal(ilp_model_reset_stats(win), 0);
+
+	/* window 2 */
+	for (i = 1, ts = 11000000; i <= 2; i++, ts += 10000) {
+		feed2(win, cum, call_args(enter(ts, 100, 100, w), 3, 0, 100));
+		feed2(win, cum, sysexit(ts + 1000 * (uint64_t)i, 100, 100, w, 100));
+	}
+	feed2(win, cum, sysexit(12000000, 100, 101, r, 10));
+	feed2(win, cum, task_new(13000000, 100, 100, 102, CLONE_VM_F | CLONE_THREAD_F, "app"));
+	feed2(win, cum, enter(14000000, 100, 102, ns));
+
+	assert_int_equal(ilp_model_index(win, 20000000), 0);
+	assert_int_equal(ilp_model_index(cum, 20000000), 0);
+	/* pid 200 exited in window 1: not in window 2's report, still in the whole run's */
+	assert_int_equal(ilp_model_nprocs(win), 1);
+	assert_int_equal(ilp_proc_pid(ilp_model_proc(win, 0)), 100);
+	assert_null(ilp_model_proc(win, 1));
+	assert_int_equal(ilp_model_nprocs(cum), 2);
+	assert_int_equal(ilp_model_counters(win)->events, 7);
+	assert_int_equal(ilp_model_first_ts(win), 11000000);
+	assert_int_equal(ilp_model_last_ts(win), 14000000);
+
+	p = ilp_model_find_proc(win, 100);
+	pc = ilp_model_find_proc(cum, 100);
+	assert_int_equal(ilp_proc_calls(p), 3);
+	assert_int_equal(ilp_proc_calls(pc), 5 + 3);
+	assert_int_equal(ilp_proc_total_ns(p), 1000 + 2000 + 7000000);
+	assert_int_equal(ilp_proc_nthreads_seen(p), 3);
+	assert_int_equal(ilp_proc_nsyscalls(p), 3);	/* read, write, nanosleep: no openat */
+	assert_null(ilp_proc_find_syscall(p, o));
+	s = ilp_proc_find_syscall(p, w);
+	sc = ilp_proc_find_syscall(pc, w);
+	assert_int_equal(s->calls, 2);
+	assert_int_equal(sc->calls, 6);
+	assert_int_equal(s->errors, 0);
+	assert_int_equal(sc->errors, 1);
+	assert_int_equal(s->total_ns, 3000);
+	assert_int_equal(sc->total_ns - s->total_ns, 650);
+	assert_int_equal(s->max_ns, 2000);
+	assert_int_equal(ilp_hist_count(s->hist), 2);
+	assert_int_equal(ilp_hist_sum(s->hist), 3000);
+	assert_int_equal(ilp_hist_min(s->hist), 1000);
+	assert_int_equal(ilp_hist_max(s->hist), 2000);
+	assert_int_equal(ilp_hist_count(sc->hist) - ilp_hist_count(s->hist), 4);
+	/* the read entered in window 1 counts in window 2, with its whole latency */
+	s = ilp_proc_find_syscall(p, r);
+	assert_int_equal(s->calls, 1);
+	assert_int_equal(s->total_ns, 7000000);
+	assert_int_equal(s->unfinished, 0);
+	assert_int_equal(ilp_hist_max(s->hist), 7000000);
+	assert_int_equal(ilp_proc_find_syscall(pc, r)->total_ns, 7000000);
+	/* in progress: unfinished up to now, as in any interim report */
+	s = ilp_proc_find_syscall(p, ns);
+	assert_int_equal(s->calls, 0);
+	assert_int_equal(s->unfinished, 1);
+	assert_int_equal(s->unfinished_ns, 6000000);
+	t = thread_by_tid(p, 101);
+	assert_int_equal(ilp_thread_calls(t), 1);
+	assert_int_equal(ilp_thread_total_ns(t), 7000000);
+	t = thread_by_tid(p, 100);
+	assert_int_equal(ilp_thread_calls(t), 2);
+	assert_null(ilp_thread_find_syscall(t, o));
+	assert_int_equal(ilp_thread_nsyscalls(t), 1);
+
+	/* fd 3, opened and named in window 1, keeps its name in window 2 */
+	assert_int_equal(ilp_fdproc_nobjs(ilp_proc_fds(p)), 1);
+	obj = ilp_fdproc_obj(ilp_proc_fds(p), 0);
+	assert_ptr_equal(obj, ilp_fdproc_fd(ilp_proc_fds(p), 3));
+	assert_string_equal(ilp_fdobj_desc(obj), "/tmp/out");
+	assert_int_equal(ilp_fdobj_type(obj) & ILP_OBJ_TYPE_MASK, ILP_OBJ_FILE);
+	io = ilp_fdobj_stats(obj);
+	assert_int_equal(io->ops, 3);
+	assert_int_equal(io->writes, 2);
+	assert_int_equal(io->wbytes, 200);
+	assert_int_equal(io->reads, 1);
+	assert_int_equal(io->rbytes, 10);
+	assert_int_equal(io->opens, 0);
+	assert_int_equal(ilp_hist_count(io->lat), 3);
+	assert_int_equal(ilp_fdobj_tid(obj), 0);	/* threads 100 and 101 */
+	io = ilp_fdobj_stats(ilp_fdproc_fd(ilp_proc_fds(pc), 3));
+	assert_int_equal(io->ops, 1 + 3 + 3);
+	assert_int_equal(io->opens, 1);
+
+	/* the longest calls: the window's only */
+	assert_int_equal(ilp_calls_count(ilp_proc_top_calls(p)), 3);
+	assert_int_equal(ilp_calls_seen(ilp_proc_top_calls(p)), 3);
+	assert_int_equal(ilp_calls_get(ilp_proc_top_calls(p), 0)->start_ts, 5000000);
+
+	/* a third window with nothing: every process listed, nothing counted */
+	assert_int_equal(ilp_model_reset_stats(win), 0);
+	assert_int_equal(ilp_model_index(win, 30000000), 0);
+	assert_int_equal(ilp_model_nprocs(win), 1);
+	p = ilp_model_find_proc(win, 100);
+	assert_int_equal(ilp_proc_calls(p), 0);
+	assert_int_equal(ilp_proc_nsyscalls(p), 1);	/* the sleep, still in progress */
+	assert_int_equal(ilp_proc_syscall(p, 0)->unfinished_ns, 16000000);
+	assert_int_equal(ilp_fdproc_nobjs(ilp_proc_fds(p)), 0);
+	assert_int_equal(ilp_calls_count(ilp_proc_top_calls(p)), 0);
+	ilp_model_free(win);
+	ilp_model_free(cum);
+}
+
+/* threads that exited before a window are left out of it; a tid reused
+ * in it is a new thread */
+static void test_window_exited_threads(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int w = NR("write");
+	const struct ilp_proc *p;
+
+	(void)state;
+	feed(m, task(1, 100, 100, ILP_EV_TASK_INFO, "app"));
+	feed(m, task_new(2, 100, 100, 101, CLONE_VM_F | CLONE_THREAD_F, "worker"));
+	feed(m, enter(10, 100, 101, w));
+	feed(m, sysexit(20, 100, 101, w, 1));
+	feed(m, task_exit(30, 100, 101, 0));
+	assert_int_equal(ilp_model_index(m, 100), 0);
+	assert_int_equal(ilp_proc_nthreads_seen(ilp_model_find_proc(m, 100)), 2);
+	assert_int_equal(ilp_model_reset_stats(m), 0);
+	feed(m, task_new(200, 100, 100, 101, CLONE_VM_F | CLONE_THREAD_F, "worker2"));
+	feed(m, enter(210, 100, 101, w));
+	feed(m, sysexit(260, 100, 101, w, 1));
+	assert_int_equal(ilp_model_index(m, 300), 0);
+	p = ilp_model_find_proc(m, 100);
+	assert_int_equal(ilp_proc_nthreads_seen(p), 2);	/* 100 and the new 101 */
+	assert_null(ilp_proc_thread(p, 2));
+	assert_string_equal(ilp_thread_comm(thread_by_tid(p, 101)), "worker2");
+	assert_int_equal(ilp_thread_total_ns(thread_by_tid(p, 101)), 50);
+	assert_int_equal(ilp_proc_calls(p), 1);
+	ilp_model_free(m);
+}
+
+/* the wait models: a kernel lock wait, a disk request and a slow call of
+ * window 1 are not in window 2; a request queued in 1 and completed in 2
+ * counts in 2 */
+static void test_window_waits(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int pw = NR("pwrite64"), w = NR("write");
+	struct ilp_event lb = { .ts = 2000, .tid = 100, .kind = ILP_EV_LOCK_BEGIN };
+	struct ilp_event le = { .ts = 5000, .tid = 100, .kind = ILP_EV_LOCK_END };
+	struct ilp_event bq = { .ts = 3000000, .tid = 100, .kind = ILP_EV_BLOCK_QUEUE };
+	struct ilp_event bc = { .ts = 4000000, .tid = 0, .kind = ILP_EV_BLOCK_COMPLETE };
+	const struct ilp_wproc *wp;
+	const struct ilp_blk_stats *st;
+	const struct ilp_proc *p;
+
+	(void)state;
+	ilp_model_set_slow(m, 1000000);
+	lb.lock.addr = le.lock.addr = 0xffff888000001000ull;
+	feed(m, task(1, 100, 100, ILP_EV_TASK_INFO, "app"));
+	feed(m, enter(1000, 100, 100, w));
+	feed(m, lb);
+	feed(m, le);
+	feed(m, sysexit(2000000, 100, 100, w, 1));	/* slow: 2 ms */
+	/* request 1: queued and completed in window 1 */
+	bq.block.dev = bc.block.dev = 8u << 20;
+	bq.block.bytes = bc.block.bytes = 4096;
+	strcpy(bq.block.rwbs, "W");
+	strcpy(bc.block.rwbs, "W");
+	bq.block.sector = bc.block.sector = 8;
+	feed(m, enter(2500000, 100, 100, pw));
+	feed(m, bq);
+	feed(m, bc);
+	/* request 2: queued in window 1 */
+	bq.ts = 4500000;
+	bq.block.sector = bc.block.sector = 16;
+	feed(m, bq);
+	feed(m, sysexit(4600000, 100, 100, pw, 4096));
+	assert_int_equal(ilp_model_index(m, 10000000), 0);
+	wp = ilp_proc_wait(ilp_model_find_proc(m, 100));
+	assert_int_equal(ilp_wproc_nklocks(wp), 1);
+	assert_int_equal(ilp_wproc_nslow(wp), 2);
+	assert_int_equal(ilp_wproc_blk(wp)->requests, 1);
+	assert_int_equal(ilp_model_nblkdevs(m), 1);
+
+	assert_int_equal(ilp_model_reset_stats(m), 0);
+	assert_int_equal(ilp_model_index(m, 11000000), 0);
+	p = ilp_model_find_proc(m, 100);
+	wp = ilp_proc_wait(p);
+	assert_int_equal(ilp_wproc_nklocks(wp), 0);
+	assert_null(ilp_wproc_klock(wp, 0));
+	assert_int_equal(ilp_wproc_nslow(wp), 0);
+	assert_int_equal(ilp_wproc_nblocking(wp), 0);
+	assert_null(ilp_wproc_blk(wp));
+	assert_int_equal(ilp_model_nblkdevs(m), 0);
+
+	bc.ts = 12000000;
+	feed(m, bc);
+	assert_int_equal(ilp_model_index(m, 13000000), 0);
+	assert_int_equal(ilp_model_nblkdevs(m), 1);
+	st = ilp_blkdev_stats(ilp_model_blkdev(m, 0));
+	assert_int_equal(st->requests, 1);
+	assert_int_equal(ilp_hist_max(st->q2c), 12000000 - 4500000);
+	assert_int_equal(ilp_blkdev_nreqs(ilp_model_blkdev(m, 0)), 1);
+	assert_int_equal(ilp_blkdev_unmatched(ilp_model_blkdev(m, 0)), 0);
+	assert_int_equal(ilp_wproc_blk(wp)->requests, 1);
+	assert_int_equal(ilp_wproc_blk(wp)->bytes, 4096);
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -878,6 +1165,9 @@ int main(void)
 		cmocka_unit_test(test_out_of_order),
 		cmocka_unit_test(test_overflow_nr_and_args),
 		cmocka_unit_test(test_million_events),
+		cmocka_unit_test(test_window_two_intervals),
+		cmocka_unit_test(test_window_exited_threads),
+		cmocka_unit_test(test_window_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -347,6 +347,9 @@ const char *ilp_klock_type(uint32_t flags);
  * ilp_wproc_nklocks - how many kernel locks the process waited on
  * @w: the process's wait data; NULL: 0
  *
+ * Only the locks with a wait since ilp_model_reset_stats() (if any), as of
+ * the last ilp_model_index().
+ *
  * Returns the number of rows of ilp_wproc_klock().
  */
 size_t ilp_wproc_nklocks(const struct ilp_wproc *w);
@@ -430,6 +433,10 @@ struct ilp_blkdev;
 /**
  * ilp_model_nblkdevs - how many block devices the capture saw
  * @m: the model
+ *
+ * Only the devices with something counted (requests, merges, requeues,
+ * unmatched completions) since ilp_model_reset_stats() (if any), as of
+ * the last ilp_model_index().
  *
  * Returns the number of devices (by bytes descending after
  * ilp_model_index()).

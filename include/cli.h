@@ -42,6 +42,8 @@ struct ilp_opts {
 	size_t nsyscalls;
 	double duration;	/* -d SECONDS; 0: until targets exit or a signal */
 	double interval;	/* --interval SECONDS; 0: no interim reports */
+	int cumulative;		/* --cumulative: interim reports cover everything since the
+				 * start (else each its interval) */
 	int threads;		/* --threads */
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */

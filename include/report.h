@@ -7,6 +7,7 @@
  * they compute nothing of their own.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,6 +39,11 @@ struct ilp_report_info {
 	uint64_t events;	/* records decoded */
 	uint64_t lost;		/* events lost by the kernel buffer (overrun + dropped + in-band missed) */
 	int interim;		/* 1: interim report of a running capture */
+	unsigned interval;	/* interim: which one, 1 for the first; 0: not told */
+	uint64_t window_ts;	/* interim report of one interval (--interval without
+				 * --cumulative): when the interval began, the model
+				 * holding only what happened since; 0: the report
+				 * covers everything since start_ts */
 	int exit_status;	/* run: the app's exit status (128+sig if killed); -1 if none */
 	const char *note;	/* backend limits and overhead, one line; NULL: none */
 	const struct ilp_stacks *stacks;	/* --stacks call sites (stacks.h); NULL: none */
@@ -170,6 +176,35 @@ int ilp_report_folded(FILE *out, const struct ilp_model *m,
 int ilp_report_prom(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts);
+
+/**
+ * ilp_report_span_ns - the wall time a report covers
+ * @info: the capture's facts
+ *
+ * The interval of an interim report of one interval (window_ts set), else
+ * the whole capture so far: the report's duration, the base of its %wall.
+ *
+ * Returns end_ts - window_ts, or end_ts - start_ts; 0 if end_ts is before.
+ */
+uint64_t ilp_report_span_ns(const struct ilp_report_info *info);
+
+/* Longest string ilp_report_interim_str() writes, NUL included. */
+#define ILP_REPORT_INTERIM_LEN 96
+
+/**
+ * ilp_report_interim_str - says what span an interim report covers
+ * @info: the capture's facts (interim)
+ * @buf: where the text goes (ILP_REPORT_INTERIM_LEN always suffices)
+ * @size: bytes at buf, the NUL included
+ *
+ * "interim report 3, interval +10.0 s to +15.0 s" for the report of one
+ * interval (window_ts set), "interim report 3 at +15.0 s, everything since
+ * the start" for a cumulative one; times from start_ts, the number left
+ * out when info->interval is 0.
+ *
+ * Returns what snprintf returns: the length of the full text.
+ */
+int ilp_report_interim_str(const struct ilp_report_info *info, char *buf, size_t size);
 
 /**
  * ilp_report_proc_is_empty - tells whether a process has nothing to show

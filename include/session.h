@@ -340,6 +340,21 @@ enum ilp_session_mode ilp_session_mode(const struct ilp_session *s);
 struct ilp_model *ilp_session_model(struct ilp_session *s);
 
 /**
+ * ilp_session_report_model - the model a report reads
+ * @s: the session
+ * @interim: non-zero for an interim report
+ *
+ * With --interval and without --cumulative the session keeps a second
+ * model, fed the same events and reset (ilp_model_reset_stats) after each
+ * interim report: an interim report reads it, so it shows its interval
+ * only.  The final report, and every report otherwise, reads the session's
+ * model (ilp_session_model), which covers the whole capture.
+ *
+ * Returns the model, owned by s, valid until ilp_session_free().
+ */
+struct ilp_model *ilp_session_report_model(struct ilp_session *s, int interim);
+
+/**
  * ilp_session_command - what the report header calls the capture
  * @s: the session
  *
@@ -432,6 +447,12 @@ void ilp_session_set_pidns(struct ilp_session *s, const struct ilp_pidns *ns);
  * @info: the caller's struct, cleared and filled: command, backend, times,
  *	exit status, and the backend's facts (describe); its strings belong
  *	to s and the backend
+ *
+ * For the interim report the session is making (its sink's emit), also
+ * which one it is (interval) and, when it covers one interval
+ * (ilp_session_report_model), the interval's start (window_ts) and the
+ * events decoded and lost in it; the status line's info (no report being
+ * made) has neither.
  *
  * Returns 0, or the backend's describe's -errno.
  */

@@ -181,12 +181,15 @@ void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s)
  * @out: the stream
  * @m: the model: its processes, in its order
  * @s: the table, indexed
+ * @since_start: the report covers one interval and the table the whole
+ *	capture so far: the title says so
  *
  * Implemented in src/report/report_sites.c.  Per process of m, the top
  * call sites by time inside the call.
  *
  * Returns 0, or -EIO if out has an error.
  */
-int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp_stacks *s);
+int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp_stacks *s,
+			  int since_start);
 
 #endif

@@ -97,9 +97,17 @@ static const struct ilp_option options[] = {
 	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
 	  .not_for = "--interval: not available for %s",
 	  .kind = ILP_OPT_SECONDS, FIELD(interval), .bad = "a number of seconds",
-	  .help = "run, attach: write an interim report every SEC seconds (each covers "
-		  "everything since the start); with -o FILE and a format other than "
-		  "text, each to a file of its own: FILE.1, FILE.2, ..." },
+	  .help = "run, attach: write an interim report every SEC seconds of what happened "
+		  "in that interval (the calls completed in it; --cumulative: everything "
+		  "since the start); the report at the end covers the whole run; with -o "
+		  "FILE and a format other than text, each to a file of its own: FILE.1, "
+		  "FILE.2, ..." },
+	{ .name = "cumulative", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .not_for = "--cumulative: not available for %s",
+	  .kind = ILP_OPT_FLAG, FIELD(cumulative),
+	  .help = "with --interval: each interim report covers everything since the "
+		  "start, not only its interval" },
 	{ .name = "status", .arg = "WHEN", .def = "auto", .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
 	  .not_for = "--status: only while capturing, not for %s",

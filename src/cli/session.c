@@ -58,6 +58,13 @@ struct ilp_session {
 	struct ilp_backend *b;
 	struct ilp_sink *k;
 	struct ilp_model *model;
+	/* --interval without --cumulative: a second model fed the same
+	 * events, reset after each interim report (ilp_model_reset_stats) */
+	struct ilp_model *window;
+	uint64_t window_ts;	/* when the current interval began */
+	unsigned ninterim;	/* interim reports made */
+	uint64_t interim_ts;	/* the interim report being made: its time; 0 none */
+	uint64_t win_events, win_lost;	/* the backend's counts when the interval began */
 	struct ilp_symbolizer *sym;
 	struct ilp_sigfd sig;
 	struct watch *w;
@@ -215,8 +222,16 @@ int ilp_session_new(const struct ilp_opts *o, enum ilp_session_mode mode,
 	s->model = ilp_model_new();
 	if (!s->model || ilp_symbolizer_new(&s->sym))
 		goto out;
-	if (o->th)	/* else the model's default, which is --slow's */
+	if (o->interval > 0 && !o->cumulative && sink && sink->ops->emit) {
+		s->window = ilp_model_new();
+		if (!s->window)
+			goto out;
+	}
+	if (o->th) {	/* else the model's default, which is --slow's */
 		ilp_model_set_slow(s->model, o->th->slow_ns);
+		if (s->window)
+			ilp_model_set_slow(s->window, o->th->slow_ns);
+	}
 	if (o->user && mode == ILP_SESSION_RUN && (err = resolve_user(s, o->user)))
 		goto out;
 	err = ilp_sigfd_init(&s->sig, 1);
@@ -248,6 +263,7 @@ void ilp_session_free(struct ilp_session *s)
 	if (s->child_pidfd >= 0)
 		close(s->child_pidfd);
 	ilp_model_free(s->model);
+	ilp_model_free(s->window);
 	ilp_symbolizer_free(s->sym);
 	for (i = 0; i < s->nw; i++)
 		if (s->w[i].pidfd >= 0)
@@ -276,6 +292,11 @@ enum ilp_session_mode ilp_session_mode(const struct ilp_session *s)
 struct ilp_model *ilp_session_model(struct ilp_session *s)
 {
 	return s->model;
+}
+
+struct ilp_model *ilp_session_report_model(struct ilp_session *s, int interim)
+{
+	return interim && s->window ? s->window : s->model;
 }
 
 const char *ilp_session_command(const struct ilp_session *s)
@@ -340,6 +361,8 @@ int ilp_session_feed(const struct ilp_event *ev, void *ctx)
 		s->model_err = -ENOMEM;
 	if (ilp_model_feed(s->model, ev))
 		s->model_err = -ENOMEM;
+	if (s->window && ilp_model_feed(s->window, ev))
+		s->model_err = -ENOMEM;
 	return 0;
 }
 
@@ -368,12 +391,16 @@ static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t s
 
 void ilp_session_name_objects(struct ilp_session *s)
 {
-	if (ilp_wait_name_objects(s->model, namer, s))
-		s->model_err = -ENOMEM;
-	/* who a blocked reader waits for, from /proc (peer.c): live only */
-	if (s->mode != ILP_SESSION_REPLAY &&
-	    ilp_model_name_peers(s->model, ilp_now_ns(), ilp_peer_lookup, NULL))
-		s->model_err = -ENOMEM;
+	struct ilp_model *m[2] = { s->model, s->window };
+
+	for (size_t i = 0; i < 2 && m[i]; i++) {
+		if (ilp_wait_name_objects(m[i], namer, s))
+			s->model_err = -ENOMEM;
+		/* who a blocked reader waits for, from /proc (peer.c): live only */
+		if (s->mode != ILP_SESSION_REPLAY &&
+		    ilp_model_name_peers(m[i], ilp_now_ns(), ilp_peer_lookup, NULL))
+			s->model_err = -ENOMEM;
+	}
 }
 
 void ilp_session_set_pidns(struct ilp_session *s, const struct ilp_pidns *ns)
@@ -388,14 +415,25 @@ void ilp_session_snapshot(struct ilp_session *s, pid_t pid)
 
 int ilp_session_report_info(struct ilp_session *s, int interim, struct ilp_report_info *info)
 {
+	int err;
+
 	memset(info, 0, sizeof(*info));
 	info->command = ilp_session_command(s);
 	info->backend = s->bops->name;
 	info->start_ts = s->start_ts;
-	info->end_ts = interim ? ilp_now_ns() : s->end_ts;
+	info->end_ts = !interim ? s->end_ts : s->interim_ts ? s->interim_ts : ilp_now_ns();
 	info->interim = interim;
 	info->exit_status = interim ? -1 : ilp_session_exit_code(s);
-	return s->bops->describe(s->b, info);
+	err = s->bops->describe(s->b, info);
+	if (!interim || !s->interim_ts)
+		return err;	/* the final report, or the status line */
+	info->interval = s->ninterim + 1;
+	if (s->window) {	/* the interval's: the model holds only it */
+		info->window_ts = s->window_ts;
+		info->events -= info->events >= s->win_events ? s->win_events : info->events;
+		info->lost -= info->lost >= s->win_lost ? s->win_lost : info->lost;
+	}
+	return err;
 }
 
 void ilp_sink_free(struct ilp_sink *k)
@@ -632,6 +670,7 @@ int ilp_session_start(struct ilp_session *s)
 		return err;
 	s->started = 1;
 	s->start_ts = ilp_now_ns();
+	s->window_ts = s->start_ts;
 	return 0;
 }
 
@@ -728,16 +767,38 @@ static int grow_pollset(struct ilp_session *s, size_t want)
 	return 0;
 }
 
+/* the next interval begins: what the backend counted so far and the
+ * window model's statistics are the last interval's */
+static void next_window(struct ilp_session *s)
+{
+	struct ilp_report_info info = { 0 };
+
+	s->ninterim++;
+	if (!s->window)
+		return;
+	s->window_ts = s->interim_ts;
+	if (!s->bops->describe(s->b, &info)) {
+		s->win_events = info.events;
+		s->win_lost = info.lost;
+	}
+	if (ilp_model_reset_stats(s->window))
+		s->model_err = -ENOMEM;
+}
+
 static int emit(struct ilp_session *s, int interim)
 {
-	int err;
+	int err = 0;
 
 	ilp_status_clear(&s->status);
-	if (s->sink_gone || !s->k || !s->k->ops->emit)
-		return 0;
-	err = s->k->ops->emit(s->k, s, interim);
+	if (interim)
+		s->interim_ts = ilp_now_ns();
+	if (!s->sink_gone && s->k && s->k->ops->emit)
+		err = s->k->ops->emit(s->k, s, interim);
 	if (err == -EPIPE)
 		s->sink_gone = 1;
+	if (interim)
+		next_window(s);
+	s->interim_ts = 0;
 	return err;
 }
 

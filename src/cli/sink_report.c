@@ -59,11 +59,13 @@ static int emit_interval_file(struct report_sink *r, struct ilp_session *s,
 	int err;
 
 	if (r->o->format == ILP_FMT_PROM ? !(path = strdup(r->o->output)) :
-	    asprintf(&path, "%s.%u", r->o->output, r->ninterim + 1) < 0)
+	    asprintf(&path, "%s.%u", r->o->output,
+		     info->interval ? info->interval : r->ninterim + 1) < 0)
 		return -ENOMEM;
 	err = ilp_outfile_open(path, ILP_OUT_REPORT, &f);
 	if (!err) {
-		err = report_write(ilp_outfile_stream(f), ilp_session_model(s), info, r->o);
+		err = report_write(ilp_outfile_stream(f), ilp_session_report_model(s, 1), info,
+				   r->o);
 		if (!err)
 			err = ilp_outfile_commit(f);
 		ilp_outfile_free(f);
@@ -127,8 +129,7 @@ static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_
 	else
 		ilp_thresholds_default(&def);
 	def.no_offcpu = info->backend && !strcmp(info->backend, "ptrace");
-	err = ilp_analyze(m, &def, info->end_ts > info->start_ts ?
-			  info->end_ts - info->start_ts : 0, &fs);
+	err = ilp_analyze(m, &def, ilp_report_span_ns(info), &fs);
 	if (!err && info->stacks)
 		ilp_findings_set_sites(&fs, info->stacks);
 	if (!err) {
@@ -155,7 +156,7 @@ static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 	if (!err && interim && per_interval_files(r->o))
 		return emit_interval_file(r, s, &info);
 	if (!err)
-		err = report_write(r->out, ilp_session_model(s), &info, r->o);
+		err = report_write(r->out, ilp_session_report_model(s, interim), &info, r->o);
 	if (fflush(r->out) || ferror(r->out)) {
 		int e = errno;
 

@@ -11,7 +11,9 @@
  * the thread spent inside that syscall, completed and unfinished calls,
  * the off-CPU part split by the object waited on ("fd:3_(file_/x)",
  * "futex:hot_lock", ...); with --stacks (ptrace), a process's user call
- * stacks instead.  Processes in report order.  Frame names never hold
+ * stacks instead, except in the interim report of one interval: the
+ * stacks are the whole capture's, the model's lines are the interval's.
+ * Processes in report order.  Frame names never hold
  * ';', spaces or control characters (each becomes '_'), so every line
  * splits at its last space.  With flamegraph.pl use --countname ns.
  *
@@ -59,9 +61,11 @@ int ilp_report_folded(FILE *out, const struct ilp_model *m,
 	int err = 0;
 
 	(void)opts;
+	/* the stacks are the whole capture's: an interval's report folds the
+	 * model's (per-interval) calls instead */
 	for (size_t i = 0; i < ilp_model_nprocs(m) && !err; i++)
-		err = ilp_fold_proc(m, ilp_model_proc(m, i), info->stacks, ILP_FOLD_THREADS,
-				    folded_line, out);
+		err = ilp_fold_proc(m, ilp_model_proc(m, i), info->window_ts ? NULL : info->stacks,
+				    ILP_FOLD_THREADS, folded_line, out);
 	if (fflush(out) || ferror(out))
 		return -EIO;
 	return err;

@@ -141,15 +141,18 @@ static const char css[] =
 
 static void html_header(struct ilp_out *o, const struct ilp_report_info *info)
 {
-	uint64_t wall = info->end_ts > info->start_ts ? info->end_ts - info->start_ts : 0;
+	uint64_t wall = ilp_report_span_ns(info);
+	char span[ILP_REPORT_INTERIM_LEN] = "";
 
 	ilp_out_printf(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	   "<title>iolockprof: ");
 	esc(o, or_unknown(info->command));
 	ilp_out_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	ilp_out_printf(o, "<h1>iolockprof %s report%s</h1>\n", ILP_VERSION,
-	   info->interim ? " (interim)" : "");
+	if (info->interim)
+		ilp_report_interim_str(info, span, sizeof(span));
+	ilp_out_printf(o, "<h1>iolockprof %s report%s%s%s</h1>\n", ILP_VERSION,
+	   info->interim ? " (" : "", span, info->interim ? ")" : "");
 	ilp_out_printf(o, "<p class=\"ilp-note\">Where the time goes inside syscalls: wall-clock "
 	   "time from enter to exit, including time blocked off-CPU.</p>\n");
 	ilp_out_printf(o, "<table class=\"ilp-facts\">\n<tr><th>command</th><td>");
@@ -653,7 +656,8 @@ static void html_blocking(struct ilp_out *o, const struct ilp_model *m, const st
 	ilp_out_printf(o, "</table>\n");
 }
 
-static void html_sites(struct ilp_out *o, const struct ilp_proc *p, const struct ilp_stacks *st)
+static void html_sites(struct ilp_out *o, const struct ilp_proc *p, const struct ilp_stacks *st,
+		       int since_start)
 {
 	char buf[512];
 	int shown = 0;
@@ -664,7 +668,9 @@ static void html_sites(struct ilp_out *o, const struct ilp_proc *p, const struct
 		if (s->pid != ilp_proc_pid(p))
 			continue;
 		if (!shown++) {
-			ilp_out_printf(o, "<h3>Call sites</h3>\n");
+			ilp_out_printf(o, "<h3>Call sites%s</h3>\n", since_start ?
+				       " (since the start of the capture, not only this "
+				       "interval)" : "");
 			table_begin(o, "ilp-sites", "call site|syscall|calls|total|max");
 		}
 		ilp_stack_frame_fmt(&s->frames[s->site], buf, sizeof(buf));
@@ -785,7 +791,7 @@ static void html_flame(struct ilp_out *o, const struct ilp_model *m, const struc
 	int err = fl ? 0 : -ENOMEM, height;
 
 	if (!err)
-		err = ilp_fold_proc(m, p, info->stacks, threads ? ILP_FOLD_THREADS : 0,
+		err = ilp_fold_proc(m, p, info->window_ts ? NULL : info->stacks, threads ? ILP_FOLD_THREADS : 0,
 				    flame_add, fl);
 	if (!err)
 		err = ilp_flame_layout(fl, FLAME_W, FLAME_MIN_W, &r);
@@ -843,7 +849,7 @@ static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct
 	html_ulocks(o, ilp_proc_wait(p));
 	html_klocks(o, ilp_proc_wait(p));
 	html_blocking(o, m, p, ilp_proc_wait(p));
-	html_sites(o, p, info->stacks);
+	html_sites(o, p, info->stacks, info->window_ts != 0);
 	if (opts->threads)
 		html_threads(o, p);
 	ilp_out_printf(o, "</section>\n");

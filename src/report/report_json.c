@@ -44,7 +44,7 @@ static const struct {
 
 static void json_header(struct ilp_jw *w, const struct ilp_report_info *info)
 {
-	uint64_t wall = info->end_ts > info->start_ts ? info->end_ts - info->start_ts : 0;
+	uint64_t wall = ilp_report_span_ns(info);
 
 	ilp_jw_ku64(w, "schema_version", ILP_JSON_SCHEMA_VERSION);
 	ilp_jw_key(w, "tool");
@@ -64,6 +64,15 @@ static void json_header(struct ilp_jw *w, const struct ilp_report_info *info)
 	ilp_jw_ku64(w, "events", info->events);
 	ilp_jw_ku64(w, "lost_events", info->lost);
 	ilp_jw_kbool(w, "interim", info->interim);
+	ilp_jw_ku64_or_null(w, "interval", info->interim && info->interval, info->interval);
+	ilp_jw_kbool(w, "cumulative", !info->window_ts);
+	ilp_jw_ku64(w, "window_start_ns", info->window_ts ? info->window_ts : info->start_ts);
+	ilp_jw_ku64(w, "window_end_ns", info->end_ts);
+	ilp_jw_key(w, "since_start");	/* sections that stay whole-capture in a window */
+	ilp_jw_arr_begin(w);
+	if (info->window_ts && info->stacks)
+		ilp_jw_str(w, "call_sites");
+	ilp_jw_arr_end(w);
 	ilp_jw_ku64_or_null(w, "exit_status", info->exit_status >= 0, (uint64_t)info->exit_status);
 	ilp_jw_obj_end(w);
 }

@@ -16,7 +16,8 @@
 #define TOP_SITES 10
 #define FRAME_LEN 512
 
-int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp_stacks *s)
+int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp_stacks *s,
+			  int since_start)
 {
 	struct ilp_stack sites[TOP_SITES];
 	char total[ILP_FMT_TIME_LEN], max[ILP_FMT_TIME_LEN], where[FRAME_LEN];
@@ -24,7 +25,8 @@ int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp
 	size_t i, j, n;
 
 	fprintf(out, "\ncall sites (--stacks: user stack at each profiled syscall's entry,"
-		" top %d per process by time inside the call)\n", TOP_SITES);
+		" top %d per process by time inside the call%s)\n", TOP_SITES,
+		since_start ? "; since the start of the capture, not only this interval" : "");
 	if (!ilp_stacks_count(s))
 		fprintf(out, "  no stack could be unwound\n");
 	for (i = 0; i < ilp_model_nprocs(m); i++) {

@@ -312,15 +312,15 @@ static const char *or_unknown(const char *s)
 static void print_header(struct ilp_out *w, const struct ilp_report_info *info,
 			 uint64_t wall_ns)
 {
-	char t[ILP_FMT_TIME_LEN];
+	char t[ILP_REPORT_INTERIM_LEN];
 	uint64_t ms = (wall_ns + 500000) / 1000000;
 
 	ilp_out_printf(w, "iolockprof %s: where the time goes inside syscalls "
 		  "(wall-clock time from enter to exit, including time blocked "
 		  "off-CPU; strace -c shows CPU time by default)", ILP_VERSION);
 	if (info->interim) {
-		ilp_fmt_time(t, sizeof(t), wall_ns);
-		ilp_out_printf(w, " -- interim report at +%s", t);
+		ilp_report_interim_str(info, t, sizeof(t));
+		ilp_out_printf(w, " -- %s", t);
 	}
 	ilp_out_printf(w, "\n");
 	ilp_out_printf(w, "command:  ");
@@ -422,8 +422,7 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 {
 	struct ilp_out w = { out, 0 };
 	size_t nprocs = ilp_model_nprocs(m), printed = 0;
-	uint64_t wall_ns = info->end_ts > info->start_ts ?
-			   info->end_ts - info->start_ts : 0;
+	uint64_t wall_ns = ilp_report_span_ns(info);
 
 	print_header(&w, info, wall_ns);
 	if (!w.err)
@@ -441,7 +440,7 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 	if (!w.err)
 		w.err = ilp_text_wait(out, m, info);
 	if (info->stacks && !w.err)
-		w.err = ilp_report_text_sites(out, m, info->stacks);
+		w.err = ilp_report_text_sites(out, m, info->stacks, info->window_ts != 0);
 
 	errno = 0;
 	if (fflush(out) || ferror(out))

@@ -138,7 +138,7 @@ int ilp_text_findings(FILE *out, const struct ilp_report_info *info, int all)
 				minor += info->findings[j].saving_ns;
 		}
 	}
-	pm = ilp_share_pm(sum, info->end_ts > info->start_ts ? info->end_ts - info->start_ts : 0);
+	pm = ilp_share_pm(sum, ilp_report_span_ns(info));
 	ilp_fmt_time(t, sizeof(t), sum);
 	r |= fprintf(out, "\nFindings (%zu, ranked by the time a fix would save; their savings add up"
 		     " to ~%s, %" PRIu64 ".%" PRIu64 "%% of wall time):\n", ntop, t, pm / 10,

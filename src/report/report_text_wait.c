@@ -154,7 +154,8 @@ static void print_disk(struct ilp_out *w, const struct ilp_model *m, const struc
 		return;
 	}
 	if (!nd) {
-		ilp_out_printf(w, "no block I/O completed during the capture\n");
+		ilp_out_printf(w, "no block I/O completed during the %s\n",
+			       info->window_ts ? "interval" : "capture");
 		return;
 	}
 	for (i = 0; i < nd; i++) {

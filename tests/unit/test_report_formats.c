@@ -173,6 +173,11 @@ static void test_json(void **state)
 	assert_int_equal(u64_at(cap, "events"), 15);
 	assert_int_equal(u64_at(cap, "lost_events"), 3);
 	assert_int_equal(ilp_json_bool(ilp_json_get(cap, "interim")), 0);
+	assert_int_equal(ilp_json_type(ilp_json_get(cap, "interval")), ILP_JSON_NULL);
+	assert_int_equal(ilp_json_bool(ilp_json_get(cap, "cumulative")), 1);
+	assert_int_equal(u64_at(cap, "window_start_ns"), T0);
+	assert_int_equal(u64_at(cap, "window_end_ns"), END);
+	assert_int_equal(ilp_json_len(ilp_json_get(cap, "since_start")), 0);
 	assert_int_equal(i64_at(cap, "exit_status"), 0);
 	assert_int_equal(u64_at(ilp_json_get(r, "model"), "events"), 15);
 	assert_int_equal(u64_at(ilp_json_get(r, "model"), "unpaired_exits"), 0);
@@ -298,6 +303,39 @@ static void test_json_no_exit_status(void **state)
 	assert_int_equal(ilp_json_bool(ilp_json_get(ilp_json_get(ilp_json_root(d), "capture"),
 						    "interim")), 1);
 	assert_int_equal(ilp_json_len(ilp_json_get(ilp_json_root(d), "processes")), 0);
+	ilp_json_doc_free(d);
+	free(buf);
+	ilp_model_free(m);
+}
+
+/* the interim report of one interval: its number, window and duration */
+static void test_json_interval(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct ilp_report_info i2 = info;
+	struct ilp_report_opts opts = { 0 };
+	const struct ilp_json *cap;
+	struct ilp_json_doc *d = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	i2.exit_status = -1;
+	i2.interim = 1;
+	i2.interval = 4;
+	i2.window_ts = END - 500000;
+	assert_int_equal(ilp_model_index(m, END), 0);
+	assert_int_equal(ilp_report_json(f, m, &i2, &opts), 0);
+	fclose(f);
+	assert_int_equal(ilp_json_parse(buf, len, NULL, &d, NULL), 0);
+	cap = ilp_json_get(ilp_json_root(d), "capture");
+	assert_int_equal(u64_at(cap, "interval"), 4);
+	assert_int_equal(ilp_json_bool(ilp_json_get(cap, "cumulative")), 0);
+	assert_int_equal(u64_at(cap, "start_ns"), T0);
+	assert_int_equal(u64_at(cap, "window_start_ns"), END - 500000);
+	assert_int_equal(u64_at(cap, "window_end_ns"), END);
+	assert_int_equal(u64_at(cap, "duration_ns"), 500000);
 	ilp_json_doc_free(d);
 	free(buf);
 	ilp_model_free(m);
@@ -1030,6 +1068,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_no_exit_status),
+		cmocka_unit_test(test_json_interval),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_folded_names),
 		cmocka_unit_test(test_folded_objects),

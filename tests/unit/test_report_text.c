@@ -320,6 +320,35 @@ static void test_interim(void **state)
 }
 
 /*
+ * the third interim report of one interval each (--interval 5 without
+ * --cumulative), +10 s to +15 s: the model was reset at +10 s; 4 writes
+ * completed since and a read in flight since +12 s.  The header says the
+ * span, the duration and %wall are the interval's (4 x 3 us of 5 s).
+ */
+static void test_interval(void **state)
+{
+	struct stream s;
+	struct ilp_report_info info = default_info;
+	uint64_t now = T0 + 15000 * MS;
+
+	(void)state;
+	info.interim = 1;
+	info.interval = 3;
+	info.window_ts = T0 + 10000 * MS;
+	info.end_ts = now;
+	info.exit_status = -1;
+	stream_init(&s);
+	task_info(&s, 100, 100, "server");
+	calls(&s, 100, 100, SYS_write, 2, 3000, 10);
+	assert_int_equal(ilp_model_reset_stats(s.m), 0);
+	calls(&s, 100, 100, SYS_write, 4, 3000, 10);
+	sys_enter(&s, 100, 100, SYS_read, T0 + 12000 * MS);
+	assert_int_equal(ilp_model_index(s.m, now), 0);
+	render_check("interval", s.m, &info, &default_opts);
+	ilp_model_free(s.m);
+}
+
+/*
  * pid 200 "pool": tid 200 (main) 2 writes of 10 us; tid 201 "worker" 5
  * reads of 4 us and 1 write of 10 us; tid 202 "worker" 3 fsyncs of 2 ms.
  */
@@ -544,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_interim),
+		cmocka_unit_test(test_interval),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_unfinished),
 		cmocka_unit_test(test_empty),

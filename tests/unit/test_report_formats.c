@@ -281,23 +281,33 @@ static void test_json(void **state)
 	ilp_model_free(m);
 }
 
-static void test_json_no_exit_status(void **state)
+/* the JSON report of an empty model under i2, parsed; *buf to free after d */
+static struct ilp_json_doc *empty_json(const struct ilp_report_info *i2, char **buf)
 {
 	struct ilp_model *m = ilp_model_new();
-	struct ilp_report_info i2 = info;
 	struct ilp_report_opts opts = { 0 };
 	struct ilp_json_doc *d = NULL;
-	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = open_memstream(buf, &len);
+
+	assert_int_equal(ilp_model_index(m, END), 0);
+	assert_int_equal(ilp_report_json(f, m, i2, &opts), 0);
+	fclose(f);
+	assert_int_equal(ilp_json_parse(*buf, len, NULL, &d, NULL), 0);
+	ilp_model_free(m);
+	return d;
+}
+
+static void test_json_no_exit_status(void **state)
+{
+	struct ilp_report_info i2 = info;
+	struct ilp_json_doc *d;
+	char *buf = NULL;
 
 	(void)state;
 	i2.exit_status = -1;
 	i2.interim = 1;
-	assert_int_equal(ilp_model_index(m, END), 0);
-	assert_int_equal(ilp_report_json(f, m, &i2, &opts), 0);
-	fclose(f);
-	assert_int_equal(ilp_json_parse(buf, len, NULL, &d, NULL), 0);
+	d = empty_json(&i2, &buf);
 	assert_int_equal(ilp_json_type(ilp_json_get(ilp_json_get(ilp_json_root(d), "capture"),
 						    "exit_status")), ILP_JSON_NULL);
 	assert_int_equal(ilp_json_bool(ilp_json_get(ilp_json_get(ilp_json_root(d), "capture"),
@@ -305,30 +315,22 @@ static void test_json_no_exit_status(void **state)
 	assert_int_equal(ilp_json_len(ilp_json_get(ilp_json_root(d), "processes")), 0);
 	ilp_json_doc_free(d);
 	free(buf);
-	ilp_model_free(m);
 }
 
 /* the interim report of one interval: its number, window and duration */
 static void test_json_interval(void **state)
 {
-	struct ilp_model *m = ilp_model_new();
 	struct ilp_report_info i2 = info;
-	struct ilp_report_opts opts = { 0 };
 	const struct ilp_json *cap;
-	struct ilp_json_doc *d = NULL;
+	struct ilp_json_doc *d;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
 	i2.exit_status = -1;
 	i2.interim = 1;
 	i2.interval = 4;
 	i2.window_ts = END - 500000;
-	assert_int_equal(ilp_model_index(m, END), 0);
-	assert_int_equal(ilp_report_json(f, m, &i2, &opts), 0);
-	fclose(f);
-	assert_int_equal(ilp_json_parse(buf, len, NULL, &d, NULL), 0);
+	d = empty_json(&i2, &buf);
 	cap = ilp_json_get(ilp_json_root(d), "capture");
 	assert_int_equal(u64_at(cap, "interval"), 4);
 	assert_int_equal(ilp_json_bool(ilp_json_get(cap, "cumulative")), 0);
@@ -338,7 +340,6 @@ static void test_json_interval(void **state)
 	assert_int_equal(u64_at(cap, "duration_ns"), 500000);
 	ilp_json_doc_free(d);
 	free(buf);
-	ilp_model_free(m);
 }
 
 /* ---- folded ---- */

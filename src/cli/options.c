@@ -101,7 +101,7 @@ static const struct ilp_option options[] = {
 		  "in that interval (the calls completed in it; --cumulative: everything "
 		  "since the start); the report at the end covers the whole run; with -o "
 		  "FILE and a format other than text, each to a file of its own: FILE.1, "
-		  "FILE.2, ..." },
+		  "FILE.2, ... (prom: FILE rewritten, always cumulative)" },
 	{ .name = "cumulative", .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
 	  .not_for = "--cumulative: not available for %s",

@@ -222,7 +222,10 @@ int ilp_session_new(const struct ilp_opts *o, enum ilp_session_mode mode,
 	s->model = ilp_model_new();
 	if (!s->model || ilp_symbolizer_new(&s->sym))
 		goto out;
-	if (o->interval > 0 && !o->cumulative && sink && sink->ops->emit) {
+	/* prom: counters only grow (what a scraper's rate() needs), so its
+	 * interim reports are cumulative */
+	if (o->interval > 0 && !o->cumulative && o->format != ILP_FMT_PROM && sink &&
+	    sink->ops->emit) {
 		s->window = ilp_model_new();
 		if (!s->window)
 			goto out;

@@ -791,8 +791,8 @@ static void html_flame(struct ilp_out *o, const struct ilp_model *m, const struc
 	int err = fl ? 0 : -ENOMEM, height;
 
 	if (!err)
-		err = ilp_fold_proc(m, p, info->window_ts ? NULL : info->stacks, threads ? ILP_FOLD_THREADS : 0,
-				    flame_add, fl);
+		err = ilp_fold_proc(m, p, info->window_ts ? NULL : info->stacks,
+				    threads ? ILP_FOLD_THREADS : 0, flame_add, fl);
 	if (!err)
 		err = ilp_flame_layout(fl, FLAME_W, FLAME_MIN_W, &r);
 	if (err && !o->err)

@@ -83,6 +83,9 @@ for _ in $(seq 100); do [ -s "$T/i.prom" ] && break; sleep 0.02; done
 cp "$T/i.prom" "$T/i1.prom"
 wait $rp || { show "$T/err"; fail "run --interval prom failed"; }
 check "$T/i1.prom" "an interim file"
+# counters only grow: an interim file is cumulative without --cumulative
+grep -q '^iolockprof_syscall_calls_total{.*syscall="execve"} 1$' "$T/i1.prom" ||
+	{ show "$T/i1.prom" 40; fail "interim prom file: not cumulative (no execve)"; }
 expect_eq "interim file: interim" "$(grep -c '^iolockprof_info{.*interim="true"} 1$' "$T/i1.prom")" 1
 check "$T/i.prom" "the final file"
 expect_eq "final file: nanosleep" "$(value "$T/i.prom" iolockprof_syscall_calls_total 'syscall="nanosleep"')" 1

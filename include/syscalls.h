@@ -67,4 +67,63 @@ unsigned ilp_syscall_class(int nr);
  */
 int ilp_syscall_count(void);
 
+/*
+ * strace's syscall classes, for -e trace=%file and the like: membership as
+ * strace (6.1) defines it for x86_64, in src/util/syscalls_strace.h, made
+ * by scripts/strace-classes.sh from strace itself.  Keyed by name, so
+ * another architecture gets the same class for the calls it shares.
+ */
+enum ilp_strace_class {
+	ILP_TRACE_FILE     = 1u << 0,	/* %file: takes a file name */
+	ILP_TRACE_IPC      = 1u << 1,	/* %ipc: SysV IPC */
+	ILP_TRACE_NETWORK  = 1u << 2,	/* %network, %net */
+	ILP_TRACE_PROCESS  = 1u << 3,	/* %process: process lifecycle */
+	ILP_TRACE_SIGNAL   = 1u << 4,	/* %signal */
+	ILP_TRACE_DESC     = 1u << 5,	/* %desc: file descriptor related */
+	ILP_TRACE_MEMORY   = 1u << 6,	/* %memory: memory mapping */
+	ILP_TRACE_CREDS    = 1u << 7,	/* %creds: user/group ids, capabilities */
+	ILP_TRACE_CLOCK    = 1u << 8,	/* %clock: read or set system clocks */
+	ILP_TRACE_STAT     = 1u << 9,	/* %stat: stat variants */
+	ILP_TRACE_LSTAT    = 1u << 10,	/* %lstat */
+	ILP_TRACE_FSTAT    = 1u << 11,	/* %fstat: fstat, fstatat, statx */
+	ILP_TRACE_STAT_ANY = 1u << 12,	/* %%stat: any of the three */
+	ILP_TRACE_STATFS   = 1u << 13,	/* %statfs */
+	ILP_TRACE_FSTATFS  = 1u << 14,	/* %fstatfs */
+	ILP_TRACE_STATFS_ANY = 1u << 15,	/* %%statfs: both, and ustat */
+	ILP_TRACE_PURE     = 1u << 16,	/* %pure: no arguments, never fail */
+};
+
+/**
+ * ilp_syscall_strace_class - strace's classes of a syscall number
+ * @nr: the number, any value
+ *
+ * Cheap (an array index after the first call), thread-safe.
+ *
+ * Returns the enum ilp_strace_class bits, 0 for a call in no class or an
+ * unknown number.
+ */
+unsigned ilp_syscall_strace_class(int nr);
+
+/**
+ * ilp_strace_class_by_name - the class of a name as -e trace= types it
+ * @name: "%file", with its % ("%%stat" with both); NULL is allowed
+ *
+ * strace's deprecated spelling without the % ("file") is not taken.
+ *
+ * Returns one enum ilp_strace_class bit, or -ENOENT for NULL or a name
+ * strace has no class of.
+ */
+int ilp_strace_class_by_name(const char *name);
+
+/**
+ * ilp_strace_class_name - the i-th class name, for listing them
+ * @i: 0 to the number of names - 1
+ *
+ * Every spelling -e takes, "%net" and "%network" both, in strace's man
+ * page order.
+ *
+ * Returns a static string, or NULL for @i out of range.
+ */
+const char *ilp_strace_class_name(int i);
+
 #endif

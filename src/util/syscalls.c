@@ -7,8 +7,11 @@
  * hand-written, strace-style table below, keyed by name so that one table
  * serves every architecture: a name this architecture lacks is skipped.
  *
- * ilp_syscall_class() runs per event, so both tables are joined once into a
- * dense nr-indexed array (pthread_once; read-only afterwards).
+ * strace's classes (-e trace=%file...) come from src/util/syscalls_strace.h,
+ * rows made by scripts/strace-classes.sh from strace itself, also by name.
+ *
+ * ilp_syscall_class() runs per event, so the tables are joined once into
+ * dense nr-indexed arrays (pthread_once; read-only afterwards).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -195,6 +198,73 @@ static const struct ilp_sc_class_row {
 
 #define ILP_SC_NCLASSES	(sizeof(ilp_sc_classes) / sizeof(ilp_sc_classes[0]))
 
+/* strace's flag names (its sysent_shorthand_defs.h), for the rows only */
+#define TF	ILP_TRACE_FILE
+#define TI	ILP_TRACE_IPC
+#define TN	ILP_TRACE_NETWORK
+#define TP	ILP_TRACE_PROCESS
+#define TS	ILP_TRACE_SIGNAL
+#define TD	ILP_TRACE_DESC
+#define TM	ILP_TRACE_MEMORY
+#define TC	ILP_TRACE_CREDS
+#define TCL	ILP_TRACE_CLOCK
+#define TST	ILP_TRACE_STAT
+#define TLST	ILP_TRACE_LSTAT
+#define TFST	ILP_TRACE_FSTAT
+#define TSTA	ILP_TRACE_STAT_ANY
+#define TSF	ILP_TRACE_STATFS
+#define TFSF	ILP_TRACE_FSTATFS
+#define TSFA	ILP_TRACE_STATFS_ANY
+#define PU	ILP_TRACE_PURE
+
+/* the syscalls in some class of strace's, x86_64's, in number order */
+static const struct ilp_sc_class_row ilp_sc_strace[] = {
+#include "syscalls_strace.h"
+};
+
+/* every class name -e takes, as strace spells them */
+static const struct ilp_sc_class_row ilp_strace_classes[] = {
+	{ "%file", TF },
+	{ "%process", TP },
+	{ "%network", TN },
+	{ "%net", TN },
+	{ "%signal", TS },
+	{ "%ipc", TI },
+	{ "%desc", TD },
+	{ "%memory", TM },
+	{ "%creds", TC },
+	{ "%clock", TCL },
+	{ "%stat", TST },
+	{ "%lstat", TLST },
+	{ "%fstat", TFST },
+	{ "%%stat", TSTA },
+	{ "%statfs", TSF },
+	{ "%fstatfs", TFSF },
+	{ "%%statfs", TSFA },
+	{ "%pure", PU },
+};
+
+#undef TF
+#undef TI
+#undef TN
+#undef TP
+#undef TS
+#undef TD
+#undef TM
+#undef TC
+#undef TCL
+#undef TST
+#undef TLST
+#undef TFST
+#undef TSTA
+#undef TSF
+#undef TFSF
+#undef TSFA
+#undef PU
+
+#define ILP_SC_NSTRACE	(sizeof(ilp_sc_strace) / sizeof(ilp_sc_strace[0]))
+#define ILP_SC_NSTRACE_CLASSES	(sizeof(ilp_strace_classes) / sizeof(ilp_strace_classes[0]))
+
 /* "syscall_-2147483648" fits */
 #define ILP_SC_UNKNOWN_LEN	24
 
@@ -202,18 +272,19 @@ static const struct ilp_sc_class_row {
 static struct {
 	const char *name[ILP_SC_MAX];
 	unsigned cls[ILP_SC_MAX];
+	unsigned strace[ILP_SC_MAX];	/* ILP_TRACE_* */
 	char unknown[ILP_SC_MAX][ILP_SC_UNKNOWN_LEN];	/* "syscall_NNN" */
 	int count;
 } ilp_sc;
 static pthread_once_t ilp_sc_once = PTHREAD_ONCE_INIT;
 
-static unsigned ilp_sc_class_by_name(const char *name)
+static unsigned ilp_sc_lookup(const struct ilp_sc_class_row *rows, size_t n, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < ILP_SC_NCLASSES; i++)
-		if (!strcmp(ilp_sc_classes[i].name, name))
-			return ilp_sc_classes[i].cls;
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].name, name))
+			return rows[i].cls;
 	return 0;
 }
 
@@ -231,7 +302,10 @@ static void ilp_sc_init(void)
 		if (nr < 0 || nr >= ILP_SC_MAX)
 			continue;
 		ilp_sc.name[nr] = ilp_sc_rows[i].name;
-		ilp_sc.cls[nr] = ilp_sc_class_by_name(ilp_sc_rows[i].name);
+		ilp_sc.cls[nr] = ilp_sc_lookup(ilp_sc_classes, ILP_SC_NCLASSES,
+					       ilp_sc_rows[i].name);
+		ilp_sc.strace[nr] = ilp_sc_lookup(ilp_sc_strace, ILP_SC_NSTRACE,
+						  ilp_sc_rows[i].name);
 		if (nr + 1 > ilp_sc.count)
 			ilp_sc.count = nr + 1;
 	}
@@ -283,4 +357,24 @@ int ilp_syscall_count(void)
 {
 	ilp_sc_ready();
 	return ilp_sc.count;
+}
+
+unsigned ilp_syscall_strace_class(int nr)
+{
+	if (nr < 0 || nr >= ILP_SC_MAX)
+		return 0;
+	ilp_sc_ready();
+	return ilp_sc.strace[nr];
+}
+
+int ilp_strace_class_by_name(const char *name)
+{
+	unsigned cls = name ? ilp_sc_lookup(ilp_strace_classes, ILP_SC_NSTRACE_CLASSES, name) : 0;
+
+	return cls ? (int)cls : -ENOENT;
+}
+
+const char *ilp_strace_class_name(int i)
+{
+	return i >= 0 && (size_t)i < ILP_SC_NSTRACE_CLASSES ? ilp_strace_classes[i].name : NULL;
 }

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pwd.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,8 +81,10 @@ static const struct ilp_option options[] = {
 		  "groups), like strace -u: for sudo iolockprof run -u alice -- ./app" },
 	{ .name = "syscalls", .short_name = 'e', .arg = "LIST", .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_FN, .parse = parse_syscalls,
-	  .help = "trace only these syscalls, comma-separated names (like strace -e "
-		  "trace=): -e read,write,fsync" },
+	  .help = "trace only these syscalls, as strace -e trace= takes them: names "
+		  "(-e read,write,fsync), strace's classes (%file, %desc, %network, "
+		  "%process, %signal, %ipc, %memory, %creds, %clock, %stat...), /REGEX, all; "
+		  "a leading ! takes every other call: -e '!%memory'" },
 	{ .name = "buffer-size", .short_name = 'b', .arg = "KB", .def = "16384",
 	  .def_elsewhere = 1, .unit = ILP_UNIT_KIB, .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, FIELD(buffer_kb), .min = 64,
@@ -439,48 +442,143 @@ static int parse_seconds(const char *s, double *out)
 	return 0;
 }
 
-/* "read,write" or "trace=read,write" into syscall numbers */
-static int parse_syscalls(const struct ilp_option *opt, const char *list, struct ilp_opts *o)
+/* "%file, %process, ..." for an error: every class -e takes */
+static void class_list(char *buf, size_t size)
 {
+	const char *name;
+	size_t len = 0;
+	int i, n;
+
+	buf[0] = 0;
+	for (i = 0; (name = ilp_strace_class_name(i)) && len < size; i++, len += (size_t)n) {
+		n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", name);
+		if (n < 0)
+			break;
+	}
+}
+
+/* why tok is not a syscall name, as a usage error */
+static int unknown_syscall(const char *tok)
+{
+	char cls[64], list[256];
+
+	if (strchr(tok, '!'))
+		return ilp_usage_error("-e: '!' negates the whole list and goes first "
+				       "(-e '!read,write'), not '%s'", tok);
+	if (strchr(tok, '='))
+		return ilp_usage_error("-e: only strace's trace= is taken, not '%s'", tok);
+	snprintf(cls, sizeof(cls), "%%%s", tok);
+	if (ilp_strace_class_by_name(cls) > 0)	/* strace's deprecated spelling */
+		return ilp_usage_error("-e: unknown syscall '%s' (the class is %s)", tok, cls);
+	if (tok[0] == '%') {
+		class_list(list, sizeof(list));
+		return ilp_usage_error("-e: unknown class '%s' (classes: %s)", tok, list);
+	}
+	return ilp_usage_error("-e: unknown syscall '%s'", tok);
+}
+
+/* the syscalls of one -e value into set[]: 1 if it matched any, 0 if none
+ * (or, quiet, an unknown name), or a usage error */
+static int add_syscalls(unsigned char *set, const char *tok, int quiet)
+{
+	regex_t re;
+	int nr, cls, hits = 0;
+
+	if (!strcmp(tok, "all")) {
+		memset(set, 1, ILP_SC_MAX);
+		return 1;
+	}
+	if (!strcmp(tok, "none"))
+		return 1;
+	if (tok[0] == '/') {	/* strace's /REGEX, on the names */
+		if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB))
+			return ilp_usage_error("-e: '%s' is not a regular expression", tok + 1);
+		for (nr = 0; nr < ilp_syscall_count(); nr++) {
+			const char *name = ilp_syscall_name(nr);
+
+			if (strncmp(name, "syscall_", 8) && !regexec(&re, name, 0, NULL, 0))
+				hits = set[nr] = 1;
+		}
+		regfree(&re);
+		return hits;
+	}
+	if (tok[0] == '%') {
+		cls = ilp_strace_class_by_name(tok);
+		if (cls < 0)
+			return quiet ? 0 : unknown_syscall(tok);
+		for (nr = 0; nr < ILP_SC_MAX; nr++)
+			if (ilp_syscall_strace_class(nr) & (unsigned)cls)
+				hits = set[nr] = 1;
+		return hits;
+	}
+	nr = ilp_syscall_nr(tok);
+	if (nr < 0 || nr >= ILP_SC_MAX)
+		return quiet ? 0 : unknown_syscall(tok);
+	set[nr] = 1;
+	return 1;
+}
+
+/*
+ * strace's -e trace=SET: [trace=|t=][!]VALUE[,VALUE...], each VALUE a
+ * syscall name, a class (%file, %desc...: syscalls.h), /REGEX on the
+ * names, all or none; ?VALUE may match nothing.  ! traces every other
+ * call (every number, unknown ones too, as strace does).  The set goes
+ * into o->syscalls as numbers, ascending; the set of all: NULL, no filter.
+ * The last -e counts.
+ */
+static int parse_syscalls(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
+{
+	unsigned char set[ILP_SC_MAX] = { 0 };
+	const char *list = arg;
 	char *copy, *tok, *save = NULL;
-	size_t n = 0, cap = 8;
-	int err = 0;
+	int negate = 0, err = 0, nr, ntok = 0;
+	size_t n = 0;
 
 	(void)opt;
 	if (!strncmp(list, "trace=", 6))
 		list += 6;
+	else if (!strncmp(list, "t=", 2))
+		list += 2;
+	if (*list == '!') {
+		negate = 1;
+		list++;
+	}
 	free(o->syscalls);	/* the last -e counts */
+	o->syscalls = NULL;
 	o->nsyscalls = 0;
 	copy = strdup(list);
-	o->syscalls = malloc(cap * sizeof(int));
-	if (!copy || !o->syscalls) {
-		free(copy);
+	if (!copy)
 		return -ENOMEM;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int nr = ilp_syscall_nr(tok);
+	for (tok = strtok_r(copy, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		int quiet = tok[0] == '?';
+		int hits = add_syscalls(set, tok + quiet, quiet);
 
-		if (nr < 0) {
-			err = ilp_usage_error("-e: unknown syscall '%s'", tok);
-			break;
-		}
-		if (n == cap) {
-			int *v = realloc(o->syscalls, cap * 2 * sizeof(int));
-
-			if (!v) {
-				err = -ENOMEM;
-				break;
-			}
-			o->syscalls = v;
-			cap *= 2;
-		}
-		o->syscalls[n++] = nr;
+		ntok++;
+		if (hits < 0)
+			err = hits;
+		else if (!hits && !quiet)
+			err = ilp_usage_error("-e: '%s' matches no syscall", tok);
 	}
 	free(copy);
-	if (!err && !n)
+	if (!err && !ntok)
 		err = ilp_usage_error("-e: empty syscall list");
-	o->nsyscalls = n;
-	return err;
+	if (err)
+		return err;
+	for (nr = 0; nr < ILP_SC_MAX; nr++) {
+		set[nr] ^= (unsigned char)negate;
+		n += set[nr];
+	}
+	if (!n)
+		return ilp_usage_error("-e: '%s' selects no syscall", arg);
+	if (n == ILP_SC_MAX)	/* all: no filter */
+		return 0;
+	o->syscalls = malloc(n * sizeof(int));
+	if (!o->syscalls)
+		return -ENOMEM;
+	for (nr = 0; nr < ILP_SC_MAX; nr++)
+		if (set[nr])
+			o->syscalls[o->nsyscalls++] = nr;
+	return 0;
 }
 
 static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)

@@ -135,18 +135,43 @@ static int count_cpus(struct tracefs_instance *ti)
 	return n;
 }
 
-/* "id == 1 || id == 3" for the raw_syscalls events */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * "id == 1 || (id >= 3 && id <= 9)" for the raw_syscalls events: runs of
+ * numbers as ranges, so that a large set (-e '!write': every number but
+ * one) stays far under the kernel's limit for a filter (a page).
+ */
 static char *syscall_filter(const int *nrs, size_t n)
 {
-	size_t len = n * 24 + 1, off = 0, i;
+	size_t len = n * 40 + 1, off = 0, i, j;
+	int *v = malloc(n * sizeof(*v));
 	char *s = malloc(len);
 
-	if (!s)
+	if (!v || !s) {
+		free(v);
+		free(s);
 		return NULL;
+	}
+	memcpy(v, nrs, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_int);
 	s[0] = '\0';
-	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(s + off, len - off, "%sid == %d",
-					i ? " || " : "", nrs[i]);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] <= v[j - 1] + 1; j++)
+			;
+		if (v[j - 1] == v[i])
+			off += (size_t)snprintf(s + off, len - off, "%sid == %d",
+						i ? " || " : "", v[i]);
+		else
+			off += (size_t)snprintf(s + off, len - off, "%s(id >= %d && id <= %d)",
+						i ? " || " : "", v[i], v[j - 1]);
+	}
+	free(v);
 	return s;
 }
 

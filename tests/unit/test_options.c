@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "options.h"
 #include "report.h"
+#include "syscalls.h"
 
 #define MAN_PAGE "docs/iolockprof.1"
 #define DETECTORS_MD "docs/detectors.md"
@@ -322,6 +323,142 @@ static void test_parse_errors(void **state)
 		if (p.err != -EINVAL)
 			fail_msg("%s %s %s: %d, want -EINVAL", argv[0], argv[1],
 				 argv[2] ? argv[2] : "", p.err);
+		free(p.o.syscalls);
+	}
+}
+
+/* ---- -e: strace's -e trace= forms ---- */
+
+/* nr is in the set -e gave */
+static int has_nr(const struct parsed *p, int nr)
+{
+	for (size_t i = 0; i < p->o.nsyscalls; i++)
+		if (p->o.syscalls[i] == nr)
+			return 1;
+	return 0;
+}
+
+static void parse_e(struct parsed *p, const char *arg)
+{
+	char *argv[] = { "run", "-e", (char *)arg, "--", "true", NULL };
+
+	parse(p, ILP_CMD_RUN, argv);
+	if (p->err)
+		fail_msg("-e '%s': %d, want 0", arg, p->err);
+	for (size_t i = 1; i < p->o.nsyscalls; i++)	/* ascending, no twice */
+		assert_true(p->o.syscalls[i - 1] < p->o.syscalls[i]);
+}
+
+static void expect_names(const char *arg, const char *const *names)
+{
+	struct parsed p;
+	size_t n = 0;
+
+	parse_e(&p, arg);
+	for (; names[n]; n++)
+		if (!has_nr(&p, ilp_syscall_nr(names[n])))
+			fail_msg("-e '%s' lacks %s", arg, names[n]);
+	if (p.o.nsyscalls != n)
+		fail_msg("-e '%s': %zu syscalls, want %zu", arg, p.o.nsyscalls, n);
+	free(p.o.syscalls);
+}
+
+static void test_parse_syscalls(void **state)
+{
+	static const char *const rw[] = { "read", "write", NULL };
+	static const char *const pread[] = { "pread64", "preadv", "preadv2", NULL };
+	static const char *const one_read[] = { "read", NULL };
+	static const char *const one_write[] = { "write", NULL };
+	struct parsed p;
+	char *twice[] = { "run", "-e", "read", "-e", "trace=write", "true", NULL };
+	char *all[] = { "run", "-e", "all", "true", NULL };
+
+	(void)state;
+	expect_names("read,write", rw);
+	expect_names("trace=write,read", rw);
+	expect_names("t=read,write,read", rw);
+	expect_names("/^pread", pread);
+	expect_names("?no_such_call,read", one_read);
+	expect_names("?%no_such_class,read", one_read);
+	parse(&p, ILP_CMD_RUN, twice);	/* the last -e counts */
+	assert_int_equal(p.err, 0);
+	free(p.o.syscalls);
+	expect_names("write", one_write);
+	parse(&p, ILP_CMD_RUN, all);	/* every call: no filter at all */
+	assert_int_equal(p.err, 0);
+	assert_null(p.o.syscalls);
+	assert_int_equal(p.o.nsyscalls, 0);
+#ifdef __x86_64__
+	{
+		static const char *const memory[] = {
+			"mmap", "mprotect", "munmap", "brk", "mremap", "msync", "mincore",
+			"madvise", "shmat", "shmdt", "mlock", "munlock", "mlockall",
+			"munlockall", "io_setup", "io_destroy", "remap_file_pages", "mbind",
+			"set_mempolicy", "get_mempolicy", "migrate_pages", "move_pages",
+			"mlock2", "pkey_mprotect", "io_uring_register",
+			"set_mempolicy_home_node", NULL };
+		static const char *const stat_any[] = {
+			"stat", "fstat", "lstat", "newfstatat", "statx", NULL };
+
+		expect_names("%memory", memory);
+		parse_e(&p, "trace=%memory,read,mmap");	/* the class and read, once each */
+		assert_int_equal(p.o.nsyscalls, 27);
+		assert_true(has_nr(&p, 0));
+		for (const char *const *m = memory; *m; m++)
+			assert_true(has_nr(&p, ilp_syscall_nr(*m)));
+		free(p.o.syscalls);
+		expect_names("%%stat", stat_any);
+		parse_e(&p, "%desc");
+		assert_int_equal(p.o.nsyscalls, 123);
+		assert_true(has_nr(&p, 0) && has_nr(&p, 1) && has_nr(&p, 3));	/* read write close */
+		assert_true(has_nr(&p, ilp_syscall_nr("fsync")));
+		assert_false(has_nr(&p, ilp_syscall_nr("socket")));
+		assert_false(has_nr(&p, ilp_syscall_nr("stat")));
+		free(p.o.syscalls);
+		parse_e(&p, "%file");
+		assert_int_equal(p.o.nsyscalls, 67);
+		assert_true(has_nr(&p, ilp_syscall_nr("openat")) && has_nr(&p, ilp_syscall_nr("unlinkat")));
+		assert_true(has_nr(&p, ilp_syscall_nr("stat")) && has_nr(&p, ilp_syscall_nr("lstat")));
+		assert_true(has_nr(&p, ilp_syscall_nr("newfstatat")) && has_nr(&p, ilp_syscall_nr("statx")));
+		assert_false(has_nr(&p, ilp_syscall_nr("read")) || has_nr(&p, ilp_syscall_nr("fstat")));
+		free(p.o.syscalls);
+		/* !: every other number, those no syscall has yet too */
+		parse_e(&p, "trace=!%memory");
+		assert_int_equal(p.o.nsyscalls, ILP_SC_MAX - 26);
+		assert_false(has_nr(&p, ilp_syscall_nr("mmap")) || has_nr(&p, ilp_syscall_nr("brk")));
+		assert_true(has_nr(&p, 0) && has_nr(&p, ILP_SC_MAX - 1) && has_nr(&p, 400));
+		free(p.o.syscalls);
+		parse_e(&p, "!write,%desc");
+		assert_int_equal(p.o.nsyscalls, ILP_SC_MAX - 123);
+		assert_false(has_nr(&p, 1) || has_nr(&p, 0));
+		assert_true(has_nr(&p, ilp_syscall_nr("socket")));
+		free(p.o.syscalls);
+	}
+#endif
+}
+
+/* each -e that is wrong: a usage error, and no list left behind */
+static void test_parse_syscalls_errors(void **state)
+{
+	static const char *const bad[] = {
+		"no_such_call", "%no_such_class", "%", "file", "read,!write", "!", "!all",
+		"none", "?no_such_call", "write=1", "/(", "/^no_such_", "", "trace=",
+		"read,", /* trailing comma is fine: next */
+	};
+	struct parsed p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = { "run", "-e", (char *)bad[i], "true", NULL };
+
+		parse(&p, ILP_CMD_RUN, argv);
+		if (!strcmp(bad[i], "read,")) {
+			assert_int_equal(p.err, 0);
+			assert_int_equal(p.o.nsyscalls, 1);
+		} else if (p.err != -EINVAL) {
+			fail_msg("-e '%s': %d, want -EINVAL", bad[i], p.err);
+		}
 		free(p.o.syscalls);
 	}
 }
@@ -700,6 +837,8 @@ int main(void)
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_parse_seconds_and_commands),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_syscalls),
+		cmocka_unit_test(test_parse_syscalls_errors),
 		cmocka_unit_test(test_help_and_top),
 		cmocka_unit_test(test_help_lists_every_option),
 		cmocka_unit_test(test_man_page_matches_table),

@@ -48,12 +48,14 @@ struct ilp_opts {
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */
 	int all_findings;	/* --all: no "minor" fold of the findings under 1 % */
-	char **argv;		/* run: the command; attach: the PIDs */
+	char **argv;		/* run: the command; attach: none left (PIDs in pids) */
 	int argc;
 	struct ilp_thresholds *th;	/* detector thresholds (analyze.h) and --slow, set by
 					 * main; NULL: defaults */
 	const char *input;	/* report: -i FILE (default trace.dat) */
-	const char *pids;	/* record: -p PID[,PID...] */
+	pid_t *pids;		/* attach, record: -p PID[,PID...] (and attach's
+				 * PID arguments), each once, in order given */
+	size_t npids;
 	const char *user;	/* run -u USER: the command runs as USER */
 	int names_exact;	/* --names=exact: run under ftrace reads each path at the call */
 	int status;		/* --status: enum ilp_status_when (status.h) */

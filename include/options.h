@@ -190,6 +190,20 @@ int ilp_options_parse(unsigned cmd, const char *cmd_name, int argc, char **argv,
 		      struct ilp_opts *o);
 
 /**
+ * ilp_options_add_pids - adds process ids to o->pids, each once
+ * @o: the options; o->pids is realloc'd (main frees it)
+ * @list: "12" or "12,34": decimal ids, comma-separated
+ * @what: what the error names: "-p", or "attach" for its PID arguments
+ *
+ * -p's parsing, and attach's PID arguments go through it too.  A pid
+ * already in the list is not added again.
+ *
+ * Returns 0; -EINVAL for an id that is not a positive decimal number, said
+ * in one line as "<what>: 'x' is not a process id"; -ENOMEM.
+ */
+int ilp_options_add_pids(struct ilp_opts *o, const char *list, const char *what);
+
+/**
  * ilp_usage_error - says a usage error
  * @fmt: printf format of the message
  * @...: its arguments

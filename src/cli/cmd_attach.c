@@ -29,7 +29,7 @@ static void raise_fd_limit(void)
 }
 
 /* "attach 12 (app) 34 (db)" */
-static char *describe(pid_t *pids, int n)
+static char *describe(const pid_t *pids, int n)
 {
 	char comm[32], *desc;
 	size_t len = 16;
@@ -53,7 +53,8 @@ static char *describe(pid_t *pids, int n)
  * until it exits or Ctrl-C (kill -INT 4567); a report every 5 s"
  */
 #define ANNOUNCE_PIDS 8		/* named; the rest counted */
-static void announce(const struct ilp_opts *o, const char *backend, pid_t *pids, int n)
+static void announce(const struct ilp_opts *o, const char *backend, const pid_t *pids,
+		     int n)
 {
 	char comm[32];
 	int i;
@@ -82,19 +83,12 @@ static void announce(const struct ilp_opts *o, const char *backend, pid_t *pids,
 int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 {
 	struct ilp_session *s = NULL;
-	pid_t *pids;
+	const pid_t *pids = o->pids;	/* each once (options.c) */
+	int n = (int)o->npids;
 	char *desc = NULL;
 	int i, err, ret = ILP_EXIT_FAIL;
 
-	pids = calloc((size_t)o->argc, sizeof(*pids));
-	if (!pids)
-		goto out;
-	for (i = 0; i < o->argc; i++) {
-		if (ilp_procfs_parse_pid(o->argv[i], &pids[i])) {
-			fprintf(stderr, "iolockprof: attach: '%s' is not a process id\n", o->argv[i]);
-			ret = ILP_EXIT_USAGE;
-			goto out;
-		}
+	for (i = 0; i < n; i++) {
 		if (pids[i] == getpid()) {
 			fprintf(stderr, "iolockprof: attach: %d is iolockprof itself\n", (int)pids[i]);
 			goto out;
@@ -110,9 +104,9 @@ int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 		ilp_error("cannot start tracing", err);
 		goto out;
 	}
-	desc = describe(pids, o->argc);
+	desc = describe(pids, n);
 	err = desc ? ilp_session_set_command(s, desc) : -ENOMEM;
-	for (i = 0; !err && i < o->argc; i++) {
+	for (i = 0; !err && i < n; i++) {
 		err = ilp_session_attach(s, pids[i]);
 		if (err == -ESRCH || err == -ENOENT) {
 			fprintf(stderr, "iolockprof: attach: no such process: %d\n", (int)pids[i]);
@@ -134,7 +128,7 @@ int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 		ilp_error("attach", err);
 		goto out;
 	}
-	announce(o, ilp_session_backend(s), pids, o->argc);
+	announce(o, ilp_session_backend(s), pids, n);
 	err = ilp_session_loop(s);
 	if (err) {
 		ilp_error("capture", err);
@@ -144,7 +138,6 @@ int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 out:
 	ilp_session_free(s);
 	free(desc);
-	free(pids);
 	return ret;
 }
 

@@ -245,22 +245,6 @@ static const struct ilp_sink_ops record_sink = {
 	.tap = recorder_tap,
 };
 
-/* "12,34" -> argv of PID strings (pointing into a copy of list) */
-static int split_pids(const char *list, char **copy, char ***argv, int *argc)
-{
-	char *s, *tok, *save = NULL;
-	int n = 0;
-
-	*copy = strdup(list);
-	*argv = calloc(strlen(list) / 2 + 2, sizeof(char *));
-	if (!*copy || !*argv)
-		return -ENOMEM;
-	for (s = *copy; (tok = strtok_r(s, ",", &save)); s = NULL)
-		(*argv)[n++] = tok;
-	*argc = n;
-	return n ? 0 : -EINVAL;
-}
-
 int ilp_cmd_record(struct ilp_opts *o)
 {
 	struct recorder r = {
@@ -272,8 +256,7 @@ int ilp_cmd_record(struct ilp_opts *o)
 	};
 	struct ilp_opts co = *o;
 	struct sigaction oldsa[NLATE];
-	char *pidcopy = NULL, **pidv = NULL;
-	int attach = o->pids != NULL, held = 0, ret, err;
+	int attach = o->npids > 0, held = 0, ret, err;
 	int fail = attach ? ILP_EXIT_FAIL : ILP_EXIT_RUN_FAIL;
 	struct stat st;
 
@@ -299,11 +282,6 @@ int ilp_cmd_record(struct ilp_opts *o)
 		return ILP_EXIT_USAGE;
 	}
 	co.backend = ILP_BACKEND_FTRACE;
-	if (attach && split_pids(o->pids, &pidcopy, &pidv, &co.argc)) {
-		fprintf(stderr, "iolockprof: record: -p '%s' is not a list of process ids\n", o->pids);
-		ret = ILP_EXIT_USAGE;
-		goto out;
-	}
 	/* fail now, not after the capture, if FILE cannot be written */
 	err = ilp_outfile_open(o->output, ILP_OUT_TRACE, &r.out);
 	if (err) {
@@ -312,8 +290,6 @@ int ilp_cmd_record(struct ilp_opts *o)
 		goto out;
 	}
 	co.output = NULL;
-	if (attach)
-		co.argv = pidv;
 	hold_signals(oldsa);
 	held = 1;
 	ret = attach ? ilp_cli_attach(&co, &r.base) : ilp_cli_run(&co, &r.base);
@@ -340,7 +316,5 @@ out:
 	ilp_outfile_free(r.out);	/* not committed: the target stays as it was */
 	if (held)
 		release_signals(oldsa);
-	free(pidcopy);
-	free(pidv);
 	return ret;
 }

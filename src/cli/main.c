@@ -20,7 +20,7 @@
 
 enum cmd_flags {
 	TAKES_COMMAND = 1 << 0,	/* run: the rest of the line is the command */
-	TAKES_PIDS = 1 << 1,	/* attach: one or more PIDs */
+	TAKES_PIDS = 1 << 1,	/* attach: one or more PIDs, as arguments or -p */
 	OWN_ARGS = 1 << 2,	/* diff: parses its own arguments (o->argv) */
 };
 
@@ -40,7 +40,7 @@ static const struct cmd commands[] = {
 	  "launch CMD and profile it and every process and thread it creates, from its "
 	  "first syscall; exits with CMD's exit status" },
 	{ "attach", ilp_cmd_attach, ILP_CMD_ATTACH, TAKES_PIDS,
-	  "attach [options] PID [PID...]",
+	  "attach [options] (PID [PID...] | -p PID[,PID...])",
 	  "profile all threads of running processes (and what they create later) until "
 	  "-d, Ctrl-C/SIGTERM, or all of them exit" },
 	{ "record", ilp_cmd_record, ILP_CMD_RECORD, 0,
@@ -89,6 +89,7 @@ static const char help_outro[] =
 "  iolockprof run -e write,fsync -- ./db   only these two syscalls\n"
 "  iolockprof attach -d 10 1234            10 seconds of a running process\n"
 "  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n"
+"  iolockprof attach -d 10 -p $(pgrep -d, nginx)   strace's and perf's -p\n"
 "  iolockprof record -o app.dat -- ./app   keep the trace to report later\n"
 "  iolockprof record -o db.dat -d 30 -p 1234,5678   30 s of two processes\n"
 "  iolockprof report -i app.dat --threads  the report run would have printed\n"
@@ -141,13 +142,20 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 	}
 	if (err == -EINVAL)	/* said already */
 		return 0;
+	/* attach's PID arguments are -p's */
+	for (int i = 0; !err && (cmd->flags & TAKES_PIDS) && i < o->argc; i++)
+		err = ilp_options_add_pids(o, o->argv[i], cmd->name);
+	if (cmd->flags & TAKES_PIDS)
+		o->argc = 0;
+	if (err == -EINVAL)
+		return 0;
 	if (err) {
 		ilp_error("cannot parse the options", err);
 		return 0;
 	}
 	if ((cmd->flags & TAKES_COMMAND) && o->argc < 1)
 		*status = usage_error("%s: no command given", cmd->name);
-	else if ((cmd->flags & TAKES_PIDS) && o->argc < 1)
+	else if ((cmd->flags & TAKES_PIDS) && !o->npids)
 		*status = usage_error("%s: no process id given", cmd->name);
 	else if (o->stacks && o->backend == ILP_BACKEND_FTRACE && strcmp(cmd->name, "record"))
 		*status = usage_error("--stacks needs the ptrace backend (--backend=ptrace or "
@@ -211,6 +219,7 @@ int main(int argc, char **argv)
 			ret = commands[i].fn(&o);
 		}
 		free(o.syscalls);
+		free(o.pids);
 		/* a reader that left (EPIPE) is no error: the command stopped
 		 * in order; an error a command already reported is not told twice */
 		if ((fflush(stdout) || ferror(stdout)) && errno != EPIPE && !ret) {

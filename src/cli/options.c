@@ -22,6 +22,7 @@
 #include "analyze.h"
 #include "cli.h"
 #include "options.h"
+#include "procfs.h"
 #include "report.h"
 #include "status.h"
 #include "syscalls.h"
@@ -32,6 +33,7 @@
 
 static int parse_syscalls(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
+static int parse_pids(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 
 static const struct ilp_opt_choice formats[] = {
 	{ "text", ILP_FMT_TEXT },
@@ -120,9 +122,12 @@ static const struct ilp_option options[] = {
 		  "far): auto (when stderr is a terminal and iolockprof is in its "
 		  "foreground), always, or never" },
 	{ .name = "pid", .short_name = 'p', .arg = "PID[,PID]", .section = ILP_SEC_CAPTURE,
-	  .cmds = ILP_CMD_RECORD, .not_for = "-p: only for record (%s takes its own arguments)",
-	  .kind = ILP_OPT_STRING, FIELD(pids),
-	  .help = "record: processes to attach to (instead of CMD)" },
+	  .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .not_for = "-p: only for attach and record -p, not %s", .kind = ILP_OPT_FN,
+	  .parse = parse_pids,
+	  .help = "attach, record: the processes to attach to, comma-separated or -p "
+		  "again, like strace -p and perf -p (attach also takes them as arguments; "
+		  "each is traced once)" },
 
 	/* ---- Report and format ---- */
 	{ .name = "output", .short_name = 'o', .arg = "FILE", .section = ILP_SEC_REPORT,
@@ -579,6 +584,42 @@ static int parse_syscalls(const struct ilp_option *opt, const char *arg, struct 
 		if (set[nr])
 			o->syscalls[o->nsyscalls++] = nr;
 	return 0;
+}
+
+int ilp_options_add_pids(struct ilp_opts *o, const char *list, const char *what)
+{
+	const char *s = list;
+	char tok[16];
+
+	do {
+		size_t len = strcspn(s, ","), i;
+		pid_t pid, *v;
+
+		/* digits only: no sign or space that strtol would take */
+		if (len >= sizeof(tok) || strspn(s, "0123456789") < len)
+			return ilp_usage_error("%s: '%.*s' is not a process id", what, (int)len, s);
+		memcpy(tok, s, len);
+		tok[len] = 0;
+		if (ilp_procfs_parse_pid(tok, &pid))
+			return ilp_usage_error("%s: '%s' is not a process id", what, tok);
+		s += len + (s[len] == ',');
+		for (i = 0; i < o->npids && o->pids[i] != pid; i++)
+			;
+		if (i < o->npids)	/* named twice: traced once */
+			continue;
+		v = realloc(o->pids, (o->npids + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		o->pids = v;
+		o->pids[o->npids++] = pid;
+	} while (*s);
+	return 0;
+}
+
+static int parse_pids(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
+{
+	(void)opt;
+	return ilp_options_add_pids(o, arg, "-p");
 }
 
 static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)

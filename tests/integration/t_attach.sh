@@ -1,7 +1,8 @@
 #!/bin/bash
 # attach -d 2 to a running sleeper (10 ms nanosleep + 1 write per loop):
 # 100..250 nanosleeps and writes, and the sleeper keeps running afterwards.
-# Two pids at once: both sections.  'sleeper threads': threads: 3.
+# Two pids at once (-p PID,PID, -p again and an argument, with repeats): both
+# sections, each pid once in the command line.  'sleeper threads': threads: 3.
 . "$(dirname "$0")/lib.sh"
 
 start_sleeper s1 30
@@ -16,9 +17,12 @@ sleep 0.3
 proc_running "$s1" || fail "sleeper $s1 is not running after detach (state: $(sed 's/^.*) //' /proc/$s1/stat 2>/dev/null | cut -d' ' -f1))"
 
 start_sleeper s2 30
-ilp attach -o "$T/r2" -d 2 "$s1" "$s2" 2> "$T/e2"
+# strace's and perf's -p, a list and again, beside an argument: each once
+ilp attach -o "$T/r2" -d 2 -p "$s1" -p "$s2,$s1" "$s2" 2> "$T/e2"
 rc=$?
-[ $rc -eq 0 ] || { show "$T/e2"; show "$T/r2"; fail "attach -d 2 $s1 $s2: exit $rc, want 0"; }
+[ $rc -eq 0 ] || { show "$T/e2"; show "$T/r2"; fail "attach -d 2 -p $s1 -p $s2,$s1 $s2: exit $rc, want 0"; }
+expect_eq "two pids: the command line" "$(sed -n 's/^command: *//p' "$T/r2")" \
+	"attach $s1 (sleeper) $s2 (sleeper)" "$T/r2"
 for p in "$s1" "$s2"; do
 	[ -n "$(pid_section "$T/r2" "$p")" ] || { show "$T/r2"; fail "two pids: no section for sleeper $p"; }
 	expect_range "two pids: write calls of sleeper $p" "$(sc_count "$T/r2" "$p" write)" 100 250 "$T/r2"

@@ -270,10 +270,44 @@ static void test_parse_seconds_and_commands(void **state)
 	assert_true(p.o.duration == 1.5 && p.o.interval == 2);
 	parse(&p, ILP_CMD_RECORD, record);
 	assert_int_equal(p.err, 0);
-	assert_string_equal(p.o.pids, "1,2");
+	assert_int_equal(p.o.npids, 2);
+	assert_true(p.o.pids[0] == 1 && p.o.pids[1] == 2);
+	free(p.o.pids);
 	parse(&p, ILP_CMD_REPORT, report);	/* takes capture options, ignores them */
 	assert_int_equal(p.err, 0);
 	assert_string_equal(p.o.input, "t.dat");
+}
+
+/* -p as strace and perf take it: lists, again, each pid once, in order */
+static void test_parse_pids(void **state)
+{
+	char *attach[] = { "attach", "-p", "12,34", "-p", "34", "--pid=56,12", "-p", "7", "99",
+			   NULL };
+	static const char *const bad[] = { "x", "1,x", "1,,2", ",1", "0", "-5", "+5", "1.5",
+					   "4194305", "12345678901234567890", "" };
+	struct parsed p;
+	size_t i;
+
+	(void)state;
+	parse(&p, ILP_CMD_ATTACH, attach);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.npids, 4);
+	assert_true(p.o.pids[0] == 12 && p.o.pids[1] == 34 && p.o.pids[2] == 56 &&
+		    p.o.pids[3] == 7);
+	assert_int_equal(p.o.argc, 1);	/* main adds the arguments (same parser) */
+	assert_int_equal(ilp_options_add_pids(&p.o, p.o.argv[0], "attach"), 0);
+	assert_int_equal(ilp_options_add_pids(&p.o, "7,4194304", "attach"), 0);
+	assert_int_equal(p.o.npids, 6);
+	assert_true(p.o.pids[4] == 99 && p.o.pids[5] == 4194304);
+	free(p.o.pids);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = { "attach", "-p", (char *)bad[i], NULL };
+
+		parse(&p, ILP_CMD_ATTACH, argv);
+		if (p.err != -EINVAL)
+			fail_msg("-p '%s': %d, want -EINVAL", bad[i], p.err);
+		free(p.o.pids);
+	}
 }
 
 /* every way a value or an option can be wrong is -EINVAL (one line said) */
@@ -288,6 +322,7 @@ static void test_parse_errors(void **state)
 		{ ILP_CMD_REPORT, { "report", "--status", "always" } },
 		{ ILP_CMD_RUN, { "run", "--status", "sometimes" } },
 		{ ILP_CMD_RUN, { "run", "-p", "1" } },
+		{ ILP_CMD_REPORT, { "report", "-p", "1" } },
 		{ ILP_CMD_RUN, { "run", "-i", "x" } },
 		{ ILP_CMD_ATTACH, { "attach", "-u", "root" } },
 		{ ILP_CMD_ATTACH, { "attach", "--names", "exact" } },
@@ -836,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_parse_seconds_and_commands),
+		cmocka_unit_test(test_parse_pids),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syscalls),
 		cmocka_unit_test(test_parse_syscalls_errors),

@@ -87,6 +87,12 @@ static const struct ilp_option options[] = {
 		  "(-e read,write,fsync), strace's classes (%file, %desc, %network, "
 		  "%process, %signal, %ipc, %memory, %creds, %clock, %stat...), /REGEX, all; "
 		  "a leading ! takes every other call: -e '!%memory'" },
+	{ .name = "follow-forks", .short_name = 'f', .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .not_for = "-f: for run, attach and record (which always follow children), not %s",
+	  .kind = ILP_OPT_FLAG, FIELD(follow_forks),
+	  .help = "does nothing: children are always followed; accepted for strace "
+		  "habits (strace -f, -ff)" },
 	{ .name = "buffer-size", .short_name = 'b', .arg = "KB", .def = "16384",
 	  .def_elsewhere = 1, .unit = ILP_UNIT_KIB, .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, FIELD(buffer_kb), .min = 64,

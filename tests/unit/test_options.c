@@ -278,6 +278,34 @@ static void test_parse_seconds_and_commands(void **state)
 	assert_string_equal(p.o.input, "t.dat");
 }
 
+/* -f, --follow-forks: taken where children are followed, and nothing else */
+static void test_parse_follow_forks(void **state)
+{
+	char *run[] = { "run", "-ff", "--follow-forks", "--", "true", NULL };
+	char *attach[] = { "attach", "-f", "1", NULL };
+	char *record[] = { "record", "-f", "-p", "1", NULL };
+	char *report[] = { "report", "-f", NULL };
+	struct parsed p, plain;
+	char *run_plain[] = { "run", "--", "true", NULL };
+
+	(void)state;
+	parse(&p, ILP_CMD_RUN, run);
+	assert_int_equal(p.err, 0);
+	parse(&plain, ILP_CMD_RUN, run_plain);
+	p.o.follow_forks = 0;	/* the one field it sets */
+	p.o.argv = plain.o.argv;	/* and the pointers into each parse */
+	p.o.th = plain.o.th;
+	assert_memory_equal(&p.o, &plain.o, sizeof(p.o));
+	parse(&p, ILP_CMD_ATTACH, attach);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.follow_forks, 1);
+	parse(&p, ILP_CMD_RECORD, record);
+	assert_int_equal(p.err, 0);
+	free(p.o.pids);
+	parse(&p, ILP_CMD_REPORT, report);
+	assert_int_equal(p.err, -EINVAL);
+}
+
 /* -p as strace and perf take it: lists, again, each pid once, in order */
 static void test_parse_pids(void **state)
 {
@@ -872,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_parse_seconds_and_commands),
 		cmocka_unit_test(test_parse_pids),
+		cmocka_unit_test(test_parse_follow_forks),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_syscalls),
 		cmocka_unit_test(test_parse_syscalls_errors),

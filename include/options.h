@@ -236,5 +236,17 @@ int ilp_help_item(FILE *out, const char *left, size_t col, const char *text);
  * Returns 0, or -EIO if writing to out failed.
  */
 int ilp_options_help(FILE *out);
+/**
+ * ilp_options_help_for - writes the option sections of one command's help
+ * @out: the stream
+ * @cmds: enum ilp_cmd_bit bits: the rows whose .cmds has one of them
+ *
+ * CMD --help: those rows, with their defaults, in the table's order; a
+ * section with none of them is left out.  ilp_options_help() is this with
+ * every bit.
+ *
+ * Returns 0, or -EIO if writing to out failed.
+ */
+int ilp_options_help_for(FILE *out, unsigned cmds);
 
 #endif

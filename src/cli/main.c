@@ -4,6 +4,7 @@
  * edge where a command's result becomes the exit status.  The options are
  * the option table's (options.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -73,7 +74,7 @@ static const char help_intro[] =
 "\n"
 "commands:\n";
 
-static const char help_outro[] =
+static const char help_status[] =
 "\n"
 "exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
 "if CMD is not found, 126 if it cannot be executed, 125 if iolockprof\n"
@@ -81,26 +82,43 @@ static const char help_outro[] =
 "record -- CMD returns like run, record -p like attach; report returns 0,\n"
 "or 1 if the file cannot be read (corrupt, truncated, not a trace).\n"
 "diff returns 0, 1 on a regression (--fail-above), 2 if an input cannot\n"
-"be read.\n"
-"\n"
-"EXAMPLES\n"
-"  iolockprof run -- ./app --flag          profile app, report on stderr\n"
-"  iolockprof run -o report.txt -- make -j2   every compiler process too\n"
-"  iolockprof run -e write,fsync -- ./db   only these two syscalls\n"
-"  iolockprof attach -d 10 1234            10 seconds of a running process\n"
-"  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n"
-"  iolockprof attach -d 10 -p $(pgrep -d, nginx)   strace's and perf's -p\n"
-"  iolockprof record -o app.dat -- ./app   keep the trace to report later\n"
-"  iolockprof record -o db.dat -d 30 -p 1234,5678   30 s of two processes\n"
-"  iolockprof report -i app.dat --threads  the report run would have printed\n"
-"  trace-cmd report app.dat | head         the same file in trace-cmd\n"
-"  iolockprof run --format html -o r.html -- ./app   charts, open in a browser\n"
-"  iolockprof run --format folded -o app.folded -- ./app\n"
-"        flamegraph.pl --countname ns app.folded > app.svg\n"
-"  iolockprof run --format perfetto -o app.json -- ./app   ui.perfetto.dev\n"
-"  iolockprof diff --fail-above 20 base.json new.json   exit 1 if 20 % slower\n"
-"\n"
-"See iolockprof(1) for the report's columns.\n";
+"be read.\n";
+
+/* EXAMPLES of --help, each under the command it shows (CMD --help too) */
+static const struct {
+	const char *cmd;
+	const char *text;	/* whole lines */
+} examples[] = {
+	{ "run", "  iolockprof run -- ./app --flag          profile app, report on stderr\n" },
+	{ "run", "  iolockprof run -o report.txt -- make -j2   every compiler process too\n" },
+	{ "run", "  iolockprof run -e write,fsync -- ./db   only these two syscalls\n" },
+	{ "run", "  iolockprof run -e '%file' -- ./app      calls that take a path (strace's)\n" },
+	{ "attach", "  iolockprof attach -d 10 1234            10 seconds of a running process\n" },
+	{ "attach", "  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n" },
+	{ "attach", "  iolockprof attach -d 10 -p $(pgrep -d, nginx)   strace's and perf's -p\n" },
+	{ "record", "  iolockprof record -o app.dat -- ./app   keep the trace to report later\n" },
+	{ "record", "  iolockprof record -o db.dat -d 30 -p 1234,5678   30 s of two processes\n" },
+	{ "report", "  iolockprof report -i app.dat --threads  the report run would have printed\n" },
+	{ "record", "  trace-cmd report app.dat | head         the same file in trace-cmd\n" },
+	{ "run", "  iolockprof run --format html -o r.html -- ./app   charts, open in a browser\n" },
+	{ "run", "  iolockprof run --format folded -o app.folded -- ./app\n"
+		 "        flamegraph.pl --countname ns app.folded > app.svg\n" },
+	{ "run", "  iolockprof run --format perfetto -o app.json -- ./app   ui.perfetto.dev\n" },
+	{ "diff", "  iolockprof diff --fail-above 20 base.json new.json   exit 1 if 20 % slower\n" },
+};
+
+#define NEXAMPLES (sizeof(examples) / sizeof(examples[0]))
+
+/* the EXAMPLES of cmd, or of all commands (NULL) */
+static void print_examples(FILE *out, const char *cmd)
+{
+	size_t i;
+
+	fputs("\nEXAMPLES\n", out);
+	for (i = 0; i < NEXAMPLES; i++)
+		if (!cmd || !strcmp(cmd, examples[i].cmd))
+			fputs(examples[i].text, out);
+}
 
 /* the usage lines and the commands come from commands[], the options from
  * the option table */
@@ -112,13 +130,34 @@ static void print_help(FILE *out)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "%s iolockprof %s\n", i ? "      " : "usage:", commands[i].usage);
 	fputs("       iolockprof --remove-stale | --version | --help\n", out);
+	fputs("       iolockprof help COMMAND | COMMAND --help\n", out);
 	fputs(help_intro, out);
 	for (i = 0; i < NCOMMANDS; i++) {
 		snprintf(left, sizeof(left), "  %s", commands[i].name);
 		ilp_help_item(out, left, 13, commands[i].help);
 	}
 	ilp_options_help(out);
-	fputs(help_outro, out);
+	fputs(help_status, out);
+	print_examples(out, NULL);
+	fputs("\nSee iolockprof(1) for the report's columns.\n", out);
+}
+
+/*
+ * CMD --help, help CMD: its usage line, what it does, the options the
+ * table gives it (their .cmds has its bit), its examples.
+ */
+static void print_cmd_help(FILE *out, const struct cmd *c)
+{
+	char para[1024];
+
+	fprintf(out, "usage: iolockprof %s\n\n", c->usage);
+	/* the command list's line, as a sentence */
+	snprintf(para, sizeof(para), "%c%s.", toupper((unsigned char)c->help[0]), c->help + 1);
+	ilp_help_item(out, "", 0, para);
+	ilp_options_help_for(out, c->bit);
+	print_examples(out, c->name);
+	fputs("\nSee iolockprof --help for every command and the exit statuses, and\n"
+	      "iolockprof(1).\n", out);
 }
 
 /* a usage error: one line (see ilp_usage_error), exit status 2 */
@@ -136,7 +175,7 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 
 	*status = ILP_EXIT_USAGE;
 	if (err == ILP_ACT_HELP) {
-		print_help(stdout);
+		print_cmd_help(stdout, cmd);
 		*status = 0;
 		return 0;
 	}
@@ -189,6 +228,7 @@ int main(int argc, char **argv)
 	struct ilp_opts o = { 0 };
 	struct ilp_thresholds th = { 0 };
 	const struct ilp_option *top;
+	char *help_argv[4] = { NULL };
 	size_t i;
 	int ret;
 
@@ -203,9 +243,19 @@ int main(int argc, char **argv)
 		print_help(stderr);
 		return ILP_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "help"))
-		return run_top(ilp_option_top("--help"), argc, argv);
-	top = ilp_option_top(argv[1]);
+	top = !strcmp(argv[1], "help") ? ilp_option_top("--help") : ilp_option_top(argv[1]);
+	/* help CMD, --help CMD: as CMD --help */
+	if (top && top->action == ILP_ACT_HELP && argc > 3)
+		return usage_error("%s takes one command, not '%s'", argv[1], argv[3]);
+	if (top && top->action == ILP_ACT_HELP && argc == 3) {
+		static char help_opt[] = "--help";
+
+		help_argv[0] = argv[0];
+		help_argv[1] = argv[2];
+		help_argv[2] = help_opt;
+		argv = help_argv;
+		top = NULL;
+	}
 	if (top)
 		return run_top(top, argc, argv);
 	for (i = 0; i < NCOMMANDS; i++) {

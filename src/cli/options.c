@@ -832,7 +832,7 @@ int ilp_help_item(FILE *out, const char *left, size_t col, const char *text)
 
 	r |= fputs(left, out) < 0;
 	at = strlen(left);
-	if (at >= col) {	/* then the text starts on the next line */
+	if (at && at >= col) {	/* then the text starts on the next line */
 		r |= fputc('\n', out) < 0;
 		at = 0;
 	}
@@ -864,6 +864,11 @@ int ilp_help_item(FILE *out, const char *left, size_t col, const char *text)
 
 int ilp_options_help(FILE *out)
 {
+	return ilp_options_help_for(out, ~0u);
+}
+
+int ilp_options_help_for(FILE *out, unsigned cmds)
+{
 	char left[64], def[48], text[1024];
 	size_t i;
 	int s, r = 0;
@@ -871,13 +876,18 @@ int ilp_options_help(FILE *out)
 	for (s = 0; s < ILP_SEC_COUNT; s++) {
 		const char *title = section_names[s];
 
+		for (i = 0; i < NOPTIONS; i++)
+			if (options[i].section == (enum ilp_opt_section)s && (options[i].cmds & cmds))
+				break;
+		if (i == NOPTIONS)	/* none of this section's options is cmds' */
+			continue;
 		r |= fprintf(out, "\n%c%s%s:\n", tolower((unsigned char)title[0]), title + 1,
 			     s == ILP_SEC_FINDINGS ? " (how each detector decides: "
 			     "docs/detectors.md)" : "") < 0;
 		for (i = 0; i < NOPTIONS; i++) {
 			const struct ilp_option *opt = &options[i];
 
-			if (opt->section != (enum ilp_opt_section)s)
+			if (opt->section != (enum ilp_opt_section)s || !(opt->cmds & cmds))
 				continue;
 			if (opt->short_name)
 				snprintf(left, sizeof(left), "  -%c, --%s%s%s", opt->short_name,

@@ -575,6 +575,50 @@ static void test_help_lists_every_option(void **state)
 	free(buf);
 }
 
+/* CMD --help: exactly the options whose .cmds has CMD's bit, each once */
+static void test_help_per_command(void **state)
+{
+	static const unsigned bits[] = { ILP_CMD_RUN, ILP_CMD_ATTACH, ILP_CMD_RECORD,
+					 ILP_CMD_REPORT };
+	char item[96];
+	size_t b, i;
+
+	(void)state;
+	for (b = 0; b < sizeof(bits) / sizeof(bits[0]); b++) {
+		char *buf = NULL;
+		size_t size = 0, listed = 0, want = 0;
+		FILE *f = open_memstream(&buf, &size);
+
+		assert_non_null(f);
+		assert_int_equal(ilp_options_help_for(f, bits[b]), 0);
+		fclose(f);
+		for (i = 0; i < ilp_option_count(); i++) {
+			const struct ilp_option *o = ilp_option(i);
+			const char *at;
+			int n = 0;
+
+			/* the item's left column, as --help starts a line with it */
+			if (o->short_name)
+				snprintf(item, sizeof(item), "\n  -%c, --%s%s%s", o->short_name,
+					 o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+			else
+				snprintf(item, sizeof(item), "\n      --%s%s%s", o->name,
+					 o->arg ? " " : "", o->arg ? o->arg : "");
+			for (at = buf; (at = strstr(at, item)); at++)
+				n++;
+			if (n != !!(o->cmds & bits[b]))
+				fail_msg("help for command bit %#x: --%s listed %d times, its "
+					 ".cmds %#x", bits[b], o->name, n, o->cmds);
+			want += !!(o->cmds & bits[b]);
+		}
+		/* and nothing else: one item line per option (col 2, a '-') */
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+			listed += (!strncmp(line, "  -", 3) || !strncmp(line, "      --", 8));
+		assert_int_equal(listed, want);
+		free(buf);
+	}
+}
+
 /* ---- the documentation agrees with the table ---- */
 
 struct doc_opt {
@@ -906,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_parse_syscalls_errors),
 		cmocka_unit_test(test_help_and_top),
 		cmocka_unit_test(test_help_lists_every_option),
+		cmocka_unit_test(test_help_per_command),
 		cmocka_unit_test(test_man_page_matches_table),
 		cmocka_unit_test(test_detectors_md_matches_table),
 	};

@@ -21,6 +21,7 @@
 # missing pkg-config module (PKGS) naming its package (scripts/check-build-deps.sh).
 
 CC      ?= cc
+CXX     ?= g++
 O       ?= build
 VERSION := 0.1.0
 PKG_CONFIG ?= pkg-config
@@ -47,7 +48,9 @@ LIB_OBJS  := $(LIB_SRCS:src/%.c=$(O)/obj/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 WL_SRCS   := $(wildcard tests/workloads/*.c)
-WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%)
+WL_CXX_SRCS := $(wildcard tests/workloads/*.cc)
+WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%) \
+             $(WL_CXX_SRCS:tests/workloads/%.cc=$(O)/workloads/%)
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h
@@ -93,6 +96,13 @@ $(O)/bench/%: tests/bench/%.c $(LIB_OBJS)
 $(O)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+
+# C++ workloads (names to demangle): frame pointers, so a stack is whole
+# even where CFI is not
+$(O)/workloads/%: tests/workloads/%.cc
+	$(call msg,CXX,$<)
+	$(Q)mkdir -p $(@D) && $(CXX) -std=c++17 -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	  -pthread -o $@ $<
 
 workloads: $(WL_BINS)
 

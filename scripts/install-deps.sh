@@ -6,7 +6,7 @@
 #   sh scripts/install-deps.sh fuzz    also clang and libFuzzer (make fuzz)
 set -eu
 mode=${1:-test}
-need="gcc g++ make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev"
+need="gcc g++ make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev libiberty-dev"
 if [ "$mode" = fuzz ]; then
 	need="$need clang libclang-rt-dev"
 elif [ "$mode" = test ]; then

@@ -30,6 +30,7 @@
 #include "vocab.h"
 
 struct ilp_opts;
+struct ilp_symbolizer;
 
 /*
  * Where --stacks puts what the tracer unwinds (the caller wires it to a
@@ -108,6 +109,7 @@ struct ilp_ptrace_opts {
 	size_t nsyscalls;
 	int seccomp;		/* 1: run mode (tracees carry our filter) */
 	const struct ilp_stack_sink *stacks;	/* non-NULL: unwind at each profiled entry */
+	struct ilp_symbolizer *sym;	/* with stacks: names their frames (symbolize.h) */
 	/*
 	 * --names=exact under ftrace: the tracer only reads names for this
 	 * resolver (the ftrace source's), at the seccomp stop of a path-taking
@@ -132,7 +134,7 @@ int ilp_ptrace_names_set(int *out, size_t max);
 /**
  * ilp_ptrace_new - makes a tracer
  * @o: its options; the struct is copied, but the tracer keeps pointers to
- *	o->syscalls, o->stacks and o->names_for, which must outlive it
+ *	o->syscalls, o->stacks, o->sym and o->names_for, which must outlive it
  * @fn: called with each event the tracer emits (from ilp_ptrace_poll(),
  *	ilp_ptrace_attach(), ilp_ptrace_seize_child()); the event is valid
  *	during the call only

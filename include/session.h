@@ -36,6 +36,7 @@
 #include <sys/types.h>
 
 struct ilp_opts;
+struct ilp_symbolizer;
 struct ilp_event;
 struct ilp_model;
 struct ilp_instance;
@@ -322,6 +323,16 @@ int ilp_session_exit_code(const struct ilp_session *s);
  * Returns the options given to ilp_session_new() (the caller's).
  */
 const struct ilp_opts *ilp_session_opts(const struct ilp_session *s);
+
+/**
+ * ilp_session_symbolizer - the session's symbolizer
+ * @s: the session
+ *
+ * Lock names, and the ptrace backend's stack frames (symbolize.h).
+ *
+ * Returns the symbolizer, owned by s, valid until ilp_session_free().
+ */
+struct ilp_symbolizer *ilp_session_symbolizer(const struct ilp_session *s);
 
 /**
  * ilp_session_mode - the session's mode

@@ -3,20 +3,27 @@
 #define ILP_SYMBOLIZE_H
 
 /*
- * Names for addresses and devices, for the report: user addresses from a
- * snapshot of /proc/PID/maps and the ELF symbol tables of the mapped files
- * (libelf), kernel addresses from /proc/kallsyms, block devices from
+ * Names for addresses and devices, for the report: user addresses (lock
+ * words, and the pcs of the unwinder's stacks, unwind.h) from a snapshot
+ * of /proc/PID/maps and the mapped ELF files read with libdw: symbols,
+ * and source lines, from the file or its separate debuginfo
+ * (build-id and .gnu_debuglink, looked up inside the process's root, so a
+ * container's /usr/lib/debug), C++ and Rust names demangled (demangle.h);
+ * kernel addresses from /proc/kallsyms, block devices from
  * /sys/dev/block.  This is I/O: the capture calls it, never the model or a
  * reporter.  Snapshots are taken while the process lives (a process that
- * exited has no maps); ELF files are read from disk when asked.
+ * exited has no maps); ELF files are read from disk when asked, once
+ * whatever process maps them.
  *
  * The tracee is not trusted: a mapped file is opened through
- * /proc/PID/map_files (or, without CAP_SYS_ADMIN, by path with
- * O_NOFOLLOW), never blocking (O_NONBLOCK), and read only if it is a
- * regular file with the maps line's dev:ino; ELF headers and sections are
- * checked against the file before they are read, and what is read and
- * kept is capped (4 GiB files, 64 MiB symbol tables, 1 Mi symbols per
- * file, 4 Mi in all, 1024 files).
+ * /proc/PID/map_files (or, without CAP_SYS_ADMIN, by its path inside
+ * /proc/PID/root), as O_PATH first (no FIFO or device is ever opened),
+ * and read only if it is a regular file with the maps line's dev:ino;
+ * debuginfo files the same way; ELF headers and symbol tables are checked
+ * against the file before libelf reads them (a file that lies is not
+ * read), files are read with pread, never mapped, and what is read is
+ * capped (4 GiB files, 64 MiB symbol tables, 1 Mi symbols per file, 4 Mi
+ * in all, 256 files).
  */
 
 #include <stddef.h>
@@ -37,7 +44,7 @@ struct ilp_symbolizer;
 int ilp_symbolizer_new(struct ilp_symbolizer **out);
 
 /**
- * ilp_symbolizer_free - frees s, its snapshots, ELF symbols and kallsyms
+ * ilp_symbolizer_free - frees s, its snapshots, ELF files and kallsyms
  * @s: the symbolizer; NULL is a no-op
  */
 void ilp_symbolizer_free(struct ilp_symbolizer *s);
@@ -111,13 +118,13 @@ int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid);
 
 /**
  * ilp_symbolize_user - names a user address from a process's snapshot
- * @s: the symbolizer; ELF files are read (and their symbols kept) when asked
+ * @s: the symbolizer; ELF files are read (and kept) when asked
  * @pid: the process
  * @addr: the address
  * @buf: the caller's buffer, set to the name (cut to fit): "hot_lock" (an
- *	ELF symbol covering it, "+0x8" inside it), else the mapping:
- *	"app+0x4010", "[heap]+0x2a0", "[stack]@0x7ffd...", "[anon]@0x7f12..."
- *	(one word each)
+ *	ELF symbol covering it, demangled: "app::g_cache"; "+0x8" inside
+ *	it), else the mapping: "app+0x4010", "[heap]+0x2a0",
+ *	"[stack]@0x7ffd...", "[anon]@0x7f12..."
  * @size: bytes at buf
  *
  * Takes no snapshot: see ilp_symbolizer_snapshot().
@@ -126,6 +133,28 @@ int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid);
  */
 int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,
 		       size_t size);
+
+/* a code address, named */
+struct ilp_pcname {
+	char func[256];		/* the function's symbol, demangled; "" if none */
+	const char *file;	/* its source file, NULL without line info */
+	int line;		/* 0: unknown */
+	const char *module;	/* the mapped file's path (the maps line's) */
+};
+
+/**
+ * ilp_symbolize_pc - names a code address from a process's snapshot
+ * @s: the symbolizer; ELF files are read (and kept) when asked
+ * @pid: the process
+ * @pc: the address (as ilp_unwind_stack() gives it)
+ * @out: set to the name: out->file and out->module stay valid until the
+ *	next snapshot of pid or ilp_symbolizer_free()
+ *
+ * Takes no snapshot: the unwinder's Dwfl took one (unwind.h).
+ *
+ * Returns 0, or -ENOENT (pc is in no ELF file of the snapshot).
+ */
+int ilp_symbolize_pc(struct ilp_symbolizer *s, int pid, uint64_t pc, struct ilp_pcname *out);
 
 /**
  * ilp_symbolize_kernel - names a kernel address from /proc/kallsyms

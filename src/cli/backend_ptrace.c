@@ -109,6 +109,7 @@ static int pt_open(struct ilp_session *s, struct ilp_backend **out)
 		p->sink = (struct ilp_stack_sink){ p->stacks, sink_intern, sink_name_frame,
 						   sink_add };
 		po.stacks = &p->sink;
+		po.sym = ilp_session_symbolizer(s);
 	}
 	err = ilp_ptrace_new(&po, ilp_session_feed, s, &p->pt);
 	if (err)

@@ -282,6 +282,11 @@ void ilp_session_free(struct ilp_session *s)
 	free(s);
 }
 
+struct ilp_symbolizer *ilp_session_symbolizer(const struct ilp_session *s)
+{
+	return s->sym;
+}
+
 const struct ilp_opts *ilp_session_opts(const struct ilp_session *s)
 {
 	return s->o;

@@ -37,6 +37,7 @@
 #include "resolve.h"
 #include "ptrace.h"
 #include "syscalls.h"
+#include "symbolize.h"
 #include "unwind.h"
 
 #define SECCOMP_CHUNK 64	/* compares per block: jump offsets stay < 256 */
@@ -376,7 +377,7 @@ int ilp_ptrace_new(const struct ilp_ptrace_opts *o, ilp_event_fn fn, void *ctx,
 	pt->nr_creat = ilp_syscall_nr("creat");
 	pt->nr_openat = ilp_syscall_nr("openat");
 	pt->nr_openat2 = ilp_syscall_nr("openat2");
-	if (o->stacks && (err = ilp_unwind_new(&pt->uw)))
+	if (o->stacks && (err = o->sym ? ilp_unwind_new(&pt->uw, o->sym) : -EINVAL))
 		goto out;
 	err = ilp_resolver_new(&pt->res);
 	if (err)
@@ -444,8 +445,8 @@ static int is_profiled(const struct ilp_ptrace *pt, int nr)
 
 static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
 {
-	const char *func, *file, *module;
-	int n, id, is_new, line;
+	struct ilp_pcname pn;
+	int n, id, is_new;
 	size_t i;
 
 	t->stack_id = -1;
@@ -458,11 +459,11 @@ static void record_stack(struct ilp_ptrace *pt, struct task *t, int nr)
 		return;
 	if (is_new)
 		for (i = 0; i < (size_t)n; i++) {
-			if (ilp_unwind_symbolize(pt->uw, t->pid, pt->pcs[i], &func, &file, &line,
-						 &module))
+			if (ilp_symbolize_pc(pt->o.sym, t->pid, pt->pcs[i], &pn))
 				continue;
-			pt->o.stacks->name_frame(pt->o.stacks->ctx, id, i, func, file, line,
-						 module);
+			pt->o.stacks->name_frame(pt->o.stacks->ctx, id, i,
+						 pn.func[0] ? pn.func : NULL, pn.file, pn.line,
+						 pn.module);
 		}
 	t->stack_id = id;
 }

@@ -5,85 +5,38 @@
  * A user address is matched against each mapped ELF file's PT_LOAD
  * segments (the load bias from the mapping whose file offset starts a
  * segment), so a global in .bss, which lives in the anonymous mapping just
- * after the file's data, still finds its symbol.  ELF files are parsed
- * once (symbols sorted by address); /proc/kallsyms once.
- *
- * The tracee is not trusted.  A mapped file is never opened by the path
- * its maps line shows (a hostile tracee can put a FIFO, a device or a
- * symlink there, or the file may be gone): it is opened through
- * /proc/PID/map_files/START-END, which is the mapped file itself, or, where
- * that is not allowed (not CAP_SYS_ADMIN), by path with O_NOFOLLOW, and in
- * both cases only if stat says a regular file with the maps line's
- * dev:ino, checked again with fstat on the open fd; O_NONBLOCK so that no
- * open can wait.  The file's ELF headers are checked before libelf reads
- * them (section and program header counts and offsets inside the file),
- * every section used is checked against the file size, and the sizes read
- * and kept are capped (ILP_ELF_*).  Parsed files are keyed by dev:ino.
+ * after the file's data, still finds its symbol.  The files themselves
+ * (opened through the process, checked, read with libdw once whatever
+ * process maps them) are elffile.c's; /proc/kallsyms is read once.
  */
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
-#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "pidns.h"
 #include "symbolize.h"
+#include "symbolize_internal.h"
 #include "idmap.h"
 #include "vocab.h"
 #include "event.h"
 
-#define PAGE_MASK_U (~(uint64_t)4095)
-
-/* what is read of a mapped ELF file, at most */
-#define ILP_ELF_MAX_BYTES (4ull << 30)	/* larger files are not parsed */
-#define ILP_ELF_MAX_HDRS 65536u		/* section or program headers */
-#define ILP_ELF_MAX_TABLE (64ull << 20)	/* bytes of a symbol table or its strings */
-#define ILP_ELF_MAX_SYMS (1u << 20)	/* symbols kept per file */
-#define ILP_ELF_SYM_BUDGET (4u << 20)	/* symbols kept over all files */
-#define ILP_ELF_MAX_OBJS 1024u		/* distinct files parsed */
-#define ILP_SYM_NAME_MAX 255		/* bytes of a symbol name kept */
 /* a snapshot missing an address is read again only when it is older than
  * this and than 10 times its own read time: a tracee with 65530 mappings
  * and many unmapped lock addresses cannot keep the profiler reading maps */
 #define ILP_SNAP_MIN_AGE_NS 1000000ull
-#define BTRFS_MAGIC_V 0x9123683eL
 
+/* a kernel symbol */
 struct sym {
 	uint64_t addr, size;
 	char *name;
 };
 
-struct seg {
-	uint64_t vaddr, memsz, offset;
-};
-
-struct elfobj {
-	uint64_t dev, ino;	/* the file (maps line's dev:ino) */
-	struct elfobj *next;	/* same key hash */
-	int ok;			/* parsed */
-	struct seg *segs;
-	size_t nsegs;
-	struct sym *syms;	/* by addr */
-	size_t nsyms;
-};
-
-struct map {
-	uint64_t start, end, offset;
-	uint64_t dev, ino;	/* 0 0 for anonymous */
-	char *path;		/* "" for anonymous */
-};
-
 struct snap {
-	struct map *maps;
+	struct ilp_map *maps;
 	size_t nmaps;
 	uint64_t taken_ts;	/* CLOCK_MONOTONIC ns: older than an exec, it is stale */
 	uint64_t read_ns;	/* how long reading it took */
@@ -98,8 +51,7 @@ struct ilp_symbolizer {
 	const struct ilp_pidns *pidns;	/* in a pid namespace: pid -> /proc pid */
 	struct ilp_idmap snaps;		/* pid -> struct snap */
 	struct ilp_idmap links;		/* child pid -> struct forklink */
-	struct ilp_idmap objs;		/* obj_key(dev, ino) -> struct elfobj chain */
-	size_t nobjs, nsyms_kept;
+	struct ilp_elffiles *files;	/* the ELF files mapped (elffile.c) */
 	struct sym *ksyms;	/* kallsyms by addr; size = next addr - addr */
 	size_t nksyms;
 	int kloaded;
@@ -113,17 +65,17 @@ static uint64_t now_ns(void)
 	return (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
 }
 
-static uint64_t obj_key(uint64_t dev, uint64_t ino)
-{
-	return ino ^ (dev * 0x9e3779b97f4a7c15ull);
-}
-
 int ilp_symbolizer_new(struct ilp_symbolizer **out)
 {
 	*out = calloc(1, sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	elf_version(EV_CURRENT);
+	(*out)->files = ilp_elffiles_new();
+	if (!(*out)->files) {
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -147,13 +99,6 @@ static void syms_free(struct sym *s, size_t n)
 	free(s);
 }
 
-static void elfobj_free(struct elfobj *o)
-{
-	free(o->segs);
-	syms_free(o->syms, o->nsyms);
-	free(o);
-}
-
 void ilp_symbolizer_free(struct ilp_symbolizer *s)
 {
 	size_t i;
@@ -169,18 +114,12 @@ void ilp_symbolizer_free(struct ilp_symbolizer *s)
 	for (i = 0; i < s->links.cap; i++)
 		free(s->links.vals[i]);
 	ilp_idmap_release(&s->links);
-	for (i = 0; i < s->objs.cap; i++) {
-		struct elfobj *o = s->objs.vals[i], *next;
-
-		for (; o; o = next) {
-			next = o->next;
-			elfobj_free(o);
-		}
-	}
-	ilp_idmap_release(&s->objs);
+	ilp_elffiles_free(s->files);
 	syms_free(s->ksyms, s->nksyms);
 	free(s);
 }
+
+static int snap_stale(const struct snap *sn);
 
 static struct snap *snap_find(const struct ilp_symbolizer *s, int pid)
 {
@@ -238,7 +177,7 @@ void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *
 }
 
 /* one line of /proc/PID/maps into m: 0, -EINVAL (not a mapping line), -ENOMEM */
-static int map_parse(char *line, struct map *m)
+static int map_parse(char *line, struct ilp_map *m)
 {
 	unsigned long long start, end, off, ino;
 	unsigned maj, min;
@@ -287,7 +226,7 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 			continue;
 		}
 		if (fresh.nmaps == cap) {
-			struct map *nm = realloc(fresh.maps, (cap ? cap * 2 : 64) * sizeof(*nm));
+			struct ilp_map *nm = realloc(fresh.maps, (cap ? cap * 2 : 64) * sizeof(*nm));
 
 			if (!nm)
 				goto out;
@@ -333,323 +272,6 @@ static int sym_cmp(const void *a, const void *b)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/* st is the file the maps line m names: a regular file of at most
- * ILP_ELF_MAX_BYTES with m's inode and device (btrfs: maps shows the
- * superblock's device, stat the subvolume's, so the inode alone there) */
-static int same_file(const struct stat *st, const struct map *m, const char *path)
-{
-	struct statfs sf;
-
-	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_ino != m->ino ||
-	    (uint64_t)st->st_size > ILP_ELF_MAX_BYTES)
-		return 0;
-	if ((uint64_t)st->st_dev == m->dev)
-		return 1;
-	return path && !statfs(path, &sf) && sf.f_type == BTRFS_MAGIC_V;
-}
-
-/* opens path if it is m's file (stat before, fstat after): fd or -errno */
-static int open_checked(const char *path, int magic_link, const struct map *m)
-{
-	struct stat st;
-	int fd;
-
-	if (magic_link ? stat(path, &st) : lstat(path, &st))
-		return -errno;
-	if (!same_file(&st, m, path))
-		return -ESTALE;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (magic_link ? 0 : O_NOFOLLOW));
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !same_file(&st, m, path)) {
-		close(fd);
-		return -ESTALE;
-	}
-	return fd;
-}
-
-/*
- * The file mapped at m in pid, never by a path the tracee controls alone:
- * fd or -errno (map_files' error: -ENOENT when the mapping is no longer
- * there as the snapshot saw it).  map_files needs CAP_SYS_ADMIN and a live
- * mapping; else the path, if it still names that very file.
- */
-static int open_mapped(int pid, const struct map *m)
-{
-	static const char deleted[] = " (deleted)";
-	char mf[96];
-	size_t len = strlen(m->path);
-	int fd, fd2;
-
-	snprintf(mf, sizeof(mf), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, pid, m->start, m->end);
-	fd = open_checked(mf, 1, m);
-	if (fd >= 0 || fd == -ESTALE)
-		return fd;
-	if (len >= sizeof(deleted) - 1 && !strcmp(m->path + len - (sizeof(deleted) - 1), deleted))
-		return fd;
-	fd2 = open_checked(m->path, 0, m);
-	return fd2 >= 0 ? fd2 : fd;
-}
-
-/* from a 32- or 64-bit ELF header (native byte order) */
-struct ehdr_fields {
-	uint64_t shoff, phoff, shnum, phnum, shentsize, phentsize;
-};
-
-static int pread_full(int fd, void *buf, size_t n, uint64_t off)
-{
-	return pread(fd, buf, n, (off_t)off) == (ssize_t)n ? 0 : -EIO;
-}
-
-/* count and entries inside the file, count <= ILP_ELF_MAX_HDRS */
-static int table_in_file(uint64_t off, uint64_t num, uint64_t entsize, uint64_t fsize)
-{
-	return num <= ILP_ELF_MAX_HDRS && entsize <= 65535 && off <= fsize &&
-	       num * entsize <= fsize - off;
-}
-
-/*
- * Reads and checks the ELF header before libelf does: libelf allocates per
- * section and program header, up to what the file size allows.  Extended
- * numbering (e_shnum 0, e_phnum PN_XNUM) reads section 0.  0 or -EINVAL.
- */
-static int elf_header_check(int fd, uint64_t fsize)
-{
-	union {
-		unsigned char id[EI_NIDENT];
-		Elf32_Ehdr e32;
-		Elf64_Ehdr e64;
-	} h;
-	struct ehdr_fields f;
-	uint64_t sh0_size = 0, sh0_info = 0;
-	int is64;
-	const union { uint16_t v; uint8_t b[2]; } order = { 1 };
-
-	if (fsize < sizeof(h.e32) || pread_full(fd, &h, sizeof(h.e32), 0) ||
-	    memcmp(h.id, ELFMAG, SELFMAG) ||
-	    h.id[EI_DATA] != (order.b[0] ? ELFDATA2LSB : ELFDATA2MSB))
-		return -EINVAL;
-	is64 = h.id[EI_CLASS] == ELFCLASS64;
-	if (!is64 && h.id[EI_CLASS] != ELFCLASS32)
-		return -EINVAL;
-	if (is64) {
-		if (fsize < sizeof(h.e64) || pread_full(fd, &h, sizeof(h.e64), 0))
-			return -EINVAL;
-		f = (struct ehdr_fields){ h.e64.e_shoff, h.e64.e_phoff, h.e64.e_shnum,
-					  h.e64.e_phnum, h.e64.e_shentsize, h.e64.e_phentsize };
-	} else {
-		f = (struct ehdr_fields){ h.e32.e_shoff, h.e32.e_phoff, h.e32.e_shnum,
-					  h.e32.e_phnum, h.e32.e_shentsize, h.e32.e_phentsize };
-	}
-	if (f.shoff && (f.shnum == 0 || f.phnum == PN_XNUM)) {
-		Elf64_Shdr s64;
-		Elf32_Shdr s32;
-
-		if (is64 ? pread_full(fd, &s64, sizeof(s64), f.shoff)
-			 : pread_full(fd, &s32, sizeof(s32), f.shoff))
-			return -EINVAL;
-		sh0_size = is64 ? s64.sh_size : s32.sh_size;
-		sh0_info = is64 ? s64.sh_info : s32.sh_info;
-		if (f.shnum == 0)
-			f.shnum = sh0_size;
-		if (f.phnum == PN_XNUM)
-			f.phnum = sh0_info;
-	}
-	if ((f.shnum && !table_in_file(f.shoff, f.shnum, f.shentsize, fsize)) ||
-	    (f.phnum && !table_in_file(f.phoff, f.phnum, f.phentsize, fsize)))
-		return -EINVAL;
-	return 0;
-}
-
-/* a section whose bytes lie inside the file, at most ILP_ELF_MAX_TABLE of them */
-static int section_ok(const GElf_Shdr *sh, uint64_t fsize)
-{
-	return sh->sh_type != SHT_NOBITS && !(sh->sh_flags & SHF_COMPRESSED) &&
-	       sh->sh_offset <= fsize && sh->sh_size <= fsize - sh->sh_offset &&
-	       sh->sh_size <= ILP_ELF_MAX_TABLE;
-}
-
-/* the symbol table scn (type SHT_SYMTAB or SHT_DYNSYM) and its strings are sane */
-static int symtab_ok(Elf *e, const GElf_Shdr *sh, uint64_t fsize)
-{
-	size_t shnum;
-	GElf_Shdr ssh;
-	Elf_Scn *strs;
-
-	if (!section_ok(sh, fsize) || sh->sh_entsize != gelf_fsize(e, ELF_T_SYM, 1, EV_CURRENT) ||
-	    elf_getshdrnum(e, &shnum) || !sh->sh_link || sh->sh_link >= shnum)
-		return 0;
-	strs = elf_getscn(e, sh->sh_link);
-	return strs && gelf_getshdr(strs, &ssh) && ssh.sh_type == SHT_STRTAB &&
-	       section_ok(&ssh, fsize);
-}
-
-/* the symbols of section scn into o, at most max of them: 0 or -ENOMEM */
-static int syms_load(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct elfobj *o, size_t max)
-{
-	Elf_Data *d = elf_getdata(scn, NULL);
-	size_t k, cnt, cap = 0;
-
-	if (!d || !sh->sh_entsize)
-		return 0;
-	cnt = d->d_size / sh->sh_entsize;	/* what was read, not what sh_size says */
-	for (k = 0; k < cnt && o->nsyms < max && k <= INT32_MAX; k++) {
-		GElf_Sym st;
-		const char *name;
-		int type;
-
-		if (!gelf_getsym(d, (int)k, &st) || !st.st_value || st.st_shndx == SHN_UNDEF)
-			continue;
-		type = GELF_ST_TYPE(st.st_info);
-		if (type != STT_OBJECT && type != STT_FUNC && type != STT_TLS && type != STT_NOTYPE)
-			continue;
-		name = elf_strptr(e, sh->sh_link, st.st_name);	/* bounds-checked by libelf */
-		if (!name || !*name)
-			continue;
-		if (o->nsyms == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			struct sym *ns;
-
-			if (ncap > max)
-				ncap = max;
-			ns = realloc(o->syms, ncap * sizeof(*ns));
-			if (!ns)
-				return -ENOMEM;
-			o->syms = ns;
-			cap = ncap;
-		}
-		o->syms[o->nsyms].addr = st.st_value;
-		o->syms[o->nsyms].size = st.st_size;
-		o->syms[o->nsyms].name = strndup(name, ILP_SYM_NAME_MAX);
-		if (!o->syms[o->nsyms].name)
-			return -ENOMEM;
-		o->nsyms++;
-	}
-	return 0;
-}
-
-/* parses the ELF file open at fd into o; o->ok if it is one */
-static void elf_load(struct ilp_symbolizer *s, struct elfobj *o, int fd)
-{
-	Elf *e = NULL;
-	Elf_Scn *scn = NULL;
-	GElf_Ehdr eh;
-	struct stat st;
-	size_t i, n, budget;
-	int have_symtab = 0;
-
-	if (fstat(fd, &st) || elf_header_check(fd, (uint64_t)st.st_size))
-		return;
-	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || !gelf_getehdr(e, &eh) || elf_getphdrnum(e, &n) || n > ILP_ELF_MAX_HDRS)
-		goto out;
-	o->segs = calloc(n ? n : 1, sizeof(*o->segs));
-	if (!o->segs)
-		goto out;
-	for (i = 0; i < n; i++) {
-		GElf_Phdr ph;
-
-		if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD) {
-			o->segs[o->nsegs].vaddr = ph.p_vaddr;
-			o->segs[o->nsegs].memsz = ph.p_memsz;
-			o->segs[o->nsegs].offset = ph.p_offset;
-			o->nsegs++;
-		}
-	}
-	/* .symtab if present (it holds the static globals), else .dynsym */
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB &&
-		    symtab_ok(e, &sh, (uint64_t)st.st_size))
-			have_symtab = 1;
-	}
-	budget = ILP_ELF_SYM_BUDGET - s->nsyms_kept;
-	if (budget > ILP_ELF_MAX_SYMS)
-		budget = ILP_ELF_MAX_SYMS;
-	while ((scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != (have_symtab ? SHT_SYMTAB : SHT_DYNSYM) ||
-		    !symtab_ok(e, &sh, (uint64_t)st.st_size))
-			continue;
-		if (syms_load(e, scn, &sh, o, budget))
-			goto out;
-	}
-	if (o->nsyms > 1)
-		qsort(o->syms, o->nsyms, sizeof(*o->syms), sym_cmp);
-	s->nsyms_kept += o->nsyms;
-	o->ok = 1;
-out:
-	if (e)
-		elf_end(e);
-}
-
-/*
- * The parsed ELF file mapped at m in pid (parsed now if new), NULL if it
- * cannot be opened as m's file now (*err: why; asked again later) or the
- * cache is full.
- */
-static struct elfobj *elf_get(struct ilp_symbolizer *s, int pid, const struct map *m, int *err)
-{
-	uint64_t key = obj_key(m->dev, m->ino);
-	struct elfobj *o, *head = ilp_idmap_peek(&s->objs, key);
-	int fd, ppid;
-
-	for (o = head; o; o = o->next)
-		if (o->dev == m->dev && o->ino == m->ino)
-			return o;
-	if (!m->ino || s->nobjs >= ILP_ELF_MAX_OBJS)
-		return NULL;
-	ppid = ilp_pidns_proc_pid(s->pidns, pid);	/* pid namespace: the /proc pid */
-	fd = ppid > 0 ? open_mapped(ppid, m) : -ENOENT;
-	if (fd < 0) {
-		*err = fd;
-		return NULL;
-	}
-	o = calloc(1, sizeof(*o));
-	if (!o || ilp_idmap_put(&s->objs, key, o)) {
-		free(o);
-		close(fd);
-		return NULL;
-	}
-	o->dev = m->dev;
-	o->ino = m->ino;
-	o->next = head;
-	s->nobjs++;
-	elf_load(s, o, fd);
-	close(fd);
-	return o;
-}
-
-/* the symbol covering v (size 0: only an exact match) */
-static const struct sym *sym_at(const struct sym *syms, size_t n, uint64_t v)
-{
-	size_t lo = 0, hi = n;
-	const struct sym *best = NULL;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (syms[mid].addr <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* walk back over symbols starting at or before v: the first covering one */
-	while (lo > 0) {
-		const struct sym *c = &syms[--lo];
-
-		if (v < c->addr + (c->size ? c->size : 1)) {
-			best = c;
-			break;
-		}
-		if (v - c->addr > (1u << 20))
-			break;
-	}
-	return best;
-}
-
 static const char *base(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -657,61 +279,75 @@ static const char *base(const char *path)
 	return b ? b + 1 : path;
 }
 
+/* the ELF file m maps, if m starts one of its segments (*bias: its load
+ * bias), else NULL; *err as ilp_elffile_get's */
+static struct ilp_elffile *mapped_file(struct ilp_symbolizer *s, int ppid,
+				       const struct ilp_map *m, uint64_t *bias, int *err)
+{
+	struct ilp_elffile *f;
+
+	*err = 0;
+	if (!m->ino || m->path[0] != '/')
+		return NULL;
+	f = ilp_elffile_get(s->files, ppid, m, err);
+	return f && !ilp_elffile_bias(f, m, bias) ? f : NULL;
+}
+
 /*
- * ilp_symbolize_user; *stale set when a file mapping of the snapshot is no
+ * The ELF file of pid's snapshot sn whose segments hold addr: the file,
+ * *v the address inside it and *mp the mapping that gave its bias (any
+ * mapping that starts a segment: .bss, past the file's pages, is found
+ * too), or NULL.  *stale set when a file mapping of the snapshot is no
  * longer there as it was (map_files has no such range: ld.so's mprotect
  * split it, or it was unmapped), so a snapshot read again may name addr
  * by its symbol where this one only has the mapping.
  */
+static struct ilp_elffile *file_at(struct ilp_symbolizer *s, int pid, const struct snap *sn,
+				   uint64_t addr, uint64_t *v, const struct ilp_map **mp,
+				   int *stale)
+{
+	int ppid = ilp_pidns_proc_pid(s->pidns, pid);	/* pid namespace: the /proc pid */
+	size_t i;
+
+	*stale = 0;
+	for (i = 0; i < sn->nmaps; i++) {
+		const struct ilp_map *m = &sn->maps[i];
+		uint64_t bias;
+		int err;
+		struct ilp_elffile *f = mapped_file(s, ppid, m, &bias, &err);
+
+		if (err == -ENOENT)
+			*stale = 1;
+		if (!f || !ilp_elffile_covers(f, addr - bias))
+			continue;
+		*v = addr - bias;
+		*mp = m;
+		return f;
+	}
+	return NULL;
+}
+
+/* ilp_symbolize_user, and *stale (file_at) */
 static int symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,
 			  size_t size, int *stale)
 {
 	struct snap *sn = snap_find(s, pid);
-	size_t i, k;
+	const struct ilp_map *m;
+	struct ilp_elffile *f;
+	uint64_t v;
+	size_t i;
 
 	*stale = 0;
 	if (!sn)
 		return -ENOENT;
-	/* ELF objects: any mapping starting a PT_LOAD gives the bias */
-	for (i = 0; i < sn->nmaps; i++) {
-		const struct map *m = &sn->maps[i];
-		struct elfobj *o;
-		int err = 0;
-
-		if (!m->ino || m->path[0] != '/')
-			continue;
-		o = elf_get(s, pid, m, &err);
-		if (err == -ENOENT)
-			*stale = 1;
-		if (!o || !o->ok)
-			continue;
-		for (k = 0; k < o->nsegs; k++) {
-			const struct seg *g = &o->segs[k];
-			uint64_t bias, v, j;
-
-			if ((g->offset & PAGE_MASK_U) != m->offset)
-				continue;
-			bias = m->start - (g->vaddr & PAGE_MASK_U);
-			v = addr - bias;
-			for (j = 0; j < o->nsegs; j++) {
-				const struct sym *sy;
-
-				if (v < o->segs[j].vaddr || v >= o->segs[j].vaddr + o->segs[j].memsz)
-					continue;
-				sy = sym_at(o->syms, o->nsyms, v);
-				if (sy && v == sy->addr)
-					snprintf(buf, size, "%s", sy->name);
-				else if (sy)
-					snprintf(buf, size, "%s+0x%" PRIx64, sy->name, v - sy->addr);
-				else
-					snprintf(buf, size, "%s+0x%" PRIx64, base(m->path), v);
-				return 0;
-			}
-		}
+	f = file_at(s, pid, sn, addr, &v, &m, stale);
+	if (f) {
+		if (ilp_elffile_data_name(f, v, buf, size))
+			snprintf(buf, size, "%s+0x%" PRIx64, base(m->path), v);
+		return 0;
 	}
 	for (i = 0; i < sn->nmaps; i++) {
-		const struct map *m = &sn->maps[i];
-
+		m = &sn->maps[i];
 		if (addr < m->start || addr >= m->end)
 			continue;
 		if (!strcmp(m->path, "[heap]"))
@@ -726,6 +362,71 @@ static int symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int ilp_symbolize_pc(struct ilp_symbolizer *s, int pid, uint64_t pc, struct ilp_pcname *out)
+{
+	struct snap *sn = snap_find(s, pid);
+	const struct ilp_map *m;
+	struct ilp_elffile *f;
+	uint64_t v;
+	int stale;
+
+	out->func[0] = '\0';
+	out->file = NULL;
+	out->line = 0;
+	out->module = NULL;
+	if (!sn)
+		return -ENOENT;
+	f = file_at(s, pid, sn, pc, &v, &m, &stale);
+	if (!f)
+		return -ENOENT;
+	out->module = m->path;
+	ilp_elffile_code_name(f, v, out->func, sizeof(out->func), &out->file, &out->line);
+	return 0;
+}
+
+Dwfl *ilp_symbolizer_proc_dwfl(struct ilp_symbolizer *s, int pid, int reread)
+{
+	struct snap *sn = snap_find(s, pid);
+	int ppid = ilp_pidns_proc_pid(s->pidns, pid);
+	struct ilp_elffile **done;
+	size_t i, j, ndone = 0;
+	Dwfl *d;
+
+	if ((!sn || (reread && snap_stale(sn))) && !ilp_symbolizer_snapshot(s, pid))
+		sn = snap_find(s, pid);
+	if (!sn)
+		return NULL;
+	done = calloc(sn->nmaps, sizeof(*done));
+	d = done ? ilp_elffile_dwfl_begin() : NULL;
+	if (!d) {
+		free(done);
+		return NULL;
+	}
+	dwfl_report_begin(d);
+	/* each file once, at the bias of a mapping that starts a segment */
+	for (i = 0; i < sn->nmaps; i++) {
+		const struct ilp_map *m = &sn->maps[i];
+		uint64_t bias;
+		int err;
+		struct ilp_elffile *f = mapped_file(s, ppid, m, &bias, &err);
+
+		if (!f)
+			continue;
+		for (j = 0; j < ndone && done[j] != f; j++)
+			;
+		if (j < ndone)
+			continue;
+		done[ndone++] = f;
+		ilp_elffile_report(f, d, m->path, bias);
+	}
+	free(done);
+	if (dwfl_report_end(d, NULL, NULL)) {
+		dwfl_end(d);
+		return NULL;
+	}
+	return d;
 }
 
 int ilp_symbolize_user(struct ilp_symbolizer *s, int pid, uint64_t addr, char *buf,

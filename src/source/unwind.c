@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * libdw unwinder (include/unwind.h).  dwfl_linux_proc_attach() with
- * assume_ptrace_stopped: libdw reads registers with PTRACE_GETREGS and
- * memory through /proc/PID/mem or process_vm_readv, using the tracer's
- * existing attachment.  A pc outside every known module (a library loaded
- * after the first unwind) makes the process's module list be read again,
- * at most once per unwind.
+ * libdw unwinder (include/unwind.h).  The process's Dwfl comes from the
+ * symbolizer (its snapshot of the maps, its ELF files), then
+ * dwfl_linux_proc_attach() with assume_ptrace_stopped: libdw reads
+ * registers with PTRACE_GETREGS and memory through /proc/PID/mem or
+ * process_vm_readv, using the tracer's existing attachment.  A pc outside
+ * every known module (a library loaded after the first unwind) makes the
+ * process's maps be read again (when the snapshot is old enough, at most
+ * once per unwind) and the Dwfl made again.
  */
 #include <elfutils/libdwfl.h>
 #include <errno.h>
@@ -13,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "symbolize.h"
+#include "symbolize_internal.h"
 #include "unwind.h"
 
 struct proc {
@@ -22,20 +26,19 @@ struct proc {
 };
 
 struct ilp_unwind {
+	struct ilp_symbolizer *sym;
 	struct proc *v;
 	size_t n, cap;
-	Dwfl_Callbacks cb;
 };
 
-int ilp_unwind_new(struct ilp_unwind **out)
+int ilp_unwind_new(struct ilp_unwind **out, struct ilp_symbolizer *sym)
 {
 	struct ilp_unwind *u = calloc(1, sizeof(*u));
 
 	*out = NULL;
 	if (!u)
 		return -ENOMEM;
-	u->cb.find_elf = dwfl_linux_proc_find_elf;
-	u->cb.find_debuginfo = dwfl_standard_find_debuginfo;
+	u->sym = sym;
 	*out = u;
 	return 0;
 }
@@ -50,16 +53,6 @@ void ilp_unwind_free(struct ilp_unwind *u)
 		dwfl_end(u->v[i].dwfl);
 	free(u->v);
 	free(u);
-}
-
-static int report_modules(Dwfl *d, pid_t pid)
-{
-	dwfl_report_begin(d);
-	if (dwfl_linux_proc_report(d, pid)) {
-		dwfl_report_end(d, NULL, NULL);
-		return -ESRCH;
-	}
-	return dwfl_report_end(d, NULL, NULL) ? -EIO : 0;
 }
 
 static struct proc *get_proc(struct ilp_unwind *u, pid_t pid)
@@ -82,13 +75,9 @@ static struct proc *get_proc(struct ilp_unwind *u, pid_t pid)
 	p = &u->v[u->n];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	p->dwfl = dwfl_begin(&u->cb);
+	p->dwfl = ilp_symbolizer_proc_dwfl(u->sym, pid, 0);
 	if (!p->dwfl)
 		return NULL;
-	if (report_modules(p->dwfl, pid)) {
-		dwfl_end(p->dwfl);
-		return NULL;
-	}
 	u->n++;
 	return p;
 }
@@ -151,49 +140,15 @@ int ilp_unwind_stack(struct ilp_unwind *u, pid_t pid, pid_t tid, uint64_t *pcs, 
 		dwfl_getthread_frames(p->dwfl, tid, frame_cb, &w);
 		if (!w.unknown || again)
 			break;
-		/* new mappings since we listed them: list again (drops the
-		 * attach state too, so start over) */
+		/* new mappings since the snapshot: maps read again and the
+		 * Dwfl made again (its attach state too, so start over) */
 		dwfl_end(p->dwfl);
 		p->attached = 0;
-		p->dwfl = dwfl_begin(&u->cb);
-		if (!p->dwfl || report_modules(p->dwfl, pid)) {
-			if (p->dwfl)
-				dwfl_end(p->dwfl);
+		p->dwfl = ilp_symbolizer_proc_dwfl(u->sym, pid, 1);
+		if (!p->dwfl) {
 			*p = u->v[--u->n];
 			return w.n ? (int)w.n : -ESRCH;
 		}
 	}
 	return w.n ? (int)w.n : -ENOENT;
-}
-
-int ilp_unwind_symbolize(struct ilp_unwind *u, pid_t pid, uint64_t pc, const char **func,
-			 const char **file, int *line, const char **module)
-{
-	Dwfl_Module *m;
-	Dwfl_Line *l;
-	struct proc *p;
-
-	*func = NULL;
-	*file = NULL;
-	*line = 0;
-	*module = NULL;
-	p = get_proc(u, pid);
-	if (!p)
-		return -ESRCH;
-	m = dwfl_addrmodule(p->dwfl, pc);
-	if (!m)
-		return -ENOENT;
-	*module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-	*func = dwfl_module_addrname(m, pc);
-	l = dwfl_module_getsrc(m, pc);
-	if (l) {
-		int ln = 0;
-		const char *src = dwfl_lineinfo(l, NULL, &ln, NULL, NULL, NULL);
-
-		if (src && ln > 0) {
-			*file = src;
-			*line = ln;
-		}
-	}
-	return 0;
 }

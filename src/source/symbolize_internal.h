@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ILP_SYMBOLIZE_INTERNAL_H
+#define ILP_SYMBOLIZE_INTERNAL_H
+
+/*
+ * Inside the symbolizer (src/source): the ELF files it reads with libdw
+ * (elffile.c), and what the unwinder (unwind.c) takes from it.  Nothing outside src/source
+ * sees these.
+ */
+
+#include <elfutils/libdwfl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ilp_symbolizer;
+
+/* one line of /proc/PID/maps */
+struct ilp_map {
+	uint64_t start, end, offset;
+	uint64_t dev, ino;	/* 0 0 for anonymous */
+	char *path;		/* "" for anonymous */
+};
+
+/*
+ * ELF files, one per file (dev:ino) whatever process maps it: opened once
+ * through the process (map_files, or the path inside /proc/PID/root), its
+ * headers checked before libelf reads them, then read by libdw: symbols
+ * from .symtab/.dynsym or the separate debuginfo (build-id, debuglink,
+ * looked up inside the process's root) and lines.
+ */
+struct ilp_elffiles;
+struct ilp_elffile;
+
+struct ilp_elffiles *ilp_elffiles_new(void);		/* NULL: no memory */
+void ilp_elffiles_free(struct ilp_elffiles *fs);	/* after every Dwfl that reports them; NULL ok */
+
+/*
+ * The file mapped at m in the process whose /proc pid is ppid, opened and
+ * checked now if new.  NULL if it cannot be opened as m's file now (*err:
+ * why, -ENOENT when map_files no longer has m's range; asked again
+ * later), is no ELF file we read (refused: kept, so never opened again),
+ * or the table is full.
+ */
+struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, const struct ilp_map *m,
+				    int *err);
+/* the load bias of f mapped by m (m's offset starts one of f's segments):
+ * 0, or -ENOENT if m maps no segment start */
+int ilp_elffile_bias(const struct ilp_elffile *f, const struct ilp_map *m, uint64_t *bias);
+/* 1 if the file address v is inside one of f's segments (.bss too) */
+int ilp_elffile_covers(const struct ilp_elffile *f, uint64_t v);
+/* The data at file address v: the symbol covering it, demangled
+ * ("hot_lock", "app::g_cache+0x8").  0, or -ENOENT (no symbol). */
+int ilp_elffile_data_name(struct ilp_elffile *f, uint64_t v, char *buf, size_t size);
+/* the code at file address v: *func the symbol, demangled, into func ("" if
+ * none); *file and *line its source line (NULL/0 without line info;
+ * strings of f, valid while the symbolizer lives).  0 or -ENOENT (no
+ * symbol and no line). */
+int ilp_elffile_code_name(struct ilp_elffile *f, uint64_t v, char *func, size_t fsize,
+			  const char **file, int *line);
+
+/* A Dwfl whose modules are files of this table, reported at their load
+ * address in one process (ilp_elffile_report). */
+Dwfl *ilp_elffile_dwfl_begin(void);
+/* reports f, loaded at bias, as module name of dwfl: the module or NULL */
+Dwfl_Module *ilp_elffile_report(struct ilp_elffile *f, Dwfl *dwfl, const char *name,
+				uint64_t bias);
+
+/* pid's image as a Dwfl for the unwinder: the snapshot's ELF files at
+ * their addresses, a snapshot read first if there is none, or read again
+ * if reread and the one there is old enough (ILP_SNAP_MIN_AGE_NS).  NULL:
+ * no snapshot, or no memory.  The caller dwfl_end()s it. */
+Dwfl *ilp_symbolizer_proc_dwfl(struct ilp_symbolizer *s, int pid, int reread);
+
+#endif

@@ -6,7 +6,7 @@
  * Names for addresses and devices, for the report: user addresses (lock
  * words, and the pcs of the unwinder's stacks, unwind.h) from a snapshot
  * of /proc/PID/maps and the mapped ELF files read with libdw: symbols,
- * and source lines, from the file or its separate debuginfo
+ * source lines and DWARF types, from the file or its separate debuginfo
  * (build-id and .gnu_debuglink, looked up inside the process's root, so a
  * container's /usr/lib/debug), C++ and Rust names demangled (demangle.h);
  * kernel addresses from /proc/kallsyms, block devices from
@@ -23,7 +23,7 @@
  * against the file before libelf reads them (a file that lies is not
  * read), files are read with pread, never mapped, and what is read is
  * capped (4 GiB files, 64 MiB symbol tables, 1 Mi symbols per file, 4 Mi
- * in all, 256 files).
+ * in all, 256 files, 4 Mi DWARF entries walked per file for variables).
  */
 
 #include <stddef.h>
@@ -123,8 +123,11 @@ int ilp_symbolizer_parent(const struct ilp_symbolizer *s, int pid);
  * @addr: the address
  * @buf: the caller's buffer, set to the name (cut to fit): "hot_lock" (an
  *	ELF symbol covering it, demangled: "app::g_cache"; "+0x8" inside
- *	it), else the mapping: "app+0x4010", "[heap]+0x2a0",
- *	"[stack]@0x7ffd...", "[anon]@0x7f12..."
+ *	it), where DWARF describes the variable the member it falls in
+ *	("app::Cache::mu_" in C++, "g_db.lock" in C; a type of the system
+ *	headers such as std::mutex or pthread_mutex_t is not entered), else
+ *	the mapping: "app+0x4010", "[heap]+0x2a0", "[stack]@0x7ffd...",
+ *	"[anon]@0x7f12..."
  * @size: bytes at buf
  *
  * Takes no snapshot: see ilp_symbolizer_snapshot().

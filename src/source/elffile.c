@@ -84,7 +84,8 @@ struct ilp_elffile {
 	char *path;		/* inside that root */
 	Dwfl *dwfl;		/* names: this file alone, at its own addresses */
 	Dwfl_Module *mod;
-	int dwfl_tried;
+	int dwfl_tried, vars_tried;
+	struct ilp_dwvars *vars;
 };
 
 struct ilp_elffiles {
@@ -110,6 +111,7 @@ struct ilp_elffiles *ilp_elffiles_new(void)
 
 static void file_free(struct ilp_elffile *f)
 {
+	ilp_dwvars_free(f->vars);
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
 	if (f->elf)
@@ -638,6 +640,12 @@ int ilp_elffile_data_name(struct ilp_elffile *f, uint64_t v, char *buf, size_t s
 	if (!name || !*name || (sym.st_size ? off >= sym.st_size : off != 0))
 		return -ENOENT;
 	ilp_demangle(name, dn, sizeof(dn));
+	if (off && !f->vars_tried) {
+		f->vars_tried = 1;
+		ilp_dwvars_build(mod, &f->vars);
+	}
+	if (off && f->vars && !ilp_dwvars_member(f->vars, v, dn, buf, size))
+		return 0;
 	if (!off)
 		snprintf(buf, size, "%s", dn);
 	else

@@ -4,7 +4,8 @@
 
 /*
  * Inside the symbolizer (src/source): the ELF files it reads with libdw
- * (elffile.c), and what the unwinder (unwind.c) takes from it.  Nothing outside src/source
+ * (elffile.c), the variables their DWARF describes (dwarfvar.c), and what
+ * the unwinder (unwind.c) takes from it.  Nothing outside src/source
  * sees these.
  */
 
@@ -26,7 +27,7 @@ struct ilp_map {
  * through the process (map_files, or the path inside /proc/PID/root), its
  * headers checked before libelf reads them, then read by libdw: symbols
  * from .symtab/.dynsym or the separate debuginfo (build-id, debuglink,
- * looked up inside the process's root) and lines.
+ * looked up inside the process's root), lines and DWARF types.
  */
 struct ilp_elffiles;
 struct ilp_elffile;
@@ -48,8 +49,11 @@ struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, const str
 int ilp_elffile_bias(const struct ilp_elffile *f, const struct ilp_map *m, uint64_t *bias);
 /* 1 if the file address v is inside one of f's segments (.bss too) */
 int ilp_elffile_covers(const struct ilp_elffile *f, uint64_t v);
-/* The data at file address v: the symbol covering it, demangled
- * ("hot_lock", "app::g_cache+0x8").  0, or -ENOENT (no symbol). */
+/*
+ * The data at file address v: the symbol covering it, demangled ("hot_lock",
+ * "app::g_cache+0x8"), or, where DWARF describes the variable, its member
+ * ("app::Cache::mu_", "g_db.lock"; dwarfvar.c).  0, or -ENOENT (no symbol).
+ */
 int ilp_elffile_data_name(struct ilp_elffile *f, uint64_t v, char *buf, size_t size);
 /* the code at file address v: *func the symbol, demangled, into func ("" if
  * none); *file and *line its source line (NULL/0 without line info;
@@ -70,5 +74,25 @@ Dwfl_Module *ilp_elffile_report(struct ilp_elffile *f, Dwfl *dwfl, const char *n
  * if reread and the one there is old enough (ILP_SNAP_MIN_AGE_NS).  NULL:
  * no snapshot, or no memory.  The caller dwfl_end()s it. */
 Dwfl *ilp_symbolizer_proc_dwfl(struct ilp_symbolizer *s, int pid, int reread);
+
+/*
+ * The global and static variables a module's DWARF describes, by address
+ * (DW_TAG_variable with a DW_OP_addr location: at file scope, in
+ * namespaces, function-local statics), built at the first question.
+ */
+struct ilp_dwvars;
+
+/* 0, -ENOENT (no DWARF), -ENOMEM */
+int ilp_dwvars_build(Dwfl_Module *mod, struct ilp_dwvars **out);
+void ilp_dwvars_free(struct ilp_dwvars *vs);	/* NULL ok */
+/*
+ * The member of a variable that module address v is in, named from the
+ * variable's type: in C++, "app::Cache::mu_" (the innermost class that
+ * declares it, then the member path inside it), else var's name and the
+ * path, "g_db.lock", "g_shards[3].mu".  Types declared in system headers
+ * (std::mutex, pthread_mutex_t) are not entered; bytes left inside one
+ * show as "+0x4".  0, or -ENOENT (no variable there, or no member).
+ */
+int ilp_dwvars_member(struct ilp_dwvars *vs, uint64_t v, const char *var, char *buf, size_t size);
 
 #endif

@@ -12,11 +12,17 @@
  *   - a file above ILP_ELF_MAX_BYTES (4 GiB, sparse here) is not parsed;
  *   - header counts and section sizes that lie (outside the file, huge)
  *     give the mapping's name, no crash, no huge allocation.
- * The map_files path needs CAP_SYS_ADMIN: not root, the test is skipped.
+ * The map_files path needs CAP_SYS_ADMIN: not root, those are skipped.
+ * Locks inside this test's own globals are named by the member their
+ * DWARF puts there (the test is built with -g): "g_unit_db.lock",
+ * "g_unit_shards[2].mu" (C: the variable and the path), a lock word inside
+ * pthread_mutex_t (a system type, not entered) as "+0x4", a plain
+ * pthread_mutex_t by its symbol alone.
  */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -173,6 +179,52 @@ static void name_in(const struct mapped *m, uint64_t off, char *buf, size_t size
 	ilp_symbolizer_free(s);
 }
 
+/* locks in structs, for the DWARF names */
+struct unit_db {
+	long pad;
+	pthread_mutex_t lock;
+};
+struct unit_shard {
+	int n;
+	pthread_mutex_t mu;
+};
+struct unit_db g_unit_db;
+struct unit_shard g_unit_shards[4];
+pthread_mutex_t g_unit_plain = PTHREAD_MUTEX_INITIALIZER;
+
+/* the lock name of addr in this process, fresh symbolizer */
+static void name_addr(const void *addr, char *buf, size_t size)
+{
+	struct mapped m = { "", (void *)(uintptr_t)addr };
+
+	name_in(&m, 0, buf, size);
+}
+
+static void test_dwarf_members(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	name_addr(&g_unit_db.lock, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_db.lock");
+	name_addr((const char *)&g_unit_db.lock + 4, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_db.lock+0x4");
+	name_addr(&g_unit_db, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_db");		/* offset 0: the symbol */
+	name_addr(&g_unit_db.pad, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_db");
+	name_addr(&g_unit_shards[2].mu, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_shards[2].mu");
+	name_addr(&g_unit_shards[0].n, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_shards");
+	name_addr(&g_unit_shards[3].n, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_shards[3].n");
+	name_addr(&g_unit_plain, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_plain");
+	name_addr((const char *)&g_unit_plain + 8, buf, sizeof(buf));
+	assert_string_equal(buf, "g_unit_plain+0x8");
+}
+
 static char dir[] = "/tmp/ilp-symtest.XXXXXX";
 
 static int setup(void **state)
@@ -265,6 +317,26 @@ static void test_impostor(void **state)
 	munmap(m.addr, 4096);
 }
 
+/* builds c as dir/file, maps it and names SYM_ADDR (at_sym, if not NULL)
+ * and LAST_ADDR (at_last) in it */
+static void expect_crafted(const char *file, const struct crafted *c, const char *at_sym,
+			   const char *at_last)
+{
+	char path[256], buf[256];
+	struct mapped m;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	build_elf(path, c);
+	map_file(&m, path);
+	if (at_sym) {
+		name_in(&m, SYM_ADDR, buf, sizeof(buf));
+		assert_string_equal(buf, at_sym);
+	}
+	name_in(&m, LAST_ADDR, buf, sizeof(buf));
+	assert_string_equal(buf, at_last);
+	munmap(m.addr, 4096);
+}
+
 /* a file with more symbols than the per-file cap (ILP_ELF_MAX_SYMS,
  * 1 << 20, counting the null one) is not read at all (libdw reads a symbol
  * table whole): its addresses fall back to the mapping (file name +
@@ -273,52 +345,24 @@ static void test_symbol_cap(void **state)
 {
 	struct crafted at = { (1u << 20) - 2, "zlast", 0, 0, 0 };
 	struct crafted over = { (1u << 20) - 1, "zlast", 0, 0, 0 };
-	char path[256], buf[256];
-	struct mapped m;
 
 	(void)state;
 	if (!need_root())
 		return;
-	snprintf(path, sizeof(path), "%s/cap.so", dir);
-	build_elf(path, &at);
-	map_file(&m, path);
-	name_in(&m, SYM_ADDR, buf, sizeof(buf));
-	assert_string_equal(buf, "a");
-	name_in(&m, LAST_ADDR, buf, sizeof(buf));
-	assert_string_equal(buf, "zlast");
-	munmap(m.addr, 4096);
-	snprintf(path, sizeof(path), "%s/many.so", dir);
-	build_elf(path, &over);
-	map_file(&m, path);
-	name_in(&m, SYM_ADDR, buf, sizeof(buf));
-	assert_string_equal(buf, "many.so+0x100");
-	name_in(&m, LAST_ADDR, buf, sizeof(buf));
-	assert_string_equal(buf, "many.so+0x800");
-	munmap(m.addr, 4096);
+	expect_crafted("cap.so", &at, "a", "zlast");
+	expect_crafted("many.so", &over, "many.so+0x100", "many.so+0x800");
 }
 
 /* a file over 4 GiB is not parsed at all */
 static void test_size_cap(void **state)
 {
 	struct crafted small = { 0, "zlast", 0, 0, 0 }, big = { 0, "zlast", (5ull << 30), 0, 0 };
-	char path[256], buf[256];
-	struct mapped m;
 
 	(void)state;
 	if (!need_root())
 		return;
-	snprintf(path, sizeof(path), "%s/small.so", dir);
-	build_elf(path, &small);
-	map_file(&m, path);
-	name_in(&m, LAST_ADDR, buf, sizeof(buf));
-	assert_string_equal(buf, "zlast");
-	munmap(m.addr, 4096);
-	snprintf(path, sizeof(path), "%s/big.so", dir);
-	build_elf(path, &big);
-	map_file(&m, path);
-	name_in(&m, LAST_ADDR, buf, sizeof(buf));
-	assert_string_equal(buf, "big.so+0x800");
-	munmap(m.addr, 4096);
+	expect_crafted("small.so", &small, NULL, "zlast");
+	expect_crafted("big.so", &big, NULL, "big.so+0x800");
 }
 
 /* headers and sizes that lie: the mapping's name, no crash */
@@ -355,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_symbol_cap),
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_lying_headers),
+		cmocka_unit_test(test_dwarf_members),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

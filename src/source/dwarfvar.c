@@ -37,18 +37,32 @@ struct dwvar {
 	Dwarf_Off off;		/* the DIE */
 };
 
+/* a class's qualified name (dwarf_getscopes_die reads its whole CU) */
+struct qname {
+	Dwarf_Off off;
+	char *name;
+};
+
+#define ILP_DW_QNAMES 64	/* qualified names kept */
+
 struct ilp_dwvars {
 	Dwarf *dw;
 	Dwarf_Addr bias;	/* module address = DWARF address + bias */
 	struct dwvar *v;	/* by addr */
 	size_t n, cap;
 	size_t dies;
+	struct qname q[ILP_DW_QNAMES];
+	size_t nq;
 };
 
 void ilp_dwvars_free(struct ilp_dwvars *vs)
 {
+	size_t i;
+
 	if (!vs)
 		return;
+	for (i = 0; i < vs->nq; i++)
+		free(vs->q[i].name);
 	free(vs->v);
 	free(vs);
 }
@@ -248,13 +262,21 @@ static int member_at(Dwarf_Die *type, uint64_t off, Dwarf_Die *m, Dwarf_Die *mty
 	return -1;
 }
 
-/* "app::Cache": type's name with its enclosing namespaces and classes */
-static void qualified(Dwarf_Die *type, char *buf, size_t size)
+/* "app::Cache": type's name with its enclosing namespaces and classes
+ * (the last ILP_DW_QNAMES kept) */
+static void qualified(struct ilp_dwvars *vs, Dwarf_Die *type, char *buf, size_t size)
 {
 	Dwarf_Die *scopes = NULL;
-	int n = dwarf_getscopes_die(type, &scopes), i;
+	Dwarf_Off off = dwarf_dieoffset(type);
+	int n, i;
 	size_t len = 0;
 
+	for (i = 0; i < (int)vs->nq; i++)
+		if (vs->q[i].off == off) {
+			snprintf(buf, size, "%s", vs->q[i].name);
+			return;
+		}
+	n = dwarf_getscopes_die(type, &scopes);
 	buf[0] = '\0';
 	for (i = n - 1; i >= 0 && len < size; i--) {
 		int tag = dwarf_tag(&scopes[i]);
@@ -268,6 +290,8 @@ static void qualified(Dwarf_Die *type, char *buf, size_t size)
 	free(scopes);
 	if (n <= 0)
 		snprintf(buf, size, "%s", dwarf_diename(type) ? dwarf_diename(type) : "");
+	if (vs->nq < ILP_DW_QNAMES && (vs->q[vs->nq].name = strdup(buf)))
+		vs->q[vs->nq++].off = off;
 }
 
 static int cplusplus(Dwarf_Die *die)
@@ -331,7 +355,7 @@ int ilp_dwvars_member(struct ilp_dwvars *vs, uint64_t v, const char *var, char *
 	/* C++, and no array index before the class (the element would be lost):
 	 * "app::Cache::mu_"; else the variable's name and the whole path */
 	if (have_cls && !memchr(path, '[', cut) && cplusplus(&die) && dwarf_diename(&cls)) {
-		qualified(&cls, q, sizeof(q));
+		qualified(vs, &cls, q, sizeof(q));
 		snprintf(buf, size, "%s::%s", q, path + cut + 1);
 	} else {
 		snprintf(buf, size, "%s%s", var, path);

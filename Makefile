@@ -71,7 +71,7 @@ all: $(O)/iolockprof
 
 # one line per missing library, naming its package, before any compiler error
 build-deps-check:
-	$(Q)PKG_CONFIG="$(PKG_CONFIG)" sh scripts/check-build-deps.sh $(PKGS)
+	$(Q)PKG_CONFIG="$(PKG_CONFIG)" CC="$(CC)" sh scripts/check-build-deps.sh $(PKGS)
 
 $(GEN): scripts/gen-syscalls.sh
 	$(call msg,GEN,$@)

@@ -6,7 +6,7 @@
 # Exit 0 (all there, silent), or 1 after one line on stderr per missing
 # module (or for pkg-config itself).  The Debian package of each module is
 # MODULE-dev (libtracefs: libtracefs-dev), as scripts/install-deps.sh
-# installs them.
+# installs them; libiberty-dev is checked by its header, with $CC.
 set -u
 pc=${PKG_CONFIG:-pkg-config}
 fix="(or: make deps-build)"
@@ -20,4 +20,10 @@ for m in "$@"; do
 	echo "iolockprof: missing build dependency $m: apt-get install $m-dev $fix" >&2
 	rc=1
 done
+# libiberty (the demangler, linked statically) has no pkg-config module:
+# its header
+if ! printf '#include <libiberty/demangle.h>\n' | ${CC:-cc} -E -x c - > /dev/null 2>&1; then
+	echo "iolockprof: missing build dependency libiberty: apt-get install libiberty-dev $fix" >&2
+	rc=1
+fi
 exit $rc

@@ -3,8 +3,9 @@
 # A missing build dependency stops the build before anything compiles, with
 # one line per missing pkg-config module naming the Debian package
 # (scripts/check-build-deps.sh, the Makefile's build-deps-check): a fake
-# pkg-config that knows no libtracefs (then no libtracefs and no libdw), and
-# a PKG_CONFIG that does not exist.  Each build goes to its own O= under $T.
+# pkg-config that knows no libtracefs (then no libtracefs and no libdw), a
+# compiler that finds no libiberty header, and a PKG_CONFIG that does not
+# exist.  Each build goes to its own O= under $T.
 . "$(dirname "$0")/lib.sh"
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +64,17 @@ expect_stop two $rc \
 	"iolockprof: missing build dependency libtracefs: apt-get install libtracefs-dev $fix" \
 	"iolockprof: missing build dependency libdw: apt-get install libdw-dev $fix"
 
+# libiberty-dev has no pkg-config module: its header, through CC; a CC
+# that finds no libiberty/demangle.h
 rm -f "$T/bin/pkg-config"
+printf '%s\n' '#!/bin/sh' \
+	'for a; do [ "$a" = -E ] && { grep -q libiberty && exit 1; exit 0; }; done' \
+	'exec cc "$@"' > "$T/bin/noiberty-cc"
+chmod +x "$T/bin/noiberty-cc"
+build noiberty CC="$T/bin/noiberty-cc"; rc=$?
+expect_stop noiberty $rc \
+	"iolockprof: missing build dependency libiberty: apt-get install libiberty-dev $fix"
+
 build nopc PKG_CONFIG="$T/no-such-pkg-config"; rc=$?
 expect_stop nopc $rc \
 	"iolockprof: missing build dependency pkg-config: apt-get install pkg-config $fix"

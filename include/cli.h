@@ -60,6 +60,8 @@ struct ilp_opts {
 	const char *user;	/* run -u USER: the command runs as USER */
 	int names_exact;	/* --names=exact: run under ftrace reads each path at the call */
 	int status;		/* --status: enum ilp_status_when (status.h) */
+	int fail_gate;		/* diff --fail-above given */
+	double fail_above;	/* diff --fail-above PCT */
 };
 
 struct ilp_thresholds;

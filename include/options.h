@@ -27,8 +27,11 @@ enum ilp_cmd_bit {
 	ILP_CMD_RECORD = 1 << 2,
 	ILP_CMD_REPORT = 1 << 3,
 	ILP_CMD_TOP = 1 << 4,	/* as the first argument, instead of a command */
+	ILP_CMD_DIFF = 1 << 5,	/* diff: options anywhere among its two files */
 };
 #define ILP_CMD_ALL (ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD | ILP_CMD_REPORT)
+/* every command that parses its options through the table */
+#define ILP_CMD_ANY (ILP_CMD_ALL | ILP_CMD_DIFF)
 
 /* what the value is; the unit says how it is typed and stored */
 enum ilp_opt_kind {
@@ -180,8 +183,9 @@ const struct ilp_option *ilp_option_top(const char *arg);
  *	set, must hold the thresholds' defaults already
  *
  * Stops at the first non-option (run's command keeps its own options),
- * skips a "--" there, and leaves the rest in o->argv/o->argc.  Resets
- * getopt's state: not thread-safe.
+ * skips a "--" there, and leaves the rest in o->argv/o->argc; for
+ * ILP_CMD_DIFF, options may follow the files too (up to a "--"), and the
+ * files are what is left.  Resets getopt's state: not thread-safe.
  *
  * Returns 0; ILP_ACT_HELP if --help was given (nothing more is parsed);
  * -EINVAL on a usage error, explained in one line on stderr; -ENOMEM.

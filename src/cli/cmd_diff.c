@@ -504,90 +504,19 @@ static int print_diff(struct diff *d)
 	return nreg ? 1 : 0;
 }
 
-static const char diff_help[] =
-"usage: iolockprof diff [--fail-above PCT] BASE.json NEW.json\n"
-"\n"
-"Compares two reports made with --format json and lists what got slower or\n"
-"faster: total syscall time, each process (matched by name) and its\n"
-"syscalls, objects, user and kernel locks, blocking calls and findings, and\n"
-"each device; largest absolute change first, with % change.  Names are\n"
-"matched with what differs between runs of one program masked as '*': pipe\n"
-"and socket inodes (pipe:[*]), addresses (0x*), child pids (child:*),\n"
-"ephemeral ports 32768-60999 (127.0.0.1:*), temporary-file names\n"
-"(/tmp/app-*, /tmp/build.*/out.o) and /proc/*/ numbers; entries equal once\n"
-"masked are summed.  A note line names each detector threshold (--slow,\n"
-"--min-ops, ...) the two reports were made with different values of.\n"
-"\n"
-"  --fail-above PCT   exit 1 if the total or any entry grew by more than PCT\n"
-"                     percent (entries under 1 ms or 1% of the total are\n"
-"                     noise and never fail the gate; a new entry above that\n"
-"                     counts as a regression)\n"
-"\n"
-"exit status: 0 no regression (or no --fail-above), 1 regression, 2 usage\n"
-"error or unreadable input.\n"
-"\n"
-"EXAMPLES\n"
-"  iolockprof run --format json -o base.json -- ./app\n"
-"  iolockprof run --format json -o new.json -- ./app-new\n"
-"  iolockprof diff --fail-above 20 base.json new.json   CI gate\n";
-
-static int parse_pct(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e9)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 int ilp_cmd_diff(struct ilp_opts *o)
 {
-	struct diff d = { .fail_above = -1 };
-	const char *files[2];
-	int nfiles = 0, ret = ILP_EXIT_USAGE, only_files = 0;
+	struct diff d = { .fail_above = o->fail_gate ? o->fail_above : -1 };
+	int ret = ILP_EXIT_USAGE;
 
-	for (int i = 0; i < o->argc; i++) {
-		const char *a = o->argv[i];
-
-		if (only_files)
-			goto file;
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(diff_help, stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--fail-above") || !strncmp(a, "--fail-above=", 13)) {
-			const char *v = a[12] == '=' ? a + 13 : (i + 1 < o->argc ? o->argv[++i] : NULL);
-
-			if (!v || parse_pct(v, &d.fail_above)) {
-				say("--fail-above: '%s' is not a percentage (0 or more)%s",
-				    v ? v : "", " (see iolockprof diff --help)");
-				return ILP_EXIT_USAGE;
-			}
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			only_files = 1;
-			continue;
-		}
-		if (a[0] == '-' && a[1]) {
-			say("unknown option '%s'%s", a, " (see iolockprof diff --help)");
-			return ILP_EXIT_USAGE;
-		}
-file:
-		if (nfiles < 2)
-			files[nfiles] = a;
-		nfiles++;
-	}
-	if (nfiles != 2) {
+	/* the options were the table's (--fail-above, --help), anywhere on
+	 * the line; what is left is the two files */
+	if (o->argc != 2) {
 		say("want two files, BASE.json and NEW.json%s%s", "", " (see iolockprof diff --help)");
 		return ILP_EXIT_USAGE;
 	}
-	d.path[0] = files[0];
-	d.path[1] = files[1];
+	d.path[0] = o->argv[0];
+	d.path[1] = o->argv[1];
 	if (load(&d, 0) || load(&d, 1))
 		goto out;
 	ret = print_diff(&d);

@@ -22,7 +22,6 @@
 enum cmd_flags {
 	TAKES_COMMAND = 1 << 0,	/* run: the rest of the line is the command */
 	TAKES_PIDS = 1 << 1,	/* attach: one or more PIDs, as arguments or -p */
-	OWN_ARGS = 1 << 2,	/* diff: parses its own arguments (o->argv) */
 };
 
 /* which options a command takes is the option table's (options.c): bit */
@@ -33,34 +32,47 @@ struct cmd {
 	unsigned flags;
 	const char *usage;
 	const char *help;	/* one line, wrapped by --help */
+	const char *more;	/* its --help only: more paragraphs (blank-line
+				 * separated, wrapped), or NULL */
 };
 
 static const struct cmd commands[] = {
 	{ "run", ilp_cmd_run, ILP_CMD_RUN, TAKES_COMMAND,
 	  "run [options] -- CMD [ARGS...]",
 	  "launch CMD and profile it and every process and thread it creates, from its "
-	  "first syscall; exits with CMD's exit status" },
+	  "first syscall; exits with CMD's exit status", NULL },
 	{ "attach", ilp_cmd_attach, ILP_CMD_ATTACH, TAKES_PIDS,
 	  "attach [options] (PID [PID...] | -p PID[,PID...])",
 	  "profile all threads of running processes (and what they create later) until "
-	  "-d, Ctrl-C/SIGTERM, or all of them exit" },
+	  "-d, Ctrl-C/SIGTERM, or all of them exit", NULL },
 	{ "record", ilp_cmd_record, ILP_CMD_RECORD, 0,
 	  "record -o FILE [options] (-- CMD [ARGS...] | -p PID[,PID...])",
 	  "like run (-- CMD) or attach (-p PIDS), but keep the raw trace in FILE, a "
 	  "trace-cmd trace.dat (trace-cmd report and KernelShark open it) that carries "
 	  "the command line, process names and lost-event counts too; exits like run or "
-	  "attach" },
+	  "attach", NULL },
 	{ "report", ilp_cmd_report, ILP_CMD_REPORT, 0,
 	  "report [-i FILE] [--format FMT] [--threads] [-o OUT]",
 	  "the report run or attach would have printed, from a FILE made by record "
 	  "(default trace.dat); a file made by trace-cmd record also works, and the "
-	  "report says what it lacks" },
-	{ "diff", ilp_cmd_diff, 0, OWN_ARGS,
+	  "report says what it lacks", NULL },
+	{ "diff", ilp_cmd_diff, ILP_CMD_DIFF, 0,
 	  "diff [--fail-above PCT] BASE.json NEW.json",
 	  "compare two --format json reports: what got slower or faster per process "
 	  "name, syscall, ...; --fail-above PCT exits 1 if the total or an entry grew by "
 	  "more than PCT % (entries under 1 ms or 1 % of the total are ignored): a CI "
-	  "gate; diff --help for its own" },
+	  "gate",
+	  "It lists total syscall time, each process (matched by name) and its "
+	  "syscalls, objects, user and kernel locks, blocking calls and findings, and "
+	  "each device; largest absolute change first, with % change.  Names are "
+	  "matched with what differs between runs of one program masked as '*': pipe "
+	  "and socket inodes (pipe:[*]), addresses (0x*), child pids (child:*), "
+	  "ephemeral ports 32768-60999 (127.0.0.1:*), temporary-file names "
+	  "(/tmp/app-*, /tmp/build.*/out.o) and /proc/*/ numbers; entries equal once "
+	  "masked are summed.  A note line names each detector threshold (--slow, "
+	  "--min-ops, ...) the two reports were made with different values of.\n"
+	  "Exit status: 0 no regression (or no --fail-above), 1 regression, 2 usage "
+	  "error or unreadable input." },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -104,6 +116,8 @@ static const struct {
 	{ "run", "  iolockprof run --format folded -o app.folded -- ./app\n"
 		 "        flamegraph.pl --countname ns app.folded > app.svg\n" },
 	{ "run", "  iolockprof run --format perfetto -o app.json -- ./app   ui.perfetto.dev\n" },
+	{ "diff", "  iolockprof run --format json -o base.json -- ./app\n"
+		  "  iolockprof run --format json -o new.json -- ./app-new\n" },
 	{ "diff", "  iolockprof diff --fail-above 20 base.json new.json   exit 1 if 20 % slower\n" },
 };
 
@@ -154,6 +168,15 @@ static void print_cmd_help(FILE *out, const struct cmd *c)
 	/* the command list's line, as a sentence */
 	snprintf(para, sizeof(para), "%c%s.", toupper((unsigned char)c->help[0]), c->help + 1);
 	ilp_help_item(out, "", 0, para);
+	for (const char *m = c->more, *nl; m && *m; m = nl ? nl + 1 : NULL) {
+		size_t n;
+
+		nl = strchr(m, '\n');
+		n = nl ? (size_t)(nl - m) : strlen(m);
+		snprintf(para, sizeof(para), "%.*s", (int)n, m);
+		fputc('\n', out);
+		ilp_help_item(out, "", 0, para);
+	}
 	ilp_options_help_for(out, c->bit);
 	print_examples(out, c->name);
 	fputs("\nSee iolockprof --help for every command and the exit statuses, and\n"
@@ -261,13 +284,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name))
 			continue;
-		if (commands[i].flags & OWN_ARGS) {
-			o.argv = argv + 2;
-			o.argc = argc - 2;
+		if (parse_options(&commands[i], argc - 1, argv + 1, &o, &ret))
 			ret = commands[i].fn(&o);
-		} else if (parse_options(&commands[i], argc - 1, argv + 1, &o, &ret)) {
-			ret = commands[i].fn(&o);
-		}
 		free(o.syscalls);
 		free(o.pids);
 		/* a reader that left (EPIPE) is no error: the command stopped

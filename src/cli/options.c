@@ -33,6 +33,7 @@
 
 static int parse_syscalls(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
+static int parse_pct(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 static int parse_pids(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 
 static const struct ilp_opt_choice formats[] = {
@@ -246,8 +247,14 @@ static const struct ilp_option options[] = {
 		  "an open storm runs several times slower)" },
 
 	/* ---- Other ---- */
+	{ .name = "fail-above", .arg = "PCT", .section = ILP_SEC_OTHER, .cmds = ILP_CMD_DIFF,
+	  .not_for = "--fail-above: only for diff, not %s", .kind = ILP_OPT_FN,
+	  .parse = parse_pct,
+	  .help = "diff: exit 1 if the total or any entry grew by more than PCT percent "
+		  "(entries under 1 ms or 1% of the total are noise and never fail the gate; "
+		  "a new entry above that counts as a regression)" },
 	{ .name = "help", .short_name = 'h', .section = ILP_SEC_OTHER,
-	  .cmds = ILP_CMD_ALL | ILP_CMD_TOP, .kind = ILP_OPT_ACTION, .action = ILP_ACT_HELP,
+	  .cmds = ILP_CMD_ANY | ILP_CMD_TOP, .kind = ILP_OPT_ACTION, .action = ILP_ACT_HELP,
 	  .help = "this help" },
 	{ .name = "version", .short_name = 'V', .section = ILP_SEC_OTHER, .cmds = ILP_CMD_TOP,
 	  .kind = ILP_OPT_ACTION, .action = ILP_ACT_VERSION,
@@ -628,6 +635,22 @@ static int parse_pids(const struct ilp_option *opt, const char *arg, struct ilp_
 	return ilp_options_add_pids(o, arg, "-p");
 }
 
+/* diff --fail-above PCT: a percentage, 0 or more (decimals allowed) */
+static int parse_pct(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v < 0 || v > 1e9)
+		return ilp_usage_error("--%s: '%s' is not a percentage (0 or more)",
+				       opt->name, arg);
+	o->fail_above = v;
+	o->fail_gate = 1;
+	return 0;
+}
+
 static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
 {
 	(void)opt;
@@ -726,7 +749,7 @@ static int set_defaults(struct ilp_opts *o)
 }
 
 /* getopt_long's long options and short string, for the options commands take */
-static int make_getopt(struct option **longopts, char **shortopts)
+static int make_getopt(int permute, struct option **longopts, char **shortopts)
 {
 	struct option *lo;
 	char *so;
@@ -734,21 +757,23 @@ static int make_getopt(struct option **longopts, char **shortopts)
 
 	lo = calloc(NOPTIONS + 1, sizeof(*lo));
 	/* "+:": stop at the first non-option, so run's command keeps its own
-	 * options; report a missing value as ':' */
+	 * options (diff's options may follow its files: no '+'); report a
+	 * missing value as ':' */
 	so = malloc(2 + 2 * NOPTIONS + 1);
 	if (!lo || !so) {
 		free(lo);
 		free(so);
 		return -ENOMEM;
 	}
-	so[ns++] = '+';
+	if (!permute)
+		so[ns++] = '+';
 	so[ns++] = ':';
 	for (i = 0; i < NOPTIONS; i++) {
 		const struct ilp_option *opt = &options[i];
 
 		/* every command's options, not only this one's: one it cannot
 		 * use gets its own error, not "unknown option" */
-		if (!(opt->cmds & ILP_CMD_ALL))
+		if (!(opt->cmds & ILP_CMD_ANY))
 			continue;
 		lo[nl].name = opt->name;
 		lo[nl].has_arg = opt->arg ? required_argument : no_argument;
@@ -787,7 +812,7 @@ int ilp_options_parse(unsigned cmd, const char *cmd_name, int argc, char **argv,
 
 	err = set_defaults(o);
 	if (!err)
-		err = make_getopt(&longopts, &shortopts);
+		err = make_getopt(cmd == ILP_CMD_DIFF, &longopts, &shortopts);
 	if (err)
 		return err;
 	optind = 0;	/* 0, not 1: getopt forgets any earlier parse entirely */

@@ -224,6 +224,43 @@ static void test_parse_defaults(void **state)
 	assert_string_equal(p.o.argv[0], "./app");
 }
 
+/* diff: its options come from the table too, before or after its files;
+ * the rest of the line is the files */
+static void test_parse_diff(void **state)
+{
+	char *after[] = { "diff", "a.json", "b.json", "--fail-above=12.5", NULL };
+	char *before[] = { "diff", "--fail-above", "0", "--", "-a.json", "b.json", NULL };
+	char *none[] = { "diff", "a.json", "b.json", NULL };
+	char *bad[] = { "diff", "--fail-above", "-1", "a.json", "b.json", NULL };
+	char *other[] = { "diff", "-t", "a.json", "b.json", NULL };
+	char *run[] = { "run", "--fail-above", "1", "true", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(&p, ILP_CMD_DIFF, after);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.fail_gate, 1);
+	assert_true(p.o.fail_above == 12.5);
+	assert_int_equal(p.o.argc, 2);
+	assert_string_equal(p.o.argv[0], "a.json");
+	assert_string_equal(p.o.argv[1], "b.json");
+	parse(&p, ILP_CMD_DIFF, before);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.fail_gate, 1);
+	assert_true(p.o.fail_above == 0);
+	assert_int_equal(p.o.argc, 2);
+	assert_string_equal(p.o.argv[0], "-a.json");
+	parse(&p, ILP_CMD_DIFF, none);
+	assert_int_equal(p.err, 0);
+	assert_int_equal(p.o.fail_gate, 0);
+	parse(&p, ILP_CMD_DIFF, bad);
+	assert_int_equal(p.err, -EINVAL);
+	parse(&p, ILP_CMD_DIFF, other);
+	assert_int_equal(p.err, -EINVAL);	/* -t: not diff's */
+	parse(&p, ILP_CMD_RUN, run);
+	assert_int_equal(p.err, -EINVAL);	/* --fail-above: only diff's */
+}
+
 static void test_parse_values(void **state)
 {
 	char *argv[] = { "run", "-t", "--hist", "7", "--slow", "20", "--min-saving=0",
@@ -942,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds_block),
 		cmocka_unit_test(test_parse_defaults),
 		cmocka_unit_test(test_parse_values),
+		cmocka_unit_test(test_parse_diff),
 		cmocka_unit_test(test_parse_seconds_and_commands),
 		cmocka_unit_test(test_parse_pids),
 		cmocka_unit_test(test_parse_follow_forks),

@@ -828,7 +828,9 @@ int ilp_options_parse(unsigned cmd, const char *cmd_name, int argc, char **argv,
 			break;
 		}
 		if (!(opt->cmds & cmd)) {
-			err = ilp_usage_error(opt->not_for, cmd_name);
+			/* rows for every capture command say nothing of diff's */
+			err = opt->not_for ? ilp_usage_error(opt->not_for, cmd_name) :
+			      ilp_usage_error("--%s: not an option of %s", opt->name, cmd_name);
 			break;
 		}
 		if (opt->kind == ILP_OPT_ACTION) {

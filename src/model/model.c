@@ -997,53 +997,59 @@ uint64_t ilp_model_last_ts(const struct ilp_model *m)
 	return m->last_ts;
 }
 
+/* the candidate (p, nr) with ns in it so far, if it beats *out */
+static void top_wait_consider(const struct ilp_proc *p, int nr, uint64_t ns, uint64_t calls,
+			      const struct ilp_proc **best, struct ilp_top_wait *out)
+{
+	if (*best && ns <= out->ns)
+		return;
+	*best = p;
+	out->nr = nr;
+	out->ns = ns;
+	out->calls = calls;
+}
+
 int ilp_model_top_wait(const struct ilp_model *m, uint64_t now_ts, struct ilp_top_wait *out)
 {
+	/* in-progress time by slot, for the slots of calls in progress only:
+	 * one pass over the threads and one over the syscalls per process */
+	static _Thread_local uint64_t inprog[ILP_SC_MAX + 1];
 	const struct ilp_proc *best = NULL;
 	size_t i, j;
-	int nr = -1;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < m->nprocs; i++) {
+	for (i = 0; i < m->nprocs - m->nretired; i++) {
 		const struct ilp_proc *p = m->procs[i];
 
-		for (j = 0; j < p->sc.n; j++) {
-			const struct ilp_sc_stats *st = &p->sc.list[j]->pub;
-			uint64_t ns = st->total_ns;
-			size_t k;
-
-			/* in progress (the same few threads each time: cheap) */
-			for (k = 0; k < p->nthreads; k++) {
-				const struct ilp_thread *t = p->threads[k];
-
-				if (t->in_call && t->cur_nr == st->nr && now_ts > t->cur_ts)
-					ns += now_ts - t->cur_ts;
-			}
-			if (ns > out->ns || !best) {
-				best = p;
-				nr = st->nr;
-				out->ns = ns;
-				out->calls = st->calls;
-			}
-		}
-		/* a first call still in progress has no entry yet */
 		for (j = 0; j < p->nthreads; j++) {
 			const struct ilp_thread *t = p->threads[j];
 
-			if (!t->in_call || sc_get(&p->sc, t->cur_nr) || now_ts <= t->cur_ts ||
-			    (best && now_ts - t->cur_ts <= out->ns))
+			if (t->in_call && now_ts > t->cur_ts)
+				inprog[sc_slot(t->cur_nr)] += now_ts - t->cur_ts;
+		}
+		for (j = 0; j < p->sc.n; j++) {
+			const struct ilp_sc_stats *st = &p->sc.list[j]->pub;
+
+			top_wait_consider(p, st->nr, st->total_ns + inprog[sc_slot(st->nr)],
+					  st->calls, &best, out);
+		}
+		/* a first call still in progress has no entry yet; then clear
+		 * the slots used */
+		for (j = 0; j < p->nthreads; j++) {
+			const struct ilp_thread *t = p->threads[j];
+			int slot = sc_slot(t->cur_nr);
+
+			if (!t->in_call || !inprog[slot])
 				continue;
-			best = p;
-			nr = t->cur_nr;
-			out->ns = now_ts - t->cur_ts;
-			out->calls = 0;
+			if (!sc_get(&p->sc, t->cur_nr))
+				top_wait_consider(p, t->cur_nr, inprog[slot], 0, &best, out);
+			inprog[slot] = 0;
 		}
 	}
 	if (!best)
 		return -ENOENT;
 	out->pid = best->pid;
 	out->comm = best->comm;
-	out->nr = nr;
 	return 0;
 }
 

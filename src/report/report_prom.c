@@ -6,7 +6,9 @@
  * lock: a wait-time histogram; per block device: request and byte counters
  * by op and the issue-to-complete and queue-to-complete histograms; each
  * finding's saving; the capture's own facts.  Every family has its HELP
- * and TYPE lines once, before its samples; times are seconds.  Histogram
+ * and TYPE lines once, before its samples; times are seconds.  Locks carry
+ * their address and devices their major:minor, so no two series share a
+ * label set.  Histogram
  * buckets are powers of two from 1 us to 2^26 us (67 s), counted from the
  * model's histograms (within their 1 % bucket error at a boundary).
  */
@@ -60,6 +62,16 @@ static void label_int(char *buf, size_t size, const char *name, long long value)
 	char v[24];
 
 	snprintf(v, sizeof(v), "%lld", value);
+	label(buf, size, name, v);
+}
+
+/* two locks may share a name (a symbol, a call site): the address makes
+ * each series its own */
+static void label_hex(char *buf, size_t size, const char *name, uint64_t value)
+{
+	char v[24];
+
+	snprintf(v, sizeof(v), "0x%" PRIx64, value);
 	label(buf, size, name, v);
 }
 
@@ -165,6 +177,7 @@ static void locks(FILE *out, const struct ilp_model *m)
 			proc_labels(lb, sizeof(lb), p);
 			label(lb, sizeof(lb), "lock", ilp_wait_ulock_name(wp, l->uaddr, name,
 								       sizeof(name)));
+			label_hex(lb, sizeof(lb), "address", l->uaddr);
 			histogram(out, "iolockprof_user_lock_wait_seconds", lb, l->hist);
 		}
 	}
@@ -182,6 +195,7 @@ static void locks(FILE *out, const struct ilp_model *m)
 			snprintf(name, sizeof(name), "0x%" PRIx64, l->addr);
 			proc_labels(lb, sizeof(lb), p);
 			label(lb, sizeof(lb), "lock", l->name ? l->name : name);
+			label_hex(lb, sizeof(lb), "address", l->addr);
 			label(lb, sizeof(lb), "type", ilp_klock_type(l->flags));
 			histogram(out, "iolockprof_kernel_lock_wait_seconds", lb, l->hist);
 		}
@@ -211,9 +225,12 @@ static void disks(FILE *out, const struct ilp_model *m)
 			const struct ilp_blkdev *d = ilp_model_blkdev(m, i);
 			const struct ilp_blk_stats *s = ilp_blkdev_stats(d);
 
+			uint32_t dv = ilp_blkdev_dev(d);
+
 			lb[0] = '\0';
-			label(lb, sizeof(lb), "device",
-			      ilp_wait_dev_name(m, ilp_blkdev_dev(d), name, sizeof(name)));
+			label(lb, sizeof(lb), "device", ilp_wait_dev_name(m, dv, name, sizeof(name)));
+			snprintf(name, sizeof(name), "%u:%u", dv >> 20, dv & 0xfffff);
+			label(lb, sizeof(lb), "dev", name);
 			if (f >= 2) {
 				histogram(out, names[f], lb, f == 2 ? s->d2c : s->q2c);
 				continue;

@@ -232,8 +232,7 @@ static int open_mapped(int ppid, int rootfd, const struct ilp_map *m)
 	return fd2 >= 0 ? fd2 : fd;
 }
 
-/* the index of ppid's root in fs->roots (opened now if new), -1 if none */
-static int root_of(struct ilp_elffiles *fs, int ppid)
+int ilp_elffiles_root(struct ilp_elffiles *fs, int ppid)
 {
 	char p[64];
 	struct stat st;
@@ -410,8 +409,8 @@ static void file_load(struct ilp_elffiles *fs, struct ilp_elffile *f)
 	f->ok = 1;
 }
 
-struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, const struct ilp_map *m,
-				    int *err)
+struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, int root_hint,
+				    const struct ilp_map *m, int *err)
 {
 	uint64_t k = key(m->dev, m->ino);
 	struct ilp_elffile *f, *head = ilp_idmap_peek(&fs->byid, k);
@@ -422,7 +421,9 @@ struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, const str
 			return f->ok ? f : NULL;
 	if (!m->ino || fs->n >= ILP_ELF_MAX_OBJS || ppid <= 0)
 		return NULL;
-	root = root_of(fs, ppid);
+	root = ilp_elffiles_root(fs, ppid);
+	if (root < 0)	/* exited: the root its snapshot saw */
+		root = root_hint;
 	fd = open_mapped(ppid, root >= 0 ? fs->roots[root].fd : -1, m);
 	if (fd < 0) {
 		*err = fd;

@@ -40,6 +40,8 @@ struct snap {
 	size_t nmaps;
 	uint64_t taken_ts;	/* CLOCK_MONOTONIC ns: older than an exec, it is stale */
 	uint64_t read_ns;	/* how long reading it took */
+	int root;		/* its process's root (ilp_elffiles_root), -1: none: the
+				 * files are found there after the process exited */
 };
 
 /* a process forked by parent that has not exec'd: same image as parent's */
@@ -205,7 +207,7 @@ static int map_parse(char *line, struct ilp_map *m)
 int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 {
 	char path[64], line[8192];
-	struct snap *sn, fresh = { NULL, 0, 0, 0 };
+	struct snap *sn, fresh = { NULL, 0, 0, 0, -1 };
 	uint64_t t0 = now_ns();
 	size_t cap = 0;
 	int err = -ENOMEM, skip = 0, ppid = ilp_pidns_proc_pid(s->pidns, pid);
@@ -254,6 +256,7 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 	} else {
 		snap_release(sn);
 	}
+	fresh.root = ilp_elffiles_root(s->files, ppid);
 	fresh.taken_ts = now_ns();
 	fresh.read_ns = fresh.taken_ts - t0;
 	*sn = fresh;
@@ -281,7 +284,7 @@ static const char *base(const char *path)
 
 /* the ELF file m maps, if m starts one of its segments (*bias: its load
  * bias), else NULL; *err as ilp_elffile_get's */
-static struct ilp_elffile *mapped_file(struct ilp_symbolizer *s, int ppid,
+static struct ilp_elffile *mapped_file(struct ilp_symbolizer *s, int ppid, const struct snap *sn,
 				       const struct ilp_map *m, uint64_t *bias, int *err)
 {
 	struct ilp_elffile *f;
@@ -289,7 +292,7 @@ static struct ilp_elffile *mapped_file(struct ilp_symbolizer *s, int ppid,
 	*err = 0;
 	if (!m->ino || m->path[0] != '/')
 		return NULL;
-	f = ilp_elffile_get(s->files, ppid, m, err);
+	f = ilp_elffile_get(s->files, ppid, sn->root, m, err);
 	return f && !ilp_elffile_bias(f, m, bias) ? f : NULL;
 }
 
@@ -314,7 +317,7 @@ static struct ilp_elffile *file_at(struct ilp_symbolizer *s, int pid, const stru
 		const struct ilp_map *m = &sn->maps[i];
 		uint64_t bias;
 		int err;
-		struct ilp_elffile *f = mapped_file(s, ppid, m, &bias, &err);
+		struct ilp_elffile *f = mapped_file(s, ppid, sn, m, &bias, &err);
 
 		if (err == -ENOENT)
 			*stale = 1;
@@ -410,7 +413,7 @@ Dwfl *ilp_symbolizer_proc_dwfl(struct ilp_symbolizer *s, int pid, int reread)
 		const struct ilp_map *m = &sn->maps[i];
 		uint64_t bias;
 		int err;
-		struct ilp_elffile *f = mapped_file(s, ppid, m, &bias, &err);
+		struct ilp_elffile *f = mapped_file(s, ppid, sn, m, &bias, &err);
 
 		if (!f)
 			continue;

@@ -36,14 +36,22 @@ struct ilp_elffiles *ilp_elffiles_new(void);		/* NULL: no memory */
 void ilp_elffiles_free(struct ilp_elffiles *fs);	/* after every Dwfl that reports them; NULL ok */
 
 /*
- * The file mapped at m in the process whose /proc pid is ppid, opened and
- * checked now if new.  NULL if it cannot be opened as m's file now (*err:
- * why, -ENOENT when map_files no longer has m's range; asked again
- * later), is no ELF file we read (refused: kept, so never opened again),
- * or the table is full.
+ * The process's root directory (/proc/PPID/root), kept open in fs (one fd
+ * per distinct root): its index, or -1 if it cannot be opened (the process
+ * is gone) or fs holds too many.  Taken with a maps snapshot, it lets a
+ * file be opened inside the right root after the process has exited.
  */
-struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, const struct ilp_map *m,
-				    int *err);
+int ilp_elffiles_root(struct ilp_elffiles *fs, int ppid);
+/*
+ * The file mapped at m in the process whose /proc pid is ppid, opened and
+ * checked now if new; inside the root of index root (ilp_elffiles_root)
+ * when /proc/PPID/root is gone, -1: none.  NULL if it cannot be opened as
+ * m's file now (*err: why, -ENOENT when map_files no longer has m's range;
+ * asked again later), is no ELF file we read (refused: kept, so never
+ * opened again), or the table is full.
+ */
+struct ilp_elffile *ilp_elffile_get(struct ilp_elffiles *fs, int ppid, int root,
+				    const struct ilp_map *m, int *err);
 /* the load bias of f mapped by m (m's offset starts one of f's segments):
  * 0, or -ENOENT if m maps no segment start */
 int ilp_elffile_bias(const struct ilp_elffile *f, const struct ilp_map *m, uint64_t *bias);

@@ -44,10 +44,10 @@ expect_eq "write duration sum (s) = JSON total_ns" \
 	"$(value "$T/wf.prom" iolockprof_syscall_duration_seconds_sum 'syscall="write"')" \
 	"$(awk -v n="$ns" 'BEGIN { printf "%.9f", n / 1e9 }')"
 
-# user lock: hot_lock's waits
-ilp run --format prom -o "$T/m.prom" -- "$WL/mutex_storm" 4 20000 > /dev/null 2> "$T/err" || { show "$T/err"; fail "mutex_storm failed"; }
+# user lock: hot_lock (with its address, as the workload prints it): its waits
+ilp run --format prom -o "$T/m.prom" -- "$WL/mutex_storm" 4 20000 > "$T/mout" 2> "$T/err" || { show "$T/err"; fail "mutex_storm failed"; }
 check "$T/m.prom" "mutex_storm"
-c=$(value "$T/m.prom" iolockprof_user_lock_wait_seconds_count 'lock="hot_lock"')
+c=$(value "$T/m.prom" iolockprof_user_lock_wait_seconds_count "lock=\"hot_lock\",address=\"$(awk '{ print $2 }' "$T/mout")\"")
 [ "$c" -gt 0 ] 2>/dev/null || { show "$T/m.prom" 80; fail "no wait counted on hot_lock: '$c'"; }
 
 # a name that needs escaping: comm w"x\y
@@ -67,7 +67,7 @@ if [ -d "$TRACEFS/events/block/block_rq_complete" ]; then
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			check "$T/d.prom" "dio_write"
-			w=$(value "$T/d.prom" iolockprof_disk_requests_total "device=\"$name\",op=\"write\"")
+			w=$(value "$T/d.prom" iolockprof_disk_requests_total "device=\"$name\",dev=\"$maj:$min\",op=\"write\"")
 			[ "$w" -ge 50 ] 2>/dev/null || { show "$T/d.prom" 80; fail "device $name: $w write requests, want >= 50"; }
 		elif [ $rc -ne 3 ]; then
 			show "$T/err"; fail "dio_write: exit $rc"

@@ -43,6 +43,16 @@ done
 sum=$(awk '/waiters \(tid x waits\):/ { for (i = 6; i <= NF; i += 2) { v = $i; sub(/^x/, "", v); s += v } print s; exit }' <<< "$sec")
 expect_eq "waits by waiter summed" "$sum" "$waits" "$T/report"
 
+# a short run: the process has exited before its locks are named, so the
+# file is opened inside the root its maps snapshot saw (its /proc/PID/root
+# is gone by then): still hot_lock, and the JSON names it the same
+ilp run --format json -o "$T/short.json" -- "$WL/mutex_storm" 4 2000 > "$T/out3" 2> "$T/err3" ||
+	{ show "$T/err3"; fail "mutex_storm 4 2000 failed"; }
+expect_eq "short run: the lock at hot_lock's address" \
+	"$(jq -r --arg a "$(awk '{ print $2 }' "$T/out3")" \
+		'[.processes[].locks_user[] | select(.address == $a) | .name] | join(",")' "$T/short.json")" \
+	hot_lock "$T/short.json"
+
 # uncontended: no futex call, no lock entry
 ilp run -o "$T/report2" -- "$WL/uncontended" 1000000 2> "$T/err2"
 rc=$?

@@ -856,6 +856,15 @@ static void test_top_wait(void **state)
 	assert_int_equal(tw.nr, NR("fsync"));
 	assert_int_equal(tw.ns, 800);
 	assert_int_equal(tw.calls, 0);
+	/* a second thread in the same first call: their times add up */
+	feed(m, enter(6500, 30, 31, NR("fsync")));
+	assert_int_equal(ilp_model_top_wait(m, 7000, &tw), 0);
+	assert_int_equal(tw.pid, 30);
+	assert_int_equal(tw.nr, NR("fsync"));
+	assert_int_equal(tw.ns, 800 + 500);
+	/* and again: the scratch sums start from 0 each time */
+	assert_int_equal(ilp_model_top_wait(m, 7000, &tw), 0);
+	assert_int_equal(tw.ns, 1300);
 	ilp_model_free(m);
 }
 

@@ -48,7 +48,10 @@ expect_eq "--all: unbuffered findings" "$(findings "$T/report.all" | grep -c '^\
 grep -q '^minor: ' "$T/report.all" && { show "$T/report.all"; fail "--all: a minor line"; }
 
 ilp run --format json -o "$T/report.json" -- "$WL/demo" > /dev/null 2> "$T/err" || { show "$T/err"; fail "json run"; }
+# on a failure, what each finding says (the report itself is long)
+jq -r '.findings[] | "\(.kind): \(.what)", (.children[]? | "  \(.kind): \(.what)")' \
+	"$T/report.json" > "$T/json.findings"
 expect_eq "json: findings" "$(jq -c '[.findings[].kind] | sort' "$T/report.json")" \
-	'["hotlock","loop","nplus1","slowcall","unbuffered","unbuffered"]' "$T/report.json"
+	'["hotlock","loop","nplus1","slowcall","unbuffered","unbuffered"]' "$T/json.findings"
 check_sum_rule "$T/report.json"
 exit 0

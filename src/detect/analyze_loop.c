@@ -169,6 +169,18 @@ static const char *const pattern_words[] = {
 	[P_TXN] = "a transaction per item",
 };
 
+/* o is the fd an open step of the loop made: whatever its name, it is a
+ * file the iteration opened, not the fd's earlier or unrelated use */
+static int opened_here(const struct view *w, const struct ilp_fdobj *o)
+{
+	size_t k;
+
+	for (k = 0; k < w->n; k++)
+		if (w->v[k].obj == o && cat_of(w->v[k].nr) == ILP_IO_OPEN)
+			return 1;
+	return 0;
+}
+
 /* the loop's objects with a name: a lost name may stand for anything (the
  * fd's old object, another file), so it does not make a loop alone */
 static size_t named(const struct view *w)
@@ -180,14 +192,18 @@ static size_t named(const struct view *w)
 	return n;
 }
 
-/* the per-object detectors that fire on the loop's named objects */
+/* the per-object detectors that fire on the loop's named objects, and on
+ * the lost-named fd of a file each iteration opens itself: fast mode loses
+ * a short-lived file's name in some or all items, and a detector that
+ * fires on that fd already takes it for one object, so the loop groups
+ * its finding (one cause, one finding) instead of leaving two beside it */
 static int grouped(const struct ilp_analysis *a, const struct view *w)
 {
 	int n = 0;
 	size_t i;
 
 	for (i = 0; i < w->nobjs; i++)
-		if (!lost(w->objs[i]))
+		if (!lost(w->objs[i]) || opened_here(w, w->objs[i]))
 			n += ilp_fsync_fires(a, w->objs[i]) + ilp_repeat_fires(a, w->objs[i]) +
 			     ilp_random_fires(a, w->objs[i]) + ilp_unbuffered_fires(a, w->objs[i]) +
 			     ilp_nplus1_obj_fires(a, w->objs[i]);

@@ -348,6 +348,75 @@ static void test_json_html_group(void **state)
 	free(buf);
 }
 
+
+/* the demo's orders (tests/workloads/demo.c): the directory open on fd 4
+ * throughout, each item's journal on fd 5: openat, pwrite64 x4,
+ * fdatasync x2, close, unlink, fsync of the directory; the journal named
+ * from the call's argument, or its name lost (fast mode: closed before it
+ * could be read) in any subset of the items */
+static void demo_item(struct stream *s, int lost)
+{
+	int i;
+
+	call6(s, "openat", 5 * US, 5, (uint64_t)-100, 0x1000, 0, 0);
+	if (lost)
+		fdinfo(s, 5, ILP_OBJ_UNRESOLVED | ILP_OBJ_SRC(ILP_NAME_SRC_LOST),
+		       "closed before it could be read");
+	else
+		fdinfo(s, 5, ILP_OBJ_FILE | ILP_OBJ_SRC(ILP_NAME_SRC_ARG), "/tmp/d/orders.db-journal");
+	for (i = 0; i < 4; i++)
+		call6(s, "pwrite64", 10 * US, 512, 5, 0, 512, (uint64_t)i * 512);
+	call(s, "fdatasync", 1 * MS, 0, 5);
+	call(s, "fdatasync", 1 * MS, 0, 5);
+	call(s, "close", 2 * US, 0, 5);
+	call(s, "unlink", 20 * US, 0, 0);
+	call(s, "fsync", 500 * US, 0, 4);
+}
+
+/* any share of the items lost the journal's name, all of them included:
+ * one loop of 40 items, the syncs nested under it (one cause, one
+ * finding), the legend as honest as the names */
+static void test_demo_lost_any(void **state)
+{
+	struct fixture *x = *state;
+	const char *legend;
+	char want[256];
+	unsigned seed;
+	size_t i;
+	int k, nlost;
+
+	for (seed = 0; seed < 202; seed++) {
+		unsigned r = seed * 2654435761u;
+		int pct = (int)(seed % 101);
+
+		teardown(state);
+		assert_int_equal(setup(state), 0);
+		x = *state;
+		open_named(&x->s, 4, "/tmp/d", 0);
+		for (k = nlost = 0; k < 40; k++) {
+			int lost;
+
+			r = r * 1103515245u + 12345u;
+			lost = (int)((r >> 16) % 100) < pct;
+			nlost += lost;
+			demo_item(&x->s, lost);
+		}
+		assert_int_equal(run(x, "loop"), 1);
+		assert_int_equal(top_level(x), 1);
+		assert_string_equal(x->f.v[0].kind, "loop");
+		assert_int_equal(x->f.v[0].count, 40);
+		for (i = 1; i < x->f.n; i++)
+			assert_int_equal(x->f.v[i].nested, 1);
+		legend = nlost == 40 ? "(A = fd 5 (name lost: closed before it could be read), B = file /tmp/d)"
+			 : nlost ? "(A = file /tmp/d/orders.db-journal, its name lost in some iterations"
+				   " (fd 5), B = file /tmp/d)"
+				 : "(A = file /tmp/d/orders.db-journal, B = file /tmp/d)";
+		snprintf(want, sizeof(want), "a transaction per item, 40 times: openat A -> pwrite64 x4 A"
+			 " -> fdatasync x2 A -> close A -> unlink -> fsync B %s", legend);
+		assert_string_equal(x->f.v[0].what, want);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -362,6 +431,7 @@ int main(void)
 		T(test_two_threads),
 		T(test_text_group),
 		T(test_json_html_group),
+		T(test_demo_lost_any),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,7 +20,8 @@ enum ilp_event_kind {
 	ILP_EV_EXEC,		/* tid (and its process) exec'd task.comm */
 	ILP_EV_TASK_EXIT,	/* thread tid ended; task.group_dead: last one */
 	ILP_EV_TASK_INFO,	/* source-known fact: tid belongs to pid, named comm
-				 * (attach time, first sight of a thread) */
+				 * (attach time, first sight of a thread);
+				 * task.flags ILP_TASK_GATED: see below */
 	ILP_EV_FD_INFO,		/* source-known fact: in process pid, fd.fd is fd.str
 				 * (path, socket peer...), as of ts */
 	ILP_EV_SCHED_SWITCH,	/* tid leaves the CPU in sched.prev_state for sched.next */
@@ -50,6 +51,16 @@ enum ilp_event_kind {
 
 #define ILP_COMM_LEN 16
 
+/*
+ * TASK_INFO task.flags: the task is run's command, still held at
+ * iolockprof's gate (forked, not yet exec'd): its calls until its exec
+ * are iolockprof's own (the gate's read, the signal mask restored, the
+ * setuid of --user, execvp's failed tries along PATH), not the
+ * command's.  The model counts none of them; the execve that succeeds is
+ * the command's first call.
+ */
+#define ILP_TASK_GATED 1u
+
 struct ilp_event {
 	uint64_t ts;		/* ns, CLOCK_MONOTONIC */
 	int32_t pid;		/* process (tgid); 0 when the source does not know */
@@ -65,6 +76,7 @@ struct ilp_event {
 			int32_t group_dead;	/* TASK_EXIT: whole process ended */
 			uint64_t clone_flags;	/* TASK_NEW */
 			char comm[ILP_COMM_LEN]; /* TASK_NEW, EXEC, TASK_INFO */
+			uint32_t flags;		/* TASK_INFO: ILP_TASK_* */
 		} task;
 		struct {			/* FD_INFO */
 			int32_t fd;

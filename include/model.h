@@ -44,6 +44,9 @@ struct ilp_model_counters {
 	uint64_t lost_enters;		/* enter replaced by another enter before its exit */
 	uint64_t out_of_order;		/* events older than the previous one (still applied) */
 	uint64_t dropped;		/* events not applied for lack of memory */
+	uint64_t gated;			/* calls entered (and execs failed) by a gated
+					 * task before its exec, not counted: iolockprof's
+					 * own (event.h ILP_TASK_GATED) */
 };
 
 /**

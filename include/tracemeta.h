@@ -8,7 +8,7 @@
  * line, each carrying the time of the fact it states:
  *
  *   iolockprof: begin v=1 ts=NS cmd=COMMAND LINE
- *   iolockprof: task ts=NS pid=P tid=T comm=NAME
+ *   iolockprof: task ts=NS pid=P tid=T [gated=1] comm=NAME
  *   iolockprof: fd ts=NS pid=P tid=T fd=F type=T str=PATH OR PEER
  *   iolockprof: name ts=NS kind=dev|ulock|klock pid=P key=K str=NAME
  *   iolockprof: end ts=NS lost=N exit=S

@@ -244,11 +244,13 @@ static void injected_init(struct ilp_event *ev, int kind, pid_t pid, pid_t tid)
 	ev->nr = -1;
 }
 
-static int inject_task_info(struct ftrace_be *f, pid_t pid, pid_t tid, const char *comm)
+static int inject_task_info(struct ftrace_be *f, pid_t pid, pid_t tid, const char *comm,
+			    unsigned flags)
 {
 	struct ilp_event ev;
 
 	injected_init(&ev, ILP_EV_TASK_INFO, pid, tid);
+	ev.task.flags = flags;
 	if (comm)	/* truncated to the kernel's TASK_COMM_LEN, as comm is */
 		memcpy(ev.task.comm, comm, strnlen(comm, sizeof(ev.task.comm) - 1));
 	return ilp_ftrace_inject(f->src, &ev);
@@ -308,7 +310,7 @@ static int ft_add_child(struct ilp_backend *b, pid_t local)
 			(int)pid, (int)local);
 	err = ilp_instance_add_pids(f->in, &pid, 1);
 	if (!err)
-		err = inject_task_info(f, pid, pid, base);
+		err = inject_task_info(f, pid, pid, base, ILP_TASK_GATED);	/* at our gate */
 	if (!err)
 		err = pidset_add(&f->procs, pid);
 	if (!err && f->names)
@@ -378,7 +380,7 @@ static int add_fresh(struct ftrace_be *f)
 	err = ilp_instance_add_pids(f->in, f->fresh.v, f->fresh.n);
 	for (i = 0; !err && i < f->fresh.n; i++) {
 		ilp_procfs_comm(f->fresh.v[i], comm, sizeof(comm));
-		err = inject_task_info(f, f->fresh_pid.v[i], f->fresh.v[i], comm);
+		err = inject_task_info(f, f->fresh_pid.v[i], f->fresh.v[i], comm, 0);
 	}
 	f->fresh.n = f->fresh_pid.n = 0;
 	return err;

@@ -27,6 +27,9 @@
  *     (e.g. its events were merged ahead of the fork) keeps its record and
  *     is only named if it has no name.
  *   - ILP_EV_EXEC: the thread's and its process's comm become task.comm.
+ *   - TASK_INFO with task.flags ILP_TASK_GATED: the thread is run's command
+ *     at iolockprof's gate; until its ILP_EV_EXEC its calls are not counted
+ *     (counters.gated), except the exec that succeeds (event.h).
  *   - ILP_EV_TASK_EXIT: the thread ended; task.group_dead marks its process
  *     exited.  If the thread is inside exit or exit_group (numbers looked up
  *     once, at ilp_model_new), that call completes at this event's ts with
@@ -147,6 +150,7 @@ struct ilp_thread {
 	int tid;
 	int exited;
 	int retired;			/* exited before the last ilp_model_reset_stats */
+	int gated;			/* held at iolockprof's gate, not exec'd yet */
 	uint64_t seq;
 	struct ilp_proc *proc;
 	char comm[ILP_COMM_LEN];
@@ -166,7 +170,7 @@ struct ilp_model {
 	struct ilp_model_counters cnt;
 	uint64_t first_ts, last_ts, prev_ts;
 	int finished;
-	int nr_exit, nr_exit_group;
+	int nr_exit, nr_exit_group, nr_execve, nr_execveat;
 	struct ilp_fdm *fdm;		/* model_fd.c */
 	struct ilp_wait *wait;		/* off-CPU, locks, block I/O (model_wait.c) */
 	uint64_t seq;
@@ -631,7 +635,43 @@ static int on_task_info(struct ilp_model *m, const struct ilp_event *ev)
 	set_comm(t->comm, ev->task.comm);
 	if (t->tid == t->proc->pid || !t->proc->comm[0])
 		set_comm(t->proc->comm, ev->task.comm);
+	if (ev->task.flags & ILP_TASK_GATED)
+		t->gated = 1;
 	return 0;
+}
+
+static int is_exec(const struct ilp_model *m, int nr)
+{
+	return (m->nr_execve >= 0 && nr == m->nr_execve) ||
+	       (m->nr_execveat >= 0 && nr == m->nr_execveat);
+}
+
+/*
+ * A call of a task at iolockprof's gate (ILP_TASK_GATED): 1 if it is
+ * iolockprof's own and not counted: every call but an exec, and an exec
+ * that failed (execvp's tries along PATH); the exec that succeeds opens
+ * normally and ends the gate at its ILP_EV_EXEC.
+ */
+static int gated_call(struct ilp_model *m, struct ilp_thread *t, const struct ilp_event *ev)
+{
+	if (ev->kind == ILP_EV_SYS_ENTER) {
+		if (is_exec(m, ev->nr))
+			return 0;
+		if (t->in_call) {	/* an exec entered, then another call: lost exit */
+			t->in_call = 0;
+			ilp_share_exit(&m->sh, &t->sh, ev->ts);
+		}
+		m->cnt.gated++;
+		return 1;
+	}
+	if (t->in_call && t->cur_nr == ev->nr && ev->ret >= 0)
+		return 0;	/* the exec returns only after ILP_EV_EXEC: not here */
+	if (t->in_call) {	/* a failed exec */
+		m->cnt.gated++;
+		t->in_call = 0;
+		ilp_share_exit(&m->sh, &t->sh, ev->ts);
+	}
+	return 1;
 }
 
 static int on_task_new(struct ilp_model *m, const struct ilp_event *ev)
@@ -716,6 +756,9 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	t = thread_of(m, ev);
 	if (!t)
 		return -ENOMEM;
+	if (t->gated && (ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT) &&
+	    gated_call(m, t, ev))
+		return 0;
 	switch (ev->kind) {
 	case ILP_EV_SYS_ENTER:
 		if (t->in_call)
@@ -750,6 +793,7 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_FD_INFO:
 		return fd_info(m, t, ev);
 	case ILP_EV_EXEC:
+		t->gated = 0;
 		ilp_fdm_exec(t->proc->fd);
 		counted_forward(t->proc);
 		set_comm(t->comm, ev->task.comm);
@@ -772,6 +816,8 @@ struct ilp_model *ilp_model_new(void)
 		return NULL;
 	m->nr_exit = ilp_syscall_nr("exit");
 	m->nr_exit_group = ilp_syscall_nr("exit_group");
+	m->nr_execve = ilp_syscall_nr("execve");
+	m->nr_execveat = ilp_syscall_nr("execveat");
 	idle_init(m);
 	m->fdm = ilp_fdm_new();
 	if (!m->fdm) {

@@ -69,8 +69,9 @@ int ilp_meta_format_event(char *buf, size_t len, const struct ilp_event *ev)
 
 	switch (ev->kind) {
 	case ILP_EV_TASK_INFO:
-		n = snprintf(buf, len, ILP_META_PREFIX "task ts=%" PRIu64 " pid=%d tid=%d ",
-			     ev->ts, (int)ev->pid, (int)ev->tid);
+		n = snprintf(buf, len, ILP_META_PREFIX "task ts=%" PRIu64 " pid=%d tid=%d %s",
+			     ev->ts, (int)ev->pid, (int)ev->tid,
+			     ev->task.flags & ILP_TASK_GATED ? "gated=1 " : "");
 		if (n < 0 || (size_t)n >= len)
 			return -ENOSPC;
 		{
@@ -246,7 +247,15 @@ int ilp_meta_parse(const char *s, size_t len, struct ilp_meta *m)
 		m->kind = ILP_META_TASK;
 		m->ev.kind = ILP_EV_TASK_INFO;
 		if (take_u64(&p, "ts", &m->ts) || take_int(&p, "pid", &m->ev.pid) ||
-		    take_int(&p, "tid", &m->ev.tid) || !(v = take_rest(&p, "comm")))
+		    take_int(&p, "tid", &m->ev.tid))
+			return -EINVAL;
+		/* gated= is optional: files before it have none */
+		if (!strncmp(p, "gated=", 6)) {
+			if (take_int(&p, "gated", &x) || (x != 0 && x != 1))
+				return -EINVAL;
+			m->ev.task.flags = x ? ILP_TASK_GATED : 0;
+		}
+		if (!(v = take_rest(&p, "comm")))
 			return -EINVAL;
 		if (m->ev.pid <= 0 || m->ev.tid <= 0)
 			return -EINVAL;

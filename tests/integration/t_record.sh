@@ -110,16 +110,14 @@ expect_eq "record without -o: exit" "$?" 2
 # workload (fd facts, name facts and the companion's block pages are in
 # the file)
 . "$(dirname "$0")/lib_findings.sh"
-# objects REPORT PID: the sorted object names of pid's "I/O by object",
-# but pipes (the exec-status pipe of run is seen in some runs, not others;
-# its one read, before the exec, left as "fd N (unresolved)" when the
-# child's fd is closed by the exec before the name is read);
-# why a name was lost (closed, or its fd reused, before it was read)
-# depends on timing, so the reason is left out
+# objects REPORT PID: the sorted object names of pid's "I/O by object"
+# (the read of run's gate, before the exec, is iolockprof's and in
+# neither); why a name was lost (closed, or its fd reused, before it was
+# read) depends on timing, so the reason is left out
 objects() {
 	pid_section "$1" "$2" | awk '/I\/O by object/ { on = 1; getline; next } on && NF == 0 { exit } on' |
 		sed -E 's/( +[0-9]+){7} .*$//; s/^ +//; s/ \(name lost: .*\)$/ (name lost)/' |
-		grep -v '^pipe ' | grep -vE '^fd [0-9]+ \(unresolved\)$' | sort
+		sort
 }
 cf="$T/app.conf"
 printf 'key = value\n' > "$cf"

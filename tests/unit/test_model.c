@@ -288,6 +288,49 @@ static void test_unpaired_exits(void **state)
 	ilp_model_free(m);
 }
 
+/* run's command at iolockprof's gate: the gate read's exit (entered
+ * before tracing), the signal mask restored, execvp's try along PATH that
+ * fails: none counted; the exec that succeeds is the first call, and
+ * after it everything counts (a failed execve of the app's own too) */
+static void test_gated_child(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int r = NR("read"), mask = NR("rt_sigprocmask"), ex = NR("execve"), w = NR("write");
+	struct ilp_event info = task(5, 7, 7, ILP_EV_TASK_INFO, "app");
+	const struct ilp_sc_stats *st;
+	const struct ilp_proc *p;
+
+	(void)state;
+	info.task.flags = ILP_TASK_GATED;
+	feed(m, info);
+	feed(m, sysexit(10, 7, 7, r, 1));
+	feed(m, enter(20, 7, 7, mask));
+	feed(m, sysexit(21, 7, 7, mask, 0));
+	feed(m, enter(30, 7, 7, ex));
+	feed(m, sysexit(35, 7, 7, ex, -2));	/* ENOENT: /usr/local/sbin/app */
+	feed(m, enter(40, 7, 7, ex));
+	feed(m, task(50, 7, 7, ILP_EV_EXEC, "app"));
+	feed(m, sysexit(60, 7, 7, ex, 0));
+	feed(m, enter(70, 7, 7, w));
+	feed(m, sysexit(75, 7, 7, w, 3));
+	feed(m, enter(80, 7, 7, ex));
+	feed(m, sysexit(90, 7, 7, ex, -13));	/* the app's own: counted */
+	assert_int_equal(ilp_model_index(m, 100), 0);
+	assert_int_equal(ilp_model_counters(m)->gated, 2);
+	assert_int_equal(ilp_model_counters(m)->unpaired_exits, 0);
+	p = ilp_model_find_proc(m, 7);
+	assert_int_equal(ilp_proc_calls(p), 3);
+	assert_null(ilp_proc_find_syscall(p, r));
+	assert_null(ilp_proc_find_syscall(p, mask));
+	st = ilp_proc_find_syscall(p, ex);
+	assert_non_null(st);
+	assert_int_equal(st->calls, 2);
+	assert_int_equal(st->errors, 1);
+	assert_int_equal(st->total_ns, 20 + 10);
+	assert_int_equal(ilp_proc_find_syscall(p, w)->calls, 1);
+	ilp_model_free(m);
+}
+
 static void test_unfinished_at_finish(void **state)
 {
 	struct ilp_model *m = ilp_model_new();
@@ -1162,6 +1205,7 @@ int main(void)
 		cmocka_unit_test(test_interleaved_threads),
 		cmocka_unit_test(test_lost_enters),
 		cmocka_unit_test(test_unpaired_exits),
+		cmocka_unit_test(test_gated_child),
 		cmocka_unit_test(test_unfinished_at_finish),
 		cmocka_unit_test(test_interim_then_finish),
 		cmocka_unit_test(test_clone_thread_and_fork),

@@ -330,6 +330,21 @@ static void test_meta_roundtrip(void **state)
 
 	assert_int_equal(ilp_meta_parse("hello", 5, &m), 0);
 	assert_int_equal(ilp_meta_parse("iolockprof: task ts=x", 21, &m), -EINVAL);
+	/* run's command at the gate: gated=1 there and back; 0 or none: not */
+	ev.kind = ILP_EV_TASK_INFO;
+	ev.task.flags = ILP_TASK_GATED;
+	strcpy(ev.task.comm, "app");
+	n = ilp_meta_format_event(line, sizeof(line), &ev);
+	assert_string_equal(line, "iolockprof: task ts=7 pid=9 tid=11 gated=1 comm=app");
+	assert_int_equal(ilp_meta_parse(line, (size_t)n, &m), 1);
+	assert_int_equal(m.ev.task.flags, ILP_TASK_GATED);
+	assert_string_equal(m.ev.task.comm, "app");
+	assert_int_equal(ilp_meta_parse("iolockprof: task ts=1 pid=2 tid=2 gated=0 comm=a", 48, &m), 1);
+	assert_int_equal(m.ev.task.flags, 0);
+	assert_int_equal(ilp_meta_parse("iolockprof: task ts=1 pid=2 tid=2 comm=a", 40, &m), 1);
+	assert_int_equal(m.ev.task.flags, 0);
+	assert_int_equal(ilp_meta_parse("iolockprof: task ts=1 pid=2 tid=2 gated=2 comm=a", 48, &m),
+			 -EINVAL);
 	assert_int_equal(ilp_meta_parse("iolockprof: what", 16, &m), -EINVAL);
 	ev.kind = ILP_EV_SYS_ENTER;
 	assert_int_equal(ilp_meta_format_event(line, sizeof(line), &ev), -EINVAL);

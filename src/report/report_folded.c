@@ -44,14 +44,14 @@ static int put_frame(FILE *out, const char *name)
 	return 0;
 }
 
-static int folded_line(void *ctx, const struct ilp_frame *f, size_t n, uint64_t ns)
+static int folded_line(void *ctx, const struct ilp_fold_stack *s)
 {
 	FILE *out = ctx;
 
-	for (size_t i = 0; i < n; i++)
-		if ((i && fputc(';', out) == EOF) || put_frame(out, f[i].name))
+	for (size_t i = 0; i < s->n; i++)
+		if ((i && fputc(';', out) == EOF) || put_frame(out, s->frames[i].name))
 			return -EIO;
-	return fprintf(out, " %" PRIu64 "\n", ns) < 0 ? -EIO : 0;
+	return fprintf(out, " %" PRIu64 "\n", s->ns) < 0 ? -EIO : 0;
 }
 
 int ilp_report_folded(FILE *out, const struct ilp_model *m,

@@ -736,14 +736,15 @@ static void html_disk(struct ilp_out *o, const struct ilp_model *m)
 
 /* ---- wait flame graph ---- */
 
-static int flame_add(void *ctx, const struct ilp_frame *f, size_t n, uint64_t ns)
+static int flame_add(void *ctx, const struct ilp_fold_stack *s)
 {
-	return ilp_flame_add(ctx, f, n, ns);
+	return ilp_flame_add(ctx, s->frames, s->n, s->ns);
 }
 
 static const char *const frame_kind[ILP_FRAME_NKINDS] = {
 	[ILP_FRAME_PROC] = "process", [ILP_FRAME_THREAD] = "thread", [ILP_FRAME_SITE] = "site",
 	[ILP_FRAME_SYSCALL] = "syscall", [ILP_FRAME_OBJECT] = "object",
+	[ILP_FRAME_KLOCK] = "lock",
 };
 
 /* one frame: its rect with the hover text, and the label that fits */

@@ -25,6 +25,7 @@ enum ilp_format {
 	ILP_FMT_FOLDED,		/* flamegraph.pl / speedscope input */
 	ILP_FMT_PERFETTO,	/* Chrome trace-event JSON */
 	ILP_FMT_PROM,		/* Prometheus text exposition format */
+	ILP_FMT_PPROF,		/* gzipped profile.proto (go tool pprof, Pyroscope) */
 };
 
 enum ilp_backend_choice {

@@ -36,6 +36,8 @@ struct ilp_report_info {
 	const char *backend;	/* "ftrace" */
 	uint64_t start_ts;	/* ns, CLOCK_MONOTONIC: tracing on */
 	uint64_t end_ts;	/* tracing off (or now, for an interim report) */
+	uint64_t start_wall_ns;	/* start_ts on the wall clock (CLOCK_REALTIME, ns since the
+				 * epoch); 0: unknown (report -i: trace files do not carry it) */
 	uint64_t events;	/* records decoded */
 	uint64_t lost;		/* events lost by the kernel buffer (overrun + dropped + in-band missed) */
 	int interim;		/* 1: interim report of a running capture */
@@ -176,6 +178,28 @@ int ilp_report_folded(FILE *out, const struct ilp_model *m,
 int ilp_report_prom(FILE *out, const struct ilp_model *m,
 		    const struct ilp_report_info *info,
 		    const struct ilp_report_opts *opts);
+
+/**
+ * ilp_report_pprof - writes a gzipped pprof profile (profile.proto)
+ * @out: the stream (the caller's, flushed, not closed)
+ * @m: the model, indexed (ilp_model_index())
+ * @info: the capture's facts (its --stacks stacks, if any)
+ * @opts: unused (the same inputs as every format)
+ *
+ * The format of github.com/google/pprof's proto/profile.proto, gzipped,
+ * as go tool pprof, Pyroscope and Parca read it: one sample per stack of
+ * fold.h (ilp_fold_proc(), with threads and kernel locks), the leaf first,
+ * values wait/nanoseconds (the default type) and calls/count for syscall
+ * stacks, kernel_lock_wait/nanoseconds and kernel_lock_waits/count for
+ * kernel locks; labels pid, tid, syscall, object and lock where they
+ * apply; the capture's start (if known) and span, and its facts as
+ * comments.  See src/report/report_pprof.c.
+ *
+ * Returns 0, -ENOMEM, or -EIO if writing failed.
+ */
+int ilp_report_pprof(FILE *out, const struct ilp_model *m,
+		     const struct ilp_report_info *info,
+		     const struct ilp_report_opts *opts);
 
 /**
  * ilp_report_span_ns - the wall time a report covers

@@ -5,8 +5,9 @@
 #   PKG_CONFIG=pkg-config sh scripts/check-build-deps.sh MODULE...
 # Exit 0 (all there, silent), or 1 after one line on stderr per missing
 # module (or for pkg-config itself).  The Debian package of each module is
-# MODULE-dev (libtracefs: libtracefs-dev), as scripts/install-deps.sh
-# installs them; libiberty-dev is checked by its header, with $CC.
+# MODULE-dev (libtracefs: libtracefs-dev), zlib's zlib1g-dev, as
+# scripts/install-deps.sh installs them; libiberty-dev is checked by its
+# header, with $CC.
 set -u
 pc=${PKG_CONFIG:-pkg-config}
 fix="(or: make deps-build)"
@@ -17,7 +18,11 @@ fi
 rc=0
 for m in "$@"; do
 	"$pc" --exists "$m" 2> /dev/null && continue
-	echo "iolockprof: missing build dependency $m: apt-get install $m-dev $fix" >&2
+	case $m in
+	zlib) pkg=zlib1g-dev ;;
+	*) pkg=$m-dev ;;
+	esac
+	echo "iolockprof: missing build dependency $m: apt-get install $pkg $fix" >&2
 	rc=1
 done
 # libiberty (the demangler, linked statically) has no pkg-config module:

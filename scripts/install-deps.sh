@@ -6,7 +6,7 @@
 #   sh scripts/install-deps.sh fuzz    also clang and libFuzzer (make fuzz)
 set -eu
 mode=${1:-test}
-need="gcc g++ make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev libiberty-dev"
+need="gcc g++ make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev libiberty-dev zlib1g-dev"
 if [ "$mode" = fuzz ]; then
 	need="$need clang libclang-rt-dev"
 elif [ "$mode" = test ]; then
@@ -14,9 +14,11 @@ elif [ "$mode" = test ]; then
 	# util-linux: setpriv for the unprivileged tests; trace-cmd: opens our
 	# trace.dat in the tests; chromium + node: the HTML and JSON checks;
 	# jq: the findings' sum rule; sqlite3: the transaction-per-statement case;
-	# dpkg-dev: make deb and t_deb (dpkg-buildflags, dpkg-shlibdeps)
+	# dpkg-dev: make deb and t_deb (dpkg-buildflags, dpkg-shlibdeps);
+	# golang-go, protobuf-compiler: go tool pprof and protoc --decode read
+	# --format pprof back in the tests
 	need="$need libcmocka-dev time util-linux trace-cmd strace linux-perf \
-chromium chromium-driver nodejs jq sqlite3 dpkg-dev"
+chromium chromium-driver nodejs jq sqlite3 dpkg-dev golang-go protobuf-compiler"
 	# npm: Debian's package, unless a nodejs that bundles it (nodesource) is there
 	command -v npm >/dev/null 2>&1 || need="$need npm"
 fi

@@ -116,6 +116,8 @@ static const struct {
 	{ "run", "  iolockprof run --format folded -o app.folded -- ./app\n"
 		 "        flamegraph.pl --countname ns app.folded > app.svg\n" },
 	{ "run", "  iolockprof run --format perfetto -o app.json -- ./app   ui.perfetto.dev\n" },
+	{ "run", "  iolockprof run --format pprof -o app.pb.gz -- ./app\n"
+		 "        go tool pprof -top -sample_index=calls app.pb.gz\n" },
 	{ "diff", "  iolockprof run --format json -o base.json -- ./app\n"
 		  "  iolockprof run --format json -o new.json -- ./app-new\n" },
 	{ "diff", "  iolockprof diff --fail-above 20 base.json new.json   exit 1 if 20 % slower\n" },

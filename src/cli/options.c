@@ -43,6 +43,7 @@ static const struct ilp_opt_choice formats[] = {
 	{ "folded", ILP_FMT_FOLDED },
 	{ "perfetto", ILP_FMT_PERFETTO },
 	{ "prom", ILP_FMT_PROM },
+	{ "pprof", ILP_FMT_PPROF },
 	{ NULL, 0 },
 };
 
@@ -153,10 +154,13 @@ static const struct ilp_option options[] = {
 		  "in ns, schema in docs/report.schema.json), html (one self-contained page "
 		  "with SVG latency charts and wait flame graphs), folded (stack;lines NS for "
 		  "flamegraph.pl/speedscope), perfetto (Chrome trace JSON of the 256 "
-		  "longest calls per process and the 256 slowest disk requests per device) "
-		  "or prom (Prometheus text format: counters and latency histograms per "
+		  "longest calls per process and the 256 slowest disk requests per device), "
+		  "prom (Prometheus text format: counters and latency histograms per "
 		  "process and syscall, lock and device; node_exporter's textfile collector "
-		  "reads it; with --interval and -o FILE, FILE is rewritten each interval)" },
+		  "reads it; with --interval and -o FILE, FILE is rewritten each interval) "
+		  "or pprof (gzipped profile.proto of the wait stacks, sample types wait "
+		  "(ns) and calls, for go tool pprof, Pyroscope, Parca; binary: needs -o "
+		  "FILE or a pipe)" },
 	{ .name = "threads", .short_name = 't', .section = ILP_SEC_REPORT, .cmds = ILP_CMD_ALL,
 	  .kind = ILP_OPT_FLAG, FIELD(threads),
 	  .help = "add a per-thread breakdown" },

@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze.h"
@@ -81,6 +82,7 @@ struct ilp_session {
 	int child_status;	/* its wait status, -1 until reaped */
 	char *command;
 	uint64_t start_ts, end_ts;
+	uint64_t start_wall_ns;		/* start_ts on CLOCK_REALTIME; 0 when replaying a file */
 	int model_err;
 	int fell_back;		/* auto chose ptrace */
 	int started, stopped;
@@ -429,6 +431,7 @@ int ilp_session_report_info(struct ilp_session *s, int interim, struct ilp_repor
 	info->command = ilp_session_command(s);
 	info->backend = s->bops->name;
 	info->start_ts = s->start_ts;
+	info->start_wall_ns = s->start_wall_ns;
 	info->end_ts = !interim ? s->end_ts : s->interim_ts ? s->interim_ts : ilp_now_ns();
 	info->interim = interim;
 	info->exit_status = interim ? -1 : ilp_session_exit_code(s);
@@ -679,6 +682,12 @@ int ilp_session_start(struct ilp_session *s)
 	s->started = 1;
 	s->start_ts = ilp_now_ns();
 	s->window_ts = s->start_ts;
+	if (s->mode != ILP_SESSION_REPLAY) {
+		struct timespec rt;
+
+		if (!clock_gettime(CLOCK_REALTIME, &rt))
+			s->start_wall_ns = (uint64_t)rt.tv_sec * 1000000000u + (uint64_t)rt.tv_nsec;
+	}
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze.h"
 #include "cli.h"
@@ -32,7 +33,7 @@ struct report_sink {
 };
 
 /*
- * --interval with a document format (json, html, perfetto, folded) and -o
+ * --interval with a document format (json, html, perfetto, folded, pprof) and -o
  * FILE: each interim report is a file of its own, FILE.N, as one file
  * cannot hold several documents; prom rewrites FILE, whole, each time (what
  * node_exporter's textfile collector reads); text reports follow each other
@@ -102,6 +103,8 @@ static int emit(FILE *out, struct ilp_model *m, const struct ilp_report_info *in
 		return ilp_report_folded(out, m, info, &ro);
 	case ILP_FMT_PROM:
 		return ilp_report_prom(out, m, info, &ro);
+	case ILP_FMT_PPROF:
+		return ilp_report_pprof(out, m, info, &ro);
 	default:
 		return -ENOTSUP;
 	}
@@ -208,6 +211,12 @@ int ilp_sink_report_new(const struct ilp_opts *o, int to_stdout, struct ilp_sink
 			return -ECANCELED;	/* explained */
 		}
 		r->out = ilp_outfile_stream(r->outf);
+	}
+	if (o->format == ILP_FMT_PPROF && isatty(fileno(r->out))) {
+		fprintf(stderr, "iolockprof: --format pprof is binary (gzip), not for a "
+			"terminal: give -o FILE or pipe it\n");
+		report_free(&r->base);
+		return -ECANCELED;	/* explained */
 	}
 	*out = &r->base;
 	return 0;

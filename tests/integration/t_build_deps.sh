@@ -64,6 +64,12 @@ expect_stop two $rc \
 	"iolockprof: missing build dependency libtracefs: apt-get install libtracefs-dev $fix" \
 	"iolockprof: missing build dependency libdw: apt-get install libdw-dev $fix"
 
+# zlib's Debian package is not MODULE-dev
+fake_pc zlib
+build nozlib; rc=$?
+expect_stop nozlib $rc \
+	"iolockprof: missing build dependency zlib: apt-get install zlib1g-dev $fix"
+
 # libiberty-dev has no pkg-config module: its header, through CC; a CC
 # that finds no libiberty/demangle.h
 rm -f "$T/bin/pkg-config"

@@ -69,10 +69,10 @@ done
 for o in --threads -t --all --stacks --help -h -; do
 	_iolockprof_takes_value "$o" && fail "$o: taken for an option with a value"
 done
-want "text json html folded perfetto prom" iolockprof run --format ""
+want "text json html folded perfetto prom pprof" iolockprof run --format ""
 want "json" iolockprof report --format j
-want "perfetto prom" iolockprof report --format = p		# --format=p
-want "text json html folded perfetto prom" iolockprof report --format =	# --format=
+want "perfetto pprof prom" iolockprof report --format = p		# --format=p
+want "text json html folded perfetto prom pprof" iolockprof report --format =	# --format=
 want "ptrace" iolockprof attach --backend p
 want "exact" iolockprof run --names e
 want "auto always" iolockprof attach --status a

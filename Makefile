@@ -26,7 +26,7 @@ O       ?= build
 VERSION := 0.1.0
 PKG_CONFIG ?= pkg-config
 # pkg-config modules; a missing one stops the build first (build-deps-check)
-PKGS    := libtracefs libtraceevent libtracecmd libdw libelf zlib
+PKGS    := libtracefs libtraceevent libtracecmd libdw libelf zlib libcurl
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -I$(O)/gen \
            -DILP_VERSION='"$(VERSION)"' $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)

@@ -63,6 +63,7 @@ struct ilp_opts {
 	int status;		/* --status: enum ilp_status_when (status.h) */
 	int fail_gate;		/* diff --fail-above given */
 	double fail_above;	/* diff --fail-above PCT */
+	const char *push;	/* --push URL: the final pprof report POSTed there; NULL: not */
 };
 
 struct ilp_thresholds;
@@ -191,5 +192,38 @@ int ilp_cli_run(struct ilp_opts *o, struct ilp_sink *sink);
  * Returns the exit status, as ilp_cmd_attach().
  */
 int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink);
+
+/* ---- --push (push.c) ---- */
+
+/**
+ * ilp_push_url - the URL --push posts to
+ * @url: the user's: a server ("http://host:4040", "/" or no path: its
+ *	/ingest is taken) or a full URL ("http://host/ingest?name=app{env=ci}")
+ * @from_s: the profile's start, Unix seconds
+ * @until_s: its end, Unix seconds
+ *
+ * The query gets name=iolockprof, from, until and format=pprof, each
+ * unless url has it already.
+ *
+ * Returns the URL, to free(), or NULL when url is no URL (no "scheme://host")
+ * or memory ran out.
+ */
+char *ilp_push_url(const char *url, uint64_t from_s, uint64_t until_s);
+
+/**
+ * ilp_push_pprof - POSTs a gzipped pprof profile as Pyroscope's /ingest takes it
+ * @url: --push's URL (ilp_push_url() completes it)
+ * @data: the profile, gzipped profile.proto
+ * @len: its bytes
+ * @from_s: the profile's start, Unix seconds
+ * @until_s: its end, Unix seconds
+ *
+ * A multipart/form-data POST, the profile in the file field "profile";
+ * 30 s at most.  A failure is told on stderr, in one line.
+ *
+ * Returns 0 (the server answered 2xx), or -ECANCELED (told).
+ */
+int ilp_push_pprof(const char *url, const void *data, size_t len, uint64_t from_s,
+		   uint64_t until_s);
 
 #endif

@@ -5,7 +5,8 @@
 #   PKG_CONFIG=pkg-config sh scripts/check-build-deps.sh MODULE...
 # Exit 0 (all there, silent), or 1 after one line on stderr per missing
 # module (or for pkg-config itself).  The Debian package of each module is
-# MODULE-dev (libtracefs: libtracefs-dev), zlib's zlib1g-dev, as
+# MODULE-dev (libtracefs: libtracefs-dev), zlib's zlib1g-dev, libcurl's
+# libcurl4-openssl-dev, as
 # scripts/install-deps.sh installs them; libiberty-dev is checked by its
 # header, with $CC.
 set -u
@@ -20,6 +21,7 @@ for m in "$@"; do
 	"$pc" --exists "$m" 2> /dev/null && continue
 	case $m in
 	zlib) pkg=zlib1g-dev ;;
+	libcurl) pkg=libcurl4-openssl-dev ;;
 	*) pkg=$m-dev ;;
 	esac
 	echo "iolockprof: missing build dependency $m: apt-get install $pkg $fix" >&2

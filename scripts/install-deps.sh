@@ -6,7 +6,7 @@
 #   sh scripts/install-deps.sh fuzz    also clang and libFuzzer (make fuzz)
 set -eu
 mode=${1:-test}
-need="gcc g++ make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev libiberty-dev zlib1g-dev"
+need="gcc g++ make pkg-config libtracefs-dev libtraceevent-dev libtracecmd-dev libdw-dev libelf-dev libiberty-dev zlib1g-dev libcurl4-openssl-dev"
 if [ "$mode" = fuzz ]; then
 	need="$need clang libclang-rt-dev"
 elif [ "$mode" = test ]; then
@@ -16,9 +16,9 @@ elif [ "$mode" = test ]; then
 	# jq: the findings' sum rule; sqlite3: the transaction-per-statement case;
 	# dpkg-dev: make deb and t_deb (dpkg-buildflags, dpkg-shlibdeps);
 	# golang-go, protobuf-compiler: go tool pprof and protoc --decode read
-	# --format pprof back in the tests
+	# --format pprof back in the tests; python3: the HTTP server --push posts to
 	need="$need libcmocka-dev time util-linux trace-cmd strace linux-perf \
-chromium chromium-driver nodejs jq sqlite3 dpkg-dev golang-go protobuf-compiler"
+chromium chromium-driver nodejs jq sqlite3 dpkg-dev golang-go protobuf-compiler python3"
 	# npm: Debian's package, unless a nodejs that bundles it (nodesource) is there
 	command -v npm >/dev/null 2>&1 || need="$need npm"
 fi

@@ -161,6 +161,14 @@ static const struct ilp_option options[] = {
 		  "or pprof (gzipped profile.proto of the wait stacks, sample types wait "
 		  "(ns) and calls, for go tool pprof, Pyroscope, Parca; binary: needs -o "
 		  "FILE or a pipe)" },
+	{ .name = "push", .arg = "URL", .section = ILP_SEC_REPORT,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_REPORT,
+	  .not_for = "--push: only for run, attach and report, not %s",
+	  .kind = ILP_OPT_STRING, FIELD(push),
+	  .help = "with --format pprof: also POST the final profile to URL as Pyroscope's "
+		  "/ingest takes one (multipart form, file field profile; the query gets "
+		  "name=iolockprof, from, until and format=pprof unless URL has them; a "
+		  "URL without a path means its /ingest); not with --interval" },
 	{ .name = "threads", .short_name = 't', .section = ILP_SEC_REPORT, .cmds = ILP_CMD_ALL,
 	  .kind = ILP_OPT_FLAG, FIELD(threads),
 	  .help = "add a per-thread breakdown" },

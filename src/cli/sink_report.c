@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze.h"
@@ -149,16 +150,59 @@ static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_
 	return err;
 }
 
+/*
+ * --push: the final report rendered in memory and written to the stream;
+ * *buf, *len hold it for push() (the caller frees *buf).
+ */
+static int emit_kept(struct report_sink *r, struct ilp_session *s,
+		     const struct ilp_report_info *info, char **buf, size_t *len)
+{
+	FILE *mem = open_memstream(buf, len);
+	int err;
+
+	if (!mem)
+		return -ENOMEM;
+	err = report_write(mem, ilp_session_report_model(s, 0), info, r->o);
+	if (fclose(mem) && !err)
+		err = -ENOMEM;
+	if (!err && *len && fwrite(*buf, 1, *len, r->out) != *len)
+		err = -EIO;	/* told by the caller's check of the stream */
+	return err;
+}
+
+/* POSTs the profile (push.c) with its span in Unix seconds: the capture's
+ * wall clock, or, for a trace file (which has none), the span up to now */
+static int push(struct report_sink *r, const struct ilp_report_info *info, const char *buf,
+		size_t len)
+{
+	uint64_t span = ilp_report_span_ns(info), from, until;
+	struct timespec now;
+
+	if (info->start_wall_ns) {
+		from = info->start_wall_ns / 1000000000u;
+		until = (info->start_wall_ns + span + 999999999u) / 1000000000u;
+	} else {
+		clock_gettime(CLOCK_REALTIME, &now);
+		until = (uint64_t)now.tv_sec;
+		from = until - (span + 999999999u) / 1000000000u;
+	}
+	return ilp_push_pprof(r->o->push, buf, len, from, until);
+}
+
 static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 {
 	struct report_sink *r = (struct report_sink *)k;
 	struct ilp_report_info info;
+	char *kept = NULL;
+	size_t nkept = 0;
 	int err;
 
 	err = ilp_session_report_info(s, interim, &info);
 	if (!err && interim && per_interval_files(r->o))
 		return emit_interval_file(r, s, &info);
-	if (!err)
+	if (!err && !interim && r->o->push)
+		err = emit_kept(r, s, &info, &kept, &nkept);
+	else if (!err)
 		err = report_write(r->out, ilp_session_report_model(s, interim), &info, r->o);
 	if (fflush(r->out) || ferror(r->out)) {
 		int e = errno;
@@ -167,12 +211,15 @@ static int report_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 		 * check of stdout to tell again */
 		clearerr(r->out);
 		if (e == EPIPE)
-			return -EPIPE;
-		if (!err)
+			err = -EPIPE;
+		else if (!err)
 			err = e ? -e : -EIO;
 	}
 	if (!err)	/* -o FILE: what is written appears, whole, now */
 		err = interim ? ilp_outfile_publish(r->outf) : ilp_outfile_commit(r->outf);
+	if (!err && kept)	/* --push: once the report is out */
+		err = push(r, &info, kept, nkept);
+	free(kept);
 	return err;
 }
 

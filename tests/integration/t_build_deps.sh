@@ -64,11 +64,16 @@ expect_stop two $rc \
 	"iolockprof: missing build dependency libtracefs: apt-get install libtracefs-dev $fix" \
 	"iolockprof: missing build dependency libdw: apt-get install libdw-dev $fix"
 
-# zlib's Debian package is not MODULE-dev
+# zlib's and libcurl's Debian packages are not MODULE-dev
 fake_pc zlib
 build nozlib; rc=$?
 expect_stop nozlib $rc \
 	"iolockprof: missing build dependency zlib: apt-get install zlib1g-dev $fix"
+
+fake_pc libcurl
+build nocurl; rc=$?
+expect_stop nocurl $rc \
+	"iolockprof: missing build dependency libcurl: apt-get install libcurl4-openssl-dev $fix"
 
 # libiberty-dev has no pkg-config module: its header, through CC; a CC
 # that finds no libiberty/demangle.h

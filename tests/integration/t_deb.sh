@@ -1,7 +1,7 @@
 #!/bin/bash
 # backend: any (run.sh runs it under ptrace too when tracefs is unusable)
 # make deb builds build/iolockprof_VERSION_ARCH.deb: its control fields
-# (Version is --version's, Depends exactly the seven libraries, each with a
+# (Version is --version's, Depends exactly the eight libraries, each with a
 # version), exactly the expected files (stripped binary, gzipped man page,
 # completion, docs, copyright, changelog), owned by root, and md5sums that
 # hold.  Then, unless an iolockprof is already on this machine, dpkg -i
@@ -37,8 +37,8 @@ field Maintainer | grep -qE '^[^<]+ <[^@ ]+@[^> ]+>$' || fail "Maintainer: '$(fi
 # Depends: exactly the libraries iolockprof links, each "(>= VERSION)"
 field Depends | tr ',' '\n' | sed 's/^ *//' > "$T/depends"
 sed 's/ .*//' "$T/depends" | sort > "$T/dep-names"
-printf '%s\n' libc6 libdw1 libelf1 libtracecmd1 libtraceevent1 libtracefs1 zlib1g > "$T/dep-want"
-diff -u "$T/dep-want" "$T/dep-names" >&2 || fail "Depends: not exactly the seven libraries: $(field Depends)"
+printf '%s\n' libc6 libcurl4 libdw1 libelf1 libtracecmd1 libtraceevent1 libtracefs1 zlib1g > "$T/dep-want"
+diff -u "$T/dep-want" "$T/dep-names" >&2 || fail "Depends: not exactly the eight libraries: $(field Depends)"
 grep -vE '^[a-z0-9.+-]+ \(>= [0-9][^)]*\)$' "$T/depends" &&
 	fail "Depends: an entry without a (>= version): $(field Depends)"
 

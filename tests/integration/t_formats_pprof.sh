@@ -13,7 +13,12 @@
 #  - mutex_storm: the futex waits on hot_lock carry lock and object labels;
 #  - --stacks (ptrace): fetch_user's 1000 writes under its function, with
 #    stacks.c as its file;
-#  - pprof to a terminal is refused before anything runs.
+#  - pprof to a terminal is refused before anything runs;
+#  - --push: a local HTTP server (Debian's python3) gets a multipart POST to
+#    /ingest with name, from, until and format=pprof, its field "profile"
+#    the very bytes of -o FILE; a server's 500 and a closed port are told
+#    in one line (the file is written all the same); --push without
+#    --format pprof or with --interval is a usage error.
 . "$(dirname "$0")/lib.sh"
 command -v go > /dev/null || fail "go missing: make deps installs golang-go (scripts/install-deps.sh)"
 command -v protoc > /dev/null ||
@@ -117,6 +122,86 @@ pprof -top -sample_index=calls -focus='^fetch_user$' "$T/k.pb.gz" > "$T/k.top" 2
 grep -Eq '^ +1000 .* write$' "$T/k.top" || { show "$T/k.top"; fail "--stacks: fetch_user's write calls are not 1000"; }
 pprof -raw "$T/k.pb.gz" 2> /dev/null | grep -q ' fetch_user .*stacks\.c:[0-9]' ||
 	{ pprof -raw "$T/k.pb.gz" 2>&1 | tail -20 >&2; fail "--stacks: fetch_user has no stacks.c:LINE"; }
+
+# --- --push to a local server ---
+PY=/usr/bin/python3
+[ -x "$PY" ] || fail "python3 missing: make deps installs it (scripts/install-deps.sh)"
+cat > "$T/srv.py" << 'EOF_PY'
+# srv.py OUT CODE: one POST, its path, content type and form field "profile"
+# into OUT.*, answered CODE; the port it listens on in OUT.port
+import email.parser, email.policy, http.server, os, sys
+out, code = sys.argv[1], int(sys.argv[2])
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        ctype = self.headers.get('Content-Type', '')
+        open(out + '.path', 'w').write(self.path + '\n')
+        open(out + '.ctype', 'w').write(ctype + '\n')
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b'Content-Type: ' + ctype.encode() + b'\r\n\r\n' + body)
+        for part in msg.iter_parts():
+            if part.get_param('name', header='content-disposition') == 'profile':
+                open(out + '.profile', 'wb').write(part.get_payload(decode=True))
+        self.send_response(code)
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+open(out + '.port.tmp', 'w').write(str(s.server_address[1]))
+os.rename(out + '.port.tmp', out + '.port')
+s.handle_request()
+EOF_PY
+# serve NAME CODE: a server for one POST; its port in $port
+serve() {
+	"$PY" "$T/srv.py" "$T/$1" "$2" 2> "$T/$1.srv_err" &
+	srv=$!
+	bg_track $srv
+	for _ in $(seq 200); do
+		[ -s "$T/$1.port" ] && break
+		kill -0 $srv 2> /dev/null || { show "$T/$1.srv_err"; fail "the HTTP server did not start"; }
+		sleep 0.1
+	done
+	port=$(cat "$T/$1.port") || fail "the HTTP server gave no port"
+}
+serve p 200
+t0=$(date +%s)
+ilp run --format pprof -o "$T/p.pb.gz" --push "http://127.0.0.1:$port" -- "$WL/writes" 10 2> "$T/err" ||
+	{ show "$T/err"; fail "run --push failed"; }
+t1=$(date +%s)
+wait $srv
+[ -s "$T/p.profile" ] || { show "$T/p.ctype"; fail "--push: no form field 'profile'"; }
+cmp "$T/p.profile" "$T/p.pb.gz" || fail "--push: the field 'profile' is not the -o file"
+grep -q '^multipart/form-data; boundary=' "$T/p.ctype" || { show "$T/p.ctype"; fail "--push: not a multipart form"; }
+path=$(cat "$T/p.path")
+case $path in
+/ingest\?name=iolockprof\&from=*\&until=*\&format=pprof) ;;
+*) fail "--push: posted to '$path'" ;;
+esac
+from=$(echo "$path" | sed 's/.*from=\([0-9]*\).*/\1/')
+until=$(echo "$path" | sed 's/.*until=\([0-9]*\).*/\1/')
+[ "$from" -ge "$t0" ] && [ "$from" -le "$until" ] && [ "$until" -le "$((t1 + 1))" ] ||
+	fail "--push: from=$from until=$until not within the run [$t0, $t1]"
+# a full URL keeps its name; a 500 is told, the file is written all the same
+serve e 500
+ilp report -i "$T/w.dat" --format pprof -o "$T/e.pb.gz" \
+	--push "http://127.0.0.1:$port/x/ingest?name=app%7Benv%3Dci%7D" 2> "$T/err" &&
+	fail "--push to a server answering 500: exit 0"
+wait $srv
+grep -q "^iolockprof: --push http://127.0.0.1:$port/x/ingest?name=app%7Benv%3Dci%7D&from=[0-9]*&until=[0-9]*&format=pprof: the server answered HTTP 500\$" "$T/err" ||
+	{ show "$T/err"; fail "--push 500: not told in one line"; }
+expect_eq "--push 500: stderr lines" "$(wc -l < "$T/err")" 1
+[ "$(sed 's/?.*//' "$T/e.path")" = /x/ingest ] || { show "$T/e.path"; fail "--push: the full URL's path not kept"; }
+cmp "$T/e.profile" "$T/e.pb.gz" || fail "--push 500: -o file and posted profile differ"
+# nobody listening: one line
+ilp report -i "$T/w.dat" --format pprof -o "$T/n.pb.gz" --push "http://127.0.0.1:$port" 2> "$T/err" &&
+	fail "--push to a closed port: exit 0"
+expect_eq "--push closed port: stderr lines" "$(wc -l < "$T/err")" 1
+grep -q "^iolockprof: --push http://127.0.0.1:$port/ingest?" "$T/err" || { show "$T/err"; fail "--push closed port: not told"; }
+ilp report -i "$T/w.dat" --push "http://127.0.0.1:$port" > /dev/null 2> "$T/err"
+expect_eq "--push without --format pprof: exit" $? 2
+ilp run --format pprof --interval 1 --push "http://127.0.0.1:$port" -o "$T/i" -- true 2> "$T/err"
+expect_eq "--push with --interval: exit" $? 2
 
 # --- binary: not to a terminal ---
 if command -v script > /dev/null; then

@@ -25,6 +25,10 @@ enum ilp_tp_flags {
 	ILP_TP_UNFILTERED = 1 << 2,	/* runs outside the traced tasks' context
 					 * (interrupts, kworkers): enabled in the
 					 * unfiltered companion instance */
+	ILP_TP_OPTION = 1 << 3,		/* written by an instance option, never
+					 * enabled (ftrace:user_stack, by
+					 * options/userstacktrace): its format
+					 * is read, nothing else */
 };
 
 struct ilp_tracepoint {

@@ -46,10 +46,16 @@ enum ilp_event_kind {
 				 * entry (syscalls:sys_enter_X with a string field,
 				 * Linux 6.19+): for the fd-name resolver only, never
 				 * delivered to the model */
+	ILP_EV_USTACK,		/* the user stack of tid's syscall entry just before
+				 * (ftrace:user_stack, options/userstacktrace): nr is
+				 * that entry's; for the ftrace backend's call sites
+				 * only, never delivered to the model */
 	ILP_EV_KIND_MAX
 };
 
 #define ILP_COMM_LEN 16
+#define ILP_USTACK_PCS 8	/* pcs a user_stack record holds (the kernel's
+				 * FTRACE_STACK_ENTRIES) */
 
 /*
  * TASK_INFO task.flags: the task is run's command, still held at
@@ -111,6 +117,11 @@ struct ilp_event {
 			int32_t arg;		/* which argument it copies */
 			uint64_t ptr;		/* that argument: the user address */
 		} ustr;
+		struct {			/* USTACK */
+			uint64_t pc[ILP_USTACK_PCS];	/* [0] the syscall's
+						 * ip, then return addresses of the
+						 * frame-pointer walk; 0 ends it */
+		} ustack;
 		struct {			/* WB_*, FILE_READ */
 			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
 						 * a bdi name that is not one; FILE_READ: the

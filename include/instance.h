@@ -30,6 +30,9 @@ struct ilp_instance_opts {
 	size_t buffer_kb;		/* per-CPU ring buffer size */
 	const int *syscalls;		/* NULL: all syscalls; else these numbers ... */
 	size_t nsyscalls;		/* ... (the -e list) */
+	int user_stacks;		/* --stacks: options/userstacktrace on the
+					 * main instance (a user_stack record after
+					 * each of its events) */
 };
 
 /**

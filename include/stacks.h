@@ -3,7 +3,7 @@
 #define ILP_STACKS_H
 
 /*
- * Call-site aggregation for --stacks (ptrace backend): completed syscalls
+ * Call-site aggregation for --stacks: completed syscalls
  * per (process, syscall, user call stack), with their count and time.
  * Pure C, no I/O: a source interns a stack of program counters at the
  * syscall's entry (and names its frames the first time the stack is seen),
@@ -150,6 +150,39 @@ const struct ilp_stack *ilp_stacks_get(const struct ilp_stacks *s, size_t i);
  */
 size_t ilp_stacks_sites(const struct ilp_stacks *s, int pid, int nr,
 			struct ilp_stack *out, size_t max);
+
+/**
+ * ilp_stacks_set_fp_walks - notes that the stacks are frame-pointer walks
+ * @s: the table
+ *
+ * The ftrace backend's stacks are the kernel's walks of the frame-pointer
+ * chain (options/userstacktrace): a program built without frame pointers
+ * gives stacks with none of its frames.  ilp_stacks_no_fp() tells.
+ */
+void ilp_stacks_set_fp_walks(struct ilp_stacks *s);
+
+/**
+ * ilp_stacks_no_fp - tells whether a process's stacks miss its frames
+ * @s: the table, indexed; NULL is allowed
+ * @pid: the process
+ * @without: set to the calls counted whose stack has no frame of the
+ *	program; may be NULL
+ * @of: set to the calls counted; may be NULL
+ *
+ * Only for frame-pointer walks (ilp_stacks_set_fp_walks()).  The calls
+ * counted are the process's completed calls whose frame 0 is named and
+ * not in the dynamic loader (its own start-up calls, and a frame 0 of
+ * the image before an exec, say nothing of the program).  A frame of the
+ * program is a frame with a function, in a module that is not a system
+ * library (see the call site above).  A walk through code built without
+ * frame pointers stops at once or wanders off into addresses of no
+ * function, so such stacks have none.
+ *
+ * Returns 1 when more than half of the calls counted have a stack without
+ * a frame of the program (the program, or most of what it runs, has no
+ * frame pointers), else 0.
+ */
+int ilp_stacks_no_fp(const struct ilp_stacks *s, int pid, uint64_t *without, uint64_t *of);
 
 /**
  * ilp_stack_frame_fmt - a frame for people

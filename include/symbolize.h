@@ -160,6 +160,29 @@ struct ilp_pcname {
 int ilp_symbolize_pc(struct ilp_symbolizer *s, int pid, uint64_t pc, struct ilp_pcname *out);
 
 /**
+ * ilp_symbolize_fp_gap - the frame a frame-pointer walk of a user stack skipped
+ * @s: the symbolizer; ELF files are read (and kept) when asked
+ * @pid: the process
+ * @pc0: the walk's frame 0: the user ip at the syscall, inside a libc
+ *	wrapper that makes no frame of its own, so the walk went from its
+ *	caller's frame straight to the caller's caller
+ * @ret1: the first return address the walk found (into the caller's caller)
+ * @pc: set to the skipped frame's pc: its call of pc0's function (the
+ *	return address - 1, as a caller's pc is given), or its entry
+ *
+ * From the DWARF call sites of ret1's file (src/source/fpgap.c): which
+ * function the call at ret1 calls, and where that one calls pc0's.
+ * Takes no snapshot: see ilp_symbolizer_snapshot().
+ *
+ * Returns 1 (*pc is the call, its line is the call site's), 2 (*pc is the
+ * function's entry: the function is known, not the line), 0 (the call at
+ * ret1 is to pc0's function: no frame was skipped), or -ENOENT (unknown:
+ * no snapshot, no DWARF call site at ret1, an indirect call).
+ */
+int ilp_symbolize_fp_gap(struct ilp_symbolizer *s, int pid, uint64_t pc0, uint64_t ret1,
+			 uint64_t *pc);
+
+/**
  * ilp_symbolize_kernel - names a kernel address from /proc/kallsyms
  * @s: the symbolizer; kallsyms is read at the first call, once
  * @addr: the address

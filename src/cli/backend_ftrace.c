@@ -39,6 +39,8 @@
 #include "resolve.h"
 #include "session.h"
 #include "source.h"
+#include "stacks.h"
+#include "ustack_feed.h"
 
 #define IDLE_DRAIN_MS 50
 #define MIN_GAP_MS 20
@@ -70,6 +72,8 @@ struct ftrace_be {
 	int *names_nrs;			/* the calls it stops at */
 	int names_busy;			/* it handled stops: look again at once */
 	int names_ended;		/* no process left to read names of */
+	struct ilp_ustack_feed *ustk;	/* --stacks: the user stacks into call sites */
+	char note[256];
 };
 
 static struct ftrace_be *fb(struct ilp_backend *b)
@@ -123,6 +127,7 @@ static void ft_free(struct ilp_backend *b)
 	ilp_pidns_free(f->pidns);	/* holds a file of the instance until then */
 	ilp_instance_free(f->in);
 	ilp_ptrace_free(f->names);
+	ilp_ustack_feed_free(f->ustk);
 	free(f->names_nrs);
 	free(f->procs.v);
 	free(f->seen.v);
@@ -192,6 +197,12 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 	io.buffer_kb = o->buffer_kb ? o->buffer_kb : default_buffer_kb();
 	io.syscalls = o->syscalls;
 	io.nsyscalls = o->nsyscalls;
+	io.user_stacks = o->stacks;
+	if (o->stacks) {
+		err = ilp_ustack_feed_new(ilp_session_symbolizer(s), ilp_session_feed, s, &f->ustk);
+		if (err)
+			goto out;
+	}
 	err = ilp_instance_new(&io, &f->in);
 	if (!err)
 		err = ilp_ftrace_open(f->in, &f->src);
@@ -473,7 +484,8 @@ static size_t ft_pollfds(struct ilp_backend *b, struct pollfd *fds, size_t max, 
 static int drain(struct ftrace_be *f, int final)
 {
 	uint64_t pages = ilp_ftrace_counters(f->src)->pages;
-	int err = ilp_ftrace_drain(f->src, final, ilp_session_feed, f->base.s);
+	int err = f->ustk ? ilp_ftrace_drain(f->src, final, ilp_ustack_feed, f->ustk)
+			  : ilp_ftrace_drain(f->src, final, ilp_session_feed, f->base.s);
 
 	/* names for the model's devices and locks while the processes live */
 	ilp_session_name_objects(f->base.s);
@@ -556,11 +568,21 @@ static int ft_describe(struct ilp_backend *b, struct ilp_report_info *info)
 {
 	struct ftrace_be *f = fb(b);
 	const struct ilp_source_counters *sc = ilp_ftrace_counters(f->src);
-	uint64_t lost = ilp_instance_lost(f->in);
+	uint64_t lost = ilp_instance_lost(f->in), with, without;
 
 	info->events = sc->records;
 	info->lost = lost > sc->missed ? lost : sc->missed;
-	return 0;
+	if (!f->ustk)
+		return 0;
+	/* --stacks: the kernel's frame-pointer walks */
+	ilp_ustack_feed_counts(f->ustk, &with, &without);
+	snprintf(f->note, sizeof(f->note),
+		 "stacks: walked by the kernel along frame pointers at each syscall entry "
+		 "(%d frames at most): %llu of %llu completed calls have one",
+		 ILP_USTACK_PCS, (unsigned long long)with, (unsigned long long)(with + without));
+	info->note = f->note;
+	info->stacks = ilp_ustack_feed_stacks(f->ustk);
+	return ilp_stacks_index(ilp_ustack_feed_stacks(f->ustk));
 }
 
 const struct ilp_backend_ops ilp_backend_ftrace = {

@@ -225,9 +225,6 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		*status = usage_error("--push needs --format pprof");
 	else if (o->push && o->interval > 0)
 		*status = usage_error("--push: not with --interval (one push per capture)");
-	else if (o->stacks && o->backend == ILP_BACKEND_FTRACE && strcmp(cmd->name, "record"))
-		*status = usage_error("--stacks needs the ptrace backend (--backend=ptrace or "
-				      "auto), not %s", "ftrace");
 	else
 		return 1;
 	return 0;

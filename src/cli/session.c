@@ -103,8 +103,9 @@ static unsigned traits(const struct ilp_session *s)
 /* ---- backend choice ---- */
 
 /*
- * The backend a live command uses: ptrace when asked, for --stacks under
- * auto, or under auto without a usable tracefs (one line says so).
+ * The backend a live command uses: ptrace when asked, or under auto
+ * without a usable tracefs (one line says so).  --stacks works on both
+ * (ftrace: frame-pointer walks by the kernel; ptrace: DWARF unwinding).
  */
 static int pick_live_backend(const struct ilp_opts *o, const struct ilp_backend_ops **out,
 			     int *fell_back)
@@ -118,11 +119,7 @@ static int pick_live_backend(const struct ilp_opts *o, const struct ilp_backend_
 		return 0;
 	}
 	if (o->backend == ILP_BACKEND_FTRACE)
-		return 0;	/* --stacks with it: a usage error (main.c) */
-	if (o->stacks) {	/* auto: only ptrace can unwind user stacks */
-		*out = &ilp_backend_ptrace;
 		return 0;
-	}
 	err = ilp_tracefs_check();
 	if (err == -EPERM || err == -EACCES || err == -ENODEV) {
 		fprintf(stderr, "iolockprof: tracefs not usable (%s): using the ptrace backend "

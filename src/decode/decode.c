@@ -275,6 +275,26 @@ static int dec_file(const struct field *f, const unsigned char *d, size_t size,
 	return 1;
 }
 
+/*
+ * ftrace:user_stack (options/userstacktrace, --stacks): the user stack of
+ * the event just before it on the CPU, as the kernel's frame-pointer walk
+ * found it: caller[0] the user ip, then return addresses, 0 past the end.
+ * The source pairs it with its syscall entry (source_ftrace.c).
+ */
+static int dec_user_stack(const struct field *f, const unsigned char *d, size_t size,
+			  struct ilp_event *ev)
+{
+	size_t i, n = (size_t)f[1].size / 8;
+
+	(void)size;
+	ev->pid = (int32_t)rd_u(d, f[0]);
+	if (n > ILP_USTACK_PCS)
+		n = ILP_USTACK_PCS;
+	for (i = 0; i < n; i++)
+		memcpy(&ev->ustack.pc[i], d + f[1].off + 8 * i, 8);
+	return 1;
+}
+
 /* the slots dec_block reads; "?-" names no field: a slot this event lacks */
 #define BLOCK_FIELDS(bytes, comm, error) \
 	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
@@ -335,6 +355,10 @@ static const struct row rows[] = {
 	 * only the first page, so a read storm costs at most a page of events */
 	{ { "filemap", "mm_filemap_get_pages", 0 },
 	  { "s_dev", "i_ino" }, ILP_EV_FILE_READ, dec_file },
+	/* --stacks: written after each event of the instance by
+	 * options/userstacktrace; never enabled as an event */
+	{ { "ftrace", "user_stack", ILP_TP_OPTION },
+	  { "tgid", "caller" }, ILP_EV_USTACK, dec_user_stack },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

@@ -25,6 +25,7 @@ struct ilp_stacks {
 	size_t tsize;		/* power of two */
 	const struct ilp_stack **sorted;
 	size_t nsorted;
+	int fp_walks;		/* ilp_stacks_set_fp_walks() */
 };
 
 struct ilp_stacks *ilp_stacks_new(void)
@@ -315,6 +316,48 @@ size_t ilp_stacks_sites(const struct ilp_stacks *s, int pid, int nr,
 		free(v);
 	}
 	return n;
+}
+
+void ilp_stacks_set_fp_walks(struct ilp_stacks *s)
+{
+	s->fp_walks = 1;
+}
+
+/* the dynamic loader: ld-linux-x86-64.so.2, ld64.so.1, ld-musl-x86_64.so.1 */
+static int is_loader(const char *m)
+{
+	const char *b = m ? strrchr(m, '/') : NULL;
+
+	b = b ? b + 1 : m;
+	return b && (!strncmp(b, "ld-", 3) || !strncmp(b, "ld64.", 5) || !strncmp(b, "ld.so", 5));
+}
+
+int ilp_stacks_no_fp(const struct ilp_stacks *s, int pid, uint64_t *without, uint64_t *of)
+{
+	uint64_t none = 0, all = 0;
+	size_t i, j;
+
+	for (i = 0; s && s->fp_walks && i < s->nsorted; i++) {
+		const struct ilp_stack *st = s->sorted[i];
+		const struct ilp_stack_frame *f = st->frames;
+
+		/* the loader's own calls at start-up, and calls of an
+		 * unknown frame 0 (execve: the image before), say nothing
+		 * of the program */
+		if (st->pid != pid || !f[0].module || is_loader(f[0].module))
+			continue;
+		all += st->calls;
+		for (j = 0; j < st->nframes; j++)
+			if (f[j].func && !is_system_module(f[j].module))
+				break;
+		if (j == st->nframes)
+			none += st->calls;
+	}
+	if (without)
+		*without = none;
+	if (of)
+		*of = all;
+	return all && none * 2 > all;
 }
 
 void ilp_stack_frame_fmt(const struct ilp_stack_frame *f, char *buf, size_t len)

@@ -36,6 +36,10 @@ int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp
 		if (!n)
 			continue;
 		fprintf(out, "  -- pid %d (%s) --\n", ilp_proc_pid(p), ilp_escv(&e, ilp_proc_comm(p)));
+		if (ilp_stacks_no_fp(s, ilp_proc_pid(p), NULL, NULL))
+			fprintf(out, "  stacks: %s has no frame pointers: rebuild with "
+				"-fno-omit-frame-pointer, or use --backend=ptrace --stacks "
+				"(DWARF unwinding)\n", ilp_escv(&e, ilp_proc_comm(p)));
 		fprintf(out, "  %-16s %10s %10s %10s  %s\n", "syscall", "calls", "total", "max",
 			"call site");
 		for (j = 0; j < n; j++) {

@@ -626,6 +626,11 @@ static Dwfl_Module *file_mod(struct ilp_elffile *f)
 	return f->mod;
 }
 
+Dwfl_Module *ilp_elffile_mod(struct ilp_elffile *f)
+{
+	return file_mod(f);
+}
+
 int ilp_elffile_data_name(struct ilp_elffile *f, uint64_t v, char *buf, size_t size)
 {
 	Dwfl_Module *mod = file_mod(f);

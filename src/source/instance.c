@@ -191,7 +191,7 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 	for (i = 0; i < ilp_tracepoint_count() && !err; i++) {
 		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
 
-		if (tp->flags & ILP_TP_UNFILTERED)
+		if (tp->flags & (ILP_TP_UNFILTERED | ILP_TP_OPTION))
 			continue;
 		if (filter && (tp->flags & ILP_TP_SYSCALL)) {
 			snprintf(file, sizeof(file), "events/%s/%s/filter", tp->system, tp->name);
@@ -500,6 +500,13 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 	err = enable_events(in, o);
 	if (err)
 		goto out;
+	/* --stacks: the kernel walks the user stack by frame pointers after
+	 * every event of this instance (the option is per instance); no
+	 * stop of the tracee.  Never on the companion. */
+	if (o->user_stacks && tracefs_option_enable(in->ti, TRACEFS_OPTION_USERSTACKTRACE)) {
+		err = -ENOTSUP;
+		goto out;
+	}
 	err = sys_setup(in, o);
 	if (err)
 		goto out;

@@ -38,6 +38,13 @@ struct evvec {
 	size_t n, cap, pos;	/* pos: merge cursor */
 };
 
+/* --stacks: the record before on a CPU, for pairing a user_stack with it */
+struct prev_rec {
+	int32_t tid;
+	int32_t nr;
+	int enter;		/* it was a syscall entry */
+};
+
 struct ilp_ftrace {
 	struct tep_handle *tep;
 	struct ilp_decoder *dec;
@@ -53,6 +60,7 @@ struct ilp_ftrace {
 	int page_size;
 	uint64_t prev_start;	/* start of the previous drain */
 	uint64_t *last_ts;	/* per CPU: last record read in this round */
+	struct prev_rec *prev;	/* per CPU: the record read last */
 	struct ilp_source_counters counters;
 	struct ilp_resolver *res;	/* fd names from /proc at decode time */
 	const struct ilp_ftrace_tap *tap;	/* record: sees raw pages, injections */
@@ -91,6 +99,33 @@ static struct ilp_event *vec_push(struct evvec *v)
 	return &v->v[v->n++];
 }
 
+/*
+ * --stacks: the kernel writes a user_stack record right after each event
+ * of the instance, on the same CPU, in the same task (options/
+ * userstacktrace).  One is kept only when the record just before it on
+ * its CPU is a syscall entry of the same thread (it gets that entry's
+ * nr); after lost events, or after any other record (an interrupt's event
+ * can come between an event and its stack), it is dropped: a call without
+ * a stack has no call site, never a wrong one.  1: keep ev.
+ */
+static int pair_ustack(struct ilp_ftrace *f, int cpu, struct ilp_event *ev, int r)
+{
+	struct prev_rec *p = &f->prev[cpu];
+	int keep = 1;
+
+	if (r > 0 && ev->kind == ILP_EV_USTACK) {
+		keep = p->enter && p->tid == ev->tid;
+		if (keep) {
+			ev->nr = p->nr;
+			f->counters.ustacks++;
+		}
+	}
+	p->enter = r > 0 && ev->kind == ILP_EV_SYS_ENTER;
+	p->tid = ev->tid;
+	p->nr = ev->nr;
+	return keep;
+}
+
 static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 {
 	unsigned long long ts;
@@ -107,6 +142,8 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		f->counters.missed += (uint64_t)missed;
 	else if (missed < 0)
 		f->counters.missed += 1;	/* some lost, count unknown */
+	if (missed)
+		f->prev[cpu].enter = 0;	/* the record before this page's first is lost */
 	for (d = kbuffer_read_event(f->kbuf, &ts); d; d = kbuffer_next_event(f->kbuf, &ts)) {
 		f->last_ts[cpu] = ts;
 		ev = vec_push(out);
@@ -114,6 +151,10 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 			return -ENOMEM;
 		r = ilp_decode(f->dec, d, (size_t)kbuffer_event_size(f->kbuf), ts,
 			       cpu < f->nmain ? cpu : cpu - f->nmain, ev);
+		if (!pair_ustack(f, cpu, ev, r)) {
+			out->n--;
+			continue;
+		}
 		if (r <= 0) {
 			out->n--;
 			if (r < 0)
@@ -186,7 +227,8 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 	f->fds = malloc(sizeof(int) * (size_t)f->ncpus);
 	f->cpu = calloc((size_t)f->ncpus + 1, sizeof(*f->cpu));
 	f->last_ts = calloc((size_t)f->ncpus, sizeof(*f->last_ts));
-	if (!f->fds || !f->cpu || !f->last_ts)
+	f->prev = calloc((size_t)f->ncpus, sizeof(*f->prev));
+	if (!f->fds || !f->cpu || !f->last_ts || !f->prev)
 		goto out;
 	for (cpu = 0; cpu < f->ncpus; cpu++)
 		f->fds[cpu] = -1;
@@ -250,6 +292,7 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	free(f->merged.v);
 	free(f->cpu);
 	free(f->last_ts);
+	free(f->prev);
 	free(f->fds);
 	free(f->page);
 	/* the kbuffer from tep_kbuffer() belongs to the tep */

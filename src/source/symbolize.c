@@ -389,6 +389,27 @@ int ilp_symbolize_pc(struct ilp_symbolizer *s, int pid, uint64_t pc, struct ilp_
 	return 0;
 }
 
+int ilp_symbolize_fp_gap(struct ilp_symbolizer *s, int pid, uint64_t pc0, uint64_t ret1,
+			 uint64_t *pc)
+{
+	struct snap *sn = snap_find(s, pid);
+	struct ilp_pcname f0;
+	const struct ilp_map *m;
+	struct ilp_elffile *f;
+	uint64_t v, gap;
+	int stale, r;
+
+	if (!sn || ilp_symbolize_pc(s, pid, pc0, &f0) || !f0.func[0])
+		return -ENOENT;
+	f = file_at(s, pid, sn, ret1, &v, &m, &stale);
+	if (!f)
+		return -ENOENT;
+	r = ilp_elffile_fp_gap(f, v, f0.func, &gap);
+	if (r > 0)
+		*pc = gap + (ret1 - v);
+	return r;
+}
+
 Dwfl *ilp_symbolizer_proc_dwfl(struct ilp_symbolizer *s, int pid, int reread)
 {
 	struct snap *sn = snap_find(s, pid);

@@ -70,6 +70,20 @@ int ilp_elffile_data_name(struct ilp_elffile *f, uint64_t v, char *buf, size_t s
 int ilp_elffile_code_name(struct ilp_elffile *f, uint64_t v, char *func, size_t fsize,
 			  const char **file, int *line);
 
+/* f's own Dwfl module (its file addresses), made at the first question;
+ * NULL if libdw cannot read f */
+Dwfl_Module *ilp_elffile_mod(struct ilp_elffile *f);
+/*
+ * The frame a frame-pointer walk skipped (fpgap.c): ret, a file address
+ * of f, is the first return address the walk found; func0 the function of
+ * the walk's frame 0 (a wrapper that made no frame).  From f's DWARF call
+ * sites: 1 with *v the skipped function's call of func0 (return address
+ * - 1, file address), 2 with *v the skipped function's entry (it calls
+ * func0 from several places, or never by name), 0 if the call at ret
+ * calls func0 itself (nothing skipped), -ENOENT if unknown.
+ */
+int ilp_elffile_fp_gap(struct ilp_elffile *f, uint64_t ret, const char *func0, uint64_t *v);
+
 /* A Dwfl whose modules are files of this table, reported at their load
  * address in one process (ilp_elffile_report). */
 Dwfl *ilp_elffile_dwfl_begin(void);

@@ -168,6 +168,8 @@ static int send_event(const struct ilp_event *ev, void *ctx)
 
 	if (e.kind == ILP_EV_SYS_ARGSTR)
 		return 0;	/* the resolver's, never the model's (its bytes are a pointer) */
+	if (e.kind == ILP_EV_USTACK)
+		return 0;	/* live --stacks only: no call sites from a file */
 	if (e.kind == ILP_EV_FD_INFO) {
 		const char *s = e.fd.str ? e.fd.str : "";
 
@@ -495,7 +497,7 @@ static int take_event(struct ilp_tracereader *r, const unsigned char *p, size_t 
 		return bad(r, why, "a malformed event");
 	memcpy(&ev, p, sizeof(ev));
 	if (ev.kind < ILP_EV_SYS_ENTER || ev.kind >= ILP_EV_KIND_MAX ||
-	    ev.kind == ILP_EV_SYS_ARGSTR)
+	    ev.kind == ILP_EV_SYS_ARGSTR || ev.kind == ILP_EV_USTACK)
 		return bad(r, why, "an event of an unknown kind");
 	if (ev.kind == ILP_EV_FD_INFO) {
 		if (!terminated(p + sizeof(ev), n - sizeof(ev)))

@@ -133,9 +133,6 @@ row=$(grep "write from save_user (stacks.c:$ls)\$" "$N/k")
 expect_eq "--stacks: save_user write calls" "$(echo "$row" | awk '{ print $2 }')" 500 "$N/k"
 grep -qF "call site: write from fetch_user (stacks.c:$lf) (1000 of 1500 write calls)" "$N/k" ||
 	{ show "$N/k" 20; fail "--stacks: the unbuffered finding does not name fetch_user (stacks.c:$lf)"; }
-ilp run --backend=ftrace --stacks -- "$WL/writes" 1 > /dev/null 2> "$T/kf.err"
-expect_eq "--stacks with --backend=ftrace: exit" "$?" 2
-expect_one_line "--stacks with --backend=ftrace" "$T/kf.err"
 
 # --- attach and detach as nobody ---
 scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null || echo 0)

@@ -117,12 +117,93 @@ static void test_short_data_loc_at_end(void **state)
 	tep_free(tep);
 }
 
+#define USTACK_ID 13
+
+/* ftrace:user_stack as Linux 6.18 gives it, with ncallers entries */
+static struct ilp_decoder *ustack_decoder(struct tep_handle **tep, int ncallers)
+{
+	char fmt[1024];
+	struct ilp_decoder *d = NULL;
+	int n;
+
+	n = snprintf(fmt, sizeof(fmt),
+		     "name: user_stack\nID: %d\nformat:\n"
+		     "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		     "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+		     "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+		     "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		     "\tfield:unsigned int tgid;\toffset:8;\tsize:4;\tsigned:0;\n"
+		     "\tfield:unsigned long caller[%d];\toffset:16;\tsize:%d;\tsigned:0;\n\n"
+		     "print fmt: \"\\t=> %%ps\\n\", (void *)REC->caller[0]\n",
+		     USTACK_ID, ncallers, ncallers * 8);
+	*tep = tep_alloc();
+	assert_non_null(*tep);
+	assert_int_equal(tep_parse_event(*tep, fmt, (unsigned long)n, "ftrace"), 0);
+	assert_int_equal(ilp_decoder_new_any(*tep, &d), 0);
+	assert_true(ilp_decoder_has(d, "ftrace", "user_stack"));
+	return d;
+}
+
+/* thread 43 of process 42; pcs 1..npcs, then zeros */
+static void ustack_record(unsigned char *r, size_t size, int npcs)
+{
+	uint16_t type = USTACK_ID;
+	int32_t tid = 43;
+	uint32_t tgid = 42;
+
+	memset(r, 0, size);
+	memcpy(r, &type, 2);
+	memcpy(r + 4, &tid, 4);
+	memcpy(r + 8, &tgid, 4);
+	for (int i = 0; i < npcs && 16 + 8 * (size_t)(i + 1) <= size; i++) {
+		uint64_t pc = 0x7f0000001000ull + (uint64_t)i;
+
+		memcpy(r + 16 + 8 * i, &pc, 8);
+	}
+}
+
+/* the kernel's 8 callers: pid is the tgid, tid the thread, the pcs as
+ * they are (0 ends them); a record shorter than its callers: malformed */
+static void test_user_stack(void **state)
+{
+	struct tep_handle *tep;
+	struct ilp_decoder *d = ustack_decoder(&tep, 8);
+	unsigned char r[80];
+	struct ilp_event ev;
+
+	(void)state;
+	ustack_record(r, sizeof(r), 3);
+	assert_int_equal(ilp_decode(d, r, sizeof(r), 7, 1, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_USTACK);
+	assert_int_equal(ev.pid, 42);
+	assert_int_equal(ev.tid, 43);
+	assert_int_equal(ev.cpu, 1);
+	assert_true(ev.ustack.pc[0] == 0x7f0000001000ull && ev.ustack.pc[2] == 0x7f0000001002ull);
+	assert_true(ev.ustack.pc[3] == 0 && ev.ustack.pc[7] == 0);
+	assert_int_equal(ilp_decode(d, r, 72, 7, 1, &ev), -EINVAL);
+	ilp_decoder_free(d);
+	tep_free(tep);
+	/* a kernel keeping 16: the first ILP_USTACK_PCS only */
+	d = ustack_decoder(&tep, 16);
+	{
+		unsigned char big[144];
+
+		ustack_record(big, sizeof(big), 16);
+		assert_int_equal(ilp_decode(d, big, sizeof(big), 7, 0, &ev), 1);
+		assert_true(ev.ustack.pc[ILP_USTACK_PCS - 1] ==
+			    0x7f0000001000ull + ILP_USTACK_PCS - 1);
+	}
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exec_data_loc),
 		cmocka_unit_test(test_short_data_loc_field),
 		cmocka_unit_test(test_short_data_loc_at_end),
+		cmocka_unit_test(test_user_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,6 +179,62 @@ static void test_findings_sites(void **state)
 	ilp_stacks_free(s);
 }
 
+/* a 1-frame stack in module mod (a walk that stopped at once), calls times */
+static void add_short(struct ilp_stacks *s, int pid, uint64_t pc, const char *fn,
+		      const char *mod, uint64_t calls)
+{
+	int is_new, id = ilp_stacks_intern(s, pid, 1, &pc, 1, &is_new);
+
+	assert_true(id >= 0);
+	if (is_new && mod)
+		assert_int_equal(ilp_stacks_name_frame(s, id, 0, fn, NULL, 0, mod), 0);
+	while (calls--)
+		ilp_stacks_add(s, id, 1000);
+}
+
+static void test_no_fp(void **state)
+{
+	struct ilp_stacks *s = ilp_stacks_new();
+	uint64_t without, of;
+
+	(void)state;
+	assert_non_null(s);
+	/* pid 1: 3 calls with a frame of the program, 3 without: not more
+	 * than half, no hint; the loader's and execve's (frame 0 unnamed)
+	 * stacks are not counted */
+	add_stack(s, 1, 1, 0x401100, "fetch_user", 21, 3, 1000);
+	add_short(s, 1, 0x7f0000001000ull, "__write", LIBC, 3);
+	add_short(s, 1, 0x7f0000900000ull, "__mmap", "/lib64/ld-linux-x86-64.so.2", 50);
+	add_short(s, 1, 0x7f0000a00000ull, NULL, NULL, 50);
+	/* pid 2: 4 of 5 without: the hint */
+	add_stack(s, 2, 1, 0x401100, "fetch_user", 21, 1, 1000);
+	add_short(s, 2, 0x7f0000001000ull, "__write", LIBC, 4);
+	/* pid 3: a frame in the program's module but in no function (a
+	 * walk gone astray) is no frame of the program */
+	add_short(s, 3, 0x401234, NULL, APP, 2);
+	assert_int_equal(ilp_stacks_index(s), 0);
+	/* not frame-pointer walks (ptrace's DWARF stacks): never */
+	assert_int_equal(ilp_stacks_no_fp(s, 2, &without, &of), 0);
+	assert_int_equal(of, 0);
+	ilp_stacks_set_fp_walks(s);
+	assert_int_equal(ilp_stacks_no_fp(s, 1, &without, &of), 0);
+	assert_int_equal(without, 3);
+	assert_int_equal(of, 6);
+	assert_int_equal(ilp_stacks_no_fp(s, 2, &without, &of), 1);
+	assert_int_equal(without, 4);
+	assert_int_equal(of, 5);
+	assert_int_equal(ilp_stacks_no_fp(s, 3, NULL, NULL), 1);
+	/* one more call without a frame of the program: 4 of 7, the hint */
+	add_short(s, 1, 0x7f0000001000ull, "__write", LIBC, 1);
+	assert_int_equal(ilp_stacks_index(s), 0);
+	assert_int_equal(ilp_stacks_no_fp(s, 1, &without, &of), 1);
+	assert_int_equal(without, 4);
+	assert_int_equal(of, 7);
+	assert_int_equal(ilp_stacks_no_fp(s, 4, NULL, NULL), 0);	/* no stack */
+	assert_int_equal(ilp_stacks_no_fp(NULL, 1, NULL, NULL), 0);
+	ilp_stacks_free(s);
+}
+
 static void test_fmt(void **state)
 {
 	struct ilp_stack_frame f = { 0x401234, NULL, NULL, 0, NULL };
@@ -206,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_site_and_merge),
 		cmocka_unit_test(test_findings_sites),
+		cmocka_unit_test(test_no_fp),
 		cmocka_unit_test(test_fmt),
 	};
 

@@ -51,7 +51,7 @@ WL_SRCS   := $(wildcard tests/workloads/*.c)
 WL_CXX_SRCS := $(wildcard tests/workloads/*.cc)
 WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%) \
              $(WL_CXX_SRCS:tests/workloads/%.cc=$(O)/workloads/%) \
-             $(O)/workloads/stacks_fp $(O)/workloads/stacks_nofp
+             $(O)/workloads/stacks_fp $(O)/workloads/stacks_nofp $(O)/workloads/writes_fp
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h
@@ -98,12 +98,12 @@ $(O)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
 
-# stacks.c for --stacks under ftrace (the kernel walks frame pointers):
-# with them, and -O2 without them (the one-line hint)
-$(O)/workloads/stacks_fp: tests/workloads/stacks.c $(wildcard tests/workloads/*.h)
+# NAME_fp: NAME.c with frame pointers, for --stacks under ftrace (the
+# kernel walks them); stacks_nofp: -O2 without them (the one-line hint)
+$(O)/workloads/%_fp: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -fno-omit-frame-pointer -Wall \
-	  -Wextra -Werror -o $@ $<
+	  -Wextra -Werror -o $@ $< -lpthread
 $(O)/workloads/stacks_nofp: tests/workloads/stacks.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -fomit-frame-pointer -Wall \

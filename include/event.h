@@ -46,10 +46,11 @@ enum ilp_event_kind {
 				 * entry (syscalls:sys_enter_X with a string field,
 				 * Linux 6.19+): for the fd-name resolver only, never
 				 * delivered to the model */
-	ILP_EV_USTACK,		/* the user stack of tid's syscall entry just before
-				 * (ftrace:user_stack, options/userstacktrace): nr is
-				 * that entry's; for the ftrace backend's call sites
-				 * only, never delivered to the model */
+	ILP_EV_USTACK,		/* tid's user stack (ftrace:user_stack, written by
+				 * options/userstacktrace after an event of tid):
+				 * inside a syscall, that call's; for the ftrace
+				 * backend's call sites only, never delivered to
+				 * the model */
 	ILP_EV_KIND_MAX
 };
 

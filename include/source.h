@@ -26,9 +26,8 @@ struct ilp_source_counters {
 	uint64_t pages;		/* sub-buffers read */
 	uint64_t unknown;	/* records of an event type we did not ask for */
 	uint64_t malformed;	/* records shorter than their format says */
-	uint64_t ustacks;	/* --stacks: user_stack records paired with their
-				 * syscall entry (the others, after any other
-				 * record or lost events, are dropped) */
+	uint64_t ustacks;	/* --stacks: user_stack records passed on (those
+				 * of syscall exits are dropped) */
 };
 
 /* ---- ftrace: per-CPU trace_pipe_raw of a private instance ---- */

@@ -20,6 +20,11 @@
 #   rss      peak RSS (GNU time %M: max over the tracer and its children,
 #            user memory only: kernel ring buffers are not counted)
 #   writes   write(2) calls the tracer reported, against the known truth
+# "run --stacks" is iolockprof run --stacks under ftrace (the kernel walks
+# the user stack along frame pointers after every event of the instance),
+# "ptrace --stacks" run --backend=ptrace --stacks (libdw unwinds at each
+# profiled stop), both on writes_fp (writes.c with frame pointers): the
+# "--stacks cost" table (BENCH_ONLY_STACKS=1 runs only it).
 # "ptrace backend" is iolockprof run --backend=ptrace (no root needed): a
 # seccomp filter stops the app only at profiled syscalls.  "--names=exact"
 # is iolockprof run --names=exact: ftrace, plus a seccomp filter that
@@ -153,6 +158,8 @@ run_one() {
 	iolockprof) set -- "$ILP" run -o "$out" -- "$@" ;;
 	exact)      set -- "$ILP" run --names=exact -o "$out" -- "$@" ;;
 	ptrace)     set -- "$ILP" run --backend=ptrace -o "$out" -- "$@" ;;
+	stacks)     set -- "$ILP" run --stacks -o "$out" -- "$@" ;;
+	stacksp)    set -- "$ILP" run --backend=ptrace --stacks -o "$out" -- "$@" ;;
 	floor)      set -- bash "$0" --floor "$@" ;;
 	strace)     set -- strace -f -c -o "$out" "$@" ;;
 	perf)       set -- perf trace -s -o "$out" -- "$@" ;;
@@ -174,9 +181,9 @@ run_one() {
 bench() {
 	local name=$1 truth=$2 tool r out
 	shift 3
-	local tools="untraced floor iolockprof exact ptrace"
-	[ $have_strace -eq 1 ] && tools="$tools strace"
-	[ $have_perf -eq 1 ] && tools="$tools perf"
+	local tools="${BENCH_TOOLS:-untraced floor iolockprof exact ptrace}"
+	[ $have_strace -eq 1 ] && [ -z "${BENCH_TOOLS:-}" ] && tools="$tools strace"
+	[ $have_perf -eq 1 ] && [ -z "${BENCH_TOOLS:-}" ] && tools="$tools perf"
 	rm -f "$T"/*.samples "$T"/*.out "$T"/*.stderr "$T"/*.failed
 	"$@" > /dev/null 2>&1	# warm the page cache
 	for r in $(seq "$REPS"); do
@@ -202,6 +209,8 @@ bench() {
 		iolockprof) label="iolockprof run" ;;
 		exact)      label="--names=exact" ;;
 		ptrace)     label="ptrace backend" ;;
+		stacks)     label="run --stacks" ;;
+		stacksp)    label="ptrace --stacks" ;;
 		strace)     label="strace -f -c" ;;
 		perf)       label="perf trace -s" ;;
 		esac
@@ -215,7 +224,7 @@ bench() {
 		loop=$(cut -d' ' -f4 "$s" | median)
 		case $tool in
 		untraced|floor) w="-" lost="-" ;;
-		iolockprof | exact | ptrace) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
+		iolockprof | exact | ptrace | stacks | stacksp) w=$(writes_ilp "$T/$tool.out") lost=$(lost_ilp "$T/$tool.out") ;;
 		strace)     w=$(writes_strace "$T/$tool.out") lost="n/a" ;;
 		perf)       w=$(writes_perf "$T/$tool.out") lost=$(lost_perf "$T/$tool.out" "$T/$tool.out.stderr") ;;
 		esac
@@ -349,6 +358,19 @@ hostile_benches() {
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
 [ "${BENCH_ONLY_HOSTILE:-0}" = 1 ] && { hostile_benches; exit 0; }
 [ "${BENCH_ONLY_STARTUP:-0}" = 1 ] && { startup; exit 0; }
+
+# --stacks: the ftrace backend's frame-pointer walks by the kernel against
+# ptrace's libdw unwinding and a plain run, on a storm built with frame
+# pointers
+stacks_bench() {
+	if [ -x "$WL/writes_fp" ]; then
+		BENCH_TOOLS="untraced iolockprof stacks stacksp" \
+			bench "--stacks cost: writes_fp 100000 (frame pointers)" 100000 -- "$WL/writes_fp" 100000
+	else
+		echo "(workload writes_fp missing: make workloads)"
+	fi
+}
+[ "${BENCH_ONLY_STACKS:-0}" = 1 ] && { stacks_bench; exit 0; }
 [ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
 [ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
 echo "ftrace floor = the kernel recording the same events into a private instance with no reader at all;"
@@ -358,6 +380,7 @@ echo "lost: strace stops the app at each syscall, so it loses nothing (n/a); per
 
 startup
 bench "syscall storm: writes 100000" 100000 -- "$WL/writes" 100000
+stacks_bench
 # mostly syscalls the ptrace backend does not profile (getppid): its seccomp
 # filter lets them run unstopped, while strace stops at every one
 [ -x "$WL/getpids" ] &&

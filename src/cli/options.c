@@ -244,9 +244,11 @@ static const struct ilp_option options[] = {
 		  "app, so expect a large slowdown)" },
 	{ .name = "stacks", .section = ILP_SEC_BACKEND, .cmds = ILP_CMD_ALL,
 	  .kind = ILP_OPT_FLAG, FIELD(stacks),
-	  .help = "ptrace: unwind the user stack at each profiled syscall (libdw) and "
-		  "report the call sites, e.g. \"write from fetch_user (app.c:42)\"; picks "
-		  "ptrace under auto" },
+	  .help = "report the call sites of the syscalls, e.g. \"write from fetch_user "
+		  "(app.c:42)\": ftrace: the kernel walks the user stack along frame pointers "
+		  "at each syscall entry (no stop; build with -fno-omit-frame-pointer); "
+		  "ptrace: unwinds it with libdw at each profiled syscall (DWARF, no frame "
+		  "pointers needed)" },
 	{ .name = "names", .arg = "MODE", .def = "fast", .section = ILP_SEC_BACKEND,
 	  .cmds = ILP_CMD_RUN | ILP_CMD_RECORD,
 	  .not_for = "--names: only for run and record -- CMD, not %s (the filter must be "

@@ -4,8 +4,9 @@
  * See include/ustack_feed.h.
  *
  * Per thread: the syscall entry seen last (nr, time) and the id of its
- * stack once its user_stack came (the source pairs them: same CPU, same
- * thread, the very next record); its exit adds the call's time.  The
+ * stack once a user_stack of the thread came (the first one after the
+ * entry, in time order: the source drops the stacks of other events);
+ * its exit adds the call's time.  The
  * skipped frame (fpgap.c) costs DWARF walks: it is looked for once per
  * (frame 0, first return address), and cached.
  */
@@ -156,13 +157,20 @@ static int skipped(struct ilp_ustack_feed *u, int pid, uint64_t pc0, uint64_t re
 	return g->r;
 }
 
-/* names the frames of a new stack; the skipped frame (gap: 1 or 2) is i == 1 */
+/*
+ * Names the frames of a new stack; the skipped frame (gap: 1 or 2) is
+ * i == 1.  Without frame 0 (the process exited before its libraries'
+ * maps were read), whether a frame was skipped is unknown: none is named,
+ * the site stays an address rather than the caller's caller.
+ */
 static void name_frames(struct ilp_ustack_feed *u, int pid, int id, const uint64_t *pcs,
 			size_t n, int gap)
 {
 	struct ilp_pcname pn;
 	size_t i;
 
+	if (ilp_symbolize_pc(u->sym, pid, pcs[0], &pn))
+		return;
 	for (i = 0; i < n; i++) {
 		if (ilp_symbolize_pc(u->sym, pid, pcs[i], &pn))
 			continue;
@@ -182,7 +190,9 @@ static void on_ustack(struct ilp_ustack_feed *u, const struct ilp_event *ev)
 	size_t n = 0, i;
 	int gap = -ENOENT, id, is_new;
 
-	if (!t || t->nr != ev->nr || t->id >= 0)
+	/* the first stack of a thread inside a call is the call's: its
+	 * user stack does not change until the call returns */
+	if (!t || t->nr < 0 || t->id >= 0)
 		return;
 	/* frame 0 is the ip itself; callers' pcs are return addresses - 1 */
 	for (i = 0; i < ILP_USTACK_PCS && ev->ustack.pc[i]; i++)
@@ -197,7 +207,7 @@ static void on_ustack(struct ilp_ustack_feed *u, const struct ilp_event *ev)
 			n++;
 		}
 	}
-	id = ilp_stacks_intern(u->stacks, ev->pid, ev->nr, pcs, n, &is_new);
+	id = ilp_stacks_intern(u->stacks, ev->pid, t->nr, pcs, n, &is_new);
 	if (id < 0)
 		return;
 	if (is_new) {

@@ -10,7 +10,7 @@
  * draws the same ones): per (process, thread, syscall), the nanoseconds
  * the thread spent inside that syscall, completed and unfinished calls,
  * the off-CPU part split by the object waited on ("fd:3_(file_/x)",
- * "futex:hot_lock", ...); with --stacks (ptrace), a process's user call
+ * "futex:hot_lock", ...); with --stacks, a process's user call
  * stacks instead, except in the interim report of one interval: the
  * stacks are the whole capture's, the model's lines are the interval's.
  * Processes in report order.  Frame names never hold

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Text section of --stacks (ptrace backend): where in the program the time
+ * Text section of --stacks: where in the program the time
  * inside syscalls is spent.  Formatting only: the sites come merged and
  * sorted from stacks.c.
  */

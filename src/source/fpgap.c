@@ -196,13 +196,32 @@ static int find_body(Dwarf *dw, Dwarf_Die *cu, const char *callee, Dwarf_Die *ou
 	return ff.found;
 }
 
+/* where callee (its body in cu, else in any unit of dw) calls func0: as
+ * ilp_elffile_fp_gap() returns it */
+static int calls_in(Dwarf *dw, Dwarf_Die *cu, Dwarf_Addr bias, const char *callee,
+		    const char *func0, uint64_t *v)
+{
+	struct count_calls cc = { plain(func0), 0, 0 };
+	Dwarf_Die body;
+	Dwarf_Addr lo;
+
+	if (!find_body(dw, cu, callee, &body) || dwarf_lowpc(&body, &lo))
+		return -ENOENT;
+	walk(&body, visit_call, &cc, 0);
+	if (cc.n == 1 && cc.ret) {
+		*v = cc.ret - 1 + bias;
+		return 1;
+	}
+	*v = lo + bias;
+	return 2;
+}
+
 int ilp_elffile_fp_gap(struct ilp_elffile *f, uint64_t ret, const char *func0, uint64_t *v)
 {
 	Dwfl_Module *mod = ilp_elffile_mod(f);
 	struct find_site fs = { 0, NULL };
-	struct count_calls cc = { NULL, 0, 0 };
-	Dwarf_Die *cu, body;
-	Dwarf_Addr bias = 0, lo;
+	Dwarf_Die *cu;
+	Dwarf_Addr bias = 0;
 	Dwarf *dw;
 
 	if (!mod || !func0 || !*func0)
@@ -215,16 +234,32 @@ int ilp_elffile_fp_gap(struct ilp_elffile *f, uint64_t ret, const char *func0, u
 	walk(cu, visit_site, &fs, 0);
 	if (!fs.callee)
 		return -ENOENT;		/* no call site there, or an indirect call */
-	cc.wrapper = plain(func0);
-	if (!strcmp(plain(fs.callee), cc.wrapper))
+	if (!strcmp(plain(fs.callee), plain(func0)))
 		return 0;		/* it calls frame 0's function: nothing skipped */
-	if (!find_body(dw, cu, fs.callee, &body) || dwarf_lowpc(&body, &lo))
+	return calls_in(dw, cu, bias, fs.callee, func0, v);
+}
+
+int ilp_elffile_fp_gap_main(struct ilp_elffile *f, const char *func0, uint64_t *v)
+{
+	Dwfl_Module *mod = ilp_elffile_mod(f);
+	Dwarf_Addr bias = 0;
+	Dwarf_Off off = 0, next;
+	Dwarf *dw;
+	size_t hsize;
+
+	if (!mod || !func0 || !*func0 || !(dw = dwfl_module_getdwarf(mod, &bias)))
 		return -ENOENT;
-	walk(&body, visit_call, &cc, 0);
-	if (cc.n == 1 && cc.ret) {
-		*v = cc.ret - 1 + bias;
-		return 1;
+	/* main is in one unit: the first that has its body */
+	while (!dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL)) {
+		struct find_fn ff = { "main", { 0 }, 0 };
+		Dwarf_Die cu;
+
+		if (dwarf_offdie(dw, off + hsize, &cu)) {
+			walk(&cu, visit_fn_die, &ff, 0);
+			if (ff.found)
+				return calls_in(dw, &cu, bias, "main", func0, v);
+		}
+		off = next;
 	}
-	*v = lo + bias;
-	return 2;
+	return -ENOENT;
 }

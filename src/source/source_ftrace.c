@@ -38,11 +38,11 @@ struct evvec {
 	size_t n, cap, pos;	/* pos: merge cursor */
 };
 
-/* --stacks: the record before on a CPU, for pairing a user_stack with it */
+/* --stacks: the last record on a CPU that is not a user_stack */
 struct prev_rec {
 	int32_t tid;
-	int32_t nr;
-	int enter;		/* it was a syscall entry */
+	int valid;		/* 0: none, or events were lost since */
+	int exit;		/* it was a syscall exit */
 };
 
 struct ilp_ftrace {
@@ -100,30 +100,37 @@ static struct ilp_event *vec_push(struct evvec *v)
 }
 
 /*
- * --stacks: the kernel writes a user_stack record right after each event
- * of the instance, on the same CPU, in the same task (options/
- * userstacktrace).  One is kept only when the record just before it on
- * its CPU is a syscall entry of the same thread (it gets that entry's
- * nr); after lost events, or after any other record (an interrupt's event
- * can come between an event and its stack), it is dropped: a call without
- * a stack has no call site, never a wrong one.  1: keep ev.
+ * --stacks: the kernel writes a user_stack record after each event of the
+ * instance, in the same task (options/userstacktrace).  One whose CPU's
+ * last other record is a syscall exit of the same thread is that exit's
+ * stack (half of them in a syscall storm): dropped here, the thread is out
+ * of its call.  The others go on, the entries' among them: right after
+ * the entry, or later (an interrupt's event and its stack can come
+ * between; a syscall tracepoint can be preempted between its event and
+ * the stack, which then lands after a sched_switch, maybe on another
+ * CPU), or after lost events; the stack filter (ustack_feed.c) takes the
+ * first of a thread inside a call, whichever event it came with: a
+ * thread's user stack does not change while it is inside a syscall.
+ * 1: keep ev.
  */
-static int pair_ustack(struct ilp_ftrace *f, int cpu, struct ilp_event *ev, int r)
+static int pair_ustack(struct ilp_ftrace *f, int cpu, const void *d, size_t size,
+		       const struct ilp_event *ev, int r)
 {
 	struct prev_rec *p = &f->prev[cpu];
-	int keep = 1;
+	int32_t tid = 0;
 
+	if (size >= 8)
+		memcpy(&tid, (const char *)d + 4, 4);	/* common_pid, whatever the type */
 	if (r > 0 && ev->kind == ILP_EV_USTACK) {
-		keep = p->enter && p->tid == ev->tid;
-		if (keep) {
-			ev->nr = p->nr;
-			f->counters.ustacks++;
-		}
+		if (p->valid && p->exit && p->tid == tid)
+			return 0;
+		f->counters.ustacks++;
+		return 1;
 	}
-	p->enter = r > 0 && ev->kind == ILP_EV_SYS_ENTER;
-	p->tid = ev->tid;
-	p->nr = ev->nr;
-	return keep;
+	p->valid = 1;
+	p->exit = r > 0 && ev->kind == ILP_EV_SYS_EXIT;
+	p->tid = tid;
+	return 1;
 }
 
 static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
@@ -143,7 +150,7 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 	else if (missed < 0)
 		f->counters.missed += 1;	/* some lost, count unknown */
 	if (missed)
-		f->prev[cpu].enter = 0;	/* the record before this page's first is lost */
+		f->prev[cpu].valid = 0;	/* the record before this page's first is lost */
 	for (d = kbuffer_read_event(f->kbuf, &ts); d; d = kbuffer_next_event(f->kbuf, &ts)) {
 		f->last_ts[cpu] = ts;
 		ev = vec_push(out);
@@ -151,7 +158,7 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 			return -ENOMEM;
 		r = ilp_decode(f->dec, d, (size_t)kbuffer_event_size(f->kbuf), ts,
 			       cpu < f->nmain ? cpu : cpu - f->nmain, ev);
-		if (!pair_ustack(f, cpu, ev, r)) {
+		if (!pair_ustack(f, cpu, d, (size_t)kbuffer_event_size(f->kbuf), ev, r)) {
 			out->n--;
 			continue;
 		}

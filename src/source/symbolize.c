@@ -389,11 +389,45 @@ int ilp_symbolize_pc(struct ilp_symbolizer *s, int pid, uint64_t pc, struct ilp_
 	return 0;
 }
 
+/* glibc's __libc_start_call_main (or, before 2.34, __libc_start_main):
+ * it calls main through a pointer */
+static int is_start_main(const char *func)
+{
+	return !strcmp(func, "__libc_start_call_main") || !strcmp(func, "__libc_start_main");
+}
+
+/* the skipped frame when it is main: in the program's file (the first
+ * file mapping: the executable is mapped below its libraries) */
+static int gap_in_main(struct ilp_symbolizer *s, int pid, const struct snap *sn,
+		       const char *func0, uint64_t *pc)
+{
+	int ppid = ilp_pidns_proc_pid(s->pidns, pid);
+	size_t i;
+
+	for (i = 0; i < sn->nmaps; i++) {
+		const struct ilp_map *m = &sn->maps[i];
+		struct ilp_elffile *f;
+		uint64_t bias, gap;
+		int err, r;
+
+		if (!m->ino || m->path[0] != '/')
+			continue;
+		f = mapped_file(s, ppid, sn, m, &bias, &err);
+		if (!f)
+			return -ENOENT;
+		r = ilp_elffile_fp_gap_main(f, func0, &gap);
+		if (r > 0)
+			*pc = gap + bias;
+		return r;
+	}
+	return -ENOENT;
+}
+
 int ilp_symbolize_fp_gap(struct ilp_symbolizer *s, int pid, uint64_t pc0, uint64_t ret1,
 			 uint64_t *pc)
 {
 	struct snap *sn = snap_find(s, pid);
-	struct ilp_pcname f0;
+	struct ilp_pcname f0, f1;
 	const struct ilp_map *m;
 	struct ilp_elffile *f;
 	uint64_t v, gap;
@@ -407,6 +441,8 @@ int ilp_symbolize_fp_gap(struct ilp_symbolizer *s, int pid, uint64_t pc0, uint64
 	r = ilp_elffile_fp_gap(f, v, f0.func, &gap);
 	if (r > 0)
 		*pc = gap + (ret1 - v);
+	if (r == -ENOENT && !ilp_symbolize_pc(s, pid, ret1, &f1) && is_start_main(f1.func))
+		r = gap_in_main(s, pid, sn, f0.func, pc);
 	return r;
 }
 

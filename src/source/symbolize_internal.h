@@ -83,6 +83,9 @@ Dwfl_Module *ilp_elffile_mod(struct ilp_elffile *f);
  * calls func0 itself (nothing skipped), -ENOENT if unknown.
  */
 int ilp_elffile_fp_gap(struct ilp_elffile *f, uint64_t ret, const char *func0, uint64_t *v);
+/* the same for the skipped frame of main (libc's start-up calls it through
+ * a pointer: no call site names it), f the program's file */
+int ilp_elffile_fp_gap_main(struct ilp_elffile *f, const char *func0, uint64_t *v);
 
 /* A Dwfl whose modules are files of this table, reported at their load
  * address in one process (ilp_elffile_report). */

@@ -27,8 +27,11 @@ rc=$?
 [ $rc -eq 0 ] || { show "$T/f.err"; show "$T/f"; fail "ftrace --stacks: exit $rc"; }
 expect_eq "lost events" "$(lost_events "$T/f")" 0 "$T/f"
 grep -q '^backend:  ftrace' "$T/f" || { show "$T/f" 20; fail "not the ftrace backend"; }
-grep -q '^note: .*stacks: walked by the kernel along frame pointers' "$T/f" ||
-	{ show "$T/f" 20; fail "no note on the frame-pointer walks"; }
+# every completed call has its stack (the kernel may write it after an
+# interrupt's event, or after a preemption on another CPU)
+read -r with of <<< "$(sed -n 's/^note: .*stacks: walked by the kernel along frame pointers.*: \([0-9]*\) of \([0-9]*\) completed calls have one.*/\1 \2/p' "$T/f")"
+[ -n "$of" ] || { show "$T/f" 20; fail "no note on the frame-pointer walks"; }
+expect_eq "completed calls with a stack" "$with" "$of" "$T/f"
 expect_eq "ftrace: writes from fetch_user (stacks.c:$lf)" \
 	"$(site_calls "$T/f" "fetch_user (stacks.c:$lf)")" 20000 "$T/f"
 expect_eq "ftrace: writes from save_user (stacks.c:$ls)" \
@@ -68,7 +71,9 @@ expect_eq "json: the finding's site" "$(jq -r '[.findings[] | select(.kind == "u
 	"$T/f.json")" "write from fetch_user (stacks.c:$lf) (20000 of 30000 write calls)" "$T/f.json"
 
 # --- no frame pointers: the hint, in one line; not under ptrace ---
-ilp run --backend=ftrace --stacks "${cut[@]}" -o "$T/n" -- "$WL/stacks_nofp" 2000 2> "$T/n.err" ||
+# (20000: frames are named while the process lives; one that exits
+# within a drain or two keeps addresses, and says nothing of frame pointers)
+ilp run --backend=ftrace --stacks "${cut[@]}" -o "$T/n" -- "$WL/stacks_nofp" 20000 2> "$T/n.err" ||
 	{ show "$T/n.err"; fail "ftrace --stacks (no frame pointers) failed"; }
 expect_eq "the no-frame-pointer hint" "$(grep -c 'no frame pointers' "$T/n")" 1 "$T/n"
 expect_eq "the hint's line" "$(grep 'no frame pointers' "$T/n" | sed 's/^ *//')" "$hint" "$T/n"

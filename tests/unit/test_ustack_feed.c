@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The ftrace backend's --stacks filter (src/cli/ustack_feed.c): a user
- * stack is interned for the entry it follows and timed at that call's
- * exit; calls without one are counted; the user_stack events stop there,
+ * stack is the call's the thread is in (the first one there), interned
+ * with the entry's syscall and timed at the call's exit; calls without one are counted; the user_stack events stop there,
  * every other event goes on.  The process does not exist: no frame is
  * named, the pcs are the record's (callers' return addresses - 1).
  */
@@ -66,27 +66,28 @@ static void test_feed(void **state)
 	assert_int_equal(ilp_ustack_feed_new(sym, count, &k, &u), 0);
 	/* tid 2 and 3 interleaved: each stack is its own thread's */
 	feed(u, ILP_EV_SYS_ENTER, 2, 1, 100, 0);
-	feed(u, ILP_EV_USTACK, 2, 1, 101, 0x401101);
+	feed(u, ILP_EV_USTACK, 2, -1, 101, 0x401101);
 	feed(u, ILP_EV_SYS_ENTER, 3, 1, 150, 0);
-	feed(u, ILP_EV_USTACK, 3, 1, 151, 0x401201);
+	feed(u, ILP_EV_USTACK, 3, -1, 151, 0x401201);
 	feed(u, ILP_EV_SYS_EXIT, 3, 1, 250, 0);		/* 100 ns */
 	feed(u, ILP_EV_SYS_EXIT, 2, 1, 400, 0);		/* 300 ns */
 	/* the same stack again on tid 2: one stack, 2 calls */
 	feed(u, ILP_EV_SYS_ENTER, 2, 1, 500, 0);
-	feed(u, ILP_EV_USTACK, 2, 1, 501, 0x401101);
+	feed(u, ILP_EV_USTACK, 2, -1, 501, 0x401101);
 	feed(u, ILP_EV_SYS_EXIT, 2, 1, 600, 0);		/* 100 ns */
-	/* a stack for another call than the thread's (nr 0): not taken;
-	 * a second stack for one entry: not taken either */
+	/* a stack outside a call (after an exit: the exit's own), and a
+	 * second stack inside one (a sched_switch's, or an interrupt's
+	 * event): not taken, the first is the call's */
 	feed(u, ILP_EV_SYS_ENTER, 2, 1, 700, 0);
-	feed(u, ILP_EV_USTACK, 2, 0, 701, 0x401301);
 	feed(u, ILP_EV_SYS_EXIT, 2, 1, 800, 0);
+	feed(u, ILP_EV_USTACK, 2, -1, 801, 0x401301);
 	feed(u, ILP_EV_SYS_ENTER, 3, 1, 900, 0);
-	feed(u, ILP_EV_USTACK, 3, 1, 901, 0x401201);
-	feed(u, ILP_EV_USTACK, 3, 1, 902, 0x401401);
+	feed(u, ILP_EV_USTACK, 3, -1, 901, 0x401201);
+	feed(u, ILP_EV_USTACK, 3, -1, 902, 0x401401);
 	feed(u, ILP_EV_SYS_EXIT, 3, 1, 1000, 0);	/* 100 ns, the first stack */
 	/* a stack with no entry seen (lost): nothing; an exit of another
 	 * call than the entry's: not counted */
-	feed(u, ILP_EV_USTACK, 4, 1, 1100, 0x401501);
+	feed(u, ILP_EV_USTACK, 4, -1, 1100, 0x401501);
 	feed(u, ILP_EV_SYS_ENTER, 4, 1, 1200, 0);
 	feed(u, ILP_EV_SYS_EXIT, 4, 0, 1300, 0);
 	feed(u, ILP_EV_TASK_EXIT, 4, -1, 1400, 0);

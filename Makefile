@@ -51,7 +51,8 @@ WL_SRCS   := $(wildcard tests/workloads/*.c)
 WL_CXX_SRCS := $(wildcard tests/workloads/*.cc)
 WL_BINS   := $(WL_SRCS:tests/workloads/%.c=$(O)/workloads/%) \
              $(WL_CXX_SRCS:tests/workloads/%.cc=$(O)/workloads/%) \
-             $(O)/workloads/stacks_fp $(O)/workloads/stacks_nofp $(O)/workloads/writes_fp
+             $(O)/workloads/stacks_fp $(O)/workloads/stacks_nofp $(O)/workloads/writes_fp \
+             $(O)/workloads/demo_fp
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(O)/bench/%)
 GEN       := $(O)/gen/syscalls_gen.h

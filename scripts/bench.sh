@@ -23,8 +23,9 @@
 # "run --stacks" is iolockprof run --stacks under ftrace (the kernel walks
 # the user stack along frame pointers after every event of the instance),
 # "ptrace --stacks" run --backend=ptrace --stacks (libdw unwinds at each
-# profiled stop), both on writes_fp (writes.c with frame pointers): the
-# "--stacks cost" table (BENCH_ONLY_STACKS=1 runs only it).
+# profiled stop), both on writes_fp and demo_fp (writes.c, demo.c with
+# frame pointers): the "--stacks cost" tables (BENCH_ONLY_STACKS=1 runs
+# only them).
 # "ptrace backend" is iolockprof run --backend=ptrace (no root needed): a
 # seccomp filter stops the app only at profiled syscalls.  "--names=exact"
 # is iolockprof run --names=exact: ftrace, plus a seccomp filter that
@@ -366,6 +367,8 @@ stacks_bench() {
 	if [ -x "$WL/writes_fp" ]; then
 		BENCH_TOOLS="untraced iolockprof stacks stacksp" \
 			bench "--stacks cost: writes_fp 100000 (frame pointers)" 100000 -- "$WL/writes_fp" 100000
+		[ -x "$WL/demo_fp" ] && BENCH_TOOLS="untraced iolockprof stacks stacksp" \
+			bench "--stacks cost: demo_fp (demo with frame pointers)" demo -- "$WL/demo_fp"
 	else
 		echo "(workload writes_fp missing: make workloads)"
 	fi

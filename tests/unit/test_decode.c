@@ -21,30 +21,42 @@
 
 #define EXEC_ID 300
 
+/* the fields every event format starts with */
+#define COMMON_FIELDS \
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+
+/* a decoder of the one format fmt (n bytes), which must decode system:name */
+static struct ilp_decoder *parsed(struct tep_handle **tep, const char *fmt, int n,
+				  const char *system, const char *name)
+{
+	struct ilp_decoder *d = NULL;
+
+	*tep = tep_alloc();
+	assert_non_null(*tep);
+	assert_int_equal(tep_parse_event(*tep, fmt, (unsigned long)n, system), 0);
+	assert_int_equal(ilp_decoder_new_any(*tep, &d), 0);
+	assert_true(ilp_decoder_has(d, system, name));
+	return d;
+}
+
 /* sched_process_exec with filename's __data_loc at offset off, size size,
  * pid at pid_off */
 static struct ilp_decoder *exec_decoder(struct tep_handle **tep, int off, int size, int pid_off)
 {
 	char fmt[1024];
-	struct ilp_decoder *d = NULL;
 	int n;
 
 	n = snprintf(fmt, sizeof(fmt),
 		     "name: sched_process_exec\nID: %d\nformat:\n"
-		     "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-		     "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-		     "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-		     "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		     COMMON_FIELDS
 		     "\tfield:pid_t pid;\toffset:%d;\tsize:4;\tsigned:1;\n"
 		     "\tfield:__data_loc char[] filename;\toffset:%d;\tsize:%d;\tsigned:0;\n\n"
 		     "print fmt: \"filename=%%s pid=%%d\", __get_str(filename), REC->pid\n",
 		     EXEC_ID, pid_off, off, size);
-	*tep = tep_alloc();
-	assert_non_null(*tep);
-	assert_int_equal(tep_parse_event(*tep, fmt, (unsigned long)n, "sched"), 0);
-	assert_int_equal(ilp_decoder_new_any(*tep, &d), 0);
-	assert_true(ilp_decoder_has(d, "sched", "sched_process_exec"));
-	return d;
+	return parsed(tep, fmt, n, "sched", "sched_process_exec");
 }
 
 /* a record: common header, pid 42 at pid_off, a 4-byte loc at loc_off
@@ -123,25 +135,16 @@ static void test_short_data_loc_at_end(void **state)
 static struct ilp_decoder *ustack_decoder(struct tep_handle **tep, int ncallers)
 {
 	char fmt[1024];
-	struct ilp_decoder *d = NULL;
 	int n;
 
 	n = snprintf(fmt, sizeof(fmt),
 		     "name: user_stack\nID: %d\nformat:\n"
-		     "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-		     "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-		     "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-		     "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		     COMMON_FIELDS
 		     "\tfield:unsigned int tgid;\toffset:8;\tsize:4;\tsigned:0;\n"
 		     "\tfield:unsigned long caller[%d];\toffset:16;\tsize:%d;\tsigned:0;\n\n"
 		     "print fmt: \"\\t=> %%ps\\n\", (void *)REC->caller[0]\n",
 		     USTACK_ID, ncallers, ncallers * 8);
-	*tep = tep_alloc();
-	assert_non_null(*tep);
-	assert_int_equal(tep_parse_event(*tep, fmt, (unsigned long)n, "ftrace"), 0);
-	assert_int_equal(ilp_decoder_new_any(*tep, &d), 0);
-	assert_true(ilp_decoder_has(d, "ftrace", "user_stack"));
-	return d;
+	return parsed(tep, fmt, n, "ftrace", "user_stack");
 }
 
 /* thread 43 of process 42; pcs 1..npcs, then zeros */

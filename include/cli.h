@@ -64,7 +64,16 @@ struct ilp_opts {
 	int fail_gate;		/* diff --fail-above given */
 	double fail_above;	/* diff --fail-above PCT */
 	const char *push;	/* --push URL: the final pprof report POSTed there; NULL: not */
+	struct ilp_trigger *triggers;	/* watch --trigger, each parsed (trigger.h), OR'ed */
+	size_t ntriggers;
+	double window;		/* watch --window SEC: aggregate triggers' window */
+	double before, after;	/* watch --before, --after SEC: a dump's span */
+	unsigned before_mb;	/* watch --before-mb: most MiB of raw pages kept */
+	unsigned max_dumps;	/* watch --max-dumps N */
+	double cooldown;	/* watch --cooldown SEC; 0: none */
 };
+
+struct ilp_trigger;
 
 struct ilp_thresholds;
 
@@ -140,6 +149,22 @@ int ilp_cmd_report(struct ilp_opts *o);
  * not a readable iolockprof JSON report, or stdout cannot be written).
  */
 int ilp_cmd_diff(struct ilp_opts *o);
+
+/**
+ * ilp_cmd_watch - iolockprof watch: a flight recorder with triggers
+ * @o: the options: o->pids the processes, -o DIR (required), the
+ *	triggers (at least one), --window, --before, --after, --before-mb,
+ *	--max-dumps, --cooldown
+ *
+ * cmd_watch.c.  attach's capture (ftrace only) with the watch sink: the
+ * raw pages of the last --before seconds kept in memory; when a trigger
+ * fires (or SIGUSR1 comes), --after seconds more, then DIR/TIME.dat (a
+ * trace.dat) and DIR/TIME.txt (its text report, after the trigger).
+ *
+ * Returns as ilp_cmd_attach() (0 also when --max-dumps ended it), or
+ * ILP_EXIT_USAGE (no -o, no --trigger, --backend=ptrace, --stacks).
+ */
+int ilp_cmd_watch(struct ilp_opts *o);
 
 /**
  * ilp_cmd_remove_stale - iolockprof --remove-stale

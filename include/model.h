@@ -335,6 +335,14 @@ const struct ilp_thread *ilp_proc_thread(const struct ilp_proc *p, size_t i);
 int ilp_thread_tid(const struct ilp_thread *t);
 
 /**
+ * ilp_thread_pid - the process a thread belongs to
+ * @t: the thread
+ *
+ * Returns its process's pid (its own tid while its process is not known).
+ */
+int ilp_thread_pid(const struct ilp_thread *t);
+
+/**
  * ilp_thread_comm - a thread's name
  * @t: the thread
  *

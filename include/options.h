@@ -28,10 +28,11 @@ enum ilp_cmd_bit {
 	ILP_CMD_REPORT = 1 << 3,
 	ILP_CMD_TOP = 1 << 4,	/* as the first argument, instead of a command */
 	ILP_CMD_DIFF = 1 << 5,	/* diff: options anywhere among its two files */
+	ILP_CMD_WATCH = 1 << 6,	/* watch: attach's capture, dumps on a trigger */
 };
 #define ILP_CMD_ALL (ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD | ILP_CMD_REPORT)
 /* every command that parses its options through the table */
-#define ILP_CMD_ANY (ILP_CMD_ALL | ILP_CMD_DIFF)
+#define ILP_CMD_ANY (ILP_CMD_ALL | ILP_CMD_DIFF | ILP_CMD_WATCH)
 
 /* what the value is; the unit says how it is typed and stored */
 enum ilp_opt_kind {

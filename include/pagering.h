@@ -85,6 +85,14 @@ uint64_t ilp_pagering_oldest(const struct ilp_pagering *r);
 size_t ilp_pagering_bytes(const struct ilp_pagering *r);
 
 /**
+ * ilp_pagering_page_size - bytes per page
+ * @r: the ring
+ *
+ * Returns the page_size it was made with.
+ */
+size_t ilp_pagering_page_size(const struct ilp_pagering *r);
+
+/**
  * ilp_pagering_dropped - pages dropped for lack of room (max_bytes)
  * @r: the ring
  *

@@ -158,8 +158,11 @@ struct ilp_record_tap {
 
 struct ilp_sink_ops {
 	/* An interim (1) or the final (0) result of the capture.  0 or -errno;
-	 * -EPIPE: nobody reads any more (the session stops, see ilp_session_loop). */
+	 * -EPIPE: nobody reads any more, or the sink wants no more (watch's
+	 * --max-dumps): the session stops, see ilp_session_loop. */
 	int (*emit)(struct ilp_sink *k, struct ilp_session *s, int interim);
+	/* Every event fed, after the model (watch's triggers).  NULL: none. */
+	void (*event)(struct ilp_sink *k, struct ilp_session *s, const struct ilp_event *ev);
 	/* The raw-trace tap, for a sink that keeps the trace (NULL: none). */
 	const struct ilp_record_tap *(*tap)(struct ilp_sink *k);
 	void (*free)(struct ilp_sink *k);	/* NULL ok */
@@ -414,7 +417,8 @@ const char *ilp_session_backend(const struct ilp_session *s);
  * @ev: the event, borrowed for the call
  * @ctx: the session
  *
- * Feeds the model, and the symbolizer's fork/exec hooks.  An allocation
+ * Feeds the model, the symbolizer's fork/exec hooks, and the sink's event
+ * op if it has one.  An allocation
  * failure is kept and returned by ilp_session_loop().
  *
  * Returns 0, always: delivery goes on.

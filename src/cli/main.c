@@ -56,6 +56,23 @@ static const struct cmd commands[] = {
 	  "the report run or attach would have printed, from a FILE made by record "
 	  "(default trace.dat); a file made by trace-cmd record also works, and the "
 	  "report says what it lacks", NULL },
+	{ "watch", ilp_cmd_watch, ILP_CMD_WATCH, TAKES_PIDS,
+	  "watch -o DIR [--trigger EXPR]... [options] PID [PID...]",
+	  "a flight recorder: trace running processes as attach does, keep the last "
+	  "--before seconds in memory, and when a --trigger fires (or on SIGUSR1) write "
+	  "DIR/TIME.dat (a trace.dat for report -i) and DIR/TIME.txt (its report) of "
+	  "--before seconds before and --after seconds after it",
+	  "Triggers on the p50, p90, p99 and max latency of a syscall, its calls and "
+	  "the lost events are checked at the end of each --window; 'call > TIME' at "
+	  "each call's exit.  A trigger that fires while a dump is being captured is "
+	  "part of it; --cooldown ignores triggers for a while after a dump, "
+	  "--max-dumps stops watching after N.  Memory: the raw ring-buffer pages of "
+	  "the span, at most --before-mb MiB (the oldest go first), and the facts "
+	  "(process and fd names) a dump needs.  Ends when every process exited, at "
+	  "-d, or on Ctrl-C; a dump being captured is written first.  Needs the "
+	  "ftrace backend.\n"
+	  "Exit status: 0, 1 on failure (as attach), 2 a usage error (a bad "
+	  "--trigger is one line before anything is traced)." },
 	{ "diff", ilp_cmd_diff, ILP_CMD_DIFF, 0,
 	  "diff [--fail-above PCT] BASE.json NEW.json",
 	  "compare two --format json reports: what got slower or faster per process "
@@ -91,10 +108,10 @@ static const char help_status[] =
 "exit status: run returns CMD's status (128+N if killed by signal N), 127\n"
 "if CMD is not found, 126 if it cannot be executed, 125 if iolockprof\n"
 "failed; attach returns 0, or 1 on failure; 2 means a usage error.\n"
-"record -- CMD returns like run, record -p like attach; report returns 0,\n"
-"or 1 if the file cannot be read (corrupt, truncated, not a trace).\n"
-"diff returns 0, 1 on a regression (--fail-above), 2 if an input cannot\n"
-"be read.\n";
+"record -- CMD returns like run, record -p and watch like attach; report\n"
+"returns 0, or 1 if the file cannot be read (corrupt, truncated, not a\n"
+"trace).  diff returns 0, 1 on a regression (--fail-above), 2 if an input\n"
+"cannot be read.\n";
 
 /* EXAMPLES of --help, each under the command it shows (CMD --help too) */
 static const struct {
@@ -108,6 +125,9 @@ static const struct {
 	{ "attach", "  iolockprof attach -d 10 1234            10 seconds of a running process\n" },
 	{ "attach", "  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n" },
 	{ "attach", "  iolockprof attach -d 10 -p $(pgrep -d, nginx)   strace's and perf's -p\n" },
+	{ "watch", "  iolockprof watch -o dumps --trigger 'call > 1s' 1234   a call over 1 s\n" },
+	{ "watch", "  iolockprof watch -o d --trigger 'p99(read) > 50ms' 1234   slow reads\n" },
+	{ "watch", "  kill -USR1 WATCHER_PID                  a dump of watch now\n" },
 	{ "record", "  iolockprof record -o app.dat -- ./app   keep the trace to report later\n" },
 	{ "record", "  iolockprof record -o db.dat -d 30 -p 1234,5678   30 s of two processes\n" },
 	{ "report", "  iolockprof report -i app.dat --threads  the report run would have printed\n" },
@@ -291,6 +311,7 @@ int main(int argc, char **argv)
 			ret = commands[i].fn(&o);
 		free(o.syscalls);
 		free(o.pids);
+		free(o.triggers);
 		/* a reader that left (EPIPE) is no error: the command stopped
 		 * in order; an error a command already reported is not told twice */
 		if ((fflush(stdout) || ferror(stdout)) && errno != EPIPE && !ret) {

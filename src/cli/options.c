@@ -26,6 +26,7 @@
 #include "report.h"
 #include "status.h"
 #include "syscalls.h"
+#include "trigger.h"
 
 #define HELP_WIDTH 78	/* the longest --help line */
 #define HELP_COL 25	/* where an option's help text starts */
@@ -35,6 +36,7 @@ static int parse_syscalls(const struct ilp_option *opt, const char *arg, struct 
 static int parse_user(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 static int parse_pct(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 static int parse_pids(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
+static int parse_trigger(const struct ilp_option *opt, const char *arg, struct ilp_opts *o);
 
 static const struct ilp_opt_choice formats[] = {
 	{ "text", ILP_FMT_TEXT },
@@ -84,7 +86,7 @@ static const struct ilp_option options[] = {
 	  .help = "run, record -- CMD: run CMD as USER (its uid, group and supplementary "
 		  "groups), like strace -u: for sudo iolockprof run -u alice -- ./app" },
 	{ .name = "syscalls", .short_name = 'e', .arg = "LIST", .section = ILP_SEC_CAPTURE,
-	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_FN, .parse = parse_syscalls,
+	  .cmds = ILP_CMD_ALL | ILP_CMD_WATCH, .kind = ILP_OPT_FN, .parse = parse_syscalls,
 	  .help = "trace only these syscalls, as strace -e trace= takes them: names "
 		  "(-e read,write,fsync), strace's classes (%file, %desc, %network, "
 		  "%process, %signal, %ipc, %memory, %creds, %clock, %stat...), /REGEX, all; "
@@ -97,15 +99,15 @@ static const struct ilp_option options[] = {
 		  "habits (strace -f, -ff)" },
 	{ .name = "buffer-size", .short_name = 'b', .arg = "KB", .def = "16384",
 	  .def_elsewhere = 1, .unit = ILP_UNIT_KIB, .section = ILP_SEC_CAPTURE,
-	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_UINT, FIELD(buffer_kb), .min = 64,
+	  .cmds = ILP_CMD_ALL | ILP_CMD_WATCH, .kind = ILP_OPT_UINT, FIELD(buffer_kb), .min = 64,
 	  .max = 4194304, .bad = "a buffer size in KB (64 to 4194304)",
 	  .help = "per-CPU ring buffer size, 64 to 4194304; over 16 CPUs the default is "
 		  "256 MiB in all" },
 	{ .name = "duration", .short_name = 'd', .arg = "SEC", .unit = ILP_UNIT_S,
-	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD | ILP_CMD_WATCH,
 	  .not_for = "-d: %s runs until the command exits", .kind = ILP_OPT_SECONDS,
 	  FIELD(duration), .bad = "a number of seconds",
-	  .help = "attach, record -p: stop after SEC seconds" },
+	  .help = "attach, record -p, watch: stop after SEC seconds" },
 	{ .name = "interval", .arg = "SEC", .unit = ILP_UNIT_S, .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
 	  .not_for = "--interval: not available for %s",
@@ -130,20 +132,66 @@ static const struct ilp_option options[] = {
 		  "far): auto (when stderr is a terminal and iolockprof is in its "
 		  "foreground), always, or never" },
 	{ .name = "pid", .short_name = 'p', .arg = "PID[,PID]", .section = ILP_SEC_CAPTURE,
-	  .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD,
-	  .not_for = "-p: only for attach and record -p, not %s", .kind = ILP_OPT_FN,
+	  .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD | ILP_CMD_WATCH,
+	  .not_for = "-p: only for attach, record -p and watch, not %s", .kind = ILP_OPT_FN,
 	  .parse = parse_pids,
-	  .help = "attach, record: the processes to attach to, comma-separated or -p "
-		  "again, like strace -p and perf -p (attach also takes them as arguments; "
-		  "each is traced once)" },
+	  .help = "attach, record, watch: the processes to attach to, comma-separated or -p "
+		  "again, like strace -p and perf -p (attach and watch also take them as "
+		  "arguments; each is traced once)" },
+	{ .name = "trigger", .arg = "EXPR", .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
+	  .not_for = "--trigger: only for watch, not %s", .kind = ILP_OPT_FN,
+	  .parse = parse_trigger,
+	  .help = "watch: write a dump when EXPR holds; again for more (any one fires): "
+		  "'call > 200ms' (one call, of any syscall or call(SYSCALL), longer: fires "
+		  "at its exit), 'p99(read) > 50ms' (p50, p90, p99 or max of a syscall, or "
+		  "* for all, in a --window), 'calls(write) > 1000' (calls in a window), "
+		  "'lost > 0' (events lost in a window); times take ns, us, ms or s" },
+	{ .name = "window", .arg = "SEC", .def = "1", .unit = ILP_UNIT_S,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
+	  .not_for = "--window: only for watch, not %s", .kind = ILP_OPT_SECONDS,
+	  FIELD(window), .bad = "a number of seconds",
+	  .help = "watch: the window the p50/p90/p99/max, calls and lost triggers look at; "
+		  "a dump is written at the end of a window too" },
+	{ .name = "before", .arg = "SEC", .def = "10", .unit = ILP_UNIT_S,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
+	  .not_for = "--before: only for watch, not %s", .kind = ILP_OPT_SECONDS,
+	  FIELD(before), .bad = "a number of seconds",
+	  .help = "watch: a dump holds this much of what came before its trigger (the "
+		  "raw ring-buffer pages of the last SEC seconds, kept in memory)" },
+	{ .name = "after", .arg = "SEC", .def = "5", .unit = ILP_UNIT_S,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
+	  .not_for = "--after: only for watch, not %s", .kind = ILP_OPT_SECONDS,
+	  FIELD(after), .bad = "a number of seconds",
+	  .help = "watch: and this much after it (more triggers meanwhile are part of "
+		  "the same dump)" },
+	{ .name = "before-mb", .arg = "MIB", .def = "64", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_WATCH, .not_for = "--before-mb: only for watch, not %s",
+	  .kind = ILP_OPT_UINT, FIELD(before_mb), .min = 1, .max = 65536,
+	  .bad = "a size in MiB (1 to 65536)",
+	  .help = "watch: the most memory the pages of --before and --after take, in "
+		  "MiB; past it the oldest pages go first (the dump then says its before "
+		  "part is short)" },
+	{ .name = "max-dumps", .arg = "N", .def = "10", .section = ILP_SEC_CAPTURE,
+	  .cmds = ILP_CMD_WATCH, .not_for = "--max-dumps: only for watch, not %s",
+	  .kind = ILP_OPT_UINT, FIELD(max_dumps), .min = 1, .max = 1000000,
+	  .bad = "a count (1 to 1000000)",
+	  .help = "watch: stop watching (and tracing) after N dumps, with one line saying "
+		  "so" },
+	{ .name = "cooldown", .arg = "SEC", .def = "0", .def_elsewhere = 1, .unit = ILP_UNIT_S,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
+	  .not_for = "--cooldown: only for watch, not %s", .kind = ILP_OPT_SECONDS,
+	  FIELD(cooldown), .bad = "a number of seconds",
+	  .help = "watch: after a dump is written, triggers are ignored for SEC seconds "
+		  "(counted in the next dump's header)" },
 
 	/* ---- Report and format ---- */
 	{ .name = "output", .short_name = 'o', .arg = "FILE", .section = ILP_SEC_REPORT,
-	  .cmds = ILP_CMD_ALL, .kind = ILP_OPT_STRING, FIELD(output),
+	  .cmds = ILP_CMD_ALL | ILP_CMD_WATCH, .kind = ILP_OPT_STRING, FIELD(output),
 	  .help = "write the report to FILE (default: stderr; report: stdout; -: stdout); "
 		  "record: the trace.dat to write (required, mode 0600); FILE appears "
 		  "whole at the end (a temporary file renamed over it; a symlink there is "
-		  "replaced, not followed)" },
+		  "replaced, not followed); watch: the directory of the dumps (required; "
+		  "made, mode 0700, if missing)" },
 	{ .name = "input", .short_name = 'i', .arg = "FILE", .def = "trace.dat",
 	  .def_elsewhere = 1, .section = ILP_SEC_REPORT, .cmds = ILP_CMD_REPORT,
 	  .not_for = "-i: only for report, not %s", .kind = ILP_OPT_STRING, FIELD(input),
@@ -649,6 +697,23 @@ static int parse_pids(const struct ilp_option *opt, const char *arg, struct ilp_
 	return ilp_options_add_pids(o, arg, "-p");
 }
 
+/* watch --trigger EXPR, once per trigger: parsed now, a bad one is the
+ * usage error before anything is traced */
+static int parse_trigger(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
+{
+	struct ilp_trigger t, *v;
+	char why[160];
+
+	if (ilp_trigger_parse(arg, &t, why, sizeof(why)))
+		return ilp_usage_error("--%s '%s': %s", opt->name, arg, why);
+	v = realloc(o->triggers, (o->ntriggers + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[o->ntriggers++] = t;
+	o->triggers = v;
+	return 0;
+}
+
 /* diff --fail-above PCT: a percentage, 0 or more (decimals allowed) */
 static int parse_pct(const struct ilp_option *opt, const char *arg, struct ilp_opts *o)
 {
@@ -753,7 +818,7 @@ static int set_defaults(struct ilp_opts *o)
 		const struct ilp_option *opt = &options[i];
 
 		if (!opt->def || opt->def_elsewhere || opt->threshold ||
-		    !(opt->cmds & ILP_CMD_ALL))
+		    !(opt->cmds & (ILP_CMD_ALL | ILP_CMD_WATCH)))
 			continue;
 		err = set_value(opt, opt->def, o);
 		if (err)
@@ -811,7 +876,7 @@ static const struct ilp_option *by_short(int c)
 
 	for (i = 0; i < NOPTIONS; i++)
 		if (options[i].short_name && options[i].short_name == c &&
-		    (options[i].cmds & ILP_CMD_ALL))
+		    (options[i].cmds & (ILP_CMD_ALL | ILP_CMD_WATCH)))
 			return &options[i];
 	return NULL;
 }

@@ -370,6 +370,8 @@ int ilp_session_feed(const struct ilp_event *ev, void *ctx)
 		s->model_err = -ENOMEM;
 	if (s->window && ilp_model_feed(s->window, ev))
 		s->model_err = -ENOMEM;
+	if (s->k && s->k->ops->event)
+		s->k->ops->event(s->k, s, ev);
 	return 0;
 }
 

@@ -1176,6 +1176,11 @@ int ilp_thread_tid(const struct ilp_thread *t)
 	return t->tid;
 }
 
+int ilp_thread_pid(const struct ilp_thread *t)
+{
+	return t->proc ? t->proc->pid : t->tid;
+}
+
 const char *ilp_thread_comm(const struct ilp_thread *t)
 {
 	return t->comm;

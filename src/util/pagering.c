@@ -200,6 +200,11 @@ size_t ilp_pagering_bytes(const struct ilp_pagering *r)
 	return r->npages * r->page_size;
 }
 
+size_t ilp_pagering_page_size(const struct ilp_pagering *r)
+{
+	return r->page_size;
+}
+
 uint64_t ilp_pagering_dropped(const struct ilp_pagering *r)
 {
 	return r->dropped;

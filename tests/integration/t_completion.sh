@@ -53,6 +53,8 @@ want "" iolockprof attach --na		# --names is run's and record's
 want "--names" iolockprof record --na
 want "--input" iolockprof report --in
 want "--input" iolockprof report --threads -o x --in
+want "--trigger" iolockprof watch --tr
+want "--before --before-mb" iolockprof watch --trigger 'call > 1s' --bef
 # diff: the options its --help lists (from the option table)
 $ILP diff --help > "$T/diffhelp" || fail "diff --help failed"
 diffopts=$(sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' "$T/diffhelp")

@@ -133,7 +133,7 @@ static int for_cmd(const struct ilp_option *opt, unsigned bit)
 static int takes_value(const struct ilp_option *opt, unsigned bit)
 {
 	(void)bit;
-	return opt->arg && (opt->cmds & ILP_CMD_ALL);
+	return opt->arg && (opt->cmds & (ILP_CMD_ALL | ILP_CMD_WATCH));
 }
 
 static void test_first_argument(void **state)
@@ -156,6 +156,7 @@ static void test_each_command(void **state)
 		{ "_iolockprof_opts_attach", ILP_CMD_ATTACH },
 		{ "_iolockprof_opts_record", ILP_CMD_RECORD },
 		{ "_iolockprof_opts_report", ILP_CMD_REPORT },
+		{ "_iolockprof_opts_watch", ILP_CMD_WATCH },
 	};
 	char want[4096];
 	size_t i;

@@ -33,6 +33,11 @@
 # never stops; the open storm stops at every open).
 # Then iolockprof's peak RSS at 100k, 1M and 3M calls: it plateaus (bounded by
 # the per-CPU read round and the drain period), it does not grow with events.
+# Then watch's own cost while nothing fires: CPU (user+sys) and peak RSS of
+# iolockprof watch -d BENCH_WATCH_SECONDS (default 10) on an idle target
+# (sleep), a light one (sleeper: 200 calls/s) and a busy one (naps 1 us:
+# some 10^4 calls/s), beside attach -d on the same target (medians of 3;
+# BENCH_ONLY_WATCH=1 runs only this).
 # Then the hostile tracees of tests/integration/t_hostile_*.sh (wall time and
 # peak RSS of iolockprof run, medians of 3), and the lookups that were linear
 # scans, timed on large synthetic inputs (BENCH_SKIP_HOSTILE=1 skips both,
@@ -356,7 +361,59 @@ hostile_benches() {
 	fi
 }
 
+# watch_one NAME TOOL -- TARGET...: TOOL (watch or attach) -d D on a fresh
+# TARGET, 3 times; appends "cpu_s rss_mb calls" medians to $T/watch.NAME.TOOL
+watch_one() {
+	local name=$1 tool=$2 r tp d=${BENCH_WATCH_SECONDS:-10}
+	shift 3
+	rm -f "$T/wcpu" "$T/wrss" "$T/wcalls"
+	for r in 1 2 3; do
+		"$@" > /dev/null 2>&1 &
+		tp=$!
+		sleep 0.2
+		if [ "$tool" = watch ]; then
+			rm -rf "$T/wdumps"
+			"$TIME" -f '%U %S %M' -o "$T/time" -- "$ILP" watch -d "$d" -o "$T/wdumps" \
+				--trigger 'call > 3600s' --trigger 'p99(*) > 3600s' "$tp" > /dev/null 2>&1
+		else
+			"$TIME" -f '%U %S %M' -o "$T/time" -- "$ILP" attach -d "$d" -o "$T/wattach" \
+				"$tp" > /dev/null 2>&1
+			awk '/^== pid/ { print $8 }' "$T/wattach" | head -n 1 >> "$T/wcalls"
+		fi
+		kill "$tp" 2> /dev/null
+		wait "$tp" 2> /dev/null
+		tail -n 1 "$T/time" | awk '{ print $1 + $2 }' >> "$T/wcpu"
+		tail -n 1 "$T/time" | awk '{ print $3 / 1024 }' >> "$T/wrss"
+	done
+	echo "$(median < "$T/wcpu") $(median < "$T/wrss") $( [ -s "$T/wcalls" ] && median < "$T/wcalls" || echo -)" \
+		> "$T/watch.$name.$tool"
+}
+
+watch_benches() {
+	local d=${BENCH_WATCH_SECONDS:-10} name
+	echo
+	echo "== watch while nothing fires: the watcher's cpu (user+sys) over $d s, medians of 3"
+	echo "   (attach -d on the same target for comparison: it reports at the end, watch keeps pages)"
+	watch_one idle watch -- sleep 3600
+	watch_one idle attach -- sleep 3600
+	watch_one light watch -- "$WL/sleeper" 3600
+	watch_one light attach -- "$WL/sleeper" 3600
+	watch_one busy watch -- "$WL/naps" 100000000 1
+	watch_one busy attach -- "$WL/naps" 100000000 1
+	printf '%-34s %10s %9s %8s %12s %9s\n' target "calls/s" "watch cpu" "% of 1" "attach cpu" "watch MB"
+	for name in idle light busy; do
+		read -r wc wr _ < "$T/watch.$name.watch"
+		read -r ac _ calls < "$T/watch.$name.attach"
+		awk -v n="$name" -v wc="$wc" -v wr="$wr" -v ac="$ac" -v c="$calls" -v d="$d" 'BEGIN {
+			t = n == "idle" ? "idle: sleep" : n == "light" ? "light: sleeper (10 ms naps + write)" :
+			    "busy: naps 1 us"
+			printf "%-34s %10s %8.2fs %7.2f%% %11.2fs %9.1f\n", t,
+				(c == "-" ? "-" : sprintf("%.0f", c / d)), wc, 100 * wc / d, ac, wr }'
+	done
+}
+
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
+[ "${BENCH_ONLY_WATCH:-0}" = 1 ] && { watch_benches; exit 0; }
 [ "${BENCH_ONLY_HOSTILE:-0}" = 1 ] && { hostile_benches; exit 0; }
 [ "${BENCH_ONLY_STARTUP:-0}" = 1 ] && { startup; exit 0; }
 
@@ -433,5 +490,6 @@ for n in 100000 1000000 3000000; do
 	printf '%-22s %10s %8s %8.1f\n' "writes $n" "$(events_ilp "$T/r.$n")" "$(lost_ilp "$T/r.$n")" \
 		"$(median < "$T/rss" | awk '{ print $1 / 1024 }')"
 done
+watch_benches
 [ "${BENCH_SKIP_HOSTILE:-0}" = 1 ] || hostile_benches
 exit 0

@@ -405,8 +405,9 @@ watch_benches() {
 		read -r wc wr _ < "$T/watch.$name.watch"
 		read -r ac _ calls < "$T/watch.$name.attach"
 		awk -v n="$name" -v wc="$wc" -v wr="$wr" -v ac="$ac" -v c="$calls" -v d="$d" 'BEGIN {
-			t = n == "idle" ? "idle: sleep" : n == "light" ? "light: sleeper (10 ms naps + write)" :
-			    "busy: naps 1 us"
+			t = "busy: naps 1 us"
+			if (n == "idle") t = "idle: sleep"
+			if (n == "light") t = "light: sleeper (10 ms naps + write)"
 			printf "%-34s %10s %8.2fs %7.2f%% %11.2fs %9.1f\n", t,
 				(c == "-" ? "-" : sprintf("%.0f", c / d)), wc, 100 * wc / d, ac, wr }'
 	done

@@ -6,9 +6,11 @@
 #    and its report lists the read as the one slow call; report -i of the
 #    .dat shows the same; the watcher exits when the workload does.
 #  - call > 10s never fires: DIR stays empty.
-#  - SIGUSR1 to the watcher: one dump, its header says SIGUSR1.
 #  - --max-dumps 1 with two stalls: one dump, and the watcher stops (one
 #    line says so) while the workload still runs.
+#  - SIGUSR1 to the watcher: one dump, its header says SIGUSR1; symlinks
+#    planted at its names are not followed: the dump is TIME-2.
+#  - Ctrl-C while a dump is captured: it is written, exit 0.
 #  - a bad --trigger: one line, exit 2, DIR not made.
 # (run.sh checks that no instance is left behind after each.)
 . "$(dirname "$0")/lib.sh"
@@ -96,16 +98,35 @@ watch_start never 500 300 1 -- --trigger 'call > 10s' --before 1 --after 1 -o "$
 watch_end never
 expect_eq "never: files in $d" "$(dumps "$d" | wc -l)" 0 "$T/err.never"
 
-# 3. SIGUSR1: one dump
+# watcher_pid NAME: the watcher's own pid, as it says it (wp is the
+# timeout wrapper's)
+watcher_pid() {
+	me=$(sed -n 's/^iolockprof: watch: dumps to .*; kill -USR1 \([0-9]*\) for one now$/\1/p' "$T/err.$1")
+	[ -n "$me" ] || { show "$T/err.$1"; fail "$1: the watcher did not say its pid"; }
+}
+
+# 3. SIGUSR1: one dump.  Symlinks planted at every name a dump could take
+# in the next 20 s (TIME.dat, TIME.txt) are neither followed nor replaced:
+# the dump is TIME-2.
 d=$T/d3
+mkdir -m 700 "$d"
+echo victim > "$T/victim"
+now=$(date -u +%s)
+for t in $(seq $((now - 1)) $((now + 20))); do
+	n=$(date -u -d "@$t" +%Y%m%dT%H%M%SZ)
+	ln -s "$T/victim" "$d/$n.dat"
+	ln -s "$T/victim" "$d/$n.txt"
+done
 watch_start usr1 1500 300 1 -- --trigger 'call > 10s' --before 1 --after 1 -o "$d"
-# the watcher's own pid, as it says it (wp is the timeout wrapper's)
-me=$(sed -n 's/^iolockprof: watch: dumps to .*; kill -USR1 \([0-9]*\) for one now$/\1/p' "$T/err.usr1")
-[ -n "$me" ] || { show "$T/err.usr1"; fail "usr1: the watcher did not say its pid"; }
+watcher_pid usr1
 sleep 0.2
 kill -USR1 "$me"
 watch_end usr1
-one_dump usr1 "$d"
+expect_eq "usr1: the planted symlinks' target" "$(cat "$T/victim")" victim
+expect_eq "usr1: files other than the symlinks" "$(find "$d" -type f | wc -l)" 2 "$T/err.usr1"
+base=$(find "$d" -type f -name '*.dat' -printf '%f\n' | sed 's/\.dat$//')
+printf '%s\n' "$base" | grep -Eqx '[0-9]{8}T[0-9]{6}Z-2' || { show "$T/err.usr1"; fail "usr1: dump named '$base', want TIME-2"; }
+[ -L "$d/${base%-2}.dat" ] && [ -L "$d/${base%-2}.txt" ] || fail "usr1: a planted symlink was replaced"
 expect_eq "usr1: the .txt's first line" "$(head -n 1 "$d/$base.txt")" "iolockprof watch: SIGUSR1"
 grep -q '^== pid ' "$d/$base.txt" || { show "$d/$base.txt"; fail "usr1: the .txt has no report"; }
 
@@ -119,7 +140,24 @@ proc_running "$wl" || fail "max: the workload ended before the watcher stopped"
 one_dump max "$d"
 kill "$wl"
 
-# 5. a bad expression: one line, exit 2, nothing done
+# 5. Ctrl-C while a dump is captured (--after 60): it is written, cut at
+# the stop, and the watcher exits 0 at once, the workload left running
+d=$T/d6
+watch_start int 3000 300 1 -- --trigger 'call > 200ms' --before 1 --after 60 -o "$d"
+watcher_pid int
+for i in $(seq 400); do
+	grep -q '^iolockprof: watch: call > 200 ms: read of ' "$T/err.int" && break
+	sleep 0.05
+done
+grep -q 'capturing 60 s more$' "$T/err.int" || { show "$T/err.int"; fail "int: the trigger did not fire"; }
+kill -INT "$me"
+watch_end int
+one_dump int "$d"
+grep -Eq "$slow" "$d/$base.txt" || { show "$d/$base.txt" 120; fail "int: the .txt lists no slow read"; }
+proc_running "$wl" || fail "int: the workload did not run on"
+kill "$wl"
+
+# 6. a bad expression: one line, exit 2, nothing done
 ilp watch --trigger 'p99(read) > 50' -o "$T/d5" 1 2> "$T/err.bad"
 rc=$?
 expect_eq "bad: exit status" "$rc" 2 "$T/err.bad"

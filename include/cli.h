@@ -71,6 +71,7 @@ struct ilp_opts {
 	unsigned before_mb;	/* watch --before-mb: most MiB of raw pages kept */
 	unsigned max_dumps;	/* watch --max-dumps N */
 	double cooldown;	/* watch --cooldown SEC; 0: none */
+	int watching;		/* set by watch for attach's capture: its windows make no report */
 };
 
 struct ilp_trigger;

@@ -75,7 +75,7 @@ static void announce(const struct ilp_opts *o, const char *backend, const pid_t 
 		n > 1 ? "they all exit" : "it exits", (int)getpid());
 	if (o->duration > 0)
 		fprintf(stderr, ", %g s at most", o->duration);
-	if (o->interval > 0)
+	if (o->interval > 0 && !o->watching)	/* watch's windows make no report */
 		fprintf(stderr, "; a report every %g s", o->interval);
 	fprintf(stderr, "\n");
 }

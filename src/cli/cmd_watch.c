@@ -709,6 +709,7 @@ int ilp_cmd_watch(struct ilp_opts *o)
 	co.interval = o->window;
 	co.cumulative = 1;
 	co.status = ILP_STATUS_NEVER;
+	co.watching = 1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
 	sa.sa_flags = SA_RESTART;

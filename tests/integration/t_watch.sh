@@ -5,6 +5,8 @@
 #    0600, DIR made 0700); the .txt says what fired (that read, >= 300 ms)
 #    and its report lists the read as the one slow call; report -i of the
 #    .dat shows the same; the watcher exits when the workload does.
+#  - p99(read) > 200ms (beside a calls trigger that does not fire): the
+#    window of the stall fires it: one dump, the slow read in it.
 #  - call > 10s never fires: DIR stays empty.
 #  - --max-dumps 1 with two stalls: one dump, and the watcher stops (one
 #    line says so) while the workload still runs.
@@ -91,6 +93,16 @@ tail -n +"$(($(wc -l < "$txt") - $(wc -l < "$T/report.one") + 1))" "$txt" > "$T/
 diff -u "$T/report.one" "$T/txt-report.one" >&2 || fail "one: the .txt's report is not report -i's"
 expect_eq "one: read calls of pid $wl in the dump" "$(sc_count "$T/report.one" "$wl" read)" 1 "$T/report.one"
 grep -q "^iolockprof: watch: wrote $d/$base.dat (" "$T/err.one" || { show "$T/err.one"; fail "one: no wrote line"; }
+
+# 1b. the same stall seen by a window trigger: the window's p99 of read
+d=$T/d1b
+watch_start pct 2000 300 1 -- --trigger 'calls(write) > 1000000' --trigger 'p99(read) > 200ms' \
+	--before 1 --after 1 -o "$d"
+watch_end pct
+one_dump pct "$d"
+head -n 1 "$d/$base.txt" | grep -Eqx 'iolockprof watch: p99\(read\) > 200 ms: 3[0-9][0-9](\.[0-9]+)? ms in the window|iolockprof watch: p99\(read\) > 200 ms: [0-9.]+ s in the window' ||
+	{ show "$d/$base.txt"; fail "pct: the .txt's first line"; }
+grep -Eq "$slow" "$d/$base.txt" || { show "$d/$base.txt" 120; fail "pct: the .txt lists no slow read"; }
 
 # 2. a trigger that never fires writes nothing
 d=$T/d2

@@ -84,13 +84,13 @@ struct watcher {
 	char **facts;			/* marker lines of every fact seen */
 	size_t nfacts, facts_cap, facts_bytes;
 	uint64_t facts_dropped;
-	uint64_t before_ns, after_ns, cooldown_ns;
+	uint64_t before_ns, after_ns, cooldown_ns, window_ns;
 	/* the dump being captured */
 	enum dump_state state;
 	struct ilp_trigger_hit hit;
 	int by_signal;
 	uint64_t begin_ts, after_end;
-	uint64_t end_ts;		/* when its end fact was written */
+	uint64_t end_ts;		/* just after its end fact was written */
 	uint64_t lost_begin;		/* the capture's lost events when it fired */
 	uint64_t ring_dropped;		/* the ring's dropped pages when it fired */
 	unsigned also;			/* triggers that fired during it */
@@ -98,6 +98,9 @@ struct watcher {
 	uint64_t cooldown_end;
 	unsigned ndumps;
 	uint64_t lost;			/* the capture's lost events, as last seen */
+	uint64_t win_start;		/* when the current window began */
+	uint64_t win_first;		/* its first event's time (0: none yet): events
+					 * come late, after the merge of the CPUs */
 	pid_t *children;		/* report -i of each dump, still running */
 	size_t nchildren;
 	int err;
@@ -201,7 +204,7 @@ static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
 	struct watcher *w = ctx;
 	size_t len;
 
-	(void)start_ts;
+	w->win_start = start_ts;
 	w->in = in;
 	w->ncpus = ilp_instance_ncpus(in) + ilp_instance_sys_ncpus(in);
 	/* "attach 12 (app)" -> "watch 12 (app)" */
@@ -265,7 +268,13 @@ static void describe_hit(const struct watcher *w, char *buf, size_t size)
 	}
 }
 
-static void fire(struct watcher *w, const struct ilp_trigger_hit *hit, int by_signal)
+/*
+ * A trigger fired (hit; by SIGUSR1 if by_signal).  from: when what fired
+ * it began (the call's entry, the first event of the window): the dump
+ * keeps --before seconds before that, so it holds the evidence whole.
+ */
+static void fire(struct watcher *w, const struct ilp_trigger_hit *hit, int by_signal,
+		 uint64_t from)
 {
 	char line[ILP_META_MAX], what[256];
 	uint64_t now = ilp_now_ns(), cutoff, oldest;
@@ -283,7 +292,9 @@ static void fire(struct watcher *w, const struct ilp_trigger_hit *hit, int by_si
 	}
 	w->hit = *hit;
 	w->by_signal = by_signal;
-	cutoff = hit->ts > w->before_ns ? hit->ts - w->before_ns : 0;
+	if (from > hit->ts)
+		from = hit->ts;
+	cutoff = from > w->before_ns ? from - w->before_ns : 0;
 	if (w->ring)
 		ilp_pagering_evict(w->ring, cutoff);
 	oldest = w->ring ? ilp_pagering_oldest(w->ring) : UINT64_MAX;
@@ -306,10 +317,12 @@ static void end_dump(struct watcher *w, uint64_t lost)
 {
 	char line[ILP_META_MAX];
 
-	w->end_ts = ilp_now_ns();
-	ilp_meta_format_end(line, sizeof(line), w->end_ts,
+	ilp_meta_format_end(line, sizeof(line), ilp_now_ns(),
 			    lost > w->lost_begin ? lost - w->lost_begin : 0, -1);
 	mark(w, line);
+	/* after the write: the end record's own time is before it, so the
+	 * page that holds it (it may be the first of its page) is kept */
+	w->end_ts = ilp_now_ns();
 	w->state = ENDING;
 }
 
@@ -319,10 +332,12 @@ static void on_event(struct ilp_sink *k, struct ilp_session *s, const struct ilp
 	struct ilp_trigger_hit hit = { 0 };
 	int r;
 
+	if (!w->win_first)
+		w->win_first = ev->ts;
 	if (usr1_pending) {
 		usr1_pending = 0;
 		hit.ts = ev->ts;
-		fire(w, &hit, 1);
+		fire(w, &hit, 1, hit.ts);
 	}
 	if (w->state == AFTER && ev->ts >= w->after_end)
 		end_dump(w, w->lost);
@@ -335,7 +350,7 @@ static void on_event(struct ilp_sink *k, struct ilp_session *s, const struct ilp
 
 		if (t)
 			hit.pid = ilp_thread_pid(t);
-		fire(w, &hit, 0);
+		fire(w, &hit, 0, hit.ts - hit.value);	/* from the call's entry */
 	}
 	else if (r < 0)
 		w->err = r;
@@ -602,14 +617,20 @@ static int watch_emit(struct ilp_sink *k, struct ilp_session *s, int interim)
 	if (usr1_pending) {
 		usr1_pending = 0;
 		hit.ts = now;
-		fire(w, &hit, 1);
+		fire(w, &hit, 1, now);
 	}
 	if (w->set && ilp_trigger_window(w->set, now, lost - (lost > w->lost ? w->lost : lost),
 					 &hit))
-		fire(w, &hit, 0);
+		fire(w, &hit, 0, w->win_first && w->win_first < w->win_start ? w->win_first :
+			       w->win_start);
 	w->lost = lost;
+	w->win_start = now;
+	w->win_first = 0;
+	/* a window's margin: what fires at the next window may begin in this
+	 * one, and events come late (the merge of the CPUs holds them) */
 	if (w->state == IDLE && w->ring)
-		ilp_pagering_evict(w->ring, now > w->before_ns ? now - w->before_ns : 0);
+		ilp_pagering_evict(w->ring, now > w->before_ns + w->window_ns ?
+				   now - w->before_ns - w->window_ns : 0);
 	else if (w->state == AFTER && now >= w->after_end)
 		end_dump(w, lost);
 	else if (w->state == ENDING) {
@@ -702,6 +723,7 @@ int ilp_cmd_watch(struct ilp_opts *o)
 	w.before_ns = (uint64_t)(o->before * 1e9);
 	w.after_ns = (uint64_t)(o->after * 1e9);
 	w.cooldown_ns = (uint64_t)(o->cooldown * 1e9);
+	w.window_ns = (uint64_t)(o->window * 1e9);
 	/* attach's capture: ftrace (the pages), one window per interval, no
 	 * second model (the only one is reset each window), no status line */
 	co.backend = ILP_BACKEND_FTRACE;

@@ -156,8 +156,9 @@ static const struct ilp_option options[] = {
 	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
 	  .not_for = "--before: only for watch, not %s", .kind = ILP_OPT_SECONDS,
 	  FIELD(before), .bad = "a number of seconds",
-	  .help = "watch: a dump holds this much of what came before its trigger (the "
-		  "raw ring-buffer pages of the last SEC seconds, kept in memory)" },
+	  .help = "watch: a dump holds this much of what came before its trigger, from "
+		  "where what fired began (the call's entry, the window's start): the raw "
+		  "ring-buffer pages of the last SEC seconds, kept in memory" },
 	{ .name = "after", .arg = "SEC", .def = "5", .unit = ILP_UNIT_S,
 	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
 	  .not_for = "--after: only for watch, not %s", .kind = ILP_OPT_SECONDS,

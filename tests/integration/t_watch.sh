@@ -140,7 +140,7 @@ base=$(find "$d" -type f -name '*.dat' -printf '%f\n' | sed 's/\.dat$//')
 printf '%s\n' "$base" | grep -Eqx '[0-9]{8}T[0-9]{6}Z-2' || { show "$T/err.usr1"; fail "usr1: dump named '$base', want TIME-2"; }
 [ -L "$d/${base%-2}.dat" ] && [ -L "$d/${base%-2}.txt" ] || fail "usr1: a planted symlink was replaced"
 expect_eq "usr1: the .txt's first line" "$(head -n 1 "$d/$base.txt")" "iolockprof watch: SIGUSR1"
-grep -q '^== pid ' "$d/$base.txt" || { show "$d/$base.txt"; fail "usr1: the .txt has no report"; }
+grep -q "^== pid " "$d/$base.txt" || { show "$T/err.usr1"; show "$d/$base.txt"; fail "usr1: the .txt has no report"; }
 
 # 4. --max-dumps 1 with two stalls: one dump, then the watcher stops
 d=$T/d4

@@ -51,6 +51,11 @@ enum ilp_event_kind {
 				 * inside a syscall, that call's; for the ftrace
 				 * backend's call sites only, never delivered to
 				 * the model */
+	/* user lock holds (--lock-holds: uprobes on the traced processes' libc) */
+	ILP_EV_ULOCK_CALL,	/* tid entered ulock.op on the mutex at ulock.addr, called
+				 * from ulock.site (the call's return address) */
+	ILP_EV_ULOCK_RET,	/* ... and ulock.op returned ulock.ret */
+	ILP_EV_ULOCK_UNLOCK,	/* tid entered pthread_mutex_unlock(ulock.addr) */
 	ILP_EV_KIND_MAX
 };
 
@@ -67,6 +72,14 @@ enum ilp_event_kind {
  * the command's first call.
  */
 #define ILP_TASK_GATED 1u
+
+/* ILP_EV_ULOCK_CALL, _RET: which call (ulock.op) */
+enum ilp_ulock_op {
+	ILP_ULOCK_OP_LOCK = 1,	/* pthread_mutex_lock, _timedlock, _clocklock: ret 0 acquired */
+	ILP_ULOCK_OP_TRYLOCK,	/* pthread_mutex_trylock: ret 0 acquired (EBUSY: not) */
+	ILP_ULOCK_OP_COND,	/* pthread_cond_wait, _timedwait, _clockwait: releases the
+				 * mutex at entry, holds it again at return */
+};
 
 struct ilp_event {
 	uint64_t ts;		/* ns, CLOCK_MONOTONIC */
@@ -123,6 +136,12 @@ struct ilp_event {
 						 * ip, then return addresses of the
 						 * frame-pointer walk; 0 ends it */
 		} ustack;
+		struct {			/* ULOCK_* */
+			uint64_t addr;		/* CALL, UNLOCK: the mutex */
+			uint64_t site;		/* CALL: the caller's return address */
+			int32_t ret;		/* RET */
+			uint32_t op;		/* CALL, RET: enum ilp_ulock_op */
+		} ulock;
 		struct {			/* WB_*, FILE_READ */
 			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
 						 * a bdi name that is not one; FILE_READ: the

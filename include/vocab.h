@@ -79,6 +79,8 @@ enum ilp_name_kind {
 	ILP_NAME_DEV,		/* key = dev_t (pid 0) */
 	ILP_NAME_ULOCK,		/* key = futex address in process pid */
 	ILP_NAME_KLOCK,		/* key = kernel address (pid 0) */
+	ILP_NAME_CODE,		/* key = code address in process pid: a lock call's
+				 * site, "worker (mutex_storm.c:42)" (--lock-holds) */
 };
 
 /* Frames kept per user call stack (--stacks), innermost first. */

@@ -109,6 +109,7 @@
 #include "model.h"
 #include "share_internal.h"
 #include "syscalls.h"
+#include "hold_internal.h"
 #include "wait_internal.h"
 
 #define ILP_CLONE_THREAD 0x00010000ull
@@ -173,6 +174,7 @@ struct ilp_model {
 	int nr_exit, nr_exit_group, nr_execve, nr_execveat;
 	struct ilp_fdm *fdm;		/* model_fd.c */
 	struct ilp_wait *wait;		/* off-CPU, locks, block I/O (model_wait.c) */
+	struct ilp_holds *holds;	/* user lock holds (model_hold.c) */
 	uint64_t seq;
 	struct ilp_share_clock sh;	/* wall share (model_share.c) */
 	uint8_t idle[ILP_SC_MAX];	/* IDLE_* by syscall number */
@@ -723,6 +725,7 @@ static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct 
 		}
 	}
 	t->exited = 1;
+	ilp_holds_thread_exit(m->holds, t->proc->pid, t->tid, ev->ts);
 	if (ev->task.group_dead)
 		t->proc->exited = 1;
 	if (!err)
@@ -801,6 +804,10 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 		return 0;
 	case ILP_EV_TASK_EXIT:
 		return on_task_exit(m, t, ev);
+	case ILP_EV_ULOCK_CALL:
+	case ILP_EV_ULOCK_RET:
+	case ILP_EV_ULOCK_UNLOCK:
+		return ilp_holds_feed(m->holds, t->proc->pid, ev);
 	default:
 		return 0;	/* unknown kinds are counted, not applied */
 	}
@@ -825,7 +832,10 @@ struct ilp_model *ilp_model_new(void)
 		return NULL;
 	}
 	m->wait = ilp_wait_new();
-	if (!m->wait) {
+	m->holds = ilp_holds_new();
+	if (!m->wait || !m->holds) {
+		ilp_wait_free(m->wait);
+		ilp_holds_free(m->holds);
 		ilp_fdm_free(m->fdm);
 		free(m);
 		return NULL;
@@ -849,6 +859,7 @@ void ilp_model_free(struct ilp_model *m)
 	ilp_idmap_release(&m->pmap);
 	ilp_fdm_free(m->fdm);
 	ilp_wait_free(m->wait);
+	ilp_holds_free(m->holds);
 	free(m);
 }
 
@@ -990,6 +1001,8 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		qsort(m->procs, m->nprocs, sizeof(*m->procs), proc_cmp);
 	if (ilp_wait_index(m->wait))
 		err = -ENOMEM;
+	if (ilp_holds_index(m->holds))
+		err = -ENOMEM;
 	return err;
 }
 
@@ -1023,6 +1036,7 @@ int ilp_model_reset_stats(struct ilp_model *m)
 		}
 	}
 	ilp_wait_reset(m->wait);
+	ilp_holds_reset(m->holds);
 	memset(&m->cnt, 0, sizeof(m->cnt));
 	m->first_ts = m->last_ts = 0;
 	return err;
@@ -1283,7 +1297,20 @@ uint64_t ilp_model_slow(const struct ilp_model *m)
 
 int ilp_wait_name_objects(struct ilp_model *m, ilp_namer_fn fn, void *ctx)
 {
-	return ilp_wait_name(m->wait, fn, ctx);
+	int err = ilp_wait_name(m->wait, fn, ctx), herr;
+
+	herr = ilp_holds_name(m->holds, fn, ctx);
+	return err ? err : herr < 0 ? herr : 0;
+}
+
+const struct ilp_hproc *ilp_model_hproc(const struct ilp_model *m, int pid)
+{
+	return ilp_holds_proc(m->holds, pid);
+}
+
+const struct ilp_hold_counters *ilp_model_hold_counters(const struct ilp_model *m)
+{
+	return ilp_holds_counters(m->holds);
 }
 
 const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p)

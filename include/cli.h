@@ -48,6 +48,7 @@ struct ilp_opts {
 	int threads;		/* --threads */
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */
+	int lock_holds;		/* --lock-holds: mutex hold times (ftrace, uprobes) */
 	int all_findings;	/* --all: no "minor" fold of the findings under 1 % */
 	int follow_forks;	/* -f: accepted, read by nothing: children are always followed */
 	char **argv;		/* run: the command; attach: none left (PIDs in pids) */

@@ -168,4 +168,53 @@ int ilp_userstr_arg(struct tep_event *ev, char *argname, size_t size);
  */
 int ilp_decoder_add_userstr(struct ilp_decoder *d, struct tep_handle *tep);
 
+
+/*
+ * User lock holds (--lock-holds): uprobes on libc's mutex and condition
+ * variable functions, one event per row of a table here, in an event
+ * group of the session's own ("iolockprof_<token>", uprobe.h).  Each
+ * libc probed has its own copy of the events, "EVENT_N" (N: its index).
+ * The fetch arguments are x86-64's (the first argument in %di, the
+ * second in %si, the return address at +0(%sp)).
+ */
+struct ilp_uprobe_spec {
+	const char *event;	/* "lock", "lock_ret" (then "_N") */
+	const char *symbol;	/* "pthread_mutex_lock": its default version */
+	int retprobe;		/* 1: at the function's return (uretprobe) */
+	int kind;		/* ILP_EV_ULOCK_CALL, _RET or _UNLOCK */
+	uint32_t op;		/* enum ilp_ulock_op (CALL, RET) */
+	const char *fetch;	/* the fetch arguments: "mutex=%di:x64 site=+0(%sp):x64" */
+	int required;		/* without it, no holds at all */
+};
+
+/**
+ * ilp_uprobe_spec_count - how many uprobe events --lock-holds uses
+ *
+ * Returns the number of rows of the table (0 where the fetch arguments
+ * are not known: not x86-64).
+ */
+size_t ilp_uprobe_spec_count(void);
+
+/**
+ * ilp_uprobe_spec - a uprobe event --lock-holds uses
+ * @i: the row, < ilp_uprobe_spec_count()
+ *
+ * Returns the row (static), or NULL if i is out of range.
+ */
+const struct ilp_uprobe_spec *ilp_uprobe_spec(size_t i);
+
+/**
+ * ilp_decoder_add_uprobes - decodes a group's uprobe events too
+ * @d: the decoder
+ * @tep: the event formats, with the group's events parsed; read only here
+ * @group: the event group ("iolockprof_<token>")
+ *
+ * Every event of the group named after a row of the table ("lock_0") whose
+ * fields are there is decoded as the row's ILP_EV_ULOCK_* from then on.
+ *
+ * Returns the number of events added, or -ENOMEM (the ones added before
+ * stay).
+ */
+int ilp_decoder_add_uprobes(struct ilp_decoder *d, struct tep_handle *tep, const char *group);
+
 #endif

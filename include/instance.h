@@ -19,6 +19,7 @@ struct ilp_instance;
 struct tracefs_instance;
 
 #include "owner.h"
+#include "uprobe.h"
 
 #define ILP_INSTANCE_PREFIX ILP_OWNER_PREFIX
 /* the companion instance "iolockprof-<token>-sys": no pid filter, only the
@@ -33,6 +34,8 @@ struct ilp_instance_opts {
 	int user_stacks;		/* --stacks: options/userstacktrace on the
 					 * main instance (a user_stack record after
 					 * each of its events) */
+	const struct ilp_uprobe_lib *holds;	/* --lock-holds: the libcs to probe ... */
+	size_t nholds;			/* ... (uprobe.h), 0: none */
 };
 
 /**
@@ -70,8 +73,10 @@ int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx);
  * with its trace_marker held open, and sets them up: "mono" trace clock,
  * buffer_kb per CPU (the companion's smaller), no overwrite (events lost
  * to a full buffer are dropped and counted), event-fork on, the decoder's
- * events enabled (the -e filter on the syscall ones).  Tracing is off and
- * no pid is in the filter yet.  On error, whatever was made is removed.
+ * events enabled (the -e filter on the syscall ones), and with o->holds
+ * its own uprobes defined and enabled in it alone (uprobe.h).  Tracing
+ * is off and no pid is in the filter yet.  On error, whatever was made is
+ * removed.
  *
  * Returns 0 or -errno: -EUCLEAN (ILP_LOCK_DIR is not a directory only we
  * can write), -ETIMEDOUT (instance creation hangs in the kernel, given up
@@ -82,11 +87,21 @@ int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx);
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out);
 
 /**
+ * ilp_instance_uprobe_group - the event group of the instance's uprobes
+ * @in: the instance
+ *
+ * Returns "iolockprof_<token>" (--lock-holds: uprobe.h), or NULL when the
+ * instance has none.
+ */
+const char *ilp_instance_uprobe_group(const struct ilp_instance *in);
+
+/**
  * ilp_instance_free - disables tracing, removes the instance and frees it
  * @in: the instance; NULL is a no-op
  *
- * Both instances go; the lock file goes only once both are gone: if one
- * stays (busy), a later session removes it when it can.
+ * Both instances go, then the uprobes of --lock-holds; the lock file goes
+ * only once all are gone: if one stays (busy), a later session removes it
+ * when it can.
  */
 void ilp_instance_free(struct ilp_instance *in);
 

@@ -159,4 +159,22 @@ typedef void (*ilp_stale_note_fn)(void *ctx, const char *name, enum ilp_stale_ve
  */
 int ilp_owner_remove_stale(const char *instances, int dirfd, ilp_stale_note_fn note, void *ctx);
 
+/* removes what else a dead session base owned: 0, or -errno (kept: its
+ * lock file stays for a later pass, ILP_STALE_BUSY) */
+typedef int (*ilp_stale_also_fn)(const char *base);
+
+/**
+ * ilp_owner_remove_stale_also - removes dead sessions' instances and more
+ * @instances: as ilp_owner_remove_stale()
+ * @dirfd: as ilp_owner_remove_stale()
+ * @also: called for each dead session once its instances are gone, before
+ *	its lock file is (its uprobes: uprobe.h); NULL: nothing more
+ * @note: as ilp_owner_remove_stale()
+ * @ctx: passed to note
+ *
+ * Returns as ilp_owner_remove_stale().
+ */
+int ilp_owner_remove_stale_also(const char *instances, int dirfd, ilp_stale_also_fn also,
+				ilp_stale_note_fn note, void *ctx);
+
 #endif

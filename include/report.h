@@ -48,6 +48,7 @@ struct ilp_report_info {
 				 * covers everything since start_ts */
 	int exit_status;	/* run: the app's exit status (128+sig if killed); -1 if none */
 	const char *note;	/* backend limits and overhead, one line; NULL: none */
+	int lock_holds;		/* --lock-holds was on: the model has the holds (holdmodel.h) */
 	const struct ilp_stacks *stacks;	/* --stacks call sites (stacks.h); NULL: none */
 	const struct ilp_finding *findings;	/* analyze.h, ranked; set by the report sink (src/cli/sink_report.c) */
 	size_t nfindings;

@@ -74,6 +74,7 @@ struct ftrace_be {
 	int names_ended;		/* no process left to read names of */
 	struct ilp_ustack_feed *ustk;	/* --stacks: the user stacks into call sites */
 	char note[256];
+	struct ilp_uprobe_lib holds[ILP_UPROBE_LIBS_MAX];	/* --lock-holds: the libcs */
 };
 
 static struct ftrace_be *fb(struct ilp_backend *b)
@@ -173,6 +174,43 @@ static int names_open(struct ftrace_be *f, struct ilp_session *s)
 	return ilp_ptrace_new(&po, no_event, s, &f->names);
 }
 
+/*
+ * --lock-holds: the libcs to probe, each once (by dev:ino): run's, ours
+ * (the command is our fork until it execs, and a dynamic command of the
+ * same root maps the same libc); attach's, each process's.
+ */
+static int holds_libs(struct ilp_session *s, struct ilp_uprobe_lib *libs, size_t *n)
+{
+	const struct ilp_opts *o = ilp_session_opts(s);
+	size_t i, k, np = ilp_session_mode(s) == ILP_SESSION_ATTACH ? o->npids : 1;
+	int err;
+
+	*n = 0;
+	for (i = 0; i < np; i++) {
+		pid_t pid = ilp_session_mode(s) == ILP_SESSION_ATTACH ? o->pids[i] : getpid();
+		struct ilp_uprobe_lib *l = &libs[*n];
+
+		err = ilp_uprobe_libc_of(pid, l);
+		if (err == -ESRCH)
+			continue;	/* gone: attach says so */
+		if (err) {
+			fprintf(stderr, "iolockprof: --lock-holds: process %d: %s\n", (int)pid,
+				err == -ENOTSUP ? "uprobe arguments are known on x86-64 only" :
+				err == -ENOENT ? "it maps no libc with pthread_mutex_lock "
+						 "(static, or not glibc)" : strerror(-err));
+			return -ECANCELED;
+		}
+		for (k = 0; k < *n; k++)
+			if (libs[k].dev == l->dev && libs[k].ino == l->ino)
+				break;
+		if (k < *n)
+			continue;
+		if (++*n == ILP_UPROBE_LIBS_MAX)
+			break;
+	}
+	return 0;
+}
+
 static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 {
 	const struct ilp_opts *o = ilp_session_opts(s);
@@ -200,6 +238,12 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 	io.user_stacks = o->stacks;
 	if (o->stacks) {
 		err = ilp_ustack_feed_new(ilp_session_symbolizer(s), ilp_session_feed, s, &f->ustk);
+		if (err)
+			goto out;
+	}
+	if (o->lock_holds) {
+		io.holds = f->holds;
+		err = holds_libs(s, f->holds, &io.nholds);
 		if (err)
 			goto out;
 	}
@@ -572,6 +616,7 @@ static int ft_describe(struct ilp_backend *b, struct ilp_report_info *info)
 
 	info->events = sc->records;
 	info->lost = lost > sc->missed ? lost : sc->missed;
+	info->lock_holds = ilp_session_opts(b->s)->lock_holds;
 	if (!f->ustk)
 		return 0;
 	/* --stacks: the kernel's frame-pointer walks */

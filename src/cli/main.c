@@ -245,6 +245,8 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		*status = usage_error("--push needs --format pprof");
 	else if (o->push && o->interval > 0)
 		*status = usage_error("--push: not with --interval (one push per capture)");
+	else if (o->lock_holds && o->backend == ILP_BACKEND_PTRACE)
+		*status = usage_error("--lock-holds needs the ftrace backend, not %s", "ptrace");
 	else
 		return 1;
 	return 0;

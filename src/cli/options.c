@@ -131,6 +131,14 @@ static const struct ilp_option options[] = {
 		  "before each report (elapsed time, events, lost events, the top wait so "
 		  "far): auto (when stderr is a terminal and iolockprof is in its "
 		  "foreground), always, or never" },
+	{ .name = "lock-holds", .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH,
+	  .not_for = "--lock-holds: only for run and attach, not %s",
+	  .kind = ILP_OPT_FLAG, FIELD(lock_holds),
+	  .help = "ftrace, x86-64: also time how long each pthread mutex is held and from "
+		  "which call site (uprobes on the libc the processes map: pthread_mutex_lock, "
+		  "_trylock, _unlock, pthread_cond_wait...); opt-in because every lock and "
+		  "unlock traps into the kernel while it runs, in every process that maps that "
+		  "libc: a lock storm runs several times slower (README, Overhead)" },
 	{ .name = "pid", .short_name = 'p', .arg = "PID[,PID]", .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_ATTACH | ILP_CMD_RECORD | ILP_CMD_WATCH,
 	  .not_for = "-p: only for attach, record -p and watch, not %s", .kind = ILP_OPT_FN,

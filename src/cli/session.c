@@ -121,6 +121,8 @@ static int pick_live_backend(const struct ilp_opts *o, const struct ilp_backend_
 	if (o->backend == ILP_BACKEND_FTRACE)
 		return 0;
 	err = ilp_tracefs_check();
+	if (o->lock_holds)	/* uprobes: ftrace or nothing (the error says why) */
+		return 0;
 	if (err == -EPERM || err == -EACCES || err == -ENODEV) {
 		fprintf(stderr, "iolockprof: tracefs not usable (%s): using the ptrace backend "
 			"(no disk requests, kernel locks or off-CPU state; higher overhead)\n",

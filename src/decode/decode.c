@@ -45,6 +45,16 @@ struct ustr_ev {
 	size_t min_size;
 };
 
+/* a uprobe event of --lock-holds (a row of specs) */
+struct uprobe_ev {
+	struct field addr, site, ret;	/* off -1: not in this event */
+	int kind;
+	uint32_t op;
+	size_t min_size;
+};
+
+#define UPROBE_BASE 0x4000	/* by_id values from here: uprobe events */
+
 struct ilp_decoder {
 	struct resolved *res;	/* one per row */
 	int16_t *by_id;		/* event id -> row index (< NROWS), NROWS + user-string
@@ -52,6 +62,8 @@ struct ilp_decoder {
 	int max_id;
 	struct ustr_ev *ustr;
 	size_t nustr;
+	struct uprobe_ev *uev;
+	size_t nuev;
 };
 
 /* ---- field readers: records are native-endian (same machine) ---- */
@@ -479,6 +491,7 @@ void ilp_decoder_free(struct ilp_decoder *d)
 	free(d->res);
 	free(d->by_id);
 	free(d->ustr);
+	free(d->uev);
 	free(d);
 }
 
@@ -538,6 +551,24 @@ int ilp_userstr_arg(struct tep_event *ev, char *argname, size_t size)
 	return arg < 6 ? arg : -1;
 }
 
+/* by_id covers id: 0 or -ENOMEM */
+static int by_id_grow(struct ilp_decoder *d, int id)
+{
+	int16_t *v;
+	int k;
+
+	if (id <= d->max_id)
+		return 0;
+	v = realloc(d->by_id, sizeof(*v) * (size_t)(id + 1));
+	if (!v)
+		return -ENOMEM;
+	for (k = d->max_id + 1; k <= id; k++)
+		v[k] = -1;
+	d->by_id = v;
+	d->max_id = id;
+	return 0;
+}
+
 int ilp_decoder_add_userstr(struct ilp_decoder *d, struct tep_handle *tep)
 {
 	int i, n = tep_get_events_count(tep), added = 0;
@@ -560,17 +591,8 @@ int ilp_decoder_add_userstr(struct ilp_decoder *d, struct tep_handle *tep)
 		    nr->offset + nr->size > 65535 || ptr->offset + 8 > 65535 ||
 		    loc->offset + 4 > 65535)
 			continue;
-		if (ev->id > d->max_id) {
-			int16_t *v = realloc(d->by_id, sizeof(*v) * (size_t)(ev->id + 1));
-			int k;
-
-			if (!v)
-				goto nomem;
-			for (k = d->max_id + 1; k <= ev->id; k++)
-				v[k] = -1;
-			d->by_id = v;
-			d->max_id = ev->id;
-		}
+		if (by_id_grow(d, ev->id))
+			goto nomem;
 		u = realloc(d->ustr, (d->nustr + 1) * sizeof(*u));
 		if (!u)
 			goto nomem;
@@ -612,6 +634,138 @@ static int dec_userstr(const struct ustr_ev *u, const unsigned char *d, size_t s
 	return 1;
 }
 
+/* ---- user lock holds: uprobe events (--lock-holds) ---- */
+
+#define ULOCK_SITE "site=+0(%sp):x64"
+
+static const struct ilp_uprobe_spec specs[] = {
+#if defined(__x86_64__)
+	{ "lock", "pthread_mutex_lock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_LOCK,
+	  "mutex=%di:x64 " ULOCK_SITE, 1 },
+	{ "lock_ret", "pthread_mutex_lock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_LOCK,
+	  "ret=$retval:s32", 1 },
+	{ "unlock", "pthread_mutex_unlock", 0, ILP_EV_ULOCK_UNLOCK, 0, "mutex=%di:x64", 1 },
+	{ "trylock", "pthread_mutex_trylock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_TRYLOCK,
+	  "mutex=%di:x64 " ULOCK_SITE, 0 },
+	{ "trylock_ret", "pthread_mutex_trylock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_TRYLOCK,
+	  "ret=$retval:s32", 0 },
+	{ "timedlock", "pthread_mutex_timedlock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_LOCK,
+	  "mutex=%di:x64 " ULOCK_SITE, 0 },
+	{ "timedlock_ret", "pthread_mutex_timedlock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_LOCK,
+	  "ret=$retval:s32", 0 },
+	{ "clocklock", "pthread_mutex_clocklock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_LOCK,
+	  "mutex=%di:x64 " ULOCK_SITE, 0 },
+	{ "clocklock_ret", "pthread_mutex_clocklock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_LOCK,
+	  "ret=$retval:s32", 0 },
+	/* the mutex is the second argument of the condition waits */
+	{ "condwait", "pthread_cond_wait", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_COND,
+	  "mutex=%si:x64 " ULOCK_SITE, 0 },
+	{ "condwait_ret", "pthread_cond_wait", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_COND,
+	  "ret=$retval:s32", 0 },
+	{ "condtimedwait", "pthread_cond_timedwait", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_COND,
+	  "mutex=%si:x64 " ULOCK_SITE, 0 },
+	{ "condtimedwait_ret", "pthread_cond_timedwait", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_COND,
+	  "ret=$retval:s32", 0 },
+	{ "condclockwait", "pthread_cond_clockwait", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_COND,
+	  "mutex=%si:x64 " ULOCK_SITE, 0 },
+	{ "condclockwait_ret", "pthread_cond_clockwait", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_COND,
+	  "ret=$retval:s32", 0 },
+#endif
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};
+
+#define NSPECS (sizeof(specs) / sizeof(specs[0]) - 1)
+
+size_t ilp_uprobe_spec_count(void)
+{
+	return NSPECS;
+}
+
+const struct ilp_uprobe_spec *ilp_uprobe_spec(size_t i)
+{
+	return i < NSPECS ? &specs[i] : NULL;
+}
+
+/* the row an event name "EVENT_N" is a copy of, or NULL */
+static const struct ilp_uprobe_spec *spec_of(const char *name)
+{
+	const char *us = strrchr(name, '_');
+	size_t i, len;
+
+	if (!us || !us[1] || strspn(us + 1, "0123456789") != strlen(us + 1))
+		return NULL;
+	len = (size_t)(us - name);
+	for (i = 0; i < NSPECS; i++)
+		if (strlen(specs[i].event) == len && !strncmp(specs[i].event, name, len))
+			return &specs[i];
+	return NULL;
+}
+
+static struct field uprobe_field(struct tep_event *ev, const char *name, size_t *min_size)
+{
+	struct tep_format_field *ff = tep_find_field(ev, name);
+	struct field f = { -1, 0 };
+
+	if (!ff || ff->offset < 0 || ff->size <= 0 || ff->size > 8 || ff->offset > 65535)
+		return f;
+	f.off = ff->offset;
+	f.size = ff->size;
+	if ((size_t)(ff->offset + ff->size) > *min_size)
+		*min_size = (size_t)(ff->offset + ff->size);
+	return f;
+}
+
+int ilp_decoder_add_uprobes(struct ilp_decoder *d, struct tep_handle *tep, const char *group)
+{
+	int i, n = tep_get_events_count(tep), added = 0;
+
+	for (i = 0; i < n; i++) {
+		struct tep_event *ev = tep_get_event(tep, i);
+		const struct ilp_uprobe_spec *sp;
+		struct uprobe_ev u = { .min_size = 8 }, *v;
+
+		if (!ev || !ev->system || !ev->name || strcmp(ev->system, group) ||
+		    ev->id < 0 || ev->id > INT16_MAX || d->nuev >= INT16_MAX - UPROBE_BASE)
+			continue;
+		sp = spec_of(ev->name);
+		if (!sp)
+			continue;
+		u.kind = sp->kind;
+		u.op = sp->op;
+		u.addr = uprobe_field(ev, "mutex", &u.min_size);
+		u.site = uprobe_field(ev, "site", &u.min_size);
+		u.ret = uprobe_field(ev, "ret", &u.min_size);
+		if ((sp->kind == ILP_EV_ULOCK_RET && u.ret.off < 0) ||
+		    (sp->kind != ILP_EV_ULOCK_RET && u.addr.off < 0) ||
+		    (sp->kind == ILP_EV_ULOCK_CALL && u.site.off < 0))
+			continue;
+		if (by_id_grow(d, ev->id))
+			return -ENOMEM;
+		v = realloc(d->uev, (d->nuev + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		d->uev = v;
+		d->uev[d->nuev] = u;
+		d->by_id[ev->id] = (int16_t)(UPROBE_BASE + d->nuev);
+		d->nuev++;
+		added++;
+	}
+	return added;
+}
+
+static int dec_uprobe(const struct uprobe_ev *u, const unsigned char *d, size_t size,
+		      struct ilp_event *ev)
+{
+	if (size < u->min_size)
+		return -EINVAL;
+	ev->kind = (uint16_t)u->kind;
+	ev->ulock.op = u->op;
+	ev->ulock.addr = rd_u(d, u->addr);
+	ev->ulock.site = rd_u(d, u->site);
+	ev->ulock.ret = (int32_t)rd_s(d, u->ret);
+	return 1;
+}
+
 int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	       uint64_t ts, int cpu, struct ilp_event *ev)
 {
@@ -627,6 +781,15 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	if ((int)type > d->max_id || d->by_id[type] < 0)
 		return 0;
 	row = d->by_id[type];
+	if (row >= UPROBE_BASE) {
+		memcpy(&tid, p + 4, 4);
+		memset(ev, 0, sizeof(*ev));
+		ev->ts = ts;
+		ev->tid = tid;
+		ev->cpu = (uint16_t)cpu;
+		ev->nr = -1;
+		return dec_uprobe(&d->uev[row - UPROBE_BASE], p, size, ev);
+	}
 	if (row >= (int)NROWS) {
 		memcpy(&tid, p + 4, 4);
 		memset(ev, 0, sizeof(*ev));

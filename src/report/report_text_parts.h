@@ -9,7 +9,9 @@
 
 #include <stdio.h>
 
+#include "holdmodel.h"
 #include "model.h"
+#include "outbuf.h"
 #include "report.h"
 
 /* "Findings" section (report_text_findings.c): info->findings, ranked, the
@@ -22,5 +24,12 @@ int ilp_text_io(FILE *out, const struct ilp_proc *p, int top);
 /* "Disk I/O", "Locks (user)", "Locks (kernel)", "Blocking calls" sections
  * (report_text_wait.c), from include/waitmodel.h. */
 int ilp_text_wait(FILE *out, const struct ilp_model *m, const struct ilp_report_info *info);
+
+/* "Lock holds" section (report_text_holds.c, --lock-holds only), from
+ * include/holdmodel.h, with each mutex's futex waits. */
+int ilp_text_holds(FILE *out, const struct ilp_model *m, const struct ilp_report_info *info);
+
+/* "    held N times, total X, max Y, longest at SITE" (report_text_holds.c) */
+void ilp_text_hold_line(struct ilp_out *w, const struct ilp_hold_lock *l);
 
 #endif

@@ -254,6 +254,7 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 		uint64_t naddrs = 0;
 		int exact = 1;
 		const struct ilp_ulock *more = ilp_wproc_ulock_more(wp, &naddrs, &exact);
+		const struct ilp_hold_lock *hl;
 
 		if (!n && !more)
 			continue;
@@ -276,6 +277,9 @@ static void print_ulocks(struct ilp_out *w, const struct ilp_model *m, const str
 			tidset(w, "woken by (sched_waking)", l->wakers, l->nwakers, l->wakers_more);
 			tidset(w, "wake calls by", l->wakecallers, l->nwakecallers,
 			       l->wakecallers_more);
+			hl = ilp_hproc_find(ilp_model_hproc(m, ilp_proc_pid(pr)), l->uaddr);
+			if (hl)		/* --lock-holds: who held it, how long */
+				ilp_text_hold_line(w, hl);
 		}
 		if (n > TOP_LOCKS)
 			ilp_out_printf(w, "  ... %zu more locks\n", n - TOP_LOCKS);
@@ -434,6 +438,8 @@ int ilp_text_wait(FILE *out, const struct ilp_model *m, const struct ilp_report_
 
 	print_disk(&w, m, info);
 	print_ulocks(&w, m, info);
+	if (ilp_text_holds(out, m, info))
+		w.err = -EIO;
 	print_klocks(&w, m, info);
 	print_blocking(&w, m, info);
 	return w.err;

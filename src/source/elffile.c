@@ -683,3 +683,57 @@ int ilp_elffile_code_name(struct ilp_elffile *f, uint64_t v, char *func, size_t 
 	}
 	return func[0] || *file ? 0 : -ENOENT;
 }
+
+/* the section of type in f's ELF, or NULL */
+static Elf_Scn *section_of(Elf *e, Elf64_Word type, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, sh) && sh->sh_type == type)
+			return scn;
+	return NULL;
+}
+
+int ilp_elffile_func_offset(struct ilp_elffile *f, const char *name, uint64_t *off)
+{
+	GElf_Shdr sh, vsh;
+	Elf_Scn *scn, *vscn;
+	Elf_Data *data, *vdata = NULL;
+	size_t i, n, k;
+
+	if (!f->ok || !f->elf)
+		return -ENOENT;
+	scn = section_of(f->elf, SHT_DYNSYM, &sh);
+	if (!scn || !sh.sh_entsize)
+		return -ENOENT;
+	data = elf_getdata(scn, NULL);
+	vscn = section_of(f->elf, SHT_GNU_versym, &vsh);
+	if (vscn)
+		vdata = elf_getdata(vscn, NULL);
+	if (!data)
+		return -ENOENT;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 0; i < n; i++) {
+		GElf_Versym vs;
+		GElf_Sym sym;
+		const char *s;
+
+		if (!gelf_getsym(data, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    !sym.st_value || sym.st_shndx == SHN_UNDEF)
+			continue;
+		s = elf_strptr(f->elf, sh.sh_link, sym.st_name);
+		if (!s || strcmp(s, name))
+			continue;
+		/* a hidden (non-default) version: the compat symbol */
+		if (vdata && gelf_getversym(vdata, (int)i, &vs) && (vs & 0x8000))
+			continue;
+		for (k = 0; k < f->nsegs; k++)
+			if (sym.st_value >= f->segs[k].vaddr &&
+			    sym.st_value - f->segs[k].vaddr < f->segs[k].memsz) {
+				*off = sym.st_value - f->segs[k].vaddr + f->segs[k].offset;
+				return 0;
+			}
+	}
+	return -ENOENT;
+}

@@ -23,6 +23,7 @@
 #include "decode.h"
 #include "instance.h"
 #include "owner.h"
+#include "uprobe.h"
 #include "userstr.h"
 
 #define TRACEFS_MOUNT "/sys/kernel/tracing"
@@ -39,6 +40,7 @@ struct ilp_instance {
 	struct ilp_owner own;	/* our name's lock (include/owner.h) */
 	int made, made_sys;	/* the directories exist, made by us */
 	int hold, hold_sys;	/* their trace_marker, open: rmdir gets EBUSY */
+	char group[ILP_UPROBE_GROUP_MAX];	/* --lock-holds: our uprobes' group, or "" */
 };
 
 int ilp_tracefs_check(void)
@@ -89,7 +91,7 @@ int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx)
 	err = ilp_owner_lockdir(ILP_LOCK_DIR, 0, &dirfd);
 	if (err && err != -ENOENT)
 		return err;
-	err = ilp_owner_remove_stale(instances, dirfd, note, ctx);
+	err = ilp_owner_remove_stale_also(instances, dirfd, ilp_uprobe_remove_owned, note, ctx);
 	if (dirfd >= 0)
 		close(dirfd);
 	return err;
@@ -446,6 +448,30 @@ static int sys_setup(struct ilp_instance *in, const struct ilp_instance_opts *o)
 	return 0;
 }
 
+/*
+ * --lock-holds: our group's probes on each libc, enabled in our instance
+ * only.  From the first one defined on, ilp_instance_free() removes them.
+ */
+static int uprobes_setup(struct ilp_instance *in, const struct ilp_instance_opts *o)
+{
+	char file[ILP_UPROBE_GROUP_MAX + 32];
+	size_t i;
+	int err = 0;
+
+	ilp_uprobe_group_of(in->name, in->group, sizeof(in->group));
+	for (i = 0; i < o->nholds && !err; i++)
+		err = ilp_uprobe_create(in->group, (int)i, &o->holds[i]);
+	if (err)
+		return err;
+	snprintf(file, sizeof(file), "events/%s/enable", in->group);
+	return write_file(in->ti, file, "1");
+}
+
+const char *ilp_instance_uprobe_group(const struct ilp_instance *in)
+{
+	return in->group[0] ? in->group : NULL;
+}
+
 int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **out)
 {
 	struct ilp_instance *in;
@@ -498,6 +524,8 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 	 * capture.c polls only a gap after each drain */
 	write_file(in->ti, "buffer_percent", "0");
 	err = enable_events(in, o);
+	if (!err && o->nholds)
+		err = uprobes_setup(in, o);
 	if (err)
 		goto out;
 	/* --stacks: the kernel walks the user stack by frame pointers after
@@ -519,15 +547,21 @@ out:
 
 void ilp_instance_free(struct ilp_instance *in)
 {
+	int gone;
+
 	if (!in)
 		return;
 	if (in->sys)
 		tracefs_trace_off(in->sys);
 	if (in->ti)
 		tracefs_trace_off(in->ti);
-	/* the lock file goes only once both instances are gone: if one
-	 * stays (busy), a later session removes it when it can */
-	ilp_owner_release(&in->own, unmake_instances(in));
+	/* the lock file goes only once both instances and our uprobes are
+	 * gone: if one stays (busy), a later session removes it when it can.
+	 * The probes after the instance: enabled there, they are busy. */
+	gone = unmake_instances(in);
+	if (in->group[0] && ilp_uprobe_remove_group(in->group))
+		gone = 0;
+	ilp_owner_release(&in->own, gone);
 	tracefs_instance_free(in->sys);
 	tracefs_instance_free(in->ti);
 	if (in->own.dirfd >= 0)

@@ -198,7 +198,8 @@ int ilp_owner_remove_instance(const char *instances, const char *name)
 }
 
 /* Judges (and removes) one session's name; see include/owner.h. */
-static enum ilp_stale_verdict judge(const char *instances, int dirfd, const char *base)
+static enum ilp_stale_verdict judge(const char *instances, int dirfd, const char *base,
+				    ilp_stale_also_fn also)
 {
 	char lock[ILP_OWNER_NAME_MAX + 8], sys[ILP_OWNER_NAME_MAX + 8];
 	enum ilp_stale_verdict v = ILP_STALE_UNPROVABLE;
@@ -221,6 +222,9 @@ static enum ilp_stale_verdict judge(const char *instances, int dirfd, const char
 	v = ILP_STALE_BUSY;
 	snprintf(sys, sizeof(sys), "%s" ILP_OWNER_SYS_SUFFIX, base);
 	if (ilp_owner_remove_instance(instances, sys) || ilp_owner_remove_instance(instances, base))
+		goto out;
+	/* what else it owned (its uprobes), now that its instances are gone */
+	if (also && also(base))
 		goto out;
 	unlinkat(dirfd, lock, 0);
 	v = ILP_STALE_REMOVED;
@@ -318,6 +322,12 @@ static int collect(const char *instances, int dirfd, struct names *ours, struct 
 
 int ilp_owner_remove_stale(const char *instances, int dirfd, ilp_stale_note_fn note, void *ctx)
 {
+	return ilp_owner_remove_stale_also(instances, dirfd, NULL, note, ctx);
+}
+
+int ilp_owner_remove_stale_also(const char *instances, int dirfd, ilp_stale_also_fn also,
+				ilp_stale_note_fn note, void *ctx)
+{
 	struct names ours = { 0 }, old = { 0 };
 	int err, removed = 0;
 	size_t i;
@@ -326,7 +336,7 @@ int ilp_owner_remove_stale(const char *instances, int dirfd, ilp_stale_note_fn n
 	if (err)
 		goto out;
 	for (i = 0; i < ours.n; i++) {
-		enum ilp_stale_verdict v = judge(instances, dirfd, ours.v[i]);
+		enum ilp_stale_verdict v = judge(instances, dirfd, ours.v[i], also);
 
 		if (v == ILP_STALE_REMOVED)
 			removed++;

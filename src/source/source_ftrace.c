@@ -219,6 +219,32 @@ static struct tep_handle *load_formats(struct tracefs_instance *ti)
 	return tep;
 }
 
+/* --lock-holds: the formats of our uprobe group's events, decoded too */
+static int load_uprobes(struct ilp_ftrace *f, struct ilp_instance *in)
+{
+	const char *group = ilp_instance_uprobe_group(in);
+	struct tracefs_instance *ti = ilp_instance_tracefs(in);
+	char name[64];
+	size_t i;
+	int lib, size, n;
+
+	if (!group)
+		return 0;
+	for (lib = 0; lib < ILP_UPROBE_LIBS_MAX; lib++)
+		for (i = 0; i < ilp_uprobe_spec_count(); i++) {
+			char *buf;
+
+			snprintf(name, sizeof(name), "%s_%d", ilp_uprobe_spec(i)->event, lib);
+			size = 0;
+			buf = tracefs_event_file_read(ti, group, name, "format", &size);
+			if (buf && size > 0)
+				tep_parse_event(f->tep, buf, (unsigned long)size, group);
+			free(buf);
+		}
+	n = ilp_decoder_add_uprobes(f->dec, f->tep, group);
+	return n < 0 ? n : n ? 0 : -ENOENT;
+}
+
 int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 {
 	struct tracefs_instance *ti = ilp_instance_tracefs(in);
@@ -248,6 +274,8 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
 		err = ilp_resolver_new(&f->res);
 	if (!err && ilp_userstr_load(ti, f->tep, f->dec) < 0)
 		err = -ENOMEM;
+	if (!err)
+		err = load_uprobes(f, in);
 	if (err)
 		goto out;
 	f->kbuf = tep_kbuffer(f->tep);

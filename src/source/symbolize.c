@@ -178,8 +178,7 @@ void ilp_symbolizer_set_pidns(struct ilp_symbolizer *s, const struct ilp_pidns *
 	s->pidns = ns;
 }
 
-/* one line of /proc/PID/maps into m: 0, -EINVAL (not a mapping line), -ENOMEM */
-static int map_parse(char *line, struct ilp_map *m)
+int ilp_map_parse(char *line, struct ilp_map *m)
 {
 	unsigned long long start, end, off, ino;
 	unsigned maj, min;
@@ -235,7 +234,7 @@ int ilp_symbolizer_snapshot(struct ilp_symbolizer *s, int pid)
 			fresh.maps = nm;
 			cap = cap ? cap * 2 : 64;
 		}
-		r = map_parse(line, &fresh.maps[fresh.nmaps]);
+		r = ilp_map_parse(line, &fresh.maps[fresh.nmaps]);
 		if (r == -ENOMEM)
 			goto out;
 		if (!r)
@@ -618,6 +617,22 @@ static int snap_stale(const struct snap *sn)
 	return age >= (min > ILP_SNAP_MIN_AGE_NS ? min : ILP_SNAP_MIN_AGE_NS);
 }
 
+/* "worker (mutex_storm.c:42)", "worker (libfoo.so)", "libfoo.so+0x1234" */
+static int code_name(struct ilp_symbolizer *s, int pid, uint64_t pc, char *buf, size_t size)
+{
+	struct ilp_pcname pn;
+
+	if (ilp_symbolize_pc(s, pid, pc, &pn))
+		return -ENOENT;
+	if (pn.func[0] && pn.file && pn.line > 0)
+		snprintf(buf, size, "%s (%s:%d)", pn.func, base(pn.file), pn.line);
+	else if (pn.func[0])
+		snprintf(buf, size, "%s (%s)", pn.func, base(pn.module));
+	else
+		return -ENOENT;
+	return 0;
+}
+
 int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, size_t size)
 {
 	struct ilp_symbolizer *s = sym;
@@ -651,6 +666,17 @@ int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, 
 			    !ilp_symbolize_user(s, pid, key, buf, size))
 				return 0;
 		return -ENOENT;	/* the report shows the address */
+	case ILP_NAME_CODE:
+		/* code is mapped before it runs: a snapshot taken after the
+		 * call covers it, unless the process is gone by then */
+		sn = snap_find(s, pid);
+		if (!sn && ilp_symbolizer_snapshot(s, pid))
+			return -ENOENT;
+		r = code_name(s, pid, key, buf, size);
+		sn = snap_find(s, pid);
+		if (r && sn && snap_stale(sn) && !ilp_symbolizer_snapshot(s, pid))
+			r = code_name(s, pid, key, buf, size);
+		return r;
 	default:
 		return -ENOENT;
 	}

@@ -21,6 +21,9 @@ struct ilp_map {
 	uint64_t dev, ino;	/* 0 0 for anonymous */
 	char *path;		/* "" for anonymous */
 };
+/* one line of /proc/PID/maps into m (m->path malloc'ed, the newline cut
+ * off line): 0, -EINVAL (not a mapping line), -ENOMEM */
+int ilp_map_parse(char *line, struct ilp_map *m);
 
 /*
  * ELF files, one per file (dev:ino) whatever process maps it: opened once
@@ -86,6 +89,12 @@ int ilp_elffile_fp_gap(struct ilp_elffile *f, uint64_t ret, const char *func0, u
 /* the same for the skipped frame of main (libc's start-up calls it through
  * a pointer: no call site names it), f the program's file */
 int ilp_elffile_fp_gap_main(struct ilp_elffile *f, const char *func0, uint64_t *v);
+/*
+ * The file offset of the function name (its default version, from
+ * .dynsym: "pthread_cond_wait" is pthread_cond_wait@@GLIBC_2.3.2, not the
+ * compat @GLIBC_2.2.5), for a uprobe.  0, or -ENOENT.
+ */
+int ilp_elffile_func_offset(struct ilp_elffile *f, const char *name, uint64_t *off);
 
 /* A Dwfl whose modules are files of this table, reported at their load
  * address in one process (ilp_elffile_report). */

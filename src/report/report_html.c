@@ -31,6 +31,7 @@
 #include "flame.h"
 #include "fold.h"
 #include "hist.h"
+#include "holdmodel.h"
 #include "json.h"
 #include "outbuf.h"
 #include "model.h"
@@ -575,6 +576,47 @@ static void html_ulocks(struct ilp_out *o, const struct ilp_wproc *wp)
 	ilp_out_printf(o, "</div>\n");
 }
 
+/* --lock-holds: each mutex's holds, its waits, and the site holding it longest */
+static void html_holds(struct ilp_out *o, const struct ilp_hproc *hp, const struct ilp_wproc *wp)
+{
+	size_t n = ilp_hproc_nlocks(hp);
+	char name[256];
+
+	if (!n)
+		return;
+	ilp_out_printf(o, "<h3>Lock holds</h3>\n");
+	table_begin(o, "ilp-holds", "lock|holds|total|avg|p50|p99|max|waits|wait|longest held at");
+	for (size_t i = 0; i < n; i++) {
+		const struct ilp_hold_lock *l = ilp_hproc_lock(hp, i);
+		const struct ilp_ulock *u = ilp_wproc_find_ulock(wp, l->addr);
+		const struct ilp_hold_site *s = l->nsites ? &l->sites[0] : NULL;
+
+		ilp_out_printf(o, "<tr>");
+		if (l->name)
+			td_str(o, l->name);
+		else {
+			snprintf(name, sizeof(name), "0x%" PRIx64, l->addr);
+			td_str(o, name);
+		}
+		td_u64(o, l->holds);
+		td_time_or_dash(o, 1, l->total_ns);
+		td_time_or_dash(o, l->holds > 0, l->holds ? l->total_ns / l->holds : 0);
+		td_pct(o, l->hist, 50);
+		td_pct(o, l->hist, 99);
+		td_time_or_dash(o, l->holds > 0, l->max_ns);
+		td_u64(o, u ? u->waits : 0);
+		td_time_or_dash(o, 1, u ? u->wait_ns : 0);
+		if (s && s->name && s->name[0])
+			td_str(o, s->name);
+		else {
+			snprintf(name, sizeof(name), s ? "0x%" PRIx64 : "-", s ? s->pc : 0);
+			td_str(o, name);
+		}
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+}
+
 static void html_klock_row(struct ilp_out *o, const char *name, const struct ilp_klock *l)
 {
 	ilp_out_printf(o, "<tr>");
@@ -848,6 +890,8 @@ static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct
 		html_flame(o, m, p, info, opts->threads);
 	html_objects(o, p, opts->top_objects);
 	html_ulocks(o, ilp_proc_wait(p));
+	if (info->lock_holds)
+		html_holds(o, ilp_model_hproc(m, ilp_proc_pid(p)), ilp_proc_wait(p));
 	html_klocks(o, ilp_proc_wait(p));
 	html_blocking(o, m, p, ilp_proc_wait(p));
 	html_sites(o, p, info->stacks, info->window_ts != 0);

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "holdmodel.h"
 #include "json.h"
 #include "report_json_parts.h"
 #include "report_wait.h"
@@ -211,6 +212,76 @@ static void locks_user(struct ilp_jw *w, const struct ilp_wproc *wp)
 	ilp_jw_obj_end(w);
 }
 
+/* --lock-holds: a call site of a mutex's holds */
+static void hold_site(struct ilp_jw *w, const struct ilp_hold_site *s)
+{
+	char buf[24];
+
+	ilp_jw_obj_begin(w);
+	if (s->name && s->name[0])
+		ilp_jw_kstr(w, "site", s->name);
+	else {
+		ilp_jw_key(w, "site");
+		ilp_jw_null(w);
+	}
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)s->pc);
+	ilp_jw_kstr(w, "pc", buf);
+	ilp_jw_ku64(w, "holds", s->holds);
+	ilp_jw_ku64(w, "total_ns", s->total_ns);
+	ilp_jw_ku64_or_null(w, "max_ns", s->holds != 0, s->max_ns);
+	ilp_jw_obj_end(w);
+}
+
+/* --lock-holds: "lock_holds", by total hold time, with each mutex's waits */
+static void lock_holds(struct ilp_jw *w, const struct ilp_model *m, const struct ilp_proc *p,
+		       const struct ilp_wproc *wp)
+{
+	const struct ilp_hproc *hp = ilp_model_hproc(m, ilp_proc_pid(p));
+	char name[256];
+
+	ilp_jw_key(w, "lock_holds");
+	ilp_jw_arr_begin(w);
+	for (size_t i = 0; i < ilp_hproc_nlocks(hp); i++) {
+		const struct ilp_hold_lock *l = ilp_hproc_lock(hp, i);
+		const struct ilp_ulock *u = ilp_wproc_find_ulock(wp, l->addr);
+
+		if (l->name)
+			snprintf(name, sizeof(name), "%s", l->name);
+		else
+			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)l->addr);
+		ilp_jw_obj_begin(w);
+		ilp_jw_kstr(w, "name", name);
+		addr(w, l->addr);
+		ilp_jw_ku64(w, "holds", l->holds);
+		ilp_jw_ku64(w, "total_ns", l->total_ns);
+		ilp_jw_ku64_or_null(w, "avg_ns", l->holds != 0,
+				    l->holds ? (l->total_ns + l->holds / 2) / l->holds : 0);
+		ilp_jw_ku64_or_null(w, "max_ns", l->holds != 0, l->max_ns);
+		latency(w, "hold", l->hist, 1);
+		ilp_jw_ku64(w, "waits", u ? u->waits : 0);
+		ilp_jw_ku64(w, "wait_ns", u ? u->wait_ns : 0);
+		ilp_jw_ku64(w, "recursive", l->recursive);
+		ilp_jw_ku64(w, "cond_waits", l->cond_waits);
+		ilp_jw_ku64(w, "exit_held", l->exit_held);
+		ilp_jw_ku64(w, "failed", l->failed);
+		ilp_jw_ku64(w, "partial", l->partial);
+		ilp_jw_ku64(w, "lost", l->lost);
+		ilp_jw_ku64(w, "open", l->open);
+		ilp_jw_key(w, "sites");
+		ilp_jw_arr_begin(w);
+		for (size_t k = 0; k < l->nsites; k++)
+			hold_site(w, &l->sites[k]);
+		ilp_jw_arr_end(w);
+		if (l->site_more) {
+			ilp_jw_key(w, "sites_more");
+			hold_site(w, l->site_more);
+		}
+		ilp_jw_obj_end(w);
+	}
+	ilp_jw_arr_end(w);
+	ilp_jw_ku64(w, "lock_holds_untracked", ilp_hproc_untracked(hp));
+}
+
 static void klock_fields(struct ilp_jw *w, const char *name, const struct ilp_klock *l)
 {
 	ilp_jw_kstr(w, "name", name);
@@ -370,6 +441,8 @@ void ilp_json_proc_wait(struct ilp_jw *w, const struct ilp_model *m, const struc
 		blk_stats(w, blk);
 	ilp_jw_obj_end(w);
 	locks_user(w, wp);
+	if (info->lock_holds)
+		lock_holds(w, m, p, wp);
 	locks_kernel(w, wp);
 	blocking(w, m, p, wp, info);
 	if (info->stacks)

@@ -42,6 +42,7 @@
 # peak RSS of iolockprof run, medians of 3), and the lookups that were linear
 # scans, timed on large synthetic inputs (BENCH_SKIP_HOSTILE=1 skips both,
 # BENCH_ONLY_HOSTILE=1 runs only them).
+# Then what --lock-holds costs on a lock storm (lock_holds_bench below).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
@@ -414,8 +415,59 @@ watch_benches() {
 }
 
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
+# lock_holds_bench: what --lock-holds costs.  mutex_storm T x N (env
+# BENCH_LH_THREADS, default 4, BENCH_LH_ITERS, default 200000), REPS rounds
+# interleaved of untraced, iolockprof run, iolockprof run --lock-holds:
+# medians of wall and cpu (user + sys of the whole tree: a uprobe's trap is
+# the app's sys time), their ratios to untraced, and the holds the report
+# counted on hot_lock against the truth, T x N (BENCH_ONLY_LOCKHOLDS=1 runs
+# only this).
+lock_holds_bench() {
+	local th=${BENCH_LH_THREADS:-4} it=${BENCH_LH_ITERS:-200000} r k
+	echo
+	echo "== --lock-holds: mutex_storm $th $it (median of $REPS, interleaved; truth: $((th * it)) holds)"
+	[ -x "$WL/mutex_storm" ] || { echo "(workload mutex_storm missing: make workloads)"; return; }
+	rm -f "$T"/lh.*
+	for r in $(seq "$REPS"); do
+		for k in untraced run holds; do
+			case $k in
+			untraced) set -- "$WL/mutex_storm" "$th" "$it" ;;
+			run) set -- "$ILP" run -o "$T/lh.run.out" -- "$WL/mutex_storm" "$th" "$it" ;;
+			holds) set -- "$ILP" run --lock-holds --format json -o "$T/lh.holds.json" -- \
+				"$WL/mutex_storm" "$th" "$it" ;;
+			esac
+			"$TIME" -f '%e %U %S' -o "$T/time" -- "$@" > "$T/lh.stdout" 2>&1 &&
+				tail -n 1 "$T/time" | awk '{ print $1, $2 + $3 }' >> "$T/lh.$k"
+		done
+	done
+	local uw uc
+	uw=$(cut -d' ' -f1 "$T/lh.untraced" | median)
+	uc=$(cut -d' ' -f2 "$T/lh.untraced" | median)
+	printf '%-26s %9s %7s %8s %7s %10s %7s\n' tracer "wall s" "x" "cpu s" "x" holds lost
+	for k in untraced run holds; do
+		local label w c h="-" l="-"
+		case $k in
+		untraced) label="untraced" ;;
+		run) label="iolockprof run"; l=$(lost_ilp "$T/lh.run.out") ;;
+		holds) label="iolockprof run --lock-holds"
+			h=$(jq '[.processes[].lock_holds[]? | select(.name == "hot_lock") | .holds] | add' \
+				"$T/lh.holds.json" 2>/dev/null)
+			l=$(jq '.capture.lost_events' "$T/lh.holds.json" 2>/dev/null)
+			[ "$h" = "$((th * it))" ] || h="$h!" ;;
+		esac
+		[ -s "$T/lh.$k" ] || { printf '%-26s %s\n' "$label" "(every run failed)"; continue; }
+		w=$(cut -d' ' -f1 "$T/lh.$k" | median)
+		c=$(cut -d' ' -f2 "$T/lh.$k" | median)
+		awk -v l="$label" -v w="$w" -v c="$c" -v uw="$uw" -v uc="$uc" -v h="$h" -v lo="$l" 'BEGIN {
+			printf "%-26s %9.3f %6.1fx %8.3f %6.1fx %10s %7s\n", l, w, (uw > 0 ? w / uw : 0),
+				c, (uc > 0 ? c / uc : 0), h, lo }'
+	done
+	echo "(cpu: user + sys of the whole tree; each lock and unlock under --lock-holds traps into the kernel, twice for a lock: entry and return)"
+}
+
 [ "${BENCH_ONLY_WATCH:-0}" = 1 ] && { watch_benches; exit 0; }
 [ "${BENCH_ONLY_HOSTILE:-0}" = 1 ] && { hostile_benches; exit 0; }
+[ "${BENCH_ONLY_LOCKHOLDS:-0}" = 1 ] && { lock_holds_bench; exit 0; }
 [ "${BENCH_ONLY_STARTUP:-0}" = 1 ] && { startup; exit 0; }
 
 # --stacks: the ftrace backend's frame-pointer walks by the kernel against
@@ -477,6 +529,8 @@ if [ -x "$WL/mutex_storm" ]; then
 else
 	echo "(workload mutex_storm missing: make workloads)"
 fi
+
+lock_holds_bench
 
 echo
 echo "== iolockprof peak RSS versus event count (median of 3)"

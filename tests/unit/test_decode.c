@@ -200,6 +200,98 @@ static void test_user_stack(void **state)
 	tep_free(tep);
 }
 
+static void parse_uprobe(struct tep_handle *tep, const char *group, const char *name, int id,
+			 int ret)
+{
+	char fmt[1024];
+	int n;
+
+	n = snprintf(fmt, sizeof(fmt),
+		     "name: %s\nID: %d\nformat:\n"
+		     "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		     "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+		     "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+		     "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		     "%s\n"
+		     "print fmt: \"x\"\n", name, id,
+		     ret ? "\tfield:unsigned long __probe_func;\toffset:8;\tsize:8;\tsigned:0;\n"
+			   "\tfield:unsigned long __probe_ret_ip;\toffset:16;\tsize:8;\tsigned:0;\n"
+			   "\tfield:s32 ret;\toffset:24;\tsize:4;\tsigned:1;\n"
+			 : !strncmp(name, "unlock", 6) ?
+			   "\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+			   "\tfield:u64 mutex;\toffset:16;\tsize:8;\tsigned:0;\n"
+			 : "\tfield:unsigned long __probe_ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+			   "\tfield:u64 mutex;\toffset:16;\tsize:8;\tsigned:0;\n"
+			   "\tfield:u64 site;\toffset:24;\tsize:8;\tsigned:0;\n");
+	assert_int_equal(tep_parse_event(tep, fmt, (unsigned long)n, group), 0);
+}
+
+static void uprobe_record(unsigned char *r, uint16_t type, int32_t tid, uint64_t a, uint64_t b)
+{
+	memset(r, 0, 32);
+	memcpy(r, &type, 2);
+	memcpy(r + 4, &tid, 4);
+	memcpy(r + 16, &a, 8);
+	memcpy(r + 24, &b, 8);
+}
+
+/* --lock-holds: the session group's events decode by their row ("lock_0",
+ * "lock_ret_1", "condwait_0"); another group's, or a name of no row, not */
+static void test_uprobe_events(void **state)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct ilp_decoder *d = NULL;
+	unsigned char r[32];
+	struct ilp_event ev;
+
+	(void)state;
+	if (!ilp_uprobe_spec_count())
+		skip();		/* not x86-64: no fetch arguments */
+	assert_non_null(tep);
+	parse_uprobe(tep, "iolockprof_abc", "lock_0", 2001, 0);
+	parse_uprobe(tep, "iolockprof_abc", "lock_ret_1", 2002, 1);
+	parse_uprobe(tep, "iolockprof_abc", "unlock_0", 2003, 0);
+	parse_uprobe(tep, "iolockprof_abc", "condwait_0", 2004, 0);
+	parse_uprobe(tep, "iolockprof_abc", "bogus_0", 2005, 0);
+	parse_uprobe(tep, "iolockprof_xyz", "lock_0", 2006, 0);
+	assert_int_equal(ilp_decoder_new_any(tep, &d), 0);
+	assert_int_equal(ilp_decoder_add_uprobes(d, tep, "iolockprof_abc"), 4);
+
+	uprobe_record(r, 2001, 77, 0x5000, 0x401234);
+	assert_int_equal(ilp_decode(d, r, 32, 9, 1, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_ULOCK_CALL);
+	assert_int_equal(ev.ulock.op, ILP_ULOCK_OP_LOCK);
+	assert_int_equal(ev.tid, 77);
+	assert_int_equal(ev.ts, 9);
+	assert_int_equal(ev.ulock.addr, 0x5000);
+	assert_int_equal(ev.ulock.site, 0x401234);
+
+	uprobe_record(r, 2002, 77, 0, 16);	/* ret (s32 at 24): EBUSY */
+	assert_int_equal(ilp_decode(d, r, 28, 10, 1, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_ULOCK_RET);
+	assert_int_equal(ev.ulock.op, ILP_ULOCK_OP_LOCK);
+	assert_int_equal(ev.ulock.ret, 16);
+
+	uprobe_record(r, 2003, 78, 0x5000, 0);
+	assert_int_equal(ilp_decode(d, r, 24, 11, 0, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_ULOCK_UNLOCK);
+	assert_int_equal(ev.ulock.addr, 0x5000);
+
+	uprobe_record(r, 2004, 78, 0x5000, 0x402000);
+	assert_int_equal(ilp_decode(d, r, 32, 12, 0, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_ULOCK_CALL);
+	assert_int_equal(ev.ulock.op, ILP_ULOCK_OP_COND);
+	/* shorter than its fields */
+	assert_int_equal(ilp_decode(d, r, 30, 12, 0, &ev), -EINVAL);
+	/* not ours */
+	uprobe_record(r, 2005, 78, 0, 0);
+	assert_int_equal(ilp_decode(d, r, 32, 13, 0, &ev), 0);
+	uprobe_record(r, 2006, 78, 0, 0);
+	assert_int_equal(ilp_decode(d, r, 32, 13, 0, &ev), 0);
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_short_data_loc_field),
 		cmocka_unit_test(test_short_data_loc_at_end),
 		cmocka_unit_test(test_user_stack),
+		cmocka_unit_test(test_uprobe_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

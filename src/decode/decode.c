@@ -636,40 +636,23 @@ static int dec_userstr(const struct ustr_ev *u, const unsigned char *d, size_t s
 
 /* ---- user lock holds: uprobe events (--lock-holds) ---- */
 
-#define ULOCK_SITE "site=+0(%sp):x64"
+/* a call's entry (the mutex in register reg, the return address on the
+ * stack) and its return (the value it returns) */
+#define CALL_RET(ev, sym, op, reg, req)						\
+	{ ev, sym, 0, ILP_EV_ULOCK_CALL, op, "mutex=%" reg ":x64 site=+0(%sp):x64", req },	\
+	{ ev "_ret", sym, 1, ILP_EV_ULOCK_RET, op, "ret=$retval:s32", req }
 
 static const struct ilp_uprobe_spec specs[] = {
 #if defined(__x86_64__)
-	{ "lock", "pthread_mutex_lock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_LOCK,
-	  "mutex=%di:x64 " ULOCK_SITE, 1 },
-	{ "lock_ret", "pthread_mutex_lock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_LOCK,
-	  "ret=$retval:s32", 1 },
+	CALL_RET("lock", "pthread_mutex_lock", ILP_ULOCK_OP_LOCK, "di", 1),
 	{ "unlock", "pthread_mutex_unlock", 0, ILP_EV_ULOCK_UNLOCK, 0, "mutex=%di:x64", 1 },
-	{ "trylock", "pthread_mutex_trylock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_TRYLOCK,
-	  "mutex=%di:x64 " ULOCK_SITE, 0 },
-	{ "trylock_ret", "pthread_mutex_trylock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_TRYLOCK,
-	  "ret=$retval:s32", 0 },
-	{ "timedlock", "pthread_mutex_timedlock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_LOCK,
-	  "mutex=%di:x64 " ULOCK_SITE, 0 },
-	{ "timedlock_ret", "pthread_mutex_timedlock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_LOCK,
-	  "ret=$retval:s32", 0 },
-	{ "clocklock", "pthread_mutex_clocklock", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_LOCK,
-	  "mutex=%di:x64 " ULOCK_SITE, 0 },
-	{ "clocklock_ret", "pthread_mutex_clocklock", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_LOCK,
-	  "ret=$retval:s32", 0 },
+	CALL_RET("trylock", "pthread_mutex_trylock", ILP_ULOCK_OP_TRYLOCK, "di", 0),
+	CALL_RET("timedlock", "pthread_mutex_timedlock", ILP_ULOCK_OP_LOCK, "di", 0),
+	CALL_RET("clocklock", "pthread_mutex_clocklock", ILP_ULOCK_OP_LOCK, "di", 0),
 	/* the mutex is the second argument of the condition waits */
-	{ "condwait", "pthread_cond_wait", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_COND,
-	  "mutex=%si:x64 " ULOCK_SITE, 0 },
-	{ "condwait_ret", "pthread_cond_wait", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_COND,
-	  "ret=$retval:s32", 0 },
-	{ "condtimedwait", "pthread_cond_timedwait", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_COND,
-	  "mutex=%si:x64 " ULOCK_SITE, 0 },
-	{ "condtimedwait_ret", "pthread_cond_timedwait", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_COND,
-	  "ret=$retval:s32", 0 },
-	{ "condclockwait", "pthread_cond_clockwait", 0, ILP_EV_ULOCK_CALL, ILP_ULOCK_OP_COND,
-	  "mutex=%si:x64 " ULOCK_SITE, 0 },
-	{ "condclockwait_ret", "pthread_cond_clockwait", 1, ILP_EV_ULOCK_RET, ILP_ULOCK_OP_COND,
-	  "ret=$retval:s32", 0 },
+	CALL_RET("condwait", "pthread_cond_wait", ILP_ULOCK_OP_COND, "si", 0),
+	CALL_RET("condtimedwait", "pthread_cond_timedwait", ILP_ULOCK_OP_COND, "si", 0),
+	CALL_RET("condclockwait", "pthread_cond_clockwait", ILP_ULOCK_OP_COND, "si", 0),
 #endif
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
@@ -770,7 +753,6 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	       uint64_t ts, int cpu, struct ilp_event *ev)
 {
 	const unsigned char *p = data;
-	const struct resolved *res;
 	uint16_t type;
 	int32_t tid;
 	int row;
@@ -781,25 +763,7 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	if ((int)type > d->max_id || d->by_id[type] < 0)
 		return 0;
 	row = d->by_id[type];
-	if (row >= UPROBE_BASE) {
-		memcpy(&tid, p + 4, 4);
-		memset(ev, 0, sizeof(*ev));
-		ev->ts = ts;
-		ev->tid = tid;
-		ev->cpu = (uint16_t)cpu;
-		ev->nr = -1;
-		return dec_uprobe(&d->uev[row - UPROBE_BASE], p, size, ev);
-	}
-	if (row >= (int)NROWS) {
-		memcpy(&tid, p + 4, 4);
-		memset(ev, 0, sizeof(*ev));
-		ev->ts = ts;
-		ev->tid = tid;
-		ev->cpu = (uint16_t)cpu;
-		return dec_userstr(&d->ustr[row - (int)NROWS], p, size, ev);
-	}
-	res = &d->res[row];
-	if (size < res->min_size)
+	if (row < (int)NROWS && size < d->res[row].min_size)
 		return -EINVAL;
 	memcpy(&tid, p + 4, 4);
 	memset(ev, 0, sizeof(*ev));
@@ -807,6 +771,10 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	ev->tid = tid;
 	ev->cpu = (uint16_t)cpu;
 	ev->nr = -1;
+	if (row >= UPROBE_BASE)
+		return dec_uprobe(&d->uev[row - UPROBE_BASE], p, size, ev);
+	if (row >= (int)NROWS)
+		return dec_userstr(&d->ustr[row - (int)NROWS], p, size, ev);
 	ev->kind = (uint16_t)rows[row].kind;
-	return rows[row].fn(res->f, p, size, ev);
+	return rows[row].fn(d->res[row].f, p, size, ev);
 }

@@ -16,6 +16,7 @@
 
 #include "hold_internal.h"
 #include "idmap.h"
+#include "wait_internal.h"	/* ilp_wgrow */
 
 #define ERR_OWNERDEAD 130	/* a robust mutex acquired from a dead owner */
 #define ERR_INVAL 22
@@ -57,24 +58,6 @@ struct ilp_holds {
 	struct ilp_hold_counters cnt;
 	uint64_t unnamed;		/* locks and sites not named yet */
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n;
-	void *v;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap * 2 : 16;
-	while (n < need)
-		n *= 2;
-	v = realloc(*arr, n * elem);
-	if (!v)
-		return -ENOMEM;
-	*arr = v;
-	*cap = n;
-	return 0;
-}
 
 struct ilp_holds *ilp_holds_new(void)
 {
@@ -129,7 +112,7 @@ static struct ilp_hproc *hproc_get(struct ilp_holds *h, int pid)
 
 	if (hp)
 		return hp;
-	if (grow((void **)&h->pv, &h->pcap, h->npv + 1, sizeof(*h->pv)))
+	if (ilp_wgrow((void **)&h->pv, &h->pcap, h->npv + 1, sizeof(*h->pv)))
 		return NULL;
 	hp = calloc(1, sizeof(*hp));
 	if (!hp)
@@ -157,7 +140,7 @@ static struct hlock *hlock_get(struct ilp_holds *h, struct ilp_hproc *hp, uint64
 		return NULL;
 	}
 	*err = -ENOMEM;
-	if (grow((void **)&hp->locks, &hp->cap, hp->nlocks + 1, sizeof(*hp->locks)))
+	if (ilp_wgrow((void **)&hp->locks, &hp->cap, hp->nlocks + 1, sizeof(*hp->locks)))
 		return NULL;
 	l = calloc(1, sizeof(*l));
 	if (!l)
@@ -183,7 +166,7 @@ static struct ilp_hold_site *site_get(struct ilp_holds *h, struct hlock *l, uint
 		if (l->sites[i].pc == pc)
 			return &l->sites[i];
 	if (l->nsites >= ILP_HOLD_SITE_MAX ||
-	    grow((void **)&l->sites, &l->cap, l->nsites + 1, sizeof(*l->sites))) {
+	    ilp_wgrow((void **)&l->sites, &l->cap, l->nsites + 1, sizeof(*l->sites))) {
 		l->has_more = 1;
 		return &l->more;
 	}

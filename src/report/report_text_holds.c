@@ -21,18 +21,7 @@
 #define TOP_HOLD_LOCKS 10
 #define TOP_SITES 3
 
-struct tbuf {
-	char b[8][ILP_FMT_TIME_LEN];
-	int i;
-};
-
-static const char *T(struct tbuf *t, uint64_t ns)
-{
-	char *b = t->b[t->i++ & 7];
-
-	ilp_fmt_time(b, ILP_FMT_TIME_LEN, ns);
-	return b;
-}
+#define T ilp_text_time
 
 /* a site's name, or its address when it has none */
 static const char *site_name(const struct ilp_hold_site *s, char *buf, size_t size)

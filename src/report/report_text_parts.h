@@ -7,8 +7,10 @@
  * src/report/report_text.c.  Formatting only.  Each returns 0 or -EIO.
  */
 
+#include <stdint.h>
 #include <stdio.h>
 
+#include "fmt.h"
 #include "holdmodel.h"
 #include "model.h"
 #include "outbuf.h"
@@ -20,6 +22,14 @@ int ilp_text_findings(FILE *out, const struct ilp_report_info *info, int all);
 
 /* "I/O by object" table of one process (report_text_io.c): the top objects by time. */
 int ilp_text_io(FILE *out, const struct ilp_proc *p, int top);
+
+/* ilp_fmt_time into a rotating set of buffers, for one printf */
+struct tbuf {
+	char b[8][ILP_FMT_TIME_LEN];
+	int i;
+};
+/* the next buffer of t, holding ns formatted (report_text_wait.c) */
+const char *ilp_text_time(struct tbuf *t, uint64_t ns);
 
 /* "Disk I/O", "Locks (user)", "Locks (kernel)", "Blocking calls" sections
  * (report_text_wait.c), from include/waitmodel.h. */

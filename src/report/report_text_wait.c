@@ -31,19 +31,15 @@
 #define TOP_LOCKS 10
 #define HIST_STARS 30
 
-/* ilp_fmt_time into a rotating set of buffers, for one printf */
-struct tbuf {
-	char b[8][ILP_FMT_TIME_LEN];
-	int i;
-};
-
-static const char *T(struct tbuf *t, uint64_t ns)
+const char *ilp_text_time(struct tbuf *t, uint64_t ns)
 {
 	char *b = t->b[t->i++ & 7];
 
 	ilp_fmt_time(b, ILP_FMT_TIME_LEN, ns);
 	return b;
 }
+
+#define T ilp_text_time
 
 /* a name the tracee or the trace gave (comm, device, lock), escaped */
 static const char *comm_or(struct ilp_escv *e, const char *s)

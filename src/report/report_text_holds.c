@@ -136,7 +136,8 @@ int ilp_text_holds(FILE *out, const struct ilp_model *m, const struct ilp_report
 		return 0;
 	ilp_out_printf(&w, "\n== Lock holds ==\n");
 	ilp_out_printf(&w, "pthread mutexes, from uprobes on libc (--lock-holds): a hold runs "
-		       "from the lock call's return to the unlock (a cond wait releases it)\n");
+		       "from the lock call's return to the unlock (a cond wait releases it); "
+		       "times include the probes' own traps\n");
 	for (i = 0; i < np; i++) {
 		const struct ilp_proc *pr = ilp_model_proc(m, i);
 		const struct ilp_hproc *hp = ilp_model_hproc(m, ilp_proc_pid(pr));

@@ -36,6 +36,14 @@ struct ilp_uprobe_lib {
 };
 
 /**
+ * ilp_uprobe_check - tells whether this kernel takes uprobe events
+ *
+ * Returns 0, or -ENOTSUP (no uprobe_events in tracefs: a kernel without
+ * CONFIG_UPROBE_EVENTS) or -EACCES (not writable by us).
+ */
+int ilp_uprobe_check(void);
+
+/**
  * ilp_uprobe_libc_of - the libc a process maps, and its functions' offsets
  * @pid: the process (its /proc number)
  * @lib: filled: the file (through /proc/PID/map_files, so a process in

@@ -186,6 +186,13 @@ static int holds_libs(struct ilp_session *s, struct ilp_uprobe_lib *libs, size_t
 	int err;
 
 	*n = 0;
+	err = ilp_uprobe_check();
+	if (err) {
+		fprintf(stderr, "iolockprof: --lock-holds: %s\n", err == -ENOTSUP ?
+			"this kernel has no uprobe events (CONFIG_UPROBE_EVENTS)" :
+			"tracefs's uprobe_events is not writable");
+		return -ECANCELED;
+	}
 	for (i = 0; i < np; i++) {
 		pid_t pid = ilp_session_mode(s) == ILP_SESSION_ATTACH ? o->pids[i] : getpid();
 		struct ilp_uprobe_lib *l = &libs[*n];

@@ -61,6 +61,18 @@ static int find_libc_map(int pid, struct ilp_map *m)
 	return err;
 }
 
+int ilp_uprobe_check(void)
+{
+	char *path = tracefs_get_tracing_file("uprobe_events");
+	int r;
+
+	if (!path)
+		return -ENOTSUP;
+	r = access(path, W_OK) ? (errno == ENOENT ? -ENOTSUP : -EACCES) : 0;
+	tracefs_put_tracing_file(path);
+	return r;
+}
+
 int ilp_uprobe_libc_of(int pid, struct ilp_uprobe_lib *lib)
 {
 	struct ilp_elffiles *fs;

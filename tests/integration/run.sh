@@ -103,6 +103,12 @@ list_instances() {
 		printf '%s\n' "$n" | grep -xE 'iolockprof-[a-z]{16}'
 	done | sort -u
 }
+# Uprobe groups of --lock-holds sessions (iolockprof_<token>), as their
+# instances' base names, one per line: owned as the instances are.
+list_groups() {
+	grep -oE '^[pr]:iolockprof_[a-z]{16}/' "$TRACEFS/uprobe_events" 2>/dev/null |
+		sed 's/^..iolockprof_/iolockprof-/; s/\/$//' | sort -u
+}
 # The pid (as we see it) holding NAME's lock, from /proc/locks; empty if none.
 lock_holder() {
 	local ino
@@ -149,6 +155,7 @@ for t in $tests; do
 	fi
 	log=$(mktemp)
 	before=$(list_instances)
+	before_groups=$(list_groups)
 	token="$name.$$.$RANDOM"
 	ILP_TEST_TOKEN=$token timeout -k 5 "$per_test_timeout" bash "$t" > "$log" 2>&1
 	rc=$?
@@ -173,8 +180,14 @@ for t in $tests; do
 			left="$left $iname(no-lock-file:left-alone)"
 		fi
 	done <<< "$(list_instances)"
+	# --lock-holds' uprobe groups: a new one whose owner is dead is a leak
+	while read -r gname; do
+		[ -n "$gname" ] || continue
+		printf '%s\n' "$before_groups" | grep -qx "$gname" && continue
+		owner_dead "$gname" && left="$left iolockprof_${gname#iolockprof-}(uprobes)"
+	done <<< "$(list_groups)"
 	if [ -n "$left" ]; then
-		echo "  tracefs instance(s) left behind:$left" >> "$log"
+		echo "  tracefs instance(s) or uprobe group(s) left behind:$left" >> "$log"
 		remove_stale >> "$log"
 		[ $rc -eq 0 ] || [ $rc -eq 77 ] && rc=1
 	fi

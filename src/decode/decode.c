@@ -636,6 +636,17 @@ static int dec_userstr(const struct ustr_ev *u, const unsigned char *d, size_t s
 
 /* ---- user lock holds: uprobe events (--lock-holds) ---- */
 
+/*
+ * The symbols are libc's exported names at their default version (glibc
+ * 2.36: pthread_mutex_lock@@GLIBC_2.2.5, at the same address as its alias
+ * __pthread_mutex_lock, so one probe sees calls through either name;
+ * pthread_cond_wait@@GLIBC_2.3.2, whose compat @GLIBC_2.2.5 version for
+ * old binaries calls it).  The condition waits unlock and relock the mutex
+ * through glibc-internal functions (__pthread_mutex_unlock_usercnt,
+ * __pthread_mutex_cond_lock), not these entry points: a wait is seen once,
+ * as its own call.
+ */
+
 /* a call's entry (the mutex in register reg, the return address on the
  * stack) and its return (the value it returns) */
 #define CALL_RET(ev, sym, op, reg, req)						\

@@ -49,6 +49,8 @@ struct ilp_opts {
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */
 	int lock_holds;		/* --lock-holds: mutex hold times (ftrace, uprobes) */
+	int sleep_stacks;	/* --sleep-stacks: where blocked calls slept in the kernel
+				 * (ftrace: a sched_switch stacktrace trigger) */
 	int all_findings;	/* --all: no "minor" fold of the findings under 1 % */
 	int follow_forks;	/* -f: accepted, read by nothing: children are always followed */
 	char **argv;		/* run: the command; attach: none left (PIDs in pids) */

@@ -29,6 +29,8 @@ enum ilp_tp_flags {
 					 * enabled (ftrace:user_stack, by
 					 * options/userstacktrace): its format
 					 * is read, nothing else */
+	ILP_TP_TRIGGERED = 1 << 4,	/* has no enable file: written by a trigger
+					 * (ftrace:kernel_stack, --sleep-stacks) */
 };
 
 struct ilp_tracepoint {

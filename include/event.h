@@ -56,6 +56,9 @@ enum ilp_event_kind {
 				 * from ulock.site (the call's return address) */
 	ILP_EV_ULOCK_RET,	/* ... and ulock.op returned ulock.ret */
 	ILP_EV_ULOCK_UNLOCK,	/* tid entered pthread_mutex_unlock(ulock.addr) */
+	ILP_EV_KSTACK,		/* the kernel stack of tid at the sched_switch just
+				 * before it on its CPU (ftrace:kernel_stack, written
+				 * by the --sleep-stacks trigger: a sleep's stack) */
 	ILP_EV_KIND_MAX
 };
 
@@ -142,6 +145,14 @@ struct ilp_event {
 			int32_t ret;		/* RET */
 			uint32_t op;		/* CALL, RET: enum ilp_ulock_op */
 		} ulock;
+		struct {			/* KSTACK */
+			const void *raw;	/* from ilp_decode: n addresses inside the
+						 * record (any alignment), valid only while
+						 * it is decoded; the source then sets ip */
+			const uint64_t *ip;	/* the source's copy, [0] innermost: valid
+						 * while the source lives; NULL: none */
+			uint32_t n;		/* addresses at raw / ip */
+		} kstack;
 		struct {			/* WB_*, FILE_READ */
 			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
 						 * a bdi name that is not one; FILE_READ: the

@@ -36,6 +36,8 @@ struct ilp_instance_opts {
 					 * each of its events) */
 	const struct ilp_uprobe_lib *holds;	/* --lock-holds: the libcs to probe ... */
 	size_t nholds;			/* ... (uprobe.h), 0: none */
+	int sleep_stacks;		/* --sleep-stacks: the kernel stack of every
+					 * sleep (a sched_switch trigger) */
 };
 
 /**
@@ -73,10 +75,12 @@ int ilp_instance_remove_stale(ilp_stale_note_fn note, void *ctx);
  * with its trace_marker held open, and sets them up: "mono" trace clock,
  * buffer_kb per CPU (the companion's smaller), no overwrite (events lost
  * to a full buffer are dropped and counted), event-fork on, the decoder's
- * events enabled (the -e filter on the syscall ones), and with o->holds
- * its own uprobes defined and enabled in it alone (uprobe.h).  Tracing
- * is off and no pid is in the filter yet.  On error, whatever was made is
- * removed.
+ * events enabled (the -e filter on the syscall ones), with o->holds its
+ * own uprobes defined and enabled in it alone (uprobe.h), and with
+ * o->sleep_stacks a stacktrace trigger on sched_switch for tasks leaving
+ * the CPU asleep (removed before the events are turned off and before the
+ * instance is removed).  Tracing is off and no pid is in the filter yet.
+ * On error, whatever was made is removed.
  *
  * Returns 0 or -errno: -EUCLEAN (ILP_LOCK_DIR is not a directory only we
  * can write), -ETIMEDOUT (instance creation hangs in the kernel, given up

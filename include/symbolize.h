@@ -198,6 +198,18 @@ int ilp_symbolize_fp_gap(struct ilp_symbolizer *s, int pid, uint64_t pc0, uint64
 int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size);
 
 /**
+ * ilp_symbolize_kfunc - names the kernel function an address is in
+ * @s: the symbolizer; kallsyms is read at the first call, once
+ * @addr: a code address (a kernel stack's frame)
+ * @buf: the caller's buffer, set to "anon_pipe_read" (no offset; cut to fit)
+ * @size: bytes at buf
+ *
+ * Returns 0, or -ENOENT if no symbol holds it (kallsyms hides addresses
+ * or cannot be read, or addr is past the last symbol).
+ */
+int ilp_symbolize_kfunc(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size);
+
+/**
  * ilp_symbolizer_on_event - the fork and exec hooks, from an event stream
  * @s: the symbolizer
  * @ev: the event: TASK_NEW without CLONE_THREAD is ilp_symbolizer_fork(),
@@ -216,7 +228,8 @@ int ilp_symbolizer_on_event(struct ilp_symbolizer *s, const struct ilp_event *ev
  * @buf: the caller's buffer, set to the name (cut to fit)
  * @size: bytes at buf
  *
- * Devices from /sys/dev/block, kernel locks from kallsyms, user locks from
+ * Devices from /sys/dev/block, kernel locks and functions (ILP_NAME_KFUNC)
+ * from kallsyms, user locks from
  * the process's maps while it lives (a snapshot taken at its first lock,
  * refreshed when an address is not covered or its file mapping changed
  * since; a snapshot younger than 1 ms, or than 10 times its own read

@@ -81,6 +81,8 @@ enum ilp_name_kind {
 	ILP_NAME_KLOCK,		/* key = kernel address (pid 0) */
 	ILP_NAME_CODE,		/* key = code address in process pid: a lock call's
 				 * site, "worker (mutex_storm.c:42)" (--lock-holds) */
+	ILP_NAME_KFUNC,		/* key = kernel code address (pid 0): its function's
+				 * name alone ("anon_pipe_read"), no offset */
 };
 
 /* Frames kept per user call stack (--stacks), innermost first. */

@@ -64,6 +64,9 @@ struct ilp_blocking {
 	uint64_t calls;
 	uint64_t wall_ns, max_ns;
 	uint64_t off_ns[ILP_OFF_NSTATES];
+	const char *wfunc;	/* --sleep-stacks: the kernel function the calls slept
+				 * in longest (ksleep.h), NULL: unknown */
+	const char *wreason;	/* its reason in plain words, NULL: none known */
 };
 
 /* One call at or above the slow threshold. */
@@ -82,6 +85,9 @@ struct ilp_slow_call {
 	const struct ilp_fdobj *cobj;	/* the object its time was counted on: fobj, or for a
 					 * call naming a path (open, stat) that path's object;
 					 * NULL: none (the process's other calls) */
+	uint32_t ksid;			/* the model's: its longest sleep's stack */
+	const char *wfunc;		/* --sleep-stacks: where it slept longest, NULL: unknown */
+	const char *wreason;		/* its reason in plain words, NULL: none known */
 };
 
 #define ILP_SLOW_DEFAULT_NS 100000000ull	/* --slow default: 100 ms */

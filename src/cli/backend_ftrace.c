@@ -254,6 +254,7 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 		if (err)
 			goto out;
 	}
+	io.sleep_stacks = o->sleep_stacks;
 	err = ilp_instance_new(&io, &f->in);
 	if (!err)
 		err = ilp_ftrace_open(f->in, &f->src);

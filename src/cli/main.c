@@ -247,6 +247,9 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		*status = usage_error("--push: not with --interval (one push per capture)");
 	else if (o->lock_holds && o->backend == ILP_BACKEND_PTRACE)
 		*status = usage_error("--lock-holds needs the ftrace backend, not %s", "ptrace");
+	else if (o->sleep_stacks && o->backend == ILP_BACKEND_PTRACE)
+		*status = usage_error("--sleep-stacks needs the ftrace backend (--backend=ftrace "
+				      "or auto), not %s", "ptrace");
 	else
 		return 1;
 	return 0;

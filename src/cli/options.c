@@ -306,6 +306,15 @@ static const struct ilp_option options[] = {
 		  "at each syscall entry (no stop; build with -fno-omit-frame-pointer); "
 		  "ptrace: unwinds it with libdw at each profiled syscall (DWARF, no frame "
 		  "pointers needed)" },
+	{ .name = "sleep-stacks", .section = ILP_SEC_BACKEND,
+	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH,
+	  .not_for = "--sleep-stacks: only for run and attach, not %s",
+	  .kind = ILP_OPT_FLAG, FIELD(sleep_stacks),
+	  .help = "ftrace: record the kernel stack each time a traced thread goes to "
+		  "sleep in a syscall and report the kernel function it waited in, e.g. "
+		  "\"read waited in anon_pipe_read (pipe empty)\" or \"fsync waited in "
+		  "jbd2_log_wait_commit (journal commit)\"; costs a few microseconds per "
+		  "sleep (see README)" },
 	{ .name = "names", .arg = "MODE", .def = "fast", .section = ILP_SEC_BACKEND,
 	  .cmds = ILP_CMD_RUN | ILP_CMD_RECORD,
 	  .not_for = "--names: only for run and record -- CMD, not %s (the filter must be "

@@ -385,11 +385,12 @@ static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t s
 	const struct ilp_record_tap *tap = ilp_session_tap(s);
 	int r;
 
-	/* a kernel lock's name does not depend on any process living, and
-	 * the first costs a read of all of /proc/kallsyms (a stall of 0.1 s
-	 * and more: short-lived processes' fds went unread meanwhile):
-	 * named at the end */
-	if (kind == ILP_NAME_KLOCK && !s->names_final && !s->bops->name_object)
+	/* a kernel lock's name (or a sleep stack's function) does not
+	 * depend on any process living, and the first costs a read of all of
+	 * /proc/kallsyms (a stall of 0.1 s and more: short-lived processes'
+	 * fds went unread meanwhile): named at the end */
+	if ((kind == ILP_NAME_KLOCK || kind == ILP_NAME_KFUNC) && !s->names_final &&
+	    !s->bops->name_object)
 		return -EAGAIN;
 	if (s->bops->name_object)
 		r = s->bops->name_object(s->b, kind, pid, key, buf, size);

@@ -307,6 +307,27 @@ static int dec_user_stack(const struct field *f, const unsigned char *d, size_t 
 	return 1;
 }
 
+/*
+ * ftrace:kernel_stack (the --sleep-stacks trigger's record): "size" is the
+ * number of addresses, which follow at "caller" up to the record's end (the
+ * format's caller[8] is only the first ones).
+ */
+static int dec_kstack(const struct field *f, const unsigned char *d, size_t size,
+		      struct ilp_event *ev)
+{
+	int64_t n = rd_s(d, f[0]);
+	size_t room;
+
+	if (n < 0 || (size_t)f[1].off > size)
+		return -EINVAL;
+	room = (size - (size_t)f[1].off) / sizeof(uint64_t);
+	if ((uint64_t)n > room)
+		n = (int64_t)room;
+	ev->kstack.raw = d + f[1].off;
+	ev->kstack.n = (uint32_t)n;
+	return 1;
+}
+
 /* the slots dec_block reads; "?-" names no field: a slot this event lacks */
 #define BLOCK_FIELDS(bytes, comm, error) \
 	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
@@ -371,6 +392,10 @@ static const struct row rows[] = {
 	 * options/userstacktrace; never enabled as an event */
 	{ { "ftrace", "user_stack", ILP_TP_OPTION },
 	  { "tgid", "caller" }, ILP_EV_USTACK, dec_user_stack },
+	/* a sleep's kernel stack: written by the sched_switch trigger of
+	 * --sleep-stacks (instance.c), never enabled by itself */
+	{ { "ftrace", "kernel_stack", ILP_TP_TRIGGERED },
+	  { "size", "caller" }, ILP_EV_KSTACK, dec_kstack },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))

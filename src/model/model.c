@@ -505,6 +505,8 @@ static int wait_feed(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_LOCK_BEGIN:
 	case ILP_EV_LOCK_END:
 		return ilp_lock_kernel(m->wait, &m->sh, ev, wtask_of(m, ev->tid, &a));
+	case ILP_EV_KSTACK:
+		return ilp_ksleep_stack(m->wait, ev, wtask_of(m, ev->tid, &a));
 	default:
 		err = ilp_blk_feed(m->wait, ev);
 		if (err != ILP_BLK_ASK)
@@ -752,6 +754,7 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_BLOCK_FRONTMERGE: case ILP_EV_BLOCK_INSERT: case ILP_EV_BLOCK_ISSUE:
 	case ILP_EV_BLOCK_REQUEUE: case ILP_EV_BLOCK_RQMERGE: case ILP_EV_BLOCK_COMPLETE:
 	case ILP_EV_WB_DIRTY: case ILP_EV_WB_START: case ILP_EV_WB_END:
+	case ILP_EV_KSTACK:
 		return wait_feed(m, ev);	/* may name untraced tasks: creates none */
 	default:
 		break;

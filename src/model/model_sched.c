@@ -34,9 +34,13 @@
 
 #define TASK_UNINTERRUPTIBLE 2
 
+#define KS_SLOTS 4	/* sleep stacks kept per blocking row (the calls' longest sleeps) */
+
 struct blocking {
 	struct ilp_blocking pub;
 	struct blocking *next;		/* same hash */
+	uint32_t ks_sid[KS_SLOTS];	/* stack id + 1 (0: free slot) */
+	uint64_t ks_ns[KS_SLOTS];	/* the calls' longest sleeps there */
 };
 
 static int state_of(int prev_state)
@@ -73,13 +77,16 @@ void ilp_sched_switch(struct ilp_wait *w, const struct ilp_event *ev, const stru
 			wt->off_ts = ev->ts;
 			wt->wake_ts = 0;
 			wt->off_state = state_of(ev->sched.prev_state);
+			wt->ks_sid = 0;		/* its stack comes next (ksleep) */
 		}
 	}
 	/* read through the slot: prev's record, just made, is next's if they are one */
 	if (!next || !(wt = *next->wt) || !wt->off_ts)
 		return;
-	if (next->in_call)
+	if (next->in_call) {
+		ilp_ksleep_end(w, next, wt, ev->ts);
 		back_on_cpu(wt, next->enter_ts, ev->ts);
+	}
 	wt->off_ts = 0;
 	wt->wake_ts = 0;
 }
@@ -182,6 +189,53 @@ static struct ilp_sc_offcpu *offcpu_get(struct ilp_wproc *wp, int nr)
 	return o;
 }
 
+/* the row's calls slept longest in stack sid (id + 1) for ns: kept in a
+ * free or the smallest slot */
+static void ks_slot_add(struct blocking *b, uint32_t sid, uint64_t ns)
+{
+	size_t i, low = 0;
+
+	if (!sid)
+		return;
+	for (i = 0; i < KS_SLOTS; i++) {
+		if (b->ks_sid[i] == sid || !b->ks_sid[i]) {
+			b->ks_sid[i] = sid;
+			b->ks_ns[i] += ns;
+			return;
+		}
+		if (b->ks_ns[i] < b->ks_ns[low])
+			low = i;
+	}
+	if (ns > b->ks_ns[low]) {
+		b->ks_sid[low] = sid;
+		b->ks_ns[low] = ns;
+	}
+}
+
+/* where a row's calls slept most: its slots summed per function */
+static void ks_where(const struct ilp_wait *w, struct blocking *b)
+{
+	const char *func[KS_SLOTS], *reason[KS_SLOTS];
+	uint64_t best = 0;
+	size_t i, j;
+
+	b->pub.wfunc = b->pub.wreason = NULL;
+	for (i = 0; i < KS_SLOTS && b->ks_sid[i]; i++)
+		func[i] = ilp_ksleep_func(w, b->ks_sid[i], &reason[i]);
+	for (i = 0; i < KS_SLOTS && b->ks_sid[i]; i++) {
+		uint64_t sum = 0;
+
+		for (j = 0; j < KS_SLOTS && b->ks_sid[j]; j++)
+			if (func[j] == func[i])
+				sum += b->ks_ns[j];
+		if (func[i] && sum > best) {
+			best = sum;
+			b->pub.wfunc = func[i];
+			b->pub.wreason = reason[i];
+		}
+	}
+}
+
 int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
 			const struct ilp_event *ev)
 {
@@ -200,6 +254,8 @@ int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct il
 	/* the kernel does not pass every switch-in through the pid filter (not
 	 * the ones from the idle task): a thread that exits its call ran again */
 	if (wt && wt->off_ts) {
+		if (ilp_ksleep_end(w, t, wt, ev->ts))
+			return -ENOMEM;
 		back_on_cpu(wt, enter_ts, ev->ts);
 		wt->off_ts = 0;
 		wt->wake_ts = 0;
@@ -234,6 +290,8 @@ int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct il
 			o->off_ns[i] += off[i];
 			b->off_ns[i] += off[i];
 		}
+		ks_slot_add((struct blocking *)(void *)b, ilp_ksleep_call_top(wt, enter_ts),
+			    wt ? wt->ks_top_ns : 0);
 		wp->last_block.row = b;
 		wp->last_block.tid = t->tid;
 		wp->last_block.enter_ts = enter_ts;
@@ -262,6 +320,7 @@ int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct il
 			sc->wall_ns = lat;
 			sc->share_ns = t->share;
 			sc->cobj = fobj;
+			sc->ksid = ilp_ksleep_call_top(wt, enter_ts);
 			if (off)
 				memcpy(sc->off_ns, off, sizeof(sc->off_ns));
 		}
@@ -358,9 +417,14 @@ struct ilp_sc_offcpu *ilp_sched_row(struct ilp_wproc *wp, size_t i)
 	return i < wp->noffcpu ? wp->offcpu[i] : NULL;
 }
 
-int ilp_sched_index(struct ilp_wproc *wp)
+int ilp_sched_index(const struct ilp_wait *w, struct ilp_wproc *wp)
 {
 	size_t i;
+
+	for (i = 0; i < wp->nblocking; i++)
+		ks_where(w, (struct blocking *)(void *)wp->blocking[i]);
+	for (i = 0; i < wp->nslow; i++)
+		wp->slow[i].wfunc = ilp_ksleep_func(w, wp->slow[i].ksid, &wp->slow[i].wreason);
 
 	/* calls and total_ns: the model's, given by model.c (ilp_sched_row) */
 	for (i = 0; i < wp->noffcpu; i++) {

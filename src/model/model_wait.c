@@ -111,6 +111,7 @@ static void wproc_free(struct ilp_wproc *wp)
 {
 	ilp_sched_release(wp);
 	ilp_lock_release(wp);
+	ilp_ksleep_release(wp);
 	ilp_blk_stats_release(&wp->blk);
 	ilp_blk_stats_release(&wp->wb);
 	free(wp);
@@ -129,6 +130,7 @@ void ilp_wait_free(struct ilp_wait *w)
 	free(w->procs);
 	free(w->threads);
 	ilp_blk_free(w->blk);
+	ilp_ksleeps_free(w->ks);
 	free(w);
 }
 
@@ -192,8 +194,12 @@ int ilp_wait_index(struct ilp_wait *w)
 	int err = 0;
 	size_t i;
 
+	if (ilp_ksleep_resolve(w))
+		err = -ENOMEM;
 	for (i = 0; i < w->nprocs; i++) {
-		if (ilp_sched_index(w->procs[i]))
+		if (ilp_sched_index(w, w->procs[i]))
+			err = -ENOMEM;
+		if (ilp_ksleep_index(w, w->procs[i]))
 			err = -ENOMEM;
 		ilp_lock_index(w->procs[i]);
 	}
@@ -223,6 +229,11 @@ int ilp_wait_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx)
 		else
 			w->unnamed += (uint64_t)n;
 	}
+	n = ilp_ksleep_name(w, fn, ctx);
+	if (n < 0)
+		err = n;
+	else
+		w->unnamed += (uint64_t)n;
 	return err;
 }
 
@@ -235,6 +246,7 @@ void ilp_wait_reset(struct ilp_wait *w)
 
 		ilp_sched_reset(wp);
 		ilp_lock_reset(wp);
+		ilp_ksleep_reset(wp);
 		ilp_blk_stats_release(&wp->blk);
 		memset(&wp->blk, 0, sizeof(wp->blk));
 		wp->has_blk = 0;

@@ -102,11 +102,18 @@ struct ilp_wthread {
 	/* block: device of the last bio submitted during call blk_enter_ts */
 	uint32_t blk_dev;
 	uint64_t blk_enter_ts;
+	/* ksleep: the stack of the sleep in progress (id + 1, 0: none), and
+	 * the longest sleep of call ks_enter_ts (ksleep.c) */
+	uint32_t ks_sid, ks_top;
+	uint64_t ks_enter_ts, ks_top_ns;
 };
 
 struct ulock;
 struct klock;
 struct blocking;
+struct ks_row;
+struct ilp_ksleep;
+struct ilp_ksleeps;
 
 struct ilp_wproc {
 	int pid;
@@ -147,6 +154,12 @@ struct ilp_wproc {
 	int has_blk;
 	struct ilp_blk_stats wb;	/* written back by kernel threads, dirtied by it */
 	int has_wb;
+	/* ksleep: (syscall, stack) rows, and per (syscall, function) at index */
+	struct ilp_idmap ks_map;
+	struct ks_row **ks_rows;
+	size_t nks, ks_cap;
+	struct ilp_ksleep *ksv;
+	size_t nksv, ksv_cap;
 };
 
 struct ilp_wait {
@@ -158,6 +171,7 @@ struct ilp_wait {
 	struct ilp_wthread **threads;
 	size_t nthreads, tcap;
 	struct ilp_blk *blk;
+	struct ilp_ksleeps *ks;		/* sleep stacks, made at the first one */
 	uint64_t unnamed;		/* objects created since the last naming pass */
 };
 
@@ -177,7 +191,8 @@ int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct il
  * model.c gives each its syscall's completed calls and their wall time
  * (calls, total_ns) */
 struct ilp_sc_offcpu *ilp_sched_row(struct ilp_wproc *wp, size_t i);
-int ilp_sched_index(struct ilp_wproc *wp);
+/* after ilp_ksleep_resolve: blocking rows and slow calls learn where they slept */
+int ilp_sched_index(const struct ilp_wait *w, struct ilp_wproc *wp);
 /* tid's call entered at enter_ts, kept on fd object from, is on to now
  * (ilp_fdproc_take_rename): its slow call and blocking row follow.  0 or -ENOMEM */
 int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
@@ -200,6 +215,27 @@ void ilp_lock_release(struct ilp_wproc *wp);
 void ilp_lock_reset(struct ilp_wproc *wp);
 /* naming passes: objects left to ask again (-EAGAIN), or -ENOMEM */
 int ilp_lock_name(struct ilp_wproc *wp, ilp_namer_fn fn, void *ctx);
+
+/* ksleep.c (include/ksleep.h) */
+void ilp_ksleeps_free(struct ilp_ksleeps *ks);		/* NULL ok */
+/* KSTACK event: the stack of the sleep t (NULL: untraced) just began; 0 or -ENOMEM */
+int ilp_ksleep_stack(struct ilp_wait *w, const struct ilp_event *ev, const struct ilp_wtask *t);
+/* t's sleep (wt->off_ts) ends at ts: called before the off-CPU interval is
+ * closed; 0 or -ENOMEM */
+int ilp_ksleep_end(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp_wthread *wt,
+		   uint64_t ts);
+/* the stack (id + 1, 0: none) of the longest sleep of the call entered at enter_ts */
+uint32_t ilp_ksleep_call_top(const struct ilp_wthread *wt, uint64_t enter_ts);
+/* naming pass: stacks left to ask again (-EAGAIN), or -ENOMEM */
+int ilp_ksleep_name(struct ilp_wait *w, ilp_namer_fn fn, void *ctx);
+/* at index, first: each stack's sleeping function from the names known */
+int ilp_ksleep_resolve(struct ilp_wait *w);
+/* stack id + 1 -> its function (NULL: unknown) and reason, after resolve */
+const char *ilp_ksleep_func(const struct ilp_wait *w, uint32_t sid, const char **reason);
+/* a process's rows per (syscall, function), after resolve */
+int ilp_ksleep_index(const struct ilp_wait *w, struct ilp_wproc *wp);
+void ilp_ksleep_release(struct ilp_wproc *wp);
+void ilp_ksleep_reset(struct ilp_wproc *wp);
 
 /* model_block.c */
 struct ilp_blk *ilp_blk_new(void);

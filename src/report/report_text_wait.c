@@ -20,6 +20,7 @@
 #include "model.h"
 #include "outbuf.h"
 #include "report.h"
+#include "ksleep.h"
 #include "report_text_parts.h"
 #include "fmt.h"
 #include "syscalls.h"
@@ -348,13 +349,41 @@ static void print_klocks(struct ilp_out *w, const struct ilp_model *m, const str
 
 /* ---- Blocking calls ---- */
 
+/* --sleep-stacks: "waited in anon_pipe_read (pipe empty)" */
+static const char *where(char *buf, size_t size, const char *func, const char *reason)
+{
+	if (!func)
+		return "";
+	snprintf(buf, size, "  waited in %s%s%s%s", func, reason ? " (" : "",
+		 reason ? reason : "", reason ? ")" : "");
+	return buf;
+}
+
+/* one line per (syscall, sleeping function): where the calls slept */
+static void print_ksleeps(struct ilp_out *w, struct tbuf *t, const struct ilp_wproc *wp)
+{
+	size_t n = ilp_wproc_nksleeps(wp), k;
+
+	if (!n)
+		return;
+	ilp_out_printf(w, "  where they slept (kernel stack at each sleep):\n");
+	for (k = 0; k < n; k++) {
+		const struct ilp_ksleep *s = ilp_wproc_ksleep(wp, k);
+
+		ilp_out_printf(w, "  %s waited in %s%s%s%s: %" PRIu64 " sleep%s, %s\n",
+			       ilp_syscall_name(s->nr), s->func ? s->func : "an unnamed kernel function",
+			       s->reason ? " (" : "", s->reason ? s->reason : "", s->reason ? ")" : "",
+			       s->sleeps, s->sleeps == 1 ? "" : "s", T(t, s->ns));
+	}
+}
+
 static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const struct ilp_report_info *info)
 {
 	struct ilp_escv e = { .i = 0 };
 	size_t np = ilp_model_nprocs(m), i, k, shown = 0;
 	struct tbuf t = { .i = 0 };
 	uint64_t slow = ilp_model_slow(m);
-	char obj[512];
+	char obj[512], wh[160];
 
 	ilp_out_printf(w, "\n== Blocking calls ==\n");
 	if (is_ptrace(info))	/* slow calls still come from the syscall times */
@@ -383,6 +412,7 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 					  T(&t, o->off_ns[ILP_OFF_D]), T(&t, o->off_ns[ILP_OFF_R]));
 			}
 		}
+		print_ksleeps(w, &t, wp);
 		if (nb) {
 			ilp_out_printf(w, "  top blocking calls (by off-CPU S+D time):\n");
 			ilp_out_printf(w, "  %-8s %-16s %6s %9s %9s %9s %9s %9s  %s\n", "tid", "syscall",
@@ -391,10 +421,11 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 				const struct ilp_blocking *b = ilp_wproc_blocking(wp, k);
 
 				ilp_wait_object(m, pr, b->okind, b->obj, b->fobj, b->dev, obj, sizeof(obj));
-				ilp_out_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s\n",
+				ilp_out_printf(w, "  %-8d %-16s %6" PRIu64 " %9s %9s %9s %9s %9s  %s%s\n",
 					  b->tid, ilp_syscall_name(b->nr), b->calls, T(&t, b->wall_ns),
 					  T(&t, b->off_ns[ILP_OFF_S]), T(&t, b->off_ns[ILP_OFF_D]),
-					  T(&t, b->off_ns[ILP_OFF_R]), T(&t, b->max_ns), ilp_escv(&e, obj));
+					  T(&t, b->off_ns[ILP_OFF_R]), T(&t, b->max_ns), ilp_escv(&e, obj),
+					  where(wh, sizeof(wh), b->wfunc, b->wreason));
 			}
 			if (nb > TOP_BLOCKING)
 				ilp_out_printf(w, "  ... %zu more\n", nb - TOP_BLOCKING);
@@ -410,10 +441,11 @@ static void print_blocking(struct ilp_out *w, const struct ilp_model *m, const s
 
 				snprintf(start, sizeof(start), "+%s", T(&t, at));
 				ilp_wait_object(m, pr, s->okind, s->obj, s->fobj, s->dev, obj, sizeof(obj));
-				ilp_out_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s\n", start, s->tid,
+				ilp_out_printf(w, "  %-12s %-8d %-16s %9s %9s %9s %9s  %s%s\n", start, s->tid,
 					  ilp_syscall_name(s->nr), T(&t, s->wall_ns),
 					  T(&t, s->off_ns[ILP_OFF_S]), T(&t, s->off_ns[ILP_OFF_D]),
-					  T(&t, s->off_ns[ILP_OFF_R]), ilp_escv(&e, obj));
+					  T(&t, s->off_ns[ILP_OFF_R]), ilp_escv(&e, obj),
+					  where(wh, sizeof(wh), s->wfunc, s->wreason));
 			}
 			if (ns > TOP_SLOW || ilp_wproc_slow_dropped(wp))
 				ilp_out_printf(w, "  ... %" PRIu64 " more slow calls\n",

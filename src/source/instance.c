@@ -41,6 +41,7 @@ struct ilp_instance {
 	int made, made_sys;	/* the directories exist, made by us */
 	int hold, hold_sys;	/* their trace_marker, open: rmdir gets EBUSY */
 	char group[ILP_UPROBE_GROUP_MAX];	/* --lock-holds: our uprobes' group, or "" */
+	int sleep_trigger;	/* the --sleep-stacks trigger is set (sleep_stacks_on) */
 };
 
 int ilp_tracefs_check(void)
@@ -193,7 +194,7 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 	for (i = 0; i < ilp_tracepoint_count() && !err; i++) {
 		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
 
-		if (tp->flags & (ILP_TP_UNFILTERED | ILP_TP_OPTION))
+		if (tp->flags & (ILP_TP_UNFILTERED | ILP_TP_OPTION | ILP_TP_TRIGGERED))
 			continue;
 		if (filter && (tp->flags & ILP_TP_SYSCALL)) {
 			snprintf(file, sizeof(file), "events/%s/%s/filter", tp->system, tp->name);
@@ -214,6 +215,37 @@ static int enable_events(struct ilp_instance *in, const struct ilp_instance_opts
 		ilp_userstr_enable(in->ti, o->syscalls, o->nsyscalls);
 	free(filter);
 	return err;
+}
+
+/*
+ * --sleep-stacks: a trigger on the instance's own sched_switch writes the
+ * kernel stack (an ftrace:kernel_stack record, right after the switch on
+ * its CPU) of a task leaving the CPU asleep, S or D: a preempted task's
+ * prev_state has neither bit.  The trigger is the instance's: the top
+ * level's sched_switch and buffer are not touched.  It is removed before
+ * the events are turned off (a trigger keeps its event soft-enabled: it
+ * would go on firing) and before the instance is removed; an instance
+ * removed with it still set (a session killed) loses it with the rest.
+ */
+#define SLEEP_TRIGGER "stacktrace if prev_state & 3"
+#define SLEEP_TRIGGER_FILE "events/sched/sched_switch/trigger"
+
+static int sleep_stacks_on(struct ilp_instance *in)
+{
+	int err = write_file(in->ti, SLEEP_TRIGGER_FILE, SLEEP_TRIGGER);
+
+	if (!err)
+		in->sleep_trigger = 1;
+	return err;
+}
+
+static void sleep_stacks_off(struct ilp_instance *in)
+{
+	if (!in->sleep_trigger || !in->ti)
+		return;
+	/* "!stacktrace" removes the stacktrace trigger, whatever its filter */
+	write_file(in->ti, SLEEP_TRIGGER_FILE, "!stacktrace");
+	in->sleep_trigger = 0;
 }
 
 #define MKDIR_TIMEOUT_MS 10000
@@ -526,6 +558,8 @@ int ilp_instance_new(const struct ilp_instance_opts *o, struct ilp_instance **ou
 	err = enable_events(in, o);
 	if (!err && o->nholds)
 		err = uprobes_setup(in, o);
+	if (!err && o->sleep_stacks)
+		err = sleep_stacks_on(in);
 	if (err)
 		goto out;
 	/* --stacks: the kernel walks the user stack by frame pointers after
@@ -555,6 +589,7 @@ void ilp_instance_free(struct ilp_instance *in)
 		tracefs_trace_off(in->sys);
 	if (in->ti)
 		tracefs_trace_off(in->ti);
+	sleep_stacks_off(in);
 	/* the lock file goes only once both instances and our uprobes are
 	 * gone: if one stays (busy), a later session removes it when it can.
 	 * The probes after the instance: enabled there, they are busy. */
@@ -600,8 +635,11 @@ int ilp_instance_start(struct ilp_instance *in)
 
 int ilp_instance_events_off(struct ilp_instance *in)
 {
+	int err;
+
+	sleep_stacks_off(in);
 	/* every event of the instance, in one write (see event_enable) */
-	int err = write_file(in->ti, "events/enable", "0") ? -EIO : 0;
+	err = write_file(in->ti, "events/enable", "0") ? -EIO : 0;
 
 	if (in->sys && tracefs_trace_off(in->sys))
 		err = -EIO;

@@ -26,6 +26,7 @@
 
 #include "decode.h"
 #include "instance.h"
+#include "ipool.h"
 #include "resolve.h"
 #include "source.h"
 #include "userstr.h"
@@ -64,7 +65,27 @@ struct ilp_ftrace {
 	struct ilp_source_counters counters;
 	struct ilp_resolver *res;	/* fd names from /proc at decode time */
 	const struct ilp_ftrace_tap *tap;	/* record: sees raw pages, injections */
+	struct ilp_ipool *kstacks;	/* --sleep-stacks: each distinct kernel stack once */
 };
+
+/*
+ * A sleep's kernel stack (ILP_EV_KSTACK) points into its page: the copy it
+ * gets instead lives as long as the source, so an event held back past
+ * this drain still has it.  Distinct stacks are few (one per kernel path
+ * a task sleeps in); past KSTACKS_MAX the event carries none.
+ */
+#define KSTACKS_MAX 65536
+
+static void kstack_keep(struct ilp_ftrace *f, struct ilp_event *ev)
+{
+	if (!f->kstacks)
+		f->kstacks = ilp_ipool_new(KSTACKS_MAX);
+	ev->kstack.ip = f->kstacks ? ilp_ipool_intern(f->kstacks, ev->kstack.raw,
+						      ev->kstack.n, NULL) : NULL;
+	ev->kstack.raw = NULL;
+	if (!ev->kstack.ip)
+		ev->kstack.n = 0;
+}
 
 uint64_t ilp_now_ns(void)
 {
@@ -176,6 +197,8 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		ilp_resolver_on_record(f->res, ev);
 		if (ev->kind == ILP_EV_SYS_ARGSTR)
 			ev->ustr.str = NULL;	/* it pointed into the page */
+		else if (ev->kind == ILP_EV_KSTACK)
+			kstack_keep(f, ev);
 	}
 	return 0;
 }
@@ -333,6 +356,7 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	/* the kbuffer from tep_kbuffer() belongs to the tep */
 	ilp_decoder_free(f->dec);
 	ilp_resolver_free(f->res);
+	ilp_ipool_free(f->kstacks);
 	tep_free(f->tep);
 	free(f);
 }

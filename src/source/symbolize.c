@@ -549,12 +549,11 @@ static int maybe_static(uint64_t addr)
 #endif
 }
 
-int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size)
+/* how many kallsyms symbols start at or below addr (read at the first call) */
+static size_t ksyms_upto(struct ilp_symbolizer *s, uint64_t addr)
 {
 	size_t lo = 0, hi;
 
-	if (!maybe_static(addr))
-		return -ENOENT;
 	if (!s->kloaded)
 		kallsyms_load(s);
 	hi = s->nksyms;
@@ -566,6 +565,16 @@ int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, siz
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size)
+{
+	size_t lo;
+
+	if (!maybe_static(addr))
+		return -ENOENT;
+	lo = ksyms_upto(s, addr);
 	/* static locks only: within 4 KiB of a symbol, and not past the last one */
 	if (!lo || lo == s->nksyms || addr - s->ksyms[lo - 1].addr >= 4096)
 		return -ENOENT;
@@ -574,6 +583,21 @@ int ilp_symbolize_kernel(struct ilp_symbolizer *s, uint64_t addr, char *buf, siz
 	else
 		snprintf(buf, size, "%s+0x%" PRIx64, s->ksyms[lo - 1].name,
 			 addr - s->ksyms[lo - 1].addr);
+	return 0;
+}
+
+int ilp_symbolize_kfunc(struct ilp_symbolizer *s, uint64_t addr, char *buf, size_t size)
+{
+	size_t lo;
+
+	if (!maybe_static(addr))
+		return -ENOENT;
+	lo = ksyms_upto(s, addr);
+	/* a return address lies inside its function: the symbol below it,
+	 * not past the last one (kallsyms ends with the modules') */
+	if (!lo || lo == s->nksyms)
+		return -ENOENT;
+	snprintf(buf, size, "%s", s->ksyms[lo - 1].name);
 	return 0;
 }
 
@@ -644,6 +668,8 @@ int ilp_symbolize_object(void *sym, int kind, int pid, uint64_t key, char *buf, 
 		return ilp_blkdev_name_lookup((uint32_t)key, buf, size);
 	case ILP_NAME_KLOCK:
 		return ilp_symbolize_kernel(s, key, buf, size);
+	case ILP_NAME_KFUNC:
+		return ilp_symbolize_kfunc(s, key, buf, size);
 	case ILP_NAME_ULOCK:
 		/* not covered, or covered by a mapping that changed since:
 		 * maps read again, unless the snapshot is too fresh for that

@@ -50,6 +50,7 @@ struct ilp_report_info {
 	const char *note;	/* backend limits and overhead, one line; NULL: none */
 	int lock_holds;		/* --lock-holds was on: the model has the holds (holdmodel.h) */
 	const struct ilp_stacks *stacks;	/* --stacks call sites (stacks.h); NULL: none */
+	int sleep_stacks;	/* --sleep-stacks: the model holds where calls slept (ksleep.h) */
 	const struct ilp_finding *findings;	/* analyze.h, ranked; set by the report sink (src/cli/sink_report.c) */
 	size_t nfindings;
 	size_t ndetectors;	/* detectors that ran (0: analysis not run) */

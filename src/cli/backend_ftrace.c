@@ -624,6 +624,7 @@ static int ft_describe(struct ilp_backend *b, struct ilp_report_info *info)
 
 	info->events = sc->records;
 	info->lost = lost > sc->missed ? lost : sc->missed;
+	info->sleep_stacks = ilp_session_opts(f->base.s)->sleep_stacks;
 	info->lock_holds = ilp_session_opts(b->s)->lock_holds;
 	if (!f->ustk)
 		return 0;

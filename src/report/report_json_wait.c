@@ -10,6 +10,7 @@
 
 #include "holdmodel.h"
 #include "json.h"
+#include "ksleep.h"
 #include "report_json_parts.h"
 #include "report_wait.h"
 #include "stacks.h"
@@ -330,6 +331,43 @@ static void off_states(struct ilp_jw *w, const uint64_t off[ILP_OFF_NSTATES])
 		ilp_jw_ku64(w, off_keys[s], off[s]);
 }
 
+/* --sleep-stacks: where a call slept, when known */
+static void waited_in(struct ilp_jw *w, const char *func, const char *reason)
+{
+	if (func)
+		ilp_jw_kstr(w, "waited_in", func);
+	if (func && reason)
+		ilp_jw_kstr(w, "wait_reason", reason);
+}
+
+/* --sleep-stacks: per (syscall, kernel function), where the calls slept */
+static void kernel_sleeps(struct ilp_jw *w, const struct ilp_wproc *wp)
+{
+	ilp_jw_key(w, "kernel_sleeps");
+	ilp_jw_arr_begin(w);
+	for (size_t i = 0; i < ilp_wproc_nksleeps(wp); i++) {
+		const struct ilp_ksleep *k = ilp_wproc_ksleep(wp, i);
+
+		ilp_jw_obj_begin(w);
+		ilp_jw_kstr(w, "syscall", ilp_syscall_name(k->nr));
+		ilp_jw_key(w, "function");
+		if (k->func)
+			ilp_jw_str(w, k->func);
+		else
+			ilp_jw_null(w);
+		ilp_jw_key(w, "reason");
+		if (k->reason)
+			ilp_jw_str(w, k->reason);
+		else
+			ilp_jw_null(w);
+		ilp_jw_ku64(w, "sleeps", k->sleeps);
+		ilp_jw_ku64(w, "total_ns", k->ns);
+		ilp_jw_ku64(w, "off_d_ns", k->d_ns);
+		ilp_jw_obj_end(w);
+	}
+	ilp_jw_arr_end(w);
+}
+
 static void blocking(struct ilp_jw *w, const struct ilp_model *m, const struct ilp_proc *p,
 		     const struct ilp_wproc *wp, const struct ilp_report_info *info)
 {
@@ -369,6 +407,7 @@ static void blocking(struct ilp_jw *w, const struct ilp_model *m, const struct i
 		/* blocked time: off-CPU S + D, what the rows are ranked (and diffed) by */
 		ilp_jw_ku64(w, "total_ns", b->off_ns[ILP_OFF_S] + b->off_ns[ILP_OFF_D]);
 		off_states(w, b->off_ns);
+		waited_in(w, b->wfunc, b->wreason);
 		ilp_jw_obj_end(w);
 	}
 	ilp_jw_arr_end(w);
@@ -393,6 +432,7 @@ static void blocking(struct ilp_jw *w, const struct ilp_model *m, const struct i
 			    s->start_ts > info->start_ts ? s->start_ts - info->start_ts : 0);
 		ilp_jw_ku64(w, "wall_ns", s->wall_ns);
 		off_states(w, s->off_ns);
+		waited_in(w, s->wfunc, s->wreason);
 		ilp_jw_obj_end(w);
 	}
 	ilp_jw_arr_end(w);
@@ -445,6 +485,8 @@ void ilp_json_proc_wait(struct ilp_jw *w, const struct ilp_model *m, const struc
 		lock_holds(w, m, p, wp);
 	locks_kernel(w, wp);
 	blocking(w, m, p, wp, info);
+	if (info->sleep_stacks)
+		kernel_sleeps(w, wp);
 	if (info->stacks)
 		call_sites(w, p, info->stacks);
 }

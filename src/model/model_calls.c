@@ -154,7 +154,8 @@ int ilp_calls_index(struct ilp_calls *s)
 	for (size_t i = 0; i < s->n; i++)
 		s->view[i] = s->heap[i].c;
 	s->nview = s->n;
-	qsort(s->view, s->nview, sizeof(*s->view), view_cmp);
+	if (s->nview > 1)
+		qsort(s->view, s->nview, sizeof(*s->view), view_cmp);
 	return 0;
 }
 

@@ -84,6 +84,9 @@ struct ilp_finding {
 	char fix[ILP_FINDING_TEXT];	/* "buffer the writes (64 KiB: 20000 -> 1 calls)" */
 	char site[ILP_FINDING_TEXT];	/* --stacks (ptrace): the top call site of nr in pid,
 					 * "fetch_user (app.c:42) (1000 of 1500 write calls)"; "" if unknown */
+	char waited[ILP_FINDING_OBJ];	/* --sleep-stacks: where its calls slept most in the
+					 * kernel, "fsync waited in jbd2_log_wait_commit
+					 * (journal commit)"; "" if unknown */
 	const struct ilp_fdobj *fobj;	/* the fd object it is about (the model's), NULL */
 	const struct ilp_loop *loop;	/* a loop finding: its loop (the model's), else NULL */
 	/* grouping: a finding on an object of a loop nests under the loop's
@@ -154,6 +157,17 @@ const struct ilp_detector *ilp_detector(size_t i);
  */
 int ilp_analyze(const struct ilp_model *m, const struct ilp_thresholds *th, uint64_t wall_ns,
 		struct ilp_findings *out);
+
+/**
+ * ilp_findings_set_waited - says where each finding's calls slept
+ * @fs: the findings (ilp_analyze's); each gets finding.waited, or keeps ""
+ * @m: the indexed model, with sleep stacks (--sleep-stacks, ksleep.h)
+ *
+ * A finding's calls are its process's blocking calls of its thread (when
+ * it has one), its syscall (when it has one) and its fd object (when it
+ * has one): the kernel function they slept in longest, summed over them.
+ */
+void ilp_findings_set_waited(struct ilp_findings *fs, const struct ilp_model *m);
 
 /**
  * ilp_findings_release - frees the insides of a findings list

@@ -136,6 +136,8 @@ static int report_write(FILE *out, struct ilp_model *m, const struct ilp_report_
 	err = ilp_analyze(m, &def, ilp_report_span_ns(info), &fs);
 	if (!err && info->stacks)
 		ilp_findings_set_sites(&fs, info->stacks);
+	if (!err && info->sleep_stacks)
+		ilp_findings_set_waited(&fs, m);
 	if (!err) {
 		ri.findings = fs.v;
 		ri.nfindings = fs.n;

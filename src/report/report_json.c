@@ -322,6 +322,8 @@ static void json_finding(struct ilp_jw *w, const struct ilp_finding *f)
 		ilp_jw_str(w, f->site);
 	else
 		ilp_jw_null(w);
+	if (f->waited[0])	/* --sleep-stacks */
+		ilp_jw_kstr(w, "waited_in", f->waited);
 	ilp_jw_ku64(w, "count", f->count);
 	ilp_jw_ku64(w, "bytes", f->bytes);
 	ilp_jw_ku64(w, "size", f->size);

@@ -62,6 +62,10 @@ static int print_one(FILE *out, const struct ilp_finding *f)
 		r |= fprintf(out, "\n%scall site: ", ind) < 0;
 		r |= ilp_esc_fputs(f->site, out) == EOF;
 	}
+	if (f->waited[0]) {	/* --sleep-stacks */
+		r |= fprintf(out, "\n%skernel: ", ind) < 0;
+		r |= ilp_esc_fputs(f->waited, out) == EOF;
+	}
 	r |= fprintf(out, "\n%swhy: ", ind) < 0;
 	r |= ilp_esc_fputs(f->why, out) == EOF;
 	r |= fprintf(out, "\n%sfix: ", ind) < 0;

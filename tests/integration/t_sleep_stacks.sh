@@ -4,15 +4,19 @@
 #     kernel's pipe read (anon_pipe_read; pipe_read before Linux 6.15):
 #     "read waited in ... (pipe empty): 25 sleeps", in text and JSON, and
 #     its blocking row says so;
-#   - naps 7: 7 nanosleep calls, each one sleep in do_nanosleep;
-#   - io_fsync on a real file: its fsyncs slept in journal or writeback
-#     functions (on ext4 exactly those the kernel's fsync path has);
+#   - naps 7: 7 nanosleep calls, each one sleep in do_nanosleep; with
+#     --slow 1 each is a slow call that says so;
+#   - pipe_block 300: the [slow call] finding on its read says where;
+#   - io_fsync 200 on a real file: its fsyncs slept in journal or writeback
+#     functions (on ext4 exactly those the kernel's fsync path has), and
+#     the [fsync storm] finding says where;
 #   - the trigger is the private instance's: the top level's sched_switch
 #     trigger is untouched, and it is removed (written "!stacktrace")
 #     before the instance is; a session killed with it set leaves an
 #     instance the next one removes all the same;
 #   - without the option: no stacks, no "waited in".
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_findings.sh"
 
 top_trigger=$(grep -v '^#' "$TRACEFS/events/sched/sched_switch/trigger")
 
@@ -48,29 +52,44 @@ expect_eq "json: read rows, function, reason, sleeps, time, blocking row" "$got"
 	"1 pipe_read pipe empty 25 True pipe_read" "$T/pipe.json"
 
 # ---- nanosleep: one sleep per call in do_nanosleep ----
-ilp run --sleep-stacks -o "$T/naps" -- "$WL/naps" 7 2000 2> "$T/err" ||
+ilp run --sleep-stacks --slow 1 --min-saving 0 --all -o "$T/naps" -- "$WL/naps" 7 2000 2> "$T/err" ||
 	{ show "$T/err"; fail "naps: exit status $?"; }
 line=$(grep -E '^  nanosleep waited in ' "$T/naps")
 expect_eq "nanosleep: where" "$(sed -E 's/: [0-9]+ sleeps?, .*//' <<< "$line")" \
 	"  nanosleep waited in do_nanosleep (timer sleep)" "$T/naps"
 expect_eq "nanosleep: sleeps" "$(sed -E 's/.*\): ([0-9]+) sleeps?, .*/\1/' <<< "$line")" 7 "$T/naps"
+# each call took >= 2 ms: 7 slow calls, each saying where it slept
+expect_eq "slow nanosleeps waiting in do_nanosleep" \
+	"$(grep -cE '^  \+[0-9.]+ [mun]?s +[0-9]+ +nanosleep .*  waited in do_nanosleep \(timer sleep\)$' "$T/naps")" 7 "$T/naps"
+
+# ---- a slow read (pipe_block 300): its finding says where it waited ----
+ilp run --sleep-stacks -o "$T/slow" -- "$WL/pipe_block" 300 > /dev/null 2> "$T/err" ||
+	{ show "$T/err"; fail "pipe_block: exit status $?"; }
+blk=$(finding_block "$T/slow" "slow call")
+grep -Eqx "      kernel: read waited in (anon_)?pipe_read \(pipe empty\)" <<< "$blk" ||
+	{ show "$T/slow" 200; fail "the slow call finding does not say where it waited: $blk"; }
 
 # ---- fsync on a real file: journal or writeback waits ----
 if block_dir; then
 	f="$dir/ilp-sleep-stacks-$$"
 	on_exit "rm -f '$f'"
 	fstype=$(stat -f -c %T "$dir")
-	ilp run --sleep-stacks -o "$T/fsync" -- "$WL/io_fsync" 20 "$f" 2> "$T/err" ||
+	ilp run --sleep-stacks --min-saving 0 --all -o "$T/fsync" -- "$WL/io_fsync" 200 "$f" 2> "$T/err" ||
 		{ show "$T/err"; fail "io_fsync: exit status $?"; }
 	grep -E '^  fsync waited in ' "$T/fsync" > "$T/fsync.lines" ||
 		{ show "$T/fsync" 200; fail "no 'fsync waited in' line"; }
 	n=$(sed -E 's/.*: ([0-9]+) sleeps?, .*/\1/' "$T/fsync.lines" | awk '{ s += $1 } END { print s }')
 	# each fsync of a dirty page waits for the disk at least once
-	expect_range "fsync sleeps" "$n" 20 100000 "$T/fsync.lines"
+	expect_range "fsync sleeps" "$n" 200 1000000 "$T/fsync.lines"
+	# the finding says where, and it is one of the lines
+	blk=$(finding_block "$T/fsync" "fsync storm")
+	where=$(sed -n 's/^      kernel: //p' <<< "$blk")
+	[ -n "$where" ] && grep -qF "  $where: " "$T/fsync.lines" ||
+		{ show "$T/fsync" 200; fail "the fsync storm finding does not say where it waited: $blk"; }
 	if [ "$fstype" = ext2/ext3 ] || [ "$fstype" = ext4 ]; then
 		# ext4's fsync waits: the journal commit, or without a journal the
 		# data writeback, the inode's buffer and the disk's cache flush
-		bad=$(grep -v -E 'waited in (jbd2_log_wait_commit \(journal commit\)|folio_wait_writeback \(page writeback to disk\)|__sync_dirty_buffer \(metadata buffer write to disk\)|fsync_buffers_list|blkdev_issue_flush \(disk cache flush\)|wait_transaction_locked \(journal transaction locked\)):' "$T/fsync.lines")
+		bad=$(grep -v -E '^  fsync waited in (jbd2_log_wait_commit \(journal commit\)|folio_wait_writeback \(page writeback to disk\)|__sync_dirty_buffer \(metadata buffer write to disk\)|fsync_buffers_list|blkdev_issue_flush \(disk cache flush\)|wait_transaction_locked \(journal transaction locked\)):' "$T/fsync.lines")
 		[ -z "$bad" ] || { show "$T/fsync.lines"; fail "fsync waited elsewhere than in ext4's fsync path: $bad"; }
 	else
 		note "fsync on $fstype: only counted ($(wc -l < "$T/fsync.lines") functions)"

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "analyze.h"
 #include "ipool.h"
 #include "ksleep.h"
 #include "vocab.h"
@@ -354,6 +355,34 @@ static void test_model_reset(void **state)
 	ilp_model_free(m);
 }
 
+/* a finding says where its calls slept: its syscall's, its thread's */
+static void test_findings_waited(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct namer_ctx c = { 0, 0 };
+	struct ilp_finding v[3];
+	struct ilp_findings fs = { v, 3, 3 };
+	int rd = ilp_syscall_nr("read");
+
+	(void)state;
+	read_sleeps(m, rd);
+	assert_int_equal(ilp_wait_name_objects(m, namer, &c), 0);
+	assert_int_equal(ilp_model_index(m, ilp_model_last_ts(m)), 0);
+	memset(v, 0, sizeof(v));
+	v[0].pid = 100;
+	v[0].nr = rd;
+	v[1].pid = 100;
+	v[1].nr = ilp_syscall_nr("write");	/* no blocked write */
+	v[2].pid = 100;
+	v[2].nr = -1;
+	v[2].tid = 100;
+	ilp_findings_set_waited(&fs, m);
+	assert_string_equal(v[0].waited, "read waited in anon_pipe_read (pipe empty)");
+	assert_string_equal(v[1].waited, "");
+	assert_string_equal(v[2].waited, "read waited in anon_pipe_read (pipe empty)");
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_model_rows),
 		cmocka_unit_test(test_model_stray_stacks),
 		cmocka_unit_test(test_model_reset),
+		cmocka_unit_test(test_findings_waited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,9 @@
 # scans, timed on large synthetic inputs (BENCH_SKIP_HOSTILE=1 skips both,
 # BENCH_ONLY_HOSTILE=1 runs only them).
 # Then what --lock-holds costs on a lock storm (lock_holds_bench below).
+# Then what --sleep-stacks costs on sleep-heavy loads (a pipe ping-pong, an
+# fsync loop): iolockprof run with and without it, interleaved, medians,
+# and the cost per sleep it counted (BENCH_ONLY_SLEEP=1 runs only this).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
@@ -466,6 +469,64 @@ lock_holds_bench() {
 }
 
 [ "${BENCH_ONLY_WATCH:-0}" = 1 ] && { watch_benches; exit 0; }
+# sleep_run NAME OUT -- CMD...: one timed run; appends "wall loop_ms" to
+# $T/sl.NAME (loop_ms "nan" when the app does not print its loop time)
+sleep_run() {
+	local name=$1 out=$2
+	shift 3
+	WL_TIME=1 "$TIME" -f '%e' -o "$T/time" -- "$@" > /dev/null 2> "$T/sl.stderr" || return 1
+	echo "$(tail -n 1 "$T/time") $(awk '/^loop_ns:/ { l = $2 / 1e6 } END { print l ? l : "nan" }' \
+		"$T/sl.stderr")" >> "$T/sl.$name"
+	[ "$out" = - ] || cp "$T/sl.stderr" "$out.stderr"
+}
+
+# sleep_bench LABEL -- CMD...: untraced, iolockprof run, and run
+# --sleep-stacks, REPS rounds interleaved; the sleeps --sleep-stacks counted
+# (its report's "waited in" lines) and what each cost (loop time, else wall)
+sleep_bench() {
+	local label=$1 r u t k n per
+	shift 2
+	rm -f "$T"/sl.*
+	"$@" > /dev/null 2>&1	# warm up
+	for r in $(seq "$REPS"); do
+		sleep_run untraced - -- "$@"
+		sleep_run traced - -- "$ILP" run -o "$T/sl.out" -- "$@"
+		sleep_run stacks "$T/sl.kout" -- "$ILP" run --sleep-stacks -o "$T/sl.kout" -- "$@"
+	done
+	n=$(sed -nE 's/^  [a-z_0-9]+ waited in .*: ([0-9]+) sleeps?, .*/\1/p' "$T/sl.kout" 2>/dev/null |
+		awk '{ s += $1 } END { print s + 0 }')
+	printf '%-44s' "$label"
+	for k in untraced traced stacks; do
+		printf ' %8.3f' "$(cut -d' ' -f1 "$T/sl.$k" 2>/dev/null | median)"
+	done
+	u=$(cut -d' ' -f2 "$T/sl.traced" 2>/dev/null | median)
+	t=$(cut -d' ' -f2 "$T/sl.stacks" 2>/dev/null | median)
+	per=$(awk -v u="$u" -v t="$t" -v n="$n" 'BEGIN { if (n > 0) printf "%.2f", (t - u) * 1000 / n; else print "-" }')
+	printf ' %9s %7s %9s\n' "$n" "$(awk -v u="$u" -v t="$t" 'BEGIN { if (u > 0) printf "%.2fx", t / u; else print "-" }')" "$per"
+}
+
+sleep_benches() {
+	local f
+	echo
+	echo "== --sleep-stacks: the kernel stack at every sleep (median of $REPS, interleaved; wall s)"
+	echo "x and us/sleep: the app's own loop time with --sleep-stacks against without; the wall times"
+	echo "also hold the one read of /proc/kallsyms at the end (0.1-0.3 s, once per run)"
+	printf '%-44s %8s %8s %8s %9s %7s %9s\n' workload untraced run "+stacks" sleeps x "us/sleep"
+	if [ -x "$WL/pingpong" ]; then
+		sleep_bench "pipe ping-pong: pingpong 20000" -- "$WL/pingpong" 20000
+	else
+		echo "(workload pingpong missing: make workloads)"
+	fi
+	f=/var/tmp/ilp-bench-fsync.$$
+	if [ -x "$WL/io_fsync" ] && touch "$f" 2> /dev/null; then
+		sleep_bench "fsync loop: io_fsync 200 (/var/tmp)" -- "$WL/io_fsync" 200 "$f"
+		rm -f "$f"
+	else
+		echo "(io_fsync missing or /var/tmp not writable)"
+	fi
+}
+
+[ "${BENCH_ONLY_SLEEP:-0}" = 1 ] && { sleep_benches; exit 0; }
 [ "${BENCH_ONLY_HOSTILE:-0}" = 1 ] && { hostile_benches; exit 0; }
 [ "${BENCH_ONLY_LOCKHOLDS:-0}" = 1 ] && { lock_holds_bench; exit 0; }
 [ "${BENCH_ONLY_STARTUP:-0}" = 1 ] && { startup; exit 0; }
@@ -531,6 +592,7 @@ else
 fi
 
 lock_holds_bench
+sleep_benches
 
 echo
 echo "== iolockprof peak RSS versus event count (median of 3)"

@@ -1,7 +1,7 @@
 /*
  * io_fsync N PATH - N records: write(2) of 64 bytes then fsync(2), to
  * PATH (created/truncated); then holds 300 ms and exits 0.  Prints
- * nothing.  Expected finding: [fsync storm] N syncs on file PATH.
+ * nothing (with WL_TIME=1, the loop's time on stderr, wl_common.h).  Expected finding: [fsync storm] N syncs on file PATH.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 int main(int argc, char **argv)
 {
 	char rec[64];
+	long long t0;
 	long n, i;
 	int fd;
 
@@ -25,12 +26,15 @@ int main(int argc, char **argv)
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return 1;
+	t0 = now_ns();
 	for (i = 0; i < n; i++) {
 		if (write(fd, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
 			return 1;
 		if (fsync(fd))
 			return 1;
 	}
+	if (wl_time_report(t0, now_ns()))
+		return 1;
 	close(fd);
 	hold();
 	return 0;

@@ -4,8 +4,10 @@
  *
  * To decode a new tracepoint: add a row to `rows` (system, name, flags,
  * the field names its decoder reads — a leading '?' marks a field older
- * kernels lack — and the decoder), then write the decoder: it reads the
- * fields through f[i] in the order the row names them.
+ * kernels lack, a leading '*' an array whose record holds only as many
+ * elements as it says (its format size is not required) — and the
+ * decoder), then write the decoder: it reads the fields through f[i] in
+ * the order the row names them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -395,7 +397,7 @@ static const struct row rows[] = {
 	/* a sleep's kernel stack: written by the sched_switch trigger of
 	 * --sleep-stacks (instance.c), never enabled by itself */
 	{ { "ftrace", "kernel_stack", ILP_TP_TRIGGERED },
-	  { "size", "caller" }, ILP_EV_KSTACK, dec_kstack },
+	  { "size", "*caller" }, ILP_EV_KSTACK, dec_kstack },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -439,7 +441,8 @@ static int resolve_row(struct tep_handle *tep, const struct row *r, struct resol
 	for (i = 0; i < MAX_FIELDS && r->fields[i]; i++) {
 		const char *name = r->fields[i];
 		int optional = name[0] == '?';
-		struct tep_format_field *ff = tep_find_field(ev, name + optional);
+		int flexible = name[0] == '*';	/* an array running to the record's end */
+		struct tep_format_field *ff = tep_find_field(ev, name + optional + flexible);
 
 		/* a trace file's formats are input: no field outside a record */
 		if (ff && (ff->offset < 0 || ff->size < 0 || ff->offset > 65535 || ff->size > 65535))
@@ -453,8 +456,8 @@ static int resolve_row(struct tep_handle *tep, const struct row *r, struct resol
 		}
 		res->f[i].off = ff->offset;
 		res->f[i].size = ff->size;
-		if ((size_t)(ff->offset + ff->size) > res->min_size)
-			res->min_size = (size_t)(ff->offset + ff->size);
+		if ((size_t)(ff->offset + (flexible ? 0 : ff->size)) > res->min_size)
+			res->min_size = (size_t)(ff->offset + (flexible ? 0 : ff->size));
 	}
 	res->id = ev->id;
 	return 0;

@@ -292,6 +292,56 @@ static void test_uprobe_events(void **state)
 	tep_free(tep);
 }
 
+#define KSTACK_ID 4
+static void test_kernel_stack(void **state)
+{
+	static const char fmt[] =
+		"name: kernel_stack\nID: 4\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+		"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		"\tfield:int size;\toffset:8;\tsize:4;\tsigned:1;\n"
+		"\tfield:unsigned long caller[8];\toffset:16;\tsize:64;\tsigned:0;\n\n"
+		"print fmt: \"\\t=> %ps\\n\", (void *)REC->caller[0]\n";
+	uint64_t ips[3] = { 0xffffffff81000010ull, 0xffffffff81000020ull, 0xffffffff81000030ull };
+	unsigned char rec[16 + sizeof(ips)] = { 0 };
+	uint16_t type = KSTACK_ID;
+	int32_t pid = 77, n = 3;
+	struct ilp_decoder *d = NULL;
+	struct tep_handle *tep = tep_alloc();
+	struct ilp_event ev;
+	uint64_t got;
+
+	(void)state;
+	assert_non_null(tep);
+	assert_int_equal(tep_parse_event(tep, fmt, sizeof(fmt) - 1, "ftrace"), 0);
+	assert_int_equal(ilp_decoder_new_any(tep, &d), 0);
+	assert_true(ilp_decoder_has(d, "ftrace", "kernel_stack"));
+	memcpy(rec, &type, 2);
+	memcpy(rec + 4, &pid, 4);
+	memcpy(rec + 8, &n, 4);
+	memcpy(rec + 16, ips, sizeof(ips));
+	assert_int_equal(ilp_decode(d, rec, sizeof(rec), 1000, 1, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_KSTACK);
+	assert_int_equal(ev.tid, 77);
+	assert_int_equal(ev.kstack.n, 3);
+	assert_ptr_equal(ev.kstack.raw, rec + 16);
+	assert_null(ev.kstack.ip);	/* the source's copy, not the decoder's */
+	memcpy(&got, (const unsigned char *)ev.kstack.raw + 16, 8);
+	assert_int_equal(got, ips[2]);
+	/* a size past the record's end: only what it holds */
+	n = 9;
+	memcpy(rec + 8, &n, 4);
+	assert_int_equal(ilp_decode(d, rec, sizeof(rec), 1000, 1, &ev), 1);
+	assert_int_equal(ev.kstack.n, 3);
+	n = -1;
+	memcpy(rec + 8, &n, 4);
+	assert_int_equal(ilp_decode(d, rec, sizeof(rec), 1000, 1, &ev), -EINVAL);
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_short_data_loc_at_end),
 		cmocka_unit_test(test_user_stack),
 		cmocka_unit_test(test_uprobe_events),
+		cmocka_unit_test(test_kernel_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -176,6 +176,14 @@ void ilp_jw_kbool(struct ilp_jw *w, const char *key, int v);
 void ilp_jw_ku64_or_null(struct ilp_jw *w, const char *key, int have, uint64_t v);
 
 /**
+ * ilp_jw_kstr_or_null - writes a string member that may be unknown
+ * @w: the writer
+ * @key: the key (not NULL)
+ * @s: the string, or NULL: the value is null
+ */
+void ilp_jw_kstr_or_null(struct ilp_jw *w, const char *key, const char *s);
+
+/**
  * ilp_jw_finish - ends the output with a newline and flushes
  * @w: the writer; its stream stays open (the caller's)
  *

@@ -350,16 +350,8 @@ static void kernel_sleeps(struct ilp_jw *w, const struct ilp_wproc *wp)
 
 		ilp_jw_obj_begin(w);
 		ilp_jw_kstr(w, "syscall", ilp_syscall_name(k->nr));
-		ilp_jw_key(w, "function");
-		if (k->func)
-			ilp_jw_str(w, k->func);
-		else
-			ilp_jw_null(w);
-		ilp_jw_key(w, "reason");
-		if (k->reason)
-			ilp_jw_str(w, k->reason);
-		else
-			ilp_jw_null(w);
+		ilp_jw_kstr_or_null(w, "function", k->func);
+		ilp_jw_kstr_or_null(w, "reason", k->reason);
 		ilp_jw_ku64(w, "sleeps", k->sleeps);
 		ilp_jw_ku64(w, "total_ns", k->ns);
 		ilp_jw_ku64(w, "off_d_ns", k->d_ns);

@@ -284,6 +284,15 @@ void ilp_jw_ku64_or_null(struct ilp_jw *w, const char *key, int have, uint64_t v
 		ilp_jw_null(w);
 }
 
+void ilp_jw_kstr_or_null(struct ilp_jw *w, const char *key, const char *s)
+{
+	ilp_jw_key(w, key);
+	if (s)
+		ilp_jw_str(w, s);
+	else
+		ilp_jw_null(w);
+}
+
 void ilp_jw_kbool(struct ilp_jw *w, const char *key, int v)
 {
 	ilp_jw_key(w, key);

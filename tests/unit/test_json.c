@@ -278,6 +278,23 @@ static void doc1(struct ilp_jw *w)
 	ilp_jw_obj_end(w);
 }
 
+static void doc_or_null(struct ilp_jw *w)
+{
+	ilp_jw_obj_begin(w);
+	ilp_jw_kstr_or_null(w, "f", "anon_pipe_read");
+	ilp_jw_kstr_or_null(w, "r", NULL);
+	ilp_jw_obj_end(w);
+}
+
+static void test_writer_or_null(void **state)
+{
+	char *c = render(doc_or_null, 0);
+
+	(void)state;
+	assert_string_equal(c, "{\"f\":\"anon_pipe_read\",\"r\":null}\n");
+	free(c);
+}
+
 static void test_writer(void **state)
 {
 	char *c = render(doc1, 0), *p = render(doc1, 1);
@@ -313,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_parse_file),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_writer_or_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -212,6 +212,21 @@ static void ks_slot_add(struct blocking *b, uint32_t sid, uint64_t ns)
 	}
 }
 
+/* a call moved from row a to row b takes its longest sleep along */
+static void ks_slot_move(struct blocking *a, struct blocking *b, uint32_t sid, uint64_t ns)
+{
+	size_t i;
+
+	if (!sid)
+		return;
+	for (i = 0; i < KS_SLOTS; i++)
+		if (a->ks_sid[i] == sid) {
+			a->ks_ns[i] = a->ks_ns[i] > ns ? a->ks_ns[i] - ns : 0;
+			break;
+		}
+	ks_slot_add(b, sid, ns);
+}
+
 /* where a row's calls slept most: its slots summed per function */
 static void ks_where(const struct ilp_wait *w, struct blocking *b)
 {
@@ -290,8 +305,10 @@ int ilp_sched_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct il
 			o->off_ns[i] += off[i];
 			b->off_ns[i] += off[i];
 		}
-		ks_slot_add((struct blocking *)(void *)b, ilp_ksleep_call_top(wt, enter_ts),
-			    wt ? wt->ks_top_ns : 0);
+		wp->last_block.ks_sid = ilp_ksleep_call_top(wt, enter_ts);
+		wp->last_block.ks_ns = wp->last_block.ks_sid ? wt->ks_top_ns : 0;
+		ks_slot_add((struct blocking *)(void *)b, wp->last_block.ks_sid,
+			    wp->last_block.ks_ns);
 		wp->last_block.row = b;
 		wp->last_block.tid = t->tid;
 		wp->last_block.enter_ts = enter_ts;
@@ -408,6 +425,8 @@ int ilp_sched_renamed(struct ilp_wproc *wp, int tid, uint64_t enter_ts,
 		b->off_ns[i] -= wp->last_block.off[i];
 		nb->off_ns[i] += wp->last_block.off[i];
 	}
+	ks_slot_move((struct blocking *)(void *)b, (struct blocking *)(void *)nb,
+		     wp->last_block.ks_sid, wp->last_block.ks_ns);
 	wp->last_block.row = nb;
 	return 0;
 }

@@ -131,6 +131,8 @@ struct ilp_wproc {
 		int tid;
 		uint64_t enter_ts, lat;
 		uint64_t off[ILP_OFF_NSTATES];
+		uint32_t ks_sid;	/* its longest sleep's stack (ksleep), 0: none */
+		uint64_t ks_ns;
 	} last_block;
 	struct ilp_slow_call *slow;
 	size_t nslow, slow_cap;

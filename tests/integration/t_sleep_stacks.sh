@@ -14,6 +14,7 @@
 #     trigger is untouched, and it is removed (written "!stacktrace")
 #     before the instance is; a session killed with it set leaves an
 #     instance the next one removes all the same;
+#   - attach: a running sleeper's naps slept in do_nanosleep;
 #   - without the option: no stacks, no "waited in".
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
@@ -127,6 +128,12 @@ kill -KILL "$victim"
 wait "$victim" 2> /dev/null
 ilp run -o "$T/next" -- "$WL/naps" 3 1000 2> "$T/next.err" || { show "$T/next.err"; fail "next session failed"; }
 expect_gone "the killed session" "$vname"
+
+# ---- attach: a running sleeper's naps, in do_nanosleep ----
+start_sleeper s 30
+ilp attach --sleep-stacks -d 1 -o "$T/attach" "$s" 2> "$T/err" || { show "$T/err"; fail "attach: exit status $?"; }
+grep -Eq '^  (clock_)?nanosleep waited in do_nanosleep \(timer sleep\): [0-9]+ sleeps, ' "$T/attach" ||
+	{ show "$T/attach" 200; fail "attach: the sleeper's naps are not in do_nanosleep"; }
 
 # ---- without the option: nothing of it ----
 ilp run -o "$T/plain" -- "$WL/pipe_sleeps" 5 > /dev/null 2> "$T/err" ||

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "analyze.h"
+#include "fdmodel.h"
 #include "ipool.h"
 #include "ksleep.h"
 #include "vocab.h"
@@ -355,6 +356,46 @@ static void test_model_reset(void **state)
 	ilp_model_free(m);
 }
 
+/* a connect whose socket is named after its exit moves to the new name's
+ * blocking row: its sleep's function goes along */
+static void test_model_renamed(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	struct namer_ctx c = { 0, 0 };
+	int so = ilp_syscall_nr("socket"), co = ilp_syscall_nr("connect");
+	struct ilp_event e = { .pid = 100, .tid = 100, .kind = ILP_EV_FD_INFO, .nr = -1 };
+	const struct ilp_blocking *b;
+	const struct ilp_wproc *w;
+
+	(void)state;
+	feed(m, ev_info(1, 100, 100, "app"));
+	feed(m, ev_enter(1 * MS, 100, 100, so, 2, 1));
+	feed(m, ev_exit(1 * MS + 1, 100, 100, so, 3));
+	e.ts = 1 * MS + 1;
+	e.fd.fd = 3;
+	e.fd.type = ILP_OBJ_TCP;
+	e.fd.str = "(unconnected, fd 3)";
+	feed(m, e);
+	feed(m, ev_enter(2 * MS, 100, 100, co, 3, 0));
+	feed(m, ev_switch(2 * MS + 1, 100, S_STATE, 0));
+	feed(m, ev_kstack(2 * MS + 2, 100, pipe_stack, 4));
+	feed(m, ev_switch(22 * MS, 0, 0, 100));
+	feed(m, ev_exit(22 * MS + 1, 100, 100, co, 0));
+	e.ts = 22 * MS + 1;
+	e.fd.type = ILP_OBJ_SOCKET;
+	e.fd.str = "127.0.0.1:1 -> 10.0.0.5:5432";
+	feed(m, e);
+	assert_int_equal(ilp_wait_name_objects(m, namer, &c), 0);
+	assert_int_equal(ilp_model_index(m, ilp_model_last_ts(m)), 0);
+	w = ilp_proc_wait(ilp_model_find_proc(m, 100));
+	assert_int_equal(ilp_wproc_nblocking(w), 1);
+	b = ilp_wproc_blocking(w, 0);
+	assert_string_equal(ilp_fdobj_desc(b->fobj), "127.0.0.1:1 -> 10.0.0.5:5432");
+	assert_non_null(b->wfunc);
+	assert_string_equal(b->wfunc, "anon_pipe_read");
+	ilp_model_free(m);
+}
+
 /* a finding says where its calls slept: its syscall's, its thread's */
 static void test_findings_waited(void **state)
 {
@@ -392,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_model_rows),
 		cmocka_unit_test(test_model_stray_stacks),
 		cmocka_unit_test(test_model_reset),
+		cmocka_unit_test(test_model_renamed),
 		cmocka_unit_test(test_findings_waited),
 	};
 

@@ -19,6 +19,10 @@
  *   - on-CPU time of a syscall = its wall time (the model's, which model.c
  *     gives each row before an index) - its off-CPU time, computed at
  *     index time.
+ *   - --sleep-stacks (ksleep.c): a sleep that ends (T back, or its call's
+ *     exit) is counted with its kernel stack first; each blocking row keeps
+ *     the stacks of its calls' longest sleeps (KS_SLOTS) and each slow call
+ *     its own, and at index time they learn the function they slept in.
  * The object of a call: fd (args[0]) for calls whose class has
  * ILP_SC_FD0, the futex address for futex calls, a timer for
  * (clock_)nanosleep, the child for wait4/waitid; the device is the last

@@ -95,9 +95,12 @@ $(O)/bench/%: tests/bench/%.c $(LIB_OBJS)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
+# a workload's own libraries (test dependencies: scripts/install-deps.sh test)
+$(O)/workloads/uring_writes: WL_LIBS := -luring
+
 $(O)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$<)
-	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+	$(Q)mkdir -p $(@D) && $(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@ $< $(WL_LIBS) -lpthread
 
 # NAME_fp: NAME.c with frame pointers, for --stacks under ftrace (the
 # kernel walks them); stacks_nofp: -O2 without them (the one-line hint)

@@ -371,6 +371,18 @@ struct ilp_share_text {
 void ilp_share_text(struct ilp_share_text *st, uint64_t ns, uint64_t wall_ns);
 
 /**
+ * ilp_evidence_requests - says which of an object's calls were io_uring requests
+ * @f: the finding; ", N of them io_uring requests (...)" is appended to
+ *	its evidence when the object had any
+ * @s: the object's counters
+ *
+ * A request's time is submit -> complete: requests overlap, and the
+ * thread waits for them in io_uring_enter (counted there), so they carry
+ * no saving of their own; the evidence says so.
+ */
+void ilp_evidence_requests(struct ilp_finding *f, const struct ilp_io_stats *s);
+
+/**
  * ilp_scale - v * num / den without overflow
  * @v: the value
  * @num: the numerator

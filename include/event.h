@@ -59,6 +59,23 @@ enum ilp_event_kind {
 	ILP_EV_KSTACK,		/* the kernel stack of tid at the sched_switch just
 				 * before it on its CPU (ftrace:kernel_stack, written
 				 * by the --sleep-stacks trigger: a sleep's stack) */
+	/* io_uring (events/io_uring/), all from the unfiltered companion
+	 * instance: completions run in io-wq workers and task work, and an
+	 * SQPOLL ring submits from its own thread; the model pairs a request
+	 * by uring.req and gives it to the process that submitted it */
+	ILP_EV_URING_CREATE,	/* tid made ring uring.ctx, its fd uring.fd */
+	ILP_EV_URING_SUBMIT,	/* request uring.req of ring uring.ctx submitted:
+				 * uring.opcode (uring.op), uring.flags */
+	ILP_EV_URING_FILE,	/* request uring.req takes fd uring.fd (a registered
+				 * file has no such event) */
+	ILP_EV_URING_ASYNC,	/* request uring.req punted to an io-wq worker */
+	ILP_EV_URING_COMPLETE,	/* request uring.req done, result uring.res (any
+				 * context: tid unreliable) */
+	ILP_EV_URING_FAILED,	/* request uring.req failed, uring.res = -errno */
+	ILP_EV_URING_CQWAIT,	/* tid waits in io_uring_enter for uring.res
+				 * completions of ring uring.ctx */
+	ILP_EV_URING_SHORT,	/* a write of ring uring.ctx wrote uring.res bytes of
+				 * uring.fd asked (short write) */
 	ILP_EV_KIND_MAX
 };
 
@@ -83,6 +100,8 @@ enum ilp_ulock_op {
 	ILP_ULOCK_OP_COND,	/* pthread_cond_wait, _timedwait, _clockwait: releases the
 				 * mutex at entry, holds it again at return */
 };
+#define ILP_URING_OP_LEN 16	/* "WRITE_FIXED", "SYNC_FILE_RANGE"... NUL included */
+#define ILP_URING_F_FIXED_FILE 1u	/* uring.flags: the request's file is registered */
 
 struct ilp_event {
 	uint64_t ts;		/* ns, CLOCK_MONOTONIC */
@@ -153,6 +172,20 @@ struct ilp_event {
 						 * while the source lives; NULL: none */
 			uint32_t n;		/* addresses at raw / ip */
 		} kstack;
+		struct {			/* URING_* */
+			uint64_t ctx;		/* the ring (a kernel address) */
+			uint64_t req;		/* the request (a kernel address, reused
+						 * once it completed) */
+			uint32_t flags;		/* SUBMIT: the request's REQ_F_* bits
+						 * (ILP_URING_F_*), the low 32 */
+			int32_t fd;		/* FILE: the fd; CREATE: the ring's fd;
+						 * SHORT: bytes asked */
+			int32_t res;		/* COMPLETE: the result; FAILED: -errno;
+						 * CQWAIT: min_events; SHORT: bytes written */
+			uint16_t opcode;	/* SUBMIT, ASYNC, FAILED: IORING_OP_* */
+			char op[ILP_URING_OP_LEN];	/* SUBMIT: the kernel's name of opcode
+							 * ("" if it has none) */
+		} uring;
 		struct {			/* WB_*, FILE_READ */
 			uint32_t dev;		/* the bdi "MAJ:MIN" as a dev_t, or a hash of
 						 * a bdi name that is not one; FILE_READ: the

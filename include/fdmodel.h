@@ -123,6 +123,8 @@ struct ilp_io_stats {
 	int pair_multi;				/* requests went to more than one other object */
 	const struct ilp_fdobj *pair_req;	/* the request object of the first pair */
 	uint64_t first_sync_ts, last_sync_ts;	/* exit times of the first and last sync */
+	uint64_t requests;			/* of ops: io_uring requests, counted as the
+						 * call they stand for (ilp_fdm_request) */
 	struct ilp_hist *lat;			/* latency of every call */
 	struct ilp_hist *rsize, *wsize;		/* bytes per stream read / write (NULL: none) */
 	struct ilp_hist *psize;			/* bytes per positioned call (NULL: none) */
@@ -414,6 +416,26 @@ void ilp_fdproc_free(struct ilp_fdproc *f);
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
 		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
 		 uint64_t share);
+
+/**
+ * ilp_fdm_request - one completed io_uring request of a process
+ * @fdm: the per-model part
+ * @fp: the process's fd state; *fp NULL: allocated (the caller owns it)
+ * @tid: the submitting thread
+ * @nr: the syscall it stands for (read, write, fsync...)
+ * @fd: its fd
+ * @res: its result
+ * @submit_ts: when it was submitted
+ * @complete_ts: when it completed
+ *
+ * Counted on the fd's object as the call nr would be (ilp_fdm_call), with
+ * no wall share (the thread waits in io_uring_enter, counted there), and
+ * in the object's requests.
+ *
+ * Returns 0 or -ENOMEM.
+ */
+int ilp_fdm_request(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr, int fd,
+		    int64_t res, uint64_t submit_ts, uint64_t complete_ts);
 
 /**
  * ilp_fdm_info - what the source knows of an fd

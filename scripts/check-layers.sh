@@ -34,7 +34,7 @@ declared_layer() {
 	case $1 in
 	event.h | vocab.h) echo util ;;		# the event struct, shared words
 	source.h | ptrace.h | tracedat.h) echo source ;;
-	callsmodel.h | fdmodel.h | holdmodel.h | loopmodel.h | waitmodel.h) echo model ;;
+	callsmodel.h | fdmodel.h | holdmodel.h | loopmodel.h | waitmodel.h | uringmodel.h) echo model ;;
 	report.h) echo report ;;
 	cli.h) echo cli ;;
 	*) echo "" ;;

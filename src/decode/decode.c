@@ -330,6 +330,53 @@ static int dec_kstack(const struct field *f, const unsigned char *d, size_t size
 	return 1;
 }
 
+/*
+ * io_uring_*: the ring, the request, then per event (the row's order):
+ * CREATE fd; SUBMIT opcode, flags, ?op_str; FILE fd; ASYNC opcode;
+ * COMPLETE res; FAILED opcode, error; CQWAIT min_events; SHORT wanted, got.
+ * A slot the event lacks is named "?-".
+ */
+static int dec_uring(const struct field *f, const unsigned char *d, size_t size,
+		     struct ilp_event *ev)
+{
+	const unsigned char *op;
+	size_t len;
+
+	ev->uring.ctx = rd_u(d, f[0]);
+	ev->uring.req = rd_u(d, f[1]);
+	switch (ev->kind) {
+	case ILP_EV_URING_CREATE:
+	case ILP_EV_URING_FILE:
+		ev->uring.fd = (int32_t)rd_s(d, f[2]);
+		break;
+	case ILP_EV_URING_SUBMIT:
+		ev->uring.opcode = (uint16_t)rd_u(d, f[2]);
+		ev->uring.flags = (uint32_t)rd_u(d, f[3]);
+		op = data_loc(d, size, f[4], &len);
+		if (op)
+			copy_str(ev->uring.op, sizeof(ev->uring.op), op, len);
+		break;
+	case ILP_EV_URING_ASYNC:
+		ev->uring.opcode = (uint16_t)rd_u(d, f[2]);
+		break;
+	case ILP_EV_URING_FAILED:
+		ev->uring.opcode = (uint16_t)rd_u(d, f[2]);
+		ev->uring.res = (int32_t)rd_s(d, f[3]);
+		break;
+	case ILP_EV_URING_COMPLETE:
+	case ILP_EV_URING_CQWAIT:
+		ev->uring.res = (int32_t)rd_s(d, f[2]);
+		break;
+	case ILP_EV_URING_SHORT:
+		ev->uring.fd = (int32_t)rd_u(d, f[2]);
+		ev->uring.res = (int32_t)rd_u(d, f[3]);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 1;
+}
+
 /* the slots dec_block reads; "?-" names no field: a slot this event lacks */
 #define BLOCK_FIELDS(bytes, comm, error) \
 	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
@@ -398,6 +445,25 @@ static const struct row rows[] = {
 	 * --sleep-stacks (instance.c), never enabled by itself */
 	{ { "ftrace", "kernel_stack", ILP_TP_TRIGGERED },
 	  { "size", "*caller" }, ILP_EV_KSTACK, dec_kstack },
+	/* io_uring: completions run in io-wq workers and task work, SQPOLL
+	 * submits from its own thread: all unfiltered; the model keeps the
+	 * rings and requests of traced processes (by ctx and req) */
+	{ { "io_uring", "io_uring_create", ILP_TP_UNFILTERED },
+	  { "ctx", "?-", "fd" }, ILP_EV_URING_CREATE, dec_uring },
+	{ { "io_uring", "io_uring_submit_req", ILP_TP_UNFILTERED },
+	  { "ctx", "req", "opcode", "flags", "?op_str" }, ILP_EV_URING_SUBMIT, dec_uring },
+	{ { "io_uring", "io_uring_file_get", ILP_TP_UNFILTERED },
+	  { "ctx", "req", "fd" }, ILP_EV_URING_FILE, dec_uring },
+	{ { "io_uring", "io_uring_queue_async_work", ILP_TP_UNFILTERED },
+	  { "ctx", "req", "opcode" }, ILP_EV_URING_ASYNC, dec_uring },
+	{ { "io_uring", "io_uring_complete", ILP_TP_UNFILTERED },
+	  { "ctx", "req", "res" }, ILP_EV_URING_COMPLETE, dec_uring },
+	{ { "io_uring", "io_uring_req_failed", ILP_TP_UNFILTERED },
+	  { "ctx", "req", "opcode", "error" }, ILP_EV_URING_FAILED, dec_uring },
+	{ { "io_uring", "io_uring_cqring_wait", ILP_TP_UNFILTERED },
+	  { "ctx", "?-", "min_events" }, ILP_EV_URING_CQWAIT, dec_uring },
+	{ { "io_uring", "io_uring_short_write", ILP_TP_UNFILTERED },
+	  { "ctx", "?-", "wanted", "got" }, ILP_EV_URING_SHORT, dec_uring },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -424,7 +490,8 @@ const char *ilp_tracepoint_filter(const struct ilp_tracepoint *tp)
 const char *const *ilp_tracepoint_systems(void)
 {
 	static const char *const systems[] = { "raw_syscalls", "task", "sched",
-					       "block", "lock", "writeback", "filemap", NULL };
+					       "block", "lock", "writeback", "filemap", "io_uring",
+					       NULL };
 	return systems;
 }
 

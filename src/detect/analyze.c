@@ -151,6 +151,16 @@ void ilp_share_text(struct ilp_share_text *st, uint64_t ns, uint64_t wall_ns)
 		 pm / 10, pm % 10);
 }
 
+void ilp_evidence_requests(struct ilp_finding *f, const struct ilp_io_stats *s)
+{
+	size_t n = strlen(f->evidence);
+
+	if (s->requests && n < sizeof(f->evidence))
+		snprintf(f->evidence + n, sizeof(f->evidence) - n,
+			 "; %" PRIu64 " of the calls were io_uring requests (submit to"
+			 " complete, overlapping: their wait is io_uring_enter's)", s->requests);
+}
+
 int ilp_finding_minor(const struct ilp_finding *f)
 {
 	return !f->nested && f->severity == ILP_SEV_LOW;

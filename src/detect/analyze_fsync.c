@@ -76,6 +76,7 @@ static int fsync_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	else
 		snprintf(f->evidence, sizeof(f->evidence), "%s in sync calls (%s)",
 			 st.time, st.share);
+	ilp_evidence_requests(f, s);
 	snprintf(f->why, sizeof(f->why), "%" PRIu64 " syncs >= %" PRIu64
 		 " (--fsync-min) at >= %" PRIu64 " per second", s->syncs, th->fsync_min,
 		 th->fsync_per_s);

@@ -93,6 +93,7 @@ static int one_dir(const struct ilp_analysis *a, const struct ilp_proc *p,
 		 n, dir, med, f->object);
 	snprintf(f->evidence, sizeof(f->evidence),
 		 "%" PRIu64 " B in %s inside %s calls (%s)", bytes, st.time, dir, st.share);
+	ilp_evidence_requests(f, s);
 	snprintf(f->why, sizeof(f->why),
 		 "%" PRIu64 " %ss >= %" PRIu64 " (--min-ops) and median size %" PRIu64
 		 " B < %" PRIu64 " B (--small-bytes)", n, dir, th->min_ops, med, th->small_bytes);

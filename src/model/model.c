@@ -110,6 +110,7 @@
 #include "share_internal.h"
 #include "syscalls.h"
 #include "hold_internal.h"
+#include "uringmodel.h"
 #include "wait_internal.h"
 
 #define ILP_CLONE_THREAD 0x00010000ull
@@ -141,6 +142,7 @@ struct ilp_proc {
 	struct ilp_calls *top;		/* longest calls (model_calls.c) */
 	struct ilp_fdproc *fd;		/* fd table and objects (model_fd.c) */
 	struct ilp_wproc *wait;		/* owned by m->wait (model_wait.c) */
+	struct ilp_uproc *uring;	/* owned by m->uring (model_uring.c) */
 	struct ilp_thread **threads;
 	size_t nthreads, cap;
 	size_t nretired;		/* threads retired (listed last after an index) */
@@ -171,7 +173,8 @@ struct ilp_model {
 	struct ilp_model_counters cnt;
 	uint64_t first_ts, last_ts, prev_ts;
 	int finished;
-	int nr_exit, nr_exit_group, nr_execve, nr_execveat;
+	int nr_exit, nr_exit_group, nr_execve, nr_execveat, nr_uring_enter;
+	struct ilp_uring *uring;	/* io_uring requests (model_uring.c) */
 	struct ilp_fdm *fdm;		/* model_fd.c */
 	struct ilp_wait *wait;		/* off-CPU, locks, block I/O (model_wait.c) */
 	struct ilp_holds *holds;	/* user lock holds (model_hold.c) */
@@ -735,6 +738,43 @@ static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct 
 	return err;
 }
 
+/* ---- io_uring (model_uring.c) ---- */
+
+/* a completed request: data and sync requests count on their file in the
+ * fd model as the syscall they stand for (no share of their own: the
+ * thread waits in io_uring_enter, whose time is counted there), then in
+ * the io_uring model with the file's object */
+static int uring_done(struct ilp_model *m, const struct ilp_uring_done *d)
+{
+	struct ilp_proc *p = d->owner;
+	const struct ilp_fdobj *obj = NULL;
+	int err = 0, cerr;
+
+	if (d->fd >= 0 && d->nr >= 0) {
+		err = ilp_fdm_request(m->fdm, &p->fd, d->tid, d->nr, d->fd, d->res,
+				      d->submit_ts, d->complete_ts);
+		counted_forward(p);
+		obj = ilp_fdproc_call_obj(p->fd);
+	} else if (d->fd >= 0) {
+		obj = ilp_fdproc_fd(p->fd, d->fd);
+	}
+	cerr = ilp_uring_count(m->uring, d, obj);
+	return err ? err : cerr;
+}
+
+/* URING_*: a request is its submitter's, whatever thread completes it */
+static int uring_feed(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_thread *t = thread_find(m, ev->tid);
+	struct ilp_uring_done d;
+	int r;
+
+	if (t && t->exited)
+		t = NULL;
+	r = ilp_uring_feed(m->uring, ev, t ? &t->proc->uring : NULL, t ? t->proc : NULL, &d);
+	return r > 0 ? uring_done(m, &d) : r;
+}
+
 static int apply(struct ilp_model *m, const struct ilp_event *ev)
 {
 	struct ilp_thread *t;
@@ -756,6 +796,10 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_WB_DIRTY: case ILP_EV_WB_START: case ILP_EV_WB_END:
 	case ILP_EV_KSTACK:
 		return wait_feed(m, ev);	/* may name untraced tasks: creates none */
+	case ILP_EV_URING_CREATE: case ILP_EV_URING_SUBMIT: case ILP_EV_URING_FILE:
+	case ILP_EV_URING_ASYNC: case ILP_EV_URING_COMPLETE: case ILP_EV_URING_FAILED:
+	case ILP_EV_URING_CQWAIT: case ILP_EV_URING_SHORT:
+		return uring_feed(m, ev);	/* io-wq workers, SQPOLL: creates none */
 	default:
 		break;
 	}
@@ -790,6 +834,10 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 			wtask_fill(t, &v);	/* after the fd model: the call's object is set */
 			werr = ilp_wait_call_done(m->wait, &v, ev);	/* before the call closes */
 			cerr = call_complete(t, ev->ts, ev->ret);
+			if (t->cur_nr == m->nr_uring_enter && m->nr_uring_enter >= 0 &&
+			    ilp_uring_enter(m->uring, &t->proc->uring, t->proc, t->tid, t->cur_ts,
+					    ev->ts, t->cur_args[3]))
+				cerr = cerr ? cerr : -ENOMEM;
 			return cerr ? cerr : ferr ? ferr : werr;
 		}
 		m->cnt.unpaired_exits++;
@@ -828,6 +876,7 @@ struct ilp_model *ilp_model_new(void)
 	m->nr_exit_group = ilp_syscall_nr("exit_group");
 	m->nr_execve = ilp_syscall_nr("execve");
 	m->nr_execveat = ilp_syscall_nr("execveat");
+	m->nr_uring_enter = ilp_syscall_nr("io_uring_enter");
 	idle_init(m);
 	m->fdm = ilp_fdm_new();
 	if (!m->fdm) {
@@ -836,9 +885,11 @@ struct ilp_model *ilp_model_new(void)
 	}
 	m->wait = ilp_wait_new();
 	m->holds = ilp_holds_new();
-	if (!m->wait || !m->holds) {
+	m->uring = ilp_uring_new();
+	if (!m->wait || !m->holds || !m->uring) {
 		ilp_wait_free(m->wait);
 		ilp_holds_free(m->holds);
+		ilp_uring_free(m->uring);
 		ilp_fdm_free(m->fdm);
 		free(m);
 		return NULL;
@@ -863,6 +914,7 @@ void ilp_model_free(struct ilp_model *m)
 	ilp_fdm_free(m->fdm);
 	ilp_wait_free(m->wait);
 	ilp_holds_free(m->holds);
+	ilp_uring_free(m->uring);
 	free(m);
 }
 
@@ -929,6 +981,7 @@ void ilp_model_finish(struct ilp_model *m, uint64_t end_ts)
 		if (t->in_call && call_close_unfinished(m, t, end_ts))
 			m->cnt.dropped++;
 	}
+	ilp_uring_finish(m->uring);
 	m->finished = 1;
 }
 
@@ -1006,6 +1059,8 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts)
 		err = -ENOMEM;
 	if (ilp_holds_index(m->holds))
 		err = -ENOMEM;
+	if (ilp_uring_index(m->uring))
+		err = -ENOMEM;
 	return err;
 }
 
@@ -1040,6 +1095,7 @@ int ilp_model_reset_stats(struct ilp_model *m)
 	}
 	ilp_wait_reset(m->wait);
 	ilp_holds_reset(m->holds);
+	ilp_uring_reset_stats(m->uring);
 	memset(&m->cnt, 0, sizeof(m->cnt));
 	m->first_ts = m->last_ts = 0;
 	return err;
@@ -1314,6 +1370,11 @@ const struct ilp_hproc *ilp_model_hproc(const struct ilp_model *m, int pid)
 const struct ilp_hold_counters *ilp_model_hold_counters(const struct ilp_model *m)
 {
 	return ilp_holds_counters(m->holds);
+}
+
+const struct ilp_uproc *ilp_proc_uring(const struct ilp_proc *p)
+{
+	return p->uring;
 }
 
 const struct ilp_wproc *ilp_proc_wait(const struct ilp_proc *p)

@@ -1371,6 +1371,19 @@ int ilp_fdproc_fd_cloexec(const struct ilp_fdproc *f, int fd)
 	return e ? e->cloexec : -1;
 }
 
+int ilp_fdm_request(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr, int fd,
+		    int64_t res, uint64_t submit_ts, uint64_t complete_ts)
+{
+	uint64_t args[6] = { (uint64_t)(uint32_t)fd, 0, 0, 0, 0, 0 };
+	int err = ilp_fdm_call(fdm, fp, tid, nr, args, res, submit_ts, complete_ts, 0);
+	/* our own object: call_obj is const only for the accessor's readers */
+	struct ilp_fdobj *o = *fp ? (struct ilp_fdobj *)(uintptr_t)(*fp)->call_obj : NULL;
+
+	if (!err && o)
+		o->st.requests++;
+	return err;
+}
+
 const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f)
 {
 	return f ? f->call_obj : NULL;

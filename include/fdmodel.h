@@ -438,6 +438,18 @@ int ilp_fdm_request(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, 
 		    int64_t res, uint64_t submit_ts, uint64_t complete_ts);
 
 /**
+ * ilp_fdproc_add_share - gives an object's cell wall share taken from another call
+ * @f: the process's fd state
+ * @o: one of its objects
+ * @cat: the cell (enum ilp_io_cat)
+ * @ns: the share, ns: the caller counted it on no other object
+ *
+ * The io_uring requests an io_uring_enter call waited for get that call's
+ * share (model.c): what a fix of theirs would save.
+ */
+void ilp_fdproc_add_share(struct ilp_fdproc *f, const struct ilp_fdobj *o, int cat, uint64_t ns);
+
+/**
  * ilp_fdm_info - what the source knows of an fd
  * @fdm: the per-model part
  * @fp: the process's fd state; *fp NULL: allocated (the caller owns it)

@@ -40,6 +40,7 @@
 
 #define ILP_URING_ENTER_GETEVENTS 1u	/* io_uring_enter's flags: wait for completions */
 #define ILP_URING_CQWAIT_SLOTS 8	/* threads per process with a wait mark */
+#define ILP_URING_CELLS 4		/* (file, category) cells one wait credits */
 
 struct ilp_uring;	/* per model: rings, requests in flight, processes */
 struct ilp_uproc;	/* one process's io_uring statistics */
@@ -108,6 +109,14 @@ struct ilp_uring_done {
 	uint64_t submit_ts, complete_ts;
 };
 
+/* Requests of one file and category that completed while their thread
+ * waited in io_uring_enter (ilp_uring_waited) */
+struct ilp_uring_cell {
+	const struct ilp_fdobj *obj;
+	int cat;			/* enum ilp_io_cat */
+	uint64_t n;			/* requests */
+};
+
 /**
  * ilp_uring_new - makes an empty io_uring model
  *
@@ -165,6 +174,38 @@ int ilp_uring_count(struct ilp_uring *u, const struct ilp_uring_done *d,
  */
 int ilp_uring_enter(struct ilp_uring *u, struct ilp_uproc **up, void *owner, int tid,
 		    uint64_t enter_ts, uint64_t exit_ts, uint64_t flags);
+
+/**
+ * ilp_uring_waited - a request completed while its thread waited for it
+ * @u: the model
+ * @up: the process's statistics; *up NULL: allocated (owned by u)
+ * @owner: kept with a new *up
+ * @tid: the submitting thread, inside io_uring_enter now
+ * @obj: the request's file (fd model)
+ * @cat: the category it counted in there (enum ilp_io_cat)
+ *
+ * The io_uring_enter call's wall share goes to the requests it waited for
+ * (ilp_uring_take_waited): the time a fix of theirs would save.  At most
+ * ILP_URING_CELLS (file, category) cells per call; the requests of
+ * further ones leave their part with the call.
+ *
+ * Returns 0 or -ENOMEM.
+ */
+int ilp_uring_waited(struct ilp_uring *u, struct ilp_uproc **up, void *owner, int tid,
+		     const struct ilp_fdobj *obj, int cat);
+
+/**
+ * ilp_uring_take_waited - the cells a thread's io_uring_enter waited for, once
+ * @up: the process's statistics; may be NULL
+ * @tid: the thread, whose io_uring_enter call returns now
+ * @cells: set to up to ILP_URING_CELLS cells
+ * @other: set to the requests it waited for that are in no cell
+ *
+ * Returns the number of cells set (0: it waited for no request); they are
+ * forgotten.
+ */
+size_t ilp_uring_take_waited(struct ilp_uproc *up, int tid,
+			     struct ilp_uring_cell cells[ILP_URING_CELLS], uint64_t *other);
 
 /**
  * ilp_uring_finish - the end of the trace

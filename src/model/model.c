@@ -747,6 +747,7 @@ static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct 
 static int uring_done(struct ilp_model *m, const struct ilp_uring_done *d)
 {
 	struct ilp_proc *p = d->owner;
+	struct ilp_thread *t = thread_find(m, d->tid);
 	const struct ilp_fdobj *obj = NULL;
 	int err = 0, cerr;
 
@@ -755,11 +756,33 @@ static int uring_done(struct ilp_model *m, const struct ilp_uring_done *d)
 				      d->submit_ts, d->complete_ts);
 		counted_forward(p);
 		obj = ilp_fdproc_call_obj(p->fd);
+		/* its thread waits for it: that wait is the request's */
+		if (!err && obj && t && t->proc == p && t->in_call && t->cur_nr == m->nr_uring_enter)
+			err = ilp_uring_waited(m->uring, &p->uring, p, t->tid, obj,
+					       ilp_io_cat(ilp_syscall_class(d->nr)));
 	} else if (d->fd >= 0) {
 		obj = ilp_fdproc_fd(p->fd, d->fd);
 	}
 	cerr = ilp_uring_count(m->uring, d, obj);
 	return err ? err : cerr;
+}
+
+/* an io_uring_enter returns: its share goes to the requests it waited
+ * for, split by their count; returns what is left for the call itself */
+static uint64_t uring_credit(struct ilp_thread *t)
+{
+	struct ilp_uring_cell cell[ILP_URING_CELLS];
+	uint64_t other, total, left = t->cur_share, ns;
+	size_t n = ilp_uring_take_waited(t->proc->uring, t->tid, cell, &other), i;
+
+	for (i = 0, total = other; i < n; i++)
+		total += cell[i].n;
+	for (i = 0; i < n && t->proc->fd; i++) {
+		ns = (uint64_t)((unsigned __int128)t->cur_share * cell[i].n / total);
+		ilp_fdproc_add_share(t->proc->fd, cell[i].obj, cell[i].cat, ns);
+		left -= ns;
+	}
+	return left;
 }
 
 /* URING_*: a request is its submitter's, whatever thread completes it */
@@ -829,7 +852,9 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 			 * first now or closed by the call, is its call_obj */
 			t->cur_share = ilp_share_exit(&m->sh, &t->sh, ev->ts);
 			ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr, t->cur_args,
-					    ev->ret, t->cur_ts, ev->ts, t->cur_share);
+					    ev->ret, t->cur_ts, ev->ts,
+					    t->cur_nr == m->nr_uring_enter ? uring_credit(t) :
+					    t->cur_share);
 			counted_forward(t->proc);
 			wtask_fill(t, &v);	/* after the fd model: the call's object is set */
 			werr = ilp_wait_call_done(m->wait, &v, ev);	/* before the call closes */

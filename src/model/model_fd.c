@@ -1384,6 +1384,18 @@ int ilp_fdm_request(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, 
 	return err;
 }
 
+void ilp_fdproc_add_share(struct ilp_fdproc *f, const struct ilp_fdobj *o, int cat, uint64_t ns)
+{
+	/* our own object: const only for the accessors' readers */
+	struct ilp_fdobj *w = (struct ilp_fdobj *)(uintptr_t)o;
+
+	(void)f;
+	if (!w || cat < 0 || cat >= ILP_IO_NCATS)
+		return;
+	w->st.cat_share[cat] += ns;
+	w->st.share_ns += ns;
+}
+
 const struct ilp_fdobj *ilp_fdproc_call_obj(const struct ilp_fdproc *f)
 {
 	return f ? f->call_obj : NULL;

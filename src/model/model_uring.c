@@ -40,7 +40,10 @@ struct ureq {
 
 struct mark {
 	int tid;
-	uint64_t ts;
+	uint64_t ts;			/* its last CQWAIT; 0: none pending */
+	struct ilp_uring_cell cell[ILP_URING_CELLS];	/* requests it waited for */
+	size_t ncells;
+	uint64_t other;
 };
 
 struct file_row {
@@ -274,9 +277,22 @@ static struct mark *mark_of(struct ilp_uproc *p, int tid)
 	size_t i;
 
 	for (i = 0; i < ILP_URING_CQWAIT_SLOTS; i++)
-		if (p->wait[i].tid == tid && p->wait[i].ts)
+		if (p->wait[i].tid == tid && (p->wait[i].ts || p->wait[i].ncells || p->wait[i].other))
 			return &p->wait[i];
 	return NULL;
+}
+
+/* tid's slot, taken over from the oldest one if it has none */
+static struct mark *mark_get(struct ilp_uproc *p, int tid)
+{
+	struct mark *mk = mark_of(p, tid);
+
+	if (!mk) {
+		mk = &p->wait[p->next_mark++ % ILP_URING_CQWAIT_SLOTS];
+		memset(mk, 0, sizeof(*mk));
+		mk->tid = tid;
+	}
+	return mk;
 }
 
 int ilp_uring_feed(struct ilp_uring *u, const struct ilp_event *ev, struct ilp_uproc **up,
@@ -323,11 +339,7 @@ int ilp_uring_feed(struct ilp_uring *u, const struct ilp_event *ev, struct ilp_u
 	case ILP_EV_URING_CQWAIT:
 		if (!up || !(p = uproc_get(u, up, owner)))
 			return up ? -ENOMEM : 0;
-		mk = mark_of(p, ev->tid);
-		if (!mk) {
-			mk = &p->wait[p->next_mark++ % ILP_URING_CQWAIT_SLOTS];
-			mk->tid = ev->tid;
-		}
+		mk = mark_get(p, ev->tid);
 		mk->ts = ev->ts;
 		return 0;
 	case ILP_EV_URING_SHORT:
@@ -428,6 +440,46 @@ int ilp_uring_enter(struct ilp_uring *u, struct ilp_uproc **up, void *owner, int
 	if (mk)
 		mk->ts = 0;
 	return 0;
+}
+
+int ilp_uring_waited(struct ilp_uring *u, struct ilp_uproc **up, void *owner, int tid,
+		     const struct ilp_fdobj *obj, int cat)
+{
+	struct ilp_uproc *p = uproc_get(u, up, owner);
+	struct mark *mk;
+	size_t i;
+
+	if (!p)
+		return -ENOMEM;
+	mk = mark_get(p, tid);
+	for (i = 0; i < mk->ncells; i++)
+		if (mk->cell[i].obj == obj && mk->cell[i].cat == cat) {
+			mk->cell[i].n++;
+			return 0;
+		}
+	if (mk->ncells == ILP_URING_CELLS) {
+		mk->other++;
+		return 0;
+	}
+	mk->cell[mk->ncells++] = (struct ilp_uring_cell){ obj, cat, 1 };
+	return 0;
+}
+
+size_t ilp_uring_take_waited(struct ilp_uproc *up, int tid,
+			     struct ilp_uring_cell cells[ILP_URING_CELLS], uint64_t *other)
+{
+	struct mark *mk = up ? mark_of(up, tid) : NULL;
+	size_t n;
+
+	*other = 0;
+	if (!mk)
+		return 0;
+	n = mk->ncells;
+	memcpy(cells, mk->cell, n * sizeof(*cells));
+	*other = mk->other;
+	mk->ncells = 0;
+	mk->other = 0;
+	return n;
 }
 
 void ilp_uring_finish(struct ilp_uring *u)

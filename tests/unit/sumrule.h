@@ -6,7 +6,8 @@
  * The sum rule every findings test checks (docs/detectors.md): the savings
  * of all findings, nested ones included, add up to at most the wall time
  * and at most the profiled threads' time inside syscalls; the syscalls
- * they remove, to at most the calls made.  Counted here from the model's
+ * they remove, to at most the calls made (syscalls and completed io_uring
+ * requests: a finding on requests removes requests).  Counted here from the model's
  * plain totals, independently of the ledger that should make it true.
  */
 
@@ -18,6 +19,7 @@
 
 #include "analyze.h"
 #include "model.h"
+#include "uringmodel.h"
 
 static inline void assert_sum_rule(const struct ilp_model *m, const struct ilp_findings *f,
 				   uint64_t wall_ns)
@@ -28,6 +30,8 @@ static inline void assert_sum_rule(const struct ilp_model *m, const struct ilp_f
 	for (i = 0; i < ilp_model_nprocs(m); i++) {
 		sys_ns += ilp_proc_total_ns(ilp_model_proc(m, i));
 		sys_calls += ilp_proc_calls(ilp_model_proc(m, i));
+		if (ilp_proc_uring(ilp_model_proc(m, i)))
+			sys_calls += ilp_uproc_totals(ilp_proc_uring(ilp_model_proc(m, i)))->completed;
 	}
 	for (i = 0; i < f->n; i++) {
 		saving += f->v[i].saving_ns;

@@ -241,6 +241,7 @@ static void json_object_fields(struct ilp_jw *w, const struct ilp_fdobj *o)
 	ilp_jw_ku64(w, "other_ns", st->other_ns);
 	ilp_jw_ku64(w, "round_trips", st->round_trips);
 	ilp_jw_ku64(w, "round_trip_wait_ns", st->rt_wait_ns);
+	ilp_jw_ku64(w, "requests", st->requests);
 }
 
 /* I/O by object (fdmodel.h): every object with a call, by total time; the
@@ -286,6 +287,7 @@ static void json_proc(struct ilp_jw *w, const struct ilp_model *m, const struct 
 	if (opts->threads)
 		json_threads(w, p);
 	json_objects(w, p);
+	ilp_json_proc_uring(w, p);
 	json_top_calls(w, p);
 	ilp_json_proc_wait(w, m, p, info);
 	ilp_jw_obj_end(w);

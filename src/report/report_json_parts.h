@@ -22,5 +22,7 @@ void ilp_json_devices(struct ilp_jw *w, const struct ilp_model *m);
  * "blocking_calls", "slow_calls" and, with --stacks, "call_sites" */
 void ilp_json_proc_wait(struct ilp_jw *w, const struct ilp_model *m, const struct ilp_proc *p,
 			const struct ilp_report_info *info);
+/* per process: "io_uring" (report_json_uring.c), when it used io_uring */
+void ilp_json_proc_uring(struct ilp_jw *w, const struct ilp_proc *p);
 
 #endif

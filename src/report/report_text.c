@@ -396,6 +396,8 @@ static void print_proc(struct ilp_out *w, const struct ilp_proc *p,
 	print_unfinished(w, p);
 	if (opts->top_objects > 0 && !w->err)
 		w->err = ilp_text_io(w->f, p, opts->top_objects);
+	if (!w->err)
+		w->err = ilp_text_uring(w->f, p);
 
 	if (opts->threads) {
 		for (size_t i = 0; i < ilp_proc_nthreads_seen(p); i++) {

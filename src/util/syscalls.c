@@ -122,6 +122,9 @@ static const struct ilp_sc_class_row {
 	{ "nanosleep",		WT },
 	{ "clock_nanosleep",	WT },
 	{ "clock_nanosleep_time64", WT },
+	/* continues a wait a signal or task work (io_uring's TWA_SIGNAL)
+	 * interrupted: only sleeps, futex and poll waits have a restart block */
+	{ "restart_syscall",	WT },
 	{ "wait4",		WT },
 	{ "waitid",		WT },
 	{ "waitpid",		WT },

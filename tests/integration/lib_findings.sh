@@ -50,7 +50,8 @@ io_row() {
 # check_sum_rule JSON: the sum rule of docs/detectors.md on a --format json
 # report: the savings of all findings, nested ones included, add up to at
 # most the capture's duration and to at most the processes' time inside
-# syscalls; the syscalls they remove, to at most the calls made.  Summed
+# syscalls; the calls they remove, to at most the calls made (syscalls and
+# completed io_uring requests: a finding on requests removes requests).  Summed
 # here with jq from the report's plain numbers.
 check_sum_rule() {
 	local out sav wall sys scalls calls
@@ -58,7 +59,8 @@ check_sum_rule() {
 		[.findings[]? | recurse(.children[]?)] as $f
 		| [ ([$f[].saving_ns] | add // 0), .capture.duration_ns,
 		    ([.processes[].total_ns] | add // 0),
-		    ([$f[].saving_calls] | add // 0), ([.processes[].calls] | add // 0) ]
+		    ([$f[].saving_calls] | add // 0),
+		    ([.processes[] | .calls + (.io_uring.completed // 0)] | add // 0) ]
 		| @tsv' "$1") || { show "$1"; fail "sum rule: $1 is not a JSON report"; }
 	read -r sav wall sys scalls calls <<< "$out"
 	[ -n "$calls" ] || { show "$1"; fail "sum rule: no numbers in $1"; }

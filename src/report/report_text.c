@@ -376,6 +376,7 @@ static void print_thread(struct ilp_out *w, const struct ilp_thread *t,
 }
 
 static void print_proc(struct ilp_out *w, const struct ilp_proc *p,
+		       const struct ilp_report_info *info,
 		       const struct ilp_report_opts *opts, uint64_t wall_ns)
 {
 	struct sc_rows rows = { p, ilp_proc_nsyscalls(p), proc_row };
@@ -397,7 +398,7 @@ static void print_proc(struct ilp_out *w, const struct ilp_proc *p,
 	if (opts->top_objects > 0 && !w->err)
 		w->err = ilp_text_io(w->f, p, opts->top_objects);
 	if (!w->err)
-		w->err = ilp_text_uring(w->f, p);
+		w->err = ilp_text_uring(w->f, p, info);
 
 	if (opts->threads) {
 		for (size_t i = 0; i < ilp_proc_nthreads_seen(p); i++) {
@@ -434,7 +435,7 @@ int ilp_report_text(FILE *out, const struct ilp_model *m,
 
 		if (nprocs > 1 && ilp_report_proc_is_empty(p))
 			continue;
-		print_proc(&w, p, opts, wall_ns);
+		print_proc(&w, p, info, opts, wall_ns);
 		printed++;
 	}
 	if (!printed)

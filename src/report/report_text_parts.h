@@ -31,8 +31,9 @@ struct tbuf {
 /* the next buffer of t, holding ns formatted (report_text_wait.c) */
 const char *ilp_text_time(struct tbuf *t, uint64_t ns);
 /* "io_uring" part of one process (report_text_uring.c): totals, per opcode,
- * per file; nothing when it used none. */
-int ilp_text_uring(FILE *out, const struct ilp_proc *p);
+ * per file; under ptrace, one line saying its requests are not seen;
+ * nothing when it used none. */
+int ilp_text_uring(FILE *out, const struct ilp_proc *p, const struct ilp_report_info *info);
 
 /* "Disk I/O", "Locks (user)", "Locks (kernel)", "Blocking calls" sections
  * (report_text_wait.c), from include/waitmodel.h. */

@@ -13,6 +13,7 @@
 #include "fmt.h"
 #include "hist.h"
 #include "report_text_parts.h"
+#include "syscalls.h"
 #include "uringmodel.h"
 
 #define NAME_MAX_W 60
@@ -113,13 +114,25 @@ static int files(FILE *out, const struct ilp_uproc *up)
 	return r;
 }
 
-int ilp_text_uring(FILE *out, const struct ilp_proc *p)
+/* the ptrace backend sees io_uring_setup and io_uring_enter, never a request */
+static int unseen(FILE *out, const struct ilp_proc *p, const struct ilp_report_info *info)
+{
+	const struct ilp_sc_stats *sc = ilp_proc_find_syscall(p, ilp_syscall_nr("io_uring_setup"));
+
+	if (!info->backend || strcmp(info->backend, "ptrace") || !sc || !(sc->calls + sc->unfinished))
+		return 0;
+	return fprintf(out, "\n  io_uring: %" PRIu64 " ring(s) set up; the ptrace backend cannot see"
+		       " their requests: the ftrace backend"
+		       " shows each one\n", sc->calls) < 0 ? -EIO : 0;
+}
+
+int ilp_text_uring(FILE *out, const struct ilp_proc *p, const struct ilp_report_info *info)
 {
 	const struct ilp_uproc *up = ilp_proc_uring(p);
 	int r;
 
 	if (!up)
-		return 0;
+		return unseen(out, p, info);
 	r = totals(out, ilp_uproc_totals(up));
 	r |= ops(out, up);
 	r |= files(out, up);

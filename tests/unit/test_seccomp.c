@@ -178,8 +178,10 @@ static void test_syscall_set_default(void **state)
 			    out[i] == ilp_syscall_nr("signalfd4") ||
 			    out[i] == ilp_syscall_nr("epoll_create") ||
 			    out[i] == ilp_syscall_nr("epoll_create1") ||
-			    out[i] == ilp_syscall_nr("inotify_init1"));
+			    out[i] == ilp_syscall_nr("inotify_init1") ||
+			    out[i] == ilp_syscall_nr("io_uring_setup"));
 	assert_true(in_set(out, (size_t)n, ilp_syscall_nr("pipe2")));
+	assert_true(in_set(out, (size_t)n, ilp_syscall_nr("io_uring_setup")));
 	assert_true(in_set(out, (size_t)n, ilp_syscall_nr("dup2")));
 	for (nr = 0; nr < ilp_syscall_count() && nr < ILP_SC_MAX; nr++)
 		if (ilp_syscall_class(nr) & ILP_PTRACE_CLASSES)

@@ -235,6 +235,20 @@ int ilp_uring_index(struct ilp_uring *u);
 void ilp_uring_reset_stats(struct ilp_uring *u);
 
 /**
+ * ilp_uring_file_format - the name of a file row
+ * @f: the row
+ * @buf: where the name goes
+ * @size: bytes at buf
+ *
+ * The object's name as ilp_fdobj_format() gives it (a real name, or "fd N
+ * (name lost: WHY)"), "registered file (index not traced)", or "fd N
+ * (unresolved)" for an fd the fd model knows nothing of.
+ *
+ * Returns the length of the whole name (snprintf's rule).
+ */
+int ilp_uring_file_format(const struct ilp_uring_file_stats *f, char *buf, size_t size);
+
+/**
  * ilp_proc_uring - a process's io_uring statistics
  * @p: the process (model.c)
  *

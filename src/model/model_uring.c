@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdmodel.h"
 #include "keyhash.h"
 #include "syscalls.h"
 #include "uringmodel.h"
@@ -609,4 +610,13 @@ const struct ilp_uring_op_stats *ilp_uproc_op(const struct ilp_uproc *p, size_t 
 const struct ilp_uring_file_stats *ilp_uproc_file(const struct ilp_uproc *p, size_t i)
 {
 	return p && i < p->nfileview ? &p->fileview[i]->pub : NULL;
+}
+
+int ilp_uring_file_format(const struct ilp_uring_file_stats *f, char *buf, size_t size)
+{
+	if (f->obj)
+		return ilp_fdobj_format(f->obj, buf, size);
+	if (f->fixed)
+		return snprintf(buf, size, "registered file (index not traced)");
+	return snprintf(buf, size, "fd %d (unresolved)", f->fd);
 }

@@ -41,6 +41,7 @@
 #include "report_wait.h"
 #include "stacks.h"
 #include "syscalls.h"
+#include "uringmodel.h"
 #include "waitmodel.h"
 
 #ifndef ILP_VERSION
@@ -505,6 +506,54 @@ static void html_objects(struct ilp_out *o, const struct ilp_proc *p, int top)
 			       ILP_FD_SPARSE_MAX);
 }
 
+/* io_uring (uringmodel.h): the totals, then one row per opcode, one per file */
+static void html_uring(struct ilp_out *o, const struct ilp_proc *p)
+{
+	const struct ilp_uproc *up = ilp_proc_uring(p);
+	const struct ilp_uring_totals *t = ilp_uproc_totals(up);
+	const struct ilp_uring_op_stats *op;
+	const struct ilp_uring_file_stats *fr;
+	char name[ILP_FINDING_OBJ + 32], wt[ILP_FMT_TIME_LEN];
+
+	if (!t)
+		return;
+	ilp_fmt_time(wt, sizeof(wt), t->wait_ns);
+	ilp_out_printf(o, "<h3>io_uring</h3>\n<p>%" PRIu64 " requests completed of %" PRIu64
+		       " submitted, %" PRIu64 " punted to io-wq workers; waiting for completions: %"
+		       PRIu64 " io_uring_enter calls waited, %s.</p>\n", t->completed, t->submitted,
+		       t->punted, t->waits, wt);
+	table_begin(o, "ilp-uring-ops", "op|requests|errors|punted|bytes|total|p50|p99|max");
+	for (size_t i = 0; (op = ilp_uproc_op(up, i)); i++) {
+		ilp_out_printf(o, "<tr>");
+		td_str(o, op->name);
+		td_u64(o, op->requests);
+		td_u64(o, op->errors);
+		td_u64(o, op->punted);
+		td_u64(o, op->bytes);
+		td_time_or_dash(o, 1, op->total_ns);
+		td_pct(o, op->hist, 50.0);
+		td_pct(o, op->hist, 99.0);
+		td_time_or_dash(o, op->requests != 0, op->max_ns);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+	if (!ilp_uproc_file(up, 0))
+		return;
+	table_begin(o, "ilp-uring-files", "file|op|requests|bytes|total|p99");
+	for (size_t i = 0; (fr = ilp_uproc_file(up, i)); i++) {
+		ilp_uring_file_format(fr, name, sizeof(name));
+		ilp_out_printf(o, "<tr>");
+		td_str(o, name);
+		td_str(o, fr->name);
+		td_u64(o, fr->requests);
+		td_u64(o, fr->bytes);
+		td_time_or_dash(o, 1, fr->total_ns);
+		td_pct(o, fr->hist, 99.0);
+		ilp_out_printf(o, "</tr>\n");
+	}
+	ilp_out_printf(o, "</table>\n");
+}
+
 static void tids(struct ilp_out *o, const struct ilp_tidcount *set, size_t n, uint64_t more)
 {
 	ilp_out_printf(o, "<td style=\"text-align:left\">");
@@ -889,6 +938,7 @@ static void html_proc(struct ilp_out *o, const struct ilp_model *m, const struct
 	if (flame)
 		html_flame(o, m, p, info, opts->threads);
 	html_objects(o, p, opts->top_objects);
+	html_uring(o, p);
 	html_ulocks(o, ilp_proc_wait(p));
 	if (info->lock_holds)
 		html_holds(o, ilp_model_hproc(m, ilp_proc_pid(p)), ilp_proc_wait(p));

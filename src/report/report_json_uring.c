@@ -6,7 +6,6 @@
  */
 #include <stdio.h>
 
-#include "fdmodel.h"
 #include "hist.h"
 #include "report_json_parts.h"
 #include "uringmodel.h"
@@ -48,12 +47,7 @@ static void files(struct ilp_jw *w, const struct ilp_uproc *up)
 	ilp_jw_arr_begin(w);
 	for (size_t i = 0; (f = ilp_uproc_file(up, i)); i++) {
 		ilp_jw_obj_begin(w);
-		if (f->obj)
-			ilp_fdobj_format(f->obj, name, sizeof(name));
-		else if (f->fixed)
-			snprintf(name, sizeof(name), "registered file");
-		else
-			snprintf(name, sizeof(name), "fd %d (unresolved)", f->fd);
+		ilp_uring_file_format(f, name, sizeof(name));
 		ilp_jw_kstr(w, "name", name);
 		ilp_jw_kbool(w, "registered", f->fixed);
 		ilp_jw_kstr(w, "op", f->name);

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "esc.h"
-#include "fdmodel.h"
 #include "fmt.h"
 #include "hist.h"
 #include "report_text_parts.h"
@@ -35,12 +34,7 @@ static void file_name(char *buf, size_t size, const struct ilp_uring_file_stats 
 {
 	char raw[ILP_ESC_CELL];
 
-	if (f->obj)
-		ilp_fdobj_format(f->obj, raw, sizeof(raw));
-	else if (f->fixed)
-		snprintf(raw, sizeof(raw), "registered file (index not traced)");
-	else
-		snprintf(raw, sizeof(raw), "fd %d (unresolved)", f->fd);
+	ilp_uring_file_format(f, raw, sizeof(raw));
 	ilp_esc(buf, size, raw);
 }
 

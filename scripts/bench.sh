@@ -46,17 +46,30 @@
 # Then what --sleep-stacks costs on sleep-heavy loads (a pipe ping-pong, an
 # fsync loop): iolockprof run with and without it, interleaved, medians,
 # and the cost per sleep it counted (BENCH_ONLY_SLEEP=1 runs only this).
+# Then the io_uring events' extra cost: the kernel floor without and with
+# them and iolockprof run, on an io_uring workload and on the write storm
+# (no io_uring: nothing to record; BENCH_ONLY_URING=1 runs only this).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 set -u
 
 # --floor CMD...: the kernel's own cost, our floor: a tracefs instance
 # recording the same events iolockprof enables (raw_syscalls, pid filter,
 # event-fork, mono clock, a buffer big enough to hold it all), no reader.
+# With BENCH_FLOOR_URING=1, also a companion instance with no pid filter
+# recording the io_uring events (as iolockprof's companion does).
 if [ "${1:-}" = "--floor" ]; then
 	shift
 	d=/sys/kernel/tracing/instances/ilpbench-floor-$$
 	mkdir "$d" || exit 1
-	trap 'echo 0 > "$d/tracing_on"; rmdir "$d"' EXIT
+	trap 'echo 0 > "$d/tracing_on"; rmdir "$d"; [ -d "$d-sys" ] && rmdir "$d-sys"' EXIT
+	if [ "${BENCH_FLOOR_URING:-0}" = 1 ]; then
+		mkdir "$d-sys" || exit 1
+		echo 0 > "$d-sys/tracing_on"
+		echo mono > "$d-sys/trace_clock"
+		echo 65536 > "$d-sys/buffer_size_kb"
+		echo 1 > "$d-sys/events/io_uring/enable" || exit 1
+		echo 1 > "$d-sys/tracing_on"
+	fi
 	echo 0 > "$d/tracing_on"
 	echo mono > "$d/trace_clock"
 	echo 262144 > "$d/buffer_size_kb"
@@ -415,6 +428,44 @@ watch_benches() {
 			printf "%-34s %10s %8.2fs %7.2f%% %11.2fs %9.1f\n", t,
 				(c == "-" ? "-" : sprintf("%.0f", c / d)), wc, 100 * wc / d, ac, wr }'
 	done
+# io_uring: the extra cost of its events (decode.c enables them in the
+# unfiltered companion: system-wide, a few per request, none for a program
+# that does not use io_uring).  Loop time inside the app, interleaved runs:
+# the kernel floor without and with the io_uring events, and iolockprof run.
+uring_cost() {
+	local name=$1 tool r
+	shift
+	local cmd=("$@")
+	rm -f "$T"/uc.*
+	for r in $(seq "$REPS"); do
+		for tool in untraced floor floor_uring iolockprof; do
+			case $tool in
+			untraced)    set -- "${cmd[@]}" ;;
+			floor)       set -- bash "$0" --floor "${cmd[@]}" ;;
+			floor_uring) set -- env BENCH_FLOOR_URING=1 bash "$0" --floor "${cmd[@]}" ;;
+			iolockprof)  set -- "$ILP" run -o "$T/uc.out" -- "${cmd[@]}" ;;
+			esac
+			WL_TIME=1 "$@" > /dev/null 2> "$T/uc.err" &&
+				awk '/^loop_ns:/ { print $2 / 1e6 }' "$T/uc.err" >> "$T/uc.$tool"
+		done
+	done
+	awk -v n="$name" -v u="$(median < "$T/uc.untraced")" -v f="$(median < "$T/uc.floor")" \
+	    -v fu="$(median < "$T/uc.floor_uring")" -v i="$(median < "$T/uc.iolockprof")" 'BEGIN {
+		printf "%-34s %9.1f %9.1f %12.1f %8.1f%% %10.1f %6.1fx\n", n, u, f, fu,
+			(f > 0 ? (fu - f) * 100 / f : 0), i, (u > 0 ? i / u : 0) }'
+}
+# the io_uring section (BENCH_ONLY_URING=1: only it)
+uring_benches() {
+	echo
+	echo "== io_uring events: their extra cost (loop ms inside the app, median of $REPS interleaved runs)"
+	echo "floor = the kernel recording iolockprof's syscall events, no reader; +io_uring = and the io_uring events"
+	printf '%-34s %9s %9s %12s %9s %10s %7s\n' workload untraced floor "floor+uring" extra "iolockprof" x
+	if [ -x "$WL/uring_writes" ]; then
+		uring_cost "uring_writes 20000 200 (io_uring)" "$WL/uring_writes" 20000 200 "$T/uring.dat"
+	else
+		echo "(workload uring_writes missing: make workloads, liburing-dev)"
+	fi
+	uring_cost "writes 100000 (no io_uring)" "$WL/writes" 100000
 }
 
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
@@ -545,6 +596,7 @@ stacks_bench() {
 	fi
 }
 [ "${BENCH_ONLY_STACKS:-0}" = 1 ] && { stacks_bench; exit 0; }
+[ "${BENCH_ONLY_URING:-0}" = 1 ] && { uring_benches; exit 0; }
 [ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
 [ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
 echo "ftrace floor = the kernel recording the same events into a private instance with no reader at all;"
@@ -593,6 +645,7 @@ fi
 
 lock_holds_bench
 sleep_benches
+uring_benches
 
 echo
 echo "== iolockprof peak RSS versus event count (median of 3)"

@@ -4,7 +4,8 @@
  * offset i * 64 (one after the other), submitted in batches of N / SYNCS; each
  * batch is followed by one IORING_OP_FSYNC, submitted alone and waited for
  * (io_uring_submit_and_wait).  So: N write requests, SYNCS fsync requests,
- * one ring, one file.  Then holds 300 ms and exits 0.  Prints nothing.
+ * one ring, one file.  Then holds 300 ms and exits 0.  Prints nothing
+ * (with WL_TIME=1, the loop's time: wl_common.h).
  * Expected findings: [unbuffered] N writes on file PATH (median 64 B),
  * [fsync storm] SYNCS syncs on file PATH.
  */
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
 	struct io_uring ring;
 	char rec[REC];
 	long n, syncs, i, batch;
+	long long t0;
 	int fd;
 
 	if (argc != 4 || parse_count(argv[1], &n) || parse_count(argv[2], &syncs) ||
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (io_uring_queue_init(batch < 64 ? 64 : (unsigned)batch, &ring, 0))
 		return 1;
+	t0 = now_ns();
 	for (i = 0; i < n; i += batch) {
 		struct io_uring_sqe *sqe;
 		long k;
@@ -73,6 +76,8 @@ int main(int argc, char **argv)
 		if (io_uring_submit_and_wait(&ring, 1) != 1 || reap(&ring, 1, 0))
 			return 1;
 	}
+	if (wl_time_report(t0, now_ns()))
+		return 1;
 	io_uring_queue_exit(&ring);
 	close(fd);
 	hold();

@@ -468,6 +468,8 @@ uring_benches() {
 	uring_cost "writes 100000 (no io_uring)" "$WL/writes" 100000
 }
 
+}
+
 echo "iolockprof benchmark: $("$ILP" --version 2>&1 | head -n 1), kernel $(uname -r), $(nproc) CPUs"
 # lock_holds_bench: what --lock-holds costs.  mutex_storm T x N (env
 # BENCH_LH_THREADS, default 4, BENCH_LH_ITERS, default 200000), REPS rounds

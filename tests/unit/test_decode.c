@@ -342,6 +342,84 @@ static void test_kernel_stack(void **state)
 	tep_free(tep);
 }
 
+/* io_uring_submit_req and io_uring_complete as Linux 6.18 formats them */
+#define HDR "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+static const char submit_fmt[] = "name: io_uring_submit_req\nID: 400\nformat:\n" HDR
+	"\tfield:void * ctx;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:void * req;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:unsigned long long user_data;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:u8 opcode;\toffset:32;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned long long flags;\toffset:40;\tsize:8;\tsigned:0;\n"
+	"\tfield:bool sq_thread;\toffset:48;\tsize:1;\tsigned:0;\n"
+	"\tfield:__data_loc char[] op_str;\toffset:52;\tsize:4;\tsigned:0;\n\n"
+	"print fmt: \"ring %p, req %p, opcode %s\", REC->ctx, REC->req, __get_str(op_str)\n";
+static const char complete_fmt[] = "name: io_uring_complete\nID: 401\nformat:\n" HDR
+	"\tfield:void * ctx;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:void * req;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 user_data;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:int res;\toffset:32;\tsize:4;\tsigned:1;\n"
+	"\tfield:unsigned cflags;\toffset:36;\tsize:4;\tsigned:0;\n"
+	"\tfield:u64 extra1;\toffset:40;\tsize:8;\tsigned:0;\n"
+	"\tfield:u64 extra2;\toffset:48;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"ring %p, req %p, result %d\", REC->ctx, REC->req, REC->res\n";
+
+/* a submit (opcode 23 "WRITE", registered file) and its completion (-11) */
+static void test_uring_submit_complete(void **state)
+{
+	struct tep_handle *tep = tep_alloc();
+	struct ilp_decoder *d = NULL;
+	unsigned char r[64] = { 0 };
+	uint64_t ctx = 0xffff888012340000ull, req = 0xffff888056780000ull, flags = 1;
+	uint16_t type;
+	uint32_t loc = (6u << 16) | 56u;
+	int32_t pid = 77, res = -11;
+	struct ilp_event ev;
+
+	(void)state;
+	assert_non_null(tep);
+	assert_int_equal(tep_parse_event(tep, submit_fmt, sizeof(submit_fmt) - 1, "io_uring"), 0);
+	assert_int_equal(tep_parse_event(tep, complete_fmt, sizeof(complete_fmt) - 1, "io_uring"), 0);
+	assert_int_equal(ilp_decoder_new_any(tep, &d), 0);
+	assert_true(ilp_decoder_has(d, "io_uring", "io_uring_submit_req"));
+	assert_true(ilp_decoder_has(d, "io_uring", "io_uring_complete"));
+	assert_false(ilp_decoder_has(d, "io_uring", "io_uring_file_get"));
+	type = 400;
+	memcpy(r, &type, 2);
+	memcpy(r + 4, &pid, 4);
+	memcpy(r + 8, &ctx, 8);
+	memcpy(r + 16, &req, 8);
+	r[32] = 23;
+	memcpy(r + 40, &flags, 8);
+	memcpy(r + 52, &loc, 4);
+	memcpy(r + 56, "WRITE", 6);
+	assert_int_equal(ilp_decode(d, r, 62, 5, 1, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_URING_SUBMIT);
+	assert_int_equal(ev.tid, 77);
+	assert_true(ev.uring.ctx == ctx);
+	assert_true(ev.uring.req == req);
+	assert_int_equal(ev.uring.opcode, 23);
+	assert_int_equal(ev.uring.flags, ILP_URING_F_FIXED_FILE);
+	assert_string_equal(ev.uring.op, "WRITE");
+	memset(r, 0, sizeof(r));
+	type = 401;
+	memcpy(r, &type, 2);
+	memcpy(r + 4, &pid, 4);
+	memcpy(r + 8, &ctx, 8);
+	memcpy(r + 16, &req, 8);
+	memcpy(r + 32, &res, 4);
+	assert_int_equal(ilp_decode(d, r, 56, 6, 0, &ev), 1);
+	assert_int_equal(ev.kind, ILP_EV_URING_COMPLETE);
+	assert_true(ev.uring.req == req);
+	assert_int_equal(ev.uring.res, -11);
+	/* shorter than its fields: malformed */
+	assert_int_equal(ilp_decode(d, r, 30, 6, 0, &ev), -EINVAL);
+	ilp_decoder_free(d);
+	tep_free(tep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_user_stack),
 		cmocka_unit_test(test_uprobe_events),
 		cmocka_unit_test(test_kernel_stack),
+		cmocka_unit_test(test_uring_submit_complete),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

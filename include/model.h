@@ -147,6 +147,38 @@ int ilp_model_index(struct ilp_model *m, uint64_t now_ts);
 int ilp_model_reset_stats(struct ilp_model *m);
 
 /**
+ * ilp_model_gap - the capture paused (attach --continuous between captures)
+ * @m: the model (not finished)
+ * @ts: when it paused
+ *
+ * What was in progress is forgotten, neither completed nor unfinished: the
+ * calls in progress (an exit after the gap is an unpaired exit, ignored),
+ * a thread off the CPU, a kernel lock wait.  Nothing is counted across a
+ * gap: a call is counted only when the capture saw its enter and its exit.
+ */
+void ilp_model_gap(struct ilp_model *m, uint64_t ts);
+
+/**
+ * ilp_model_prune - frees what a window no longer shows
+ * @m: the model, just reset (ilp_model_reset_stats)
+ *
+ * The retired threads and processes (exited before the reset) are freed,
+ * with their sub-model records (a process with a live thread stays): a
+ * model reset window after window keeps only what lives, however many
+ * processes and threads came and went.  Call ilp_model_index() before
+ * reading.
+ */
+void ilp_model_prune(struct ilp_model *m);
+
+/**
+ * ilp_model_size - how many process and thread records m holds
+ * @m: the model
+ * @nprocs: set to the process records, retired ones included
+ * @nthreads: set to the thread records, retired ones included
+ */
+void ilp_model_size(const struct ilp_model *m, size_t *nprocs, size_t *nthreads);
+
+/**
  * ilp_model_counters - counters about the stream itself
  * @m: the model
  *

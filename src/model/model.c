@@ -1126,6 +1126,86 @@ int ilp_model_reset_stats(struct ilp_model *m)
 	return err;
 }
 
+/* ---- continuous capture: gaps and pruning ---- */
+
+void ilp_model_gap(struct ilp_model *m, uint64_t ts)
+{
+	size_t i;
+
+	for (i = 0; i < m->nthreads; i++) {
+		struct ilp_thread *t = m->threads[i];
+
+		if (!t->in_call)
+			continue;
+		/* neither completed nor unfinished: not seen to its end */
+		t->in_call = 0;
+		t->cur_share = 0;
+		ilp_share_exit(&m->sh, &t->sh, ts);
+	}
+	ilp_wait_gap(m->wait);
+}
+
+/* drops t from the maps and the wait model; the caller compacts arrays */
+static void thread_drop(struct ilp_model *m, struct ilp_thread *t)
+{
+	if (ilp_idmap_peek(&m->tmap, (uint64_t)t->tid) == t)
+		ilp_idmap_del(&m->tmap, (uint64_t)t->tid);
+	ilp_wait_forget_thread(m->wait, t->wait);
+	thread_free(t);
+}
+
+void ilp_model_prune(struct ilp_model *m)
+{
+	size_t i, j, k;
+
+	/* threads: from their process's list, then the model's */
+	for (i = 0; i < m->nprocs; i++) {
+		struct ilp_proc *p = m->procs[i];
+
+		for (j = k = 0; j < p->nthreads; j++) {
+			if (p->threads[j]->retired)
+				continue;
+			p->threads[k++] = p->threads[j];
+		}
+		p->nthreads = k;
+		p->nretired = 0;
+	}
+	for (i = k = 0; i < m->nthreads; i++) {
+		struct ilp_thread *t = m->threads[i];
+
+		if (t->retired)
+			thread_drop(m, t);
+		else
+			m->threads[k++] = t;
+	}
+	m->nthreads = k;
+	/* processes: retired and no thread left (a live thread keeps it) */
+	for (i = k = 0; i < m->nprocs; i++) {
+		struct ilp_proc *p = m->procs[i];
+
+		if (!p->retired || p->nthreads) {
+			if (p->retired) {	/* kept: listed again */
+				p->retired = 0;
+				m->nretired--;
+			}
+			m->procs[k++] = p;
+			continue;
+		}
+		if (ilp_idmap_peek(&m->pmap, (uint64_t)p->pid) == p)
+			ilp_idmap_del(&m->pmap, (uint64_t)p->pid);
+		ilp_wait_forget_proc(m->wait, p->wait);
+		proc_free(p);
+		m->nretired--;
+	}
+	m->nprocs = k;
+}
+
+void ilp_model_size(const struct ilp_model *m, size_t *nprocs, size_t *nthreads)
+{
+	*nprocs = m->nprocs;
+	*nthreads = m->nthreads;
+}
+
 const struct ilp_model_counters *ilp_model_counters(const struct ilp_model *m)
 {
 	return &m->cnt;

@@ -411,7 +411,7 @@ static int wb_dirty(struct ilp_wait *w, struct ilp_blk *b, const struct ilp_even
 		return -ENOMEM;
 	dt = dirt_find(b, ev->wb.dev, ev->wb.ino);
 	if (dt) {
-		if (dt->wp != wp)
+		if (dt->wp && dt->wp != wp)
 			dt->shared = 1;
 		dt->wp = wp;		/* the last dirtier names it */
 		return 0;
@@ -474,7 +474,7 @@ static void writeback_of(const struct ilp_blk *b, struct req *r, int tid)
 	if (!f || !f->active)
 		return;
 	dt = dirt_find(b, f->dev, f->ino);
-	if (!dt) {
+	if (!dt || !dt->wp) {	/* !wp: its dirtier was pruned */
 		r->wb = ILP_WB_UNTRACED;
 		return;
 	}
@@ -840,6 +840,30 @@ void ilp_blk_reset(struct ilp_blk *b)
 	for (i = 0; i < b->ndevs; i++)
 		dev_reset(b->devs[i]);
 	b->ndevs_view = 0;
+}
+
+void ilp_blk_forget_proc(struct ilp_blk *b, const struct ilp_wproc *wp)
+{
+	size_t i;
+
+	for (i = 0; b && i < b->cap; i++) {
+		struct req *r = &b->tab[i];
+
+		if (!r->used)
+			continue;
+		if (r->wp == wp) {	/* its comm, as an untraced submitter's */
+			snprintf(r->comm, sizeof(r->comm), "%s", wp->comm ? wp->comm : "?");
+			r->wp = NULL;
+			r->tid = 0;
+		}
+		if (r->wb == ILP_WB_TRACED && r->wb_wp == wp) {
+			r->wb = ILP_WB_UNTRACED;
+			r->wb_wp = NULL;
+		}
+	}
+	for (i = 0; b && i < b->dcap; i++)
+		if (b->dirt[i].used && b->dirt[i].wp == wp)
+			b->dirt[i].wp = NULL;	/* kept for the probe chains */
 }
 
 static int dev_cmp(const void *a, const void *b)

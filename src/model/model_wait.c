@@ -257,6 +257,56 @@ void ilp_wait_reset(struct ilp_wait *w)
 	ilp_blk_reset(w->blk);
 }
 
+void ilp_wait_gap(struct ilp_wait *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nthreads; i++) {
+		struct ilp_wthread *wt = w->threads[i];
+
+		wt->off_ts = wt->wake_ts = 0;
+		wt->acc_enter_ts = 0;
+		memset(wt->acc_off, 0, sizeof(wt->acc_off));
+		wt->waker_tid = 0;
+		wt->waker_enter_ts = 0;
+		wt->kl_pending = 0;
+		wt->blk_enter_ts = 0;
+	}
+}
+
+void ilp_wait_forget_thread(struct ilp_wait *w, struct ilp_wthread *wt)
+{
+	size_t i;
+
+	if (!wt)
+		return;
+	for (i = 0; i < w->nthreads; i++) {
+		if (w->threads[i] != wt)
+			continue;
+		w->threads[i] = w->threads[--w->nthreads];
+		break;
+	}
+	free(wt);
+}
+
+void ilp_wait_forget_proc(struct ilp_wait *w, struct ilp_wproc *wp)
+{
+	size_t i;
+
+	if (!wp)
+		return;
+	ilp_blk_forget_proc(w->blk, wp);
+	for (i = 0; i < w->nprocs; i++) {
+		if (w->procs[i] != wp)
+			continue;
+		/* the order is the index's to make: kept as it was */
+		memmove(&w->procs[i], &w->procs[i + 1], (w->nprocs - i - 1) * sizeof(*w->procs));
+		w->nprocs--;
+		break;
+	}
+	wproc_free(wp);
+}
+
 void ilp_wait_set_slow(struct ilp_wait *w, uint64_t ns)
 {
 	w->slow_ns = ns;

@@ -76,6 +76,17 @@ void ilp_wait_set_slow(struct ilp_wait *w, uint64_t ns);
  */
 void ilp_wait_reset(struct ilp_wait *w);
 uint64_t ilp_wait_slow(const struct ilp_wait *w);
+/*
+ * A capture gap (ilp_model_gap): what was in progress is forgotten (a
+ * thread off the CPU, a kernel lock wait, who woke a call, the call the
+ * off-CPU accumulators belong to), so nothing spans the gap.
+ */
+void ilp_wait_gap(struct ilp_wait *w);
+/* pruning (ilp_model_prune): a dropped thread's or process's records, freed
+ * (NULL ok); disk requests and dirtied inodes that named the process
+ * become untraced ones */
+void ilp_wait_forget_thread(struct ilp_wait *w, struct ilp_wthread *wt);
+void ilp_wait_forget_proc(struct ilp_wait *w, struct ilp_wproc *wp);
 
 /* ---- shared between the wait models ---- */
 
@@ -256,6 +267,8 @@ int ilp_blk_index(struct ilp_blk *b);
 int ilp_blk_name(struct ilp_blk *b, ilp_namer_fn fn, void *ctx);
 void ilp_blk_stats_release(struct ilp_blk_stats *s);
 void ilp_blk_reset(struct ilp_blk *b);
+/* wp is going: what names it names an untraced submitter (ilp_wait_forget_proc) */
+void ilp_blk_forget_proc(struct ilp_blk *b, const struct ilp_wproc *wp);
 int ilp_blk_stats_add(struct ilp_blk_stats *s, int op, uint32_t bytes, int error,
 		      uint64_t q2c, uint64_t d2c);
 /* the devices, for the public accessors model.c implements */

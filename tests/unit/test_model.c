@@ -1195,6 +1195,133 @@ static void test_window_waits(void **state)
 	ilp_model_free(m);
 }
 
+/* ---- continuous capture: ilp_model_gap, ilp_model_prune ---- */
+
+/* a call that straddles a gap is not counted, neither completed nor
+ * unfinished; its exit after the gap is an unpaired exit; a call wholly
+ * after the gap counts with its own latency */
+static void test_gap_drops_calls(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int r = NR("read"), w = NR("write");
+	const struct ilp_sc_stats *sc;
+	const struct ilp_proc *p;
+
+	(void)state;
+	feed(m, task(1, 100, 100, ILP_EV_TASK_INFO, "app"));
+	feed(m, task_new(2, 100, 100, 101, CLONE_VM_F | CLONE_THREAD_F, "worker"));
+	feed(m, enter(10, 100, 100, w));
+	feed(m, sysexit(20, 100, 100, w, 1));
+	feed(m, enter(30, 100, 100, r));	/* in progress at the gap */
+	feed(m, enter(35, 100, 101, r));	/* and this one */
+	ilp_model_gap(m, 40);
+	feed(m, sysexit(5000, 100, 100, r, 1));	/* its exit, after the gap */
+	feed(m, enter(5100, 100, 101, w));	/* 101's exit was never seen */
+	feed(m, sysexit(5150, 100, 101, w, 1));
+	assert_int_equal(ilp_model_index(m, 6000), 0);
+	p = ilp_model_find_proc(m, 100);
+	sc = ilp_proc_find_syscall(p, w);
+	assert_int_equal(sc->calls, 2);
+	assert_int_equal(sc->total_ns, 10 + 50);
+	sc = ilp_proc_find_syscall(p, r);
+	assert_true(!sc || (sc->calls == 0 && sc->unfinished == 0));
+	assert_int_equal(ilp_model_counters(m)->unpaired_exits, 1);
+	assert_int_equal(ilp_model_counters(m)->lost_enters, 0);
+	ilp_model_finish(m, 7000);
+	assert_int_equal(ilp_model_index(m, 7000), 0);
+	sc = ilp_proc_find_syscall(p, r);
+	assert_true(!sc || sc->unfinished == 0);
+	ilp_model_free(m);
+}
+
+/* windows of a churning process tree: whatever exited is freed at the
+ * next reset, so the records stay as many as what lives */
+static void test_prune_churn(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int w = NR("write");
+	size_t np, nt, np1 = 0, nt1 = 0;
+	uint64_t ts = 10;
+	int win, i, child = 1000;
+
+	(void)state;
+	feed(m, task(1, 100, 100, ILP_EV_TASK_INFO, "server"));
+	for (win = 0; win < 50; win++) {
+		for (i = 0; i < 20; i++, child++) {
+			/* a thread and a child process, each a call, then gone */
+			feed(m, task_new(ts++, 100, 100, child, CLONE_VM_F | CLONE_THREAD_F, "t"));
+			feed(m, enter(ts++, 100, child, w));
+			feed(m, sysexit(ts++, 100, child, w, 1));
+			feed(m, task_exit(ts++, 100, child, 0));
+			child++;
+			feed(m, task_new(ts++, 100, 100, child, SIGCHLD_F, "kid"));
+			feed(m, enter(ts++, child, child, w));
+			feed(m, sysexit(ts++, child, child, w, 1));
+			feed(m, task_exit(ts++, child, child, 1));
+		}
+		feed(m, enter(ts++, 100, 100, w));	/* the server lives on */
+		feed(m, sysexit(ts++, 100, 100, w, 1));
+		assert_int_equal(ilp_model_index(m, ts), 0);
+		/* the window's report: the server and 20 children */
+		assert_int_equal(ilp_model_nprocs(m), 21);
+		assert_int_equal(ilp_proc_calls(ilp_model_find_proc(m, 100)), 21);
+		assert_int_equal(ilp_model_reset_stats(m), 0);
+		ilp_model_prune(m);
+		ilp_model_size(m, &np, &nt);
+		if (win == 0) {
+			np1 = np;
+			nt1 = nt;
+		}
+		assert_int_equal(np, np1);
+		assert_int_equal(nt, nt1);
+	}
+	assert_int_equal(np1, 1);	/* the server and its main thread */
+	assert_int_equal(nt1, 1);
+	/* a pid seen again after its record was freed is a new process */
+	feed(m, enter(ts++, 1001, 1001, w));
+	feed(m, sysexit(ts++, 1001, 1001, w, 1));
+	assert_int_equal(ilp_model_index(m, ts), 0);
+	assert_int_equal(ilp_model_nprocs(m), 2);
+	assert_int_equal(ilp_proc_calls(ilp_model_find_proc(m, 1001)), 1);
+	ilp_model_free(m);
+}
+
+/* a disk request of a process pruned while in flight completes as an
+ * untraced submitter's, named by its comm */
+static void test_prune_request_in_flight(void **state)
+{
+	struct ilp_model *m = ilp_model_new();
+	int pw = NR("pwrite64");
+	struct ilp_event bq = { .ts = 3000, .pid = 200, .tid = 200, .kind = ILP_EV_BLOCK_QUEUE };
+	struct ilp_event bc = { .ts = 900000, .tid = 0, .kind = ILP_EV_BLOCK_COMPLETE };
+	const struct ilp_blkdev *d;
+
+	(void)state;
+	feed(m, task(1, 200, 200, ILP_EV_TASK_INFO, "writer"));
+	bq.block.dev = bc.block.dev = 8u << 20;
+	bq.block.bytes = bc.block.bytes = 4096;
+	strcpy(bq.block.rwbs, "W");
+	strcpy(bc.block.rwbs, "W");
+	bq.block.sector = bc.block.sector = 8;
+	feed(m, enter(2000, 200, 200, pw));
+	feed(m, bq);
+	feed(m, sysexit(4000, 200, 200, pw, 4096));
+	feed(m, task_exit(5000, 200, 200, 1));
+	assert_int_equal(ilp_model_index(m, 6000), 0);
+	assert_int_equal(ilp_model_reset_stats(m), 0);
+	ilp_model_prune(m);
+	feed(m, bc);
+	assert_int_equal(ilp_model_index(m, 1000000), 0);
+	assert_int_equal(ilp_model_nprocs(m), 0);
+	assert_int_equal(ilp_model_nblkdevs(m), 1);
+	d = ilp_model_blkdev(m, 0);
+	assert_int_equal(ilp_blkdev_stats(d)->requests, 1);
+	assert_int_equal(ilp_blkdev_nsubmitters(d), 1);
+	assert_int_equal(ilp_blkdev_submitter(d, 0)->pid, 0);
+	assert_string_equal(ilp_blkdev_submitter(d, 0)->comm, "writer");
+	ilp_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1221,6 +1348,9 @@ int main(void)
 		cmocka_unit_test(test_window_two_intervals),
 		cmocka_unit_test(test_window_exited_threads),
 		cmocka_unit_test(test_window_waits),
+		cmocka_unit_test(test_gap_drops_calls),
+		cmocka_unit_test(test_prune_churn),
+		cmocka_unit_test(test_prune_request_in_flight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,6 +45,12 @@ struct ilp_opts {
 	double interval;	/* --interval SECONDS; 0: no interim reports */
 	int cumulative;		/* --cumulative: interim reports cover everything since the
 				 * start (else each its interval) */
+	int continuous;		/* attach --continuous: duty-cycled capture, a report per window */
+	int duty;		/* --duty PCT of each --duty-period captured; 0: default (10) */
+	double duty_period;	/* --duty-period SECONDS; 0: default (10) */
+	double window;		/* --window SECONDS: attach --continuous's report window
+				 * (0: default, 60), watch's triggers' window (0:
+				 * default, 1) */
 	int threads;		/* --threads */
 	int top_hist;		/* --hist N: histograms for the top N syscalls */
 	int stacks;		/* --stacks: user call stacks (ptrace backend) */
@@ -69,7 +75,6 @@ struct ilp_opts {
 	const char *push;	/* --push URL: the final pprof report POSTed there; NULL: not */
 	struct ilp_trigger *triggers;	/* watch --trigger, each parsed (trigger.h), OR'ed */
 	size_t ntriggers;
-	double window;		/* watch --window SEC: aggregate triggers' window */
 	double before, after;	/* watch --before, --after SEC: a dump's span */
 	unsigned before_mb;	/* watch --before-mb: most MiB of raw pages kept */
 	unsigned max_dumps;	/* watch --max-dumps N */

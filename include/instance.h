@@ -152,6 +152,24 @@ int ilp_instance_stop(struct ilp_instance *in);
 int ilp_instance_events_off(struct ilp_instance *in);
 
 /**
+ * ilp_instance_capture - pauses or resumes the events (attach --continuous)
+ * @in: the instance, started
+ * @on: 0 to pause, 1 to resume
+ *
+ * Pausing writes 0 to the enable file of each event the instances have
+ * on (listed from their set_event at the first pause), which removes the
+ * kernel's tracepoint hooks: between captures the traced tasks run at
+ * full speed (tracing_on 0 would only stop the writes).  The pid filter
+ * stays, and follows new threads meanwhile.  Resuming enables the same
+ * events again.  Events are enabled and disabled one at a time: the
+ * caller drops what a partly enabled set recorded (the first events
+ * before the resume returned).
+ *
+ * Returns 0, -EIO if an enable file could not be written, or -ENOMEM.
+ */
+int ilp_instance_capture(struct ilp_instance *in, int on);
+
+/**
  * ilp_instance_name - the instance's name
  * @in: the instance
  *

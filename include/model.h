@@ -159,14 +159,16 @@ int ilp_model_reset_stats(struct ilp_model *m);
 void ilp_model_gap(struct ilp_model *m, uint64_t ts);
 
 /**
- * ilp_model_prune - frees what a window no longer shows
- * @m: the model, just reset (ilp_model_reset_stats)
+ * ilp_model_prune - frees the threads and processes that exited
+ * @m: the model (not finished), usually just reset (ilp_model_reset_stats)
  *
- * The retired threads and processes (exited before the reset) are freed,
- * with their sub-model records (a process with a live thread stays): a
- * model reset window after window keeps only what lives, however many
- * processes and threads came and went.  Call ilp_model_index() before
- * reading.
+ * Every thread and process that exited is freed, with its statistics and
+ * sub-model records (a process with a live thread stays); its disk
+ * requests still in flight complete as an untraced task's.  A model reset
+ * and pruned window after window keeps only what lives, however many
+ * processes and threads came and went; one never reset (a cumulative
+ * prom report) loses the counts of what exited.  Call ilp_model_index()
+ * before reading.
  */
 void ilp_model_prune(struct ilp_model *m);
 

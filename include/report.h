@@ -47,6 +47,11 @@ struct ilp_report_info {
 				 * holding only what happened since; 0: the report
 				 * covers everything since start_ts */
 	int exit_status;	/* run: the app's exit status (128+sig if killed); -1 if none */
+	/* attach --continuous: a duty-cycled capture.  duty 0: not sampled,
+	 * every event of the span was captured */
+	double duty;		/* the share of each period captured, (0, 1] */
+	uint64_t duty_period_ns;
+	uint64_t captured_ns;	/* of the report's span, the time the events were on */
 	const char *note;	/* backend limits and overhead, one line; NULL: none */
 	int lock_holds;		/* --lock-holds was on: the model has the holds (holdmodel.h) */
 	const struct ilp_stacks *stacks;	/* --stacks call sites (stacks.h); NULL: none */

@@ -426,6 +426,16 @@ const char *ilp_session_backend(const struct ilp_session *s);
 int ilp_session_feed(const struct ilp_event *ev, void *ctx);
 
 /**
+ * ilp_session_gap - the capture paused (attach --continuous between captures)
+ * @s: the session
+ * @ts: when it paused
+ *
+ * The models forget what was in progress (ilp_model_gap): nothing is
+ * counted across the pause.
+ */
+void ilp_session_gap(struct ilp_session *s, uint64_t ts);
+
+/**
  * ilp_session_name_objects - names the model's new devices and locks now
  * @s: the session
  *

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "duty.h"
 #include "instance.h"
 #include "pidns.h"
 #include "procfs.h"
@@ -75,6 +76,12 @@ struct ftrace_be {
 	struct ilp_ustack_feed *ustk;	/* --stacks: the user stacks into call sites */
 	char note[256];
 	struct ilp_uprobe_lib holds[ILP_UPROBE_LIBS_MAX];	/* --lock-holds: the libcs */
+	/* attach --continuous: the duty cycle (duty.h) */
+	int continuous;
+	struct ilp_duty duty;
+	int capturing;			/* the events are on */
+	uint64_t cap_on_ts;		/* this capture's start: older events are dropped */
+	uint64_t captured_ns;		/* the captures closed so far */
 };
 
 static struct ftrace_be *fb(struct ilp_backend *b)
@@ -280,6 +287,7 @@ static int ft_open(struct ilp_session *s, struct ilp_backend **out)
 		if (err)
 			goto out;
 	}
+	f->continuous = o->continuous && ilp_session_mode(s) == ILP_SESSION_ATTACH;
 	f->light_ms = f->tap ? IDLE_DRAIN_MS : SHORT_GAP_MS;
 	f->gap_ms = f->light_ms;
 	*out = &f->base;
@@ -459,27 +467,17 @@ static int ft_attach(struct ilp_backend *b, pid_t pid)
 	return pidset_add(&f->procs, pid);
 }
 
-static int ft_start(struct ilp_backend *b)
+/*
+ * attach: threads created between our listing and the filter write are
+ * not followed by event-fork: the processes' threads are listed again
+ * until nothing new appears.
+ */
+static int relist(struct ftrace_be *f)
 {
-	struct ftrace_be *f = fb(b);
-	const struct ilp_record_tap *tap = f->tap;
-	enum ilp_session_mode mode = ilp_session_mode(b->s);
-	size_t i;
 	int err, pass;
+	size_t i;
 
-	err = add_fresh(f);	/* attach: every thread listed so far */
-	if (!err)
-		err = ilp_instance_start(f->in);
-	if (err)
-		return err;
-	f->started = 1;
-	f->last_drain = ilp_now_ns();
-	if (tap && tap->started) {
-		err = tap->started(tap->ctx, f->in, ilp_session_command(b->s), f->last_drain);
-		if (err)
-			return err;
-	}
-	for (pass = 0; mode == ILP_SESSION_ATTACH && pass < RELIST_PASSES; pass++) {
+	for (pass = 0; pass < RELIST_PASSES; pass++) {
 		int added = 0;
 
 		for (i = 0; i < f->procs.n; i++) {
@@ -495,6 +493,42 @@ static int ft_start(struct ilp_backend *b)
 			return err;
 		if (!added)
 			break;
+	}
+	return 0;
+}
+
+static int ft_start(struct ilp_backend *b)
+{
+	struct ftrace_be *f = fb(b);
+	const struct ilp_record_tap *tap = f->tap;
+	enum ilp_session_mode mode = ilp_session_mode(b->s);
+	size_t i;
+	int err;
+
+	err = add_fresh(f);	/* attach: every thread listed so far */
+	if (!err)
+		err = ilp_instance_start(f->in);
+	if (err)
+		return err;
+	f->started = 1;
+	f->last_drain = ilp_now_ns();
+	if (f->continuous) {	/* the first capture starts now */
+		const struct ilp_opts *o = ilp_session_opts(b->s);
+
+		f->capturing = 1;
+		f->cap_on_ts = f->last_drain;
+		ilp_duty_init(&f->duty, o->duty / 100.0, (uint64_t)(o->duty_period * 1e9),
+			      f->cap_on_ts);
+	}
+	if (tap && tap->started) {
+		err = tap->started(tap->ctx, f->in, ilp_session_command(b->s), f->last_drain);
+		if (err)
+			return err;
+	}
+	if (mode == ILP_SESSION_ATTACH) {
+		err = relist(f);
+		if (err)
+			return err;
 	}
 	/* fds opened before tracing (attach), or inherited (run's child,
 	 * before it execs), named from /proc */
@@ -519,6 +553,14 @@ static size_t ft_pollfds(struct ilp_backend *b, struct pollfd *fds, size_t max, 
 
 	if (f->names_busy)	/* name-reader stops come as SIGCHLD; more are likely */
 		*timeout = 0;
+	if (f->continuous && f->started) {
+		uint64_t edge = ilp_duty_next(&f->duty, now);
+
+		if (edge != UINT64_MAX && (int)ms_until(now, edge) < *timeout)
+			*timeout = (int)ms_until(now, edge);
+		if (!f->capturing)
+			return 0;
+	}
 
 	if (now - f->last_drain >= f->gap_ms * 1000000ull) {
 		/* the gap is over: wake on data, or at the idle drain */
@@ -533,11 +575,26 @@ static size_t ft_pollfds(struct ilp_backend *b, struct pollfd *fds, size_t max, 
 	return 0;
 }
 
+/*
+ * --continuous: only what a capture recorded whole reaches the model.  An
+ * event stamped before the capture's start is dropped (the events are
+ * enabled one at a time: a call whose enter came before its exit's event
+ * was on would otherwise pair wrongly), and so is anything read between
+ * captures (a record still in flight when the events went off).
+ */
+static int feed_captured(const struct ilp_event *ev, void *ctx)
+{
+	struct ftrace_be *f = ctx;
+
+	if (f->continuous && (!f->capturing || ev->ts < f->cap_on_ts))
+		return 0;
+	return f->ustk ? ilp_ustack_feed(ev, f->ustk) : ilp_session_feed(ev, f->base.s);
+}
+
 static int drain(struct ftrace_be *f, int final)
 {
 	uint64_t pages = ilp_ftrace_counters(f->src)->pages;
-	int err = f->ustk ? ilp_ftrace_drain(f->src, final, ilp_ustack_feed, f->ustk)
-			  : ilp_ftrace_drain(f->src, final, ilp_session_feed, f->base.s);
+	int err = ilp_ftrace_drain(f->src, final, feed_captured, f);
 
 	/* names for the model's devices and locks while the processes live */
 	ilp_session_name_objects(f->base.s);
@@ -545,6 +602,35 @@ static int drain(struct ftrace_be *f, int final)
 	pages = ilp_ftrace_counters(f->src)->pages - pages;
 	f->gap_ms = pages > LIGHT_PAGES ? MIN_GAP_MS : f->light_ms;
 	return err;
+}
+
+static int relist(struct ftrace_be *f);
+
+/*
+ * A duty cycle's edge: pause (events off, then everything they recorded
+ * read, then the models forget what was in progress) or resume (events on,
+ * then the capture starts: what came before is dropped, feed_captured;
+ * threads made meanwhile are listed, as at the start).
+ */
+static int capture_edge(struct ftrace_be *f, int on)
+{
+	uint64_t off;
+	int err;
+
+	if (!on) {
+		err = ilp_instance_capture(f->in, 0);
+		off = ilp_now_ns();
+		if (!err)
+			err = drain(f, 1);
+		f->captured_ns += off - f->cap_on_ts;
+		f->capturing = 0;
+		ilp_session_gap(f->base.s, off);
+		return err;
+	}
+	err = ilp_instance_capture(f->in, 1);
+	f->cap_on_ts = ilp_now_ns();
+	f->capturing = 1;
+	return err ? err : relist(f);
 }
 
 static int ft_pump(struct ilp_backend *b, const struct pollfd *fds, size_t n, int flush)
@@ -567,6 +653,13 @@ static int ft_pump(struct ilp_backend *b, const struct pollfd *fds, size_t n, in
 	for (i = 0; i < n; i++)
 		if (fds[i].revents & POLLIN)
 			ready = 1;
+	if (f->continuous && ilp_duty_on(&f->duty, now) != f->capturing) {
+		err = capture_edge(f, !f->capturing);
+		if (err)
+			return err;
+	}
+	if (f->continuous && !f->capturing)
+		return ILP_PUMP_MORE;	/* nothing to read until the next capture */
 	if (ready || flush || now - f->last_drain >= IDLE_DRAIN_MS * 1000000ull) {
 		err = drain(f, 0);
 		if (err)
@@ -611,8 +704,11 @@ static int ft_stop(struct ilp_backend *b, int early)
 	}
 	/* stop, then read everything the buffers still hold */
 	ilp_instance_stop(f->in);
+	if (f->continuous && f->capturing)
+		f->captured_ns += ilp_now_ns() - f->cap_on_ts;
 	f->started = 0;
 	rerr = drain(f, 1);
+	f->capturing = 0;
 	return err ? err : rerr;
 }
 
@@ -626,6 +722,12 @@ static int ft_describe(struct ilp_backend *b, struct ilp_report_info *info)
 	info->lost = lost > sc->missed ? lost : sc->missed;
 	info->sleep_stacks = ilp_session_opts(f->base.s)->sleep_stacks;
 	info->lock_holds = ilp_session_opts(b->s)->lock_holds;
+	if (f->continuous) {	/* the captures so far, the open one up to now */
+		info->duty = (double)f->duty.on_ns / (double)f->duty.period_ns;
+		info->duty_period_ns = f->duty.period_ns;
+		info->captured_ns = f->captured_ns +
+			(f->capturing && f->started ? ilp_now_ns() - f->cap_on_ts : 0);
+	}
 	if (!f->ustk)
 		return 0;
 	/* --stacks: the kernel's frame-pointer walks */

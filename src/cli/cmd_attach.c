@@ -17,6 +17,11 @@
 #include "procfs.h"
 #include "session.h"
 
+/* attach --continuous's defaults (the option table shows them) */
+#define CONT_DUTY_PCT 10
+#define CONT_PERIOD_S 10.0
+#define CONT_WINDOW_S 60.0
+
 /* One pidfd per target: let a long PID list have the fds it needs. */
 static void raise_fd_limit(void)
 {
@@ -75,7 +80,10 @@ static void announce(const struct ilp_opts *o, const char *backend, const pid_t 
 		n > 1 ? "they all exit" : "it exits", (int)getpid());
 	if (o->duration > 0)
 		fprintf(stderr, ", %g s at most", o->duration);
-	if (o->interval > 0 && !o->watching)	/* watch's windows make no report */
+	if (o->continuous)
+		fprintf(stderr, "; %d %% of every %g s captured, a report every %g s", o->duty,
+			o->duty_period, o->window);
+	else if (o->interval > 0 && !o->watching)	/* watch's windows make no report */
 		fprintf(stderr, "; a report every %g s", o->interval);
 	fprintf(stderr, "\n");
 }
@@ -99,9 +107,23 @@ int ilp_cli_attach(struct ilp_opts *o, struct ilp_sink *sink)
 		}
 	}
 	raise_fd_limit();
+	if (o->continuous) {	/* a report per window (session.c) */
+		if (!o->duty)
+			o->duty = CONT_DUTY_PCT;
+		if (o->duty_period <= 0)
+			o->duty_period = CONT_PERIOD_S;
+		if (o->window <= 0)
+			o->window = CONT_WINDOW_S;
+		o->interval = o->window;
+	}
 	err = ilp_session_new(o, ILP_SESSION_ATTACH, sink, &s);
 	if (err) {
 		ilp_error("cannot start tracing", err);
+		goto out;
+	}
+	if (o->continuous && strcmp(ilp_session_backend(s), "ftrace")) {
+		fprintf(stderr, "iolockprof: attach --continuous needs ftrace (tracefs), not %s\n",
+			ilp_session_backend(s));
 		goto out;
 	}
 	desc = describe(pids, n);

@@ -60,6 +60,8 @@
 #include "tracemeta.h"
 #include "trigger.h"
 
+#define WATCH_WINDOW_S 1.0	/* --window when not given (options.c: "watch: 1") */
+
 #define FACTS_MAX_BYTES (16u << 20)	/* the facts kept for the dumps, at most */
 #define NAME_TRIES 1000			/* TIME.dat, TIME-2.dat, ... */
 #define MIB (1024u * 1024u)
@@ -218,7 +220,7 @@ static int tap_started(void *ctx, struct ilp_instance *in, const char *command,
 	fprintf(stderr, "iolockprof: watch: dumps to %s when ", w->dir);
 	say_triggers(w);
 	fprintf(stderr, " (window %g s, %g s before, %g s after, at most %u dumps); "
-		"kill -USR1 %d for one now\n", w->o->window, w->o->before, w->o->after,
+		"kill -USR1 %d for one now\n", (double)w->window_ns / 1e9, w->o->before, w->o->after,
 		w->o->max_dumps, (int)getpid());
 	return 0;
 }
@@ -723,12 +725,13 @@ int ilp_cmd_watch(struct ilp_opts *o)
 	w.before_ns = (uint64_t)(o->before * 1e9);
 	w.after_ns = (uint64_t)(o->after * 1e9);
 	w.cooldown_ns = (uint64_t)(o->cooldown * 1e9);
-	w.window_ns = (uint64_t)(o->window * 1e9);
+	/* --window's default for watch (attach --continuous's is its own) */
+	w.window_ns = (uint64_t)((o->window > 0 ? o->window : WATCH_WINDOW_S) * 1e9);
 	/* attach's capture: ftrace (the pages), one window per interval, no
 	 * second model (the only one is reset each window), no status line */
 	co.backend = ILP_BACKEND_FTRACE;
 	co.output = NULL;
-	co.interval = o->window;
+	co.interval = (double)w.window_ns / 1e9;
 	co.cumulative = 1;
 	co.status = ILP_STATUS_NEVER;
 	co.watching = 1;

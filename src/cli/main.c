@@ -124,6 +124,8 @@ static const struct {
 	{ "run", "  iolockprof run -e '%file' -- ./app      calls that take a path (strace's)\n" },
 	{ "attach", "  iolockprof attach -d 10 1234            10 seconds of a running process\n" },
 	{ "attach", "  iolockprof attach --interval 5 1234 5678   two processes, report every 5 s\n" },
+	{ "attach", "  iolockprof attach --continuous -o redis.prom --format prom $(pidof redis-server)\n"
+		    "                                             10 % sampled, a report a minute, for hours\n" },
 	{ "attach", "  iolockprof attach -d 10 -p $(pgrep -d, nginx)   strace's and perf's -p\n" },
 	{ "watch", "  iolockprof watch -o dumps --trigger 'call > 1s' 1234   a call over 1 s\n" },
 	{ "watch", "  iolockprof watch -o d --trigger 'p99(read) > 50ms' 1234   slow reads\n" },
@@ -243,13 +245,22 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 		*status = usage_error("%s: no process id given", cmd->name);
 	else if (o->push && o->format != ILP_FMT_PPROF)
 		*status = usage_error("--push needs --format pprof");
-	else if (o->push && o->interval > 0)
-		*status = usage_error("--push: not with --interval (one push per capture)");
+	else if (o->push && (o->interval > 0 || o->continuous))
+		*status = usage_error("--push: not with --interval or --continuous (one push "
+				      "per capture)");
 	else if (o->lock_holds && o->backend == ILP_BACKEND_PTRACE)
 		*status = usage_error("--lock-holds needs the ftrace backend, not %s", "ptrace");
 	else if (o->sleep_stacks && o->backend == ILP_BACKEND_PTRACE)
 		*status = usage_error("--sleep-stacks needs the ftrace backend (--backend=ftrace "
 				      "or auto), not %s", "ptrace");
+	else if (!o->continuous && strcmp(cmd->name, "watch") &&
+		 (o->duty || o->duty_period > 0 || o->window > 0))
+		*status = usage_error("--duty, --duty-period and --window go with --continuous");
+	else if (o->continuous && (o->interval > 0 || o->cumulative))
+		*status = usage_error("--continuous writes a report per --window: no --interval "
+				      "or --cumulative");
+	else if (o->continuous && (o->backend == ILP_BACKEND_PTRACE || o->stacks))
+		*status = usage_error("--continuous needs the ftrace backend (no --stacks)");
 	else
 		return 1;
 	return 0;

@@ -123,6 +123,36 @@ static const struct ilp_option options[] = {
 	  .kind = ILP_OPT_FLAG, FIELD(cumulative),
 	  .help = "with --interval: each interim report covers everything since the "
 		  "start, not only its interval" },
+	{ .name = "continuous", .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH,
+	  .not_for = "--continuous: only for attach, not %s",
+	  .kind = ILP_OPT_FLAG, FIELD(continuous),
+	  .help = "attach: stay attached for hours at a bounded cost: capture --duty of "
+		  "every --duty-period (the events are off in between), write a report "
+		  "per --window (text to -o or stderr; other formats to FILE.1, FILE.2, "
+		  "...; prom: FILE rewritten, cumulative), each marked as sampled, and "
+		  "forget the processes and threads that exited; Ctrl-C or the targets' "
+		  "exit writes the last, partial window" },
+	{ .name = "duty", .arg = "PCT", .def = "10", .def_elsewhere = 1, .unit = ILP_UNIT_PCT,
+	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH,
+	  .not_for = "--duty: only for attach --continuous, not %s",
+	  .kind = ILP_OPT_UINT, FIELD(duty), .min = 1, .max = 100,
+	  .bad = "a percentage (1 to 100)",
+	  .help = "with --continuous: the share of each --duty-period captured (the "
+		  "first part of it); 100 captures all the time, counts exact" },
+	{ .name = "duty-period", .arg = "SEC", .def = "10", .def_elsewhere = 1,
+	  .unit = ILP_UNIT_S, .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH,
+	  .not_for = "--duty-period: only for attach --continuous, not %s",
+	  .kind = ILP_OPT_SECONDS, FIELD(duty_period), .bad = "a number of seconds",
+	  .help = "with --continuous: the cycle of --duty (10 % of 10 s: 1 s captured "
+		  "in every 10 s)" },
+	{ .name = "window", .arg = "SEC", .def = "60 (watch: 1)", .def_elsewhere = 1,
+	  .unit = ILP_UNIT_S, .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH | ILP_CMD_WATCH,
+	  .not_for = "--window: only for attach --continuous and watch, not %s",
+	  .kind = ILP_OPT_SECONDS, FIELD(window), .bad = "a number of seconds",
+	  .help = "attach --continuous: a report every SEC seconds, of that window only "
+		  "(prom: cumulative), best a multiple of --duty-period; watch: the window the "
+		  "p50/p90/p99/max, calls and lost triggers look at (a dump is written at the "
+		  "end of a window too)" },
 	{ .name = "status", .arg = "WHEN", .def = "auto", .section = ILP_SEC_CAPTURE,
 	  .cmds = ILP_CMD_RUN | ILP_CMD_ATTACH | ILP_CMD_RECORD,
 	  .not_for = "--status: only while capturing, not for %s",
@@ -154,12 +184,6 @@ static const struct ilp_option options[] = {
 		  "at its exit), 'p99(read) > 50ms' (p50, p90, p99 or max of a syscall, or "
 		  "* for all, in a --window), 'calls(write) > 1000' (calls in a window), "
 		  "'lost > 0' (events lost in a window); times take ns, us, ms or s" },
-	{ .name = "window", .arg = "SEC", .def = "1", .unit = ILP_UNIT_S,
-	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
-	  .not_for = "--window: only for watch, not %s", .kind = ILP_OPT_SECONDS,
-	  FIELD(window), .bad = "a number of seconds",
-	  .help = "watch: the window the p50/p90/p99/max, calls and lost triggers look at; "
-		  "a dump is written at the end of a window too" },
 	{ .name = "before", .arg = "SEC", .def = "10", .unit = ILP_UNIT_S,
 	  .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_WATCH,
 	  .not_for = "--before: only for watch, not %s", .kind = ILP_OPT_SECONDS,

@@ -66,6 +66,10 @@ struct ilp_session {
 	unsigned ninterim;	/* interim reports made */
 	uint64_t interim_ts;	/* the interim report being made: its time; 0 none */
 	uint64_t win_events, win_lost;	/* the backend's counts when the interval began */
+	uint64_t win_captured;		/* ... and its capture time (--continuous) */
+	/* attach --continuous: one model, reset (but for prom: cumulative) and
+	 * pruned after each window's report */
+	int continuous, cont_reset;
 	struct ilp_symbolizer *sym;
 	struct ilp_sigfd sig;
 	struct watch *w;
@@ -225,8 +229,10 @@ int ilp_session_new(const struct ilp_opts *o, enum ilp_session_mode mode,
 		goto out;
 	/* prom: counters only grow (what a scraper's rate() needs), so its
 	 * interim reports are cumulative */
+	s->continuous = o->continuous && mode == ILP_SESSION_ATTACH;
+	s->cont_reset = s->continuous && o->format != ILP_FMT_PROM;
 	if (o->interval > 0 && !o->cumulative && o->format != ILP_FMT_PROM && sink &&
-	    sink->ops->emit) {
+	    sink->ops->emit && !s->continuous) {
 		s->window = ilp_model_new();
 		if (!s->window)
 			goto out;
@@ -377,6 +383,13 @@ int ilp_session_feed(const struct ilp_event *ev, void *ctx)
 	return 0;
 }
 
+void ilp_session_gap(struct ilp_session *s, uint64_t ts)
+{
+	ilp_model_gap(s->model, ts);
+	if (s->window)
+		ilp_model_gap(s->window, ts);
+}
+
 /* the namer: the backend's (a file's facts) or our symbolizer; record
  * keeps every name found in its file */
 static int namer(void *ctx, int kind, int pid, uint64_t key, char *buf, size_t size)
@@ -438,13 +451,18 @@ int ilp_session_report_info(struct ilp_session *s, int interim, struct ilp_repor
 	info->interim = interim;
 	info->exit_status = interim ? -1 : ilp_session_exit_code(s);
 	err = s->bops->describe(s->b, info);
-	if (!interim || !s->interim_ts)
-		return err;	/* the final report, or the status line */
+	if (interim && !s->interim_ts)
+		return err;	/* the status line */
+	if (!interim && !s->cont_reset)
+		return err;	/* the final report: the whole run */
+	/* an interim report, or --continuous's last (partial) window */
 	info->interval = s->ninterim + 1;
-	if (s->window) {	/* the interval's: the model holds only it */
+	if (s->window || s->cont_reset) {	/* the interval's: the model holds only it */
 		info->window_ts = s->window_ts;
 		info->events -= info->events >= s->win_events ? s->win_events : info->events;
 		info->lost -= info->lost >= s->win_lost ? s->win_lost : info->lost;
+		info->captured_ns -= info->captured_ns >= s->win_captured ? s->win_captured :
+				     info->captured_ns;
 	}
 	return err;
 }
@@ -793,14 +811,20 @@ static void next_window(struct ilp_session *s)
 	struct ilp_report_info info = { 0 };
 
 	s->ninterim++;
-	if (!s->window)
+	if (s->continuous) {	/* one model: reset (not prom's), then pruned */
+		if (s->cont_reset && ilp_model_reset_stats(s->model))
+			s->model_err = -ENOMEM;
+		ilp_model_prune(s->model);
+	}
+	if (!s->window && !s->cont_reset)
 		return;
 	s->window_ts = s->interim_ts;
 	if (!s->bops->describe(s->b, &info)) {
 		s->win_events = info.events;
 		s->win_lost = info.lost;
+		s->win_captured = info.captured_ns;
 	}
-	if (ilp_model_reset_stats(s->window))
+	if (s->window && ilp_model_reset_stats(s->window))
 		s->model_err = -ENOMEM;
 }
 

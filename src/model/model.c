@@ -1163,7 +1163,7 @@ void ilp_model_prune(struct ilp_model *m)
 		struct ilp_proc *p = m->procs[i];
 
 		for (j = k = 0; j < p->nthreads; j++) {
-			if (p->threads[j]->retired)
+			if (p->threads[j]->exited)
 				continue;
 			p->threads[k++] = p->threads[j];
 		}
@@ -1173,21 +1173,18 @@ void ilp_model_prune(struct ilp_model *m)
 	for (i = k = 0; i < m->nthreads; i++) {
 		struct ilp_thread *t = m->threads[i];
 
-		if (t->retired)
+		if (t->exited)
 			thread_drop(m, t);
 		else
 			m->threads[k++] = t;
 	}
 	m->nthreads = k;
-	/* processes: retired and no thread left (a live thread keeps it) */
+	/* processes: exited with no thread left (a live thread keeps one) */
 	for (i = k = 0; i < m->nprocs; i++) {
 		struct ilp_proc *p = m->procs[i];
 
-		if (!p->retired || p->nthreads) {
-			if (p->retired) {	/* kept: listed again */
-				p->retired = 0;
-				m->nretired--;
-			}
+		if (!p->exited || p->nthreads) {
+			p->retired = 0;	/* kept: listed again */
 			m->procs[k++] = p;
 			continue;
 		}
@@ -1195,9 +1192,9 @@ void ilp_model_prune(struct ilp_model *m)
 			ilp_idmap_del(&m->pmap, (uint64_t)p->pid);
 		ilp_wait_forget_proc(m->wait, p->wait);
 		proc_free(p);
-		m->nretired--;
 	}
 	m->nprocs = k;
+	m->nretired = 0;
 }
 
 void ilp_model_size(const struct ilp_model *m, size_t *nprocs, size_t *nthreads)

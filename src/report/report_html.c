@@ -151,10 +151,17 @@ static void html_header(struct ilp_out *o, const struct ilp_report_info *info)
 	   "<title>iolockprof: ");
 	esc(o, or_unknown(info->command));
 	ilp_out_printf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n", css);
-	if (info->interim)
+	int windowed = info->interim || info->window_ts;
+
+	if (windowed)
 		ilp_report_interim_str(info, span, sizeof(span));
 	ilp_out_printf(o, "<h1>iolockprof %s report%s%s%s</h1>\n", ILP_VERSION,
-	   info->interim ? " (" : "", span, info->interim ? ")" : "");
+	   windowed ? " (" : "", span, windowed ? ")" : "");
+	if (info->duty > 0 && info->duty < 1)
+		ilp_out_printf(o, "<p class=\"ilp-note\">Sampled: %g %% duty, %.3f s of %.3f s "
+			       "captured; every count, time and chart covers the captured time "
+			       "only.</p>\n", info->duty * 100, (double)info->captured_ns / 1e9,
+			       (double)ilp_report_span_ns(info) / 1e9);
 	ilp_out_printf(o, "<p class=\"ilp-note\">Where the time goes inside syscalls: wall-clock "
 	   "time from enter to exit, including time blocked off-CPU.</p>\n");
 	ilp_out_printf(o, "<table class=\"ilp-facts\">\n<tr><th>command</th><td>");

@@ -28,5 +28,7 @@ int ilp_report_interim_str(const struct ilp_report_info *info, char *buf, size_t
 		ilp_fmt_time(a, sizeof(a), info->window_ts - info->start_ts);
 	else
 		snprintf(a, sizeof(a), "0 s");	/* the first interval */
-	return snprintf(buf, size, "interim report%s, interval +%s to +%s", n, a, b);
+	/* attach --continuous: the final report is the last window's */
+	return snprintf(buf, size, "%s%s, interval +%s to +%s", info->interim ?
+			"interim report" : "last report", n, a, b);
 }

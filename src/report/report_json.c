@@ -64,7 +64,7 @@ static void json_header(struct ilp_jw *w, const struct ilp_report_info *info)
 	ilp_jw_ku64(w, "events", info->events);
 	ilp_jw_ku64(w, "lost_events", info->lost);
 	ilp_jw_kbool(w, "interim", info->interim);
-	ilp_jw_ku64_or_null(w, "interval", info->interim && info->interval, info->interval);
+	ilp_jw_ku64_or_null(w, "interval", info->interval != 0, info->interval);
 	ilp_jw_kbool(w, "cumulative", !info->window_ts);
 	ilp_jw_ku64(w, "window_start_ns", info->window_ts ? info->window_ts : info->start_ts);
 	ilp_jw_ku64(w, "window_end_ns", info->end_ts);
@@ -74,6 +74,20 @@ static void json_header(struct ilp_jw *w, const struct ilp_report_info *info)
 		ilp_jw_str(w, "call_sites");
 	ilp_jw_arr_end(w);
 	ilp_jw_ku64_or_null(w, "exit_status", info->exit_status >= 0, (uint64_t)info->exit_status);
+	ilp_jw_key(w, "sampling");	/* attach --continuous: counts of the captured time */
+	if (info->duty > 0) {
+		ilp_jw_obj_begin(w);
+		/* a fraction with 3 decimals (0.100): thousandths written as
+		 * ns_as_us writes ns */
+		ilp_jw_key(w, "duty");
+		ilp_jw_ns_as_us(w, (uint64_t)(info->duty * 1000 + 0.5));
+		ilp_jw_ku64(w, "period_ns", info->duty_period_ns);
+		ilp_jw_ku64(w, "captured_ns", info->captured_ns);
+		ilp_jw_ku64(w, "span_ns", wall);
+		ilp_jw_obj_end(w);
+	} else {
+		ilp_jw_null(w);
+	}
 	ilp_jw_obj_end(w);
 }
 

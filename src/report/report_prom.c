@@ -289,6 +289,16 @@ int ilp_report_prom(FILE *out, const struct ilp_model *m, const struct ilp_repor
 	family(out, "iolockprof_lost_events_total", "counter",
 	       "Trace events the kernel's ring buffer lost (0: the counts are exact).");
 	fprintf(out, "iolockprof_lost_events_total %" PRIu64 "\n", info->lost);
+	if (info->duty > 0) {	/* attach --continuous */
+		family(out, "iolockprof_sampling_duty_ratio", "gauge",
+		       "The share of each duty period captured (--continuous --duty): every "
+		       "count covers only the captured time.");
+		fprintf(out, "iolockprof_sampling_duty_ratio %.3f\n", info->duty);
+		family(out, "iolockprof_sampling_captured_seconds_total", "counter",
+		       "Time the events were on (captured), of capture_duration_seconds.");
+		fprintf(out, "iolockprof_sampling_captured_seconds_total %.9f\n",
+			(double)info->captured_ns / 1e9);
+	}
 	syscalls(out, m);
 	locks(out, m);
 	disks(out, m);

@@ -309,6 +309,34 @@ static const char *or_unknown(const char *s)
 	return s && *s ? s : "?";
 }
 
+/*
+ * attach --continuous: "sampled:  10 % duty (1 s of every 10 s): 6.000 s of
+ * 60.000 s captured; counts and times below are of the captured time
+ * (x10.0 estimates the whole window)"
+ */
+static void print_sampling(struct ilp_out *w, const struct ilp_report_info *info,
+			   uint64_t wall_ns)
+{
+	char on[ILP_FMT_TIME_LEN], per[ILP_FMT_TIME_LEN], cap[ILP_FMT_TIME_LEN];
+	char span[ILP_FMT_TIME_LEN];
+
+	ilp_fmt_time(on, sizeof(on), (uint64_t)(info->duty * (double)info->duty_period_ns));
+	ilp_fmt_time(per, sizeof(per), info->duty_period_ns);
+	ilp_fmt_time(cap, sizeof(cap), info->captured_ns);
+	ilp_fmt_time(span, sizeof(span), wall_ns);
+	ilp_out_printf(w, "sampled:  %g %% duty (%s of every %s): %s of %s captured",
+		       info->duty * 100, on, per, cap, span);
+	if (info->duty >= 1) {
+		ilp_out_printf(w, "; counts exact\n");
+		return;
+	}
+	ilp_out_printf(w, "; counts and times below are of the captured time only");
+	if (info->captured_ns)
+		ilp_out_printf(w, " (estimated totals: x%.1f)",
+			       (double)wall_ns / (double)info->captured_ns);
+	ilp_out_printf(w, "\n");
+}
+
 static void print_header(struct ilp_out *w, const struct ilp_report_info *info,
 			 uint64_t wall_ns)
 {
@@ -318,7 +346,7 @@ static void print_header(struct ilp_out *w, const struct ilp_report_info *info,
 	ilp_out_printf(w, "iolockprof %s: where the time goes inside syscalls "
 		  "(wall-clock time from enter to exit, including time blocked "
 		  "off-CPU; strace -c shows CPU time by default)", ILP_VERSION);
-	if (info->interim) {
+	if (info->interim || info->window_ts) {
 		ilp_report_interim_str(info, t, sizeof(t));
 		ilp_out_printf(w, " -- %s", t);
 	}
@@ -338,6 +366,8 @@ static void print_header(struct ilp_out *w, const struct ilp_report_info *info,
 			  info->lost);
 	if (info->exit_status >= 0)
 		ilp_out_printf(w, "exit:     %d\n", info->exit_status);
+	if (info->duty > 0)
+		print_sampling(w, info, wall_ns);
 }
 
 static void print_unfinished(struct ilp_out *w, const struct ilp_proc *p)

@@ -42,6 +42,10 @@ struct ilp_instance {
 	int hold, hold_sys;	/* their trace_marker, open: rmdir gets EBUSY */
 	char group[ILP_UPROBE_GROUP_MAX];	/* --lock-holds: our uprobes' group, or "" */
 	int sleep_trigger;	/* the --sleep-stacks trigger is set (sleep_stacks_on) */
+	/* ilp_instance_capture: the events enabled, "system/name", each instance's */
+	char **evs, **sys_evs;
+	size_t nevs, nsys_evs;
+	int paused;
 };
 
 int ilp_tracefs_check(void)
@@ -579,12 +583,21 @@ out:
 	return err;
 }
 
+static void free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void ilp_instance_free(struct ilp_instance *in)
 {
 	int gone;
 
 	if (!in)
 		return;
+	free_list(in->evs, in->nevs);
+	free_list(in->sys_evs, in->nsys_evs);
 	if (in->sys)
 		tracefs_trace_off(in->sys);
 	if (in->ti)
@@ -652,6 +665,73 @@ int ilp_instance_stop(struct ilp_instance *in)
 
 	if (in->sys && tracefs_trace_off(in->sys))
 		err = -EIO;
+	return err;
+}
+
+/*
+ * The events ti has on, from its set_event ("system:name" lines), as
+ * "system/name" for their enable files.  0 or -errno.
+ */
+static int enabled_events(struct tracefs_instance *ti, char ***out, size_t *n)
+{
+	char *text = tracefs_instance_file_read(ti, "set_event", NULL), *line, *save = NULL;
+	char **v = NULL, **nv, *c;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!text)
+		return errno ? -errno : -EIO;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		c = strchr(line, ':');
+		if (!c)
+			continue;
+		*c = '/';
+		nv = realloc(v, (*n + 1) * sizeof(*v));
+		if (!nv || !(nv[*n] = strdup(line))) {
+			v = nv ? nv : v;
+			err = -ENOMEM;
+			break;
+		}
+		v = nv;
+		(*n)++;
+	}
+	free(text);
+	*out = v;
+	return err;
+}
+
+/* each of the events' enable files: val */
+static int write_enables(struct tracefs_instance *ti, char **evs, size_t n, const char *val)
+{
+	char file[320];
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "events/%s/enable", evs[i]);
+		if (write_file(ti, file, val))
+			err = -EIO;
+	}
+	return err;
+}
+
+int ilp_instance_capture(struct ilp_instance *in, int on)
+{
+	int err = 0;
+
+	if (!in->evs && !in->paused) {	/* the first pause: what is on now */
+		err = enabled_events(in->ti, &in->evs, &in->nevs);
+		if (!err && in->sys)
+			err = enabled_events(in->sys, &in->sys_evs, &in->nsys_evs);
+		if (err)
+			return err;
+	}
+	if ((!on) == in->paused)
+		return 0;
+	err = write_enables(in->ti, in->evs, in->nevs, on ? "1" : "0");
+	if (in->sys && write_enables(in->sys, in->sys_evs, in->nsys_evs, on ? "1" : "0"))
+		err = -EIO;
+	in->paused = !on;
 	return err;
 }
 

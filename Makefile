@@ -12,6 +12,7 @@
 #                   namespaces: no stale instance, exact counts, no dmesg warning (root;
 #                   SOAK_SECONDS=N to shorten; not part of check)
 #   make bench      overhead benchmark against strace and perf trace
+#   make bench-server  attach's cost on a live redis-server (root, redis-tools)
 #   make deps       install build/test dependencies (Debian, as root)
 #   make install    build, then install the binary, man page, bash completion and docs
 #                   under DESTDIR/PREFIX (PREFIX=/usr/local); make uninstall removes them
@@ -67,7 +68,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL   ?= install
 DOC_FILES := $(wildcard docs/*.md) docs/report.schema.json
 
-.PHONY: all demo check layers unit asan integration soak bench deps deps-build clean workloads fuzz
+.PHONY: all demo check layers unit asan integration soak bench bench-server deps deps-build clean workloads fuzz
 .PHONY: build-deps-check install uninstall deb
 all: $(O)/iolockprof
 
@@ -197,6 +198,10 @@ demo: deps-build
 
 bench: all workloads $(BENCH_BINS)
 	$(Q)sh scripts/bench.sh $(O)
+
+# the cost of attach on a live redis-server, against strace and perf trace
+bench-server: all
+	$(Q)bash scripts/bench-server.sh $(O)
 
 # fuzz the trace-file reader (libFuzzer, clang): FUZZ_TIME seconds, new
 # inputs kept in $(O)/fuzz/corpus, seeds in tests/fuzz/corpus; crashes are

@@ -17,10 +17,12 @@ elif [ "$mode" = test ]; then
 	# dpkg-dev: make deb and t_deb (dpkg-buildflags, dpkg-shlibdeps);
 	# golang-go, protobuf-compiler: go tool pprof and protoc --decode read
 	# --format pprof back in the tests; python3: the HTTP server --push posts to;
-	# liburing-dev: the uring_writes workload; fio: t_uring's real client
+	# liburing-dev: the uring_writes workload; fio: t_uring's real client;
+	# redis-tools: make bench-server (its redis-check-rdb is redis-server;
+	# the redis-server package would start a system service)
 	need="$need libcmocka-dev time util-linux trace-cmd strace linux-perf \
 chromium chromium-driver nodejs jq sqlite3 dpkg-dev golang-go protobuf-compiler python3 \
-liburing-dev fio"
+liburing-dev fio redis-tools"
 	# npm: Debian's package, unless a nodejs that bundles it (nodesource) is there
 	command -v npm >/dev/null 2>&1 || need="$need npm"
 fi

@@ -1,0 +1,185 @@
+#!/bin/bash
+# scripts/bench-server.sh BUILD_DIR - the production cost of attaching to a
+# live server (make bench-server).  Not a test: it prints a table and exits
+# 0 unless it cannot run at all.
+#
+# A private redis-server (no persistence, its own directory under a mktemp
+# one, a free port on 127.0.0.1) is driven by redis-benchmark (-t set,get
+# -c 20, --csv; -n sized by a first untraced run to about BENCH_SERVER_SECS
+# seconds, default 4) while each tracer is attached to it by pid:
+#   untraced
+#   iolockprof attach --continuous --duty-period 1   (10 % of every 1 s; the
+#                     default period is 10 s, a 1 s one toggles the events ten
+#                     times as often and shows the steady state in a short run)
+#   iolockprof attach                                 (full: every event)
+#   strace -f -c -p
+#   perf trace -s -p
+# Interleaved rounds (BENCH_SERVER_ROUNDS, default 3): in each round every
+# configuration runs once, in that order, and its throughput (the mean of
+# SET's and GET's requests/s) is compared with the same round's untraced run.
+# The table gives the medians over the rounds of requests/s, of the loss
+# (1 - traced/untraced, %) and of the slowdown (untraced/traced).
+# BENCH_SERVER_ONLY="untraced,iolockprof" (names as in the table's first
+# column, comma-separated) runs only those; BENCH_SERVER_EXTRA="NAME=ARGS"
+# (";"-separated) adds iolockprof attach configurations (ARGS before the pid).
+#
+# Tracing takes the integration tests' machine-wide lock
+# (tests/integration/run.sh) for each round, so it never overlaps a test.
+# Needs root (tracefs, perf, strace -p), redis-tools (Debian: redis-server
+# is its redis-check-rdb under another name; sh scripts/install-deps.sh
+# test installs it), strace and perf.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+set -u
+
+build=${1:-build}
+ILP=$(cd "$build" 2>/dev/null && pwd)/iolockprof
+SECS=${BENCH_SERVER_SECS:-4}
+ROUNDS=${BENCH_SERVER_ROUNDS:-3}
+LOCK="${TMPDIR:-/tmp}/iolockprof-integration.lock"
+
+die() { echo "bench-server: $*" >&2; exit 1; }
+
+[ -x "$ILP" ] || die "no $ILP (make first)"
+[ "$(id -u)" -eq 0 ] || die "needs root (tracefs, perf trace -p, strace -p)"
+command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null ||
+	die "redis-benchmark and redis-cli missing: apt-get install redis-tools (or sh scripts/install-deps.sh test)"
+server=$(command -v redis-server || true)
+[ -n "$server" ] || server=$(command -v redis-check-rdb || true)
+[ -n "$server" ] || die "no redis-server: apt-get install redis-tools (its redis-check-rdb is the server)"
+command -v strace >/dev/null || die "strace missing (apt-get install strace)"
+command -v perf >/dev/null || die "perf missing (apt-get install linux-perf)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ilp-bench-server.XXXXXX") || die "mktemp failed"
+srv_pid=""
+tracer_pid=""
+cleanup() {
+	[ -n "$tracer_pid" ] && kill -INT "$tracer_pid" 2>/dev/null && wait "$tracer_pid" 2>/dev/null
+	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# the server, by the name redis-server (its comm decides what it runs as)
+mkdir "$tmp/redis" && ln -s "$server" "$tmp/redis-server" || die "cannot set up $tmp"
+for try in 1 2 3 4 5 6 7 8; do
+	port=$(( 20000 + RANDOM % 40000 ))
+	redis-cli -p "$port" ping >/dev/null 2>&1 && continue	# taken
+	"$tmp/redis-server" --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+		--dir "$tmp/redis" --logfile "$tmp/redis/log" --protected-mode no \
+		--daemonize no > /dev/null 2>&1 &
+	srv_pid=$!
+	for i in $(seq 50); do
+		[ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break
+		kill -0 "$srv_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break
+	kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null
+	srv_pid=""
+done
+[ -n "$srv_pid" ] || die "redis-server did not start (see $tmp/redis/log)"
+
+# bench N: requests/s, the mean of SET's and GET's
+bench() {
+	redis-benchmark -p "$port" -t set,get -c 20 -n "$1" --csv 2>/dev/null |
+		awk -F'"' '$2 == "SET" || $2 == "GET" { s += $4; n++ } END { if (n == 2) printf "%.0f\n", s / n }'
+}
+
+# start_tracer NAME: attaches NAME's tracer to the server, returns once it traces
+start_tracer() {
+	local i
+	tracer_pid=""
+	case $1 in
+	untraced) return 0 ;;
+	"iolockprof --continuous")
+		"$ILP" attach --continuous --duty-period 1 --status never -o /dev/null "$srv_pid" \
+			2> "$tmp/err" & ;;
+	iolockprof)
+		"$ILP" attach --status never -o /dev/null "$srv_pid" 2> "$tmp/err" & ;;
+	"strace -f -c")
+		strace -f -c -o "$tmp/strace.out" -p "$srv_pid" 2> "$tmp/err" & ;;
+	"perf trace -s")
+		perf trace -s -o "$tmp/perf.out" -p "$srv_pid" 2> "$tmp/err" & ;;
+	*)	# BENCH_SERVER_EXTRA: iolockprof attach ARGS
+		# shellcheck disable=SC2086
+		"$ILP" attach --status never -o /dev/null ${extra_args[$1]} "$srv_pid" 2> "$tmp/err" & ;;
+	esac
+	tracer_pid=$!
+	case $1 in
+	untraced) ;;
+	strace*|perf*)	# no line says when they trace: a request shows in their output
+		sleep 1 ;;
+	*)	for i in $(seq 100); do
+			grep -q '^iolockprof: profiling' "$tmp/err" && break
+			kill -0 "$tracer_pid" 2>/dev/null || break
+			sleep 0.05
+		done ;;
+	esac
+	kill -0 "$tracer_pid" 2>/dev/null || { cat "$tmp/err" >&2; die "$1 did not start"; }
+}
+
+stop_tracer() {
+	[ -n "$tracer_pid" ] || return 0
+	kill -INT "$tracer_pid" 2>/dev/null
+	wait "$tracer_pid" 2>/dev/null
+	tracer_pid=""
+}
+
+configs=("untraced" "iolockprof --continuous" "iolockprof" "strace -f -c" "perf trace -s")
+declare -A extra_args
+IFS=';' read -r -a extras <<< "${BENCH_SERVER_EXTRA:-}"
+for e in "${extras[@]}"; do
+	[ -n "$e" ] || continue
+	configs+=("${e%%=*}")
+	extra_args[${e%%=*}]=${e#*=}
+done
+if [ -n "${BENCH_SERVER_ONLY:-}" ]; then
+	keep=()
+	for c in "${configs[@]}"; do
+		case ",$BENCH_SERVER_ONLY," in *",$c,"*) keep+=("$c") ;; esac
+	done
+	configs=("${keep[@]}")
+fi
+[ "${configs[0]}" = untraced ] || configs=("untraced" "${configs[@]}")
+
+# -n: about SECS seconds untraced (both tests)
+warm=$(bench 20000)
+[ -n "$warm" ] || die "redis-benchmark gave no result"
+n=$(( warm * SECS / 2 ))
+[ "$n" -ge 10000 ] || n=10000
+echo "bench-server: redis-server pid $srv_pid on 127.0.0.1:$port; redis-benchmark -t set,get -c 20 -n $n --csv"
+echo "  (~${SECS} s untraced; $ROUNDS interleaved rounds; warm-up $warm req/s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
+
+declare -A rps
+for r in $(seq "$ROUNDS"); do
+	exec 9> "$LOCK"
+	flock 9
+	for c in "${configs[@]}"; do
+		start_tracer "$c"
+		v=$(bench "$n")
+		stop_tracer
+		[ -n "$v" ] || die "round $r, $c: redis-benchmark gave no result"
+		rps[$c,$r]=$v
+	done
+	exec 9>&-
+	printf '  round %d:' "$r"
+	for c in "${configs[@]}"; do printf ' %s %s;' "$c" "${rps[$c,$r]}"; done
+	echo
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo
+printf '%-26s %12s %10s %10s\n' "tracer (attached by pid)" "requests/s" "loss" "slowdown"
+for c in "${configs[@]}"; do
+	m=$(for r in $(seq "$ROUNDS"); do echo "${rps[$c,$r]}"; done | median)
+	loss=$(for r in $(seq "$ROUNDS"); do
+		awk -v t="${rps[$c,$r]}" -v u="${rps[untraced,$r]}" 'BEGIN { printf "%.2f\n", 100 * (1 - t / u) }'
+	done | median)
+	slow=$(for r in $(seq "$ROUNDS"); do
+		awk -v t="${rps[$c,$r]}" -v u="${rps[untraced,$r]}" 'BEGIN { printf "%.3f\n", u / t }'
+	done | median)
+	printf '%-26s %12.0f %9.1f%% %9.2fx\n' "$c" "$m" "$loss" "$slow"
+done
+exit 0

@@ -464,6 +464,10 @@ int ilp_session_report_info(struct ilp_session *s, int interim, struct ilp_repor
 		info->captured_ns -= info->captured_ns >= s->win_captured ? s->win_captured :
 				     info->captured_ns;
 	}
+	/* the first capture began while tracing started, a little before
+	 * start_ts: never more than the span */
+	if (info->captured_ns > ilp_report_span_ns(info))
+		info->captured_ns = ilp_report_span_ns(info);
 	return err;
 }
 

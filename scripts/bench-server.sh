@@ -18,7 +18,12 @@
 # configuration runs once, in that order, and its throughput (the mean of
 # SET's and GET's requests/s) is compared with the same round's untraced run.
 # The table gives the medians over the rounds of requests/s, of the loss
-# (1 - traced/untraced, %) and of the slowdown (untraced/traced).
+# (1 - traced/untraced, %) and of the slowdown (untraced/traced), and two
+# CPU costs that a loaded machine disturbs less than throughput: the
+# server's own CPU time per request (utime+stime of redis-server, which
+# includes the kernel's tracing work done in its context), as a ratio to
+# the same round's untraced run, and the tracer's CPU time per request
+# (its user+sys over the benchmark, children included).
 # BENCH_SERVER_ONLY="untraced,iolockprof" (names as in the table's first
 # column, comma-separated) runs only those; BENCH_SERVER_EXTRA="NAME=ARGS"
 # (";"-separated) adds iolockprof attach configurations (ARGS before the pid).
@@ -79,6 +84,17 @@ for try in 1 2 3 4 5 6 7 8; do
 	srv_pid=""
 done
 [ -n "$srv_pid" ] || die "redis-server did not start (see $tmp/redis/log)"
+
+# cpu_ticks PID: utime+stime of PID and its reaped children (clock ticks)
+cpu_ticks() {
+	awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# tracer_ticks: the tracer's and its live threads' CPU ticks (0: none)
+tracer_ticks() {
+	[ -n "$tracer_pid" ] || { echo 0; return; }
+	cpu_ticks "$tracer_pid"
+}
 
 # bench N: requests/s, the mean of SET's and GET's
 bench() {
@@ -151,16 +167,24 @@ n=$(( warm * SECS / 2 ))
 echo "bench-server: redis-server pid $srv_pid on 127.0.0.1:$port; redis-benchmark -t set,get -c 20 -n $n --csv"
 echo "  (~${SECS} s untraced; $ROUNDS interleaved rounds; warm-up $warm req/s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 
-declare -A rps
+declare -A rps scpu tcpu
+HZ=$(getconf CLK_TCK)
 for r in $(seq "$ROUNDS"); do
 	exec 9> "$LOCK"
 	flock 9
 	for c in "${configs[@]}"; do
 		start_tracer "$c"
+		s0=$(cpu_ticks "$srv_pid")
+		t0=$(tracer_ticks)
 		v=$(bench "$n")
+		s1=$(cpu_ticks "$srv_pid")
+		t1=$(tracer_ticks)
 		stop_tracer
 		[ -n "$v" ] || die "round $r, $c: redis-benchmark gave no result"
 		rps[$c,$r]=$v
+		# us of CPU per request (2n requests; ticks of 1/CLK_TCK s)
+		scpu[$c,$r]=$(awk -v d=$((s1 - s0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.3f\n", d / hz * 1e6 / (2 * n) }')
+		tcpu[$c,$r]=$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.3f\n", d / hz * 1e6 / (2 * n) }')
 	done
 	exec 9>&-
 	printf '  round %d:' "$r"
@@ -171,15 +195,20 @@ done
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo
-printf '%-26s %12s %10s %10s\n' "tracer (attached by pid)" "requests/s" "loss" "slowdown"
+printf '%-26s %12s %8s %9s %14s %12s\n' "tracer (attached by pid)" "requests/s" "loss" \
+	"slowdown" "server cpu/req" "tracer cpu/req"
 for c in "${configs[@]}"; do
 	m=$(for r in $(seq "$ROUNDS"); do echo "${rps[$c,$r]}"; done | median)
+	sc=$(for r in $(seq "$ROUNDS"); do
+		awk -v t="${scpu[$c,$r]}" -v u="${scpu[untraced,$r]}" 'BEGIN { if (u > 0) printf "%.3f\n", t / u; else print 0 }'
+	done | median)
+	tc=$(for r in $(seq "$ROUNDS"); do echo "${tcpu[$c,$r]}"; done | median)
 	loss=$(for r in $(seq "$ROUNDS"); do
 		awk -v t="${rps[$c,$r]}" -v u="${rps[untraced,$r]}" 'BEGIN { printf "%.2f\n", 100 * (1 - t / u) }'
 	done | median)
 	slow=$(for r in $(seq "$ROUNDS"); do
 		awk -v t="${rps[$c,$r]}" -v u="${rps[untraced,$r]}" 'BEGIN { printf "%.3f\n", u / t }'
 	done | median)
-	printf '%-26s %12.0f %9.1f%% %9.2fx\n' "$c" "$m" "$loss" "$slow"
+	printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" "$loss" "$slow" "$sc" "$tc"
 done
 exit 0

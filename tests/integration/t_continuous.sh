@@ -51,17 +51,24 @@ nfiles() {
 	echo "$i"
 }
 
+# attach_gated NAME NAPS USEC ATTACH_OPTS...: attach to a gated naps NAPS
+# USEC, --format json -o $T/NAME.json, then let it go; until it exits
+attach_gated() {
+	local name=$1 naps=$2 usec=$3 g a rc
+	shift 3
+	gated g "$T/go.$name" "$naps" "$usec"
+	ilp attach "$@" --format json -o "$T/$name.json" "$g" 2> "$T/$name.err" &
+	a=$!
+	bg_track "$a"
+	wait_tracing "$T/$name.err"
+	echo go > "$T/go.$name"
+	wait "$a"
+	rc=$?
+	[ $rc -eq 0 ] || { show "$T/$name.err"; fail "$name: exit status $rc, want 0"; }
+}
+
 # ---- --duty 100: exact ----
-gated g1 "$T/go1" 20 50000
-ilp attach --continuous --duty 100 --duty-period 0.2 --window 0.3 --format json \
-	-o "$T/a.json" "$g1" 2> "$T/a.err" &
-a=$!
-bg_track "$a"
-wait_tracing "$T/a.err"
-echo go > "$T/go1"
-wait "$a"
-rc=$?
-[ $rc -eq 0 ] || { show "$T/a.err"; fail "duty 100: exit status $rc, want 0"; }
+attach_gated a 20 50000 --continuous --duty 100 --duty-period 0.2 --window 0.3
 n=$(nfiles "$T/a.json")
 [ "$n" -ge 2 ] || { show "$T/a.err"; fail "duty 100: $n window files over 1 s of 0.3 s windows, want >= 2"; }
 sum=0
@@ -77,16 +84,7 @@ expect_eq "duty 100: last report's interval" "$(jq .capture.interval "$T/a.json"
 expect_eq "duty 100: nanosleeps over all windows" "$sum" 20
 
 # ---- --duty 50: sampled, nothing across an edge ----
-gated g2 "$T/go2" 40 50000
-ilp attach --continuous --duty 50 --duty-period 0.4 --window 0.8 --format json \
-	-o "$T/b.json" "$g2" 2> "$T/b.err" &
-a=$!
-bg_track "$a"
-wait_tracing "$T/b.err"
-echo go > "$T/go2"
-wait "$a"
-rc=$?
-[ $rc -eq 0 ] || { show "$T/b.err"; fail "duty 50: exit status $rc, want 0"; }
+attach_gated b 40 50000 --continuous --duty 50 --duty-period 0.4 --window 0.8
 n=$(nfiles "$T/b.json")
 [ "$n" -ge 1 ] || { show "$T/b.err"; fail "duty 50: no window file over 2 s of 0.8 s windows"; }
 calls=0

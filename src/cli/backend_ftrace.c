@@ -505,6 +505,9 @@ static int ft_start(struct ilp_backend *b)
 	size_t i;
 	int err;
 
+	/* --continuous: the first capture starts with tracing, and the
+	 * threads' names injected now are part of it (feed_captured) */
+	f->cap_on_ts = ilp_now_ns();
 	err = add_fresh(f);	/* attach: every thread listed so far */
 	if (!err)
 		err = ilp_instance_start(f->in);
@@ -516,7 +519,6 @@ static int ft_start(struct ilp_backend *b)
 		const struct ilp_opts *o = ilp_session_opts(b->s);
 
 		f->capturing = 1;
-		f->cap_on_ts = f->last_drain;
 		ilp_duty_init(&f->duty, o->duty / 100.0, (uint64_t)(o->duty_period * 1e9),
 			      f->cap_on_ts);
 	}

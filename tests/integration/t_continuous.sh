@@ -14,7 +14,8 @@
 #  - text: each report has its "sampled:" line, headers "interim report N"
 #    then "last report N" at the end.
 #  - prom: the duty gauge and the captured-seconds counter.
-#  - SIGINT: the last, partial window's report still comes (exit 0).
+#  - SIGINT: the last, partial window's report still comes (exit 0), the
+#    target named (its name, injected as tracing starts, is captured).
 #  - usage: --duty without --continuous, --continuous with --interval: exit 2.
 . "$(dirname "$0")/lib.sh"
 export LC_ALL=C
@@ -139,7 +140,8 @@ rc=$?
 expect_eq "SIGINT: no window closed" "$(nfiles "$T/i.json")" 0
 expect_eq "SIGINT: the partial window's report, sampled" \
 	"$(jq -c '[.capture.interval, .capture.sampling.duty]' "$T/i.json")" "[1,0.1]" "$T/i.json"
-expect_eq "SIGINT: the sleeper's section" "$(jq "[.processes[] | select(.pid == $s)] | length" "$T/i.json")" 1 "$T/i.json"
+expect_eq "SIGINT: the sleeper's section, named" \
+	"$(jq -c "[.processes[] | select(.pid == $s) | .comm]" "$T/i.json")" '["sleeper"]' "$T/i.json"
 
 # ---- usage ----
 "$ILP" attach --duty 20 "$s" 2> "$T/u1"

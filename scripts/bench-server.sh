@@ -26,7 +26,9 @@
 # (its user+sys over the benchmark, children included).
 # BENCH_SERVER_ONLY="untraced,iolockprof" (names as in the table's first
 # column, comma-separated) runs only those; BENCH_SERVER_EXTRA="NAME=ARGS"
-# (";"-separated) adds iolockprof attach configurations (ARGS before the pid).
+# (";"-separated) adds iolockprof attach configurations (ARGS before the
+# pid; a first word @PATH runs the iolockprof at PATH instead: another
+# build, for an A/B comparison in the same rounds).
 #
 # Tracing takes the integration tests' machine-wide lock
 # (tests/integration/run.sh) for each round, so it never overlaps a test.
@@ -117,9 +119,11 @@ start_tracer() {
 		strace -f -c -o "$tmp/strace.out" -p "$srv_pid" 2> "$tmp/err" & ;;
 	"perf trace -s")
 		perf trace -s -o "$tmp/perf.out" -p "$srv_pid" 2> "$tmp/err" & ;;
-	*)	# BENCH_SERVER_EXTRA: iolockprof attach ARGS
+	*)	# BENCH_SERVER_EXTRA: [@PATH] iolockprof attach ARGS
+		local bin=$ILP args=${extra_args[$1]}
+		case $args in @*) bin=${args%% *}; bin=${bin#@}; args=${args#@"$bin"} ;; esac
 		# shellcheck disable=SC2086
-		"$ILP" attach --status never -o /dev/null ${extra_args[$1]} "$srv_pid" 2> "$tmp/err" & ;;
+		"$bin" attach --status never -o /dev/null $args "$srv_pid" 2> "$tmp/err" & ;;
 	esac
 	tracer_pid=$!
 	case $1 in

@@ -5,7 +5,8 @@
  *
  *   { "displayTimeUnit": "ns",
  *     "otherData": { "tool", "version", "command", "calls_per_process",
- *                    "note", "disk_requests_per_device", "disk_note" },
+ *                    "note", "disk_requests_per_device", "disk_note",
+ *                    "sampling_note" (attach --continuous only) },
  *     "traceEvents": [ metadata..., complete events... ] }
  *
  * - "M" events: process_name (pid, name = comm) for every process shown,
@@ -287,6 +288,14 @@ int ilp_report_perfetto(FILE *out, const struct ilp_model *m,
 	ilp_jw_ku64(&w, "disk_requests_per_device", ILP_BLK_REQS_TOP);
 	ilp_jw_kstr(&w, "disk_note", "only the slowest requests of each device "
 		    "(issue to complete) are shown");
+	if (info->duty > 0) {	/* attach --continuous */
+		char sn[160];
+
+		snprintf(sn, sizeof(sn), "sampled: %g %% duty, %.3f s of %.3f s captured; "
+			 "only the calls a capture saw whole are shown", info->duty * 100,
+			 (double)info->captured_ns / 1e9, (double)ilp_report_span_ns(info) / 1e9);
+		ilp_jw_kstr(&w, "sampling_note", sn);
+	}
 	ilp_jw_obj_end(&w);
 	ilp_jw_key(&w, "traceEvents");
 	ilp_jw_arr_begin(&w);

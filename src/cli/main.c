@@ -259,6 +259,9 @@ static int parse_options(const struct cmd *cmd, int argc, char **argv, struct il
 	else if (o->continuous && (o->interval > 0 || o->cumulative))
 		*status = usage_error("--continuous writes a report per --window: no --interval "
 				      "or --cumulative");
+	else if (o->continuous && o->duty_period > 0 && o->duty_period < 0.1)
+		*status = usage_error("--duty-period: at least 0.1 s (each edge writes the "
+				      "events' enable files)");
 	else if (o->continuous && (o->backend == ILP_BACKEND_PTRACE || o->stacks))
 		*status = usage_error("--continuous needs the ftrace backend (no --stacks)");
 	else

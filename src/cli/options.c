@@ -144,7 +144,7 @@ static const struct ilp_option options[] = {
 	  .not_for = "--duty-period: only for attach --continuous, not %s",
 	  .kind = ILP_OPT_SECONDS, FIELD(duty_period), .bad = "a number of seconds",
 	  .help = "with --continuous: the cycle of --duty (10 % of 10 s: 1 s captured "
-		  "in every 10 s)" },
+		  "in every 10 s), 0.1 s at least" },
 	{ .name = "window", .arg = "SEC", .def = "60 (watch: 1)", .def_elsewhere = 1,
 	  .unit = ILP_UNIT_S, .section = ILP_SEC_CAPTURE, .cmds = ILP_CMD_ATTACH | ILP_CMD_WATCH,
 	  .not_for = "--window: only for attach --continuous and watch, not %s",

@@ -148,6 +148,8 @@ expect_eq "SIGINT: the sleeper's section, named" \
 expect_eq "--duty without --continuous: exit" "$?" 2 "$T/u1"
 "$ILP" attach --continuous --interval 1 "$s" 2> "$T/u2"
 expect_eq "--continuous --interval: exit" "$?" 2 "$T/u2"
+"$ILP" attach --continuous --duty-period 0.05 "$s" 2> "$T/u4"
+expect_eq "--duty-period 0.05: exit" "$?" 2 "$T/u4"
 "$ILP" run --continuous -- true 2> "$T/u3"
 expect_eq "run --continuous: exit" "$?" 2 "$T/u3"
 kill "$s"

@@ -22,7 +22,8 @@
  *                        when known (not for report -i: trace files do not
  *                        carry it); duration_nanos its span
  *   period_type, period  wait/nanoseconds, 1 (every call is counted: no sampling)
- *   comment              iolockprof's version and the capture's facts
+ *   comment              iolockprof's version and the capture's facts (attach
+ *                        --continuous: "sampled: ..." with the duty)
  *
  * Processes in report order (ilp_report_proc_shown).  Formatting only.
  */
@@ -210,9 +211,15 @@ static void comments(struct pprof *pp, const struct ilp_report_info *info)
 		snprintf(buf, sizeof(buf), "exit status: %d", info->exit_status);
 		comment(pp, buf);
 	}
-	if (info->interim) {
+	if (info->interim || info->window_ts) {
 		ilp_report_interim_str(info, span, sizeof(span));
 		comment(pp, span);
+	}
+	if (info->duty > 0) {	/* attach --continuous */
+		snprintf(buf, sizeof(buf), "sampled: %g %% duty, %.3f s of %.3f s captured; "
+			 "only the calls a capture saw whole are counted", info->duty * 100,
+			 (double)info->captured_ns / 1e9, (double)ilp_report_span_ns(info) / 1e9);
+		comment(pp, buf);
 	}
 	if (info->note)
 		comment(pp, info->note);

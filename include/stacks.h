@@ -194,6 +194,22 @@ int ilp_stacks_no_fp(const struct ilp_stacks *s, int pid, uint64_t *without, uin
  */
 void ilp_stack_frame_fmt(const struct ilp_stack_frame *f, char *buf, size_t len);
 
+/* what a text report adds after a frame of no function, file or module
+ * (ilp_stack_frame_unnamed): the address is not a name, and says why */
+#define ILP_FRAME_UNNAMED_WHY \
+	" (not named: in no file its process had mapped when its maps were read," \
+	" or the process had exited by then)"
+
+/**
+ * ilp_stack_frame_unnamed - whether a frame is a bare address
+ * @f: the frame
+ *
+ * Returns 1 when the frame has no function, no source file and no module
+ * (the symbolizer found no mapping for it: a process that exited before
+ * its maps were read, or code in no file), else 0.
+ */
+int ilp_stack_frame_unnamed(const struct ilp_stack_frame *f);
+
 struct ilp_findings;
 struct ilp_model;
 

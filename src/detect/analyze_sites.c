@@ -47,9 +47,10 @@ void ilp_findings_set_sites(struct ilp_findings *fs, const struct ilp_stacks *s)
 				top = &sites[j];
 		}
 		ilp_stack_frame_fmt(&top->frames[0], where, sizeof(where));
-		snprintf(f->site, sizeof(f->site), "%s %s %s (%" PRIu64 " of %" PRIu64 " %s calls)",
+		snprintf(f->site, sizeof(f->site), "%s %s %s (%" PRIu64 " of %" PRIu64 " %s calls)%s",
 			 ilp_syscall_name(nr), where[0] == '0' ? "at" : "from", where, top->calls,
-			 calls, ilp_syscall_name(nr));
+			 calls, ilp_syscall_name(nr),
+			 ilp_stack_frame_unnamed(&top->frames[0]) ? ILP_FRAME_UNNAMED_WHY : "");
 	}
 	free(sites);
 }

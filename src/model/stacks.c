@@ -360,6 +360,11 @@ int ilp_stacks_no_fp(const struct ilp_stacks *s, int pid, uint64_t *without, uin
 	return all && none * 2 > all;
 }
 
+int ilp_stack_frame_unnamed(const struct ilp_stack_frame *f)
+{
+	return !f->func && !f->file && !f->module;
+}
+
 void ilp_stack_frame_fmt(const struct ilp_stack_frame *f, char *buf, size_t len)
 {
 	const char *file = f->file, *slash;

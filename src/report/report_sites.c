@@ -46,9 +46,10 @@ int ilp_report_text_sites(FILE *out, const struct ilp_model *m, const struct ilp
 			ilp_fmt_time(total, sizeof(total), sites[j].total_ns);
 			ilp_fmt_time(max, sizeof(max), sites[j].max_ns);
 			ilp_stack_frame_fmt(&sites[j].frames[0], where, sizeof(where));
-			fprintf(out, "  %-16s %10" PRIu64 " %10s %10s  %s from %s\n",
+			fprintf(out, "  %-16s %10" PRIu64 " %10s %10s  %s from %s%s\n",
 				ilp_syscall_name(sites[j].nr), sites[j].calls, total, max,
-				ilp_syscall_name(sites[j].nr), ilp_escv(&e, where));
+				ilp_syscall_name(sites[j].nr), ilp_escv(&e, where),
+				ilp_stack_frame_unnamed(&sites[j].frames[0]) ? ILP_FRAME_UNNAMED_WHY : "");
 		}
 	}
 	return ferror(out) ? -EIO : 0;

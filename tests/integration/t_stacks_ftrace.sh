@@ -86,4 +86,14 @@ expect_eq "ptrace, no frame pointers: writes from fetch_user" \
 # --- auto picks ftrace for --stacks when tracefs is usable ---
 ilp run --stacks -o "$T/a" -- "$WL/stacks_fp" 100 2> "$T/a.err" || { show "$T/a.err"; fail "auto --stacks failed"; }
 grep -q '^backend:  ftrace' "$T/a" || { show "$T/a" 20; fail "auto --stacks: not the ftrace backend"; }
+# a process of a few ms may exit before its maps are read (its frames are
+# named after the fact): a site is then its address, marked as not named,
+# never a bare address that reads like a name
+awk '/^call sites/ { on = 1 } on && / from 0x[0-9a-f]+$/' "$T/a" | grep -q . &&
+	{ show "$T/a"; fail "a call site that is a bare address, not marked as not named"; }
+for i in 1 2 3; do
+	ilp run --stacks -o "$T/s$i" -- "$WL/stacks_fp" 10 2> "$T/s.err" || { show "$T/s.err"; fail "stacks_fp 10"; }
+	awk '/^call sites/ { on = 1 } on && / from 0x[0-9a-f]+$/' "$T/s$i" | grep -q . &&
+		{ show "$T/s$i"; fail "stacks_fp 10: a bare address as a call site"; }
+done
 exit 0

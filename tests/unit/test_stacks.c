@@ -243,7 +243,12 @@ static void test_fmt(void **state)
 	(void)state;
 	ilp_stack_frame_fmt(&f, buf, sizeof(buf));
 	assert_string_equal(buf, "0x401234");
+	assert_int_equal(ilp_stack_frame_unnamed(&f), 1);	/* a bare address */
+	f.module = "/usr/bin/app";
+	assert_int_equal(ilp_stack_frame_unnamed(&f), 0);	/* in a file: stripped */
+	f.module = NULL;
 	f.func = "main";
+	assert_int_equal(ilp_stack_frame_unnamed(&f), 0);
 	ilp_stack_frame_fmt(&f, buf, sizeof(buf));
 	assert_string_equal(buf, "main");
 	f.file = "/a/b/c.c";

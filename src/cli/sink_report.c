@@ -261,9 +261,11 @@ int ilp_sink_report_new(const struct ilp_opts *o, int to_stdout, struct ilp_sink
 		}
 		r->out = ilp_outfile_stream(r->outf);
 	}
-	if (o->format == ILP_FMT_PPROF && isatty(fileno(r->out))) {
-		fprintf(stderr, "iolockprof: --format pprof is binary (gzip), not for a "
-			"terminal: give -o FILE or pipe it\n");
+	/* binary: never to a terminal, and never to the stderr the command
+	 * writes to as well (run's, attach's: the two would mix) */
+	if (o->format == ILP_FMT_PPROF && (isatty(fileno(r->out)) || r->out == stderr)) {
+		fprintf(stderr, "iolockprof: --format pprof is binary (gzip): give -o FILE%s\n",
+			r->out == stderr ? "" : " or pipe it");
 		report_free(&r->base);
 		return -ECANCELED;	/* explained */
 	}

@@ -203,7 +203,10 @@ expect_eq "--push without --format pprof: exit" $? 2
 ilp run --format pprof --interval 1 --push "http://127.0.0.1:$port" -o "$T/i" -- true 2> "$T/err"
 expect_eq "--push with --interval: exit" $? 2
 
-# --- binary: not to a terminal ---
+# --- binary: not to a terminal, nor to the stderr run shares with its command ---
+ilp run --format pprof -- true > /dev/null 2> "$T/se"
+expect_eq "pprof to run's stderr: exit" $? 125
+expect_eq "pprof to run's stderr: one line" "$(cat "$T/se")" "iolockprof: --format pprof is binary (gzip): give -o FILE"
 if command -v script > /dev/null; then
 	script -qec "$ILP run --format pprof -- true" /dev/null > "$T/tty" 2>&1 && fail "pprof to a terminal: exit 0"
 	grep -q 'binary' "$T/tty" || { show "$T/tty"; fail "pprof to a terminal: no explanation"; }

@@ -41,8 +41,8 @@ void ilp_text_hold_line(struct ilp_out *w, const struct ilp_hold_lock *l)
 	struct tbuf t = { .i = 0 };
 	char name[512];
 
-	ilp_out_printf(w, "    held %" PRIu64 " times, total %s, max %s", l->holds,
-		       T(&t, l->total_ns), T(&t, l->max_ns));
+	ilp_out_printf(w, "    held %" PRIu64 " time%s, total %s, max %s", l->holds,
+		       l->holds == 1 ? "" : "s", T(&t, l->total_ns), T(&t, l->max_ns));
 	if (l->nsites)
 		ilp_out_printf(w, ", longest at %s",
 			       ilp_escv(&e, site_name(&l->sites[0], name, sizeof(name))));

@@ -48,6 +48,28 @@ struct ilp_ftrace;
 int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out);
 
 /**
+ * ilp_ftrace_open_dir - a reader of saved ring-buffer pages
+ * @dir: holds events/header_page and events/SYSTEM/NAME/format (copies of
+ *	tracefs's), and cpu0.raw ... cpuN-1.raw (what each CPU's
+ *	trace_pipe_raw gave, page after page)
+ * @ncpus: CPUs saved
+ * @round_ms: ms of trace read before each merge, as a live drain reads
+ *	what came since the last (every 20 ms under load); 0: every CPU's
+ *	pages as fast as they can be read
+ * @out: set to the reader, to close with ilp_ftrace_close(); NULL on error
+ *
+ * The live reader's whole path (decoding, merge, fd resolver) over pages
+ * read from files instead of tracefs: make bench replays a saved capture
+ * with it (tests/bench/bench_reader.c).  The files are read to their end
+ * by ilp_ftrace_drain(f, 1, ...): with round_ms, each round holds back
+ * what came after the round before's reads, as a live drain does.
+ *
+ * Returns 0, -ENOMEM, -ENOENT (no header_page), or the -errno of opening
+ * a cpuN.raw.
+ */
+int ilp_ftrace_open_dir(const char *dir, int ncpus, unsigned round_ms, struct ilp_ftrace **out);
+
+/**
  * ilp_ftrace_close - closes the readers and frees f
  * @f: the reader; NULL is a no-op
  *

@@ -59,6 +59,10 @@ struct ilp_ftrace {
 	struct evvec merged;
 	void *page;
 	int page_size;
+	uint64_t replay_step;	/* open_dir: ns of trace per round; 0 live */
+	uint64_t replay_now;	/* open_dir: read each CPU up to here */
+	uint64_t replay_prev;	/* open_dir: ... in the round before */
+	uint64_t *cpu_ts;	/* open_dir: per CPU, the last record read */
 	uint64_t prev_start;	/* start of the previous drain */
 	uint64_t *last_ts;	/* per CPU: last record read in this round */
 	struct prev_rec *prev;	/* per CPU: the record read last */
@@ -174,6 +178,8 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		f->prev[cpu].valid = 0;	/* the record before this page's first is lost */
 	for (d = kbuffer_read_event(f->kbuf, &ts); d; d = kbuffer_next_event(f->kbuf, &ts)) {
 		f->last_ts[cpu] = ts;
+		if (f->cpu_ts)
+			f->cpu_ts[cpu] = ts;
 		ev = vec_push(out);
 		if (!ev)
 			return -ENOMEM;
@@ -212,7 +218,57 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
  * An event the kernel lacks is left out (the decoder says if it was
  * required).
  */
-static struct tep_handle *load_formats(struct tracefs_instance *ti)
+/* a whole file under dir (dir/rel), NUL-terminated, for tep; NULL if none */
+static char *dir_file_read(const char *dir, const char *rel, int *size)
+{
+	char path[4096], *buf = NULL, *nb;
+	size_t len = 0, cap = 0;
+	ssize_t r;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, rel) >= (int)sizeof(path))
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 8192;
+			nb = realloc(buf, cap);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		r = read(fd, buf + len, 4096);
+		if (r <= 0) {
+			if (r == 0 && len) {
+				buf[len] = '\0';
+				*size = (int)len;
+				close(fd);
+				return buf;
+			}
+			break;
+		}
+		len += (size_t)r;
+	}
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* a format file: the instance's, or dir's copy (EVENTS/SYSTEM/NAME/format) */
+static char *format_read(struct tracefs_instance *ti, const char *dir, const char *system,
+			 const char *name, int *size)
+{
+	char rel[256];
+
+	if (!dir)
+		return tracefs_event_file_read(ti, system, name, "format", size);
+	snprintf(rel, sizeof(rel), "events/%s/%s/format", system, name);
+	return dir_file_read(dir, rel, size);
+}
+
+static struct tep_handle *load_formats(struct tracefs_instance *ti, const char *dir)
 {
 	struct tep_handle *tep = tep_alloc();
 	char *buf;
@@ -221,7 +277,8 @@ static struct tep_handle *load_formats(struct tracefs_instance *ti)
 
 	if (!tep)
 		return NULL;
-	buf = tracefs_instance_file_read(NULL, "events/header_page", &size);
+	buf = dir ? dir_file_read(dir, "events/header_page", &size) :
+		    tracefs_instance_file_read(NULL, "events/header_page", &size);
 	if (!buf || size <= 0 || tep_parse_header_page(tep, buf, (unsigned long)size, sizeof(long))) {
 		free(buf);
 		tep_free(tep);
@@ -234,7 +291,7 @@ static struct tep_handle *load_formats(struct tracefs_instance *ti)
 		const struct ilp_tracepoint *tp = ilp_tracepoint(i);
 
 		size = 0;
-		buf = tracefs_event_file_read(ti, tp->system, tp->name, "format", &size);
+		buf = format_read(ti, dir, tp->system, tp->name, &size);
 		if (buf && size > 0)
 			tep_parse_event(tep, buf, (unsigned long)size, tp->system);
 		free(buf);
@@ -268,69 +325,99 @@ static int load_uprobes(struct ilp_ftrace *f, struct ilp_instance *in)
 	return n < 0 ? n : n ? 0 : -ENOENT;
 }
 
-int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
+/* what every reader needs: the vectors, formats, decoder, resolver, page */
+static int reader_new(struct tracefs_instance *ti, const char *dir, int nmain, int nsys,
+		      struct ilp_ftrace **out)
 {
-	struct tracefs_instance *ti = ilp_instance_tracefs(in);
 	struct ilp_ftrace *f;
-	int cpu, err = -ENOMEM;
+	int cpu;
 
-	*out = NULL;
-	f = calloc(1, sizeof(*f));
+	*out = f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
-	f->nmain = ilp_instance_ncpus(in);
-	f->ncpus = f->nmain + ilp_instance_sys_ncpus(in);
+	f->nmain = nmain;
+	f->ncpus = nmain + nsys;
 	f->fds = malloc(sizeof(int) * (size_t)f->ncpus);
 	f->cpu = calloc((size_t)f->ncpus + 1, sizeof(*f->cpu));
 	f->last_ts = calloc((size_t)f->ncpus, sizeof(*f->last_ts));
 	f->prev = calloc((size_t)f->ncpus, sizeof(*f->prev));
 	if (!f->fds || !f->cpu || !f->last_ts || !f->prev)
-		goto out;
+		return -ENOMEM;
 	for (cpu = 0; cpu < f->ncpus; cpu++)
 		f->fds[cpu] = -1;
-	err = -ENOENT;
-	f->tep = load_formats(ti);
+	f->tep = load_formats(ti, dir);
 	if (!f->tep)
-		goto out;
-	err = ilp_decoder_new(f->tep, &f->dec);
-	if (!err)
-		err = ilp_resolver_new(&f->res);
-	if (!err && ilp_userstr_load(ti, f->tep, f->dec) < 0)
-		err = -ENOMEM;
-	if (!err)
-		err = load_uprobes(f, in);
-	if (err)
-		goto out;
+		return -ENOENT;
 	f->kbuf = tep_kbuffer(f->tep);
-	if (!f->kbuf) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!f->kbuf)
+		return -ENOMEM;
 	f->page_size = tep_get_sub_buffer_size(f->tep);
 	if (f->page_size <= 0)
 		f->page_size = getpagesize();
 	f->page = malloc((size_t)f->page_size);
-	if (!f->page) {
+	if (!f->page)
+		return -ENOMEM;
+	cpu = ilp_decoder_new(f->tep, &f->dec);
+	return cpu ? cpu : ilp_resolver_new(&f->res);
+}
+
+int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out)
+{
+	struct tracefs_instance *ti = ilp_instance_tracefs(in);
+	struct ilp_ftrace *f;
+	int cpu, err;
+
+	*out = NULL;
+	err = reader_new(ti, NULL, ilp_instance_ncpus(in), ilp_instance_sys_ncpus(in), &f);
+	if (!err && ilp_userstr_load(ti, f->tep, f->dec) < 0)
 		err = -ENOMEM;
-		goto out;
-	}
-	for (cpu = 0; cpu < f->ncpus; cpu++) {
+	if (!err)
+		err = load_uprobes(f, in);
+	for (cpu = 0; !err && cpu < f->ncpus; cpu++) {
 		char file[64];
 
 		snprintf(file, sizeof(file), "per_cpu/cpu%d/trace_pipe_raw",
 			 cpu < f->nmain ? cpu : cpu - f->nmain);
 		f->fds[cpu] = tracefs_instance_file_open(cpu < f->nmain ? ti : ilp_instance_sys_tracefs(in),
 							 file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (f->fds[cpu] < 0) {
+		if (f->fds[cpu] < 0)
 			err = errno ? -errno : -EIO;
-			goto out;
-		}
+	}
+	if (err) {
+		ilp_ftrace_close(f);
+		return err;
 	}
 	*out = f;
 	return 0;
-out:
-	ilp_ftrace_close(f);
-	return err;
+}
+
+int ilp_ftrace_open_dir(const char *dir, int ncpus, unsigned round_ms, struct ilp_ftrace **out)
+{
+	struct ilp_ftrace *f;
+	int cpu, err;
+
+	*out = NULL;
+	err = reader_new(NULL, dir, ncpus, 0, &f);
+	if (!err && round_ms) {
+		f->replay_step = round_ms * 1000000ull;
+		f->cpu_ts = calloc((size_t)ncpus, sizeof(*f->cpu_ts));
+		if (!f->cpu_ts)
+			err = -ENOMEM;
+	}
+	for (cpu = 0; !err && cpu < f->ncpus; cpu++) {
+		char file[4096];
+
+		snprintf(file, sizeof(file), "%s/cpu%d.raw", dir, cpu);
+		f->fds[cpu] = open(file, O_RDONLY | O_CLOEXEC);
+		if (f->fds[cpu] < 0)
+			err = -errno;
+	}
+	if (err) {
+		ilp_ftrace_close(f);
+		return err;
+	}
+	*out = f;
+	return 0;
 }
 
 void ilp_ftrace_close(struct ilp_ftrace *f)
@@ -351,6 +438,7 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	free(f->cpu);
 	free(f->last_ts);
 	free(f->prev);
+	free(f->cpu_ts);
 	free(f->fds);
 	free(f->page);
 	/* the kbuffer from tep_kbuffer() belongs to the tep */
@@ -384,6 +472,11 @@ static int read_cpu(struct ilp_ftrace *f, int cpu)
 	ssize_t r;
 
 	for (pages = 0; pages < PAGES_PER_ROUND; pages++) {
+		if (f->replay_step && f->cpu_ts[cpu] > f->replay_now) {
+			/* a live drain would not have these yet */
+			f->last_ts[cpu] = f->cpu_ts[cpu];
+			return 1;
+		}
 		r = read(f->fds[cpu], f->page, (size_t)f->page_size);
 		if (r < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -483,6 +576,21 @@ static int deliver(struct ilp_ftrace *f, uint64_t limit, uint64_t horizon, ilp_e
 	return err;
 }
 
+/* open_dir: the first round reads a page of each CPU, the next ones
+ * round_ms of trace more each */
+static uint64_t replay_next(const struct ilp_ftrace *f)
+{
+	uint64_t first = UINT64_MAX;
+	int cpu;
+
+	if (f->replay_now)
+		return f->replay_now + f->replay_step;
+	for (cpu = 0; cpu < f->ncpus; cpu++)
+		if (f->cpu_ts[cpu] && f->cpu_ts[cpu] < first)
+			first = f->cpu_ts[cpu];
+	return first == UINT64_MAX ? 0 : first + f->replay_step;
+}
+
 int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx)
 {
 	uint64_t start = ilp_now_ns(), base = final ? UINT64_MAX : f->prev_start;
@@ -507,6 +615,14 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 				if (f->last_ts[cpu] < horizon)
 					horizon = f->last_ts[cpu];
 			}
+		}
+		if (f->replay_step) {
+			/* as live, where what came after the last drain's
+			 * start waits for the next drain */
+			if (more && f->replay_prev < limit)
+				limit = f->replay_prev;
+			f->replay_prev = f->replay_now;
+			f->replay_now = replay_next(f);	/* the next round_ms */
 		}
 		ilp_resolver_round_end(f->res);	/* the round's sockets, in one lookup */
 		r = merge_all(f);

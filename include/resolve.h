@@ -120,8 +120,8 @@ void ilp_resolver_round_end(struct ilp_resolver *r);
 /**
  * ilp_resolver_window - the events about to be delivered and those after
  * @r: the resolver
- * @v: the merged events from the next one to deliver on, in time order;
- *	borrowed: valid until the next call
+ * @v: the merged events from the next one to deliver on, in time order,
+ *	by pointer; borrowed: valid until the next call
  * @n: events at v
  * @horizon: every event up to this time (CLOCK_MONOTONIC ns) has been
  *	read; UINT64_MAX: all (tracing is off)
@@ -130,7 +130,7 @@ void ilp_resolver_round_end(struct ilp_resolver *r);
  * dup2 onto it, close_range, exec) changed an fd between its call and
  * the /proc read.
  */
-void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *v, size_t n,
+void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
 			 uint64_t horizon);
 
 /**

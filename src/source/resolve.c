@@ -673,7 +673,7 @@ void ilp_resolver_round_end(struct ilp_resolver *r)
 	r->pending = NULL;
 }
 
-void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *v, size_t n,
+void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
 			 uint64_t horizon)
 {
 	ilp_res_window_build(r, v, n, horizon);

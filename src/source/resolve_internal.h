@@ -227,7 +227,7 @@ void ilp_res_canon_release(struct ilp_resolver *r);
 
 /* ---- resolve_window.c: the events around the one being named ---- */
 
-void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, size_t n,
+void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
 			  uint64_t horizon);
 void ilp_res_window_release(struct window *w);
 /* 1 if fd of pid may have stopped being what it was between a and b */

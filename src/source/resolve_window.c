@@ -127,7 +127,7 @@ void ilp_res_window_release(struct window *w)
 /* A list this large means a storm: start it afresh instead of growing */
 #define FRESH_LIMIT 65536
 
-void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, size_t n,
+void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
 			  uint64_t horizon)
 {
 	struct window *w = &r->w;
@@ -146,7 +146,7 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *v, siz
 	w->valid = 1;
 	w->incomplete = 0;
 	for (i = 0; i < n; i++) {
-		const struct ilp_event *ev = &v[i];
+		const struct ilp_event *ev = v[i];
 		const struct rinfo *ri;
 		int pid;
 

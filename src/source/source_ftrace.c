@@ -8,9 +8,11 @@
  * open; per record it reads fixed offsets.  Decoded events go into per-CPU vectors
  * that are reused drain after drain (no malloc per event).  Ordering: a
  * drain first notes the time it starts, reads every CPU, merges the CPUs'
- * runs with what the last drain held back, and delivers only events older
- * than the *previous* drain's start: everything stamped before then was
- * committed before this drain read the buffers.
+ * runs, and delivers only events older than the *previous* drain's start:
+ * everything stamped before then was committed before this drain read the
+ * buffers.  What is held back stays in its CPU's vector (each event is
+ * written once, where it is decoded): the merge orders pointers, and a
+ * vector is compacted only when it would grow.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +38,9 @@
 
 struct evvec {
 	struct ilp_event *v;
-	size_t n, cap, pos;	/* pos: merge cursor */
+	size_t n, cap;
+	size_t pos;		/* the first not yet delivered */
+	size_t cur;		/* merge cursor */
 };
 
 /* --stacks: the last record on a CPU that is not a user_stack */
@@ -55,8 +59,11 @@ struct ilp_ftrace {
 	int nmain;		/* CPUs of the main instance */
 	int *fds;
 	struct evvec *cpu;	/* ncpus decode vectors + 1 for injected events */
-	struct evvec held;	/* merged, not yet delivered */
-	struct evvec merged;
+	struct evvec pend;	/* injected while a drain delivers: moved to
+				 * cpu[ncpus] by the next drain */
+	const struct ilp_event **ord;	/* the merge: undelivered events in time order */
+	uint32_t *ord_src;	/* ... the vector each came from */
+	size_t ord_n, ord_cap;
 	void *page;
 	int page_size;
 	uint64_t replay_step;	/* open_dir: ns of trace per round; 0 live */
@@ -106,6 +113,14 @@ static int vec_reserve(struct evvec *v, size_t extra)
 
 	if (v->n + extra <= v->cap)
 		return 0;
+	if (v->pos) {		/* drop what was delivered: no pointer into v
+				 * lives outside a drain's delivery */
+		memmove(v->v, v->v + v->pos, (v->n - v->pos) * sizeof(*v->v));
+		v->n -= v->pos;
+		v->pos = 0;
+		if (v->n + extra <= v->cap)
+			return 0;
+	}
 	cap = v->cap ? v->cap : 4096;
 	while (cap < v->n + extra)
 		cap *= 2;
@@ -433,8 +448,9 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	if (f->cpu)
 		for (cpu = 0; cpu <= f->ncpus; cpu++)
 			free(f->cpu[cpu].v);
-	free(f->held.v);
-	free(f->merged.v);
+	free(f->pend.v);
+	free(f->ord);
+	free(f->ord_src);
 	free(f->cpu);
 	free(f->last_ts);
 	free(f->prev);
@@ -499,58 +515,121 @@ static int read_cpu(struct ilp_ftrace *f, int cpu)
 	return 1;
 }
 
-/* k-way merge of the held events and every CPU run into f->merged */
-static int merge_all(struct ilp_ftrace *f)
+static int ord_reserve(struct ilp_ftrace *f, size_t total)
 {
-	int nsrc = f->ncpus + 2, s, best;
-	size_t total = f->held.n;
-	struct evvec *src[nsrc];
+	const struct ilp_event **o;
+	uint32_t *src;
+	size_t cap;
 
-	src[0] = &f->held;
-	for (s = 0; s <= f->ncpus; s++) {
-		src[s + 1] = &f->cpu[s];
-		total += f->cpu[s].n;
-	}
-	f->merged.n = 0;
-	if (vec_reserve(&f->merged, total))
+	if (total <= f->ord_cap)
+		return 0;
+	cap = f->ord_cap ? f->ord_cap : 4096;
+	while (cap < total)
+		cap *= 2;
+	o = realloc(f->ord, cap * sizeof(*o));
+	if (!o)
 		return -ENOMEM;
-	for (s = 0; s < nsrc; s++)
-		src[s]->pos = 0;
-	for (;;) {
-		best = -1;
-		for (s = 0; s < nsrc; s++) {
-			if (src[s]->pos == src[s]->n)
-				continue;
-			if (best < 0 || src[s]->v[src[s]->pos].ts < src[best]->v[src[best]->pos].ts)
-				best = s;
-		}
-		if (best < 0)
-			break;
-		f->merged.v[f->merged.n++] = src[best]->v[src[best]->pos++];
-	}
-	for (s = 0; s < nsrc; s++)
-		src[s]->n = 0;
+	f->ord = o;
+	src = realloc(f->ord_src, cap * sizeof(*src));
+	if (!src)
+		return -ENOMEM;
+	f->ord_src = src;
+	f->ord_cap = cap;
 	return 0;
 }
 
 /*
- * Delivers the merged events stamped up to limit; keeps the rest.  Each
- * goes through the resolver first, which may add the FD_INFO of the fd a
- * call made (record's tap gets those too, at their own ts); the kernel's
- * path copies stay with the resolver.  horizon: every event up to it has
- * been read (the resolver checks its /proc reads against them).
+ * k-way merge of every vector's undelivered events into f->ord: pointers,
+ * valid until the next read.  Equal times go to the lower vector first.
+ * A vector's run is taken whole while it stays ahead of the others' heads
+ * (a CPU's events mostly come in long runs).
+ */
+static int merge_all(struct ilp_ftrace *f)
+{
+	int nsrc = f->ncpus + 1, s, nact = 0, best, second, k;
+	size_t total = 0;
+	int act[nsrc];
+
+	for (s = 0; s < nsrc; s++) {
+		struct evvec *v = &f->cpu[s];
+
+		v->cur = v->pos;
+		total += v->n - v->pos;
+		if (v->n > v->pos)
+			act[nact++] = s;
+	}
+	f->ord_n = 0;
+	if (ord_reserve(f, total))
+		return -ENOMEM;
+	while (nact > 0) {
+		const struct evvec *bv;
+		uint64_t lim;
+
+		best = 0;
+		second = -1;
+		for (k = 1; k < nact; k++) {
+			uint64_t t = f->cpu[act[k]].v[f->cpu[act[k]].cur].ts;
+
+			if (t < f->cpu[act[best]].v[f->cpu[act[best]].cur].ts) {
+				second = best;
+				best = k;
+			} else if (second < 0 || t < f->cpu[act[second]].v[f->cpu[act[second]].cur].ts) {
+				second = k;
+			}
+		}
+		bv = &f->cpu[act[best]];
+		/* the run: while ahead of the second head (at an equal time,
+		 * only if its vector comes first) */
+		lim = second < 0 ? UINT64_MAX : f->cpu[act[second]].v[f->cpu[act[second]].cur].ts;
+		s = act[best];
+		do {
+			f->ord[f->ord_n] = &bv->v[f->cpu[s].cur];
+			f->ord_src[f->ord_n++] = (uint32_t)s;
+			f->cpu[s].cur++;
+		} while (f->cpu[s].cur < bv->n &&
+			 (bv->v[f->cpu[s].cur].ts < lim ||
+			  (bv->v[f->cpu[s].cur].ts == lim && s < act[second])));
+		if (f->cpu[s].cur == bv->n) {
+			memmove(&act[best], &act[best + 1], (size_t)(nact - best - 1) * sizeof(*act));
+			nact--;
+		}
+	}
+	return 0;
+}
+
+/* the injections made since the last drain, after the earlier ones */
+static int take_pending(struct ilp_ftrace *f)
+{
+	struct evvec *v = &f->cpu[f->ncpus];
+
+	if (!f->pend.n)
+		return 0;
+	if (vec_reserve(v, f->pend.n))
+		return -ENOMEM;
+	memcpy(v->v + v->n, f->pend.v, f->pend.n * sizeof(*v->v));
+	v->n += f->pend.n;
+	f->pend.n = 0;
+	return 0;
+}
+
+/*
+ * Delivers the merged events stamped up to limit; keeps the rest in their
+ * vectors.  Each goes through the resolver first, which may add the
+ * FD_INFO of the fd a call made (record's tap gets those too, at their own
+ * ts); the kernel's path copies stay with the resolver.  horizon: every
+ * event up to it has been read (the resolver checks its /proc reads
+ * against them).
  */
 static int deliver(struct ilp_ftrace *f, uint64_t limit, uint64_t horizon, ilp_event_fn fn,
 		   void *ctx)
 {
 	struct ilp_event info[ILP_RESOLVE_MAX];
-	struct evvec tmp;
-	size_t i;
+	size_t i, j;
 	int err = 0, n, k;
 
-	ilp_resolver_window(f->res, f->merged.v, f->merged.n, horizon);
-	for (i = 0; i < f->merged.n && f->merged.v[i].ts <= limit; i++) {
-		const struct ilp_event *ev = &f->merged.v[i];
+	ilp_resolver_window(f->res, f->ord, f->ord_n, horizon);
+	for (i = 0; i < f->ord_n && f->ord[i]->ts <= limit; i++) {
+		const struct ilp_event *ev = f->ord[i];
 
 		n = ilp_resolver_on_event(f->res, ev, info);
 		if (ev->kind != ILP_EV_SYS_ARGSTR)
@@ -566,13 +645,10 @@ static int deliver(struct ilp_ftrace *f, uint64_t limit, uint64_t horizon, ilp_e
 			break;
 		}
 	}
-	/* keep the rest for later: swap buffers, no copy of the vector */
-	tmp = f->held;
-	f->held = f->merged;
-	f->merged = tmp;
-	if (i)
-		memmove(f->held.v, f->held.v + i, (f->held.n - i) * sizeof(*f->held.v));
-	f->held.n -= i;
+	/* each vector's delivered events are the first of its undelivered */
+	for (j = 0; j < i; j++)
+		f->cpu[f->ord_src[j]].pos++;
+	f->ord_n = 0;
 	return err;
 }
 
@@ -601,6 +677,9 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 		uint64_t limit = base, horizon = final ? UINT64_MAX : start;
 
 		more = 0;
+		r = take_pending(f);
+		if (r)
+			return r;
 		for (cpu = 0; cpu < f->ncpus; cpu++) {
 			f->last_ts[cpu] = 0;
 			r = read_cpu(f, cpu);
@@ -638,11 +717,13 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 
 int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev)
 {
-	struct evvec *v = &f->cpu[f->ncpus];
+	const struct evvec *in = &f->cpu[f->ncpus];
+	struct evvec *v = &f->pend;	/* not in[]: a drain may be delivering from it */
 	struct ilp_event *slot;
 
 	/* injected events must stay sorted among themselves */
-	if (v->n && v->v[v->n - 1].ts > ev->ts)
+	if ((v->n && v->v[v->n - 1].ts > ev->ts) ||
+	    (!v->n && in->n > in->pos && in->v[in->n - 1].ts > ev->ts))
 		return -EINVAL;
 	if (f->tap && f->tap->inject) {
 		int err = f->tap->inject(f->tap->ctx, ev);

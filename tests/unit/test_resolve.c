@@ -140,7 +140,13 @@ static void run(struct ctx *c, uint64_t horizon)
 	for (i = 0; i < c->n; i++)
 		ilp_resolver_on_record(c->r, &c->ev[i]);
 	ilp_resolver_round_end(c->r);
-	ilp_resolver_window(c->r, c->ev, c->n, horizon);
+	{
+		const struct ilp_event *v[c->n ? c->n : 1];
+
+		for (i = 0; i < c->n; i++)
+			v[i] = &c->ev[i];
+		ilp_resolver_window(c->r, v, c->n, horizon);
+	}
 	for (i = 0; i < c->n; i++) {
 		c->nres[i] = ilp_resolver_on_event(c->r, &c->ev[i], c->res[i]);
 		for (k = 0; k < c->nres[i]; k++) {

@@ -28,6 +28,7 @@
 #include <trace-cmd/trace-cmd.h>
 
 #include "decode.h"
+#include "evsort.h"
 #include "idmap.h"
 #include "source.h"
 #include "tracemeta.h"
@@ -379,40 +380,6 @@ static int on_record(struct tracecmd_input *in, struct tep_record *rec, int cpu,
 	return 0;
 }
 
-/* stable merge sort by ts: facts and events at equal times keep file order */
-static int sort_events(struct evvec *e)
-{
-	struct ilp_event *tmp, *src = e->v, *dst, *t;
-	size_t n = e->n, w, i;
-
-	if (n < 2)
-		return 0;
-	tmp = malloc(n * sizeof(*tmp));
-	if (!tmp)
-		return -ENOMEM;
-	dst = tmp;
-	for (w = 1; w < n; w *= 2) {
-		for (i = 0; i < n; i += 2 * w) {
-			size_t mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n;
-			size_t a = i, b = mid, k = i;
-
-			while (a < mid && b < hi)
-				dst[k++] = src[b].ts < src[a].ts ? src[b++] : src[a++];
-			while (a < mid)
-				dst[k++] = src[a++];
-			while (b < hi)
-				dst[k++] = src[b++];
-		}
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != e->v)
-		memcpy(e->v, src, n * sizeof(*src));
-	free(tmp);
-	return 0;
-}
-
 /*
  * A file without iolockprof facts or task events: name each thread from
  * the file's saved_cmdlines, as its own process, at its first event.
@@ -734,7 +701,7 @@ static int open_file(struct ilp_tracefile *f, int fd, const char **why)
 		if (err)
 			return err;
 	}
-	err = sort_events(&f->ev);
+	err = ilp_events_sort(f->ev.v, f->ev.n);
 	if (err)
 		return err;
 	if (!f->seen_begin)

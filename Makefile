@@ -200,7 +200,7 @@ bench: all workloads $(BENCH_BINS)
 	$(Q)sh scripts/bench.sh $(O)
 
 # the cost of attach on a live redis-server, against strace and perf trace
-bench-server: all
+bench-server: all $(O)/bench/bench_reader
 	$(Q)bash scripts/bench-server.sh $(O)
 
 # fuzz the trace-file reader (libFuzzer, clang): FUZZ_TIME seconds, new

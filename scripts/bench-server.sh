@@ -24,6 +24,9 @@
 # includes the kernel's tracing work done in its context), as a ratio to
 # the same round's untraced run, and the tracer's CPU time per request
 # (its user+sys over the benchmark, children included).
+# Then, unless BENCH_SERVER_REPLAY=0, the reader's CPU per event on 2 s
+# of the server's events saved under the same load and replayed
+# (tests/bench/bench_reader.c): the one figure a loaded machine leaves be.
 # BENCH_SERVER_ONLY="untraced,iolockprof" (names as in the table's first
 # column, comma-separated) runs only those; BENCH_SERVER_EXTRA="NAME=ARGS"
 # (";"-separated) adds iolockprof attach configurations (ARGS before the
@@ -215,4 +218,23 @@ for c in "${configs[@]}"; do
 	done | median)
 	printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" "$loss" "$slow" "$sc" "$tc"
 done
+
+# the reader's own CPU per event, without the machine's noise: 2 s of the
+# server's events under the same load saved (scripts/capture-raw.sh), then
+# replayed through the live reader's path into a model (bench_reader)
+replay=$build/bench/bench_reader
+if [ "${BENCH_SERVER_REPLAY:-1}" = 1 ] && [ -x "$replay" ]; then
+	exec 9> "$LOCK"
+	flock 9
+	bench "$n" > /dev/null &
+	load=$!
+	sleep 1
+	bash "$(dirname "$0")/capture-raw.sh" "$tmp/capture" 2 "$srv_pid" > "$tmp/capture.log" 2>&1 ||
+		{ cat "$tmp/capture.log" >&2; die "capture-raw failed"; }
+	wait "$load"
+	exec 9>&-
+	echo
+	echo "reader replay (2 s of this server's events under load, 20 ms drains, CPU time):"
+	"$replay" "$tmp/capture" "$(ls "$tmp"/capture/cpu*.raw | wc -l)" 5 | sed 's/^/  /'
+fi
 exit 0

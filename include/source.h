@@ -25,7 +25,9 @@ struct ilp_source_counters {
 	uint64_t missed;	/* in-band "missed events" reported by the pages */
 	uint64_t pages;		/* sub-buffers read */
 	uint64_t unknown;	/* records of an event type we did not ask for */
-	uint64_t malformed;	/* records shorter than their format says */
+	uint64_t malformed;	/* records shorter than their format says, and
+				 * pages with an entry past their data (the
+				 * rest of such a page is skipped) */
 	uint64_t ustacks;	/* --stacks: user_stack records passed on (those
 				 * of syscall exits are dropped) */
 };
@@ -42,8 +44,10 @@ struct ilp_ftrace;
  * Opens every CPU's trace_pipe_raw (non-blocking), parses the event
  * formats, and makes the decoder and the fd-name resolver.
  *
- * Returns 0, -ENOMEM, -ENOENT (the event formats cannot be read), or the
- * -errno of opening a trace_pipe_raw (-EIO when errno says nothing).
+ * Returns 0, -ENOMEM, -ENOENT (the event formats cannot be read), -EINVAL
+ * (events/header_page gives a commit field of neither 4 nor 8 bytes, or
+ * another byte order than ours), or the -errno of opening a
+ * trace_pipe_raw (-EIO when errno says nothing).
  */
 int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out);
 
@@ -104,7 +108,7 @@ size_t ilp_ftrace_pollfds(struct ilp_ftrace *f, struct pollfd *fds, size_t max);
  * still in flight on another CPU is never passed.
  *
  * Returns 0, fn's (or the tap's) non-zero return, or -errno: a read's,
- * -ENOMEM, or -EINVAL for a page the kernel buffer cannot load.
+ * -ENOMEM, or -EINVAL for a sub-buffer smaller than its header.
  */
 int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The ftrace source: reads every CPU's trace_pipe_raw of our private
- * instance, decodes the records with libtraceevent's kbuffer, and delivers
+ * instance, parses its pages (rbpage.h) and decodes the records, and delivers
  * struct ilp_event in timestamp order.
  *
  * Decoding (decode.c) looks up each event's id and field offsets once, at
@@ -23,12 +23,12 @@
 #include <unistd.h>
 
 #include <event-parse.h>
-#include <kbuffer.h>
 #include <tracefs.h>
 
 #include "decode.h"
 #include "instance.h"
 #include "ipool.h"
+#include "rbpage.h"
 #include "resolve.h"
 #include "source.h"
 #include "userstr.h"
@@ -53,7 +53,7 @@ struct prev_rec {
 struct ilp_ftrace {
 	struct tep_handle *tep;
 	struct ilp_decoder *dec;
-	struct kbuffer *kbuf;
+	int long_size;		/* the page header's commit field: the kernel's long */
 	int ncpus;		/* buffers read: the main instance's CPUs, then
 				 * the companion's (instance.h) as extra ones */
 	int nmain;		/* CPUs of the main instance */
@@ -175,32 +175,31 @@ static int pair_ustack(struct ilp_ftrace *f, int cpu, const void *d, size_t size
 
 static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 {
-	unsigned long long ts;
+	struct ilp_rbpage pg;
+	struct ilp_rbrec rec;
 	struct ilp_event *ev;
 	struct evvec *out = &f->cpu[cpu];
-	void *d;
-	int missed, r;
+	int r;
 
-	if (kbuffer_load_subbuffer(f->kbuf, page) < 0)
+	if (ilp_rbpage_load(&pg, page, (size_t)f->page_size, f->long_size) < 0)
 		return -EINVAL;
 	f->counters.pages++;
-	missed = kbuffer_missed_events(f->kbuf);
-	if (missed > 0)
-		f->counters.missed += (uint64_t)missed;
-	else if (missed < 0)
+	if (pg.missed > 0)
+		f->counters.missed += (uint64_t)pg.missed;
+	else if (pg.missed < 0)
 		f->counters.missed += 1;	/* some lost, count unknown */
-	if (missed)
+	if (pg.missed)
 		f->prev[cpu].valid = 0;	/* the record before this page's first is lost */
-	for (d = kbuffer_read_event(f->kbuf, &ts); d; d = kbuffer_next_event(f->kbuf, &ts)) {
-		f->last_ts[cpu] = ts;
+	while (ilp_rbpage_next(&pg, &rec)) {
+		f->last_ts[cpu] = rec.ts;
 		if (f->cpu_ts)
-			f->cpu_ts[cpu] = ts;
+			f->cpu_ts[cpu] = rec.ts;
 		ev = vec_push(out);
 		if (!ev)
 			return -ENOMEM;
-		r = ilp_decode(f->dec, d, (size_t)kbuffer_event_size(f->kbuf), ts,
+		r = ilp_decode(f->dec, rec.data, rec.size, rec.ts,
 			       cpu < f->nmain ? cpu : cpu - f->nmain, ev);
-		if (!pair_ustack(f, cpu, d, (size_t)kbuffer_event_size(f->kbuf), ev, r)) {
+		if (!pair_ustack(f, cpu, rec.data, rec.size, ev, r)) {
 			out->n--;
 			continue;
 		}
@@ -221,6 +220,8 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		else if (ev->kind == ILP_EV_KSTACK)
 			kstack_keep(f, ev);
 	}
+	if (pg.corrupt)
+		f->counters.malformed++;	/* the rest of the page is skipped */
 	return 0;
 }
 
@@ -363,9 +364,11 @@ static int reader_new(struct tracefs_instance *ti, const char *dir, int nmain, i
 	f->tep = load_formats(ti, dir);
 	if (!f->tep)
 		return -ENOENT;
-	f->kbuf = tep_kbuffer(f->tep);
-	if (!f->kbuf)
-		return -ENOMEM;
+	/* rbpage.h reads the host's order: the live kernel's */
+	f->long_size = tep_get_header_page_size(f->tep);
+	if ((f->long_size != 4 && f->long_size != 8) ||
+	    tep_is_file_bigendian(f->tep) != tep_is_local_bigendian(f->tep))
+		return -EINVAL;
 	f->page_size = tep_get_sub_buffer_size(f->tep);
 	if (f->page_size <= 0)
 		f->page_size = getpagesize();
@@ -457,7 +460,6 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 	free(f->cpu_ts);
 	free(f->fds);
 	free(f->page);
-	/* the kbuffer from tep_kbuffer() belongs to the tep */
 	ilp_decoder_free(f->dec);
 	ilp_resolver_free(f->res);
 	ilp_ipool_free(f->kstacks);

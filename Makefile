@@ -68,7 +68,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL   ?= install
 DOC_FILES := $(wildcard docs/*.md) docs/report.schema.json
 
-.PHONY: all demo check layers unit asan integration soak bench bench-server deps deps-build clean workloads fuzz
+.PHONY: all demo check layers unit asan integration soak bench bench-server deps deps-build clean workloads fuzz fuzz-rbpage
 .PHONY: build-deps-check install uninstall deb
 all: $(O)/iolockprof
 
@@ -220,6 +220,20 @@ fuzz:
 	  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:max_allocation_size_mb=2048 \
 	  $(O)/fuzz/fuzz_tracefile -max_total_time=$(FUZZ_TIME) \
 	  -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=4096 -print_final_stats=1 $(O)/fuzz/corpus tests/fuzz/corpus
+
+# the live reader's page parser (rbpage.h), alone: no seeds, pages are quick to find
+fuzz-rbpage:
+	$(Q)sh scripts/install-deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory O=$(O)/fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	  $(O)/fuzz/fuzz_rbpage
+	$(Q)mkdir -p $(O)/fuzz/corpus_rbpage
+	$(Q)$(O)/fuzz/fuzz_rbpage -max_total_time=$(FUZZ_TIME) -max_len=8193 -print_final_stats=1 \
+	  $(O)/fuzz/corpus_rbpage
+
+$(O)/fuzz_rbpage: tests/fuzz/fuzz_rbpage.c $(O)/obj/decode/rbpage.o
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^
 
 $(O)/fuzz_tracefile: tests/fuzz/fuzz_tracefile.c $(LIB_OBJS)
 	$(call msg,LD,$@)

@@ -360,6 +360,8 @@ hostile_benches() {
 	# the model on a server's stream (no loop to find: the loop detector
 	# scans at every step)
 	[ -x "$build/bench/bench_server_model" ] && "$build/bench/bench_server_model" 1000000
+	# the live reader's page parsing, kbuffer against rbpage.h
+	[ -x "$build/bench/bench_rbpage" ] && "$build/bench/bench_rbpage" 5
 	gen_report 50000 1 > "$T/diff_a.json"
 	gen_report 50000 3 > "$T/diff_b.json"
 	"$TIME" -f '%e' -o "$T/time" -- "$ILP" diff "$T/diff_a.json" "$T/diff_b.json" > /dev/null 2>&1

@@ -103,57 +103,52 @@ static inline uint32_t ilp_rb_u32(const unsigned char *s)
 static inline int ilp_rbpage_next(struct ilp_rbpage *p, struct ilp_rbrec *rec)
 {
 	const unsigned char *d = p->data;
-	uint32_t pos = p->pos, end = p->size, hdr, tl, len, x;
+	uint32_t pos = p->pos, end = p->size, hdr, tl, off, len, x;
 
 	while (end - pos >= 4) {
 		hdr = ilp_rb_u32(d + pos);
 		tl = hdr & 31;
 		if (tl - 1 < ILP_RB_TYPE_DATA_MAX) {
+			off = 4;
 			len = tl * 4;
-			if (len > end - pos - 4)
-				break;
-			p->ts += hdr >> 5;
-			p->pos = pos + 4 + len;
-			rec->ts = p->ts;
-			rec->data = d + pos + 4;
-			rec->size = len;
-			return 1;
-		}
-		if (end - pos < 8) {
+		} else if (end - pos < 8) {
 			if (tl == ILP_RB_TYPE_PADDING)
 				goto out;
-			break;
+			goto bad;
+		} else {
+			x = ilp_rb_u32(d + pos + 4);
+			switch (tl) {
+			case 0:
+				if (x < 4)
+					goto bad;
+				off = 8;
+				len = ((x - 4) + 3) & ~3u;
+				break;
+			case ILP_RB_TYPE_PADDING:
+				p->ts += hdr >> 5;
+				if (x > end - pos - 4)
+					goto out;
+				pos += 4 + x;
+				continue;
+			case ILP_RB_TYPE_TIME_EXTEND:
+				p->ts += ((uint64_t)x << ILP_RB_TS_SHIFT) + (hdr >> 5);
+				pos += 8;
+				continue;
+			default:	/* ILP_RB_TYPE_TIME_STAMP */
+				p->ts = (((uint64_t)x << ILP_RB_TS_SHIFT) + (hdr >> 5)) |
+					(p->ts & ILP_RB_TS_MSB);
+				pos += 8;
+				continue;
+			}
 		}
-		x = ilp_rb_u32(d + pos + 4);
-		switch (tl) {
-		case 0:
-			if (x < 4)
-				goto bad;
-			len = ((x - 4) + 3) & ~3u;
-			if (len > end - pos - 8)
-				goto bad;
-			p->ts += hdr >> 5;
-			p->pos = pos + 8 + len;
-			rec->ts = p->ts;
-			rec->data = d + pos + 8;
-			rec->size = len;
-			return 1;
-		case ILP_RB_TYPE_PADDING:
-			p->ts += hdr >> 5;
-			if (x > end - pos - 4)
-				goto out;
-			pos += 4 + x;
-			break;
-		case ILP_RB_TYPE_TIME_EXTEND:
-			p->ts += ((uint64_t)x << ILP_RB_TS_SHIFT) + (hdr >> 5);
-			pos += 8;
-			break;
-		default:	/* ILP_RB_TYPE_TIME_STAMP */
-			p->ts = (((uint64_t)x << ILP_RB_TS_SHIFT) + (hdr >> 5)) |
-				(p->ts & ILP_RB_TS_MSB);
-			pos += 8;
-			break;
-		}
+		if (len > end - pos - off)
+			goto bad;
+		p->ts += hdr >> 5;
+		p->pos = pos + off + len;
+		rec->ts = p->ts;
+		rec->data = d + pos + off;
+		rec->size = len;
+		return 1;
 	}
 	if (pos == end)
 		goto out;

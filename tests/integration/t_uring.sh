@@ -64,6 +64,10 @@ expect_eq "the file's writes, syncs, requests" "$(printf '%s' "$obj" | jq -r '"\
 	"1000 10 1010"
 expect_eq "json findings" "$(jq -r '[.findings[] | "\(.kind) \(.count)"] | sort | join(",")' "$T/r.json")" \
 	"fsync 10,unbuffered 1000"
+# the ring's fd, made by io_uring_setup, by its /proc name: 20 io_uring_enter
+# calls and io_uring_queue_exit's close
+expect_eq "the ring's fd" "$(jq -r '[.processes[].objects[]? | select(.name == "anon [io_uring]") |
+	"\(.name_source) \(.ops) \(.closes)"] | join(",")' "$T/r.json")" "proc 21 1"
 check_sum_rule "$T/r.json"
 
 # ptrace sees io_uring_setup, never a request: says so in one line

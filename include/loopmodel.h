@@ -39,12 +39,16 @@
  * over (an inner pattern seen first), and the short one's iterations in
  * that span are dropped.
  *
- * Cost: a new step (not a run going on) compares it with the 64 before
- * (one 64-bit key each); in a lock, a step that is the expected one with
- * no noise in the ring is matched in O(1) and the comparisons wait until
- * needed.  Memory: per thread that made calls on objects, a ring of the
- * last steps and their keys (72 B a step, 8 steps at first, doubled while
- * full up to 128: 9 KiB; freed when the thread exits), 144 B + 240 B a
+ * Cost: a new step (not a run going on) finds the earlier steps equal to
+ * it among the 64 before through a small table of their keys and a chain
+ * of each step's previous copy, and updates only the periods that changed
+ * (those where it repeats the step p back, those where a repetition
+ * ends): O(1) on a stream where nothing repeats; in a lock, a step that is
+ * the expected one with no noise in the ring is matched in O(1) and the
+ * periods are rebuilt only when needed.  Memory: per thread that made
+ * calls on objects, a tracker of under 1 KiB and a ring of the last steps
+ * and their keys (64 B a step, 8 steps at first, doubled while full up to
+ * 128: 8 KiB; freed when the thread exits), 144 B + 240 B a
  * step of the sequence while locked, and at most ILP_LOOP_SEQS distinct
  * sequences of 184 B a step (when full, one with fewer than 4 iterations
  * makes room): bounded by threads and distinct sequences, never by

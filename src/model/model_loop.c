@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "fdmodel.h"
+#include "loop_internal.h"
 #include "loopmodel.h"
 #include "syscalls.h"
 
@@ -47,6 +48,10 @@
 #define SKIP_MAX 2		/* steps an item may skip and still count */
 #define NOISE_SHARE 10		/* 1 step in this many noise to the lock: a longer
 				 * period confirmed over them is the loop */
+#define LAST_BITS 8		/* the table of keys in the window: 256 slots for
+				 * at most W + 1 keys */
+#define LAST_MASK ((1u << LAST_BITS) - 1)
+#define NO_SLOT 0xff		/* a free slot of the table */
 
 _Static_assert((RING & RMASK) == 0, "the ring is a power of 2");
 
@@ -95,8 +100,7 @@ struct lockst {
 #define RING_MIN 8
 struct ring {
 	size_t cap;
-	uint64_t *keys;		/* mix(nr, obj) of each slot, twice: the last W
-				 * steps before any slot are contiguous */
+	uint64_t *keys;		/* mix(nr, obj) of each slot */
 	struct tok tok[];
 };
 
@@ -110,6 +114,17 @@ struct ilp_loopt {
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
 	struct ring *ring;	/* NULL: retired (the thread exited) or no step yet */
 	uint16_t run[W + 1];
+	uint64_t live;		/* bit p - 1: run[p] is not 0 */
+	/* where each key of the last W steps last came (its step index %
+	 * RING; open addressing on the key's top bits, NO_SLOT free), and per
+	 * step index % RING how far back its key came before (0: not within
+	 * W steps): the periods p whose step p back is the newest one are
+	 * found without comparing the others (scan) */
+	uint8_t last[1u << LAST_BITS];
+	uint8_t prev[RING];
+	uint8_t how;		/* tests: the newest step's run[] was 1 scanned,
+				 * 2 rebuilt, 0 not (loop_internal.h) */
+	size_t best;		/* tests: the period scan or rebuild confirmed */
 	struct lockst *lk;	/* made at the first lock */
 	struct seq *seqs[ILP_LOOP_SEQS];
 	size_t nseqs;
@@ -155,7 +170,7 @@ static int tok_like(const struct tok *a, const struct tok *b)
 /* a ring of cap slots (a power of 2) with old's steps (old full, freed) */
 static struct ring *ring_new(struct ring *old, size_t cap)
 {
-	struct ring *r = malloc(sizeof(*r) + cap * sizeof(r->tok[0]) + 2 * cap * sizeof(uint64_t));
+	struct ring *r = malloc(sizeof(*r) + cap * sizeof(r->tok[0]) + cap * sizeof(uint64_t));
 
 	if (!r)
 		return NULL;
@@ -164,7 +179,6 @@ static struct ring *ring_new(struct ring *old, size_t cap)
 	if (old) {		/* step i in slot i, i < old->cap: the same slot */
 		memcpy(r->tok, old->tok, old->cap * sizeof(r->tok[0]));
 		memcpy(r->keys, old->keys, old->cap * sizeof(uint64_t));
-		memcpy(r->keys + cap, old->keys, old->cap * sizeof(uint64_t));
 		free(old);
 	}
 	return r;
@@ -699,22 +713,78 @@ static unsigned noise_in_last(const struct ilp_loopt *t, size_t k)
 	return c;
 }
 
-/* updates run[] for the newest step; the smallest period confirmed, 0 if none */
+/* the key of the step whose index % RING is slot (one of the last RING) */
+static uint64_t slot_key(const struct ilp_loopt *t, unsigned slot)
+{
+	return t->ring->keys[slot & (t->ring->cap - 1)];
+}
+
+/* the table slot of key: where it is, or the free one it would take */
+static unsigned last_pos(const struct ilp_loopt *t, uint64_t key)
+{
+	unsigned i = (unsigned)(key >> (64 - LAST_BITS));
+
+	while (t->last[i] != NO_SLOT && slot_key(t, t->last[i]) != key)
+		i = (i + 1) & LAST_MASK;
+	return i;
+}
+
+/*
+ * The newest step (index t->n - 1, its key in the ring) joins the table,
+ * and the step W + 1 back leaves it: prev[] of the newest step is how far
+ * back its key came last, if within W steps.
+ */
+static void index_step(struct ilp_loopt *t)
+{
+	uint64_t c = t->n - 1;
+	unsigned i, j, home;
+
+	if (c > W) {		/* c - W - 1 leaves, unless its key came since */
+		i = last_pos(t, key_at(t, c - W - 1));
+		if (t->last[i] == ((c - W - 1) & RMASK)) {
+			/* free slot i: the entries after it that may move up do
+			 * (linear probing's deletion, no tombstones) */
+			for (j = (i + 1) & LAST_MASK; t->last[j] != NO_SLOT; j = (j + 1) & LAST_MASK) {
+				home = (unsigned)(slot_key(t, t->last[j]) >> (64 - LAST_BITS));
+				if (((j - home) & LAST_MASK) >= ((j - i) & LAST_MASK)) {
+					t->last[i] = t->last[j];
+					i = j;
+				}
+			}
+			t->last[i] = NO_SLOT;
+		}
+	}
+	i = last_pos(t, key_at(t, c));
+	t->prev[c & RMASK] = t->last[i] == NO_SLOT ? 0 : (uint8_t)((c - t->last[i]) & RMASK);
+	t->last[i] = (uint8_t)(c & RMASK);
+}
+
+/*
+ * updates run[] for the newest step; the smallest period confirmed, 0 if
+ * none.  run[p] grows where the step p back has the newest step's key (its
+ * chain of earlier copies in prev[]) and goes to 0 where it was not 0
+ * (live) and the key differs: O(the periods that changed), not O(W) (on a
+ * server's stream, where nothing locks, the W compares of every step were
+ * two thirds of the loop model's cost, bench_server_model).
+ */
 static size_t scan(struct ilp_loopt *t)
 {
-	size_t p, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
-	const uint64_t *k = &t->ring->keys[((t->n - 1) & (t->ring->cap - 1)) + t->ring->cap];	/* k[-p]: p back */
-	uint64_t kx = *k;
+	uint64_t c = t->n - 1, eq = 0, zero;
+	size_t p = t->prev[c & RMASK], d, best = 0;
 
-	/* exact steps: keys, no branch; the smallest p >= 2 confirmed, in
-	 * the same pass (a second pass over run[] was a third of the cost of
-	 * a step on a server's stream, bench_server_model) */
-	for (p = pmax; p >= 1; p--) {
-		uint16_t r = k[-(ptrdiff_t)p] == kx ? (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX)) : 0;
+	while (p) {		/* increasing p: the first confirmed is the smallest */
+		uint16_t r = (uint16_t)(t->run[p] + (t->run[p] < UINT16_MAX));
 
 		t->run[p] = r;
-		best = p >= 2 && r >= p ? p : best;
+		if (!best && p >= 2 && r >= p)
+			best = p;
+		eq |= 1ull << (p - 1);
+		d = t->prev[(c - p) & RMASK];
+		p = d && p + d <= W ? p + d : 0;
 	}
+	for (zero = t->live & ~eq; zero; zero &= zero - 1)
+		t->run[__builtin_ctzll(zero) + 1] = 0;
+	t->live = eq;
 	return best;
 }
 
@@ -725,15 +795,19 @@ static size_t scan(struct ilp_loopt *t)
 static size_t rebuild(struct ilp_loopt *t)
 {
 	size_t p, r, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
+	uint64_t live = 0;
 
 	for (p = 1; p <= pmax; p++) {
 		for (r = 0; r + p < RING && r + p < t->n &&
 			    key_at(t, t->n - 1 - r) == key_at(t, t->n - 1 - r - p); r++)
 			;
 		t->run[p] = (uint16_t)r;
+		if (r)
+			live |= 1ull << (p - 1);
 		if (!best && p >= 2 && r >= p)
 			best = p;
 	}
+	t->live = live;
 	return best;
 }
 
@@ -783,6 +857,8 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 		t->run_stale = 0;
 		memset(t->noise, 0, sizeof(t->noise));
 		memset(t->run, 0, sizeof(t->run));
+		t->live = 0;
+		memset(t->last, NO_SLOT, sizeof(t->last));
 	}
 	if (t->n) {
 		x = (struct tok *)tok_at(t, t->n - 1);
@@ -804,16 +880,18 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 	}
 	x = (struct tok *)tok_at(t, t->n);
 	*x = (struct tok){ obj, nr, (uint16_t)!!wild, 0, 1, lat, share, exit_ts - lat, exit_ts };
-	t->ring->keys[t->n & (t->ring->cap - 1)] =
-		t->ring->keys[(t->n & (t->ring->cap - 1)) + t->ring->cap] = mix(nr, obj);
+	t->ring->keys[t->n & (t->ring->cap - 1)] = mix(nr, obj);
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
+	index_step(t);
 	if (t->locked && steady(t, x)) {
 		t->run_stale = 1;	/* no other period can take over: no scan */
+		t->how = 0;
 		match(t, x);
 		return 0;
 	}
-	best = t->run_stale ? rebuild(t) : scan(t);
+	t->how = t->run_stale ? 2 : 1;
+	best = t->best = t->run_stale ? rebuild(t) : scan(t);
 	t->run_stale = 0;
 	if (t->locked) {
 		struct lockst *lk = t->lk;
@@ -892,4 +970,12 @@ size_t ilp_loopt_nloops(const struct ilp_loopt *t)
 const struct ilp_loop *ilp_loopt_loop(const struct ilp_loopt *t, size_t i)
 {
 	return t && i < t->nseqs ? &t->seqs[i]->pub : NULL;
+}
+
+void ilp_loopt_last_scan(const struct ilp_loopt *t, struct ilp_loopt_scan *out)
+{
+	out->steps = t->n;
+	out->how = t->how;
+	out->best = t->best;
+	memcpy(out->run, t->run, sizeof(out->run));
 }

@@ -3,13 +3,15 @@
  * The loop model (src/model/model_loop.c) on synthetic streams: exact
  * iteration counts and per-step calls for a transaction per item, with
  * noise between and inside iterations, two interleaved threads, an inner
- * pattern that locks first, a loop resumed later, and what is no loop.
+ * pattern that locks first, a loop resumed later, and what is no loop;
+ * the period detector step by step against the plain scan it replaced.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "fdtest.h"
 #include "loopmodel.h"
+#include "../../src/model/loop_internal.h"	/* the model layer's own, for tests */
 
 static struct stream *mk(void)
 {
@@ -532,6 +534,188 @@ static void test_bounded(void **state)
 	rm(s);
 }
 
+/* ---- the period detector against a plain O(W) scan of the ring ---- */
+
+#define RW ILP_LOOP_PERIOD
+#define RRING (2 * RW)
+
+struct ref {			/* the detector as it was: each step against the W before */
+	uint64_t n;		/* steps */
+	int nr[RRING];
+	const struct ilp_fdobj *obj[RRING];
+	uint16_t run[RW + 1];
+	int stale;		/* the last step was not scanned */
+	uint64_t scans, rebuilds, skips, confirmed;
+};
+
+static int ref_same(const struct ref *r, uint64_t i, uint64_t j)
+{
+	return r->nr[i % RRING] == r->nr[j % RRING] && r->obj[i % RRING] == r->obj[j % RRING];
+}
+
+static size_t ref_scan(struct ref *r)
+{
+	size_t p, pmax = r->n - 1 < RW ? (size_t)(r->n - 1) : RW, best = 0;
+
+	for (p = pmax; p >= 1; p--) {
+		uint16_t x = ref_same(r, r->n - 1, r->n - 1 - p) ?
+				     (uint16_t)(r->run[p] + (r->run[p] < UINT16_MAX)) : 0;
+
+		r->run[p] = x;
+		best = p >= 2 && x >= p ? p : best;
+	}
+	return best;
+}
+
+static size_t ref_rebuild(struct ref *r)
+{
+	size_t p, k, pmax = r->n - 1 < RW ? (size_t)(r->n - 1) : RW, best = 0;
+
+	for (p = 1; p <= pmax; p++) {
+		for (k = 0; k + p < RRING && k + p < r->n && ref_same(r, r->n - 1 - k, r->n - 1 - k - p);
+		     k++)
+			;
+		r->run[p] = (uint16_t)k;
+		if (!best && p >= 2 && k >= p)
+			best = p;
+	}
+	return best;
+}
+
+/* one call into t and into the reference: run[] and the period found the same */
+static void both(struct ilp_loopt *t, struct ref *r, uint64_t *ts, int nr,
+		 const struct ilp_fdobj *obj, int wild)
+{
+	struct ilp_loopt_scan sc;
+	size_t best;
+
+	*ts += 3 * US;
+	assert_int_equal(ilp_loopt_call(t, nr, obj, wild, 2 * US, 1 * US, *ts), 0);
+	ilp_loopt_last_scan(t, &sc);
+	if (r->n && r->nr[(r->n - 1) % RRING] == nr && r->obj[(r->n - 1) % RRING] == obj) {
+		assert_int_equal(sc.steps, r->n);	/* a run goes on */
+		return;
+	}
+	r->nr[r->n % RRING] = nr;
+	r->obj[r->n % RRING] = obj;
+	r->n++;
+	assert_int_equal(sc.steps, r->n);
+	if (!sc.how) {		/* a steady lock: run[] waits */
+		r->stale = 1;
+		r->skips++;
+		return;
+	}
+	assert_int_equal(sc.how, r->stale ? 2 : 1);
+	if (r->stale)
+		r->rebuilds++;
+	else
+		r->scans++;
+	best = r->stale ? ref_rebuild(r) : ref_scan(r);
+	r->stale = 0;
+	r->confirmed += best != 0;
+	assert_int_equal(sc.best, best);
+	assert_memory_equal(sc.run + 1, r->run + 1, RW * sizeof(r->run[0]));
+}
+
+/* a random step: syscall i % nnr on object i / nnr (of objs[], NULL past it) */
+static void rand_step(unsigned *seed, unsigned keys, int *nr, const struct ilp_fdobj **obj,
+		      const int *nrs, size_t nnr, const struct ilp_fdobj *const *objs, size_t nobjs)
+{
+	unsigned k = (unsigned)rand_r(seed) % keys, o = (unsigned)(k / nnr);
+
+	*nr = nrs[k % nnr];
+	*obj = o < nobjs ? objs[o] : NULL;
+}
+
+static void test_scan_differential(void **state)
+{
+	static const char *const names[] = { "read", "write", "pwrite64", "fsync", "epoll_wait",
+					     "close", "unlink" };
+	enum { NOBJS = 60, NNR = 7 };
+	struct stream *s = mk();
+	const struct ilp_fdobj *objs[NOBJS];
+	const struct ilp_fdproc *f;
+	struct ilp_loopt *t = ilp_loopt_new(100);
+	struct ref r = { 0 };
+	int nrs[NNR], nr, seq_nr[80];
+	const struct ilp_fdobj *obj, *seq_obj[80];
+	unsigned seed = 7;
+	uint64_t ts = 1000 * MS, calls = 0;
+	size_t i, j, seg, len, p;
+	char path[32];
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i < NNR; i++)
+		nrs[i] = NR(names[i]);
+	for (i = 0; i < NOBJS; i++) {	/* real objects: a lock compares their names */
+		snprintf(path, sizeof(path), "/data/%zu", i % 50);	/* a few named alike */
+		open_named(s, 10 + (int)i, path, 0);
+	}
+	f = fds_of(s, 100);
+	for (i = 0; i < NOBJS; i++)
+		assert_non_null(objs[i] = ilp_fdproc_fd(f, 10 + (int)i));
+	for (seg = 0; calls < 400000; seg++) {
+		unsigned mode = (unsigned)rand_r(&seed) % 5, keys;
+		unsigned noise = (unsigned)rand_r(&seed) % 4;	/* 1 step in 2^(3 * noise) noise */
+
+		len = 20 + (size_t)rand_r(&seed) % 3000;
+		if (mode == 0 || mode == 1) {	/* no loop: few keys, or many */
+			keys = mode == 0 ? 2 + (unsigned)rand_r(&seed) % 4 : NNR * (NOBJS + 1);
+			for (i = 0; i < len; i++, calls++) {
+				rand_step(&seed, keys, &nr, &obj, nrs, NNR, objs, NOBJS);
+				both(t, &r, &ts, nr, obj, !(rand_r(&seed) % 50));
+			}
+		} else if (mode == 2) {	/* a server: epoll_wait, read and write of a client */
+			for (i = 0; i < len; i++, calls++) {
+				obj = objs[rand_r(&seed) % 20];
+				if (!(i % 4))
+					both(t, &r, &ts, nrs[4], objs[59], 0);
+				both(t, &r, &ts, nrs[0], obj, 0);
+				both(t, &r, &ts, nrs[1], obj, 0);
+			}
+		} else {	/* a loop of p steps (some too long to lock): noise, runs, skips */
+			p = 2 + (size_t)rand_r(&seed) % 70;
+			keys = mode == 3 ? 3 + (unsigned)rand_r(&seed) % 6 : NNR * (NOBJS + 1);
+			for (j = 0; j < p; j++)
+				do
+					rand_step(&seed, keys, &seq_nr[j], &seq_obj[j], nrs, NNR, objs,
+						  NOBJS);
+				while (j && seq_nr[j] == seq_nr[j - 1] && seq_obj[j] == seq_obj[j - 1]);
+			for (i = 0; i < len; i++, calls++) {
+				j = i % p;
+				if (noise && !(rand_r(&seed) % (1u << (3 * noise)))) {
+					rand_step(&seed, keys, &nr, &obj, nrs, NNR, objs, NOBJS);
+					both(t, &r, &ts, nr, obj, 0);
+				}
+				if (noise && !(rand_r(&seed) % (1u << (3 * noise))))
+					continue;	/* a step skipped */
+				both(t, &r, &ts, seq_nr[j], seq_obj[j], 0);
+				if (!(rand_r(&seed) % 8))	/* a run */
+					both(t, &r, &ts, seq_nr[j], seq_obj[j], 0);
+			}
+		}
+		if (!(rand_r(&seed) % 4)) {	/* the thread exits; its tid comes again, or
+						 * another thread (its table of loops empty) */
+			ilp_loopt_retire(t);
+			if (rand_r(&seed) % 2) {
+				ilp_loopt_free(t);
+				assert_non_null(t = ilp_loopt_new(100));
+			}
+			memset(&r.run, 0, sizeof(r.run));
+			r.n = 0;
+			r.stale = 0;
+		}
+	}
+	/* every path taken, many times */
+	assert_true(r.scans > 100000);
+	assert_true(r.skips > 10000);
+	assert_true(r.rebuilds > 1000);
+	assert_true(r.confirmed > 10000);
+	ilp_loopt_free(t);
+	rm(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_resumed),
 		cmocka_unit_test(test_not_loops),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_scan_differential),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

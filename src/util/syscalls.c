@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -280,6 +281,8 @@ static struct {
 	int count;
 } ilp_sc;
 static pthread_once_t ilp_sc_once = PTHREAD_ONCE_INIT;
+static atomic_int ilp_sc_done;	/* ilp_sc is filled: no pthread_once (a call
+				 * into libc, several per event) */
 
 static unsigned ilp_sc_lookup(const struct ilp_sc_class_row *rows, size_t n, const char *name)
 {
@@ -312,11 +315,13 @@ static void ilp_sc_init(void)
 		if (nr + 1 > ilp_sc.count)
 			ilp_sc.count = nr + 1;
 	}
+	atomic_store_explicit(&ilp_sc_done, 1, memory_order_release);
 }
 
 static void ilp_sc_ready(void)
 {
-	pthread_once(&ilp_sc_once, ilp_sc_init);
+	if (!atomic_load_explicit(&ilp_sc_done, memory_order_acquire))
+		pthread_once(&ilp_sc_once, ilp_sc_init);
 }
 
 /*

@@ -223,14 +223,12 @@ static struct sc_entry *sc_get(const struct sc_table *t, int nr)
 	return c ? c[s & (SC_CHUNK - 1)] : NULL;
 }
 
-static struct sc_entry *sc_get_or_add(struct sc_table *t, int nr, int with_hist)
+/* sc_get_or_add's first call of nr: its entry made (NULL on ENOMEM) */
+static __attribute__((noinline)) struct sc_entry *sc_add(struct sc_table *t, int s, int with_hist)
 {
-	int s = sc_slot(nr);
 	struct sc_entry ***c = &t->chunk[s >> SC_CHUNK_BITS];
 	struct sc_entry *e;
 
-	if (*c && (e = (*c)[s & (SC_CHUNK - 1)]))
-		return e;
 	if (!*c) {
 		*c = calloc(SC_CHUNK, sizeof(**c));
 		if (!*c)
@@ -252,6 +250,15 @@ static struct sc_entry *sc_get_or_add(struct sc_table *t, int nr, int with_hist)
 	(*c)[s & (SC_CHUNK - 1)] = e;
 	t->list[t->n++] = e;
 	return e;
+}
+
+/* the entry of nr, made at its first call: per call, so the lookup is
+ * inline and the making apart */
+static inline struct sc_entry *sc_get_or_add(struct sc_table *t, int nr, int with_hist)
+{
+	struct sc_entry *e = sc_get(t, nr);
+
+	return __builtin_expect(!!e, 1) ? e : sc_add(t, sc_slot(nr), with_hist);
 }
 
 static void sc_release(struct sc_table *t)

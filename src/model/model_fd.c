@@ -196,6 +196,7 @@ struct ilp_fdproc {
 	uint64_t seq;
 	struct tlast *tl;		/* per thread: its last stream data call (pairs), loops */
 	size_t ntl, tlcap;		/* open addressing by tid, tlcap a power of 2 */
+	struct tlast *tl_hit;		/* the last one tlast_get gave (twice a call) */
 	const struct ilp_loop **loops;	/* every thread's, after ilp_fdm_index */
 	size_t nloops;
 	const struct ilp_fdobj *call_obj;	/* the last call's object (ilp_fdproc_call_obj) */
@@ -824,14 +825,18 @@ static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
 		free(f->tl);
 		f->tl = v;
 		f->tlcap = cap;
+		f->tl_hit = NULL;
 	}
+	if (f->tl_hit && f->tl_hit->tid == tid)
+		return f->tl_hit;
 	mask = f->tlcap - 1;
-	for (i = (unsigned)tid & mask; f->tl[i].tid; i = (i + 1) & mask)
-		if (f->tl[i].tid == tid)
-			return &f->tl[i];
-	f->tl[i].tid = tid;
-	f->ntl++;
-	return &f->tl[i];
+	for (i = (unsigned)tid & mask; f->tl[i].tid && f->tl[i].tid != tid; i = (i + 1) & mask)
+		;
+	if (!f->tl[i].tid) {
+		f->tl[i].tid = tid;
+		f->ntl++;
+	}
+	return f->tl_hit = &f->tl[i];
 }
 
 /* a completed stream data call of tid on o: pair round trips (see the top) */

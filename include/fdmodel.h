@@ -338,6 +338,19 @@ int ilp_model_name_peers(struct ilp_model *m, uint64_t now_ts, ilp_peer_fn fn, v
 const char *ilp_fdobj_desc(const struct ilp_fdobj *o);
 
 /**
+ * ilp_fdobj_same_desc - whether two objects have the same description
+ * @a: an object
+ * @b: another
+ *
+ * The descriptions alone, whatever the types ("/d" as a file and as a
+ * directory is one name); a hash of each, kept with the object, is
+ * compared first (the loop model asks this per step).
+ *
+ * Returns 1 if ilp_fdobj_desc(a) and ilp_fdobj_desc(b) are equal, else 0.
+ */
+int ilp_fdobj_same_desc(const struct ilp_fdobj *a, const struct ilp_fdobj *b);
+
+/**
  * ilp_fdobj_tid - the one thread that used an object
  * @o: the object
  *

@@ -131,6 +131,7 @@ struct ilp_fdm {
 struct ilp_fdobj {
 	unsigned type;
 	char *desc;
+	uint64_t desc_hash;	/* of desc alone: ilp_fdobj_same_desc */
 	uint64_t seq;
 	int tid, multi_tid;
 	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
@@ -350,6 +351,7 @@ static struct ilp_fdobj *obj_new(unsigned type, const char *desc)
 	if (!o)
 		return NULL;
 	o->desc = strdup(desc);
+	o->desc_hash = str_hash(0, desc);
 	o->st.lat = ilp_hist_new();
 	if (!o->desc || !o->st.lat) {
 		free(o->desc);
@@ -1465,6 +1467,11 @@ unsigned ilp_fdobj_type(const struct ilp_fdobj *o)
 const char *ilp_fdobj_desc(const struct ilp_fdobj *o)
 {
 	return o->desc;
+}
+
+int ilp_fdobj_same_desc(const struct ilp_fdobj *a, const struct ilp_fdobj *b)
+{
+	return a->desc_hash == b->desc_hash && !strcmp(a->desc, b->desc);
 }
 
 int ilp_fdobj_tid(const struct ilp_fdobj *o)

@@ -211,10 +211,10 @@ static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
 			return 2 + (int)i;
 	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
 	 * the name, not another object */
-	if (!strcmp(ilp_fdobj_desc(s->obj), ilp_fdobj_desc(x->obj)))
+	if (ilp_fdobj_same_desc(s->obj, x->obj))
 		return 1;
 	for (i = 0; i < s->nalt; i++)
-		if (!strcmp(ilp_fdobj_desc(s->alt[i]), ilp_fdobj_desc(x->obj)))
+		if (ilp_fdobj_same_desc(s->alt[i], x->obj))
 			return 2 + (int)i;
 	if (!(x->wild || s->wild))
 		return 0;

@@ -167,7 +167,14 @@ deps:
 deps-build:
 	$(Q)sh scripts/install-deps.sh build
 
-unit: $(UNIT_BINS)
+# the fuzz harnesses compiled (not linked: libFuzzer is clang's) with the
+# unit tests, so that an API they call cannot change under them unseen
+FUZZ_CHECK := $(patsubst tests/fuzz/%.c,$(O)/fuzzcheck/%.o,$(wildcard tests/fuzz/*.c))
+$(O)/fuzzcheck/%.o: tests/fuzz/%.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D) && $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+unit: $(UNIT_BINS) $(FUZZ_CHECK)
 	$(Q)sh scripts/run-unit.sh $(UNIT_BINS)
 
 asan:

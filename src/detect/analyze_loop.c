@@ -442,7 +442,10 @@ static int loop_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
 	ilp_share_text(&st, ns, a->wall_ns);
 	per_iter(x, sizeof(x), costly->calls, n);
 	avg(c, sizeof(c), calls, n);
-	snprintf(on, sizeof(on), costly->obj ? " on %c" : "", letter(&w, costly->obj));
+	if (costly->obj)
+		snprintf(on, sizeof(on), " on %c", letter(&w, costly->obj));
+	else
+		on[0] = '\0';
 	snprintf(f->evidence, sizeof(f->evidence),
 		 "each iteration: %s calls in %s (%s%s%s: %s); %s inside the loop's calls (%s),"
 		 " over %s", c, per, ilp_syscall_name(costly->nr), x, on, top, st.time, st.share,

@@ -4,7 +4,8 @@
  * memfd and parsed as a trace.dat in this process (libtracecmd's own walk
  * probed in a child first, so the fuzzer sees iolockprof's parsing, not
  * libtracecmd's known crashes); the events feed the
- * model and the text report is written to /dev/null.  `make fuzz` builds
+ * model, the detectors run, and the text and JSON reports are written to
+ * /dev/null.  `make fuzz` builds
  * it with clang -fsanitize=fuzzer,address,undefined and runs it for a
  * bounded time on tests/fuzz/corpus/ (small recorded files).
  */
@@ -15,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "analyze.h"
 #include "model.h"
 #include "report.h"
 #include "source.h"
@@ -31,8 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ilp_opts o = { .top_hist = 3, .threads = 1 };
+	struct ilp_report_opts o = { .threads = 1, .top_hist = 3, .top_objects = 10 };
 	struct ilp_report_info info = { 0 };
+	struct ilp_findings fs = { 0 };
+	struct ilp_thresholds th;
 	const struct ilp_tracefile_info *fi;
 	struct ilp_tracefile *f = NULL;
 	struct ilp_model *m;
@@ -61,7 +64,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			info.end_ts = fi->end_ts;
 			info.lost = fi->lost;
 			info.exit_status = fi->exit_status;
-			ilp_report_emit(out, m, &info, &o);
+			ilp_thresholds_default(&th);
+			if (!ilp_model_index(m, fi->end_ts) &&
+			    !ilp_analyze(m, &th, ilp_report_span_ns(&info), &fs)) {
+				info.findings = fs.v;
+				info.nfindings = fs.n;
+				ilp_report_text(out, m, &info, &o);
+				ilp_report_json(out, m, &info, &o);
+			}
+			ilp_findings_release(&fs);
 		}
 		if (out)
 			fclose(out);

@@ -134,6 +134,25 @@ void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *const *
 			 uint64_t horizon);
 
 /**
+ * ilp_resolver_window_begin - ilp_resolver_window() in pieces: an empty window
+ * @r: the resolver
+ * @horizon: as for ilp_resolver_window()
+ *
+ * ilp_resolver_window_add() then gives it the events in time order (a
+ * source merging its events adds each piece while it is in the cache).
+ */
+void ilp_resolver_window_begin(struct ilp_resolver *r, uint64_t horizon);
+
+/**
+ * ilp_resolver_window_add - the next events of the window begun last
+ * @r: the resolver
+ * @v: events after those added before, in time order, by pointer; read
+ *	during the call only
+ * @n: events at v
+ */
+void ilp_resolver_window_add(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n);
+
+/**
  * ilp_resolver_on_event - phase two: decides the names of a delivered event
  * @r: the resolver
  * @ev: each delivered event, in time order (ILP_EV_SYS_ARGSTR included:

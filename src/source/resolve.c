@@ -404,6 +404,9 @@ int ilp_resolver_new(struct ilp_resolver **out)
 		r->role[nr].dirfd = rrows[i].dirfd;
 		r->role[nr].nofollow = rrows[i].nofollow;
 	}
+	for (i = 0; i < ILP_SC_MAX; i++)
+		r->role[i].wdata = (ilp_syscall_class((int)i) & (ILP_SC_WRITE | ILP_SC_READ)) &&
+				   (ilp_syscall_class((int)i) & ILP_SC_FD0);
 	r->nr_socketpair = ilp_syscall_nr("socketpair");
 	r->nr_connect = ilp_syscall_nr("connect");
 	r->nr_openat2 = ilp_syscall_nr("openat2");
@@ -690,7 +693,18 @@ void ilp_resolver_round_end(struct ilp_resolver *r)
 void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
 			 uint64_t horizon)
 {
-	ilp_res_window_build(r, v, n, horizon);
+	ilp_res_window_begin(r, horizon);
+	ilp_res_window_add(r, v, n);
+}
+
+void ilp_resolver_window_begin(struct ilp_resolver *r, uint64_t horizon)
+{
+	ilp_res_window_begin(r, horizon);
+}
+
+void ilp_resolver_window_add(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n)
+{
+	ilp_res_window_add(r, v, n);
 }
 
 /* ---- phase two: the decisions ---- */

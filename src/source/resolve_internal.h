@@ -40,6 +40,8 @@ struct rinfo {
 	uint8_t role;
 	uint8_t sub;		/* RS_FDGONE: FG_* */
 	int8_t path, dirfd, nofollow;
+	uint8_t wdata;		/* a read or write on the fd args[0]: the window
+				 * notes the inodes the kernel reports inside it */
 };
 
 /* what /proc said about one fd, read right after its call's exit was decoded */
@@ -227,8 +229,8 @@ void ilp_res_canon_release(struct ilp_resolver *r);
 
 /* ---- resolve_window.c: the events around the one being named ---- */
 
-void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
-			  uint64_t horizon);
+void ilp_res_window_begin(struct ilp_resolver *r, uint64_t horizon);
+void ilp_res_window_add(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n);
 void ilp_res_window_release(struct window *w);
 /* 1 if fd of pid may have stopped being what it was between a and b */
 int ilp_res_fd_changed(const struct ilp_resolver *r, int pid, int fd, uint64_t a, uint64_t b);

@@ -14,7 +14,8 @@
  *
  * Every event up to the horizon has been read: a read at S <= horizon can
  * be checked; a later one cannot, and is not trusted.  Built once per
- * delivery (O(events)); queries are binary searches.
+ * delivery (O(events)), in pieces as the source merges its events;
+ * queries are binary searches.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -127,11 +128,9 @@ void ilp_res_window_release(struct window *w)
 /* A list this large means a storm: start it afresh instead of growing */
 #define FRESH_LIMIT 65536
 
-void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
-			  uint64_t horizon)
+void ilp_res_window_begin(struct ilp_resolver *r, uint64_t horizon)
 {
 	struct window *w = &r->w;
-	size_t i;
 
 	if (w->fdchg.n > FRESH_LIMIT || w->dirty.n > FRESH_LIMIT || w->pidchg.n > FRESH_LIMIT) {
 		ilp_res_window_release(w);
@@ -145,6 +144,13 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *const 
 	w->horizon = horizon;
 	w->valid = 1;
 	w->incomplete = 0;
+}
+
+void ilp_res_window_add(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n)
+{
+	struct window *w = &r->w;
+	size_t i;
+
 	for (i = 0; i < n; i++) {
 		const struct ilp_event *ev = v[i];
 		const struct rinfo *ri;
@@ -203,12 +209,11 @@ void ilp_res_window_build(struct ilp_resolver *r, const struct ilp_event *const 
 			continue;
 		}
 		/* entries: a data call on an fd, for the inodes it reports */
-		if ((ilp_syscall_class(ev->nr) & (ILP_SC_WRITE | ILP_SC_READ)) &&
-		    (ilp_syscall_class(ev->nr) & ILP_SC_FD0) && (int)ev->args[0] >= 0) {
+		ri = &r->role[ev->nr];
+		if (ri->wdata && (int)ev->args[0] >= 0) {
 			w->wtid[(unsigned)ev->tid % WTIDS].tid = ev->tid;
 			w->wtid[(unsigned)ev->tid % WTIDS].fd = (int)ev->args[0];
 		}
-		ri = &r->role[ev->nr];
 		if (!ri->role)
 			continue;	/* no pid lookup per data call: a storm stays cheap */
 		pid = ilp_res_pid_of(r, ev->tid);

@@ -540,16 +540,21 @@ static int ord_reserve(struct ilp_ftrace *f, size_t total)
 	return 0;
 }
 
+/* events merged between two additions to the resolver's window: still in the cache */
+#define WINDOW_PIECE 128
+
 /*
  * k-way merge of every vector's undelivered events into f->ord: pointers,
  * valid until the next read.  Equal times go to the lower vector first.
- * A vector's run is taken whole while it stays ahead of the others' heads
- * (a CPU's events mostly come in long runs).
+ * A vector's run is taken while it stays ahead of the others' heads (a
+ * CPU's events mostly come in long runs), up to a piece for the window
+ * (the next pass picks the same vector again).  The resolver's window
+ * (begun by the caller) gets the events as they are merged.
  */
 static int merge_all(struct ilp_ftrace *f)
 {
 	int nsrc = f->ncpus + 1, s, nact = 0, best, second, k;
-	size_t total = 0;
+	size_t total = 0, added = 0;
 	int act[nsrc];
 
 	for (s = 0; s < nsrc; s++) {
@@ -588,12 +593,16 @@ static int merge_all(struct ilp_ftrace *f)
 			f->ord[f->ord_n] = &bv->v[f->cpu[s].cur];
 			f->ord_src[f->ord_n++] = (uint32_t)s;
 			f->cpu[s].cur++;
-		} while (f->cpu[s].cur < bv->n &&
+		} while (f->cpu[s].cur < bv->n && f->ord_n - added < WINDOW_PIECE &&
 			 (bv->v[f->cpu[s].cur].ts < lim ||
 			  (bv->v[f->cpu[s].cur].ts == lim && s < act[second])));
 		if (f->cpu[s].cur == bv->n) {
 			memmove(&act[best], &act[best + 1], (size_t)(nact - best - 1) * sizeof(*act));
 			nact--;
+		}
+		if (f->ord_n - added >= WINDOW_PIECE || !nact) {
+			ilp_resolver_window_add(f->res, f->ord + added, f->ord_n - added);
+			added = f->ord_n;
 		}
 	}
 	return 0;
@@ -618,18 +627,15 @@ static int take_pending(struct ilp_ftrace *f)
  * Delivers the merged events stamped up to limit; keeps the rest in their
  * vectors.  Each goes through the resolver first, which may add the
  * FD_INFO of the fd a call made (record's tap gets those too, at their own
- * ts); the kernel's path copies stay with the resolver.  horizon: every
- * event up to it has been read (the resolver checks its /proc reads
- * against them).
+ * ts); the kernel's path copies stay with the resolver, which checks its
+ * /proc reads against the window merge_all gave it.
  */
-static int deliver(struct ilp_ftrace *f, uint64_t limit, uint64_t horizon, ilp_event_fn fn,
-		   void *ctx)
+static int deliver(struct ilp_ftrace *f, uint64_t limit, ilp_event_fn fn, void *ctx)
 {
 	struct ilp_event info[ILP_RESOLVE_MAX];
 	size_t i, j;
 	int err = 0, n, k;
 
-	ilp_resolver_window(f->res, f->ord, f->ord_n, horizon);
 	for (i = 0; i < f->ord_n && f->ord[i]->ts <= limit; i++) {
 		const struct ilp_event *ev = f->ord[i];
 
@@ -706,10 +712,11 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 			f->replay_now = replay_next(f);	/* the next round_ms */
 		}
 		ilp_resolver_round_end(f->res);	/* the round's sockets, in one lookup */
+		ilp_resolver_window_begin(f->res, horizon);
 		r = merge_all(f);
 		if (r)
 			return r;
-		r = deliver(f, limit, horizon, fn, ctx);
+		r = deliver(f, limit, fn, ctx);
 		if (r)
 			return r;
 		/* live: a writer faster than us must not keep us here */

@@ -43,6 +43,12 @@ struct evvec {
 	size_t cur;		/* merge cursor */
 };
 
+/* the merged events before end that follow the previous run come from vector src */
+struct run {
+	size_t end;
+	int src;
+};
+
 /* --stacks: the last record on a CPU that is not a user_stack */
 struct prev_rec {
 	int32_t tid;
@@ -62,8 +68,8 @@ struct ilp_ftrace {
 	struct evvec pend;	/* injected while a drain delivers: moved to
 				 * cpu[ncpus] by the next drain */
 	const struct ilp_event **ord;	/* the merge: undelivered events in time order */
-	uint32_t *ord_src;	/* ... the vector each came from */
-	size_t ord_n, ord_cap;
+	struct run *runs;	/* ... in runs of one vector each */
+	size_t ord_n, ord_cap, nruns;
 	void *page;
 	int page_size;
 	uint64_t replay_step;	/* open_dir: ns of trace per round; 0 live */
@@ -453,7 +459,7 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 			free(f->cpu[cpu].v);
 	free(f->pend.v);
 	free(f->ord);
-	free(f->ord_src);
+	free(f->runs);
 	free(f->cpu);
 	free(f->last_ts);
 	free(f->prev);
@@ -520,7 +526,7 @@ static int read_cpu(struct ilp_ftrace *f, int cpu)
 static int ord_reserve(struct ilp_ftrace *f, size_t total)
 {
 	const struct ilp_event **o;
-	uint32_t *src;
+	struct run *runs;
 	size_t cap;
 
 	if (total <= f->ord_cap)
@@ -532,10 +538,10 @@ static int ord_reserve(struct ilp_ftrace *f, size_t total)
 	if (!o)
 		return -ENOMEM;
 	f->ord = o;
-	src = realloc(f->ord_src, cap * sizeof(*src));
-	if (!src)
+	runs = realloc(f->runs, cap * sizeof(*runs));
+	if (!runs)
 		return -ENOMEM;
-	f->ord_src = src;
+	f->runs = runs;
 	f->ord_cap = cap;
 	return 0;
 }
@@ -554,7 +560,7 @@ static int ord_reserve(struct ilp_ftrace *f, size_t total)
 static int merge_all(struct ilp_ftrace *f)
 {
 	int nsrc = f->ncpus + 1, s, nact = 0, best, second, k;
-	size_t total = 0, added = 0;
+	size_t total = 0, added = 0, cur, n;
 	int act[nsrc];
 
 	for (s = 0; s < nsrc; s++) {
@@ -566,6 +572,7 @@ static int merge_all(struct ilp_ftrace *f)
 			act[nact++] = s;
 	}
 	f->ord_n = 0;
+	f->nruns = 0;
 	if (ord_reserve(f, total))
 		return -ENOMEM;
 	while (nact > 0) {
@@ -589,14 +596,19 @@ static int merge_all(struct ilp_ftrace *f)
 		 * only if its vector comes first) */
 		lim = second < 0 ? UINT64_MAX : f->cpu[act[second]].v[f->cpu[act[second]].cur].ts;
 		s = act[best];
+		cur = bv->cur;
+		n = f->ord_n;
 		do {
-			f->ord[f->ord_n] = &bv->v[f->cpu[s].cur];
-			f->ord_src[f->ord_n++] = (uint32_t)s;
-			f->cpu[s].cur++;
-		} while (f->cpu[s].cur < bv->n && f->ord_n - added < WINDOW_PIECE &&
-			 (bv->v[f->cpu[s].cur].ts < lim ||
-			  (bv->v[f->cpu[s].cur].ts == lim && s < act[second])));
-		if (f->cpu[s].cur == bv->n) {
+			f->ord[n++] = &bv->v[cur++];
+		} while (cur < bv->n && n - added < WINDOW_PIECE &&
+			 (bv->v[cur].ts < lim || (bv->v[cur].ts == lim && s < act[second])));
+		f->cpu[s].cur = cur;
+		if (f->nruns && f->runs[f->nruns - 1].src == s)
+			f->runs[f->nruns - 1].end = n;	/* the same run, cut for the window */
+		else
+			f->runs[f->nruns++] = (struct run){ n, s };
+		f->ord_n = n;
+		if (cur == bv->n) {
 			memmove(&act[best], &act[best + 1], (size_t)(nact - best - 1) * sizeof(*act));
 			nact--;
 		}
@@ -633,7 +645,7 @@ static int take_pending(struct ilp_ftrace *f)
 static int deliver(struct ilp_ftrace *f, uint64_t limit, ilp_event_fn fn, void *ctx)
 {
 	struct ilp_event info[ILP_RESOLVE_MAX];
-	size_t i, j;
+	size_t i, j, start;
 	int err = 0, n, k;
 
 	for (i = 0; i < f->ord_n && f->ord[i]->ts <= limit; i++) {
@@ -654,9 +666,10 @@ static int deliver(struct ilp_ftrace *f, uint64_t limit, ilp_event_fn fn, void *
 		}
 	}
 	/* each vector's delivered events are the first of its undelivered */
-	for (j = 0; j < i; j++)
-		f->cpu[f->ord_src[j]].pos++;
+	for (j = 0, start = 0; j < f->nruns && start < i; start = f->runs[j++].end)
+		f->cpu[f->runs[j].src].pos += (f->runs[j].end < i ? f->runs[j].end : i) - start;
 	f->ord_n = 0;
+	f->nruns = 0;
 	return err;
 }
 

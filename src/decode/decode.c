@@ -381,10 +381,13 @@ static int dec_uring(const struct field *f, const unsigned char *d, size_t size,
 #define BLOCK_FIELDS(bytes, comm, error) \
 	{ "dev", "sector", "nr_sector", bytes, "?rwbs", comm, error }
 
+/* the rows of every syscall's entry and exit: decoded without the indirect call */
+enum { ROW_SYS_ENTER, ROW_SYS_EXIT };
+
 static const struct row rows[] = {
-	{ { "raw_syscalls", "sys_enter", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
+	[ROW_SYS_ENTER] = { { "raw_syscalls", "sys_enter", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
 	  { "id", "args" }, ILP_EV_SYS_ENTER, dec_sys_enter },
-	{ { "raw_syscalls", "sys_exit", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
+	[ROW_SYS_EXIT] = { { "raw_syscalls", "sys_exit", ILP_TP_REQUIRED | ILP_TP_SYSCALL },
 	  { "id", "ret" }, ILP_EV_SYS_EXIT, dec_sys_exit },
 	{ { "task", "task_newtask", ILP_TP_REQUIRED },
 	  { "pid", "comm", "clone_flags" }, ILP_EV_TASK_NEW, dec_newtask },
@@ -882,5 +885,9 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	if (row >= (int)NROWS)
 		return dec_userstr(&d->ustr[row - (int)NROWS], p, size, ev);
 	ev->kind = (uint16_t)rows[row].kind;
+	if (row == ROW_SYS_EXIT)
+		return dec_sys_exit(d->res[row].f, p, size, ev);
+	if (row == ROW_SYS_ENTER)
+		return dec_sys_enter(d->res[row].f, p, size, ev);
 	return rows[row].fn(d->res[row].f, p, size, ev);
 }

@@ -1231,6 +1231,11 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 	struct pstate *p, *pp;
 	struct fact *f;
 
+	/* most events: a call the names do not need (tested before the switch,
+	 * whose jump on kind is mispredicted more often than these) */
+	if ((ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT) &&
+	    (ev->nr < 0 || ev->nr >= ILP_SC_MAX || !r->role[ev->nr].role))
+		return 0;
 	switch (ev->kind) {
 	case ILP_EV_TASK_INFO:
 		if (ev->pid > 0 && (t = ilp_res_thread(r, ev->tid)))

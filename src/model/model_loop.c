@@ -790,22 +790,28 @@ static size_t scan(struct ilp_loopt *t)
 
 /*
  * run[] from the ring alone, for the newest step (after steps that were not
- * scanned); the smallest period confirmed, 0 if none.  O(W * RING).
+ * scanned); the smallest period confirmed, 0 if none.  run[p] is not 0 only
+ * where the step p back has the newest step's key: those periods (its chain
+ * in prev[], as scan() walks it) are counted back, the others go to 0.
+ * O(the sum of their runs).
  */
 static size_t rebuild(struct ilp_loopt *t)
 {
-	size_t p, r, pmax = t->n - 1 < W ? (size_t)(t->n - 1) : W, best = 0;
-	uint64_t live = 0;
+	uint64_t c = t->n - 1, live = 0, zero;
+	size_t p = t->prev[c & RMASK], r, d, best = 0;
 
-	for (p = 1; p <= pmax; p++) {
-		for (r = 0; r + p < RING && r + p < t->n &&
-			    key_at(t, t->n - 1 - r) == key_at(t, t->n - 1 - r - p); r++)
+	for (zero = t->live; zero; zero &= zero - 1)
+		t->run[__builtin_ctzll(zero) + 1] = 0;
+	while (p) {		/* increasing p: the first confirmed is the smallest */
+		for (r = 1; r + p < RING && r + p < t->n && key_at(t, c - r) == key_at(t, c - r - p);
+		     r++)
 			;
 		t->run[p] = (uint16_t)r;
-		if (r)
-			live |= 1ull << (p - 1);
+		live |= 1ull << (p - 1);
 		if (!best && p >= 2 && r >= p)
 			best = p;
+		d = t->prev[(c - p) & RMASK];
+		p = d && p + d <= W ? p + d : 0;
 	}
 	t->live = live;
 	return best;

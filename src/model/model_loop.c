@@ -87,6 +87,8 @@ struct lockst {
 	int created;		/* s was made for this run */
 	int flushed;		/* part of the run is counted already */
 	struct acc *it;		/* the iteration in progress (p steps) */
+	uint64_t it_used[1 + ILP_LOOP_ALTS];	/* [how - 1] bit k: it[k]'s part how
+						 * has calls (the others are 0) */
 	uint64_t it_t0, it_t1;	/* its first step's enter, its last step's exit */
 	struct acc *ep;		/* the run's complete iterations, not yet in s */
 	uint64_t ep_iters, ep_t0, ep_t1;
@@ -270,7 +272,7 @@ static int count_run(struct lockst *lk)
 	return 1;
 }
 
-static void iteration_done(struct lockst *lk, size_t p, uint64_t t1);
+static void iteration_done(struct lockst *lk, uint64_t t1);
 
 /*
  * The run ends: its iterations are counted (commit) or dropped.  The one
@@ -287,7 +289,7 @@ static void end_run(struct ilp_loopt *t, int commit)
 	int counted;
 
 	if (commit && lk->phase * 2 > l->nsteps)
-		iteration_done(lk, l->nsteps, lk->it_t1);
+		iteration_done(lk, lk->it_t1);
 	counted = commit && count_run(lk);
 	if (!counted && !lk->flushed && l->episodes)
 		l->episodes--;		/* a run that counted nothing is no run */
@@ -384,6 +386,34 @@ static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
 		}
 	}
 	return best;
+}
+
+/* x's calls into the iteration in progress, its step k (matched how) */
+static void it_tok(struct lockst *lk, size_t k, const struct tok *x, int how)
+{
+	acc_tok(&lk->it[k], x, how);
+	lk->it_used[how - 1] |= 1ull << k;
+}
+
+/* the iteration in progress into the run's (ep) when to_ep, then 0: only
+ * the parts that have calls (O(the steps taken), not O(p) of every part) */
+static void it_clear(struct lockst *lk, int to_ep)
+{
+	for (int h = 0; h < 1 + ILP_LOOP_ALTS; h++) {
+		for (uint64_t m = lk->it_used[h]; m; m &= m - 1) {
+			struct acc *a = &lk->it[__builtin_ctzll(m)];
+
+			if (to_ep) {
+				struct acc *e = &lk->ep[__builtin_ctzll(m)];
+
+				e->calls[h] += a->calls[h];
+				e->ns[h] += a->ns[h];
+				e->share[h] += a->share[h];
+			}
+			a->calls[h] = a->ns[h] = a->share[h] = 0;
+		}
+		lk->it_used[h] = 0;
+	}
 }
 
 static void add_acc(struct acc *to, const struct acc *from, size_t p)
@@ -590,7 +620,7 @@ static int lock(struct ilp_loopt *t, size_t p)
 			lk->it_t0 = tok_at(t, r0 + k)->t0;
 		lk->it_t1 = tok_at(t, r0 + k + i)->t1;
 		how = step_match(&s->pub.steps[i], tok_at(t, r0 + k + i), 1);
-		acc_tok(&lk->it[i], tok_at(t, r0 + k + i), how);
+		it_tok(lk, i, tok_at(t, r0 + k + i), how);
 		lk->target = (int)i;
 		lk->target_how = how;
 	}
@@ -599,10 +629,9 @@ static int lock(struct ilp_loopt *t, size_t p)
 	return 0;
 }
 
-static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
+static void iteration_done(struct lockst *lk, uint64_t t1)
 {
-	add_acc(lk->ep, lk->it, p);
-	memset(lk->it, 0, p * sizeof(lk->it[0]));
+	it_clear(lk, 1);
 	lk->noise_it = 0;
 	if (!lk->ep_iters++)
 		lk->ep_t0 = lk->it_t0;
@@ -613,9 +642,9 @@ static void iteration_done(struct lockst *lk, size_t p, uint64_t t1)
 }
 
 /* the iteration in progress is dropped */
-static void drop_iteration(struct lockst *lk, size_t p)
+static void drop_iteration(struct lockst *lk)
 {
-	memset(lk->it, 0, p * sizeof(lk->it[0]));
+	it_clear(lk, 0);
 	lk->phase = 0;
 	lk->noise_it = 0;
 }
@@ -627,12 +656,12 @@ static void take_step(struct ilp_loopt *t, const struct tok *x, int how, size_t 
 
 	lk->it_t1 = x->t1;
 	lk->it_end = t->n;
-	acc_tok(&lk->it[lk->phase], x, how);
+	it_tok(lk, lk->phase, x, how);
 	lk->target = (int)lk->phase;
 	lk->target_how = how;
 	lk->noise_run = 0;
 	if (++lk->phase == p) {
-		iteration_done(lk, p, x->t1);
+		iteration_done(lk, x->t1);
 		lk->target = (int)(W + p - 1);
 	}
 }
@@ -654,7 +683,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	}
 	/* a run split by a little noise (pwrite, a log line, pwrite) */
 	if (lk->phase && lk->noise_run <= 2 && (how = step_match(&st[lk->phase - 1], x, 1))) {
-		acc_tok(&lk->it[lk->phase - 1], x, how);
+		it_tok(lk, lk->phase - 1, x, how);
 		lk->it_t1 = x->t1;
 		lk->it_end = t->n;
 		lk->target = (int)lk->phase - 1;
@@ -674,13 +703,13 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	}
 	if (lk->phase && (how = step_match(&st[0], x, 1))) {	/* the iteration starts over */
 		if (p - lk->phase <= SKIP_MAX)	/* the item skipped its last steps */
-			iteration_done(lk, p, lk->it_t1);
+			iteration_done(lk, lk->it_t1);
 		else
-			drop_iteration(lk, p);
+			drop_iteration(lk);
 		lk->it_t0 = x->t0;
 		lk->it_t1 = x->t1;
 		lk->it_end = t->n;
-		acc_tok(&lk->it[0], x, how);
+		it_tok(lk, 0, x, how);
 		lk->phase = 1;
 		lk->target = 0;
 		lk->target_how = how;
@@ -692,7 +721,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	lk->last_noise = t->n;
 	t->noise[((t->n - 1) & RMASK) / 64] |= 1ull << ((t->n - 1) & 63);
 	if (lk->phase && ++lk->noise_it > p)
-		drop_iteration(lk, p);	/* more noise than steps: not this loop */
+		drop_iteration(lk);	/* more noise than steps: not this loop */
 	if (lk->since_iter > 2 * p)
 		end_run(t, 1);		/* the loop is over */
 }
@@ -838,6 +867,8 @@ static void merge(struct ilp_loopt *t, uint64_t lat, uint64_t share, uint64_t ex
 
 	if (!t->locked || lk->target < 0)
 		return;
+	if (lk->target < W)
+		lk->it_used[lk->target_how - 1] |= 1ull << lk->target;
 	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
 	a->calls[lk->target_how - 1]++;
 	a->ns[lk->target_how - 1] += lat;

@@ -666,8 +666,16 @@ static void take_step(struct ilp_loopt *t, const struct tok *x, int how, size_t 
 	}
 }
 
-/* a new step while locked */
-static void match(struct ilp_loopt *t, const struct tok *x)
+/* step_match(s, x, 1) when step_match(s, x, 0) gave how */
+static int step_set(struct ilp_loop_step *s, const struct tok *x, int how)
+{
+	if (how && how == 2 + (int)s->nalt)	/* a new alternate */
+		s->alt[s->nalt++] = x->obj;
+	return how;
+}
+
+/* a new step while locked; how0: step_match(x, 0) on the step expected */
+static void match(struct ilp_loopt *t, const struct tok *x, int how0)
 {
 	struct lockst *lk = t->lk;
 	struct ilp_loop_step *st = lk->s->pub.steps;
@@ -675,7 +683,7 @@ static void match(struct ilp_loopt *t, const struct tok *x)
 	int how;
 
 	lk->since_iter++;
-	if ((how = step_match(&st[lk->phase], x, 1))) {
+	if ((how = step_set(&st[lk->phase], x, how0))) {
 		if (!lk->phase)
 			lk->it_t0 = x->t0;
 		take_step(t, x, how, p);
@@ -847,16 +855,16 @@ static size_t rebuild(struct ilp_loopt *t)
 }
 
 /*
- * The newest step is the one the lock expects and no noise is in the ring:
- * nothing but the lock can come of it (a longer period takes over only
- * over noise), so the scan can wait (run[] is rebuilt when needed).
+ * The newest step is the one the lock expects (how0) and no noise is in
+ * the ring: nothing but the lock can come of it (a longer period takes
+ * over only over noise), so the scan can wait (run[] is rebuilt when
+ * needed).
  */
-static int steady(struct ilp_loopt *t, const struct tok *x)
+static int steady(const struct ilp_loopt *t, int how0)
 {
-	struct lockst *lk = t->lk;
+	const struct lockst *lk = t->lk;
 
-	return (!lk->last_noise || t->n - lk->last_noise >= RING) &&
-	       step_match(&lk->s->pub.steps[lk->phase], x, 0);
+	return how0 && (!lk->last_noise || t->n - lk->last_noise >= RING);
 }
 
 /* a run of the newest step goes on: its calls go where the step's went */
@@ -884,6 +892,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 {
 	struct tok *x;
 	size_t best;
+	int how0 = 0;
 
 	if (!t->ring) {		/* the first step (of a thread reusing a tid: again) */
 		t->ring = ring_new(NULL, RING_MIN);
@@ -921,10 +930,12 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
 	index_step(t);
-	if (t->locked && steady(t, x)) {
+	if (t->locked)	/* matched once: steady() and match() take it */
+		how0 = step_match(&t->lk->s->pub.steps[t->lk->phase], x, 0);
+	if (t->locked && steady(t, how0)) {
 		t->run_stale = 1;	/* no other period can take over: no scan */
 		t->how = 0;
-		match(t, x);
+		match(t, x, how0);
 		return 0;
 	}
 	t->how = t->run_stale ? 2 : 1;
@@ -941,7 +952,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 			end_run(t, lk->ep_start + 3 * best < t->n);
 			return lock(t, best);
 		}
-		match(t, x);
+		match(t, x, how0);
 		if (t->locked)
 			return 0;
 	}

@@ -46,13 +46,54 @@ struct ilp_share_slot {
 	uint64_t carved;	/* ns given to kernel lock waits inside it */
 };
 
-/* moves the integral to ts (an older ts changes nothing) */
-void ilp_share_advance(struct ilp_share_clock *c, uint64_t ts);
+/* moves the integral to ts (an older ts changes nothing); inline, as
+ * enter and exit: they come twice per syscall */
+static inline void ilp_share_advance(struct ilp_share_clock *c, uint64_t ts)
+{
+	uint64_t dt;
+
+	if (ts <= c->ts)
+		return;
+	dt = ts - c->ts;
+	c->ts = ts;
+	if (c->k == 1)		/* the common cases without a 128-bit division */
+		c->acc += (ilp_share_t)dt << ILP_SHARE_FRAC;
+	else if (c->k && dt < (1ull << (64 - ILP_SHARE_FRAC)))
+		c->acc += (dt << ILP_SHARE_FRAC) / c->k;
+	else if (c->k)
+		c->acc += ((ilp_share_t)dt << ILP_SHARE_FRAC) / c->k;
+}
+
 /* a call enters at ts; counted: it takes part (ends any call the slot had) */
-void ilp_share_enter(struct ilp_share_clock *c, struct ilp_share_slot *s, uint64_t ts,
-		     int counted);
+static inline void ilp_share_enter(struct ilp_share_clock *c, struct ilp_share_slot *s,
+				   uint64_t ts, int counted)
+{
+	ilp_share_advance(c, ts);
+	if (s->on)
+		c->k--;		/* an enter replaced an enter: the old call is lost */
+	s->on = counted;
+	s->carved = 0;
+	if (counted) {
+		c->k++;
+		s->a0 = c->acc;
+	}
+}
+
 /* the call ends at ts: its share in ns, carved parts taken out (0 if not counted) */
-uint64_t ilp_share_exit(struct ilp_share_clock *c, struct ilp_share_slot *s, uint64_t ts);
+static inline uint64_t ilp_share_exit(struct ilp_share_clock *c, struct ilp_share_slot *s,
+				      uint64_t ts)
+{
+	uint64_t ns;
+
+	if (!s->on)
+		return 0;
+	ilp_share_advance(c, ts);
+	c->k--;
+	s->on = 0;
+	ns = (uint64_t)((c->acc - s->a0) >> ILP_SHARE_FRAC);
+	return ns > s->carved ? ns - s->carved : 0;
+}
+
 /* the integral now (a mark, for a wait that may be carved later) */
 ilp_share_t ilp_share_mark(struct ilp_share_clock *c, uint64_t ts);
 /* a wait from mark to ts inside the slot's call: ns carved out of the call

@@ -37,7 +37,8 @@
  *                           chdir), stamped with when it was read;
  *   ilp_resolver_round_end  after every CPU was read: the sockets met in the
  *                           round, named in one batch (sock_diag);
- *   ilp_resolver_window     the events about to be delivered and the ones
+ *   ilp_resolver_window_begin, ilp_resolver_window_add
+ *                           the events about to be delivered and the ones
  *                           read after them, and up to when all are read;
  *   ilp_resolver_on_event   each delivered event, in time order: pairs a
  *                           call's entry and exit, decides the name from the
@@ -118,28 +119,18 @@ void ilp_resolver_on_record(struct ilp_resolver *r, const struct ilp_event *ev);
 void ilp_resolver_round_end(struct ilp_resolver *r);
 
 /**
- * ilp_resolver_window - the events about to be delivered and those after
+ * ilp_resolver_window_begin - starts the window of events to deliver
  * @r: the resolver
- * @v: the merged events from the next one to deliver on, in time order,
- *	by pointer; borrowed: valid until the next call
- * @n: events at v
  * @horizon: every event up to this time (CLOCK_MONOTONIC ns) has been
  *	read; UINT64_MAX: all (tracing is off)
  *
+ * The window: the events about to be delivered and those read after them.
+ * ilp_resolver_window_add() gives it the merged events from the next one
+ * to deliver on, in time order, in pieces (a source merging its
+ * events adds each piece while it is in the cache).
  * ilp_resolver_on_event() checks in this window that nothing (close,
  * dup2 onto it, close_range, exec) changed an fd between its call and
  * the /proc read.
- */
-void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
-			 uint64_t horizon);
-
-/**
- * ilp_resolver_window_begin - ilp_resolver_window() in pieces: an empty window
- * @r: the resolver
- * @horizon: as for ilp_resolver_window()
- *
- * ilp_resolver_window_add() then gives it the events in time order (a
- * source merging its events adds each piece while it is in the cache).
  */
 void ilp_resolver_window_begin(struct ilp_resolver *r, uint64_t horizon);
 

@@ -11,6 +11,10 @@
 set -u
 dir=${1:?usage: capture-raw.sh DIR SECONDS PID...}; secs=${2:?}; shift 2
 [ $# -gt 0 ] || { echo "capture-raw: no PID" >&2; exit 2; }
+[ "$(id -u)" -eq 0 ] || { echo "capture-raw: needs root (tracefs)" >&2; exit 1; }
+for p in "$@"; do
+	kill -0 "$p" 2>/dev/null || { echo "capture-raw: no process $p" >&2; exit 1; }
+done
 T=/sys/kernel/tracing
 [ -d $T/instances ] || mount -t tracefs nodev $T 2>/dev/null || { echo "capture-raw: no tracefs" >&2; exit 1; }
 I=$T/instances/ilp-capture-$$

@@ -690,13 +690,6 @@ void ilp_resolver_round_end(struct ilp_resolver *r)
 	r->pending = NULL;
 }
 
-void ilp_resolver_window(struct ilp_resolver *r, const struct ilp_event *const *v, size_t n,
-			 uint64_t horizon)
-{
-	ilp_res_window_begin(r, horizon);
-	ilp_res_window_add(r, v, n);
-}
-
 void ilp_resolver_window_begin(struct ilp_resolver *r, uint64_t horizon)
 {
 	ilp_res_window_begin(r, horizon);

@@ -198,8 +198,6 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		f->prev[cpu].valid = 0;	/* the record before this page's first is lost */
 	while (ilp_rbpage_next(&pg, &rec)) {
 		f->last_ts[cpu] = rec.ts;
-		if (f->cpu_ts)
-			f->cpu_ts[cpu] = rec.ts;
 		ev = vec_push(out);
 		if (!ev)
 			return -ENOMEM;
@@ -519,6 +517,8 @@ static int read_cpu(struct ilp_ftrace *f, int cpu)
 		err = decode_page(f, cpu, f->page);
 		if (err)
 			return err;
+		if (f->cpu_ts && f->last_ts[cpu])
+			f->cpu_ts[cpu] = f->last_ts[cpu];	/* open_dir: per page */
 	}
 	return 1;
 }

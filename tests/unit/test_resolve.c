@@ -145,7 +145,8 @@ static void run(struct ctx *c, uint64_t horizon)
 
 		for (i = 0; i < c->n; i++)
 			v[i] = &c->ev[i];
-		ilp_resolver_window(c->r, v, c->n, horizon);
+		ilp_resolver_window_begin(c->r, horizon);
+		ilp_resolver_window_add(c->r, v, c->n);
 	}
 	for (i = 0; i < c->n; i++) {
 		c->nres[i] = ilp_resolver_on_event(c->r, &c->ev[i], c->res[i]);

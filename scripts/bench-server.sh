@@ -12,6 +12,10 @@
 #                     default period is 10 s, a 1 s one toggles the events ten
 #                     times as often and shows the steady state in a short run)
 #   iolockprof attach                                 (full: every event)
+#   ftrace alone      a private instance with the same events, pid filter
+#                     and buffer size (scripts/capture-raw.sh -), read by cat
+#                     into /dev/null: what the kernel's tracing costs by
+#                     itself, the floor under any ftrace reader
 #   strace -f -c -p
 #   perf trace -s -p
 # Interleaved rounds (BENCH_SERVER_ROUNDS, default 3): in each round every
@@ -63,7 +67,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ilp-bench-server.XXXXXX") || die "mktemp failed
 srv_pid=""
 tracer_pid=""
 cleanup() {
-	[ -n "$tracer_pid" ] && kill -INT "$tracer_pid" 2>/dev/null && wait "$tracer_pid" 2>/dev/null
+	[ -n "$tracer_pid" ] && kill -"${stop_sig:-INT}" "$tracer_pid" 2>/dev/null && wait "$tracer_pid" 2>/dev/null
 	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -111,6 +115,7 @@ bench() {
 start_tracer() {
 	local i
 	tracer_pid=""
+	stop_sig=INT	# as a user stops a tracer
 	case $1 in
 	untraced) return 0 ;;
 	"iolockprof --continuous")
@@ -118,6 +123,9 @@ start_tracer() {
 			2> "$tmp/err" & ;;
 	iolockprof)
 		"$ILP" attach --status never -o /dev/null "$srv_pid" 2> "$tmp/err" & ;;
+	"ftrace alone")	# a script in the background ignores SIGINT
+		stop_sig=TERM
+		bash "$(dirname "$0")/capture-raw.sh" - 86400 "$srv_pid" > "$tmp/err" 2>&1 & ;;
 	"strace -f -c")
 		strace -f -c -o "$tmp/strace.out" -p "$srv_pid" 2> "$tmp/err" & ;;
 	"perf trace -s")
@@ -134,7 +142,7 @@ start_tracer() {
 	strace*|perf*)	# no line says when they trace: a request shows in their output
 		sleep 1 ;;
 	*)	for i in $(seq 100); do
-			grep -q '^iolockprof: profiling' "$tmp/err" && break
+			grep -q '^iolockprof: profiling\|^capture-raw: tracing' "$tmp/err" && break
 			kill -0 "$tracer_pid" 2>/dev/null || break
 			sleep 0.05
 		done ;;
@@ -144,12 +152,13 @@ start_tracer() {
 
 stop_tracer() {
 	[ -n "$tracer_pid" ] || return 0
-	kill -INT "$tracer_pid" 2>/dev/null
+	kill -"$stop_sig" "$tracer_pid" 2>/dev/null
 	wait "$tracer_pid" 2>/dev/null
 	tracer_pid=""
 }
 
-configs=("untraced" "iolockprof --continuous" "iolockprof" "strace -f -c" "perf trace -s")
+configs=("untraced" "iolockprof --continuous" "iolockprof" "ftrace alone"
+	 "strace -f -c" "perf trace -s")
 declare -A extra_args
 IFS=';' read -r -a extras <<< "${BENCH_SERVER_EXTRA:-}"
 for e in "${extras[@]}"; do

@@ -11,8 +11,9 @@
  * runs, and delivers only events older than the *previous* drain's start:
  * everything stamped before then was committed before this drain read the
  * buffers.  What is held back stays in its CPU's vector (each event is
- * written once, where it is decoded): the merge orders pointers, and a
- * vector is compacted only when it would grow.
+ * written once, where it is decoded): the merge orders pointers.  A vector
+ * is a ring, so what is held back is never moved: the delivered events'
+ * slots take the next ones, and only a ring that is full grows.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,12 +37,21 @@
 #define PAGES_PER_ROUND 1024	/* per CPU per merge round: 4 MiB of 4 KiB pages */
 #define MAX_ROUNDS 64		/* per live drain; the rest waits for the next */
 
+/*
+ * A ring of cap (a power of 2) events: n, pos and cur count events since
+ * the vector began (or grew), and event i is at v[i & (cap - 1)] (vat()).
+ */
 struct evvec {
 	struct ilp_event *v;
 	size_t n, cap;
 	size_t pos;		/* the first not yet delivered */
 	size_t cur;		/* merge cursor */
 };
+
+static inline struct ilp_event *vat(const struct evvec *v, size_t i)
+{
+	return &v->v[i & (v->cap - 1)];
+}
 
 /* the merged events before end that follow the previous run come from vector src */
 struct run {
@@ -112,37 +122,35 @@ uint64_t ilp_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* room for extra more undelivered events: the ring grows (the only copy) */
 static int vec_reserve(struct evvec *v, size_t extra)
 {
-	size_t cap;
+	size_t cap, i, held = v->n - v->pos;
 	struct ilp_event *nv;
 
-	if (v->n + extra <= v->cap)
+	if (held + extra <= v->cap)
 		return 0;
-	if (v->pos) {		/* drop what was delivered: no pointer into v
-				 * lives outside a drain's delivery */
-		memmove(v->v, v->v + v->pos, (v->n - v->pos) * sizeof(*v->v));
-		v->n -= v->pos;
-		v->pos = 0;
-		if (v->n + extra <= v->cap)
-			return 0;
-	}
 	cap = v->cap ? v->cap : 4096;
-	while (cap < v->n + extra)
+	while (cap < held + extra)
 		cap *= 2;
-	nv = realloc(v->v, cap * sizeof(*nv));
+	nv = malloc(cap * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
+	for (i = 0; i < held; i++)	/* no pointer into v lives outside a drain's delivery */
+		nv[i] = *vat(v, v->pos + i);
+	free(v->v);
 	v->v = nv;
 	v->cap = cap;
+	v->n = held;
+	v->pos = 0;
 	return 0;
 }
 
 static struct ilp_event *vec_push(struct evvec *v)
 {
-	if (v->n == v->cap && vec_reserve(v, 1))
+	if (v->n - v->pos == v->cap && vec_reserve(v, 1))
 		return NULL;
-	return &v->v[v->n++];
+	return vat(v, v->n++);
 }
 
 /*
@@ -196,11 +204,12 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		f->counters.missed += 1;	/* some lost, count unknown */
 	if (pg.missed)
 		f->prev[cpu].valid = 0;	/* the record before this page's first is lost */
+	/* room for the most records a page holds (8 bytes each, header included) */
+	if (vec_reserve(out, pg.size / 8))
+		return -ENOMEM;
 	while (ilp_rbpage_next(&pg, &rec)) {
 		f->last_ts[cpu] = rec.ts;
-		ev = vec_push(out);
-		if (!ev)
-			return -ENOMEM;
+		ev = vat(out, out->n++);
 		r = ilp_decode(f->dec, rec.data, rec.size, rec.ts,
 			       cpu < f->nmain ? cpu : cpu - f->nmain, ev);
 		if (!pair_ustack(f, cpu, rec.data, rec.size, ev, r)) {
@@ -582,26 +591,26 @@ static int merge_all(struct ilp_ftrace *f)
 		best = 0;
 		second = -1;
 		for (k = 1; k < nact; k++) {
-			uint64_t t = f->cpu[act[k]].v[f->cpu[act[k]].cur].ts;
+			uint64_t t = vat(&f->cpu[act[k]], f->cpu[act[k]].cur)->ts;
 
-			if (t < f->cpu[act[best]].v[f->cpu[act[best]].cur].ts) {
+			if (t < vat(&f->cpu[act[best]], f->cpu[act[best]].cur)->ts) {
 				second = best;
 				best = k;
-			} else if (second < 0 || t < f->cpu[act[second]].v[f->cpu[act[second]].cur].ts) {
+			} else if (second < 0 || t < vat(&f->cpu[act[second]], f->cpu[act[second]].cur)->ts) {
 				second = k;
 			}
 		}
 		bv = &f->cpu[act[best]];
 		/* the run: while ahead of the second head (at an equal time,
 		 * only if its vector comes first) */
-		lim = second < 0 ? UINT64_MAX : f->cpu[act[second]].v[f->cpu[act[second]].cur].ts;
+		lim = second < 0 ? UINT64_MAX : vat(&f->cpu[act[second]], f->cpu[act[second]].cur)->ts;
 		s = act[best];
 		cur = bv->cur;
 		n = f->ord_n;
 		do {
-			f->ord[n++] = &bv->v[cur++];
+			f->ord[n++] = vat(bv, cur++);
 		} while (cur < bv->n && n - added < WINDOW_PIECE &&
-			 (bv->v[cur].ts < lim || (bv->v[cur].ts == lim && s < act[second])));
+			 (vat(bv, cur)->ts < lim || (vat(bv, cur)->ts == lim && s < act[second])));
 		f->cpu[s].cur = cur;
 		if (f->nruns && f->runs[f->nruns - 1].src == s)
 			f->runs[f->nruns - 1].end = n;	/* the same run, cut for the window */
@@ -624,13 +633,14 @@ static int merge_all(struct ilp_ftrace *f)
 static int take_pending(struct ilp_ftrace *f)
 {
 	struct evvec *v = &f->cpu[f->ncpus];
+	size_t i;
 
 	if (!f->pend.n)
 		return 0;
 	if (vec_reserve(v, f->pend.n))
 		return -ENOMEM;
-	memcpy(v->v + v->n, f->pend.v, f->pend.n * sizeof(*v->v));
-	v->n += f->pend.n;
+	for (i = 0; i < f->pend.n; i++)
+		*vat(v, v->n++) = *vat(&f->pend, i);
 	f->pend.n = 0;
 	return 0;
 }
@@ -744,8 +754,8 @@ int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev)
 	struct ilp_event *slot;
 
 	/* injected events must stay sorted among themselves */
-	if ((v->n && v->v[v->n - 1].ts > ev->ts) ||
-	    (!v->n && in->n > in->pos && in->v[in->n - 1].ts > ev->ts))
+	if ((v->n && vat(v, v->n - 1)->ts > ev->ts) ||
+	    (!v->n && in->n > in->pos && vat(in, in->n - 1)->ts > ev->ts))
 		return -EINVAL;
 	if (f->tap && f->tap->inject) {
 		int err = f->tap->inject(f->tap->ctx, ev);

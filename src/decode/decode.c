@@ -128,11 +128,22 @@ static const unsigned char *data_loc(const unsigned char *d, size_t size, struct
 
 /* ---- decoders, one per row ---- */
 
+/* a syscall's id: a long, 8 bytes on a 64-bit kernel (read without rd_s's switch) */
+static inline int32_t rd_nr(const unsigned char *d, struct field f)
+{
+	int64_t v;
+
+	if (f.size != 8)
+		return (int32_t)rd_s(d, f);
+	memcpy(&v, d + f.off, 8);
+	return (int32_t)v;
+}
+
 static int dec_sys_enter(const struct field *f, const unsigned char *d, size_t size,
 			 struct ilp_event *ev)
 {
 	(void)size;
-	ev->nr = (int32_t)rd_s(d, f[0]);
+	ev->nr = rd_nr(d, f[0]);
 	if (f[1].size < (int)sizeof(ev->args))
 		return -EINVAL;
 	memcpy(ev->args, d + f[1].off, sizeof(ev->args));
@@ -143,8 +154,11 @@ static int dec_sys_exit(const struct field *f, const unsigned char *d, size_t si
 			struct ilp_event *ev)
 {
 	(void)size;
-	ev->nr = (int32_t)rd_s(d, f[0]);
-	ev->ret = rd_s(d, f[1]);
+	ev->nr = rd_nr(d, f[0]);
+	if (f[1].size == 8)
+		memcpy(&ev->ret, d + f[1].off, 8);
+	else
+		ev->ret = rd_s(d, f[1]);
 	return 1;
 }
 
@@ -880,14 +894,18 @@ int ilp_decode(const struct ilp_decoder *d, const void *data, size_t size,
 	ev->tid = tid;
 	ev->cpu = (uint16_t)cpu;
 	ev->nr = -1;
+	if (row == ROW_SYS_EXIT) {
+		ev->kind = ILP_EV_SYS_EXIT;
+		return dec_sys_exit(d->res[row].f, p, size, ev);
+	}
+	if (row == ROW_SYS_ENTER) {
+		ev->kind = ILP_EV_SYS_ENTER;
+		return dec_sys_enter(d->res[row].f, p, size, ev);
+	}
 	if (row >= UPROBE_BASE)
 		return dec_uprobe(&d->uev[row - UPROBE_BASE], p, size, ev);
 	if (row >= (int)NROWS)
 		return dec_userstr(&d->ustr[row - (int)NROWS], p, size, ev);
 	ev->kind = (uint16_t)rows[row].kind;
-	if (row == ROW_SYS_EXIT)
-		return dec_sys_exit(d->res[row].f, p, size, ev);
-	if (row == ROW_SYS_ENTER)
-		return dec_sys_enter(d->res[row].f, p, size, ev);
 	return rows[row].fn(d->res[row].f, p, size, ev);
 }

@@ -586,7 +586,10 @@ static int merge_all(struct ilp_ftrace *f)
 		return -ENOMEM;
 	while (nact > 0) {
 		const struct evvec *bv;
+		const struct ilp_event *e, *stop;
 		uint64_t lim;
+		size_t seg;
+		int tie;
 
 		best = 0;
 		second = -1;
@@ -605,12 +608,22 @@ static int merge_all(struct ilp_ftrace *f)
 		 * only if its vector comes first) */
 		lim = second < 0 ? UINT64_MAX : vat(&f->cpu[act[second]], f->cpu[act[second]].cur)->ts;
 		s = act[best];
+		tie = second >= 0 && s < act[second];
 		cur = bv->cur;
 		n = f->ord_n;
+		/* up to the vector's end, the ring's wrap or the piece's end:
+		 * a run cut there goes on in the next pass */
+		e = vat(bv, cur);
+		seg = bv->cap - (cur & (bv->cap - 1));
+		if (seg > bv->n - cur)
+			seg = bv->n - cur;
+		if (seg > WINDOW_PIECE - (n - added))
+			seg = WINDOW_PIECE - (n - added);
+		stop = e + seg;
 		do {
-			f->ord[n++] = vat(bv, cur++);
-		} while (cur < bv->n && n - added < WINDOW_PIECE &&
-			 (vat(bv, cur)->ts < lim || (vat(bv, cur)->ts == lim && s < act[second])));
+			f->ord[n++] = e++;
+		} while (e < stop && (e->ts < lim || (tie && e->ts == lim)));
+		cur += n - f->ord_n;
 		f->cpu[s].cur = cur;
 		if (f->nruns && f->runs[f->nruns - 1].src == s)
 			f->runs[f->nruns - 1].end = n;	/* the same run, cut for the window */

@@ -609,14 +609,10 @@ static void record_exit(struct ilp_resolver *r, const struct ilp_event *ev)
 	exit_reads(r, f, pt, ri, ev->ret, args);
 }
 
-void ilp_resolver_on_record(struct ilp_resolver *r, const struct ilp_event *ev)
+static __attribute__((noinline)) void on_record(struct ilp_resolver *r, const struct ilp_event *ev)
 {
 	struct fact *f;
 
-	if (r->pidns)	/* threads of a proved process, exits: as they are decoded */
-		ilp_pidns_on_event(r->pidns, ev);
-	if (ev->nr < 0 || ev->nr >= ILP_SC_MAX)
-		return;
 	switch (ev->kind) {
 	case ILP_EV_SYS_ARGSTR:
 		f = fact_new(r, ev->tid, ev->ts, ev->nr);
@@ -649,6 +645,22 @@ void ilp_resolver_on_record(struct ilp_resolver *r, const struct ilp_event *ev)
 	default:
 		return;
 	}
+}
+
+/* most records: a call that names nothing, out before on_record's prologue */
+void ilp_resolver_on_record(struct ilp_resolver *r, const struct ilp_event *ev)
+{
+	if (r->pidns)	/* threads of a proved process, exits: as they are decoded */
+		ilp_pidns_on_event(r->pidns, ev);
+	if (ev->nr < 0 || ev->nr >= ILP_SC_MAX)
+		return;
+	if (ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT) {
+		if (!r->role[ev->nr].role)
+			return;
+	} else if (ev->kind != ILP_EV_SYS_ARGSTR) {
+		return;
+	}
+	on_record(r, ev);
 }
 
 void ilp_resolver_round_end(struct ilp_resolver *r)
@@ -1217,18 +1229,13 @@ static void take_atq(struct tstate *t, const struct ilp_event *ev, int path)
 	}
 }
 
-int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
-			  struct ilp_event out[ILP_RESOLVE_MAX])
+static __attribute__((noinline)) int on_event(struct ilp_resolver *r, const struct ilp_event *ev,
+						struct ilp_event out[ILP_RESOLVE_MAX])
 {
 	struct tstate *t;
 	struct pstate *p, *pp;
 	struct fact *f;
 
-	/* most events: a call the names do not need (tested before the switch,
-	 * whose jump on kind is mispredicted more often than these) */
-	if ((ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT) &&
-	    (ev->nr < 0 || ev->nr >= ILP_SC_MAX || !r->role[ev->nr].role))
-		return 0;
 	switch (ev->kind) {
 	case ILP_EV_TASK_INFO:
 		if (ev->pid > 0 && (t = ilp_res_thread(r, ev->tid)))
@@ -1320,6 +1327,25 @@ int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
 	default:
 		return 0;
 	}
+}
+
+/* the kinds on_event acts on, besides calls */
+#define ON_EVENT_KINDS (1ull << ILP_EV_TASK_INFO | 1ull << ILP_EV_TASK_NEW | 1ull << ILP_EV_EXEC | \
+			1ull << ILP_EV_TASK_EXIT | 1ull << ILP_EV_SYS_ARGSTR)
+
+int ilp_resolver_on_event(struct ilp_resolver *r, const struct ilp_event *ev,
+			  struct ilp_event out[ILP_RESOLVE_MAX])
+{
+	/* most events: a call the names do not need, or an event of no
+	 * concern to them (tested before on_event's prologue and its switch,
+	 * whose jump on kind is mispredicted more often than these) */
+	if (ev->kind == ILP_EV_SYS_ENTER || ev->kind == ILP_EV_SYS_EXIT) {
+		if (ev->nr < 0 || ev->nr >= ILP_SC_MAX || !r->role[ev->nr].role)
+			return 0;
+	} else if (ev->kind >= 64 || !(ON_EVENT_KINDS >> ev->kind & 1)) {
+		return 0;
+	}
+	return on_event(r, ev, out);
 }
 
 /* ---- read at the call: the ptrace backend, --names=exact ---- */

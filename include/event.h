@@ -153,10 +153,18 @@ struct ilp_event {
 			int32_t arg;		/* which argument it copies */
 			uint64_t ptr;		/* that argument: the user address */
 		} ustr;
-		struct {			/* USTACK */
-			uint64_t pc[ILP_USTACK_PCS];	/* [0] the syscall's
-						 * ip, then return addresses of the
-						 * frame-pointer walk; 0 ends it */
+		struct {			/* USTACK (outside the event, as KSTACK's
+						 * frames: 8 pcs would make every event
+						 * 16 bytes larger) */
+			const void *raw;	/* from ilp_decode: n pcs inside the
+						 * record (any alignment), valid only while
+						 * it is decoded; the source then sets pc */
+			const uint64_t *pc;	/* the source's copy, ILP_USTACK_PCS of
+						 * them: [0] the syscall's ip, then return
+						 * addresses of the frame-pointer walk; 0
+						 * ends it.  Valid while the event is
+						 * delivered; NULL: none */
+			uint32_t n;		/* pcs at raw (at most ILP_USTACK_PCS) */
 		} ustack;
 		struct {			/* ULOCK_* */
 			uint64_t addr;		/* CALL, UNLOCK: the mutex */
@@ -194,5 +202,8 @@ struct ilp_event {
 		} wb;
 	};
 };
+
+/* every source's vectors and the merge move these: keep them small */
+_Static_assert(sizeof(struct ilp_event) <= 72, "struct ilp_event grew past 72 bytes");
 
 #endif

@@ -192,7 +192,7 @@ static void on_ustack(struct ilp_ustack_feed *u, const struct ilp_event *ev)
 
 	/* the first stack of a thread inside a call is the call's: its
 	 * user stack does not change until the call returns */
-	if (!t || t->nr < 0 || t->id >= 0)
+	if (!t || t->nr < 0 || t->id >= 0 || !ev->ustack.pc)
 		return;
 	/* frame 0 is the ip itself; callers' pcs are return addresses - 1 */
 	for (i = 0; i < ILP_USTACK_PCS && ev->ustack.pc[i]; i++)

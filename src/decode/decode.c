@@ -307,19 +307,20 @@ static int dec_file(const struct field *f, const unsigned char *d, size_t size,
  * ftrace:user_stack (options/userstacktrace, --stacks): the user stack of
  * the event just before it on the CPU, as the kernel's frame-pointer walk
  * found it: caller[0] the user ip, then return addresses, 0 past the end.
- * The source pairs it with its syscall entry (source_ftrace.c).
+ * The pcs stay in the record (ustack.raw): the source copies them.  It
+ * pairs the stack with its syscall entry (source_ftrace.c).
  */
 static int dec_user_stack(const struct field *f, const unsigned char *d, size_t size,
 			  struct ilp_event *ev)
 {
-	size_t i, n = (size_t)f[1].size / 8;
+	size_t n = (size_t)f[1].size / 8;
 
 	(void)size;
 	ev->pid = (int32_t)rd_u(d, f[0]);
 	if (n > ILP_USTACK_PCS)
 		n = ILP_USTACK_PCS;
-	for (i = 0; i < n; i++)
-		memcpy(&ev->ustack.pc[i], d + f[1].off + 8 * i, 8);
+	ev->ustack.raw = d + f[1].off;
+	ev->ustack.n = (uint32_t)n;
 	return 1;
 }
 

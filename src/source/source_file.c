@@ -356,6 +356,8 @@ static int on_record(struct tracecmd_input *in, struct tep_record *rec, int cpu,
 		return -1;
 	}
 	r = ilp_decode(f->dec, d, size, rec->ts, cpu, ev);
+	if (r == 1 && ev->kind == ILP_EV_USTACK)
+		ev->ustack.raw = NULL;	/* it pointed into the record: no pcs (never sent on) */
 	if (r == 0)
 		r = decode_syscall_event(f, d, size, rec->ts, cpu, ev);
 	if (r == 1) {

@@ -46,6 +46,9 @@ struct evvec {
 	size_t n, cap;
 	size_t pos;		/* the first not yet delivered */
 	size_t cur;		/* merge cursor */
+	uint64_t (*pcs)[ILP_USTACK_PCS];	/* --stacks: cap rows, the pcs of
+						 * the USTACK event in v's same slot
+						 * (made at the first) */
 };
 
 static inline struct ilp_event *vat(const struct evvec *v, size_t i)
@@ -136,6 +139,24 @@ static int vec_reserve(struct evvec *v, size_t extra)
 	nv = malloc(cap * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
+	if (v->pcs) {
+		uint64_t (*np)[ILP_USTACK_PCS] = malloc(cap * sizeof(*np));
+
+		if (!np) {
+			free(nv);
+			return -ENOMEM;
+		}
+		for (i = 0; i < held; i++) {
+			size_t at = (v->pos + i) & (v->cap - 1);
+
+			if (v->v[at].kind == ILP_EV_USTACK) {
+				memcpy(np[i], v->pcs[at], sizeof(np[i]));
+				v->v[at].ustack.pc = np[i];
+			}
+		}
+		free(v->pcs);
+		v->pcs = np;
+	}
 	for (i = 0; i < held; i++)	/* no pointer into v lives outside a drain's delivery */
 		nv[i] = *vat(v, v->pos + i);
 	free(v->v);
@@ -151,6 +172,27 @@ static struct ilp_event *vec_push(struct evvec *v)
 	if (v->n - v->pos == v->cap && vec_reserve(v, 1))
 		return NULL;
 	return vat(v, v->n++);
+}
+
+/*
+ * A user stack's pcs (in its page) go to the row of its slot, zero past
+ * the last: they live as long as the event.  0, or -ENOMEM.
+ */
+static int ustack_keep(struct evvec *v, struct ilp_event *ev)
+{
+	uint64_t *row;
+
+	if (!v->pcs) {
+		v->pcs = malloc(v->cap * sizeof(*v->pcs));
+		if (!v->pcs)
+			return -ENOMEM;
+	}
+	row = v->pcs[ev - v->v];
+	memcpy(row, ev->ustack.raw, ev->ustack.n * sizeof(*row));
+	memset(row + ev->ustack.n, 0, (ILP_USTACK_PCS - ev->ustack.n) * sizeof(*row));
+	ev->ustack.raw = NULL;
+	ev->ustack.pc = row;
+	return 0;
 }
 
 /*
@@ -228,10 +270,16 @@ static int decode_page(struct ilp_ftrace *f, int cpu, void *page)
 		/* what will not last (an fd's /proc link, a path in memory),
 		 * read at once; the names are decided at delivery */
 		ilp_resolver_on_record(f->res, ev);
+		/* what points into the page: ARGSTR, USTACK, KSTACK (one test
+		 * for the calls) */
+		if (ev->kind < ILP_EV_SYS_ARGSTR || ev->kind > ILP_EV_KSTACK)
+			continue;
 		if (ev->kind == ILP_EV_SYS_ARGSTR)
 			ev->ustr.str = NULL;	/* it pointed into the page */
 		else if (ev->kind == ILP_EV_KSTACK)
 			kstack_keep(f, ev);
+		else if (ev->kind == ILP_EV_USTACK && ustack_keep(out, ev))
+			return -ENOMEM;
 	}
 	if (pg.corrupt)
 		f->counters.malformed++;	/* the rest of the page is skipped */
@@ -462,8 +510,10 @@ void ilp_ftrace_close(struct ilp_ftrace *f)
 			if (f->fds[cpu] >= 0)
 				close(f->fds[cpu]);
 	if (f->cpu)
-		for (cpu = 0; cpu <= f->ncpus; cpu++)
+		for (cpu = 0; cpu <= f->ncpus; cpu++) {
 			free(f->cpu[cpu].v);
+			free(f->cpu[cpu].pcs);
+		}
 	free(f->pend.v);
 	free(f->ord);
 	free(f->runs);

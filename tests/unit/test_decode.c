@@ -173,6 +173,7 @@ static void test_user_stack(void **state)
 	struct ilp_decoder *d = ustack_decoder(&tep, 8);
 	unsigned char r[80];
 	struct ilp_event ev;
+	uint64_t pc[ILP_USTACK_PCS];
 
 	(void)state;
 	ustack_record(r, sizeof(r), 3);
@@ -181,8 +182,13 @@ static void test_user_stack(void **state)
 	assert_int_equal(ev.pid, 42);
 	assert_int_equal(ev.tid, 43);
 	assert_int_equal(ev.cpu, 1);
-	assert_true(ev.ustack.pc[0] == 0x7f0000001000ull && ev.ustack.pc[2] == 0x7f0000001002ull);
-	assert_true(ev.ustack.pc[3] == 0 && ev.ustack.pc[7] == 0);
+	/* the pcs stay in the record: the source copies them */
+	assert_int_equal(ev.ustack.n, ILP_USTACK_PCS);
+	assert_ptr_equal(ev.ustack.raw, r + 16);
+	assert_null(ev.ustack.pc);
+	memcpy(pc, ev.ustack.raw, sizeof(pc));
+	assert_true(pc[0] == 0x7f0000001000ull && pc[2] == 0x7f0000001002ull);
+	assert_true(pc[3] == 0 && pc[7] == 0);
 	assert_int_equal(ilp_decode(d, r, 72, 7, 1, &ev), -EINVAL);
 	ilp_decoder_free(d);
 	tep_free(tep);
@@ -193,8 +199,9 @@ static void test_user_stack(void **state)
 
 		ustack_record(big, sizeof(big), 16);
 		assert_int_equal(ilp_decode(d, big, sizeof(big), 7, 0, &ev), 1);
-		assert_true(ev.ustack.pc[ILP_USTACK_PCS - 1] ==
-			    0x7f0000001000ull + ILP_USTACK_PCS - 1);
+		assert_int_equal(ev.ustack.n, ILP_USTACK_PCS);
+		memcpy(pc, ev.ustack.raw, sizeof(pc));
+		assert_true(pc[ILP_USTACK_PCS - 1] == 0x7f0000001000ull + ILP_USTACK_PCS - 1);
 	}
 	ilp_decoder_free(d);
 	tep_free(tep);

@@ -135,6 +135,150 @@ static void test_both_cpus_in_the_capture(void **state)
 	}
 }
 
+/*
+ * --stacks: user_stack records (ftrace:user_stack, 8 callers) on pages
+ * written here, USTACK_PAGES of them, so the reader's ring grows while
+ * every one is held (one round) and wraps while the rounds deliver (1 ms):
+ * each event's pcs are its own, zero past the last, and stay so however
+ * the ring moved them.  Record s has s % 9 pcs: s * 16 + 1, + 2, ...
+ */
+#define USTACK_ID 13
+#define USTACK_PAGES 300
+#define USTACK_PAGE_NS 100000	/* 30 ms of trace: 30 rounds of 1 ms */
+#define USTACK_REC 84		/* its u32 header, 8 common, tgid, pad, caller[8] */
+
+struct ustacks {
+	uint64_t seen, bad, last_ts;
+};
+
+static int check_ustack(const struct ilp_event *ev, void *arg)
+{
+	struct ustacks *u = arg;
+	uint64_t s = u->seen++;
+	unsigned j;
+
+	if (ev->kind != ILP_EV_USTACK || ev->tid != 43 || ev->pid != 42 || !ev->ustack.pc ||
+	    ev->ts <= u->last_ts) {
+		u->bad++;
+		return 0;
+	}
+	u->last_ts = ev->ts;
+	for (j = 0; j < ILP_USTACK_PCS; j++)
+		if (ev->ustack.pc[j] != (j < s % 9 ? s * 16 + j + 1 : 0))
+			u->bad++;
+	return 0;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* a capture dir of one CPU: the fixture's formats, user_stack's, the pages */
+static void ustack_capture(char *dir)
+{
+	static const char *const events[] = {
+		"raw_syscalls/sys_enter", "raw_syscalls/sys_exit", "task/task_newtask",
+		"sched/sched_process_exec", "sched/sched_process_exit",
+	};
+	char from[4096], to[4096 + 64], cmd[4096 + 64];
+	unsigned char page[4096];
+	uint64_t s = 0;
+	size_t i;
+	FILE *fp;
+	int p;
+
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s/events/%s", dir, events[i]);
+		assert_int_equal(system(cmd), 0);
+		snprintf(from, sizeof(from), "%s/capture_threads/events/%s/format", fixture(), events[i]);
+		snprintf(to, sizeof(to), "%s/events/%s/format", dir, events[i]);
+		copy_file(from, to);
+	}
+	snprintf(from, sizeof(from), "%s/capture_threads/events/header_page", fixture());
+	snprintf(to, sizeof(to), "%s/events/header_page", dir);
+	copy_file(from, to);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/events/ftrace/user_stack", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(to, sizeof(to), "%s/events/ftrace/user_stack/format", dir);
+	fp = fopen(to, "w");
+	assert_non_null(fp);
+	fprintf(fp, "name: user_stack\nID: %d\nformat:\n"
+		"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+		"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+		"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+		"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+		"\tfield:unsigned int tgid;\toffset:8;\tsize:4;\tsigned:0;\n"
+		"\tfield:unsigned long caller[8];\toffset:16;\tsize:64;\tsigned:0;\n\n"
+		"print fmt: \"\\t=> %%ps\\n\", (void *)REC->caller[0]\n", USTACK_ID);
+	assert_int_equal(fclose(fp), 0);
+	snprintf(to, sizeof(to), "%s/cpu0.raw", dir);
+	fp = fopen(to, "wb");
+	assert_non_null(fp);
+	for (p = 0; p < USTACK_PAGES; p++) {
+		uint64_t ts = 1000000000ull + (uint64_t)p * USTACK_PAGE_NS, commit;
+		size_t off = 16;
+
+		memset(page, 0, sizeof(page));
+		memcpy(page, &ts, 8);
+		for (; off + USTACK_REC <= sizeof(page); off += USTACK_REC, s++) {
+			uint32_t hdr = (USTACK_REC - 4) / 4 | 1u << 5;	/* type_len, delta 1 */
+			uint16_t type = USTACK_ID;
+			int32_t tid = 43;
+			uint32_t tgid = 42;
+			unsigned j;
+
+			memcpy(page + off, &hdr, 4);
+			memcpy(page + off + 4, &type, 2);
+			memcpy(page + off + 8, &tid, 4);
+			memcpy(page + off + 12, &tgid, 4);
+			for (j = 0; j < s % 9; j++) {
+				uint64_t pc = s * 16 + j + 1;
+
+				memcpy(page + off + 20 + 8 * j, &pc, 8);
+			}
+		}
+		commit = off - 16;
+		memcpy(page + 8, &commit, 8);
+		assert_int_equal(fwrite(page, 1, sizeof(page), fp), sizeof(page));
+	}
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void test_user_stacks_kept_while_held(void **state)
+{
+	static const unsigned rounds[] = { 0, 1 };
+	char dir[] = "/tmp/ilp-ustack-XXXXXX", cmd[64];
+	struct ustacks u;
+	struct ilp_ftrace *f;
+	size_t i;
+
+	(void)state;
+	ustack_capture(dir);
+	for (i = 0; i < sizeof(rounds) / sizeof(rounds[0]); i++) {
+		memset(&u, 0, sizeof(u));
+		assert_int_equal(ilp_ftrace_open_dir(dir, 1, rounds[i], &f), 0);
+		assert_int_equal(ilp_ftrace_drain(f, 1, check_ustack, &u), 0);
+		assert_int_equal(ilp_ftrace_counters(f)->ustacks, USTACK_PAGES * (4080 / USTACK_REC));
+		assert_int_equal(ilp_ftrace_counters(f)->malformed, 0);
+		ilp_ftrace_close(f);
+		assert_int_equal(u.seen, USTACK_PAGES * (4080 / USTACK_REC));
+		assert_int_equal(u.bad, 0);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_missing_capture(void **state)
 {
 	struct ilp_ftrace *f = (struct ilp_ftrace *)1;
@@ -149,6 +293,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_both_cpus_in_the_capture),
 		cmocka_unit_test(test_every_rhythm_same_events),
+		cmocka_unit_test(test_user_stacks_kept_while_held),
 		cmocka_unit_test(test_missing_capture),
 	};
 

@@ -37,6 +37,7 @@ static int count(const struct ilp_event *ev, void *ctx)
 static void feed(struct ilp_ustack_feed *u, int kind, int tid, int nr, uint64_t ts, uint64_t pc1)
 {
 	struct ilp_event ev;
+	uint64_t pc[ILP_USTACK_PCS] = { 0 };
 
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = (uint16_t)kind;
@@ -45,9 +46,10 @@ static void feed(struct ilp_ustack_feed *u, int kind, int tid, int nr, uint64_t 
 	ev.nr = nr;
 	ev.ts = ts;
 	if (kind == ILP_EV_USTACK) {
-		ev.ustack.pc[0] = 0x7f0000001000ull;
-		ev.ustack.pc[1] = pc1;
-		ev.ustack.pc[2] = 0x401801;
+		pc[0] = 0x7f0000001000ull;
+		pc[1] = pc1;
+		pc[2] = 0x401801;
+		ev.ustack.pc = pc;
 	}
 	assert_int_equal(ilp_ustack_feed(&ev, u), 0);
 }

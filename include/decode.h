@@ -126,7 +126,8 @@ int ilp_decoder_has(const struct ilp_decoder *d, const char *system, const char 
  * @ts: the record's time stamp (ns, CLOCK_MONOTONIC)
  * @cpu: the CPU whose buffer held it
  * @ev: filled when the record is decoded (zeroed first); an ILP_EV_SYS_ARGSTR
- *	event's ustr.str points into data, valid only as long as data is
+ *	event's ustr.str, an ILP_EV_USTACK's ustack.raw and an ILP_EV_KSTACK's
+ *	kstack.raw point into data, valid only as long as data is
  *
  * Reads fixed offsets only; no allocation.
  *

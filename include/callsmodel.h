@@ -52,6 +52,21 @@ struct ilp_proc;
 int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c);
 
 /**
+ * ilp_calls_skip - counts a call too short to be kept, without its record
+ * @s: the set; may be NULL
+ * @dur_ns: the call's duration
+ *
+ * The hot path's test before ilp_calls_add(): a caller that builds the
+ * record only when this returns 0 keeps exactly what ilp_calls_add() of
+ * every call would.
+ *
+ * Returns 1 if the call was counted as seen and not kept (the set is full
+ * and it is no longer than the shortest kept call), 0 if it must be
+ * offered with ilp_calls_add() (s NULL, not full, or longer).
+ */
+int ilp_calls_skip(struct ilp_calls *s, uint64_t dur_ns);
+
+/**
  * ilp_calls_new - makes a set with a cap of its own
  * @cap: the calls kept at most (0 is taken as 1); tests use small caps
  *

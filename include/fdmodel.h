@@ -413,6 +413,7 @@ void ilp_fdproc_free(struct ilp_fdproc *f);
  *	caller owns it, to free with ilp_fdproc_free())
  * @tid: the calling thread
  * @nr: the syscall
+ * @cls: its ilp_syscall_class(nr) (the caller has it already)
  * @args: its six arguments, copied
  * @ret: its return value
  * @enter_ts: when it entered
@@ -427,8 +428,8 @@ void ilp_fdproc_free(struct ilp_fdproc *f);
  * Returns 0 or -ENOMEM.
  */
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
-		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
-		 uint64_t share);
+		 unsigned cls, const uint64_t args[6], int64_t ret, uint64_t enter_ts,
+		 uint64_t exit_ts, uint64_t share);
 
 /**
  * ilp_fdm_request - one completed io_uring request of a process

@@ -181,6 +181,7 @@ struct ilp_model {
 	uint64_t seq;
 	struct ilp_share_clock sh;	/* wall share (model_share.c) */
 	uint8_t idle[ILP_SC_MAX];	/* IDLE_* by syscall number */
+	uint16_t cls[ILP_SC_MAX];	/* ilp_syscall_class by number, looked up once a call */
 
 	struct ilp_idmap tmap, pmap;	/* tid -> thread, pid -> process */
 
@@ -443,8 +444,10 @@ static void idle_init(struct ilp_model *m)
 	size_t i;
 	int nr;
 
-	for (i = 0; i < ILP_SC_MAX; i++)
-		m->idle[i] = (ilp_syscall_class((int)i) & ILP_SC_WAIT) ? IDLE : COUNTED;
+	for (i = 0; i < ILP_SC_MAX; i++) {
+		m->cls[i] = (uint16_t)ilp_syscall_class((int)i);
+		m->idle[i] = (m->cls[i] & ILP_SC_WAIT) ? IDLE : COUNTED;
+	}
 	for (i = 0; i < sizeof(idle_names) / sizeof(idle_names[0]); i++)
 		if ((nr = ilp_syscall_nr(idle_names[i])) >= 0 && nr < ILP_SC_MAX)
 			m->idle[nr] = IDLE;
@@ -465,6 +468,12 @@ static int counted(const struct ilp_model *m, int nr, const uint64_t *args)
 		return 0;
 	return ilp_futex_op_class(args[1], &kind) != ILP_FUTEX_WAIT ||
 	       kind == ILP_ULOCK_WAIT || kind == ILP_ULOCK_PI;
+}
+
+/* ilp_syscall_class(nr), from the model's copy */
+static unsigned sc_class(const struct ilp_model *m, int nr)
+{
+	return nr >= 0 && nr < ILP_SC_MAX ? m->cls[nr] : 0;
 }
 
 /* ---- the wait models (wait_internal.h) ---- */
@@ -542,7 +551,8 @@ static void offcpu_totals(struct ilp_proc *p)
 
 /* ---- calls ---- */
 
-static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
+/* cls: the call's ilp_syscall_class */
+static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret, unsigned cls)
 {
 	struct sc_entry *te, *pe;
 	uint64_t lat = ts > t->cur_ts ? ts - t->cur_ts : 0;
@@ -564,10 +574,11 @@ static int call_complete(struct ilp_thread *t, uint64_t ts, int64_t ret)
 	if (lat > pe->pub.max_ns)
 		pe->pub.max_ns = lat;
 	ilp_hist_record(pe->pub.hist, lat);	/* -ENOMEM: still in count/sum */
-	ilp_calls_add(&t->proc->top, &(struct ilp_call){ t->cur_ts, lat, ret,
-			t->cur_args[0], t->tid, t->cur_nr,
-			(ilp_syscall_class(t->cur_nr) & ILP_SC_FD0) ?
-			ilp_fdproc_call_obj(t->proc->fd) : NULL });	/* -ENOMEM: not kept */
+	if (!ilp_calls_skip(t->proc->top, lat))	/* the record only if it may be kept */
+		ilp_calls_add(&t->proc->top, &(struct ilp_call){ t->cur_ts, lat, ret,
+				t->cur_args[0], t->tid, t->cur_nr,
+				(cls & ILP_SC_FD0) ? ilp_fdproc_call_obj(t->proc->fd) : NULL });
+							/* -ENOMEM: not kept */
 	t->calls++;
 	t->total_ns += lat;
 	t->proc->calls++;
@@ -731,7 +742,7 @@ static int on_task_exit(struct ilp_model *m, struct ilp_thread *t, const struct 
 		if ((m->nr_exit >= 0 && t->cur_nr == m->nr_exit) ||
 		    (m->nr_exit_group >= 0 && t->cur_nr == m->nr_exit_group)) {
 			t->cur_share = ilp_share_exit(&m->sh, &t->sh, ev->ts);
-			err = call_complete(t, ev->ts, 0);
+			err = call_complete(t, ev->ts, 0, sc_class(m, t->cur_nr));
 		} else {
 			err = call_close_unfinished(m, t, ev->ts);
 		}
@@ -852,20 +863,21 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 	case ILP_EV_SYS_EXIT:
 		if (t->in_call && t->cur_nr == ev->nr) {
 			struct ilp_wtask v;
+			unsigned cls = sc_class(m, t->cur_nr);
 			int ferr, werr, cerr;
 
 			/* the share first: the fd and wait models count it; then
 			 * the fd model: the call's object, even for an fd seen
 			 * first now or closed by the call, is its call_obj */
 			t->cur_share = ilp_share_exit(&m->sh, &t->sh, ev->ts);
-			ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr, t->cur_args,
-					    ev->ret, t->cur_ts, ev->ts,
+			ferr = ilp_fdm_call(m->fdm, &t->proc->fd, t->tid, t->cur_nr, cls,
+					    t->cur_args, ev->ret, t->cur_ts, ev->ts,
 					    t->cur_nr == m->nr_uring_enter ? uring_credit(t) :
 					    t->cur_share);
 			counted_forward(t->proc);
 			wtask_fill(t, &v);	/* after the fd model: the call's object is set */
 			werr = ilp_wait_call_done(m->wait, &v, ev);	/* before the call closes */
-			cerr = call_complete(t, ev->ts, ev->ret);
+			cerr = call_complete(t, ev->ts, ev->ret, cls);
 			if (t->cur_nr == m->nr_uring_enter && m->nr_uring_enter >= 0 &&
 			    ilp_uring_enter(m->uring, &t->proc->uring, t->proc, t->tid, t->cur_ts,
 					    ev->ts, t->cur_args[3]))

@@ -115,6 +115,14 @@ int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
 	return 0;
 }
 
+int ilp_calls_skip(struct ilp_calls *s, uint64_t dur_ns)
+{
+	if (!s || s->n != s->cap || dur_ns > s->heap[0].c.dur_ns)
+		return 0;
+	s->seen++;
+	return 1;
+}
+
 void ilp_calls_rename(struct ilp_calls *s, int tid, uint64_t start_ts,
 		      const struct ilp_fdobj *from, const struct ilp_fdobj *to)
 {

@@ -880,12 +880,11 @@ static int pair_track(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fc
 }
 
 int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int nr,
-		 const uint64_t args[6], int64_t ret, uint64_t enter_ts, uint64_t exit_ts,
-		 uint64_t share)
+		 unsigned cls, const uint64_t args[6], int64_t ret, uint64_t enter_ts,
+		 uint64_t exit_ts, uint64_t share)
 {
 	struct ilp_fdproc *f;
 	const struct role_row *rr;
-	unsigned cls = ilp_syscall_class(nr);
 	uint64_t lat = exit_ts > enter_ts ? exit_ts - enter_ts : 0;
 	int role, cloexec = 0, err;
 	struct ilp_fdobj *o;
@@ -1382,7 +1381,8 @@ int ilp_fdm_request(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, 
 		    int64_t res, uint64_t submit_ts, uint64_t complete_ts)
 {
 	uint64_t args[6] = { (uint64_t)(uint32_t)fd, 0, 0, 0, 0, 0 };
-	int err = ilp_fdm_call(fdm, fp, tid, nr, args, res, submit_ts, complete_ts, 0);
+	int err = ilp_fdm_call(fdm, fp, tid, nr, ilp_syscall_class(nr), args, res, submit_ts,
+			       complete_ts, 0);
 	/* our own object: call_obj is const only for the accessor's readers */
 	struct ilp_fdobj *o = *fp ? (struct ilp_fdobj *)(uintptr_t)(*fp)->call_obj : NULL;
 

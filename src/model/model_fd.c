@@ -168,7 +168,7 @@ struct fcall {
 	int64_t ret;
 	uint64_t lat, ts;	/* latency; exit time */
 	uint64_t share;		/* its wall share (model_share.c) */
-	uint64_t args[6];
+	uint64_t off;		/* args[3]: a positioned call's offset */
 };
 
 struct pending {
@@ -483,8 +483,8 @@ static int fd_untracked(const struct ilp_fdproc *f, int64_t fd)
 		f->sparse.n >= ILP_FD_SPARSE_MAX);
 }
 
-/* fd's entry, created if new; NULL: fd_untracked, or ENOMEM */
-static struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
+/* fd_slot of a dense fd not in the array yet, or of any other */
+static __attribute__((noinline)) struct fdent *fd_slot_grow(struct ilp_fdproc *f, int64_t fd)
 {
 	size_t n;
 	struct fdent *v;
@@ -493,8 +493,6 @@ static struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
 		return NULL;
 	if (fd >= FD_DENSE)
 		return sparse_slot(f, fd);
-	if ((size_t)fd < f->nfds)
-		return &f->fds[fd];
 	n = f->nfds ? f->nfds : 64;
 	while (n <= (size_t)fd)
 		n *= 2;
@@ -505,6 +503,15 @@ static struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
 	f->fds = v;
 	f->nfds = n;
 	return &f->fds[fd];
+}
+
+/* fd's entry, created if new; NULL: fd_untracked, or ENOMEM (the array
+ * holds fds below FD_DENSE only: nfds <= FD_DENSE) */
+static inline struct fdent *fd_slot(struct ilp_fdproc *f, int64_t fd)
+{
+	if ((uint64_t)fd < f->nfds)
+		return &f->fds[fd];
+	return fd_slot_grow(f, fd);
 }
 
 /* fd's entry if it has one (open or not), never created */
@@ -525,12 +532,14 @@ static const struct fdent *fd_peek(const struct ilp_fdproc *f, int64_t fd)
 }
 
 /* the object fd refers to, "fd N (unresolved)" if nothing is known, the
- * "more" object for an fd past the table's cap */
-static struct ilp_fdobj *fd_obj(struct ilp_fdproc *f, int64_t fd)
+ * "more" object for an fd past the table's cap; *ep: fd's entry (open,
+ * on that object), NULL for the "more" object or NULL */
+static struct ilp_fdobj *fd_obj_ent(struct ilp_fdproc *f, int64_t fd, struct fdent **ep)
 {
 	struct fdent *e = fd_slot(f, fd);
 	char desc[48];
 
+	*ep = e;
 	if (!e)
 		return fd >= 0 && fd_untracked(f, fd) ? more_obj(f) : NULL;
 	if (e->open && e->obj)
@@ -540,6 +549,13 @@ static struct ilp_fdobj *fd_obj(struct ilp_fdproc *f, int64_t fd)
 	if (e->obj)
 		e->open = 1;
 	return e->obj;
+}
+
+static struct ilp_fdobj *fd_obj(struct ilp_fdproc *f, int64_t fd)
+{
+	struct fdent *e;
+
+	return fd_obj_ent(f, fd, &e);
 }
 
 static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int cloexec)
@@ -558,16 +574,21 @@ static int fd_install(struct ilp_fdproc *f, int64_t fd, struct ilp_fdobj *o, int
 	return 0;
 }
 
+/* the open entry e is that end of its pipe (or the socket read or written) */
+static void ent_set_end(struct ilp_fdproc *f, struct fdent *e, unsigned end)
+{
+	e->end = (uint8_t)end;
+	if (e->obj && e->obj != f->more)
+		e->obj->ends |= (uint8_t)end;
+}
+
 /* fd is that end of its pipe (or the socket read or written) */
 static void fd_set_end(struct ilp_fdproc *f, int64_t fd, unsigned end)
 {
 	struct fdent *e = fd_find(f, fd);
 
-	if (!e || !e->open)
-		return;
-	e->end = (uint8_t)end;
-	if (e->obj && e->obj != f->more)
-		e->obj->ends |= (uint8_t)end;
+	if (e && e->open)
+		ent_set_end(f, e, end);
 }
 
 static void fd_remove(struct ilp_fdproc *f, int64_t fd)
@@ -646,7 +667,15 @@ int ilp_io_cat(unsigned cls)
 	return ILP_IO_OTHER;
 }
 
-static struct tlast *tlast_get(struct ilp_fdproc *f, int tid);
+static struct tlast *tlast_find(struct ilp_fdproc *f, int tid);
+
+/* tid's slot, made if new: the last one given, else tlast_find */
+static inline struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
+{
+	if (f->tl_hit && f->tl_hit->tid == tid)
+		return f->tl_hit;
+	return tlast_find(f, tid);
+}
 
 /* a call of the thread, on o (NULL: a path call with no name), for its loops */
 static int loop_feed(struct ilp_fdproc *f, const struct ilp_fdobj *o, const struct fcall *c)
@@ -702,7 +731,7 @@ static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall
 				o->wtid = tid;
 		}
 		if (cls & ILP_SC_POS) {
-			uint64_t off = c->args[3];
+			uint64_t off = c->off;
 
 			if (s->pops && off != o->pos_next)
 				s->pops_random++;
@@ -807,7 +836,9 @@ static void set_pending(struct ilp_fdproc *f, const struct fcall *c, int role, i
 	pd->c.cls = cls;
 }
 
-static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
+/* the table grows only here, before a new slot is made: tl_hit, a slot
+ * given since the last growth, is valid whenever it is set */
+static struct tlast *tlast_find(struct ilp_fdproc *f, int tid)
 {
 	size_t i, mask;
 
@@ -829,8 +860,6 @@ static struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
 		f->tlcap = cap;
 		f->tl_hit = NULL;
 	}
-	if (f->tl_hit && f->tl_hit->tid == tid)
-		return f->tl_hit;
 	mask = f->tlcap - 1;
 	for (i = (unsigned)tid & mask; f->tl[i].tid && f->tl[i].tid != tid; i = (i + 1) & mask)
 		;
@@ -907,14 +936,16 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 		return err;
 	if (rr->flag_arg >= 0)
 		cloexec = !!(args[rr->flag_arg] & rr->flag_mask);
-	memcpy(c.args, args, sizeof(c.args));
+	c.off = args[3];
 
 	/* a call failing with EBADF on an fd not known open names no fd */
 	if (ret == -EBADF_V && (cls & ILP_SC_FD0) && !fd_peek(f, (int)args[0]))
 		return 0;
 	/* the call as an operation on the object its fd argument names */
 	if ((cls & ILP_SC_FD0) && role != R_REBIND) {
-		o = fd_obj(f, (int)args[0]);
+		struct fdent *e;
+
+		o = fd_obj_ent(f, (int)args[0], &e);
 		f->call_obj = o;
 		if (o) {
 			err = account(f, o, &c);
@@ -922,9 +953,9 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 				err = pair_track(f, o, &c);
 			if (err)
 				return err;
-			if (cls & (ILP_SC_READ | ILP_SC_WRITE))
-				fd_set_end(f, (int)args[0], (cls & ILP_SC_READ) ? ILP_END_READ
-										 : ILP_END_WRITE);
+			/* e: open on o (account and pair_track touch no entry) */
+			if (e && (cls & (ILP_SC_READ | ILP_SC_WRITE)))
+				ent_set_end(f, e, (cls & ILP_SC_READ) ? ILP_END_READ : ILP_END_WRITE);
 		}
 	}
 	switch (role) {

@@ -188,6 +188,27 @@ struct ilp_wait {
 	uint64_t unnamed;		/* objects created since the last naming pass */
 };
 
+/*
+ * 1 if ilp_wait_call_done() of the call nr of a thread (its record wt,
+ * NULL if none) from enter_ts to exit_ts would do nothing: no sleep of
+ * the thread to end, no off-CPU time of this call, not slow, not a futex
+ * call.  The hot path's test (model.c), before it fills a struct ilp_wtask;
+ * it must say 0 wherever ilp_sched_call_done or ilp_lock_call_done acts.
+ */
+static inline int ilp_wait_call_quiet(const struct ilp_wait *w, const struct ilp_wthread *wt,
+				      int nr, uint64_t enter_ts, uint64_t exit_ts)
+{
+	uint64_t lat = exit_ts > enter_ts ? exit_ts - enter_ts : 0;
+
+	if (wt && (wt->off_ts || (wt->acc_enter_ts == enter_ts &&
+				  (wt->acc_off[0] | wt->acc_off[1] | wt->acc_off[2]))))
+		return 0;
+	if (w->slow_ns && lat >= w->slow_ns)
+		return 0;
+	return nr != w->nr_futex && nr != w->nr_futex_waitv && nr != w->nr_futex_wait &&
+	       nr != w->nr_futex_wake;
+}
+
 /* t's records, created in its slots if needed; NULL on ENOMEM */
 struct ilp_wthread *ilp_wthread_of(struct ilp_wait *w, const struct ilp_wtask *t);
 struct ilp_wproc *ilp_wproc_of(struct ilp_wait *w, const struct ilp_wtask *t);

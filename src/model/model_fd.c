@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "fdmodel.h"
+#include "fdobj_internal.h"
 #include "idmap.h"
 #include "loopmodel.h"
 #include "syscalls.h"
@@ -129,9 +130,9 @@ struct ilp_fdm {
 };
 
 struct ilp_fdobj {
+	struct ilp_fdobj_head h;	/* first (fdobj_internal.h): desc_hash */
 	unsigned type;
 	char *desc;
-	uint64_t desc_hash;	/* of desc alone: ilp_fdobj_same_desc */
 	uint64_t seq;
 	int tid, multi_tid;
 	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
@@ -351,7 +352,7 @@ static struct ilp_fdobj *obj_new(unsigned type, const char *desc)
 	if (!o)
 		return NULL;
 	o->desc = strdup(desc);
-	o->desc_hash = str_hash(0, desc);
+	o->h.desc_hash = str_hash(0, desc);
 	o->st.lat = ilp_hist_new();
 	if (!o->desc || !o->st.lat) {
 		free(o->desc);
@@ -1502,7 +1503,7 @@ const char *ilp_fdobj_desc(const struct ilp_fdobj *o)
 
 int ilp_fdobj_same_desc(const struct ilp_fdobj *a, const struct ilp_fdobj *b)
 {
-	return a->desc_hash == b->desc_hash && !strcmp(a->desc, b->desc);
+	return a->h.desc_hash == b->h.desc_hash && !strcmp(a->desc, b->desc);
 }
 
 int ilp_fdobj_tid(const struct ilp_fdobj *o)

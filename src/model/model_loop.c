@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "fdmodel.h"
+#include "fdobj_internal.h"
 #include "loop_internal.h"
 #include "loopmodel.h"
 #include "syscalls.h"
@@ -198,25 +199,36 @@ static uint64_t key_at(const struct ilp_loopt *t, uint64_t i)
  * each name was lost, are its alternates).  set: an object seen at this
  * step the first time becomes an alternate (the last slot takes any more).
  */
-static int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
-{
-	size_t i;
+static __attribute__((noinline)) int step_match_other(struct ilp_loop_step *s,
+						      const struct tok *x, int set);
 
+static inline int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
+{
 	if (s->nr != x->nr)
 		return 0;
 	if (s->obj == x->obj)
 		return 1;
+	return step_match_other(s, x, set);
+}
+
+/* step_match of a step on the same syscall and another object */
+static int step_match_other(struct ilp_loop_step *s, const struct tok *x, int set)
+{
+	uint64_t xh;
+	size_t i;
+
 	if (!x->obj || !s->obj)
 		return 0;
 	for (i = 0; i < s->nalt; i++)
 		if (s->alt[i] == x->obj)
 			return 2 + (int)i;
 	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
-	 * the name, not another object */
-	if (ilp_fdobj_same_desc(s->obj, x->obj))
+	 * the name, not another object (a hash that differs says no inline) */
+	xh = ilp_fdobj_desc_hash(x->obj);
+	if (ilp_fdobj_desc_hash(s->obj) == xh && ilp_fdobj_same_desc(s->obj, x->obj))
 		return 1;
 	for (i = 0; i < s->nalt; i++)
-		if (ilp_fdobj_same_desc(s->alt[i], x->obj))
+		if (ilp_fdobj_desc_hash(s->alt[i]) == xh && ilp_fdobj_same_desc(s->alt[i], x->obj))
 			return 2 + (int)i;
 	if (!(x->wild || s->wild))
 		return 0;

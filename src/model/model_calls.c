@@ -44,6 +44,29 @@ static int before(const void *pa, const void *pb)
 	return a->seq > b->seq;		/* later offered leaves first */
 }
 
+/* the root replaced: it moves down as ilp_heap_down would move it, the
+ * entries it passes moved up one by one instead of swapped byte by byte */
+static void root_down(struct entry *h, size_t n)
+{
+	struct entry e = h[0];
+	size_t i = 0;
+
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		const struct entry *mv = &e;
+
+		if (l < n && before(&h[l], mv))
+			mv = &h[m = l];
+		if (r < n && before(&h[r], mv))
+			mv = &h[m = r];
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = e;
+}
+
 struct ilp_calls *ilp_calls_new(size_t cap)
 {
 	struct ilp_calls *s;
@@ -111,7 +134,7 @@ int ilp_calls_add(struct ilp_calls **set, const struct ilp_call *c)
 		return 0;
 	}
 	s->heap[0] = e;
-	ilp_heap_down(s->heap, sizeof(*s->heap), s->n, 0, before);
+	root_down(s->heap, s->n);
 	return 0;
 }
 

@@ -419,18 +419,24 @@ static struct ilp_thread *thread_find(struct ilp_model *m, int tid)
 	return ilp_idmap_get(&m->tmap, tid);
 }
 
-/* the live thread that emitted ev, created by the documented rule if needed */
-static struct ilp_thread *thread_of(struct ilp_model *m, const struct ilp_event *ev)
+/* thread_of when the thread is new or its tid's record exited */
+static __attribute__((noinline)) struct ilp_thread *thread_made(struct ilp_model *m,
+								const struct ilp_event *ev)
 {
-	struct ilp_thread *t = thread_find(m, ev->tid);
 	struct ilp_proc *p;
 
-	if (t && !t->exited)
-		return t;
 	p = proc_live(m, ev->pid > 0 ? ev->pid : ev->tid);
 	if (!p)
 		return NULL;
 	return thread_new(m, ev->tid, p);
+}
+
+/* the live thread that emitted ev, created by the documented rule if needed */
+static inline struct ilp_thread *thread_of(struct ilp_model *m, const struct ilp_event *ev)
+{
+	struct ilp_thread *t = thread_find(m, ev->tid);
+
+	return t && !t->exited ? t : thread_made(m, ev);
 }
 
 /* ---- wall share: which calls take part (share_internal.h) ---- */

@@ -652,7 +652,8 @@ static int hist_add(struct ilp_hist **h, uint64_t v)
 	return ilp_hist_record(*h, v);
 }
 
-int ilp_io_cat(unsigned cls)
+/* ilp_io_cat, inline for account */
+static inline int io_cat(unsigned cls)
 {
 	if (cls & (ILP_SC_READ | ILP_SC_WRITE))
 		return (cls & ILP_SC_POS) ? ILP_IO_POS : (cls & ILP_SC_READ) ? ILP_IO_SREAD
@@ -666,6 +667,11 @@ int ilp_io_cat(unsigned cls)
 	if (cls & ILP_SC_CLOSE)
 		return ILP_IO_CLOSE;
 	return ILP_IO_OTHER;
+}
+
+int ilp_io_cat(unsigned cls)
+{
+	return io_cat(cls);
 }
 
 static struct tlast *tlast_find(struct ilp_fdproc *f, int tid);
@@ -709,7 +715,7 @@ static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall
 		o->tid = tid;
 	else if (o->tid != tid)
 		o->multi_tid = 1;
-	cat = ilp_io_cat(cls);
+	cat = io_cat(cls);
 	s->cat_calls[cat]++;
 	s->cat_share[cat] += c->share;
 	s->share_ns += c->share;

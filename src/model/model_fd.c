@@ -532,24 +532,30 @@ static const struct fdent *fd_peek(const struct ilp_fdproc *f, int64_t fd)
 	return e && e->open ? e : NULL;
 }
 
-/* the object fd refers to, "fd N (unresolved)" if nothing is known, the
- * "more" object for an fd past the table's cap; *ep: fd's entry (open,
- * on that object), NULL for the "more" object or NULL */
-static struct ilp_fdobj *fd_obj_ent(struct ilp_fdproc *f, int64_t fd, struct fdent **ep)
+/* fd_obj_ent of an fd with no object yet (e: its entry, NULL if none) */
+static __attribute__((noinline)) struct ilp_fdobj *fd_obj_new(struct ilp_fdproc *f, int64_t fd,
+								 struct fdent *e)
 {
-	struct fdent *e = fd_slot(f, fd);
 	char desc[48];
 
-	*ep = e;
 	if (!e)
 		return fd >= 0 && fd_untracked(f, fd) ? more_obj(f) : NULL;
-	if (e->open && e->obj)
-		return e->obj;
 	snprintf(desc, sizeof(desc), "fd %lld (unresolved)", (long long)fd);
 	e->obj = obj_intern(f, ILP_OBJ_UNRESOLVED, desc);
 	if (e->obj)
 		e->open = 1;
 	return e->obj;
+}
+
+/* the object fd refers to, "fd N (unresolved)" if nothing is known, the
+ * "more" object for an fd past the table's cap; *ep: fd's entry (open,
+ * on that object), NULL for the "more" object or NULL */
+static inline struct ilp_fdobj *fd_obj_ent(struct ilp_fdproc *f, int64_t fd, struct fdent **ep)
+{
+	struct fdent *e = fd_slot(f, fd);
+
+	*ep = e;
+	return e && e->open && e->obj ? e->obj : fd_obj_new(f, fd, e);
 }
 
 static struct ilp_fdobj *fd_obj(struct ilp_fdproc *f, int64_t fd)
@@ -810,14 +816,12 @@ static int account_pending(struct ilp_fdproc *f, struct ilp_fdobj *o)
 	return account(f, o, &pd->c);
 }
 
-/* the pending call found no FD_INFO: count it where the model stands */
-static int commit_pending(struct ilp_fdproc *f)
+/* commit_pending of an active one */
+static __attribute__((noinline)) int commit_active(struct ilp_fdproc *f)
 {
 	struct pending *pd = &f->pend;
 	struct ilp_fdobj *o;
 
-	if (!pd->active)
-		return 0;
 	pd->active = 0;
 	if (pd->fd < 0 || pd->role == R_ACCEPT || pd->role == R_REBIND || pd->role == R_PAIR)
 		return 0;
@@ -825,6 +829,12 @@ static int commit_pending(struct ilp_fdproc *f)
 	if (!o)
 		return -ENOMEM;
 	return account_pending(f, o);
+}
+
+/* the pending call found no FD_INFO: count it where the model stands */
+static inline int commit_pending(struct ilp_fdproc *f)
+{
+	return f->pend.active ? commit_active(f) : 0;
 }
 
 /* the call c waits for the source's name; cls: how it will count */
@@ -941,7 +951,7 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 	err = commit_pending(f);
 	if (err)
 		return err;
-	if (rr->flag_arg >= 0)
+	if (role && rr->flag_arg >= 0)	/* only the roles that make an fd read it */
 		cloexec = !!(args[rr->flag_arg] & rr->flag_mask);
 	c.off = args[3];
 

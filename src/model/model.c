@@ -881,10 +881,12 @@ static int apply(struct ilp_model *m, const struct ilp_event *ev)
 					    t->cur_nr == m->nr_uring_enter ? uring_credit(t) :
 					    t->cur_share);
 			counted_forward(t->proc);
+			/* after the fd model (the call's object is set), before
+			 * the call closes */
 			werr = 0;
 			if (!ilp_wait_call_quiet(m->wait, t->wait, t->cur_nr, t->cur_ts, ev->ts)) {
-				wtask_fill(t, &v);	/* after the fd model: the call's object is set */
-				werr = ilp_wait_call_done(m->wait, &v, ev);	/* before the call closes */
+				wtask_fill(t, &v);
+				werr = ilp_wait_call_done(m->wait, &v, ev);
 			}
 			cerr = call_complete(t, ev->ts, ev->ret, cls);
 			if (t->cur_nr == m->nr_uring_enter && m->nr_uring_enter >= 0 &&

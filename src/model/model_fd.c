@@ -691,7 +691,7 @@ static inline struct tlast *tlast_get(struct ilp_fdproc *f, int tid)
 }
 
 /* a call of the thread, on o (NULL: a path call with no name), for its loops */
-static int loop_feed(struct ilp_fdproc *f, const struct ilp_fdobj *o, const struct fcall *c)
+static inline int loop_feed(struct ilp_fdproc *f, const struct ilp_fdobj *o, const struct fcall *c)
 {
 	struct tlast *t;
 
@@ -972,7 +972,8 @@ int ilp_fdm_call(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, int tid, int
 				return err;
 			/* e: open on o (account and pair_track touch no entry) */
 			if (e && (cls & (ILP_SC_READ | ILP_SC_WRITE)))
-				ent_set_end(f, e, (cls & ILP_SC_READ) ? ILP_END_READ : ILP_END_WRITE);
+				ent_set_end(f, e, (cls & ILP_SC_READ) ? ILP_END_READ
+									: ILP_END_WRITE);
 		}
 	}
 	switch (role) {

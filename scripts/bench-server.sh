@@ -228,6 +228,15 @@ for c in "${configs[@]}"; do
 	printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" "$loss" "$slow" "$sc" "$tc"
 done
 
+# how far the machine moved under us: untraced throughput between rounds
+# (a VM's host can halve it for minutes); the loss of one round is taken
+# against that round's own untraced run, but a wide spread widens it too
+spread=$(for r in $(seq "$ROUNDS"); do echo "${rps[untraced,$r]}"; done | sort -g |
+	awk '{ v[NR] = $1 } END { if (v[1] > 0) printf "%.0f %.0f %.0f", v[1], v[NR], 100 * (v[NR] / v[1] - 1) }')
+read -r lo hi pct <<< "$spread"
+echo "untraced over the rounds: $lo to $hi requests/s (+$pct %)$([ "${pct:-0}" -gt 25 ] &&
+	echo ': a noisy machine; the CPU columns and the replay below move less than the loss')"
+
 # the reader's own CPU per event, without the machine's noise: 2 s of the
 # server's events under the same load saved (scripts/capture-raw.sh), then
 # replayed through the live reader's path into a model (bench_reader)

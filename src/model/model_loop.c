@@ -90,6 +90,7 @@ struct lockst {
 	struct acc *it;		/* the iteration in progress (p steps) */
 	uint64_t it_used[1 + ILP_LOOP_ALTS];	/* [how - 1] bit k: it[k]'s part how
 						 * has calls (the others are 0) */
+	unsigned it_hows;	/* bit how - 1: it_used[how - 1] is not 0 */
 	uint64_t it_t0, it_t1;	/* its first step's enter, its last step's exit */
 	struct acc *ep;		/* the run's complete iterations, not yet in s */
 	uint64_t ep_iters, ep_t0, ep_t1;
@@ -219,16 +220,17 @@ static int step_match_other(struct ilp_loop_step *s, const struct tok *x, int se
 
 	if (!x->obj || !s->obj)
 		return 0;
-	for (i = 0; i < s->nalt; i++)
-		if (s->alt[i] == x->obj)
-			return 2 + (int)i;
 	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
-	 * the name, not another object (a hash that differs says no inline) */
+	 * the name, not another object (a hash that differs says no inline).
+	 * One pass: an alternate is added only when its name is none of the
+	 * step's (names never change), so at most one of them has x's name,
+	 * and an alternate that is x's object is that one */
 	xh = ilp_fdobj_desc_hash(x->obj);
 	if (ilp_fdobj_desc_hash(s->obj) == xh && ilp_fdobj_same_desc(s->obj, x->obj))
 		return 1;
 	for (i = 0; i < s->nalt; i++)
-		if (ilp_fdobj_desc_hash(s->alt[i]) == xh && ilp_fdobj_same_desc(s->alt[i], x->obj))
+		if (s->alt[i] == x->obj ||
+		    (ilp_fdobj_desc_hash(s->alt[i]) == xh && ilp_fdobj_same_desc(s->alt[i], x->obj)))
 			return 2 + (int)i;
 	if (!(x->wild || s->wild))
 		return 0;
@@ -405,13 +407,16 @@ static void it_tok(struct lockst *lk, size_t k, const struct tok *x, int how)
 {
 	acc_tok(&lk->it[k], x, how);
 	lk->it_used[how - 1] |= 1ull << k;
+	lk->it_hows |= 1u << (how - 1);
 }
 
 /* the iteration in progress into the run's (ep) when to_ep, then 0: only
  * the parts that have calls (O(the steps taken), not O(p) of every part) */
 static void it_clear(struct lockst *lk, int to_ep)
 {
-	for (int h = 0; h < 1 + ILP_LOOP_ALTS; h++) {
+	for (unsigned hs = lk->it_hows; hs; hs &= hs - 1) {
+		int h = __builtin_ctz(hs);
+
 		for (uint64_t m = lk->it_used[h]; m; m &= m - 1) {
 			struct acc *a = &lk->it[__builtin_ctzll(m)];
 
@@ -426,6 +431,7 @@ static void it_clear(struct lockst *lk, int to_ep)
 		}
 		lk->it_used[h] = 0;
 	}
+	lk->it_hows = 0;
 }
 
 static void add_acc(struct acc *to, const struct acc *from, size_t p)
@@ -887,8 +893,10 @@ static void merge(struct ilp_loopt *t, uint64_t lat, uint64_t share, uint64_t ex
 
 	if (!t->locked || lk->target < 0)
 		return;
-	if (lk->target < W)
+	if (lk->target < W) {
 		lk->it_used[lk->target_how - 1] |= 1ull << lk->target;
+		lk->it_hows |= 1u << (lk->target_how - 1);
+	}
 	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
 	a->calls[lk->target_how - 1]++;
 	a->ns[lk->target_how - 1] += lat;

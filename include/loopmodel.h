@@ -43,9 +43,10 @@
  * it among the 64 before through a small table of their keys and a chain
  * of each step's previous copy, and updates only the periods that changed
  * (those where it repeats the step p back, those where a repetition
- * ends): O(1) on a stream where nothing repeats; in a lock, a step that is
- * the expected one with no noise in the ring is matched in O(1) and the
- * periods are rebuilt only when needed.  Memory: per thread that made
+ * ends): O(1) on a stream where nothing repeats; in a lock with no noise
+ * in the ring (no other period can take over), a step is matched alone
+ * and the table and the periods are made again from the ring only when
+ * needed (after noise, when the lock ends).  Memory: per thread that made
  * calls on objects, a tracker of under 1 KiB and a ring of the last steps
  * and their keys (64 B a step, 8 steps at first, doubled while full up to
  * 128: 8 KiB; freed when the thread exits), 144 B + 240 B a

@@ -18,8 +18,12 @@ struct ilp_loopt_scan {
 	uint64_t steps;			/* steps so far (a run of one call is one) */
 	int how;			/* run[] after the newest step: 1 scanned, 2 rebuilt
 					 * from the ring (steps went by unscanned), 0 not
-					 * updated (a steady lock: rebuilt when needed) */
+					 * updated (a lock with no noise in the ring: rebuilt
+					 * when needed) */
 	size_t best;			/* the smallest period confirmed when how != 0 */
+	int reindexed;			/* the index of keys before run[] when how != 0: 0 up to
+					 * date, 1 caught up step by step, 2 made again from
+					 * the ring (steps went by unindexed) */
 	uint16_t run[ILP_LOOP_PERIOD + 1];	/* [p]: newest steps equal to the step p before */
 };
 

@@ -115,6 +115,8 @@ struct ilp_loopt {
 	uint64_t noise[RING / 64];	/* per step index % RING: the step was noise to the lock */
 	uint64_t free_from;	/* steps before are some counted run's */
 	int run_stale;			/* steps went by unscanned (steady in a lock) */
+	uint64_t indexed;	/* steps in last[] and prev[] (the others came in a
+				 * steady lock: indexed when needed, index_catch_up) */
 	uint64_t retry_at;	/* no lock before this step (the table was full) */
 	struct ring *ring;	/* NULL: retired (the thread exited) or no step yet */
 	uint16_t run[W + 1];
@@ -128,6 +130,8 @@ struct ilp_loopt {
 	uint8_t prev[RING];
 	uint8_t how;		/* tests: the newest step's run[] was 1 scanned,
 				 * 2 rebuilt, 0 not (loop_internal.h) */
+	uint8_t reindexed;	/* tests: ... its index 1 caught up step by step,
+				 * 2 rebuilt, 0 up to date */
 	size_t best;		/* tests: the period scan or rebuild confirmed */
 	struct lockst *lk;	/* made at the first lock */
 	struct seq *seqs[ILP_LOOP_SEQS];
@@ -784,14 +788,23 @@ static unsigned last_pos(const struct ilp_loopt *t, uint64_t key)
 	return i;
 }
 
-/*
- * The newest step (index t->n - 1, its key in the ring) joins the table,
- * and the step W + 1 back leaves it: prev[] of the newest step is how far
- * back its key came last, if within W steps.
- */
-static void index_step(struct ilp_loopt *t)
+/* step c (its key in the ring) joins the table: prev[] of c is how far
+ * back its key came last, if the table has it */
+static void index_add(struct ilp_loopt *t, uint64_t c)
 {
-	uint64_t c = t->n - 1;
+	unsigned i = last_pos(t, key_at(t, c));
+
+	t->prev[c & RMASK] = t->last[i] == NO_SLOT ? 0 : (uint8_t)((c - t->last[i]) & RMASK);
+	t->last[i] = (uint8_t)(c & RMASK);
+}
+
+/*
+ * Step c (the next one not indexed) joins the table, and the step W + 1
+ * back leaves it: prev[] of c is how far back its key came last, if within
+ * W steps.
+ */
+static void index_step(struct ilp_loopt *t, uint64_t c)
+{
 	unsigned i, j, home;
 
 	if (c > W) {		/* c - W - 1 leaves, unless its key came since */
@@ -809,9 +822,33 @@ static void index_step(struct ilp_loopt *t)
 			t->last[i] = NO_SLOT;
 		}
 	}
-	i = last_pos(t, key_at(t, c));
-	t->prev[c & RMASK] = t->last[i] == NO_SLOT ? 0 : (uint8_t)((c - t->last[i]) & RMASK);
-	t->last[i] = (uint8_t)(c & RMASK);
+	index_add(t, c);
+}
+
+/*
+ * The index up to the newest step, for scan() or rebuild(): the steps a
+ * steady lock let go by join it one by one while the step W + 1 back from
+ * each is still in the ring (a few: W / 2 at most), else the table is made
+ * again from the last W + 1 steps alone.  Then prev[] of a step s is 0
+ * where its key came last before those steps: s is one of the W steps
+ * before the newest, c, and scan() or rebuild() follow prev[s] only where
+ * it stays within W steps of c (or a later step), and those are there.
+ */
+static void index_catch_up(struct ilp_loopt *t)
+{
+	uint64_t c;
+
+	if (t->n - t->indexed <= W / 2) {
+		t->reindexed = t->n - t->indexed > 1;
+		for (c = t->indexed; c < t->n; c++)
+			index_step(t, c);
+	} else {
+		t->reindexed = 2;
+		memset(t->last, NO_SLOT, sizeof(t->last));
+		for (c = t->n > W + 1 ? t->n - W - 1 : 0; c < t->n; c++)
+			index_add(t, c);
+	}
+	t->indexed = t->n;
 }
 
 /*
@@ -873,16 +910,16 @@ static size_t rebuild(struct ilp_loopt *t)
 }
 
 /*
- * The newest step is the one the lock expects (how0) and no noise is in
- * the ring: nothing but the lock can come of it (a longer period takes
- * over only over noise), so the scan can wait (run[] is rebuilt when
- * needed).
+ * No noise in the ring (to the lock): a longer period can take over only
+ * over noise in its last 3 copies (ilp_loopt_call), so while the lock
+ * lasts the scan can wait (run[] is rebuilt when needed), and so can the
+ * index (index_catch_up).
  */
-static int steady(const struct ilp_loopt *t, int how0)
+static int steady(const struct ilp_loopt *t)
 {
 	const struct lockst *lk = t->lk;
 
-	return how0 && (!lk->last_noise || t->n - lk->last_noise >= RING);
+	return !lk->last_noise || t->n - lk->last_noise >= RING;
 }
 
 /* a run of the newest step goes on: its calls go where the step's went */
@@ -921,6 +958,7 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 		t->n = 0;
 		t->free_from = 0;
 		t->run_stale = 0;
+		t->indexed = 0;
 		memset(t->noise, 0, sizeof(t->noise));
 		memset(t->run, 0, sizeof(t->run));
 		t->live = 0;
@@ -949,15 +987,21 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 	t->ring->keys[t->n & (t->ring->cap - 1)] = mix(nr, obj);
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
-	index_step(t);
-	if (t->locked)	/* matched once: steady() and match() take it */
+	if (t->locked) {	/* matched once: steady() and match() take it */
 		how0 = step_match(&t->lk->s->pub.steps[t->lk->phase], x, 0);
-	if (t->locked && steady(t, how0)) {
-		t->run_stale = 1;	/* no other period can take over: no scan */
-		t->how = 0;
-		match(t, x, how0);
-		return 0;
+		if (steady(t)) {
+			match(t, x, how0);
+			if (t->locked) {	/* no other period could take over */
+				t->run_stale = 1;
+				t->how = 0;
+				t->reindexed = 0;
+				return 0;
+			}
+			/* the step was noise that ended the run: run[] as if
+			 * scanned before match() (it reads the keys alone) */
+		}
 	}
+	index_catch_up(t);
 	t->how = t->run_stale ? 2 : 1;
 	best = t->best = t->run_stale ? rebuild(t) : scan(t);
 	t->run_stale = 0;
@@ -1044,6 +1088,7 @@ void ilp_loopt_last_scan(const struct ilp_loopt *t, struct ilp_loopt_scan *out)
 {
 	out->steps = t->n;
 	out->how = t->how;
+	out->reindexed = t->reindexed;
 	out->best = t->best;
 	memcpy(out->run, t->run, sizeof(out->run));
 }

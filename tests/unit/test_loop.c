@@ -546,6 +546,8 @@ struct ref {			/* the detector as it was: each step against the W before */
 	uint16_t run[RW + 1];
 	int stale;		/* the last step was not scanned */
 	uint64_t scans, rebuilds, skips, confirmed;
+	uint64_t reindexed[3];	/* the index before scans and rebuilds: up to date,
+				 * caught up step by step, made again */
 };
 
 static int ref_same(const struct ref *r, uint64_t i, uint64_t j)
@@ -610,6 +612,8 @@ static void both(struct ilp_loopt *t, struct ref *r, uint64_t *ts, int nr,
 		r->rebuilds++;
 	else
 		r->scans++;
+	assert_in_range(sc.reindexed, 0, 2);
+	r->reindexed[sc.reindexed]++;
 	best = r->stale ? ref_rebuild(r) : ref_scan(r);
 	r->stale = 0;
 	r->confirmed += best != 0;
@@ -712,6 +716,10 @@ static void test_scan_differential(void **state)
 	assert_true(r.skips > 10000);
 	assert_true(r.rebuilds > 1000);
 	assert_true(r.confirmed > 10000);
+	/* the index after steps a steady lock let go by: caught up step by
+	 * step, made again (run[] above checks prev[] and the table) */
+	assert_true(r.reindexed[1] > 1000);
+	assert_true(r.reindexed[2] > 20);
 	ilp_loopt_free(t);
 	rm(s);
 }

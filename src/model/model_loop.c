@@ -80,6 +80,7 @@ struct lockst {
 	size_t phase;		/* next step expected */
 	uint64_t since_iter;	/* steps since the last complete iteration */
 	uint64_t last_noise;	/* index + 1 of the last noise step, 0: none */
+	uint64_t quiet_at;	/* steps from which none in the ring is noise */
 	int target;		/* where the newest step's calls went: -1 none,
 				 * k < W: it[k], W + k: ep[k] */
 	int target_how;		/* ... to which object's part (step_match) */
@@ -407,7 +408,8 @@ static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
 }
 
 /* x's calls into the iteration in progress, its step k (matched how) */
-static void it_tok(struct lockst *lk, size_t k, const struct tok *x, int how)
+static inline __attribute__((always_inline)) void it_tok(struct lockst *lk, size_t k,
+							   const struct tok *x, int how)
 {
 	acc_tok(&lk->it[k], x, how);
 	lk->it_used[how - 1] |= 1ull << k;
@@ -672,7 +674,8 @@ static void drop_iteration(struct lockst *lk)
 }
 
 /* x is the item's step lk->phase (matched how): counted, the next awaited */
-static void take_step(struct ilp_loopt *t, const struct tok *x, int how, size_t p)
+static inline __attribute__((always_inline)) void take_step(struct ilp_loopt *t,
+							      const struct tok *x, int how, size_t p)
 {
 	struct lockst *lk = t->lk;
 
@@ -749,6 +752,7 @@ static void match(struct ilp_loopt *t, const struct tok *x, int how0)
 	lk->target = -1;		/* noise */
 	lk->noise_run++;
 	lk->last_noise = t->n;
+	lk->quiet_at = t->n + RING;
 	t->noise[((t->n - 1) & RMASK) / 64] |= 1ull << ((t->n - 1) & 63);
 	if (lk->phase && ++lk->noise_it > p)
 		drop_iteration(lk);	/* more noise than steps: not this loop */
@@ -919,7 +923,7 @@ static int steady(const struct ilp_loopt *t)
 {
 	const struct lockst *lk = t->lk;
 
-	return !lk->last_noise || t->n - lk->last_noise >= RING;
+	return t->n >= lk->quiet_at;
 }
 
 /* a run of the newest step goes on: its calls go where the step's went */

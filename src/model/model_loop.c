@@ -70,8 +70,16 @@ struct acc {			/* [0]: the step's object, [1 + i]: its alternate i */
 	uint64_t calls[1 + ILP_LOOP_ALTS], ns[1 + ILP_LOOP_ALTS], share[1 + ILP_LOOP_ALTS];
 };
 
+/* a step's names at a glance: bit (desc hash % 64) of its object and of
+ * each alternate; x's name is none of them where x's bit is not set */
+struct names {
+	uint64_t bits;
+	size_t n;		/* made with the step's nalt + 1 names, 0: not yet */
+};
+
 struct seq {
 	uint64_t hash;		/* the same for every rotation */
+	struct names *names;	/* [nsteps], after the steps */
 	struct ilp_loop pub;	/* last: its nsteps steps follow */
 };
 
@@ -206,7 +214,8 @@ static uint64_t key_at(const struct ilp_loopt *t, uint64_t i)
  * step the first time becomes an alternate (the last slot takes any more).
  */
 static __attribute__((noinline)) int step_match_other(struct ilp_loop_step *s,
-						      const struct tok *x, int set);
+						      struct names *nm, const struct tok *x,
+						      int set);
 
 static inline int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
 {
@@ -214,29 +223,53 @@ static inline int step_match(struct ilp_loop_step *s, const struct tok *x, int s
 		return 0;
 	if (s->obj == x->obj)
 		return 1;
-	return step_match_other(s, x, set);
+	return step_match_other(s, NULL, x, set);
 }
 
-/* step_match of a step on the same syscall and another object */
-static int step_match_other(struct ilp_loop_step *s, const struct tok *x, int set)
+/* step_match of a sequence's step s whose names are nm (a lock's steps) */
+static inline int step_match_nm(struct ilp_loop_step *s, struct names *nm, const struct tok *x,
+				int set)
+{
+	if (s->nr != x->nr)
+		return 0;
+	if (s->obj == x->obj)
+		return 1;
+	return step_match_other(s, nm, x, set);
+}
+
+/* step_match of a step on the same syscall and another object; nm: its
+ * names, NULL to compare them all */
+static int step_match_other(struct ilp_loop_step *s, struct names *nm, const struct tok *x,
+			    int set)
 {
 	uint64_t xh;
 	size_t i;
 
 	if (!x->obj || !s->obj)
 		return 0;
+	xh = ilp_fdobj_desc_hash(x->obj);
+	if (nm) {
+		if (nm->n != s->nalt + 1) {	/* an alternate came (they only come) */
+			nm->bits = 1ull << (ilp_fdobj_desc_hash(s->obj) & 63);
+			for (i = 0; i < s->nalt; i++)
+				nm->bits |= 1ull << (ilp_fdobj_desc_hash(s->alt[i]) & 63);
+			nm->n = s->nalt + 1;
+		}
+		if (!(nm->bits & (1ull << (xh & 63))))
+			goto other;	/* not one of them (nor an alternate itself) */
+	}
 	/* the same name typed otherwise ("file /d" for "dir /d"): a glitch of
 	 * the name, not another object (a hash that differs says no inline).
 	 * One pass: an alternate is added only when its name is none of the
 	 * step's (names never change), so at most one of them has x's name,
 	 * and an alternate that is x's object is that one */
-	xh = ilp_fdobj_desc_hash(x->obj);
 	if (ilp_fdobj_desc_hash(s->obj) == xh && ilp_fdobj_same_desc(s->obj, x->obj))
 		return 1;
 	for (i = 0; i < s->nalt; i++)
-		if (s->alt[i] == x->obj ||
-		    (ilp_fdobj_desc_hash(s->alt[i]) == xh && ilp_fdobj_same_desc(s->alt[i], x->obj)))
+		if (s->alt[i] == x->obj || (ilp_fdobj_desc_hash(s->alt[i]) == xh &&
+					    ilp_fdobj_same_desc(s->alt[i], x->obj)))
 			return 2 + (int)i;
+other:
 	if (!(x->wild || s->wild))
 		return 0;
 	if (s->nalt == ILP_LOOP_ALTS)
@@ -588,9 +621,10 @@ static int lock(struct ilp_loopt *t, size_t p)
 			t->retry_at = t->n + p;
 			return 0;
 		}
-		s = calloc(1, sizeof(*s) + p * sizeof(s->pub.steps[0]));
+		s = calloc(1, sizeof(*s) + p * (sizeof(s->pub.steps[0]) + sizeof(s->names[0])));
 		if (!s)
 			return -ENOMEM;
+		s->names = (struct names *)&s->pub.steps[p];
 		s->pub.tid = t->tid;
 		s->pub.nsteps = p;
 		s->hash = hash;
@@ -675,7 +709,8 @@ static void drop_iteration(struct lockst *lk)
 
 /* x is the item's step lk->phase (matched how): counted, the next awaited */
 static inline __attribute__((always_inline)) void take_step(struct ilp_loopt *t,
-							      const struct tok *x, int how, size_t p)
+							     const struct tok *x, int how,
+							     size_t p)
 {
 	struct lockst *lk = t->lk;
 
@@ -704,6 +739,7 @@ static void match(struct ilp_loopt *t, const struct tok *x, int how0)
 {
 	struct lockst *lk = t->lk;
 	struct ilp_loop_step *st = lk->s->pub.steps;
+	struct names *nm = lk->s->names;
 	size_t p = lk->s->pub.nsteps;
 	int how;
 
@@ -715,7 +751,8 @@ static void match(struct ilp_loopt *t, const struct tok *x, int how0)
 		return;
 	}
 	/* a run split by a little noise (pwrite, a log line, pwrite) */
-	if (lk->phase && lk->noise_run <= 2 && (how = step_match(&st[lk->phase - 1], x, 1))) {
+	if (lk->phase && lk->noise_run <= 2 &&
+	    (how = step_match_nm(&st[lk->phase - 1], &nm[lk->phase - 1], x, 1))) {
 		it_tok(lk, lk->phase - 1, x, how);
 		lk->it_t1 = x->t1;
 		lk->it_end = t->n;
@@ -727,14 +764,15 @@ static void match(struct ilp_loopt *t, const struct tok *x, int how0)
 	/* a step or two the item skipped (an item that had less to do): the
 	 * next ones match; the skipped steps count as noise */
 	for (size_t d = 1; d <= SKIP_MAX && lk->phase + d < p; d++) {
-		if (!(how = step_match(&st[lk->phase + d], x, 1)))
+		if (!(how = step_match_nm(&st[lk->phase + d], &nm[lk->phase + d], x, 1)))
 			continue;
 		lk->noise_it += d;
 		lk->phase += d;
 		take_step(t, x, how, p);
 		return;
 	}
-	if (lk->phase && (how = step_match(&st[0], x, 1))) {	/* the iteration starts over */
+	/* the iteration starts over */
+	if (lk->phase && (how = step_match_nm(&st[0], &nm[0], x, 1))) {
 		if (p - lk->phase <= SKIP_MAX)	/* the item skipped its last steps */
 			iteration_done(lk, lk->it_t1);
 		else
@@ -992,7 +1030,8 @@ int ilp_loopt_call(struct ilp_loopt *t, int nr, const struct ilp_fdobj *obj, int
 	t->noise[(t->n & RMASK) / 64] &= ~(1ull << (t->n & 63));
 	t->n++;
 	if (t->locked) {	/* matched once: steady() and match() take it */
-		how0 = step_match(&t->lk->s->pub.steps[t->lk->phase], x, 0);
+		how0 = step_match_nm(&t->lk->s->pub.steps[t->lk->phase],
+				     &t->lk->s->names[t->lk->phase], x, 0);
 		if (steady(t)) {
 			match(t, x, how0);
 			if (t->locked) {	/* no other period could take over */

@@ -98,7 +98,8 @@ struct lockst {
 	int flushed;		/* part of the run is counted already */
 	struct acc *it;		/* the iteration in progress (p steps) */
 	uint64_t it_used[1 + ILP_LOOP_ALTS];	/* [how - 1] bit k: it[k]'s part how
-						 * has calls (the others are 0) */
+						 * has calls (the others are stale:
+						 * the first calls in set them) */
 	unsigned it_hows;	/* bit how - 1: it_used[how - 1] is not 0 */
 	uint64_t it_t0, it_t1;	/* its first step's enter, its last step's exit */
 	struct acc *ep;		/* the run's complete iterations, not yet in s */
@@ -444,32 +445,38 @@ static size_t canonical_start(const struct ilp_loopt *t, uint64_t r0, size_t p)
 static inline __attribute__((always_inline)) void it_tok(struct lockst *lk, size_t k,
 							   const struct tok *x, int how)
 {
-	acc_tok(&lk->it[k], x, how);
-	lk->it_used[how - 1] |= 1ull << k;
-	lk->it_hows |= 1u << (how - 1);
+	struct acc *a = &lk->it[k];
+	int h = how - 1;
+
+	if (lk->it_used[h] & (1ull << k)) {
+		acc_tok(a, x, how);
+		return;
+	}
+	a->calls[h] = x->calls;	/* the part's first calls */
+	a->ns[h] = x->ns;
+	a->share[h] = x->share;
+	lk->it_used[h] |= 1ull << k;
+	lk->it_hows |= 1u << h;
 }
 
-/* the iteration in progress into the run's (ep) when to_ep, then 0: only
- * the parts that have calls (O(the steps taken), not O(p) of every part) */
+/* the iteration in progress into the run's (ep) when to_ep, then empty:
+ * only the parts that have calls (O(the steps taken), not O(p) of every
+ * part) */
 static void it_clear(struct lockst *lk, int to_ep)
 {
-	for (unsigned hs = lk->it_hows; hs; hs &= hs - 1) {
+	for (unsigned hs = to_ep ? lk->it_hows : 0; hs; hs &= hs - 1) {
 		int h = __builtin_ctz(hs);
 
 		for (uint64_t m = lk->it_used[h]; m; m &= m - 1) {
-			struct acc *a = &lk->it[__builtin_ctzll(m)];
+			const struct acc *a = &lk->it[__builtin_ctzll(m)];
+			struct acc *e = &lk->ep[__builtin_ctzll(m)];
 
-			if (to_ep) {
-				struct acc *e = &lk->ep[__builtin_ctzll(m)];
-
-				e->calls[h] += a->calls[h];
-				e->ns[h] += a->ns[h];
-				e->share[h] += a->share[h];
-			}
-			a->calls[h] = a->ns[h] = a->share[h] = 0;
+			e->calls[h] += a->calls[h];
+			e->ns[h] += a->ns[h];
+			e->share[h] += a->share[h];
 		}
-		lk->it_used[h] = 0;
 	}
+	memset(lk->it_used, 0, sizeof(lk->it_used));
 	lk->it_hows = 0;
 }
 
@@ -972,11 +979,13 @@ static void merge(struct ilp_loopt *t, uint64_t lat, uint64_t share, uint64_t ex
 
 	if (!t->locked || lk->target < 0)
 		return;
-	if (lk->target < W) {
+	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
+	if (lk->target < W && !(lk->it_used[lk->target_how - 1] & (1ull << lk->target))) {
+		a->calls[lk->target_how - 1] = a->ns[lk->target_how - 1] = 0;	/* stale */
+		a->share[lk->target_how - 1] = 0;
 		lk->it_used[lk->target_how - 1] |= 1ull << lk->target;
 		lk->it_hows |= 1u << (lk->target_how - 1);
 	}
-	a = lk->target < W ? &lk->it[lk->target] : &lk->ep[lk->target - W];
 	a->calls[lk->target_how - 1]++;
 	a->ns[lk->target_how - 1] += lat;
 	a->share[lk->target_how - 1] += share;

@@ -49,9 +49,9 @@
  * needed (after noise, when the lock ends).  Memory: per thread that made
  * calls on objects, a tracker of under 1 KiB and a ring of the last steps
  * and their keys (64 B a step, 8 steps at first, doubled while full up to
- * 128: 8 KiB; freed when the thread exits), 144 B + 240 B a
+ * 128: 8 KiB; freed when the thread exits), 200 B + 240 B a
  * step of the sequence while locked, and at most ILP_LOOP_SEQS distinct
- * sequences of 184 B a step (when full, one with fewer than 4 iterations
+ * sequences of 200 B a step (when full, one with fewer than 4 iterations
  * makes room): bounded by threads and distinct sequences, never by
  * events.
  */

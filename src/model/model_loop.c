@@ -218,16 +218,7 @@ static __attribute__((noinline)) int step_match_other(struct ilp_loop_step *s,
 						      struct names *nm, const struct tok *x,
 						      int set);
 
-static inline int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
-{
-	if (s->nr != x->nr)
-		return 0;
-	if (s->obj == x->obj)
-		return 1;
-	return step_match_other(s, NULL, x, set);
-}
-
-/* step_match of a sequence's step s whose names are nm (a lock's steps) */
+/* step_match of a sequence's step s whose names are nm (NULL: compare them) */
 static inline int step_match_nm(struct ilp_loop_step *s, struct names *nm, const struct tok *x,
 				int set)
 {
@@ -236,6 +227,11 @@ static inline int step_match_nm(struct ilp_loop_step *s, struct names *nm, const
 	if (s->obj == x->obj)
 		return 1;
 	return step_match_other(s, nm, x, set);
+}
+
+static inline int step_match(struct ilp_loop_step *s, const struct tok *x, int set)
+{
+	return step_match_nm(s, NULL, x, set);
 }
 
 /* step_match of a step on the same syscall and another object; nm: its

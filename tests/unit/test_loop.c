@@ -724,6 +724,67 @@ static void test_scan_differential(void **state)
 	rm(s);
 }
 
+/*
+ * A server's thread (epoll_wait, read and write of a client) on clients
+ * whose names were lost, more than a step keeps apart, with bursts of
+ * reads then writes on many clients, a log line now and then, flushed
+ * (noise) more rarely: the counts pinned to those the model gave before a
+ * lock with no noise in the ring matched every step alone and kept its
+ * steps' names at a glance (main at 781046d, the same).
+ */
+static void test_server_lost_names(void **state)
+{
+	struct stream *s = mk();
+	const struct ilp_fdproc *f;
+	static const char *const names[] = { "epoll_wait", "read", "write" };
+	static const uint64_t calls[] = { 3000, 111, 111 }, alt_calls[] = { 0, 3137, 3368 };
+	const struct ilp_loop *l;
+	uint64_t alts = 0;
+	int i, k, c;
+
+	(void)state;
+	open_named(s, 3, "/dev/epoll", 0);
+	open_named(s, 9, "/var/log/server.log", 0);
+	for (c = 20; c < 50; c++)	/* the clients: no name */
+		call6(s, "openat", 5 * US, c, (uint64_t)-100, 0, 0, 0);
+	for (i = 0; i < 3000; i++) {
+		c = i < 4 ? 20 : 20 + (i * 7) % 30;	/* one client first: a lock */
+		if (i % 97 == 50) {	/* a burst: reads, then writes, of 8 clients */
+			for (k = 0; k < 8; k++)
+				call(s, "read", 2 * US, 100, 20 + (c + k) % 30);
+			for (k = 0; k < 8; k++)
+				call(s, "write", 3 * US, 100, 20 + (c + k) % 30);
+		}
+		call(s, "epoll_wait", 50 * US, 1, 3);
+		call(s, "read", 2 * US, 100, c);
+		if (i % 13 == 7)	/* a log line (another name at the write) */
+			call(s, "write", 4 * US, 40, 9);
+		if (i % 200 == 7)	/* the log flushed: noise, now and then */
+			call(s, "fsync", 40 * US, 0, 9);
+		call(s, "write", 3 * US, 100, c);
+	}
+	f = fds_of(s, 100);
+	assert_int_equal(ilp_fdproc_nloops(f), 1);
+	l = ilp_fdproc_loop(f, 0);
+	assert_int_equal(l->iterations, 3479);
+	assert_int_equal(l->episodes, 1);
+	assert_int_equal(l->first_ts, 1000192000);
+	assert_int_equal(l->last_ts, 1177697000);
+	assert_int_equal(l->nsteps, 3);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(l->steps[k].nr, NR(names[k]));
+		assert_int_equal(l->steps[k].calls, calls[k]);
+		assert_int_equal(l->steps[k].nalt, k ? ILP_LOOP_ALTS : 0);
+		for (c = 0; c < (int)l->steps[k].nalt; c++)
+			alts += l->steps[k].alt_calls[c];
+		assert_int_equal(alts, alt_calls[k]);
+		alts = 0;
+	}
+	assert_int_equal(l->steps[1].alt_calls[ILP_LOOP_ALTS - 1], 2812);	/* the rest */
+	assert_int_equal(l->steps[2].alt_calls[ILP_LOOP_ALTS - 1], 3043);
+	rm(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -742,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_not_loops),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_scan_differential),
+		cmocka_unit_test(test_server_lost_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

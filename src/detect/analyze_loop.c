@@ -193,20 +193,36 @@ static size_t named(const struct view *w)
 }
 
 /* the per-object detectors that fire on the loop's named objects, and on
- * the lost-named fd of a file each iteration opens itself: fast mode loses
- * a short-lived file's name in some or all items, and a detector that
- * fires on that fd already takes it for one object, so the loop groups
- * its finding (one cause, one finding) instead of leaving two beside it */
+ * the lost-named fds of a file each iteration opens itself: fast mode loses
+ * a short-lived file's name in some or all items (an object per reason it
+ * was lost: closed, reused, the process gone, each a step's other object),
+ * and a detector that fires on such an fd already takes it for one object,
+ * so the loop groups its finding (one cause, one finding) instead of
+ * leaving two beside it */
 static int grouped(const struct ilp_analysis *a, const struct view *w)
 {
+	const struct ilp_fdobj *seen[ILP_LOOP_PERIOD * (1 + ILP_LOOP_ALTS)];
+	size_t nseen = 0, k, i, j;
 	int n = 0;
-	size_t i;
 
-	for (i = 0; i < w->nobjs; i++)
-		if (!lost(w->objs[i]) || opened_here(w, w->objs[i]))
-			n += ilp_fsync_fires(a, w->objs[i]) + ilp_repeat_fires(a, w->objs[i]) +
-			     ilp_random_fires(a, w->objs[i]) + ilp_unbuffered_fires(a, w->objs[i]) +
-			     ilp_nplus1_obj_fires(a, w->objs[i]);
+	for (k = 0; k < w->n; k++) {
+		const struct ilp_loop_step *s = w->v[k].s;
+		int here = w->v[k].obj && opened_here(w, w->v[k].obj);
+
+		for (i = 0; i <= s->nalt; i++) {
+			const struct ilp_fdobj *o = i ? s->alt[i - 1] : s->obj;
+
+			if (!o || (lost(o) && !here))
+				continue;
+			for (j = 0; j < nseen && seen[j] != o; j++)
+				;
+			if (j < nseen)
+				continue;
+			seen[nseen++] = o;
+			n += ilp_fsync_fires(a, o) + ilp_repeat_fires(a, o) + ilp_random_fires(a, o) +
+			     ilp_unbuffered_fires(a, o) + ilp_nplus1_obj_fires(a, o);
+		}
+	}
 	return n;
 }
 

@@ -2,16 +2,18 @@
  * demo - the bundled workload for `make demo`: a small "service" that
  * blocks in the ways iolockprof is meant to find, in about one second.
  *
- *   1. log writer: 4000 small unbuffered write(2)s to a temp file, with an
- *      fsync(2) after every 1000 lines (an fsync storm in miniature);
+ *   1. log writer: 8000 small unbuffered write(2)s to a temp file, with an
+ *      fsync(2) after every 2000 lines (an fsync storm in miniature);
  *   2. request/response: 250 round trips over a pair of pipes to a
  *      "backend" thread that sleeps 2 ms per request (N+1 round trips);
  *   3. hot lock: 3 threads take one mutex 60 times each and hold it for
  *      1 ms (futex contention);
- *   4. read-back: the log file re-read in 64-byte read(2)s;
+ *   4. read-back: the log file re-read in 32-byte read(2)s;
+ *   (1 and 4 take a few ms each: well above --min-saving's 1 ms on a fast
+ *   machine, under 1% of the run on a slow one);
  *   5. a slow answer: one read(2) on a pipe waits 150 ms for a "cache
  *      warm-up" thread (a slow call, off-CPU in S state); the thread answers
- *      with one writev(2), so write(2) calls stay 4000 + 2 * 250 + 1;
+ *      with one writev(2), so write(2) calls stay 8000 + 2 * 250 + 1;
  *   6. orders: 40 orders saved one transaction each, as an embedded
  *      database in autocommit mode does: open a journal, pwrite(2) x4,
  *      fdatasync(2) x2, close, unlink, fsync(2) of the directory (a loop
@@ -35,8 +37,8 @@
 
 #include "wl_common.h"
 
-#define LOG_LINES	4000
-#define FSYNC_EVERY	1000
+#define LOG_LINES	8000
+#define FSYNC_EVERY	2000
 #define ROUND_TRIPS	250
 #define LOCK_THREADS	3
 #define LOCK_ROUNDS	60
@@ -244,7 +246,7 @@ static int orders(const char *dir, const char *path)
 
 static long read_back(int fd)
 {
-	char buf[64];
+	char buf[32];
 	long total = 0;
 	ssize_t n;
 

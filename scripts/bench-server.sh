@@ -19,15 +19,21 @@
 #   strace -f -c -p
 #   perf trace -s -p
 # Interleaved rounds (BENCH_SERVER_ROUNDS, default 3): in each round every
-# configuration runs once, in that order, and its throughput (the mean of
-# SET's and GET's requests/s) is compared with the same round's untraced run.
+# traced configuration runs once, between two untraced runs (untraced, A,
+# untraced, B, untraced, ...; the order rotated each round, so that none
+# always comes first or after the same one), and its throughput (the mean
+# of SET's and GET's requests/s) is compared with the mean of the two
+# untraced runs around it: a host that drifts between runs (a VM's often
+# does, for minutes) moves the baseline with it.
 # The table gives the medians over the rounds of requests/s, of the loss
 # (1 - traced/untraced, %) and of the slowdown (untraced/traced), and two
 # CPU costs that a loaded machine disturbs less than throughput: the
 # server's own CPU time per request (utime+stime of redis-server, which
 # includes the kernel's tracing work done in its context), as a ratio to
-# the same round's untraced run, and the tracer's CPU time per request
-# (its user+sys over the benchmark, children included).
+# the untraced runs around it, and the tracer's CPU time per request
+# (its user+sys over the benchmark, children included).  The last line says
+# how much the untraced runs moved: over the whole run, and between the
+# two around a traced run (what one round's loss is exposed to).
 # Then, unless BENCH_SERVER_REPLAY=0, the reader's CPU per event on 2 s
 # of the server's events saved under the same load and replayed
 # (tests/bench/bench_reader.c): the one figure a loaded machine leaves be.
@@ -99,10 +105,18 @@ cpu_ticks() {
 	awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
-# tracer_ticks: the tracer's and its live threads' CPU ticks (0: none)
+# tracer_ticks: the tracer's CPU ticks, its live threads' and live
+# children's (capture-raw's cat readers, killed only after the benchmark;
+# reaped children are in the tracer's own count) (0: none)
 tracer_ticks() {
+	local t c
 	[ -n "$tracer_pid" ] || { echo 0; return; }
-	cpu_ticks "$tracer_pid"
+	t=$(cpu_ticks "$tracer_pid")
+	# shellcheck disable=SC2013  # pids, one word each
+	for c in $(cat /proc/"$tracer_pid"/task/*/children 2>/dev/null); do
+		t=$(( t + $(cpu_ticks "$c") ))
+	done
+	echo "$t"
 }
 
 # bench N: requests/s, the mean of SET's and GET's
@@ -183,29 +197,50 @@ n=$(( warm * SECS / 2 ))
 echo "bench-server: redis-server pid $srv_pid on 127.0.0.1:$port; redis-benchmark -t set,get -c 20 -n $n --csv"
 echo "  (~${SECS} s untraced; $ROUNDS interleaved rounds; warm-up $warm req/s; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 
-declare -A rps scpu tcpu
+declare -A rps scpu tcpu base basec
 HZ=$(getconf CLK_TCK)
+# measure C: one benchmark under C's tracer into got_rps, got_scpu (us of
+# the server's CPU per request, 2n requests) and got_tcpu (the tracer's)
+measure() {
+	local s0 s1 t0 t1
+	start_tracer "$1"
+	s0=$(cpu_ticks "$srv_pid")
+	t0=$(tracer_ticks)
+	got_rps=$(bench "$n")
+	s1=$(cpu_ticks "$srv_pid")
+	t1=$(tracer_ticks)
+	stop_tracer
+	[ -n "$got_rps" ] || die "round $r, $1: redis-benchmark gave no result"
+	got_scpu=$(awk -v d=$((s1 - s0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.3f\n", d / hz * 1e6 / (2 * n) }')
+	got_tcpu=$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.3f\n", d / hz * 1e6 / (2 * n) }')
+}
+traced=("${configs[@]:1}")
+uall=() ugap=()
+nt=${#traced[@]}
 for r in $(seq "$ROUNDS"); do
 	exec 9> "$LOCK"
 	flock 9
-	for c in "${configs[@]}"; do
-		start_tracer "$c"
-		s0=$(cpu_ticks "$srv_pid")
-		t0=$(tracer_ticks)
-		v=$(bench "$n")
-		s1=$(cpu_ticks "$srv_pid")
-		t1=$(tracer_ticks)
-		stop_tracer
-		[ -n "$v" ] || die "round $r, $c: redis-benchmark gave no result"
-		rps[$c,$r]=$v
-		# us of CPU per request (2n requests; ticks of 1/CLK_TCK s)
-		scpu[$c,$r]=$(awk -v d=$((s1 - s0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.3f\n", d / hz * 1e6 / (2 * n) }')
-		tcpu[$c,$r]=$(awk -v d=$((t1 - t0)) -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.3f\n", d / hz * 1e6 / (2 * n) }')
+	# untraced before and after every traced run (its own baseline: the
+	# mean of the two), the traced ones in an order rotated each round
+	measure untraced
+	ub=$got_rps ubc=$got_scpu
+	uall+=("$got_rps")
+	rps[untraced,$r]=$got_rps scpu[untraced,$r]=$got_scpu tcpu[untraced,$r]=0
+	line="  round $r: untraced $got_rps;"
+	for k in $(seq 0 $((nt - 1))); do
+		c=${traced[$(( (k + r - 1) % nt ))]}
+		measure "$c"
+		rps[$c,$r]=$got_rps scpu[$c,$r]=$got_scpu tcpu[$c,$r]=$got_tcpu
+		measure untraced
+		uall+=("$got_rps")
+		ugap+=("$(awk -v a="$ub" -v b="$got_rps" 'BEGIN { d = a > b ? a / b : b / a; printf "%.1f\n", 100 * (d - 1) }')")
+		base[$c,$r]=$(( (ub + got_rps) / 2 ))
+		basec[$c,$r]=$(awk -v a="$ubc" -v b="$got_scpu" 'BEGIN { printf "%.3f\n", (a + b) / 2 }')
+		ub=$got_rps ubc=$got_scpu
+		line="$line $c ${rps[$c,$r]}; untraced $got_rps;"
 	done
 	exec 9>&-
-	printf '  round %d:' "$r"
-	for c in "${configs[@]}"; do printf ' %s %s;' "$c" "${rps[$c,$r]}"; done
-	echo
+	echo "$line"
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -215,27 +250,33 @@ printf '%-26s %12s %8s %9s %14s %12s\n' "tracer (attached by pid)" "requests/s" 
 	"slowdown" "server cpu/req" "tracer cpu/req"
 for c in "${configs[@]}"; do
 	m=$(for r in $(seq "$ROUNDS"); do echo "${rps[$c,$r]}"; done | median)
+	if [ "$c" = untraced ]; then
+		m=$(printf '%s\n' "${uall[@]}" | median)
+		printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" 0 1 1 0
+		continue
+	fi
 	sc=$(for r in $(seq "$ROUNDS"); do
-		awk -v t="${scpu[$c,$r]}" -v u="${scpu[untraced,$r]}" 'BEGIN { if (u > 0) printf "%.3f\n", t / u; else print 0 }'
+		awk -v t="${scpu[$c,$r]}" -v u="${basec[$c,$r]}" 'BEGIN { if (u > 0) printf "%.3f\n", t / u; else print 0 }'
 	done | median)
 	tc=$(for r in $(seq "$ROUNDS"); do echo "${tcpu[$c,$r]}"; done | median)
 	loss=$(for r in $(seq "$ROUNDS"); do
-		awk -v t="${rps[$c,$r]}" -v u="${rps[untraced,$r]}" 'BEGIN { printf "%.2f\n", 100 * (1 - t / u) }'
+		awk -v t="${rps[$c,$r]}" -v u="${base[$c,$r]}" 'BEGIN { printf "%.2f\n", 100 * (1 - t / u) }'
 	done | median)
 	slow=$(for r in $(seq "$ROUNDS"); do
-		awk -v t="${rps[$c,$r]}" -v u="${rps[untraced,$r]}" 'BEGIN { printf "%.3f\n", u / t }'
+		awk -v t="${rps[$c,$r]}" -v u="${base[$c,$r]}" 'BEGIN { printf "%.3f\n", u / t }'
 	done | median)
 	printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" "$loss" "$slow" "$sc" "$tc"
 done
 
-# how far the machine moved under us: untraced throughput between rounds
-# (a VM's host can halve it for minutes); the loss of one round is taken
-# against that round's own untraced run, but a wide spread widens it too
-spread=$(for r in $(seq "$ROUNDS"); do echo "${rps[untraced,$r]}"; done | sort -g |
+# how far the machine moved under us: untraced throughput over the run (a
+# VM's host can halve it for minutes), and between the two untraced runs
+# around a traced one (what the loss of one traced run is exposed to)
+spread=$(printf '%s\n' "${uall[@]}" | sort -g |
 	awk '{ v[NR] = $1 } END { if (v[1] > 0) printf "%.0f %.0f %.0f", v[1], v[NR], 100 * (v[NR] / v[1] - 1) }')
 read -r lo hi pct <<< "$spread"
-echo "untraced over the rounds: $lo to $hi requests/s (+$pct %)$([ "${pct:-0}" -gt 25 ] &&
-	echo ': a noisy machine; the CPU columns and the replay below move less than the loss')"
+gap=$([ ${#ugap[@]} -gt 0 ] && printf '%s\n' "${ugap[@]}" | median | awk '{ printf "%.1f", $1 }')
+echo "untraced over the run: $lo to $hi requests/s (+$pct %); the two untraced runs around a traced one differ by ${gap:-0} % (median)$(
+	[ "${pct:-0}" -gt 25 ] && echo ': a noisy machine; the CPU columns and the replay below move less than the loss')"
 
 # the reader's own CPU per event, without the machine's noise: 2 s of the
 # server's events under the same load saved (scripts/capture-raw.sh), then

@@ -285,7 +285,7 @@ replay=$build/bench/bench_reader
 if [ "${BENCH_SERVER_REPLAY:-1}" = 1 ] && [ -x "$replay" ]; then
 	exec 9> "$LOCK"
 	flock 9
-	bench "$n" > /dev/null &
+	bench $(( warm * 2 )) > /dev/null &	# ~4 s of load (two tests), whatever SECS
 	load=$!
 	sleep 1
 	bash "$(dirname "$0")/capture-raw.sh" "$tmp/capture" 2 "$srv_pid" > "$tmp/capture.log" 2>&1 ||

@@ -26,7 +26,8 @@
 # untraced runs around it: a host that drifts between runs (a VM's often
 # does, for minutes) moves the baseline with it.
 # The table gives the medians over the rounds of requests/s, of the loss
-# (1 - traced/untraced, %) and of the slowdown (untraced/traced), and two
+# (1 - traced/untraced, %; with the quartiles of the rounds' losses) and
+# of the slowdown (untraced/traced), and two
 # CPU costs that a loaded machine disturbs less than throughput: the
 # server's own CPU time per request (utime+stime of redis-server, which
 # includes the kernel's tracing work done in its context), as a ratio to
@@ -244,28 +245,32 @@ for r in $(seq "$ROUNDS"); do
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# the quartiles of the values read, "Q1..Q3" (nearest rank)
+quartiles() { sort -g | awk '{ v[NR] = $1 } END { q = int((NR + 3) / 4); printf "%.1f..%.1f", v[q], v[NR + 1 - q] }'; }
 
 echo
-printf '%-26s %12s %8s %9s %14s %12s\n' "tracer (attached by pid)" "requests/s" "loss" \
-	"slowdown" "server cpu/req" "tracer cpu/req"
+printf '%-26s %12s %8s %13s %9s %14s %12s\n' "tracer (attached by pid)" "requests/s" "loss" \
+	"(quartiles)" "slowdown" "server cpu/req" "tracer cpu/req"
 for c in "${configs[@]}"; do
 	m=$(for r in $(seq "$ROUNDS"); do echo "${rps[$c,$r]}"; done | median)
 	if [ "$c" = untraced ]; then
 		m=$(printf '%s\n' "${uall[@]}" | median)
-		printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" 0 1 1 0
+		printf '%-26s %12.0f %7.1f%% %13s %8.2fx %13.2fx %9.2f us\n' "$c" "$m" 0 "" 1 1 0
 		continue
 	fi
 	sc=$(for r in $(seq "$ROUNDS"); do
 		awk -v t="${scpu[$c,$r]}" -v u="${basec[$c,$r]}" 'BEGIN { if (u > 0) printf "%.3f\n", t / u; else print 0 }'
 	done | median)
 	tc=$(for r in $(seq "$ROUNDS"); do echo "${tcpu[$c,$r]}"; done | median)
-	loss=$(for r in $(seq "$ROUNDS"); do
+	losses=$(for r in $(seq "$ROUNDS"); do
 		awk -v t="${rps[$c,$r]}" -v u="${base[$c,$r]}" 'BEGIN { printf "%.2f\n", 100 * (1 - t / u) }'
-	done | median)
+	done)
+	loss=$(median <<< "$losses")
+	iqr=$(quartiles <<< "$losses")
 	slow=$(for r in $(seq "$ROUNDS"); do
 		awk -v t="${rps[$c,$r]}" -v u="${base[$c,$r]}" 'BEGIN { printf "%.3f\n", u / t }'
 	done | median)
-	printf '%-26s %12.0f %7.1f%% %8.2fx %13.2fx %9.2f us\n' "$c" "$m" "$loss" "$slow" "$sc" "$tc"
+	printf '%-26s %12.0f %7.1f%% %13s %8.2fx %13.2fx %9.2f us\n' "$c" "$m" "$loss" "($iqr)" "$slow" "$sc" "$tc"
 done
 
 # how far the machine moved under us: untraced throughput over the run (a

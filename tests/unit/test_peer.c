@@ -249,24 +249,28 @@ static void test_lookup_proc(void **state)
 {
 	struct ilp_peer out;
 	char desc[32], c;
-	int fds[2], st;
+	int fds[2], ready[2], st;
 	struct stat sb;
 	pid_t child;
 
 	(void)state;
 	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(pipe(ready), 0);
 	child = fork();
 	assert_true(child >= 0);
 	if (!child) {
 		close(fds[0]);
-		(void)!read(fds[1], &c, 0);
+		close(ready[0]);
+		(void)!write(ready[1], "r", 1);	/* its read end is closed */
 		pause();	/* holds the write end until killed */
 		_exit(0);
 	}
 	close(fds[1]);
+	close(ready[1]);
 	assert_int_equal(fstat(fds[0], &sb), 0);
 	snprintf(desc, sizeof(desc), "pipe:[%lu]", (unsigned long)sb.st_ino);
-	usleep(100000);	/* the child closed its read end */
+	assert_int_equal(read(ready[0], &c, 1), 1);	/* not a sleep: a loaded machine is slower */
+	close(ready[0]);
 	assert_int_equal(ilp_peer_lookup(NULL, getpid(), fds[0], ILP_OBJ_PIPE, desc, &out), 0);
 	assert_int_equal(out.pid, child);
 	assert_int_equal(out.ends, ILP_END_WRITE);

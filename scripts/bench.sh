@@ -20,6 +20,7 @@
 #   rss      peak RSS (GNU time %M: max over the tracer and its children,
 #            user memory only: kernel ring buffers are not counted)
 #   writes   write(2) calls the tracer reported, against the known truth
+# (BENCH_ONLY_DEMO=1 runs only the realistic row: the bundled demo.)
 # "run --stacks" is iolockprof run --stacks under ftrace (the kernel walks
 # the user stack along frame pointers after every event of the instance),
 # "ptrace --stacks" run --backend=ptrace --stacks (libdw unwinds at each
@@ -603,6 +604,10 @@ stacks_bench() {
 	fi
 }
 [ "${BENCH_ONLY_STACKS:-0}" = 1 ] && { stacks_bench; exit 0; }
+demo_bench() {
+	bench "realistic: demo (log writes, fsync, pipe round trips, mutex)" demo -- "$WL/demo"
+}
+[ "${BENCH_ONLY_DEMO:-0}" = 1 ] && { demo_bench; exit 0; }
 [ "${BENCH_ONLY_URING:-0}" = 1 ] && { uring_benches; exit 0; }
 [ -n "$perf_note" ] && echo "note: $perf_note; perf trace column left out"
 [ $have_strace -eq 1 ] || echo "note: strace not installed; strace column left out"
@@ -618,7 +623,7 @@ stacks_bench
 # filter lets them run unstopped, while strace stops at every one
 [ -x "$WL/getpids" ] &&
 	bench "mostly unprofiled: getpids 200000 200 (200k getppid, 200 writes)" 200 -- "$WL/getpids" 200000 200
-bench "realistic: demo (log writes, fsync, pipe round trips, mutex)" demo -- "$WL/demo"
+demo_bench
 # what reading every path at the call costs: --names=exact stops the app at
 # each open (the closes run unstopped), ptrace and strace at both
 if [ -x "$WL/opens" ]; then

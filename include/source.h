@@ -66,7 +66,7 @@ int ilp_ftrace_open(struct ilp_instance *in, struct ilp_ftrace **out);
  * read from files instead of tracefs: make bench replays a saved capture
  * with it (tests/bench/bench_reader.c).  The files are read to their end
  * by ilp_ftrace_drain(f, 1, ...): with round_ms, each round holds back
- * what came after the round before's reads, as a live drain does.
+ * what came after its own reads, as a live drain does.
  *
  * Returns 0, -ENOMEM, -ENOENT (no header_page), or the -errno of opening
  * a cpuN.raw.
@@ -103,9 +103,11 @@ size_t ilp_ftrace_pollfds(struct ilp_ftrace *f, struct pollfd *fds, size_t max);
  * @ctx: passed to fn
  *
  * Reads what every CPU buffer holds (in bounded rounds; live, at most a
- * few), merges by timestamp, and delivers the events older than the
- * previous drain's start: later ones wait for the next drain, so an event
- * still in flight on another CPU is never passed.
+ * few), then live a second pass of what came meanwhile; merges by
+ * timestamp, and delivers the events older than the first pass's start:
+ * later ones wait for the next drain, so an event still in flight on
+ * another CPU is never passed, and the fd names read from /proc while
+ * decoding are checked against every event up to their reads.
  *
  * Returns 0, fn's (or the tap's) non-zero return, or -errno: a read's,
  * -ENOMEM, or -EINVAL for a sub-buffer smaller than its header.

@@ -87,9 +87,8 @@ struct ilp_ftrace {
 	int page_size;
 	uint64_t replay_step;	/* open_dir: ns of trace per round; 0 live */
 	uint64_t replay_now;	/* open_dir: read each CPU up to here */
-	uint64_t replay_prev;	/* open_dir: ... in the round before */
 	uint64_t *cpu_ts;	/* open_dir: per CPU, the last record read */
-	uint64_t prev_start;	/* start of the previous drain */
+	uint64_t prev_start;	/* start of the last pass of the previous drain */
 	uint64_t *last_ts;	/* per CPU: last record read in this round */
 	struct prev_rec *prev;	/* per CPU: the record read last */
 	struct ilp_source_counters counters;
@@ -764,10 +763,10 @@ static uint64_t replay_next(const struct ilp_ftrace *f)
 int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx)
 {
 	uint64_t start = ilp_now_ns(), base = final ? UINT64_MAX : f->prev_start;
-	int cpu, r, more, rounds = 0;
+	int cpu, r, more, rounds = 0, second = final;
 
 	f->prev_start = start;
-	do {
+	for (;;) {
 		uint64_t limit = base, horizon = final ? UINT64_MAX : start;
 
 		more = 0;
@@ -790,14 +789,28 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 			}
 		}
 		if (f->replay_step) {
-			/* as live, where what came after the last drain's
-			 * start waits for the next drain */
-			if (more && f->replay_prev < limit)
-				limit = f->replay_prev;
-			f->replay_prev = f->replay_now;
+			/* as live after its second pass: every CPU is read
+			 * up to replay_now, what came after it waits */
+			if (more && f->replay_now < limit)
+				limit = f->replay_now;
 			f->replay_now = replay_next(f);	/* the next round_ms */
 		}
 		ilp_resolver_round_end(f->res);	/* the round's sockets, in one lookup */
+		if (!more && !second) {
+			/*
+			 * Every CPU was read to its end after start: whatever
+			 * came before start is here, and the /proc reads its
+			 * records made are done.  A second pass reads what
+			 * came meanwhile (a few ms): the window then reaches
+			 * past those reads, and the events up to start go out
+			 * in this drain instead of the next (merged and
+			 * windowed once, not twice).
+			 */
+			second = 1;
+			base = start;
+			start = f->prev_start = ilp_now_ns();
+			continue;
+		}
 		ilp_resolver_window_begin(f->res, horizon);
 		r = merge_all(f);
 		if (r)
@@ -806,8 +819,9 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 		if (r)
 			return r;
 		/* live: a writer faster than us must not keep us here */
-	} while (more && (final || ++rounds < MAX_ROUNDS));
-	return 0;
+		if (!more || (!final && ++rounds >= MAX_ROUNDS))
+			return 0;
+	}
 }
 
 int ilp_ftrace_inject(struct ilp_ftrace *f, const struct ilp_event *ev)

@@ -1446,6 +1446,7 @@ int ilp_resolver_at_exit(struct ilp_resolver *r, int tid, int nr, const uint64_t
 	f->nr = nr;
 	f->ret = ret;
 	f->stopped = 1;
+	r->exit_reads = 1;
 	exit_reads(r, f, pt, ri, ret, args);
 	ilp_resolver_round_end(r);	/* its socket, now */
 	f->at = ilp_res_now();

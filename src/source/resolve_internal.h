@@ -160,7 +160,9 @@ struct wpair {
 struct window {
 	uint64_t horizon;
 	int valid;		/* 0: no window given (stopped source): reads are at the call */
-	int incomplete;		/* a fact could not be indexed (ENOMEM): it proves nothing */
+	int incomplete;		/* a fact could not be indexed (ENOMEM), or the
+				 * window is idle: it proves nothing */
+	int idle;		/* not built: no fact waited for it */
 	struct ilp_umap fdchg;	/* (pid, fd) -> list of change times (uint64_t) */
 	struct ilp_umap pidchg;	/* pid -> list of struct wrange */
 	struct ilp_umap dirty;	/* (pid, fd) -> list of struct wdirty */
@@ -181,6 +183,8 @@ struct ilp_resolver {
 	struct rinfo role[ILP_SC_MAX];
 	int nr_socketpair, nr_connect, nr_openat2;
 	int stopped;			/* stopped source: every read is at the call */
+	int exit_reads;			/* ilp_resolver_at_exit was called: its facts
+					 * (in the threads' exitq) may ask the window */
 	struct p1slot slots[SLOTS1];
 	struct ilp_umap facts;		/* hash of (tid, ts) -> struct fact chain */
 	struct fact *pending;		/* the round's socket lookups */

@@ -14,8 +14,8 @@
  *
  * Every event up to the horizon has been read: a read at S <= horizon can
  * be checked; a later one cannot, and is not trusted.  Built once per
- * delivery (O(events)), in pieces as the source merges its events;
- * queries are binary searches.
+ * delivery (O(events)), in pieces as the source merges its events, when a
+ * read waits for it; queries are binary searches.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -132,6 +132,19 @@ void ilp_res_window_begin(struct ilp_resolver *r, uint64_t horizon)
 {
 	struct window *w = &r->w;
 
+	/*
+	 * Only a read kept for a call (a fact) asks the window anything: with
+	 * none waiting (a server past its accepts, reading and writing), the
+	 * delivery asks nothing, and the window is not built.  Asked anyway,
+	 * it proves nothing (incomplete).
+	 */
+	w->idle = !r->facts.n && !r->exit_reads;
+	if (w->idle) {
+		w->horizon = horizon;
+		w->valid = 1;
+		w->incomplete = 1;
+		return;
+	}
 	if (w->fdchg.n > FRESH_LIMIT || w->dirty.n > FRESH_LIMIT || w->pidchg.n > FRESH_LIMIT) {
 		ilp_res_window_release(w);
 	} else {
@@ -188,6 +201,8 @@ void ilp_res_window_add(struct ilp_resolver *r, const struct ilp_event *const *v
 	struct window *w = &r->w;
 	size_t i;
 
+	if (w->idle)
+		return;	/* nobody asks: who is who, the delivery learns */
 	for (i = 0; i < n; i++) {
 		const struct ilp_event *ev = v[i];
 		const struct rinfo *ri;

@@ -107,7 +107,10 @@ size_t ilp_ftrace_pollfds(struct ilp_ftrace *f, struct pollfd *fds, size_t max);
  * timestamp, and delivers the events older than the first pass's start:
  * later ones wait for the next drain, so an event still in flight on
  * another CPU is never passed, and the fd names read from /proc while
- * decoding are checked against every event up to their reads.
+ * decoding are checked against every event up to their reads.  With a
+ * tap that saves pages (record), there is no second pass (it would add a
+ * partial page per CPU to the file at every drain): the events older
+ * than the previous drain's start are delivered.
  *
  * Returns 0, fn's (or the tap's) non-zero return, or -errno: a read's,
  * -ENOMEM, or -EINVAL for a sub-buffer smaller than its header.

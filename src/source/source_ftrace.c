@@ -763,7 +763,9 @@ static uint64_t replay_next(const struct ilp_ftrace *f)
 int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx)
 {
 	uint64_t start = ilp_now_ns(), base = final ? UINT64_MAX : f->prev_start;
-	int cpu, r, more, rounds = 0, second = final;
+	/* record's tap writes every page read whole: a second pass would add
+	 * a partial page per CPU to its file at every drain */
+	int cpu, r, more, rounds = 0, second = final || (f->tap && f->tap->page);
 
 	f->prev_start = start;
 	for (;;) {

@@ -36,6 +36,20 @@
 
 #define PAGES_PER_ROUND 1024	/* per CPU per merge round: 4 MiB of 4 KiB pages */
 #define MAX_ROUNDS 64		/* per live drain; the rest waits for the next */
+/*
+ * An event is stamped when its writer reserves it and read once committed:
+ * a writer interrupted meanwhile (an irq and the softirqs after it, a vCPU
+ * the host took away) commits later than events stamped after it.  What
+ * was stamped in the last COMMIT_SLACK_NS before a drain's second pass
+ * waits for the next drain (a light load's drains, SHORT_GAP_MS apart,
+ * gave it that long before).
+ */
+#define COMMIT_SLACK_NS 2000000ull
+
+static uint64_t before_slack(uint64_t t)
+{
+	return t > COMMIT_SLACK_NS ? t - COMMIT_SLACK_NS : 0;
+}
 
 /*
  * A ring of cap (a power of 2) events: n, pos and cur count events since
@@ -792,9 +806,10 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 		}
 		if (f->replay_step) {
 			/* as live after its second pass: every CPU is read
-			 * up to replay_now, what came after it waits */
-			if (more && f->replay_now < limit)
-				limit = f->replay_now;
+			 * up to replay_now, what came after it (and in the
+			 * slack before it) waits */
+			if (more && before_slack(f->replay_now) < limit)
+				limit = before_slack(f->replay_now);
 			f->replay_now = replay_next(f);	/* the next round_ms */
 		}
 		ilp_resolver_round_end(f->res);	/* the round's sockets, in one lookup */
@@ -804,13 +819,19 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 			 * came before start is here, and the /proc reads its
 			 * records made are done.  A second pass reads what
 			 * came meanwhile (a few ms): the window then reaches
-			 * past those reads, and the events up to start go out
-			 * in this drain instead of the next (merged and
-			 * windowed once, not twice).
+			 * past those reads, and the events up to start (and
+			 * before the commit slack) go out in this drain
+			 * instead of the next: merged and windowed once, not
+			 * twice.  The previous drain's start stays a limit.
 			 */
+			uint64_t now = ilp_now_ns(), upto = before_slack(now);
+
 			second = 1;
-			base = start;
-			start = f->prev_start = ilp_now_ns();
+			if (upto > start)
+				upto = start;
+			if (upto > base)	/* never less than the previous drain's start */
+				base = upto;
+			start = f->prev_start = now;
 			continue;
 		}
 		ilp_resolver_window_begin(f->res, horizon);

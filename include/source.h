@@ -104,10 +104,11 @@ size_t ilp_ftrace_pollfds(struct ilp_ftrace *f, struct pollfd *fds, size_t max);
  *
  * Reads what every CPU buffer holds (in bounded rounds; live, at most a
  * few), then live a second pass of what came meanwhile; merges by
- * timestamp, and delivers the events older than the first pass's start:
- * later ones wait for the next drain, so an event still in flight on
- * another CPU is never passed, and the fd names read from /proc while
- * decoding are checked against every event up to their reads.  With a
+ * timestamp, and delivers the events older than the first pass's start
+ * and than 2 ms before the second's (or than the previous drain's start,
+ * if later): later ones wait for the next drain, so an event still in
+ * flight on another CPU is never passed, and the fd names read from /proc
+ * while decoding are checked against every event up to their reads.  With a
  * tap that saves pages (record), there is no second pass (it would add a
  * partial page per CPU to the file at every drain): the events older
  * than the previous drain's start are delivered.

@@ -7,13 +7,19 @@
  * Decoding (decode.c) looks up each event's id and field offsets once, at
  * open; per record it reads fixed offsets.  Decoded events go into per-CPU vectors
  * that are reused drain after drain (no malloc per event).  Ordering: a
- * drain first notes the time it starts, reads every CPU, merges the CPUs'
- * runs, and delivers only events older than the *previous* drain's start:
- * everything stamped before then was committed before this drain read the
- * buffers.  What is held back stays in its CPU's vector (each event is
- * written once, where it is decoded): the merge orders pointers.  A vector
- * is a ring, so what is held back is never moved: the delivered events'
- * slots take the next ones, and only a ring that is full grows.
+ * drain first notes the time it starts and reads every CPU to its end;
+ * then it notes the time again and reads what came meanwhile; it merges
+ * the CPUs' runs and delivers only events older than its first start
+ * and than the commit slack before its second (or than the previous
+ * drain's second start): everything stamped before then was committed
+ * before the second pass read the buffers, and the fd names read from
+ * /proc in the first pass can be checked against every event up to their
+ * reads (resolve.h's window).  record, whose tap writes every page read
+ * whole, reads once and delivers what came before the previous drain's
+ * start.  What is held back stays in its CPU's vector (each event is
+ * written once, where it is decoded): the merge orders pointers.  A
+ * vector is a ring, so what is held back is never moved: the delivered
+ * events' slots take the next ones, and only a ring that is full grows.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1506,6 +1506,7 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 	char path[64], *cwd = NULL, name[PATH_MAX + 64];
 	struct pstate *p = proc_get(r, pid);	/* by the events' pid */
 	int err = 0, pp = ilp_res_ptid(r, pid);	/* /proc's */
+	int self = pp == (int)getpid();
 	struct dirent *de;
 	DIR *d;
 
@@ -1526,7 +1527,8 @@ int ilp_resolve_scan(struct ilp_resolver *r, int pid,
 		char *end;
 		long fd = strtol(de->d_name, &end, 10);
 
-		if (*end || end == de->d_name || fd < 0 || fd == dirfd(d))
+		/* our own directory fd is in the listing only when we scan ourselves */
+		if (*end || end == de->d_name || fd < 0 || (self && fd == dirfd(d)))
 			continue;
 		f = calloc(1, sizeof(*f));
 		if (!f)

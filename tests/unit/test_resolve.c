@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -650,6 +651,56 @@ static void test_scan(void **state)
 	close(fd);
 }
 
+/* another process's scan: each of its fds 0..SCAN_FDS-1 once, whatever
+ * fd number our own /proc/PID/fd directory happens to get */
+#define SCAN_FDS 64
+
+static int scan_count(void *ctx, int fd, unsigned type, const char *str)
+{
+	int *seen = ctx;
+
+	(void)str;
+	assert_int_equal(ILP_OBJ_SRC_OF(type), ILP_NAME_SRC_PROC);
+	if (fd >= 0 && fd < SCAN_FDS)
+		seen[fd]++;
+	return 0;
+}
+
+static void test_scan_other(void **state)
+{
+	struct ctx *c = *state;
+	int ready[2], hold[2], seen[SCAN_FDS] = { 0 }, status, i;
+	char b;
+	pid_t child;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(hold), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (!child) {	/* every fd 0..SCAN_FDS-1 open, then wait for the parent */
+		int keep = fcntl(hold[0], F_DUPFD, SCAN_FDS), tell = fcntl(ready[1], F_DUPFD, SCAN_FDS);
+
+		if (keep < 0 || tell < 0)
+			_exit(1);
+		for (i = 0; i < SCAN_FDS; i++)
+			if (dup2(keep, i) != i)
+				_exit(1);
+		if (write(tell, "r", 1) != 1 || read(keep, &b, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	assert_int_equal(read(ready[0], &b, 1), 1);
+	assert_int_equal(ilp_resolve_scan(c->r, child, scan_count, seen), 0);
+	close(hold[1]);		/* the child's read returns: it exits */
+	close(ready[0]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (i = 0; i < SCAN_FDS; i++)
+		assert_int_equal(seen[i], 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -666,6 +717,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stopped_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipe_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scan_other, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

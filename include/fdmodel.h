@@ -112,8 +112,15 @@ struct ilp_io_stats {
 	/* request/response: a read returning data right after a write on the object */
 	uint64_t round_trips, rt_wait_ns, rt_share;
 	int rt_nr;				/* syscall of the last read closing a round trip */
-	int client;				/* first data call on it was a write (and not accepted) */
-	int accepted;				/* the object came from accept/accept4 */
+	int client;				/* it asks: outbound, or (its side not known)
+						 * the first data call seen was a write and
+						 * it did not come from accept */
+	int accepted;				/* it came from accept/accept4, or the kernel's
+						 * socket table had its local address listening
+						 * (ILP_OBJ_F_ACCEPTED): the server's side */
+	int outbound;				/* the kernel's socket table had no listener
+						 * at its local address (ILP_OBJ_F_OUTBOUND):
+						 * connected from here, the client's side */
 	/* request/response over two objects: a stream read returning data on
 	 * this object by a thread whose previous stream data call was a write
 	 * on another object (the request): the N+1 detector's pair case */

@@ -9,7 +9,10 @@
  *   unix   NETLINK_SOCK_DIAG unix_diag, exact lookup by inode
  *   inet   NETLINK_SOCK_DIAG inet_diag dumps of tcp/tcp6/udp/udp6, once per
  *          batch for every inode still unnamed (the kernel has no lookup
- *          of an inet socket by inode)
+ *          of an inet socket by inode); the same dump's listening sockets
+ *          tell a connected TCP socket's side: accepted here (its local
+ *          address is a listener's, or a wildcard listener's port) or
+ *          connected from here
  *
  * Each socket is looked up in its own thread's network namespace: the
  * netlink socket is opened after setns() to /proc/TID/ns/net (kept open
@@ -29,9 +32,16 @@ struct ilp_sock_query {
 	int tid;		/* a thread that has the socket (its namespace, its /proc) */
 	/* out */
 	int found;
-	unsigned type;		/* ILP_OBJ_TCP, _UDP, _UNIX */
+	unsigned type;		/* ILP_OBJ_TCP, _UDP, _UNIX; a connected TCP
+				 * socket's also ILP_OBJ_F_ACCEPTED (its local
+				 * address is a listener's) or ILP_OBJ_F_OUTBOUND
+				 * (no listener's) */
 	char desc[160];		/* "127.0.0.1:5 -> 127.0.0.1:6", "0.0.0.0:80 (listening)",
 				 * "/run/x.sock", "@abstract", "socket:[ino]" */
+	/* the lookup's own: a connected TCP socket's local address */
+	int family;
+	unsigned lport;
+	unsigned char la[16];
 };
 
 /**

@@ -33,6 +33,15 @@ enum ilp_obj_type {
 						 * name read from the call's path argument in
 						 * tracee memory and never verified */
 #define ILP_OBJ_F_CLOEXEC	(1u << 9)	/* the fd is close-on-exec (fdinfo flags) */
+/*
+ * A connected TCP socket's side, from the kernel's socket table at the
+ * lookup (bits 13, 14; neither: not known): its local address is a
+ * listening socket's (a connection accepted here: the server's side), or
+ * no listener's (connected from here: the client's side).
+ */
+#define ILP_OBJ_F_ACCEPTED	(1u << 13)
+#define ILP_OBJ_F_OUTBOUND	(1u << 14)
+#define ILP_OBJ_F_SIDE_MASK	(ILP_OBJ_F_ACCEPTED | ILP_OBJ_F_OUTBOUND)
 /* what ilp_fdobj_format appends to a name with ILP_OBJ_F_FROM_ARG */
 #define ILP_OBJ_ARG_MARK	" (name from call argument)"
 

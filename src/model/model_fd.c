@@ -24,8 +24,10 @@
  * Sequence state per object, for the detectors:
  *   - round trip: a stream read returning data (ret > 0) on an object whose
  *     previous data call was a write; its latency is time waiting for the
- *     peer.  A failed read (EAGAIN) keeps the state.  client: the first
- *     data call on the object was a write and it did not come from accept.
+ *     peer.  A failed read (EAGAIN) keeps the state.  client: the kernel's
+ *     socket table said the connection was made from here (obj_side), or,
+ *     its side not known, the first data call on the object was a write
+ *     and it did not come from accept.
  *   - positioned calls (pread64...): random when the offset (args[3]) is
  *     not where the previous positioned call on the object ended.
  *   - pair round trip: a stream read returning data on B by a thread whose
@@ -360,8 +362,28 @@ static struct ilp_fdobj *obj_new(unsigned type, const char *desc)
 		free(o);
 		return NULL;
 	}
-	o->type = type & ~ILP_OBJ_F_CLOEXEC;
+	o->type = type & ~(ILP_OBJ_F_CLOEXEC | ILP_OBJ_F_SIDE_MASK);	/* the side: obj_side() */
 	return o;
+}
+
+/*
+ * A connected TCP socket's side, as the kernel's socket table gave it
+ * (ILP_OBJ_F_SIDE_MASK): for a connection open before the capture, the
+ * first data call seen is only its first since.  Known, the side decides
+ * whether the object asks (client) for good.
+ */
+static void obj_side(struct ilp_fdobj *o, unsigned type)
+{
+	struct ilp_io_stats *s = &o->st;
+
+	if (type & ILP_OBJ_F_ACCEPTED) {
+		s->accepted = 1;
+		s->outbound = 0;
+		s->client = 0;
+	} else if ((type & ILP_OBJ_F_OUTBOUND) && !s->accepted) {
+		s->outbound = 1;
+		s->client = 1;
+	}
 }
 
 /* the process's "more" object (created on first need), NULL on ENOMEM */
@@ -771,7 +793,7 @@ static int account(struct ilp_fdproc *f, struct ilp_fdobj *o, const struct fcall
 			return 0;
 		if (!o->data_seen) {
 			o->data_seen = 1;
-			s->client = !is_read && !s->accepted;
+			s->client = s->outbound || (!is_read && !s->accepted);
 		}
 		if (is_read && got && o->last_dir == 2) {
 			s->round_trips++;
@@ -1123,6 +1145,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	}
 	if (!o)
 		return -ENOMEM;
+	obj_side(o, type);
 	if (fd == ILP_FD_PATHARG) {
 		pd->active = 0;
 		return account_pending(f, o);
@@ -1361,6 +1384,7 @@ static void obj_reset(struct ilp_fdobj *o)
 	s->lat = keep.lat;
 	s->client = keep.client;
 	s->accepted = keep.accepted;
+	s->outbound = keep.outbound;
 	s->pair_first = keep.pair_first;
 	s->sread_nr = keep.sread_nr;
 	s->swrite_nr = keep.swrite_nr;

@@ -162,6 +162,11 @@ static void fmt_addr(int family, const void *a, unsigned port, char *out, size_t
 		snprintf(out, size, "[%s]:%u", s, port);
 }
 
+static size_t addr_len(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
 /* "L -> P", "L (listening)" or "L" (unconnected UDP, bound TCP) */
 static void fmt_inet(struct ilp_sock_query *q, int family, unsigned type, int listening,
 		     const void *la, unsigned lport, const void *pa, unsigned pport)
@@ -178,6 +183,75 @@ static void fmt_inet(struct ilp_sock_query *q, int family, unsigned type, int li
 		snprintf(q->desc, sizeof(q->desc), "%s -> %s", l, p);
 	q->type = type;
 	q->found = 1;
+	q->family = 0;
+	if (type == ILP_OBJ_TCP && !listening && pport) {	/* its side: side_mark() */
+		q->family = family;
+		q->lport = lport;
+		memcpy(q->la, la, addr_len(family));
+	}
+}
+
+/*
+ * The listening TCP sockets of one table (a dump, a /proc/TID/net file),
+ * for the side of the connected ones found in it.  failed: one could not
+ * be kept, so a connection matching none may still be accepted.
+ */
+struct listeners {
+	struct lsn {
+		unsigned char a[16];
+		unsigned port;
+	} *v;
+	size_t n, cap;
+	int failed;
+};
+
+static void listener_add(struct listeners *ls, int family, const void *a, unsigned port)
+{
+	if (ls->n == ls->cap) {
+		size_t cap = ls->cap ? ls->cap * 2 : 16;
+		struct lsn *v = realloc(ls->v, cap * sizeof(*v));
+
+		if (!v) {
+			ls->failed = 1;
+			return;
+		}
+		ls->v = v;
+		ls->cap = cap;
+	}
+	memset(ls->v[ls->n].a, 0, sizeof(ls->v[ls->n].a));
+	memcpy(ls->v[ls->n].a, a, addr_len(family));
+	ls->v[ls->n++].port = port;
+}
+
+/*
+ * The side of each connected TCP socket of family found in this table:
+ * accepted here when a listener has its local port and its local address
+ * (or the wildcard address), else connected from here (a client's
+ * ephemeral port is never a listener's on the same address).
+ */
+static void side_mark(struct ilp_sock_query **pend, size_t npend, int family,
+		      struct listeners *ls)
+{
+	static const unsigned char any[16];
+	size_t i, k, len = addr_len(family);
+
+	for (i = 0; i < npend; i++) {
+		struct ilp_sock_query *q = pend[i];
+		int acc = 0;
+
+		if (!q || q->found != 1 || q->family != family)
+			continue;
+		for (k = 0; k < ls->n && !acc; k++)
+			acc = ls->v[k].port == q->lport &&
+			      (!memcmp(ls->v[k].a, q->la, len) || !memcmp(ls->v[k].a, any, len));
+		if (acc)
+			q->type |= ILP_OBJ_F_ACCEPTED;
+		else if (!ls->failed)
+			q->type |= ILP_OBJ_F_OUTBOUND;
+		q->family = 0;
+	}
+	free(ls->v);
+	memset(ls, 0, sizeof(*ls));
 }
 
 static void fmt_unix(struct ilp_sock_query *q, const char *name, size_t len)
@@ -266,6 +340,7 @@ static int inet_dump(struct ilp_sockdiag *d, int fd, int family, int proto,
 		struct inet_diag_req_v2 r;
 	} req;
 	unsigned type = proto == IPPROTO_TCP ? ILP_OBJ_TCP : ILP_OBJ_UDP;
+	struct listeners ls = { 0 };
 	int done = 0;
 
 	memset(&req, 0, sizeof(req));
@@ -282,28 +357,35 @@ static int inet_dump(struct ilp_sockdiag *d, int fd, int family, int proto,
 		struct nlmsghdr *h;
 
 		if (n <= 0)
-			return -1;
+			goto fail;
 		for (h = (struct nlmsghdr *)d->buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 			const struct inet_diag_msg *m = NLMSG_DATA(h);
 			struct ilp_sock_query *q;
+			int listening;
 
 			if (h->nlmsg_type == NLMSG_DONE) {
 				done = 1;
 				break;
 			}
 			if (h->nlmsg_type == NLMSG_ERROR)
-				return -1;
+				goto fail;
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || !m->idiag_inode)
 				continue;
+			listening = proto == IPPROTO_TCP && m->idiag_state == TCP_LISTEN_V;
+			if (listening)
+				listener_add(&ls, family, m->id.idiag_src, ntohs(m->id.idiag_sport));
 			q = find_q(pend, npend, m->idiag_inode);
 			if (q)
-				fmt_inet(q, family, type,
-					 proto == IPPROTO_TCP && m->idiag_state == TCP_LISTEN_V,
+				fmt_inet(q, family, type, listening,
 					 m->id.idiag_src, ntohs(m->id.idiag_sport),
 					 m->id.idiag_dst, ntohs(m->id.idiag_dport));
 		}
 	}
+	side_mark(pend, npend, family, &ls);
 	return 0;
+fail:
+	free(ls.v);
+	return -1;
 }
 
 /* ---- /proc/TID/net fallback: one pass per table, only the asked inodes ---- */
@@ -332,6 +414,7 @@ static void procnet_inet(int tid, const char *file, int family, unsigned type,
 	char path[64], line[512], lhex[33], rhex[33];
 	unsigned char la[16], ra[16];
 	unsigned lport, rport, st;
+	struct listeners ls = { 0 };
 	unsigned long ino;
 	FILE *f;
 
@@ -342,19 +425,25 @@ static void procnet_inet(int tid, const char *file, int family, unsigned type,
 	if (fgets(line, sizeof(line), f))	/* header */
 		while (fgets(line, sizeof(line), f)) {
 			struct ilp_sock_query *q;
+			int listening;
 
 			if (sscanf(line, " %*d: %32[0-9A-Fa-f]:%x %32[0-9A-Fa-f]:%x %x %*x:%*x %*x:%*x %*x %*u %*u %lu",
 				   lhex, &lport, rhex, &rport, &st, &ino) != 6 || !ino)
 				continue;
+			listening = type == ILP_OBJ_TCP && st == TCP_LISTEN_V;
 			q = find_q(pend, npend, ino);
-			if (!q)
+			if (!q && !listening)
 				continue;
 			hex_addr(lhex, family, la);
+			if (listening)
+				listener_add(&ls, family, la, lport);
+			if (!q)
+				continue;
 			hex_addr(rhex, family, ra);
-			fmt_inet(q, family, type, type == ILP_OBJ_TCP && st == TCP_LISTEN_V,
-				 la, lport, ra, rport);
+			fmt_inet(q, family, type, listening, la, lport, ra, rport);
 		}
 	fclose(f);
+	side_mark(pend, npend, family, &ls);
 }
 
 static void procnet_unix(int tid, struct ilp_sock_query **pend, size_t npend)
@@ -439,8 +528,10 @@ void ilp_sockdiag_lookup(struct ilp_sockdiag *d, struct ilp_sock_query *q, size_
 	pend = malloc(n * sizeof(*pend));
 	if (!pend)
 		return;		/* nothing named: the callers say so */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		q[i].found = 0;
+		q[i].family = 0;
+	}
 	/* one namespace at a time (an unknown one, 0, alone) */
 	for (i = 0; i < n; i++) {
 		if (q[i].found)

@@ -4,6 +4,12 @@
 # a server thread over TCP on 127.0.0.1): exactly one finding, [N+1], on
 # the client's socket "tcp 127.0.0.1:CPORT -> 127.0.0.1:PORT", 2000 round
 # trips blocked in recvfrom; the server's side is not a finding.
+# Attached to a connection older than the capture (io_nplus1 2000 PORT wait:
+# connected and accepted, then the server greets first and the client reads
+# the greeting before its 2000 exchanges): the same one finding, on the
+# client's socket; each side comes from the kernel's socket table, not from
+# the first call the capture happens to see (a write on the server's side,
+# a read on the client's).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 
@@ -30,4 +36,37 @@ grep -q "^  tcp 127\.0\.0\.1:$port -> 127\.0\.0\.1:$cport " "$T/report" || { sho
 ilp run --format json -o "$T/report.json" -- "$WL/io_nplus1" 2000 "$port" 2> "$T/err" ||
 	{ show "$T/err"; fail "json run failed"; }
 check_sum_rule "$T/report.json"
+
+for try in 1 2 3 4 5; do
+	port=$(( 20000 + RANDOM % 30000 ))
+	"$WL/io_nplus1" 2000 "$port" wait > "$T/ready" 2> "$T/wl.err" &
+	wl=$!
+	bg_track "$wl"
+	for i in $(seq 100); do
+		[ -s "$T/ready" ] || ! kill -0 "$wl" 2> /dev/null && break
+		sleep 0.05
+	done
+	[ -s "$T/ready" ] && break
+	wait "$wl"
+	rc=$?
+	[ $rc -eq 3 ] || { show "$T/wl.err"; fail "io_nplus1 ... wait: exit $rc before it was ready"; }
+done
+[ "$(cat "$T/ready")" = ready ] || fail "io_nplus1 ... wait: not ready"
+ilp attach -o "$T/attach" "$wl" 2> "$T/attach.err" &
+ap=$!
+bg_track "$ap"
+for i in $(seq 200); do
+	grep -q '^iolockprof: profiling ' "$T/attach.err" && break
+	kill -0 "$ap" 2> /dev/null || break
+	sleep 0.05
+done
+grep -q '^iolockprof: profiling ' "$T/attach.err" || { show "$T/attach.err"; fail "attach did not start"; }
+kill -USR1 "$wl"
+wait "$ap"
+rc=$?
+[ $rc -eq 0 ] || { show "$T/attach.err"; show "$T/attach"; fail "attach: exit status $rc, want 0"; }
+expect_findings "$T/attach" 1
+line=$(findings "$T/attach")
+printf '%s\n' "$line" | grep -Eqx "\[N\+1\] 2000 request/response round trips on tcp 127\.0\.0\.1:[0-9]+ -> 127\.0\.0\.1:$port" ||
+	{ show "$T/attach"; fail "attached: finding line: '$line'"; }
 exit 0

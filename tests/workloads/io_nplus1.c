@@ -1,17 +1,25 @@
 /*
- * io_nplus1 N PORT - a server thread listens on 127.0.0.1:PORT and answers
- * each 16-byte request with 64 bytes; the main thread connects and does
- * exactly N sequential exchanges (send 16 B, recv until 64 B arrived),
+ * io_nplus1 N PORT [wait] - a server thread listens on 127.0.0.1:PORT and
+ * answers each 16-byte request with 64 bytes; the main thread connects and
+ * does exactly N sequential exchanges (send 16 B, recv until 64 B arrived),
  * holds the connection 300 ms (the server has closed its end by then),
  * closes and exits 0.  Prints nothing.  Exit 3 if PORT
  * is in use.  Expected finding: [N+1] N round trips on
  * tcp 127.0.0.1:CLIENTPORT -> 127.0.0.1:PORT (the client's socket only:
  * the server side answers, it does not ask).
+ *
+ * wait: once connected (and accepted), it prints "ready" and waits for
+ * SIGUSR1 (for attach: the connection is older than the capture); then the
+ * server greets first (16 B, as SMTP or MySQL servers do) and the client
+ * reads the greeting before its N exchanges.  So the first data call a
+ * capture sees on each side is the wrong guess of its side: a write on
+ * the server's (which answers, it does not ask), a read on the client's.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -39,6 +47,8 @@ static int full_recv(int fd, char *buf, size_t len)
 struct srv {
 	int lfd;
 	long n;
+	int wait;
+	pthread_barrier_t go;	/* wait: accepted, then SIGUSR1 came */
 };
 
 /* answers exactly n requests, then closes: it never waits on the client's
@@ -55,6 +65,15 @@ static void *server(void *arg)
 	if (fd < 0)
 		return NULL;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (s->wait) {
+		pthread_barrier_wait(&((struct srv *)arg)->go);	/* accepted */
+		pthread_barrier_wait(&((struct srv *)arg)->go);	/* SIGUSR1 */
+		memset(req, 'g', sizeof(req));
+		if (send(fd, req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
+			close(fd);
+			return NULL;
+		}
+	}
 	for (i = 0; i < s->n && full_recv(fd, req, sizeof(req)) == 0; i++)
 		if (send(fd, resp, sizeof(resp), 0) != (ssize_t)sizeof(resp))
 			break;
@@ -67,14 +86,23 @@ int main(int argc, char **argv)
 	struct sockaddr_in sa;
 	char req[REQ], resp[RESP];
 	long n, i, port;
-	int lfd, fd, one = 1;
+	int lfd, fd, one = 1, sig;
 	struct srv srv;
+	sigset_t usr1;
 	pthread_t th;
 
-	if (argc != 3 || parse_count(argv[1], &n) || parse_count(argv[2], &port) ||
-	    port < 1 || port > 65535) {
-		fprintf(stderr, "usage: io_nplus1 N PORT\n");
+	if (argc < 3 || argc > 4 || parse_count(argv[1], &n) || parse_count(argv[2], &port) ||
+	    port < 1 || port > 65535 || (argc == 4 && strcmp(argv[3], "wait"))) {
+		fprintf(stderr, "usage: io_nplus1 N PORT [wait]\n");
 		return 2;
+	}
+	srv.wait = argc == 4;
+	if (srv.wait) {		/* SIGUSR1 waited for, never delivered (every thread) */
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		if (pthread_sigmask(SIG_BLOCK, &usr1, NULL) ||
+		    pthread_barrier_init(&srv.go, NULL, 2))
+			return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
@@ -94,6 +122,16 @@ int main(int argc, char **argv)
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
 		return 1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (srv.wait) {
+		pthread_barrier_wait(&srv.go);	/* the server has accepted */
+		printf("ready\n");
+		fflush(stdout);
+		if (sigwait(&usr1, &sig))
+			return 1;
+		pthread_barrier_wait(&srv.go);
+		if (full_recv(fd, resp, REQ))	/* the greeting */
+			return 1;
+	}
 	memset(req, 'q', sizeof(req));
 	for (i = 0; i < n; i++) {
 		if (send(fd, req, sizeof(req), 0) != (ssize_t)sizeof(req))

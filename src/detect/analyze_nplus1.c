@@ -14,13 +14,22 @@
  * blocked waiting and the writes' part of theirs, as the ledger grants
  * them (ledger.c; "up to": the peer still has the work to do).
  *
+ * Connections to one peer: the client sockets of a process whose names
+ * give the same peer ("L -> PEER", tcp or udp) are one cause (a loop over
+ * a connection pool, a client with several connections) and give one
+ * finding, "on N connections to tcp PEER", when their round trips add up
+ * to th->nplus1_min; each connection's saving as above.  A connection
+ * alone is the one-object finding.
+ *
  * Pairs: requests written on one object A and answers read on another B
  * (two pipes to a child process or a worker thread, or two sockets).  The
  * model counts on B a pair round trip when a thread's read returning data
  * on B follows that thread's write on A (pair_trips, pair_req = A).  Fires
  * when B's pair_trips >= th->nplus1_min, B's first read returning data was
  * such a read (pair_first: the process asks; the answering side reads a
- * request first), and A and B are pipes, sockets or unresolved.  The peer
+ * request first), and A and B are pipes, sockets or unresolved, and
+ * neither is a connection accepted here (a server's: it reads requests on
+ * B and writes answers on A, one client after the other).  The peer
  * is named when another traced process has the same pipe in its fd
  * table.  Same saving.  A pair finding replaces the one-object finding on
  * A and on B (within one process both see a write, then a read).
@@ -28,6 +37,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "analyze.h"
 #include "fdmodel.h"
@@ -52,6 +63,7 @@ static int pair_fires(const struct ilp_thresholds *th, const struct ilp_fdobj *b
 	const struct ilp_io_stats *s = ilp_fdobj_stats(b);
 
 	return s->pair_trips >= th->nplus1_min && s->pair_first && s->pair_req &&
+	       !s->accepted && !ilp_fdobj_stats(s->pair_req)->accepted &&
 	       pair_candidate(ilp_fdobj_type(b)) && pair_candidate(ilp_fdobj_type(s->pair_req));
 }
 
@@ -70,13 +82,59 @@ static int pair_request(const struct ilp_thresholds *th, const struct ilp_fdproc
 	return 0;
 }
 
-static int single_fires(const struct ilp_thresholds *th, const struct ilp_fdproc *fds,
-			const struct ilp_fdobj *o)
+/* o asks on its own: a client socket with round trips, in no pair */
+static int single_member(const struct ilp_thresholds *th, const struct ilp_fdproc *fds,
+			 const struct ilp_fdobj *o)
 {
 	const struct ilp_io_stats *s = ilp_fdobj_stats(o);
 
-	return candidate(ilp_fdobj_type(o)) && s->client && s->round_trips >= th->nplus1_min &&
+	return candidate(ilp_fdobj_type(o)) && s->client && s->round_trips &&
 	       !pair_fires(th, o) && !pair_request(th, fds, o);
+}
+
+/* the peer in a connection's name ("L -> PEER"), NULL if it gives none */
+static const char *peer_key(const struct ilp_fdobj *o)
+{
+	unsigned t = ilp_fdobj_type(o) & ILP_OBJ_TYPE_MASK;
+	const char *arrow;
+
+	if (t != ILP_OBJ_TCP && t != ILP_OBJ_UDP)
+		return NULL;
+	arrow = strstr(ilp_fdobj_desc(o), " -> ");
+	return arrow ? arrow + 4 : NULL;
+}
+
+static int same_peer(const struct ilp_fdobj *x, const char *kx, const struct ilp_fdobj *y)
+{
+	const char *ky = peer_key(y);
+
+	return ky && (ilp_fdobj_type(x) & ILP_OBJ_TYPE_MASK) ==
+		     (ilp_fdobj_type(y) & ILP_OBJ_TYPE_MASK) && !strcmp(kx, ky);
+}
+
+/* o's round trips and those of the connections to its peer beside it */
+static uint64_t group_trips(const struct ilp_thresholds *th, const struct ilp_fdproc *fds,
+			    const struct ilp_fdobj *o)
+{
+	const char *k = peer_key(o);
+	uint64_t n = 0;
+	size_t i;
+
+	if (!k)
+		return ilp_fdobj_stats(o)->round_trips;
+	for (i = 0; i < ilp_fdproc_nobjs(fds); i++) {
+		const struct ilp_fdobj *q = ilp_fdproc_obj(fds, i);
+
+		if (same_peer(o, k, q) && single_member(th, fds, q))
+			n += ilp_fdobj_stats(q)->round_trips;
+	}
+	return n;
+}
+
+static int single_fires(const struct ilp_thresholds *th, const struct ilp_fdproc *fds,
+			const struct ilp_fdobj *o)
+{
+	return single_member(th, fds, o) && group_trips(th, fds, o) >= th->nplus1_min;
 }
 
 int ilp_nplus1_obj_fires(const struct ilp_analysis *a, const struct ilp_fdobj *o)
@@ -187,18 +245,15 @@ static int pair_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
 	return 0;
 }
 
-static int nplus1_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
-		      const struct ilp_fdobj *o, const struct ilp_io_stats *s,
-		      struct ilp_findings *out)
+/* one connection's (or one object's) round trips */
+static int single_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
+			  const struct ilp_fdobj *o, struct ilp_findings *out)
 {
 	const struct ilp_thresholds *th = a->th;
+	const struct ilp_io_stats *s = ilp_fdobj_stats(o);
 	struct ilp_finding *f;
 	struct ilp_share_text st;
 
-	if (pair_fires(th, o))
-		return pair_finding(a, p, o, s, out);
-	if (!single_fires(th, ilp_proc_fds(p), o))
-		return 0;
 	f = ilp_finding_add_obj(out, "nplus1", "N+1", p, o);
 	if (!f)
 		return -ENOMEM;
@@ -222,8 +277,137 @@ static int nplus1_obj(const struct ilp_analysis *a, const struct ilp_proc *p,
 	return 0;
 }
 
+/* the n > 1 connections g to one peer, as one finding */
+static int group_finding(const struct ilp_analysis *a, const struct ilp_proc *p,
+			 const struct ilp_fdobj *const *g, size_t n, struct ilp_findings *out)
+{
+	const struct ilp_fdobj *top = g[0];
+	uint64_t trips = 0, wait = 0, bytes = 0;
+	struct ilp_claim cl = { 0 };
+	struct ilp_share_text st;
+	struct ilp_finding *f;
+	int tid = ilp_fdobj_tid(g[0]);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct ilp_io_stats *s = ilp_fdobj_stats(g[i]);
+
+		trips += s->round_trips;
+		wait += s->rt_wait_ns;
+		bytes += s->swbytes + s->srbytes;
+		if (s->round_trips > ilp_fdobj_stats(top)->round_trips)
+			top = g[i];
+		if (ilp_fdobj_tid(g[i]) != tid)
+			tid = 0;
+		if (ilp_claim_io(a, &cl, g[i], ILP_IO_SREAD, s->round_trips - 1,
+				 ilp_scale(s->rt_share, s->round_trips - 1, s->round_trips)) ||
+		    ilp_claim_io(a, &cl, g[i], ILP_IO_SWRITE, s->round_trips - 1,
+				 ilp_scale(s->cat_share[ILP_IO_SWRITE], s->round_trips - 1,
+					   s->cat_calls[ILP_IO_SWRITE])))
+			return -ENOMEM;
+	}
+	f = ilp_finding_add_obj(out, "nplus1", "N+1", p, top);
+	if (!f)
+		return -ENOMEM;
+	f->tid = tid;
+	snprintf(f->object, sizeof(f->object), "%s connections to %s",
+		 ilp_obj_type_name(ilp_fdobj_type(top)), peer_key(top));
+	f->nr = ilp_fdobj_stats(top)->rt_nr;
+	f->count = trips;
+	f->bytes = bytes;
+	f->time_ns = wait;
+	f->threshold = a->th->nplus1_min;
+	f->saving_calls = cl.calls;
+	f->saving_ns = cl.share_ns;
+	ilp_share_text(&st, wait, a->wall_ns);
+	snprintf(f->what, sizeof(f->what),
+		 "%" PRIu64 " request/response round trips on %zu connections to %s %s",
+		 trips, n, ilp_obj_type_name(ilp_fdobj_type(top)), peer_key(top));
+	snprintf(f->evidence, sizeof(f->evidence), "%s blocked in %s waiting for the peer (%s)",
+		 st.time, ilp_syscall_name(f->nr), st.share);
+	snprintf(f->why, sizeof(f->why),
+		 "%" PRIu64 " round trips on %zu connections to one peer (a write, then a read"
+		 " returning data; %" PRIu64 " on the busiest) >= %" PRIu64 " (--nplus1-min)",
+		 trips, n, ilp_fdobj_stats(top)->round_trips, a->th->nplus1_min);
+	snprintf(f->fix, sizeof(f->fix),
+		 "batch or pipeline the requests (one query for many items) on each connection");
+	return 0;
+}
+
+/* connections by peer (type, then the name's peer), then as the model lists them */
+struct member {
+	const struct ilp_fdobj *o;
+	const char *peer;
+	size_t at;
+};
+
+static int by_peer(const void *x, const void *y)
+{
+	const struct member *a = x, *b = y;
+	unsigned ta = ilp_fdobj_type(a->o) & ILP_OBJ_TYPE_MASK;
+	unsigned tb = ilp_fdobj_type(b->o) & ILP_OBJ_TYPE_MASK;
+	int c = ta != tb ? (ta < tb ? -1 : 1) : strcmp(a->peer, b->peer);
+
+	return c ? c : (a->at < b->at ? -1 : a->at > b->at);
+}
+
+/* 0 if x and y are connections to one peer */
+static int by_peer_key(const struct member *x, const struct member *y)
+{
+	return (ilp_fdobj_type(x->o) & ILP_OBJ_TYPE_MASK) != (ilp_fdobj_type(y->o) & ILP_OBJ_TYPE_MASK) ||
+	       strcmp(x->peer, y->peer);
+}
+
 int ilp_detect_nplus1(const struct ilp_analysis *a, const struct ilp_proc *p,
 		      struct ilp_findings *out)
 {
-	return ilp_analyze_each_obj(a, p, out, nplus1_obj);
+	const struct ilp_thresholds *th = a->th;
+	const struct ilp_fdproc *fds = ilp_proc_fds(p);
+	size_t n = ilp_fdproc_nobjs(fds), nm = 0, i, j;
+	const struct ilp_fdobj **g = NULL;
+	struct member *m = NULL;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		const struct ilp_fdobj *o = ilp_fdproc_obj(fds, i);
+		const struct ilp_io_stats *s = ilp_fdobj_stats(o);
+
+		if (pair_fires(th, o)) {
+			err = pair_finding(a, p, o, s, out);
+		} else if (single_member(th, fds, o)) {
+			if (!m && !(m = malloc(n * sizeof(*m))))
+				return -ENOMEM;
+			m[nm].o = o;
+			m[nm].peer = peer_key(o);
+			m[nm].at = i;
+			if (m[nm].peer)
+				nm++;
+			else if (s->round_trips >= th->nplus1_min)
+				err = single_finding(a, p, o, out);
+		}
+	}
+	if (!err && nm)
+		qsort(m, nm, sizeof(*m), by_peer);
+	for (i = 0; !err && i < nm; i = j) {
+		uint64_t trips = 0;
+
+		for (j = i; j < nm && !by_peer_key(&m[i], &m[j]); j++)
+			trips += ilp_fdobj_stats(m[j].o)->round_trips;
+		if (trips < th->nplus1_min)
+			continue;
+		if (j - i == 1) {
+			err = single_finding(a, p, m[i].o, out);
+			continue;
+		}
+		if (!g && !(g = malloc(nm * sizeof(*g)))) {
+			err = -ENOMEM;
+			break;
+		}
+		for (size_t k = i; k < j; k++)
+			g[k - i] = m[k].o;
+		err = group_finding(a, p, g, j - i, out);
+	}
+	free(g);
+	free(m);
+	return err;
 }

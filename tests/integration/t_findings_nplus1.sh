@@ -10,6 +10,11 @@
 # client's socket; each side comes from the kernel's socket table, not from
 # the first call the capture happens to see (a write on the server's side,
 # a read on the client's).
+# Two connections taking turns (io_nplus1 1000 PORT two; the server answers
+# them in the same turns, so it reads on one right after writing on the
+# other): one cause, one finding, "2000 round trips on 2 connections to tcp
+# 127.0.0.1:PORT", saving 2 x 999 exchanges (3996 syscalls); no pair
+# finding on the server's accepted connections.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_findings.sh"
 
@@ -36,6 +41,22 @@ grep -q "^  tcp 127\.0\.0\.1:$port -> 127\.0\.0\.1:$cport " "$T/report" || { sho
 ilp run --format json -o "$T/report.json" -- "$WL/io_nplus1" 2000 "$port" 2> "$T/err" ||
 	{ show "$T/err"; fail "json run failed"; }
 check_sum_rule "$T/report.json"
+
+for try in 1 2 3 4 5; do
+	port=$(( 20000 + RANDOM % 30000 ))
+	ilp run -o "$T/two" -- "$WL/io_nplus1" 1000 "$port" two 2> "$T/err"
+	rc=$?
+	[ $rc -eq 3 ] || break
+done
+[ $rc -eq 0 ] || { show "$T/err"; show "$T/two"; fail "two: exit status $rc, want 0"; }
+expect_findings "$T/two" 1
+expect_eq "two: finding line" "$(findings "$T/two")" \
+	"[N+1] 2000 request/response round trips on 2 connections to tcp 127.0.0.1:$port" "$T/two"
+blk=$(finding_block "$T/two" "N+1")
+printf '%s\n' "$blk" | grep -q 'why: 2000 round trips on 2 connections to one peer (a write, then a read returning data; 1000 on the busiest) >= 100 (--nplus1-min)$' ||
+	{ show "$T/two"; fail "two: why line"; }
+printf '%s\n' "$blk" | grep -q ' on each connection; saves up to ~.* and 3996 syscalls (severity: ' ||
+	{ show "$T/two"; fail "two: fix line"; }
 
 for try in 1 2 3 4 5; do
 	port=$(( 20000 + RANDOM % 30000 ))

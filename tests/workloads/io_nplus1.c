@@ -1,5 +1,5 @@
 /*
- * io_nplus1 N PORT [wait] - a server thread listens on 127.0.0.1:PORT and
+ * io_nplus1 N PORT [wait|two] - a server thread listens on 127.0.0.1:PORT and
  * answers each 16-byte request with 64 bytes; the main thread connects and
  * does exactly N sequential exchanges (send 16 B, recv until 64 B arrived),
  * holds the connection 300 ms (the server has closed its end by then),
@@ -14,6 +14,12 @@
  * reads the greeting before its N exchanges.  So the first data call a
  * capture sees on each side is the wrong guess of its side: a write on
  * the server's (which answers, it does not ask), a read on the client's.
+ *
+ * two: the client has two connections and takes turns (an exchange on
+ * the first, one on the second, N times); the server answers them in the
+ * same turns, reading a request on one right after it answered on the
+ * other.  Expected: one finding, [N+1] 2N round trips on 2 connections
+ * to tcp 127.0.0.1:PORT (one cause), nothing on the server's side.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -48,36 +54,42 @@ struct srv {
 	int lfd;
 	long n;
 	int wait;
+	int nconn;		/* 1, or 2 (two) */
 	pthread_barrier_t go;	/* wait: accepted, then SIGUSR1 came */
 };
 
-/* answers exactly n requests, then closes: it never waits on the client's
- * hold, so no call of the server blocks longer than one round trip */
+/* answers exactly n requests on each connection, in turns, then closes:
+ * it never waits on the client's hold, so no call of the server blocks
+ * longer than one round trip */
 static void *server(void *arg)
 {
-	const struct srv *s = arg;
-	int lfd = s->lfd, fd, one = 1;
+	struct srv *s = arg;
+	int fd[2] = { -1, -1 }, one = 1, k, ok = 1;
 	char req[REQ], resp[RESP];
 	long i;
 
 	memset(resp, 'a', sizeof(resp));
-	fd = accept(lfd, NULL, NULL);
-	if (fd < 0)
-		return NULL;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (s->wait) {
-		pthread_barrier_wait(&((struct srv *)arg)->go);	/* accepted */
-		pthread_barrier_wait(&((struct srv *)arg)->go);	/* SIGUSR1 */
-		memset(req, 'g', sizeof(req));
-		if (send(fd, req, sizeof(req), 0) != (ssize_t)sizeof(req)) {
-			close(fd);
-			return NULL;
-		}
+	for (k = 0; k < s->nconn; k++) {
+		fd[k] = accept(s->lfd, NULL, NULL);
+		if (fd[k] < 0)
+			goto out;
+		setsockopt(fd[k], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	}
-	for (i = 0; i < s->n && full_recv(fd, req, sizeof(req)) == 0; i++)
-		if (send(fd, resp, sizeof(resp), 0) != (ssize_t)sizeof(resp))
-			break;
-	close(fd);
+	if (s->wait) {
+		pthread_barrier_wait(&s->go);	/* accepted */
+		pthread_barrier_wait(&s->go);	/* SIGUSR1 */
+		memset(req, 'g', sizeof(req));
+		if (send(fd[0], req, sizeof(req), 0) != (ssize_t)sizeof(req))
+			goto out;
+	}
+	for (i = 0; ok && i < s->n; i++)
+		for (k = 0; ok && k < s->nconn; k++)
+			ok = full_recv(fd[k], req, sizeof(req)) == 0 &&
+			     send(fd[k], resp, sizeof(resp), 0) == (ssize_t)sizeof(resp);
+out:
+	for (k = 0; k < 2; k++)
+		if (fd[k] >= 0)
+			close(fd[k]);
 	return NULL;
 }
 
@@ -86,17 +98,19 @@ int main(int argc, char **argv)
 	struct sockaddr_in sa;
 	char req[REQ], resp[RESP];
 	long n, i, port;
-	int lfd, fd, one = 1, sig;
+	int lfd, fd[2] = { -1, -1 }, one = 1, sig, k;
 	struct srv srv;
 	sigset_t usr1;
 	pthread_t th;
 
 	if (argc < 3 || argc > 4 || parse_count(argv[1], &n) || parse_count(argv[2], &port) ||
-	    port < 1 || port > 65535 || (argc == 4 && strcmp(argv[3], "wait"))) {
-		fprintf(stderr, "usage: io_nplus1 N PORT [wait]\n");
+	    port < 1 || port > 65535 ||
+	    (argc == 4 && strcmp(argv[3], "wait") && strcmp(argv[3], "two"))) {
+		fprintf(stderr, "usage: io_nplus1 N PORT [wait|two]\n");
 		return 2;
 	}
-	srv.wait = argc == 4;
+	srv.wait = argc == 4 && !strcmp(argv[3], "wait");
+	srv.nconn = argc == 4 && !strcmp(argv[3], "two") ? 2 : 1;
 	if (srv.wait) {		/* SIGUSR1 waited for, never delivered (every thread) */
 		sigemptyset(&usr1);
 		sigaddset(&usr1, SIGUSR1);
@@ -116,12 +130,14 @@ int main(int argc, char **argv)
 		return 3;
 	srv.lfd = lfd;
 	srv.n = n;
-	if (listen(lfd, 1) || pthread_create(&th, NULL, server, &srv))
+	if (listen(lfd, 2) || pthread_create(&th, NULL, server, &srv))
 		return 1;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		return 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	for (k = 0; k < srv.nconn; k++) {
+		fd[k] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd[k] < 0 || connect(fd[k], (struct sockaddr *)&sa, sizeof(sa)))
+			return 1;
+		setsockopt(fd[k], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	if (srv.wait) {
 		pthread_barrier_wait(&srv.go);	/* the server has accepted */
 		printf("ready\n");
@@ -129,18 +145,20 @@ int main(int argc, char **argv)
 		if (sigwait(&usr1, &sig))
 			return 1;
 		pthread_barrier_wait(&srv.go);
-		if (full_recv(fd, resp, REQ))	/* the greeting */
+		if (full_recv(fd[0], resp, REQ))	/* the greeting */
 			return 1;
 	}
 	memset(req, 'q', sizeof(req));
-	for (i = 0; i < n; i++) {
-		if (send(fd, req, sizeof(req), 0) != (ssize_t)sizeof(req))
-			return 1;
-		if (full_recv(fd, resp, sizeof(resp)))
-			return 1;
-	}
+	for (i = 0; i < n; i++)
+		for (k = 0; k < srv.nconn; k++) {
+			if (send(fd[k], req, sizeof(req), 0) != (ssize_t)sizeof(req))
+				return 1;
+			if (full_recv(fd[k], resp, sizeof(resp)))
+				return 1;
+		}
 	hold();		/* a pooled connection stays open: named while it lives */
-	close(fd);
+	for (k = 0; k < srv.nconn; k++)
+		close(fd[k]);
 	pthread_join(th, NULL);
 	close(lfd);
 	return 0;

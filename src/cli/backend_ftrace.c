@@ -82,6 +82,15 @@ struct ftrace_be {
 	int capturing;			/* the events are on */
 	uint64_t cap_on_ts;		/* this capture's start: older events are dropped */
 	uint64_t captured_ns;		/* the captures closed so far */
+	/* attach: the fds named just before the events went on (fd_prescan) */
+	struct prescan {
+		pid_t pid;
+		int fd;
+		unsigned type;
+		const char *str;	/* pooled in the resolver */
+	} *pre;
+	size_t npre, precap;
+	uint64_t events_on_ts;		/* just before the events went on */
 };
 
 static struct ftrace_be *fb(struct ilp_backend *b)
@@ -135,6 +144,7 @@ static void ft_free(struct ilp_backend *b)
 	ilp_pidns_free(f->pidns);	/* holds a file of the instance until then */
 	ilp_instance_free(f->in);
 	ilp_ptrace_free(f->names);
+	free(f->pre);
 	ilp_ustack_feed_free(f->ustk);
 	free(f->names_nrs);
 	free(f->procs.v);
@@ -332,12 +342,68 @@ struct fd_scan {
 	pid_t pid;
 };
 
+static int prescan_cmp(const void *x, const void *y)
+{
+	const struct prescan *a = x, *b = y;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	return a->fd < b->fd ? -1 : a->fd > b->fd;
+}
+
+static int fd_prescan_one(void *ctx, int fd, unsigned type, const char *str)
+{
+	struct fd_scan *sc = ctx;
+	struct ftrace_be *f = sc->f;
+
+	if (f->npre == f->precap) {
+		size_t cap = f->precap ? f->precap * 2 : 64;
+		struct prescan *v = realloc(f->pre, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		f->pre = v;
+		f->precap = cap;
+	}
+	f->pre[f->npre++] = (struct prescan){ sc->pid, fd, type, str };
+	return 0;
+}
+
+/*
+ * attach: every fd the processes have just before the events go on.  The
+ * scan after (fd_scan) is what names them, at its time; an fd it finds
+ * with the same name as here held that object over the whole gap (a
+ * change in between went through calls the capture saw, which name the
+ * fd themselves), so its name goes back to the events' start: the calls
+ * made on it between the start and the scan are not "unresolved".
+ * Best effort: without it, names come at the scan's time.
+ */
+static void fd_prescan(struct ftrace_be *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->procs.n; i++) {
+		struct fd_scan sc = { f, f->procs.v[i] };
+
+		if (ilp_resolve_scan(ilp_ftrace_resolver(f->src), sc.pid, fd_prescan_one, &sc) ==
+		    -ENOMEM)
+			break;
+	}
+	if (f->npre)
+		qsort(f->pre, f->npre, sizeof(*f->pre), prescan_cmp);
+}
+
 static int fd_scan_one(void *ctx, int fd, unsigned type, const char *str)
 {
 	struct fd_scan *sc = ctx;
 	struct ilp_event ev;
+	struct prescan key = { sc->pid, fd, 0, NULL }, *pre;
 
 	injected_init(&ev, ILP_EV_FD_INFO, sc->pid, sc->pid);
+	pre = sc->f->npre ? bsearch(&key, sc->f->pre, sc->f->npre, sizeof(key), prescan_cmp) : NULL;
+	if (pre && ILP_OBJ_SRC_OF(type) == ILP_NAME_SRC_PROC &&
+	    (pre->type & ILP_OBJ_TYPE_MASK) == (type & ILP_OBJ_TYPE_MASK) && !strcmp(pre->str, str))
+		ev.ts = sc->f->events_on_ts;
 	ev.fd.fd = fd;
 	ev.fd.type = type;
 	/* the event outlives this call: the source's pool owns the string */
@@ -509,6 +575,9 @@ static int ft_start(struct ilp_backend *b)
 	 * threads' names injected now are part of it (feed_captured) */
 	f->cap_on_ts = ilp_now_ns();
 	err = add_fresh(f);	/* attach: every thread listed so far */
+	if (!err && mode == ILP_SESSION_ATTACH)
+		fd_prescan(f);
+	f->events_on_ts = ilp_now_ns();
 	if (!err)
 		err = ilp_instance_start(f->in);
 	if (err)
@@ -539,6 +608,9 @@ static int ft_start(struct ilp_backend *b)
 		if (err)
 			return err;
 	}
+	free(f->pre);
+	f->pre = NULL;
+	f->npre = f->precap = 0;
 	return 0;
 }
 

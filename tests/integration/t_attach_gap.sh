@@ -1,0 +1,29 @@
+#!/bin/bash
+# attach to a process writing 1 byte to /dev/null in a tight loop (fd 3,
+# opened before the capture): the calls it makes between the events going
+# on and the scan of its fds that names them are /dev/null's too, not
+# "fd 3 (unresolved)" (the fds named just before the events went on, and
+# again after with the same names, hold those names from the events'
+# start).  Twice: every write of the process on "dev /dev/null", no
+# unresolved object (the storm may overflow the buffer: lost events are
+# counted and said, not asserted).
+. "$(dirname "$0")/lib.sh"
+
+"$WL/writes" 2000000000 /dev/null &
+w=$!
+bg_track "$w"
+for i in $(seq 100); do
+	[ "$(readlink "/proc/$w/fd/3" 2> /dev/null)" = /dev/null ] && break
+	sleep 0.05
+done
+[ "$(readlink "/proc/$w/fd/3")" = /dev/null ] || fail "writes did not open /dev/null on fd 3"
+for k in 1 2; do
+	ilp attach -o "$T/r$k" -d 0.3 "$w" 2> "$T/e$k" || { show "$T/e$k"; fail "attach $k failed"; }
+	grep -q 'unresolved' "$T/r$k" && { show "$T/r$k"; fail "attach $k: an unresolved fd"; }
+	calls=$(sc_count "$T/r$k" "$w" write)
+	[ "${calls:-0}" -gt 1000 ] || { show "$T/r$k"; fail "attach $k: only '$calls' writes"; }
+	on_null=$(awk '$1 == "dev" && $2 == "/dev/null" { print $5; exit }' "$T/r$k")
+	expect_eq "attach $k: writes on dev /dev/null = write calls" "$on_null" "$calls" "$T/r$k"
+done
+kill "$w"
+exit 0

@@ -21,7 +21,11 @@
  *     process's futex_calls: the lock table accounts for all of them.
  *   - the kind shown is the one of the wait op used most on the address:
  *     WAIT -> "mutex" (glibc's lowlevellock), WAIT_BITSET -> "cond/sem",
- *     LOCK_PI/LOCK_PI2 -> "pi-mutex", WAIT_REQUEUE_PI -> "cond-pi".
+ *     LOCK_PI/LOCK_PI2 -> "pi-mutex", WAIT_REQUEUE_PI -> "cond-pi".  A
+ *     WAIT (or futex_wait(2)) while the word reads 0 is "cond/sem": no
+ *     lock reads 0 while held (glibc, musl, Rust and Go's runtime locks
+ *     all mean "free" by it), an event does (Go's notes park its threads
+ *     so: a goroutine waiting is not lock contention).
  *   - addresses with no wait attempt (only wakes) are not listed; the
  *     others are ranked by sleeps (waits + timeouts), then wait time: a
  *     lock slept on 1000 times ranks above one pthread_join's long wait.
@@ -291,13 +295,17 @@ int ilp_lock_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp
 	struct ulock *l;
 	int64_t ret = ev->ret;
 
-	if (nr == w->nr_futex)
+	if (nr == w->nr_futex) {
 		cls = ilp_futex_op_class(args[1], &kind);
-	else if (nr == w->nr_futex_wake)
+		if (kind == ILP_ULOCK_WAIT && !(uint32_t)args[2])
+			kind = ILP_ULOCK_COND;	/* asleep while the word reads 0 */
+	} else if (nr == w->nr_futex_wake) {
 		cls = ILP_FUTEX_WAKE;
-	else if (nr == w->nr_futex_wait)
+	} else if (nr == w->nr_futex_wait) {
 		cls = ILP_FUTEX_WAIT;
-	else {
+		if (!args[1])	/* futex_wait(2)'s val */
+			kind = ILP_ULOCK_COND;
+	} else {
 		cls = ILP_FUTEX_WAIT;	/* futex_waitv */
 		kind = ILP_ULOCK_WAITV;
 	}

@@ -59,11 +59,16 @@ static void sleep_in(struct fixture *x, int tid, int state, uint64_t ns, int wak
 	x->s.ts += ns;
 }
 
-/* tid waits ns on the futex at addr (op), woken by waker */
+/* tid waits ns on the futex at addr (op), its word 2, woken by waker */
 static void futex_wait(struct fixture *x, int tid, uint64_t addr, uint64_t op, uint64_t ns,
 		       int waker)
 {
-	enter(x, tid, "futex", addr, op);
+	struct ilp_event e = { .ts = x->s.ts, .tid = tid, .kind = ILP_EV_SYS_ENTER, .nr = NR("futex") };
+
+	e.args[0] = addr;
+	e.args[1] = op;
+	e.args[2] = 2;	/* the word: a mutex's, locked with waiters */
+	ev(x, e);
 	sleep_in(x, tid, 1, ns, waker);
 	leave(x, tid, "futex", 0);
 	x->s.ts += 1 * US;

@@ -46,10 +46,10 @@ static struct ilp_model *build(void)
 	assert_non_null(m);
 	feed(m, ev_info(1, 100, 100, "app"));
 	feed(m, ev_info(2, 100, 101, "w"));
-	feed(m, ev_enter(1 * MS, 100, 100, fx, LOCK, 0 | 128));
+	feed(m, ev_futex(1 * MS, 100, 100, fx, LOCK, 0 | 128, 2));
 	feed(m, ev_switch(1 * MS + 1 * US, 100, 1, 0));
 	feed(m, ev_exit(1 * MS + 21 * US, 100, 100, fx, 0));
-	feed(m, ev_enter(2 * MS, 100, 100, fx, LOCK, 0 | 128));
+	feed(m, ev_futex(2 * MS, 100, 100, fx, LOCK, 0 | 128, 2));
 	feed(m, ev_exit(2 * MS + 1 * US, 100, 100, fx, -11));
 	for (int i = 1; i <= 3; i++) {
 		feed(m, ev_enter(i * 3 * MS, 100, 100, wr, 1, 0));

@@ -943,6 +943,7 @@ static void test_locks_more(void **state)
 
 		ev.args[0] = 0x10000 + 4 * i;
 		ev.args[1] = 0 | 128;		/* FUTEX_WAIT_PRIVATE */
+		ev.args[2] = 2;			/* on a mutex's word, locked */
 		assert_int_equal(ilp_model_feed(m, &ev), 0);
 		feed(m, T0 + 100 * i + 10000, 100, 100, ILP_EV_SYS_EXIT, SYS_futex, 0);
 	}

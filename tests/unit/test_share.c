@@ -35,6 +35,7 @@ static void ev(struct ilp_model *m, uint64_t ts, int tid, int kind, int nr, uint
 	if (kind == ILP_EV_SYS_ENTER) {
 		e.args[0] = a0;
 		e.args[1] = a1;
+		e.args[2] = 2;	/* a futex word's: a mutex's, locked with waiters */
 	}
 	assert_int_equal(ilp_model_feed(m, &e), 0);
 }

@@ -31,6 +31,17 @@ static inline struct ilp_event ev_enter(uint64_t ts, int pid, int tid, int nr, u
 	return e;
 }
 
+/* a futex call (op) on addr, its word read as val (a sleeping mutex waiter
+ * of glibc sees 2: locked, with waiters) */
+static inline struct ilp_event ev_futex(uint64_t ts, int pid, int tid, int nr, uint64_t addr,
+					uint64_t op, uint64_t val)
+{
+	struct ilp_event e = ev_enter(ts, pid, tid, nr, addr, op);
+
+	e.args[2] = val;
+	return e;
+}
+
 static inline struct ilp_event ev_exit(uint64_t ts, int pid, int tid, int nr, int64_t ret)
 {
 	struct ilp_event e = { .ts = ts, .pid = pid, .tid = tid, .kind = ILP_EV_SYS_EXIT, .nr = nr };

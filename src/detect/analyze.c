@@ -25,7 +25,7 @@ static const struct ilp_detector detectors[] = {
 	{ "loop", ilp_detect_loop,
 	  "the same calls on the same objects repeated per item: batch the iterations" },
 	{ "nplus1", ilp_detect_nplus1,
-	  "request/response round trips on one socket: batch or pipeline them" },
+	  "request/response round trips on one socket or one peer's connections: batch or pipeline them" },
 	{ "fsync", ilp_detect_fsync,
 	  "many syncs per second on one file: group the commits" },
 	{ "random", ilp_detect_random,

@@ -55,6 +55,26 @@ struct pidset {
 	size_t n, cap;
 };
 
+/* fds a scan of /proc named (fd_scan_all) */
+struct fdseen {
+	pid_t pid;
+	int fd;
+	unsigned type;
+	const char *str;	/* pooled in the resolver */
+	int back;		/* post: named alike before the events went on */
+};
+
+struct fdvec {
+	struct fdseen *v;
+	size_t n, cap;
+};
+
+static void fdvec_free(struct fdvec *v)
+{
+	free(v->v);
+	memset(v, 0, sizeof(*v));
+}
+
 struct ftrace_be {
 	struct ilp_backend base;
 	struct ilp_instance *in;
@@ -82,14 +102,8 @@ struct ftrace_be {
 	int capturing;			/* the events are on */
 	uint64_t cap_on_ts;		/* this capture's start: older events are dropped */
 	uint64_t captured_ns;		/* the captures closed so far */
-	/* attach: the fds named just before the events went on (fd_prescan) */
-	struct prescan {
-		pid_t pid;
-		int fd;
-		unsigned type;
-		const char *str;	/* pooled in the resolver */
-	} *pre;
-	size_t npre, precap;
+	/* attach: the fds named just before the events went on, and after */
+	struct fdvec pre, post;
 	uint64_t events_on_ts;		/* just before the events went on */
 };
 
@@ -144,7 +158,8 @@ static void ft_free(struct ilp_backend *b)
 	ilp_pidns_free(f->pidns);	/* holds a file of the instance until then */
 	ilp_instance_free(f->in);
 	ilp_ptrace_free(f->names);
-	free(f->pre);
+	fdvec_free(&f->pre);
+	fdvec_free(&f->post);
 	ilp_ustack_feed_free(f->ustk);
 	free(f->names_nrs);
 	free(f->procs.v);
@@ -339,88 +354,104 @@ static int inject_task_info(struct ftrace_be *f, pid_t pid, pid_t tid, const cha
 
 struct fd_scan {
 	struct ftrace_be *f;
+	struct fdvec *into;
 	pid_t pid;
 };
 
-static int prescan_cmp(const void *x, const void *y)
+static int fdseen_cmp(const void *x, const void *y)
 {
-	const struct prescan *a = x, *b = y;
+	const struct fdseen *a = x, *b = y;
 
 	if (a->pid != b->pid)
 		return a->pid < b->pid ? -1 : 1;
 	return a->fd < b->fd ? -1 : a->fd > b->fd;
 }
 
-static int fd_prescan_one(void *ctx, int fd, unsigned type, const char *str)
+static int fd_seen_one(void *ctx, int fd, unsigned type, const char *str)
 {
 	struct fd_scan *sc = ctx;
-	struct ftrace_be *f = sc->f;
+	struct fdvec *v = sc->into;
 
-	if (f->npre == f->precap) {
-		size_t cap = f->precap ? f->precap * 2 : 64;
-		struct prescan *v = realloc(f->pre, cap * sizeof(*v));
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		struct fdseen *nv = realloc(v->v, cap * sizeof(*nv));
 
-		if (!v)
+		if (!nv)
 			return -ENOMEM;
-		f->pre = v;
-		f->precap = cap;
+		v->v = nv;
+		v->cap = cap;
 	}
-	f->pre[f->npre++] = (struct prescan){ sc->pid, fd, type, str };
+	v->v[v->n++] = (struct fdseen){ sc->pid, fd, type, str ? str : "", 0 };
 	return 0;
 }
 
-/*
- * attach: every fd the processes have just before the events go on.  The
- * scan after (fd_scan) is what names them, at its time; an fd it finds
- * with the same name as here held that object over the whole gap (a
- * change in between went through calls the capture saw, which name the
- * fd themselves), so its name goes back to the events' start: the calls
- * made on it between the start and the scan are not "unresolved".
- * Best effort: without it, names come at the scan's time.
- */
-static void fd_prescan(struct ftrace_be *f)
+/* every fd of the processes now into v; a process gone meanwhile has none */
+static int fd_scan_into(struct ftrace_be *f, struct fdvec *v)
 {
 	size_t i;
+	int err = 0;
 
-	for (i = 0; i < f->procs.n; i++) {
-		struct fd_scan sc = { f, f->procs.v[i] };
+	for (i = 0; i < f->procs.n && !err; i++) {
+		struct fd_scan sc = { f, v, f->procs.v[i] };
 
-		if (ilp_resolve_scan(ilp_ftrace_resolver(f->src), sc.pid, fd_prescan_one, &sc) ==
-		    -ENOMEM)
-			break;
+		err = ilp_resolve_scan(ilp_ftrace_resolver(f->src), sc.pid, fd_seen_one, &sc);
+		if (err == -ENOENT || err == -ESRCH)	/* gone meanwhile */
+			err = 0;
 	}
-	if (f->npre)
-		qsort(f->pre, f->npre, sizeof(*f->pre), prescan_cmp);
+	return err;
 }
 
-static int fd_scan_one(void *ctx, int fd, unsigned type, const char *str)
+static int inject_fd(struct ftrace_be *f, const struct fdseen *e, uint64_t ts)
 {
-	struct fd_scan *sc = ctx;
 	struct ilp_event ev;
-	struct prescan key = { sc->pid, fd, 0, NULL }, *pre;
 
-	injected_init(&ev, ILP_EV_FD_INFO, sc->pid, sc->pid);
-	pre = sc->f->npre ? bsearch(&key, sc->f->pre, sc->f->npre, sizeof(key), prescan_cmp) : NULL;
-	if (pre && ILP_OBJ_SRC_OF(type) == ILP_NAME_SRC_PROC &&
-	    (pre->type & ILP_OBJ_TYPE_MASK) == (type & ILP_OBJ_TYPE_MASK) && !strcmp(pre->str, str))
-		ev.ts = sc->f->events_on_ts;
-	ev.fd.fd = fd;
-	ev.fd.type = type;
-	/* the event outlives this call: the source's pool owns the string */
-	ev.fd.str = ilp_resolver_intern(ilp_ftrace_resolver(sc->f->src), str ? str : "");
+	injected_init(&ev, ILP_EV_FD_INFO, e->pid, e->pid);
+	if (ts)
+		ev.ts = ts;
+	ev.fd.fd = e->fd;
+	ev.fd.type = e->type;
+	/* the event outlives the scan: the source's pool owns the string */
+	ev.fd.str = ilp_resolver_intern(ilp_ftrace_resolver(f->src), e->str);
 	if (!ev.fd.str)
 		return -ENOMEM;
-	return ilp_ftrace_inject(sc->f->src, &ev);
+	return ilp_ftrace_inject(f->src, &ev);
 }
 
-/* every fd pid has open now (fds opened before tracing), as FD_INFO */
-static int fd_scan(struct ftrace_be *f, pid_t pid)
+/*
+ * Every fd the processes have open now (fds opened before tracing, or a
+ * run's child's inherited ones) as FD_INFO, at this time.  attach: an fd
+ * the scan just before the events went on (f->pre) found with the same
+ * name held that object over the whole gap: a change in between the
+ * events' start and now went through calls the capture saw, which name
+ * the fd themselves (one between the first scan and the events' start,
+ * away and back to the same name, is the one case missed).  Its name goes
+ * back to the events' start, so the calls made on it before this scan
+ * are not "unresolved".  Injections stay in time order: the back-dated
+ * ones first, then the rest, before anything else is injected.
+ */
+static int fd_scan_all(struct ftrace_be *f)
 {
-	struct fd_scan sc = { f, pid };
-	int err;
+	size_t i;
+	int err = fd_scan_into(f, &f->post), pass;
 
-	err = ilp_resolve_scan(ilp_ftrace_resolver(f->src), pid, fd_scan_one, &sc);
-	return err == -ENOENT || err == -ESRCH ? 0 : err;	/* gone meanwhile */
+	if (!err && f->pre.n) {
+		qsort(f->pre.v, f->pre.n, sizeof(*f->pre.v), fdseen_cmp);
+		for (i = 0; i < f->post.n; i++) {
+			struct fdseen *e = &f->post.v[i];
+			const struct fdseen *p = bsearch(e, f->pre.v, f->pre.n, sizeof(*e), fdseen_cmp);
+
+			e->back = p && ILP_OBJ_SRC_OF(e->type) == ILP_NAME_SRC_PROC &&
+				  (p->type & ILP_OBJ_TYPE_MASK) == (e->type & ILP_OBJ_TYPE_MASK) &&
+				  !strcmp(p->str, e->str);
+		}
+	}
+	for (pass = 1; !err && pass >= 0; pass--)
+		for (i = 0; !err && i < f->post.n; i++)
+			if (f->post.v[i].back == pass)
+				err = inject_fd(f, &f->post.v[i], pass ? f->events_on_ts : 0);
+	fdvec_free(&f->pre);
+	fdvec_free(&f->post);
+	return err;
 }
 
 static void ft_child_early(struct ilp_backend *b)
@@ -568,15 +599,14 @@ static int ft_start(struct ilp_backend *b)
 	struct ftrace_be *f = fb(b);
 	const struct ilp_record_tap *tap = f->tap;
 	enum ilp_session_mode mode = ilp_session_mode(b->s);
-	size_t i;
 	int err;
 
 	/* --continuous: the first capture starts with tracing, and the
 	 * threads' names injected now are part of it (feed_captured) */
 	f->cap_on_ts = ilp_now_ns();
 	err = add_fresh(f);	/* attach: every thread listed so far */
-	if (!err && mode == ILP_SESSION_ATTACH)
-		fd_prescan(f);
+	if (!err && mode == ILP_SESSION_ATTACH && fd_scan_into(f, &f->pre))
+		fdvec_free(&f->pre);	/* best effort: names come at the scan after */
 	f->events_on_ts = ilp_now_ns();
 	if (!err)
 		err = ilp_instance_start(f->in);
@@ -596,22 +626,13 @@ static int ft_start(struct ilp_backend *b)
 		if (err)
 			return err;
 	}
-	if (mode == ILP_SESSION_ATTACH) {
-		err = relist(f);
-		if (err)
-			return err;
-	}
 	/* fds opened before tracing (attach), or inherited (run's child,
-	 * before it execs), named from /proc */
-	for (i = 0; i < f->procs.n; i++) {
-		err = fd_scan(f, f->procs.v[i]);
-		if (err)
-			return err;
-	}
-	free(f->pre);
-	f->pre = NULL;
-	f->npre = f->precap = 0;
-	return 0;
+	 * before it execs), named from /proc: before relist injects newer
+	 * events, for the back-dated names */
+	err = fd_scan_all(f);
+	if (!err && mode == ILP_SESSION_ATTACH)
+		err = relist(f);
+	return err;
 }
 
 static unsigned ms_until(uint64_t now, uint64_t t)

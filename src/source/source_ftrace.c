@@ -43,6 +43,13 @@
 #define PAGES_PER_ROUND 1024	/* per CPU per merge round: 4 MiB of 4 KiB pages */
 #define MAX_ROUNDS 64		/* per live drain; the rest waits for the next */
 /*
+ * ... and no more rounds after this long: a round of an open storm's
+ * records (a /proc read per open) takes a fraction of a second, and the
+ * session checks -d, signals and the target's exit only between drains
+ * (attach -d 0.1 to one ran until the target ended, 52 s).
+ */
+#define DRAIN_BUDGET_NS 100000000ull
+/*
  * An event is stamped when its writer reserves it and read once committed:
  * a writer interrupted meanwhile (an irq and the softirqs after it, a vCPU
  * the host took away) commits later than events stamped after it.  What
@@ -782,7 +789,7 @@ static uint64_t replay_next(const struct ilp_ftrace *f)
 
 int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx)
 {
-	uint64_t start = ilp_now_ns(), base = final ? UINT64_MAX : f->prev_start;
+	uint64_t start = ilp_now_ns(), t0 = start, base = final ? UINT64_MAX : f->prev_start;
 	/* record's tap writes every page read whole: a second pass would add
 	 * a partial page per CPU to its file at every drain */
 	int cpu, r, more, rounds = 0, second = final || (f->tap && f->tap->page);
@@ -848,7 +855,8 @@ int ilp_ftrace_drain(struct ilp_ftrace *f, int final, ilp_event_fn fn, void *ctx
 		if (r)
 			return r;
 		/* live: a writer faster than us must not keep us here */
-		if (!more || (!final && ++rounds >= MAX_ROUNDS))
+		if (!more || (!final && (++rounds >= MAX_ROUNDS ||
+					 ilp_now_ns() - t0 >= DRAIN_BUDGET_NS)))
 			return 0;
 	}
 }

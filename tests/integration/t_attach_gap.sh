@@ -6,7 +6,9 @@
 # again after with the same names, hold those names from the events'
 # start).  Twice: every write of the process on "dev /dev/null", no
 # unresolved object (the storm may overflow the buffer: lost events are
-# counted and said, not asserted).
+# counted and said, not asserted).  Then attach -d 0.2 to an open storm
+# ends (within 30 s; it once ran for the target's whole life) and leaves
+# the target running.
 . "$(dirname "$0")/lib.sh"
 
 "$WL/writes" 2000000000 /dev/null &
@@ -25,5 +27,20 @@ for k in 1 2; do
 	on_null=$(awk '$1 == "dev" && $2 == "/dev/null" { print $5; exit }' "$T/r$k")
 	expect_eq "attach $k: writes on dev /dev/null = write calls" "$on_null" "$calls" "$T/r$k"
 done
+kill "$w"
+
+# an open storm (io_reopen: open, read, close, a million times a second
+# untraced; 10^8 of them last over a minute): attach -d 0.2 ends, well
+# before the target (a drain of a round of its /proc reads once held the
+# session for the target's whole life), and the target runs on
+printf 'key = value\n' > "$T/app.conf"
+"$WL/io_reopen" 100000000 "$T/app.conf" &
+w=$!
+bg_track "$w"
+sleep 0.3
+timeout -s KILL 30 "$ILP" attach -o "$T/storm" -d 0.2 "$w" 2> "$T/es"
+rc=$?
+[ $rc -eq 0 ] || { show "$T/es"; fail "attach -d 0.2 to an open storm: exit $rc (137: still running after 30 s)"; }
+proc_running "$w" || fail "the open storm's process is not running after attach"
 kill "$w"
 exit 0

@@ -211,6 +211,20 @@ enum ilp_futex_class {
  */
 int ilp_futex_op_class(uint64_t op, int *kind);
 
+/**
+ * ilp_futex_call_class - what a futex(2) call is, op and word together
+ * @args: the call's arguments (uaddr, op, val, ...)
+ * @kind: set to the enum ilp_ulock_kind; may be NULL
+ *
+ * As ilp_futex_op_class(args[1]), but a FUTEX_WAIT while the word reads 0
+ * (val) is an event wait, ILP_ULOCK_COND: no lock reads 0 while held
+ * (glibc, musl, Rust and Go's runtime locks all mean "free" by it), an
+ * event does (Go's runtime parks its threads so).
+ *
+ * Returns the enum ilp_futex_class.
+ */
+int ilp_futex_call_class(const uint64_t *args, int *kind);
+
 /* What the futex ops used on an address tell about it. */
 enum ilp_ulock_kind {
 	ILP_ULOCK_WAIT,		/* FUTEX_WAIT: glibc mutex slow path (lowlevellock) or a plain wait */

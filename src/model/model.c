@@ -472,7 +472,7 @@ static int counted(const struct ilp_model *m, int nr, const uint64_t *args)
 		return 1;
 	if (m->idle[nr] == IDLE)
 		return 0;
-	return ilp_futex_op_class(args[1], &kind) != ILP_FUTEX_WAIT ||
+	return ilp_futex_call_class(args, &kind) != ILP_FUTEX_WAIT ||
 	       kind == ILP_ULOCK_WAIT || kind == ILP_ULOCK_PI;
 }
 

@@ -65,6 +65,17 @@ struct klock {
 	int named;
 };
 
+int ilp_futex_call_class(const uint64_t *args, int *kind)
+{
+	int k, cls = ilp_futex_op_class(args[1], &k);
+
+	if (k == ILP_ULOCK_WAIT && cls == ILP_FUTEX_WAIT && !(uint32_t)args[2])
+		k = ILP_ULOCK_COND;	/* asleep while the word reads 0 */
+	if (kind)
+		*kind = k;
+	return cls;
+}
+
 int ilp_futex_op_class(uint64_t op, int *kind)
 {
 	int k = ILP_ULOCK_WAIT, cls;
@@ -296,9 +307,7 @@ int ilp_lock_call_done(struct ilp_wait *w, const struct ilp_wtask *t, struct ilp
 	int64_t ret = ev->ret;
 
 	if (nr == w->nr_futex) {
-		cls = ilp_futex_op_class(args[1], &kind);
-		if (kind == ILP_ULOCK_WAIT && !(uint32_t)args[2])
-			kind = ILP_ULOCK_COND;	/* asleep while the word reads 0 */
+		cls = ilp_futex_call_class(args, &kind);
 	} else if (nr == w->nr_futex_wake) {
 		cls = ILP_FUTEX_WAKE;
 	} else if (nr == w->nr_futex_wait) {

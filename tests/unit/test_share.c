@@ -27,17 +27,30 @@ static int NR(const char *name)
 	return nr;
 }
 
-static void ev(struct ilp_model *m, uint64_t ts, int tid, int kind, int nr, uint64_t a0,
-	       uint64_t a1)
+static void ev3(struct ilp_model *m, uint64_t ts, int tid, int kind, int nr, uint64_t a0,
+		uint64_t a1, uint64_t a2)
 {
 	struct ilp_event e = { .ts = ts, .pid = 100, .tid = tid, .kind = (uint16_t)kind, .nr = nr };
 
 	if (kind == ILP_EV_SYS_ENTER) {
 		e.args[0] = a0;
 		e.args[1] = a1;
-		e.args[2] = 2;	/* a futex word's: a mutex's, locked with waiters */
+		e.args[2] = a2;
 	}
 	assert_int_equal(ilp_model_feed(m, &e), 0);
+}
+
+static void ev(struct ilp_model *m, uint64_t ts, int tid, int kind, int nr, uint64_t a0,
+	       uint64_t a1)
+{
+	ev3(m, ts, tid, kind, nr, a0, a1, 0);
+}
+
+/* a futex call (op) on addr, its word read as val */
+static void enter_futex(struct ilp_model *m, uint64_t ts, int tid, uint64_t addr, uint64_t op,
+			uint64_t val)
+{
+	ev3(m, ts, tid, ILP_EV_SYS_ENTER, NR("futex"), addr, op, val);
 }
 
 static void enter(struct ilp_model *m, uint64_t ts, int tid, const char *name, uint64_t a0,
@@ -110,7 +123,8 @@ static void test_three_thirds(void **state)
 }
 
 /* waits by design take no part: a read beside a sleep, a condvar wait, a
- * poll and a child wait keeps its whole time; a mutex wait takes part */
+ * poll and a child wait keeps its whole time; a mutex wait takes part, a
+ * FUTEX_WAIT on a word that reads 0 (an event: Go's parked threads) not */
 static void test_idle_calls(void **state)
 {
 	struct ilp_model *m = ilp_model_new();
@@ -129,10 +143,15 @@ static void test_idle_calls(void **state)
 	leave(m, 100 * US, 104, "wait4");
 	assert_int_equal(share(m), 100 * US);	/* all of it the read's */
 	enter(m, 200 * US, 100, "read", 3, 0);
-	enter(m, 200 * US, 101, "futex", 0x5000, 0 | 128);	/* WAIT: a mutex */
+	enter_futex(m, 200 * US, 101, 0x5000, 0 | 128, 2);	/* WAIT on a locked word: a mutex */
 	leave(m, 300 * US, 100, "read");
 	leave(m, 300 * US, 101, "futex");
 	assert_int_equal(share(m), 200 * US);
+	enter(m, 400 * US, 100, "read", 3, 0);
+	enter_futex(m, 400 * US, 101, 0x7000, 0 | 128, 0);	/* WAIT on a 0 word: an event */
+	leave(m, 500 * US, 100, "read");
+	leave(m, 500 * US, 101, "futex");
+	assert_int_equal(share(m), 300 * US);	/* the read's whole 100 us */
 	l = ilp_wproc_find_ulock(ilp_proc_wait(ilp_model_find_proc(m, 100)), 0x5000);
 	assert_non_null(l);
 	assert_int_equal(l->sleep_share, 50 * US);

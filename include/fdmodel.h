@@ -118,9 +118,9 @@ struct ilp_io_stats {
 	int accepted;				/* it came from accept/accept4, or the kernel's
 						 * socket table had its local address listening
 						 * (ILP_OBJ_F_ACCEPTED): the server's side */
-	int outbound;				/* the kernel's socket table had no listener
-						 * at its local address (ILP_OBJ_F_OUTBOUND):
-						 * connected from here, the client's side */
+	int outbound;				/* the process connected it, or the kernel's
+						 * socket table said so (ILP_OBJ_F_OUTBOUND):
+						 * the client's side */
 	/* request/response over two objects: a stream read returning data on
 	 * this object by a thread whose previous stream data call was a write
 	 * on another object (the request): the N+1 detector's pair case */

@@ -3,22 +3,25 @@
 #define ILP_SOCKDIAG_H
 
 /*
- * Socket inode -> addresses, for the fd-name resolver (resolve.c): the one
- * socket asked about, never a table of every socket on the host.
+ * Socket inode -> addresses, for the fd-name resolver (resolve.c): the
+ * sockets asked about, and of the rest of a table only its listening TCP
+ * sockets' addresses (for the sides below), never a table of every socket.
  *
  *   unix   NETLINK_SOCK_DIAG unix_diag, exact lookup by inode
  *   inet   NETLINK_SOCK_DIAG inet_diag dumps of tcp/tcp6/udp/udp6, once per
  *          batch for every inode still unnamed (the kernel has no lookup
  *          of an inet socket by inode); the same dump's listening sockets
  *          tell a connected TCP socket's side: accepted here (its local
- *          address is a listener's, or a wildcard listener's port) or
- *          connected from here
+ *          address is a listener's, or a wildcard listener's port), or
+ *          connected from here (no listener's, and a port connect()
+ *          picks: ip_local_port_range), else not known
  *
  * Each socket is looked up in its own thread's network namespace: the
  * netlink socket is opened after setns() to /proc/TID/ns/net (kept open
  * per namespace, a few at most).  Where sock_diag is unavailable (no
  * module, no CAP_SYS_ADMIN for setns), the thread's /proc/TID/net/ tables
- * are read once per batch instead, and only the asked inodes kept.
+ * are read once per batch instead, and only the asked inodes (and the
+ * listeners) kept.
  */
 
 #include <stddef.h>

@@ -37,7 +37,8 @@ enum ilp_obj_type {
  * A connected TCP socket's side, from the kernel's socket table at the
  * lookup (bits 13, 14; neither: not known): its local address is a
  * listening socket's (a connection accepted here: the server's side), or
- * no listener's (connected from here: the client's side).
+ * no listener's and its port one connect() picks (connected from here:
+ * the client's side).
  */
 #define ILP_OBJ_F_ACCEPTED	(1u << 13)
 #define ILP_OBJ_F_OUTBOUND	(1u << 14)

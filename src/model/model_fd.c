@@ -129,6 +129,7 @@ static const struct role_row role_rows[] = {
 struct ilp_fdm {
 	struct role_row by_nr[ILP_SC_MAX];	/* name unused */
 	int nr_socketpair;
+	int nr_connect;
 };
 
 struct ilp_fdobj {
@@ -139,6 +140,7 @@ struct ilp_fdobj {
 	int tid, multi_tid;
 	int last_dir;		/* 0 none, 1 read, 2 write: last data call */
 	int data_seen;
+	int side_seen;		/* the capture saw its side: accept, or connect by the process */
 	int read_seen;		/* a stream read returned data (pair_first is set) */
 	uint8_t ends;		/* ILP_END_*: ends of it the process held or used */
 	uint8_t peer_asked;	/* the namer was asked for its peer */
@@ -281,6 +283,7 @@ struct ilp_fdm *ilp_fdm_new(void)
 			fdm->by_nr[nr] = role_rows[i];
 	}
 	fdm->nr_socketpair = ilp_syscall_nr("socketpair");
+	fdm->nr_connect = ilp_syscall_nr("connect");
 	for (i = 0; i < ILP_SC_MAX; i++) {
 		unsigned cls = ilp_syscall_class((int)i);
 
@@ -367,16 +370,24 @@ static struct ilp_fdobj *obj_new(unsigned type, const char *desc)
 }
 
 /*
- * A connected TCP socket's side, as the kernel's socket table gave it
- * (ILP_OBJ_F_SIDE_MASK): for a connection open before the capture, the
- * first data call seen is only its first since.  Known, the side decides
- * whether the object asks (client) for good.
+ * A connected TCP socket's side.  The capture's own word first: the
+ * process connected it (connected, here) or accepted it (R_ACCEPT).  Else
+ * the kernel's socket table's (ILP_OBJ_F_SIDE_MASK), for a connection open
+ * before the capture, whose first data call seen is only its first since.
+ * Known either way, it decides whether the object asks (client).
  */
-static void obj_side(struct ilp_fdobj *o, unsigned type)
+static void obj_side(struct ilp_fdobj *o, unsigned type, int connected)
 {
 	struct ilp_io_stats *s = &o->st;
 
-	if (type & ILP_OBJ_F_ACCEPTED) {
+	if (connected) {
+		o->side_seen = 1;
+		s->accepted = 0;
+		s->outbound = 1;
+		s->client = 1;
+	} else if (o->side_seen) {
+		return;
+	} else if (type & ILP_OBJ_F_ACCEPTED) {
 		s->accepted = 1;
 		s->outbound = 0;
 		s->client = 0;
@@ -1145,7 +1156,7 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	}
 	if (!o)
 		return -ENOMEM;
-	obj_side(o, type);
+	obj_side(o, type, match && pd->role == R_REBIND && pd->c.nr == fdm->nr_connect);
 	if (fd == ILP_FD_PATHARG) {
 		pd->active = 0;
 		return account_pending(f, o);
@@ -1184,7 +1195,10 @@ int ilp_fdm_info(const struct ilp_fdm *fdm, struct ilp_fdproc **fp, const struct
 	}
 	pd->active = 0;
 	if (pd->role == R_ACCEPT) {
+		o->side_seen = 1;
 		o->st.accepted = 1;
+		o->st.outbound = 0;
+		o->st.client = 0;
 		return 0;
 	}
 	if (pd->role == R_CREATE)

@@ -35,6 +35,7 @@ struct nsock {
 };
 
 struct ilp_sockdiag {
+	unsigned eph_lo, eph_hi;	/* ip_local_port_range: the ports connect() picks */
 	int self_ns;		/* our own network namespace, to come back to */
 	uint64_t self_ns_ino;
 	struct nsock ns[NS_CACHE];
@@ -53,6 +54,28 @@ unsigned long ilp_sock_link_ino(const char *s)
 	return ino;
 }
 
+/*
+ * The ports connect() picks a local one from (our namespace's: another's
+ * is its own sysctl, mostly left at the default), Linux's default if it
+ * cannot be read.
+ */
+static void eph_range(struct ilp_sockdiag *d)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+
+	d->eph_lo = 32768;
+	d->eph_hi = 60999;
+	if (f) {
+		unsigned lo, hi;
+
+		if (fscanf(f, "%u %u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
+			d->eph_lo = lo;
+			d->eph_hi = hi;
+		}
+		fclose(f);
+	}
+}
+
 int ilp_sockdiag_new(struct ilp_sockdiag **out)
 {
 	struct ilp_sockdiag *d = calloc(1, sizeof(*d));
@@ -64,6 +87,7 @@ int ilp_sockdiag_new(struct ilp_sockdiag **out)
 		return -ENOMEM;
 	for (i = 0; i < NS_CACHE; i++)
 		d->ns[i].fd = -1;
+	eph_range(d);
 	d->self_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (d->self_ns >= 0 && !fstat(d->self_ns, &st))
 		d->self_ns_ino = st.st_ino;
@@ -226,11 +250,12 @@ static void listener_add(struct listeners *ls, int family, const void *a, unsign
 /*
  * The side of each connected TCP socket of family found in this table:
  * accepted here when a listener has its local port and its local address
- * (or the wildcard address), else connected from here (a client's
- * ephemeral port is never a listener's on the same address).
+ * (or the wildcard address); connected from here when its local port is
+ * one connect() picks and no listener has it; else not known (a server's
+ * port whose listener is gone: the model's first-call guess stays).
  */
-static void side_mark(struct ilp_sock_query **pend, size_t npend, int family,
-		      struct listeners *ls)
+static void side_mark(const struct ilp_sockdiag *d, struct ilp_sock_query **pend, size_t npend,
+		      int family, struct listeners *ls)
 {
 	static const unsigned char any[16];
 	size_t i, k, len = addr_len(family);
@@ -246,7 +271,7 @@ static void side_mark(struct ilp_sock_query **pend, size_t npend, int family,
 			      (!memcmp(ls->v[k].a, q->la, len) || !memcmp(ls->v[k].a, any, len));
 		if (acc)
 			q->type |= ILP_OBJ_F_ACCEPTED;
-		else if (!ls->failed)
+		else if (!ls->failed && q->lport >= d->eph_lo && q->lport <= d->eph_hi)
 			q->type |= ILP_OBJ_F_OUTBOUND;
 		q->family = 0;
 	}
@@ -381,7 +406,7 @@ static int inet_dump(struct ilp_sockdiag *d, int fd, int family, int proto,
 					 m->id.idiag_dst, ntohs(m->id.idiag_dport));
 		}
 	}
-	side_mark(pend, npend, family, &ls);
+	side_mark(d, pend, npend, family, &ls);
 	return 0;
 fail:
 	free(ls.v);
@@ -408,8 +433,8 @@ static void hex_addr(const char *hex, int family, void *out)
 	}
 }
 
-static void procnet_inet(int tid, const char *file, int family, unsigned type,
-			 struct ilp_sock_query **pend, size_t npend)
+static void procnet_inet(const struct ilp_sockdiag *d, int tid, const char *file, int family,
+			 unsigned type, struct ilp_sock_query **pend, size_t npend)
 {
 	char path[64], line[512], lhex[33], rhex[33];
 	unsigned char la[16], ra[16];
@@ -443,7 +468,7 @@ static void procnet_inet(int tid, const char *file, int family, unsigned type,
 			fmt_inet(q, family, type, listening, la, lport, ra, rport);
 		}
 	fclose(f);
-	side_mark(pend, npend, family, &ls);
+	side_mark(d, pend, npend, family, &ls);
 }
 
 static void procnet_unix(int tid, struct ilp_sock_query **pend, size_t npend)
@@ -478,10 +503,10 @@ static void procnet(struct ilp_sockdiag *d, int tid, struct ilp_sock_query **pen
 {
 	d->n_procnet += n;
 	procnet_unix(tid, pend, n);
-	procnet_inet(tid, "tcp", AF_INET, ILP_OBJ_TCP, pend, n);
-	procnet_inet(tid, "tcp6", AF_INET6, ILP_OBJ_TCP, pend, n);
-	procnet_inet(tid, "udp", AF_INET, ILP_OBJ_UDP, pend, n);
-	procnet_inet(tid, "udp6", AF_INET6, ILP_OBJ_UDP, pend, n);
+	procnet_inet(d, tid, "tcp", AF_INET, ILP_OBJ_TCP, pend, n);
+	procnet_inet(d, tid, "tcp6", AF_INET6, ILP_OBJ_TCP, pend, n);
+	procnet_inet(d, tid, "udp", AF_INET, ILP_OBJ_UDP, pend, n);
+	procnet_inet(d, tid, "udp6", AF_INET6, ILP_OBJ_UDP, pend, n);
 }
 
 /* the queries of one namespace (pend[0..n), all unfound) */

@@ -211,11 +211,108 @@ static void test_side_procnet(void **state)
 	assert_int_equal(q[2].type, ILP_OBJ_TCP | ILP_OBJ_F_OUTBOUND);
 }
 
+/* a listener on a port connect() never picks (in the 10000 under the
+ * ephemeral range, chosen until free), bound on loopback; -1 if none */
+static int low_listener(unsigned *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	unsigned lo = 0, hi = 0;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	int l, i;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%u %u", &lo, &hi) != 2)
+		lo = 0;
+	fclose(f);
+	if (lo < 11024)
+		return -1;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 50; i++) {
+		*port = lo - 10000 + (unsigned)((getpid() + i * 97) % 10000);
+		a.sin_port = htons((unsigned short)*port);
+		l = socket(AF_INET, SOCK_STREAM, 0);
+		assert_true(l >= 0);
+		if (!bind(l, (struct sockaddr *)&a, sizeof(a)) && !listen(l, 1))
+			return l;
+		close(l);
+	}
+	return -1;
+}
+
+/*
+ * The side not known is left so: an accepted connection whose listener is
+ * gone (a server's port is no port connect() picks), and a client bound to
+ * such a port before it connected; a client on an ephemeral port is
+ * outbound.  Each looked up alone.
+ */
+static void test_side_unknown(void **state)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct ilp_sockdiag *d = NULL;
+	struct ilp_sock_query q;
+	unsigned port, bport;
+	int l, c, s, b, bs;
+	struct stat st;
+
+	(void)state;
+	l = low_listener(&port);
+	if (l < 0) {
+		skip();
+		return;
+	}
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((unsigned short)port);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	s = accept(l, NULL, NULL);
+	assert_true(s >= 0);
+	b = low_listener(&bport);	/* a port to bind the second client to */
+	assert_true(b >= 0);
+	close(b);
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(b >= 0);
+	{
+		struct sockaddr_in ba = a;
+		int one = 1;
+
+		ba.sin_port = htons((unsigned short)bport);
+		setsockopt(b, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		assert_int_equal(bind(b, (struct sockaddr *)&ba, sizeof(ba)), 0);
+	}
+	assert_int_equal(connect(b, (struct sockaddr *)&a, sizeof(a)), 0);
+	bs = accept(l, NULL, NULL);
+	assert_true(bs >= 0);
+	close(l);		/* the listener is gone */
+	assert_int_equal(stat("/proc/self/ns/net", &st), 0);
+	assert_int_equal(ilp_sockdiag_new(&d), 0);
+	memset(&q, 0, sizeof(q));
+	q.tid = getpid();
+	q.netns = st.st_ino;
+	q.ino = ino_of(s);
+	ilp_sockdiag_lookup(d, &q, 1);
+	assert_int_equal(q.found, 1);
+	assert_int_equal(q.type, ILP_OBJ_TCP);	/* accepted, but no listener now: not known */
+	q.ino = ino_of(c);
+	ilp_sockdiag_lookup(d, &q, 1);
+	assert_int_equal(q.type, ILP_OBJ_TCP | ILP_OBJ_F_OUTBOUND);
+	q.ino = ino_of(b);
+	ilp_sockdiag_lookup(d, &q, 1);
+	assert_int_equal(q.found, 1);
+	assert_int_equal(q.type, ILP_OBJ_TCP);	/* bound to a port connect() never picks */
+	ilp_sockdiag_free(d);
+	close(c);
+	close(s);
+	close(b);
+	close(bs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_sockets),
 		cmocka_unit_test(test_side_procnet),
+		cmocka_unit_test(test_side_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -274,7 +274,8 @@ static const struct ilp_option options[] = {
 	{ .name = "nplus1-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
 	  .kind = ILP_OPT_UINT, TH(nplus1_min), .min = 2, .max = COUNT_MAX,
 	  .bad = "a count (2 or more)",
-	  .help = "N+1: request/response round trips on one socket (or a process's connections to one peer), or a pipe/socket pair" },
+	  .help = "N+1: request/response round trips on one socket (or a process's "
+		  "connections to one peer), or a pipe/socket pair" },
 	{ .name = "repeat-min", .arg = "N", .section = ILP_SEC_FINDINGS, .cmds = ILP_CMD_ALL,
 	  .kind = ILP_OPT_UINT, TH(repeat_min), .min = 2, .max = COUNT_MAX,
 	  .bad = "a count (2 or more)",

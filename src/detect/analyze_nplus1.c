@@ -4,9 +4,10 @@
  *
  * The model counts a round trip when a stream read returns data right
  * after a write on the same object (the write is the request, the read
- * waits for the answer).  Fires when an object the process opened as the
- * client (its first data call was a write; not from accept) has
- * round_trips >= th->nplus1_min.  Sockets only (tcp, udp, unix, other
+ * waits for the answer).  Fires when an object the process is the client
+ * of (s->client: the model's word, from the process's connect, the
+ * kernel's socket table, or its first data call seen being a write not
+ * on an accepted socket) has round_trips >= th->nplus1_min.  Sockets only (tcp, udp, unix, other
  * families) and unresolved fds; files and pipes are not request/response.
  *
  * Saving: batching all requests into one exchange would leave one round
@@ -19,7 +20,8 @@
  * a connection pool, a client with several connections) and give one
  * finding, "on N connections to tcp PEER", when their round trips add up
  * to th->nplus1_min; each connection's saving as above.  A connection
- * alone is the one-object finding.
+ * alone, or with a single round trip (nothing to pipeline on it), is the
+ * one-object case.
  *
  * Pairs: requests written on one object A and answers read on another B
  * (two pipes to a child process or a worker thread, or two sockets).  The
@@ -104,9 +106,16 @@ static const char *peer_key(const struct ilp_fdobj *o)
 	return arrow ? arrow + 4 : NULL;
 }
 
+/* o joins its peer's group: a connection with one round trip has nothing
+ * to pipeline (many such are connections not reused, another finding) */
+static const char *group_key(const struct ilp_fdobj *o)
+{
+	return ilp_fdobj_stats(o)->round_trips >= 2 ? peer_key(o) : NULL;
+}
+
 static int same_peer(const struct ilp_fdobj *x, const char *kx, const struct ilp_fdobj *y)
 {
-	const char *ky = peer_key(y);
+	const char *ky = group_key(y);
 
 	return ky && (ilp_fdobj_type(x) & ILP_OBJ_TYPE_MASK) ==
 		     (ilp_fdobj_type(y) & ILP_OBJ_TYPE_MASK) && !strcmp(kx, ky);
@@ -116,7 +125,7 @@ static int same_peer(const struct ilp_fdobj *x, const char *kx, const struct ilp
 static uint64_t group_trips(const struct ilp_thresholds *th, const struct ilp_fdproc *fds,
 			    const struct ilp_fdobj *o)
 {
-	const char *k = peer_key(o);
+	const char *k = group_key(o);
 	uint64_t n = 0;
 	size_t i;
 
@@ -354,8 +363,10 @@ static int by_peer(const void *x, const void *y)
 /* 0 if x and y are connections to one peer */
 static int by_peer_key(const struct member *x, const struct member *y)
 {
-	return (ilp_fdobj_type(x->o) & ILP_OBJ_TYPE_MASK) != (ilp_fdobj_type(y->o) & ILP_OBJ_TYPE_MASK) ||
-	       strcmp(x->peer, y->peer);
+	unsigned tx = ilp_fdobj_type(x->o) & ILP_OBJ_TYPE_MASK;
+	unsigned ty = ilp_fdobj_type(y->o) & ILP_OBJ_TYPE_MASK;
+
+	return tx != ty || strcmp(x->peer, y->peer);
 }
 
 int ilp_detect_nplus1(const struct ilp_analysis *a, const struct ilp_proc *p,
@@ -378,7 +389,7 @@ int ilp_detect_nplus1(const struct ilp_analysis *a, const struct ilp_proc *p,
 			if (!m && !(m = malloc(n * sizeof(*m))))
 				return -ENOMEM;
 			m[nm].o = o;
-			m[nm].peer = peer_key(o);
+			m[nm].peer = group_key(o);
 			m[nm].at = i;
 			if (m[nm].peer)
 				nm++;

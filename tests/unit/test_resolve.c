@@ -680,6 +680,10 @@ static void test_scan_other(void **state)
 	if (!child) {	/* every fd 0..SCAN_FDS-1 open, then wait for the parent */
 		int keep = fcntl(hold[0], F_DUPFD, SCAN_FDS), tell = fcntl(ready[1], F_DUPFD, SCAN_FDS);
 
+		/* the parent's ends closed here, whatever fd numbers they got:
+		 * its close of hold[1] is what ends the wait */
+		close(hold[1]);
+		close(ready[0]);
 		if (keep < 0 || tell < 0)
 			_exit(1);
 		for (i = 0; i < SCAN_FDS; i++)

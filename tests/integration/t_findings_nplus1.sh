@@ -57,6 +57,10 @@ printf '%s\n' "$blk" | grep -q 'why: 2000 round trips on 2 connections to one pe
 	{ show "$T/two"; fail "two: why line"; }
 printf '%s\n' "$blk" | grep -q ' on each connection; saves up to ~.* and 3996 syscalls (severity: ' ||
 	{ show "$T/two"; fail "two: fix line"; }
+ilp run --format json -o "$T/two.json" -- "$WL/io_nplus1" 1000 "$port" two 2> "$T/err" ||
+	{ show "$T/err"; fail "two: json run failed"; }
+expect_eq "two: JSON N+1 findings" "$(jq '[.findings[] | select(.kind == "nplus1")] | length' "$T/two.json")" 1 "$T/two.json"
+check_sum_rule "$T/two.json"
 
 for try in 1 2 3 4 5; do
 	port=$(( 20000 + RANDOM % 30000 ))
